@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "erase.h"
+#include "log.h"
+#include "pool.h"
+#include "../verify/verify.h"
+
+struct write_ctx {
+	struct dev *dev;
+	const struct pattern *pat;
+	pthread_mutex_t lock;
+	struct range_list *bad;
+};
+
+/*
+ * Write what is already in @buf. A media error is narrowed down by halving
+ * until single logical blocks remain; the blocks that still fail are
+ * recorded and the rest of the request is written.
+ */
+static int write_range(struct write_ctx *c, const uint8_t *buf, uint64_t off, size_t len)
+{
+	uint32_t lbs = c->dev->lbs;
+	size_t half;
+	int r = dev_pwrite(c->dev, buf, len, off);
+
+	if (!r || !dev_is_media_error(r))
+		return r;
+	if (len <= lbs) {
+		log_dbg("%s: write error at byte %llu: %s", c->dev->path,
+			(unsigned long long)off, strerror(-r));
+		pthread_mutex_lock(&c->lock);
+		r = ranges_add(c->bad, off / lbs, 1);
+		pthread_mutex_unlock(&c->lock);
+		return r;
+	}
+	half = (len / 2) - (len / 2) % lbs;
+	if (half == 0)
+		half = lbs;
+	r = write_range(c, buf, off, half);
+	if (!r)
+		r = write_range(c, buf + half, off + half, len - half);
+	return r;
+}
+
+static int write_chunk(void *ctx, void *buf, void *scratch, uint64_t off, size_t len)
+{
+	struct write_ctx *c = ctx;
+	int r = pattern_fill(c->pat, buf, len, off);
+
+	return r ? r : write_range(c, buf, off, len);
+}
+
+static bool pass_is_verified(const struct erase_plan *plan, unsigned i)
+{
+	switch (plan->verify) {
+	case ERASE_VERIFY_ALL:
+		return true;
+	case ERASE_VERIFY_LAST:
+	case ERASE_VERIFY_SAMPLE:
+		return i == plan->npasses - 1;
+	default:
+		return false;
+	}
+}
+
+static int write_pass(struct dev *d, const struct erase_plan *plan, unsigned i,
+		      const struct erase_opts *o, struct erase_result *r)
+{
+	struct write_ctx c = { .dev = d, .pat = &plan->pass[i], .bad = &r->write_errors };
+	struct pool_job job = {
+		.dev = d,
+		.fn = write_chunk,
+		.ctx = &c,
+		.nworkers = o->queue_depth ? o->queue_depth : 8,
+		.chunk = o->chunk ? o->chunk : 1024 * 1024,
+		.total = d->size,
+		.progress = o->progress,
+		.progress_usr = o->progress_usr,
+		.abort = o->abort,
+	};
+	int ret, fr;
+
+	job.prog = (struct progress){ .target = d->path, .phase = "write",
+				      .pass = i + 1, .npasses = plan->npasses };
+	pthread_mutex_init(&c.lock, NULL);
+	ret = pool_run(&job);
+	pthread_mutex_destroy(&c.lock);
+	r->pass[i].bytes_written = job.done;
+	/* flush even after an abort: what was written should reach the medium */
+	fr = dev_flush(d);
+	if (!ret && fr) {
+		log_err("%s: cannot flush pass %u: %s", d->path, i + 1, strerror(-fr));
+		ret = fr;
+	}
+	if (!ret)
+		r->pass[i].completed = true;
+	return ret;
+}
+
+static int verify_pass(struct dev *d, const struct erase_plan *plan, unsigned i,
+		       const struct erase_opts *o, struct erase_result *r)
+{
+	struct verify_result vr;
+	struct verify_opts vo = {
+		.sample_pct = plan->verify == ERASE_VERIFY_SAMPLE ? plan->sample_pct : 0,
+		.seed = o->sample_seed,
+		.queue_depth = o->queue_depth,
+		.chunk = o->chunk,
+		.progress = o->progress,
+		.progress_usr = o->progress_usr,
+		.pass = i + 1,
+		.npasses = plan->npasses,
+		.abort = o->abort,
+	};
+	int ret = verify_run(d, &plan->pass[i], &vo, &vr);
+
+	r->pass[i].bytes_verified = vr.bytes_read;
+	r->pass[i].samples = vr.samples;
+	r->pass[i].verified = vr.complete;
+	r->bytes_read += vr.bytes_read;
+	r->samples += vr.samples;
+	if (!ranges_merge(&r->mismatch, &vr.mismatch))
+		ret = ret ? ret : ranges_merge(&r->read_errors, &vr.read_errors);
+	else if (!ret)
+		ret = -ENOMEM;
+	verify_result_free(&vr);
+	return ret;
+}
+
+static void set_outcome(const struct erase_plan *plan, struct erase_result *r, int ret)
+{
+	uint64_t nw = ranges_blocks(&r->write_errors), nr = ranges_blocks(&r->read_errors);
+	uint64_t nm = ranges_blocks(&r->mismatch);
+	bool verified_all = plan->verify != ERASE_VERIFY_NONE;
+
+	for (unsigned i = 0; i < plan->npasses; i++)
+		if (pass_is_verified(plan, i) && !r->pass[i].verified)
+			verified_all = false;
+	r->verified = verified_all && !nm && !nr && ret == 0;
+	r->code = ERASE_FAILED;
+	if (ret == -EINTR) {
+		r->code = ERASE_ABORTED;
+		snprintf(r->reason, sizeof(r->reason), "interrupted by signal");
+	} else if (ret) {
+		r->err = ret;
+		snprintf(r->reason, sizeof(r->reason), "device error: %s", strerror(-ret));
+	} else if (nw) {
+		snprintf(r->reason, sizeof(r->reason), "%llu blocks could not be written",
+			 (unsigned long long)nw);
+	} else if (nr) {
+		snprintf(r->reason, sizeof(r->reason), "%llu blocks could not be read back",
+			 (unsigned long long)nr);
+	} else if (nm) {
+		snprintf(r->reason, sizeof(r->reason),
+			 "verification failed: %llu blocks differ from what was written",
+			 (unsigned long long)nm);
+	} else if (plan->verify == ERASE_VERIFY_NONE) {
+		snprintf(r->reason, sizeof(r->reason), "not verified (--verify none)");
+	} else {
+		r->code = ERASE_SUCCESS;
+		r->reason[0] = '\0';
+	}
+}
+
+int erase_run(struct dev *d, const struct erase_plan *plan, const struct erase_opts *o,
+	      struct erase_result *r)
+{
+	int ret = 0;
+
+	memset(r, 0, sizeof(*r));
+	clock_gettime(CLOCK_REALTIME, &r->started);
+	for (unsigned i = 0; i < plan->npasses && !ret; i++) {
+		r->passes_run = i + 1;
+		ret = write_pass(d, plan, i, o, r);
+		if (ret)
+			break;
+		if (o->after_write)
+			o->after_write(d, i + 1, o->after_write_usr);
+		if (pass_is_verified(plan, i))
+			ret = verify_pass(d, plan, i, o, r);
+	}
+	clock_gettime(CLOCK_REALTIME, &r->finished);
+	set_outcome(plan, r, ret);
+	if (ret && ret != -EINTR)
+		return ret;
+	return ret == -EINTR ? -EINTR : 0;
+}
+
+void erase_result_free(struct erase_result *r)
+{
+	ranges_free(&r->write_errors);
+	ranges_free(&r->read_errors);
+	ranges_free(&r->mismatch);
+}

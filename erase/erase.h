@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Erasure: a table of methods, and the overwrite engine that runs the
+ * passes of a plan with several requests in flight, records bad blocks and
+ * verifies what it wrote. Firmware methods (NVMe/ATA/SCSI sanitize, LUKS
+ * keyslot destruction) join the table with a run hook of their own.
+ */
+#ifndef KESU_ERASE_H
+#define KESU_ERASE_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "dev.h"
+#include "progress.h"
+#include "ranges.h"
+#include "pattern.h"
+
+#define ERASE_MAX_PASSES 64
+
+enum erase_verify {
+	ERASE_VERIFY_NONE,
+	ERASE_VERIFY_LAST,
+	ERASE_VERIFY_ALL,
+	ERASE_VERIFY_SAMPLE,
+};
+
+enum erase_result_code {
+	ERASE_SUCCESS,
+	ERASE_FAILED,
+	ERASE_ABORTED,
+};
+
+struct erase_plan {
+	char method[80];		/* "random", "dod3", "pattern:a55a" */
+	const char *category;		/* "clear" (overwrite) or "purge" */
+	const char *technique;		/* "overwrite" */
+	unsigned npasses;
+	struct pattern pass[ERASE_MAX_PASSES];
+	bool blank;
+	enum erase_verify verify;
+	unsigned sample_pct;		/* ERASE_VERIFY_SAMPLE */
+};
+
+struct erase_method {
+	const char *name;	/* "zero", "one", "random", "dod3", "pattern" */
+	const char *category;	/* NIST SP 800-88 category */
+	const char *help;
+	/* Append this method's passes for @arg (the HEX of pattern:HEX) to @plan. */
+	int (*add_passes)(struct erase_plan *plan, const char *arg);
+};
+
+/** erase_methods() - the method table, terminated by a NULL name */
+const struct erase_method *erase_methods(void);
+
+/**
+ * erase_plan_make() - build a plan from a method spec
+ * @spec: "random", "zero", "one", "dod3", "pattern:HEX"
+ * @repeat: run the method's passes this many times (>= 1)
+ * @blank: append a zero pass
+ * Return: 0, -EINVAL (unknown method, bad HEX, too many passes), -ENOMEM
+ */
+int erase_plan_make(const char *spec, unsigned repeat, bool blank, enum erase_verify verify,
+		    unsigned sample_pct, struct erase_plan *plan);
+
+/** erase_plan_free() - wipe the keys of the plan's random passes */
+void erase_plan_free(struct erase_plan *plan);
+
+/** erase_parse_verify() - "last", "all", "none", "sample", "sample:PCT"; 0 or -EINVAL */
+int erase_parse_verify(const char *s, enum erase_verify *mode, unsigned *pct);
+
+const char *erase_verify_name(enum erase_verify v);
+const char *erase_result_name(enum erase_result_code r);
+
+struct erase_opts {
+	unsigned queue_depth;
+	size_t chunk;
+	progress_fn progress;
+	void *progress_usr;
+	volatile sig_atomic_t *abort;
+	uint64_t sample_seed;	/* 0: random */
+	/*
+	 * Test hook: called after a pass is written and flushed, before it is
+	 * read back (tests change the device here to prove verification reads it).
+	 */
+	void (*after_write)(struct dev *d, unsigned pass, void *usr);
+	void *after_write_usr;
+};
+
+struct erase_pass_result {
+	uint64_t bytes_written;
+	bool completed;
+	bool verified;		/* read back */
+	uint64_t bytes_verified;
+	uint64_t samples;
+};
+
+struct erase_result {
+	enum erase_result_code code;
+	char reason[160];
+	struct erase_pass_result pass[ERASE_MAX_PASSES];
+	unsigned passes_run;
+	struct range_list write_errors;
+	struct range_list read_errors;
+	struct range_list mismatch;
+	uint64_t bytes_read;
+	uint64_t samples;
+	bool verified;		/* the chosen verification ran to the end and matched */
+	struct timespec started, finished;	/* CLOCK_REALTIME */
+	int err;		/* device-level error that stopped the run, or 0 */
+};
+
+/**
+ * erase_run() - run every pass of @plan on @d, verifying as the plan says
+ *
+ * Media errors do not stop the run: the failing blocks are narrowed down,
+ * recorded, and the run goes on. The result is ERASE_SUCCESS only when every
+ * byte of every pass was written and the chosen verification passed.
+ *
+ * Return: 0 when the run ended normally (read @r->code), -EINTR on abort
+ * (@r->code is ERASE_ABORTED), or a negative errno when the device failed
+ * as a whole (@r->code ERASE_FAILED, @r->err set)
+ */
+int erase_run(struct dev *d, const struct erase_plan *plan, const struct erase_opts *o,
+	      struct erase_result *r);
+
+void erase_result_free(struct erase_result *r);
+
+#endif

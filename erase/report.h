@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The erase report, format kesu-report/1 (kesu-report(5)). Only strings,
+ * integers, booleans, null, arrays and objects, so that a certificate can
+ * sign its canonical (RFC 8785) form.
+ */
+#ifndef KESU_REPORT_H
+#define KESU_REPORT_H
+
+#include <jansson.h>
+
+#include "devinfo.h"
+#include "erase.h"
+
+#define ERASE_REPORT_FORMAT "kesu-report/1"
+
+struct erase_operator {
+	const char *name;
+	const char *asset_tag;
+	const char *reason;	/* "disposal", "lease-return", "reuse" */
+	const char *lease_contract;
+	const char *witness;
+	const char *location;
+};
+
+/** erase_reason_valid() - true for the reasons the report knows */
+bool erase_reason_valid(const char *reason);
+
+/**
+ * erase_report() - the report of one erasure
+ * @cache_bypass: how reads reached the medium (struct dev's field)
+ * Return: a new JSON object, or NULL when out of memory
+ */
+json_t *erase_report(const struct dev_info *info, const char *cache_bypass,
+		     const struct erase_plan *plan, const struct erase_result *r,
+		     const struct erase_operator *op, uint64_t sample_seed);
+
+#endif

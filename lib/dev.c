@@ -1,0 +1,454 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dev.h"
+#include "log.h"
+
+#define DEV_BUF_ALIGN 4096
+
+struct fd_priv {
+	int fd;		/* O_DIRECT where possible */
+	int bfd;	/* buffered: unaligned tails of image files */
+	bool direct;
+};
+
+static int full_pread(int fd, void *buf, size_t len, uint64_t off)
+{
+	uint8_t *p = buf;
+
+	while (len) {
+		ssize_t n = pread(fd, p, len, (off_t)off);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			return -EIO; /* past the end: the device shrank */
+		p += n;
+		off += (uint64_t)n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int full_pwrite(int fd, const void *buf, size_t len, uint64_t off)
+{
+	const uint8_t *p = buf;
+
+	while (len) {
+		ssize_t n = pwrite(fd, p, len, (off_t)off);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			return -ENOSPC;
+		p += n;
+		off += (uint64_t)n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * Split a request into the part the direct descriptor can take and an
+ * unaligned tail (only image files whose size is not a block multiple
+ * have one) that goes through the buffered descriptor.
+ */
+static size_t direct_part(const struct dev *d, size_t len)
+{
+	const struct fd_priv *fp = d->priv;
+
+	if (!fp->direct)
+		return 0;
+	return len - len % d->align;
+}
+
+static int fd_pread(struct dev *d, void *buf, size_t len, uint64_t off)
+{
+	struct fd_priv *fp = d->priv;
+	size_t head = direct_part(d, len);
+	int r = 0;
+
+	if (off + len > d->size)
+		return -EINVAL;
+	if (head)
+		r = full_pread(fp->fd, buf, head, off);
+	if (!r && len > head)
+		r = full_pread(fp->bfd, (uint8_t *)buf + head, len - head, off + head);
+	return r;
+}
+
+static int fd_pwrite(struct dev *d, const void *buf, size_t len, uint64_t off)
+{
+	struct fd_priv *fp = d->priv;
+	size_t head = direct_part(d, len);
+	int r = 0;
+
+	if (off + len > d->size)
+		return -EINVAL;
+	if (head)
+		r = full_pwrite(fp->fd, buf, head, off);
+	if (!r && len > head)
+		r = full_pwrite(fp->bfd, (const uint8_t *)buf + head, len - head, off + head);
+	return r;
+}
+
+static int fd_flush(struct dev *d)
+{
+	struct fd_priv *fp = d->priv;
+
+	if (fdatasync(fp->bfd) < 0)
+		return -errno;
+	if (fp->fd != fp->bfd && fdatasync(fp->fd) < 0)
+		return -errno;
+	return 0;
+}
+
+static int fd_drop_cache(struct dev *d)
+{
+	struct fd_priv *fp = d->priv;
+	int r = fd_flush(d);
+
+	if (r)
+		return r;
+	/*
+	 * Direct reads never see the page cache, but the buffered descriptor
+	 * (tails, or everything where O_DIRECT is refused) does: drop it.
+	 */
+	if (d->kind == DEV_KIND_BLOCK)
+		(void)ioctl(fp->bfd, BLKFLSBUF, 0);
+	r = posix_fadvise(fp->bfd, 0, 0, POSIX_FADV_DONTNEED);
+	return r ? -r : 0;
+}
+
+static void fd_close(struct dev *d)
+{
+	struct fd_priv *fp = d->priv;
+
+	if (fp->bfd != fp->fd && fp->bfd >= 0)
+		close(fp->bfd);
+	if (fp->fd >= 0)
+		close(fp->fd);
+	free(fp);
+}
+
+static const struct dev_ops fd_ops = {
+	.pread = fd_pread,
+	.pwrite = fd_pwrite,
+	.flush = fd_flush,
+	.drop_cache = fd_drop_cache,
+	.close = fd_close,
+};
+
+static struct dev *dev_new(const char *path)
+{
+	struct dev *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		return NULL;
+	d->path = strdup(path);
+	if (!d->path) {
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+static int open_block(struct dev *d, struct fd_priv *fp, int oflags)
+{
+	uint64_t size;
+	int lbs = 512;
+	unsigned int pbs = 0;
+
+	fp->fd = open(d->path, oflags | O_DIRECT);
+	if (fp->fd < 0)
+		return -errno;
+	fp->direct = true;
+	/* a second open of the same node while we hold it O_EXCL is allowed */
+	fp->bfd = open(d->path, oflags & ~O_EXCL);
+	if (fp->bfd < 0)
+		return -errno;
+	if (ioctl(fp->fd, BLKGETSIZE64, &size) < 0)
+		return -errno;
+	if (ioctl(fp->fd, BLKSSZGET, &lbs) < 0 || lbs <= 0)
+		lbs = 512;
+	if (ioctl(fp->fd, BLKPBSZGET, &pbs) < 0 || pbs == 0)
+		pbs = (unsigned int)lbs;
+	d->kind = DEV_KIND_BLOCK;
+	d->size = size;
+	d->lbs = (uint32_t)lbs;
+	d->pbs = pbs;
+	d->align = (uint32_t)lbs;
+	d->cache_bypass = "O_DIRECT";
+	return 0;
+}
+
+static int open_file(struct dev *d, struct fd_priv *fp, int oflags, const struct stat *st)
+{
+	fp->bfd = open(d->path, oflags);
+	if (fp->bfd < 0)
+		return -errno;
+	fp->fd = open(d->path, oflags | O_DIRECT);
+	if (fp->fd >= 0) {
+		fp->direct = true;
+		d->cache_bypass = "O_DIRECT";
+	} else if (errno == EINVAL) {
+		/* tmpfs and some FUSE file systems refuse O_DIRECT */
+		fp->fd = fp->bfd;
+		d->cache_bypass = "fdatasync+fadvise(DONTNEED)";
+		log_dbg("%s: O_DIRECT refused, reads drop the page cache first", d->path);
+	} else {
+		return -errno;
+	}
+	d->kind = DEV_KIND_FILE;
+	d->size = (uint64_t)st->st_size;
+	d->lbs = 512;
+	d->pbs = st->st_blksize > 0 ? (uint32_t)st->st_blksize : 4096;
+	/* the file system's direct-I/O granularity; 4096 is safe on all we meet */
+	d->align = 4096;
+	return 0;
+}
+
+int dev_open(const char *path, int flags, struct dev **out)
+{
+	struct stat st;
+	struct dev *d = NULL;
+	struct fd_priv *fp = NULL;
+	int oflags = O_CLOEXEC | ((flags & DEV_OPEN_WRITE) ? O_RDWR : O_RDONLY);
+	int r;
+
+	if (stat(path, &st) < 0)
+		return -errno;
+	if (!S_ISBLK(st.st_mode) && !S_ISREG(st.st_mode))
+		return -ENOTBLK;
+	d = dev_new(path);
+	fp = calloc(1, sizeof(*fp));
+	if (!d || !fp) {
+		r = -ENOMEM;
+		goto out;
+	}
+	fp->fd = fp->bfd = -1;
+	d->priv = fp;
+	d->ops = &fd_ops;
+	if (S_ISBLK(st.st_mode))
+		r = open_block(d, fp, oflags | ((flags & DEV_OPEN_EXCL) ? O_EXCL : 0));
+	else
+		r = open_file(d, fp, oflags, &st);
+	if (!r && d->size == 0)
+		r = -EINVAL;
+out:
+	if (r) {
+		if (d && fp)
+			fd_close(d);
+		else
+			free(fp);
+		if (d)
+			free(d->path);
+		free(d);
+		return r;
+	}
+	*out = d;
+	return 0;
+}
+
+void dev_close(struct dev *d)
+{
+	if (!d)
+		return;
+	if (d->ops && d->ops->close)
+		d->ops->close(d);
+	free(d->path);
+	free(d);
+}
+
+void *dev_buf_alloc(const struct dev *d, size_t len)
+{
+	void *p = NULL;
+	size_t align = d && d->align > DEV_BUF_ALIGN ? d->align : DEV_BUF_ALIGN;
+
+	if (posix_memalign(&p, align, len ? len : align))
+		return NULL;
+	return p;
+}
+
+void dev_buf_free(void *buf)
+{
+	free(buf);
+}
+
+/* ---- memory backend (tests) ---- */
+
+static int mem_pread(struct dev *d, void *buf, size_t len, uint64_t off)
+{
+	if (off > d->size || len > d->size - off)
+		return -EINVAL;
+	memcpy(buf, (uint8_t *)d->priv + off, len);
+	return 0;
+}
+
+static int mem_pwrite(struct dev *d, const void *buf, size_t len, uint64_t off)
+{
+	if (off > d->size || len > d->size - off)
+		return -EINVAL;
+	memcpy((uint8_t *)d->priv + off, buf, len);
+	return 0;
+}
+
+static int mem_nop(struct dev *d)
+{
+	return 0;
+}
+
+static void mem_close(struct dev *d)
+{
+	free(d->priv);
+}
+
+static const struct dev_ops mem_ops = {
+	.pread = mem_pread,
+	.pwrite = mem_pwrite,
+	.flush = mem_nop,
+	.drop_cache = mem_nop,
+	.close = mem_close,
+};
+
+int dev_open_memory(uint64_t size, uint32_t lbs, struct dev **out)
+{
+	struct dev *d = dev_new("memory");
+
+	if (!d)
+		return -ENOMEM;
+	d->priv = calloc(1, size ? size : 1);
+	if (!d->priv) {
+		dev_close(d);
+		return -ENOMEM;
+	}
+	d->ops = &mem_ops;
+	d->kind = DEV_KIND_MEMORY;
+	d->size = size;
+	d->lbs = d->pbs = d->align = lbs;
+	d->cache_bypass = "memory";
+	*out = d;
+	return 0;
+}
+
+uint8_t *dev_memory_data(struct dev *d)
+{
+	return d->kind == DEV_KIND_MEMORY ? d->priv : NULL;
+}
+
+/* ---- fault-injecting wrapper (tests) ---- */
+
+struct faulty_priv {
+	struct dev *lower;
+	struct dev_fault *faults;
+	size_t n;
+};
+
+static int fault_hit(struct dev *d, size_t len, uint64_t off, bool write)
+{
+	struct faulty_priv *fpv = d->priv;
+	uint64_t first = off / d->lbs;
+	uint64_t last = (off + (len ? len : 1) - 1) / d->lbs;
+
+	for (size_t i = 0; i < fpv->n; i++) {
+		const struct dev_fault *f = &fpv->faults[i];
+
+		if (write ? !f->on_write : !f->on_read)
+			continue;
+		if (f->lba <= last && first < f->lba + f->count)
+			return -f->err;
+	}
+	return 0;
+}
+
+static int faulty_pread(struct dev *d, void *buf, size_t len, uint64_t off)
+{
+	struct faulty_priv *fpv = d->priv;
+	int r = fault_hit(d, len, off, false);
+
+	return r ? r : dev_pread(fpv->lower, buf, len, off);
+}
+
+static int faulty_pwrite(struct dev *d, const void *buf, size_t len, uint64_t off)
+{
+	struct faulty_priv *fpv = d->priv;
+	int r = fault_hit(d, len, off, true);
+
+	return r ? r : dev_pwrite(fpv->lower, buf, len, off);
+}
+
+static int faulty_flush(struct dev *d)
+{
+	return dev_flush(((struct faulty_priv *)d->priv)->lower);
+}
+
+static int faulty_drop_cache(struct dev *d)
+{
+	return dev_drop_cache(((struct faulty_priv *)d->priv)->lower);
+}
+
+static void faulty_close(struct dev *d)
+{
+	struct faulty_priv *fpv = d->priv;
+
+	dev_close(fpv->lower);
+	free(fpv->faults);
+	free(fpv);
+}
+
+static const struct dev_ops faulty_ops = {
+	.pread = faulty_pread,
+	.pwrite = faulty_pwrite,
+	.flush = faulty_flush,
+	.drop_cache = faulty_drop_cache,
+	.close = faulty_close,
+};
+
+int dev_open_faulty(struct dev *lower, const struct dev_fault *faults, size_t nfaults,
+		    struct dev **out)
+{
+	struct dev *d = dev_new(lower->path);
+	struct faulty_priv *fpv = calloc(1, sizeof(*fpv));
+
+	if (!d || !fpv)
+		goto nomem;
+	fpv->faults = calloc(nfaults ? nfaults : 1, sizeof(*faults));
+	if (!fpv->faults)
+		goto nomem;
+	memcpy(fpv->faults, faults, nfaults * sizeof(*faults));
+	fpv->n = nfaults;
+	fpv->lower = lower;
+	d->priv = fpv;
+	d->ops = &faulty_ops;
+	d->kind = lower->kind;
+	d->size = lower->size;
+	d->lbs = lower->lbs;
+	d->pbs = lower->pbs;
+	d->align = lower->align;
+	d->cache_bypass = lower->cache_bypass;
+	*out = d;
+	return 0;
+nomem:
+	if (fpv)
+		free(fpv->faults);
+	free(fpv);
+	if (d)
+		free(d->path);
+	free(d);
+	return -ENOMEM;
+}

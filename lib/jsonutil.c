@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "jsonutil.h"
+
+json_t *json_str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+json_t *json_tristate(int v)
+{
+	return v < 0 ? json_null() : json_boolean(v);
+}
+
+json_t *json_ranges(const struct range_list *l)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < l->n; i++)
+		json_array_append_new(a, json_pack("{s:I,s:I}", "first_lba",
+						   (json_int_t)l->v[i].start, "count",
+						   (json_int_t)l->v[i].count));
+	return a;
+}
+
+json_t *json_time(const struct timespec *ts)
+{
+	char buf[32];
+	struct tm tm;
+
+	gmtime_r(&ts->tv_sec, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return json_string(buf);
+}
+
+static int fsync_dir(const char *path)
+{
+	char *copy = strdup(path);
+	int fd, r = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) < 0)
+		r = -errno;
+	if (fd >= 0)
+		close(fd);
+	free(copy);
+	return r;
+}
+
+int json_write_atomic(const char *path, const json_t *doc)
+{
+	char *tmp = NULL;
+	FILE *f = NULL;
+	int fd = -1, r = 0;
+
+	if (asprintf(&tmp, "%s.XXXXXX", path) < 0)
+		return -ENOMEM;
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		r = -errno;
+		goto out;
+	}
+	f = fdopen(fd, "w");
+	if (!f) {
+		r = -errno;
+		goto out;
+	}
+	fd = -1;
+	if (fchmod(fileno(f), 0644) < 0 ||
+	    json_dumpf(doc, f, JSON_INDENT(2) | JSON_SORT_KEYS) < 0 || fputc('\n', f) == EOF ||
+	    fflush(f) == EOF || fsync(fileno(f)) < 0) {
+		r = errno ? -errno : -EIO;
+		goto out;
+	}
+	if (fclose(f) == EOF) {
+		f = NULL;
+		r = -errno;
+		goto out;
+	}
+	f = NULL;
+	if (rename(tmp, path) < 0) {
+		r = -errno;
+		goto out;
+	}
+	r = fsync_dir(path);
+out:
+	if (f)
+		fclose(f);
+	if (fd >= 0)
+		close(fd);
+	if (r)
+		unlink(tmp);
+	free(tmp);
+	return r;
+}

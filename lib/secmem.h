@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Secret memory: locked, guarded and wiped on free (libsodium's
+ * sodium_malloc). Every key, passphrase and keystream seed lives here.
+ */
+#ifndef KESU_SECMEM_H
+#define KESU_SECMEM_H
+
+#include <stddef.h>
+
+/**
+ * secmem_init() - initialise libsodium; call once before anything else
+ * Return: 0, or -EIO when libsodium cannot initialise
+ */
+int secmem_init(void);
+
+/** secmem_alloc() - locked, guarded allocation; NULL on failure */
+void *secmem_alloc(size_t len);
+
+/** secmem_free() - wipe and release; NULL is ignored */
+void secmem_free(void *p);
+
+/** secmem_wipe() - wipe a buffer that is not in secure memory (stack keys) */
+void secmem_wipe(void *p, size_t len);
+
+/**
+ * secmem_random() - fill @buf with @len bytes from the kernel CSPRNG
+ * Return: 0 (getrandom cannot fail short for these sizes)
+ */
+int secmem_random(void *buf, size_t len);
+
+#endif

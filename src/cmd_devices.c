@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* kesu devices: the block devices kesu could erase, and whether each is in use. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "devinfo.h"
+#include "kesu.h"
+
+struct devices_opts {
+	bool json;
+	bool all;
+};
+
+/* One listed device and the answer to "is it in use". */
+struct devices_row {
+	struct dev_info *info;
+	struct dev_usage usage;
+	bool in_use;
+};
+
+static void devices_help(void)
+{
+	fputs("Usage: kesu devices [--json] [--all]\n"
+	      "\n"
+	      "List the block devices with their identity and whether they are in use.\n"
+	      "\n"
+	      "Options:\n"
+	      "  --json      print a JSON array instead of a table\n"
+	      "  --all       also list empty devices, unattached loop devices and RAM disks\n"
+	      "  -h, --help  show this help\n",
+	      stdout);
+}
+
+/* Returns -1 to go on, or the exit code to return. */
+static int devices_parse(int argc, char **argv, struct devices_opts *opts)
+{
+	enum { OPT_JSON = 256, OPT_ALL, OPT_DEBUG };
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "all", no_argument, NULL, OPT_ALL },
+		{ "debug", no_argument, NULL, OPT_DEBUG },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	/* 0, not 1: the front end may already have run getopt on its own options */
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_JSON:
+			opts->json = true;
+			break;
+		case OPT_ALL:
+			opts->all = true;
+			break;
+		case OPT_DEBUG:
+			ui_debug = true;
+			break;
+		case 'h':
+			devices_help();
+			return KESU_EXIT_SUCCESS;
+		default:
+			if (optopt && optopt < 256)
+				return ui_usage_error("devices", "unknown option '-%c'", optopt);
+			if (optopt)
+				return ui_usage_error("devices", "option '%s' takes no argument",
+						      argv[optind - 1]);
+			return ui_usage_error("devices", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return ui_usage_error("devices", "unexpected argument '%s'", argv[optind]);
+	return -1;
+}
+
+/* "1.5G" as lsblk prints it; integer arithmetic, one decimal when not whole. */
+static void human_size(uint64_t bytes, char *buf, size_t len)
+{
+	static const char units[] = "BKMGTPE";
+	uint64_t scale = 1;
+	unsigned int u = 0;
+	uint64_t whole, tenths;
+
+	while (u + 1 < sizeof(units) - 1 && bytes / scale >= 1024) {
+		scale *= 1024;
+		u++;
+	}
+	whole = bytes / scale;
+	tenths = (bytes % scale) * 10 / scale;
+	if (tenths && whole < 100)
+		snprintf(buf, len, "%" PRIu64 ".%" PRIu64 "%c", whole, tenths, units[u]);
+	else
+		snprintf(buf, len, "%" PRIu64 "%c", whole, units[u]);
+}
+
+/* Which checks fired, for the IN-USE column: "mounted,holders" or "-". */
+static void usage_words(const struct devices_row *row, char *buf, size_t len)
+{
+	const struct dev_usage *u = &row->usage;
+
+	buf[0] = '\0';
+	if (row->in_use && !devinfo_in_use(u))
+		snprintf(buf, len, "unknown");
+	if (u->system)
+		snprintf(buf + strlen(buf), len - strlen(buf), "%ssystem", buf[0] ? "," : "");
+	if (u->mounted)
+		snprintf(buf + strlen(buf), len - strlen(buf), "%smounted", buf[0] ? "," : "");
+	if (u->swap)
+		snprintf(buf + strlen(buf), len - strlen(buf), "%sswap", buf[0] ? "," : "");
+	if (u->holders)
+		snprintf(buf + strlen(buf), len - strlen(buf), "%sholders", buf[0] ? "," : "");
+	if (!buf[0])
+		snprintf(buf, len, "-");
+}
+
+static const char *tristate(int v)
+{
+	return v < 0 ? "-" : v ? "1" : "0";
+}
+
+static const char *or_dash(const char *s)
+{
+	return s ? s : "-";
+}
+
+enum { COL_PATH, COL_MODEL, COL_SERIAL, COL_SIZE, COL_TRAN, COL_ROTA, COL_RM, COL_INUSE, NCOLS };
+
+static void row_cells(const struct devices_row *row, char *size, size_t slen, char *use,
+		      size_t ulen, const char *cell[NCOLS])
+{
+	const struct dev_info *d = row->info;
+
+	human_size(d->size, size, slen);
+	usage_words(row, use, ulen);
+	cell[COL_PATH] = d->path;
+	cell[COL_MODEL] = or_dash(d->model);
+	cell[COL_SERIAL] = or_dash(d->serial);
+	cell[COL_SIZE] = size;
+	cell[COL_TRAN] = or_dash(d->transport);
+	cell[COL_ROTA] = tristate(d->rotational);
+	cell[COL_RM] = tristate(d->removable);
+	cell[COL_INUSE] = use;
+}
+
+static void print_table(const struct devices_row *rows, size_t n)
+{
+	static const char *const head[NCOLS] = {
+		"PATH", "MODEL", "SERIAL", "SIZE", "TRAN", "ROTA", "RM", "IN-USE",
+	};
+	const char *cell[NCOLS];
+	char size[32], use[64];
+	int width[NCOLS];
+	size_t i;
+	int c;
+
+	for (c = 0; c < NCOLS; c++)
+		width[c] = (int)strlen(head[c]);
+	for (i = 0; i < n; i++) {
+		row_cells(&rows[i], size, sizeof(size), use, sizeof(use), cell);
+		for (c = 0; c < NCOLS; c++)
+			if ((int)strlen(cell[c]) > width[c])
+				width[c] = (int)strlen(cell[c]);
+	}
+	for (i = 0; i <= n; i++) {
+		if (i == 0)
+			memcpy(cell, head, sizeof(cell));
+		else
+			row_cells(&rows[i - 1], size, sizeof(size), use, sizeof(use), cell);
+		for (c = 0; c < NCOLS; c++) {
+			/* sizes line up on the right, as in lsblk */
+			if (c == COL_SIZE)
+				printf("%*s", width[c], cell[c]);
+			else if (c == NCOLS - 1)
+				printf("%s", cell[c]);
+			else
+				printf("%-*s", width[c], cell[c]);
+			fputs(c == NCOLS - 1 ? "\n" : "  ", stdout);
+		}
+	}
+}
+
+static json_t *json_str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *json_tristate(int v)
+{
+	return v < 0 ? json_null() : json_boolean(v);
+}
+
+static json_t *row_json(const struct devices_row *row)
+{
+	const struct dev_info *d = row->info;
+
+	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:o, s:o, s:o, s:b, s:o}",
+			 "path", json_str_or_null(d->path),
+			 "name", json_str_or_null(d->name),
+			 "model", json_str_or_null(d->model),
+			 "serial", json_str_or_null(d->serial),
+			 "wwn", json_str_or_null(d->wwn),
+			 "firmware", json_str_or_null(d->firmware),
+			 "size_bytes", (json_int_t)d->size,
+			 "logical_block_size", (json_int_t)d->lbs,
+			 "physical_block_size", (json_int_t)d->pbs,
+			 "transport", json_str_or_null(d->transport),
+			 "rotational", json_tristate(d->rotational),
+			 "removable", json_tristate(d->removable),
+			 "in_use", row->in_use,
+			 "in_use_reason", json_str_or_null(row->in_use ? row->usage.why : NULL));
+}
+
+static int print_json(const struct devices_row *rows, size_t n)
+{
+	json_t *arr = json_array(), *obj;
+	int r = 0;
+
+	if (!arr)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		obj = row_json(&rows[i]);
+		if (!obj || json_array_append_new(arr, obj) < 0) {
+			r = -ENOMEM;
+			goto out;
+		}
+	}
+	if (json_dumpf(arr, stdout, JSON_INDENT(2)) < 0 || fputc('\n', stdout) == EOF)
+		r = -EIO;
+out:
+	json_decref(arr);
+	return r;
+}
+
+/* When the check itself fails the device counts as in use: saying "free" would be a guess. */
+static void devices_check(struct devices_row *row)
+{
+	int r = devinfo_usage(row->info, &row->usage);
+
+	row->in_use = devinfo_in_use(&row->usage);
+	if (r < 0) {
+		ui_warn("cannot tell whether %s is in use: %s", row->info->path, strerror(-r));
+		row->in_use = true;
+		snprintf(row->usage.why, sizeof(row->usage.why), "cannot check: %s",
+			 strerror(-r));
+	}
+}
+
+int cmd_devices(int argc, char **argv)
+{
+	struct devices_opts opts = { 0 };
+	struct devices_row *rows = NULL;
+	struct dev_info *list = NULL;
+	size_t n = 0, i;
+	int r, ret;
+
+	ret = devices_parse(argc, argv, &opts);
+	if (ret >= 0)
+		return ret;
+
+	r = devinfo_list_flags(&list, &n, opts.all ? DEVINFO_LIST_ALL : 0);
+	if (r < 0) {
+		ui_err("cannot list block devices: %s", strerror(-r));
+		return KESU_EXIT_FAILURE;
+	}
+	rows = calloc(n ? n : 1, sizeof(*rows));
+	if (!rows) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		rows[i].info = &list[i];
+		devices_check(&rows[i]);
+	}
+	if (opts.json) {
+		r = print_json(rows, n);
+	} else {
+		print_table(rows, n);
+		r = fflush(stdout) == EOF ? -errno : 0;
+	}
+out:
+	if (r < 0)
+		ui_err("cannot list block devices: %s", strerror(-r));
+	free(rows);
+	devinfo_list_free(list, n);
+	return r < 0 ? KESU_EXIT_FAILURE : KESU_EXIT_SUCCESS;
+}

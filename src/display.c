@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "display.h"
+
+#define LINE_MAX_LEN 160
+#define BAR_WIDTH 24
+
+struct display {
+	enum display_mode mode;
+	pthread_mutex_t lock;
+	size_t n;
+	bool drawn;
+	char (*line)[LINE_MAX_LEN];
+	struct display_slot *slots;
+};
+
+int display_parse(const char *s, enum display_mode *mode)
+{
+	if (!strcmp(s, "auto"))
+		*mode = isatty(STDERR_FILENO) ? DISPLAY_BAR : DISPLAY_NONE;
+	else if (!strcmp(s, "bar"))
+		*mode = DISPLAY_BAR;
+	else if (!strcmp(s, "json"))
+		*mode = DISPLAY_JSON;
+	else if (!strcmp(s, "none"))
+		*mode = DISPLAY_NONE;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+struct display *display_new(enum display_mode mode, size_t nslots)
+{
+	struct display *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		return NULL;
+	d->line = calloc(nslots ? nslots : 1, sizeof(*d->line));
+	d->slots = calloc(nslots ? nslots : 1, sizeof(*d->slots));
+	if (!d->line || !d->slots) {
+		display_free(d);
+		return NULL;
+	}
+	d->mode = mode;
+	d->n = nslots;
+	for (size_t i = 0; i < nslots; i++)
+		d->slots[i] = (struct display_slot){ .disp = d, .index = i };
+	pthread_mutex_init(&d->lock, NULL);
+	return d;
+}
+
+struct display_slot *display_slot(struct display *d, size_t i)
+{
+	return &d->slots[i];
+}
+
+static void rates(const struct progress *p, unsigned long long *mibs, long long *eta)
+{
+	*mibs = p->elapsed_ms ? (unsigned long long)(p->done * 1000 / p->elapsed_ms) >> 20 : 0;
+	*eta = -1;
+	if (p->done && p->elapsed_ms && p->total >= p->done)
+		*eta = (long long)((p->total - p->done) * p->elapsed_ms / p->done / 1000);
+}
+
+static void print_json(const struct progress *p)
+{
+	unsigned long long mibs;
+	long long eta;
+	unsigned pct = p->total ? (unsigned)(p->done * 100 / p->total) : 100;
+
+	rates(p, &mibs, &eta);
+	/* device paths need no escaping beyond quotes and backslashes; refuse others */
+	printf("{\"target\":\"");
+	for (const char *c = p->target; *c; c++) {
+		if (*c == '"' || *c == '\\')
+			putchar('\\');
+		if ((unsigned char)*c >= 0x20)
+			putchar(*c);
+	}
+	printf("\",\"phase\":\"%s\",\"pass\":%u,\"passes\":%u,\"done\":%llu,\"total\":%llu,"
+	       "\"percent\":%u,\"mib_per_s\":%llu,\"eta_s\":%lld,\"final\":%s}\n",
+	       p->phase, p->pass, p->npasses, (unsigned long long)p->done,
+	       (unsigned long long)p->total, pct, mibs, eta, p->final ? "true" : "false");
+	fflush(stdout);
+}
+
+static void format_bar(const struct progress *p, char *out, size_t len)
+{
+	char bar[BAR_WIDTH + 1], etas[48] = "--:--";
+	unsigned long long mibs;
+	long long eta;
+	unsigned pct = p->total ? (unsigned)(p->done * 100 / p->total) : 100;
+	size_t fill = (size_t)pct * BAR_WIDTH / 100;
+
+	rates(p, &mibs, &eta);
+	memset(bar, '#', fill);
+	memset(bar + fill, '.', BAR_WIDTH - fill);
+	bar[BAR_WIDTH] = '\0';
+	if (eta >= 0)
+		snprintf(etas, sizeof(etas), "%lld:%02lld", eta / 60, eta % 60);
+	snprintf(out, len, "%-16s pass %u/%u %-6s [%s] %3u%% %5llu MiB/s ETA %s", p->target,
+		 p->pass, p->npasses, p->phase, bar, pct, mibs, etas);
+}
+
+static void redraw(struct display *d)
+{
+	if (d->drawn && d->n)
+		fprintf(stderr, "\033[%zuA", d->n);
+	for (size_t i = 0; i < d->n; i++)
+		fprintf(stderr, "\r\033[K%s\n", d->line[i]);
+	d->drawn = true;
+	fflush(stderr);
+}
+
+void display_progress(const struct progress *p, void *usrptr)
+{
+	struct display_slot *s = usrptr;
+	struct display *d = s->disp;
+
+	if (d->mode == DISPLAY_NONE)
+		return;
+	pthread_mutex_lock(&d->lock);
+	if (d->mode == DISPLAY_JSON) {
+		print_json(p);
+	} else {
+		format_bar(p, d->line[s->index], LINE_MAX_LEN);
+		redraw(d);
+	}
+	pthread_mutex_unlock(&d->lock);
+}
+
+void display_free(struct display *d)
+{
+	if (!d)
+		return;
+	if (d->slots)
+		pthread_mutex_destroy(&d->lock);
+	free(d->line);
+	free(d->slots);
+	free(d);
+}

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* kesu: erase, verify and certify storage media. One binary, a table of subcommands. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "kesu.h"
+#include "secmem.h"
+
+struct command {
+	const char *name;
+	int (*handler)(int argc, char **argv);
+	const char *usage;
+	const char *help;
+};
+
+static const struct command commands[] = {
+	{ "erase", cmd_erase, "[OPTIONS] TARGET...",
+	  "overwrite block devices or images and verify (NIST SP 800-88 Clear)" },
+	{ "verify", cmd_verify, "--expect zero|one|pattern:HEX [OPTIONS] TARGET",
+	  "read a device back and check that it holds the expected pattern" },
+	{ "devices", cmd_devices, "[--json]", "list block devices and whether they are in use" },
+	{ NULL, NULL, NULL, NULL },
+};
+
+static void help(FILE *f)
+{
+	fprintf(f, "usage: kesu [--debug] <command> [<args>]\n"
+		   "       kesu --version | help | <command> --help\n\ncommands:\n");
+	for (const struct command *c = commands; c->name; c++)
+		fprintf(f, "  %-8s %s\n", c->name, c->help);
+	fprintf(f, "\nexit status: 0 success, 1 failure, 2 usage, 3 refused, 4 not confirmed,\n"
+		   "5 verification failed, 6 I/O errors, 7 aborted, 8 not verified (see kesu(8))\n");
+}
+
+int main(int argc, char **argv)
+{
+	int i = 1;
+
+	ui_init();
+	while (i < argc && !strcmp(argv[i], "--debug")) {
+		ui_debug = true;
+		i++;
+	}
+	if (i >= argc) {
+		help(stderr);
+		return KESU_EXIT_USAGE;
+	}
+	if (!strcmp(argv[i], "--version") || !strcmp(argv[i], "version")) {
+		printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+		return KESU_EXIT_SUCCESS;
+	}
+	if (!strcmp(argv[i], "help") || !strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+		if (i + 1 < argc) {
+			char *sub[] = { argv[i + 1], "--help", NULL };
+
+			for (const struct command *c = commands; c->name; c++)
+				if (!strcmp(c->name, argv[i + 1]))
+					return c->handler(2, sub);
+			return ui_usage_error(NULL, "'%s' is not a kesu command", argv[i + 1]);
+		}
+		help(stdout);
+		return KESU_EXIT_SUCCESS;
+	}
+	if (secmem_init()) {
+		ui_err("cannot initialise libsodium");
+		return KESU_EXIT_FAILURE;
+	}
+	for (const struct command *c = commands; c->name; c++)
+		if (!strcmp(c->name, argv[i]))
+			return c->handler(argc - i, argv + i);
+	ui_err("'%s' is not a kesu command", argv[i]);
+	help(stderr);
+	return KESU_EXIT_USAGE;
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The front end: subcommands, exit codes and talking to the person. */
+#ifndef KESU_KESU_H
+#define KESU_KESU_H
+
+#include <stdbool.h>
+
+/* Exit codes are an interface: documented under EXIT STATUS in every page. */
+enum kesu_exit {
+	KESU_EXIT_SUCCESS = 0,
+	KESU_EXIT_FAILURE = 1,
+	KESU_EXIT_USAGE = 2,
+	KESU_EXIT_REFUSED = 3,
+	KESU_EXIT_NOT_CONFIRMED = 4,
+	KESU_EXIT_VERIFY = 5,
+	KESU_EXIT_IO = 6,
+	KESU_EXIT_ABORTED = 7,
+	KESU_EXIT_UNVERIFIED = 8,
+};
+
+int cmd_erase(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_devices(int argc, char **argv);
+
+/* ui.c */
+extern bool ui_debug;
+void ui_init(void);
+void ui_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void ui_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The one mapping from a negative errno to an exit code. */
+int ui_exit_from_errno(int err);
+/* Worst of two exit codes, for several targets (order in kesu(8)). */
+int ui_exit_worst(int a, int b);
+/* A usage error: prints "kesu: MSG" and "try 'kesu CMD --help'"; returns KESU_EXIT_USAGE. */
+int ui_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Parse "1M", "4096", "64K" into bytes; 0 or -EINVAL. */
+int ui_parse_size(const char *s, unsigned long long *out);
+/* Parse a non-negative integer in [min, max]; 0 or -EINVAL. */
+int ui_parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out);
+
+#endif

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kesu.h"
+#include "log.h"
+
+bool ui_debug;
+
+static void ui_log(int level, const char *msg, void *usrptr)
+{
+	if (level == KESU_LOG_DEBUG && !ui_debug)
+		return;
+	if (level == KESU_LOG_VERBOSE && !ui_debug)
+		return;
+	if (level == KESU_LOG_WARN)
+		fprintf(stderr, "kesu: warning: %s\n", msg);
+	else if (level == KESU_LOG_DEBUG)
+		fprintf(stderr, "kesu: debug: %s\n", msg);
+	else
+		fprintf(stderr, "kesu: %s\n", msg);
+}
+
+void ui_init(void)
+{
+	kesu_set_log(ui_log, NULL);
+}
+
+void ui_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("kesu: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void ui_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("kesu: warning: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int ui_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("kesu: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\ntry 'kesu %s --help'\n", cmd ? cmd : "");
+	return KESU_EXIT_USAGE;
+}
+
+int ui_exit_from_errno(int err)
+{
+	switch (err) {
+	case 0:
+		return KESU_EXIT_SUCCESS;
+	case -EINVAL:
+		return KESU_EXIT_USAGE;
+	case -EBUSY:
+		return KESU_EXIT_REFUSED;
+	case -ECANCELED:
+		return KESU_EXIT_NOT_CONFIRMED;
+	case -EINTR:
+		return KESU_EXIT_ABORTED;
+	case -EIO:
+	case -ENODATA:
+		return KESU_EXIT_IO;
+	default:
+		return KESU_EXIT_FAILURE;
+	}
+}
+
+int ui_exit_worst(int a, int b)
+{
+	/* worst first; see EXIT STATUS in kesu(8) */
+	static const int order[] = {
+		KESU_EXIT_ABORTED, KESU_EXIT_IO,	    KESU_EXIT_VERIFY,
+		KESU_EXIT_REFUSED, KESU_EXIT_NOT_CONFIRMED, KESU_EXIT_USAGE,
+		KESU_EXIT_FAILURE, KESU_EXIT_UNVERIFIED,    KESU_EXIT_SUCCESS,
+	};
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		if (a == order[i] || b == order[i])
+			return order[i];
+	return a;
+}
+
+int ui_parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!s || !*s || *s == '-')
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int ui_parse_size(const char *s, unsigned long long *out)
+{
+	char *end;
+	unsigned long long v, mul = 1;
+
+	if (!s || !*s || *s == '-')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return -EINVAL;
+	if (*end) {
+		switch (*end) {
+		case 'k': case 'K': mul = 1ULL << 10; break;
+		case 'm': case 'M': mul = 1ULL << 20; break;
+		case 'g': case 'G': mul = 1ULL << 30; break;
+		default: return -EINVAL;
+		}
+		end++;
+		if (*end == 'i' && end[1] == 'B')
+			end += 2;
+		else if (*end == 'B')
+			end++;
+		if (*end)
+			return -EINVAL;
+	}
+	if (v > ~0ULL / mul)
+		return -EINVAL;
+	*out = v * mul;
+	return 0;
+}

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "pool.h"
+#include "sample.h"
+#include "verify.h"
+
+struct verify_ctx {
+	struct dev *dev;
+	const struct pattern *pat;
+	struct sample_plan plan;
+	size_t chunk;
+	pthread_mutex_t lock;
+	struct verify_result *r;
+	int err;
+};
+
+static int record(struct verify_ctx *c, struct range_list *l, uint64_t off, size_t len)
+{
+	uint32_t lbs = c->dev->lbs;
+	uint64_t first = off / lbs, last = (off + len - 1) / lbs;
+	int r;
+
+	pthread_mutex_lock(&c->lock);
+	r = ranges_add(l, first, last - first + 1);
+	pthread_mutex_unlock(&c->lock);
+	return r;
+}
+
+/* A chunk differs somewhere: find exactly which blocks. */
+static int find_mismatch(struct verify_ctx *c, const uint8_t *buf, uint64_t off, size_t len,
+			 uint8_t *scratch)
+{
+	uint32_t lbs = c->dev->lbs;
+
+	for (size_t at = 0; at < len; at += lbs) {
+		size_t n = len - at < lbs ? len - at : lbs;
+		int r = pattern_check(c->pat, buf + at, n, off + at, scratch, NULL);
+
+		if (r == -EILSEQ)
+			r = record(c, &c->r->mismatch, off + at, n);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+/*
+ * Read [off, off+len) and compare. A media error is narrowed down by
+ * halving until single blocks remain, so one bad block costs a few dozen
+ * reads, not a lost megabyte.
+ */
+static int check_range(struct verify_ctx *c, uint8_t *buf, uint64_t off, size_t len,
+		       uint8_t *scratch)
+{
+	uint32_t lbs = c->dev->lbs;
+	int r = dev_pread(c->dev, buf, len, off);
+
+	if (r && dev_is_media_error(r)) {
+		size_t half;
+
+		if (len <= lbs) {
+			log_dbg("%s: read error at byte %llu", c->dev->path,
+				(unsigned long long)off);
+			return record(c, &c->r->read_errors, off, len);
+		}
+		half = (len / 2) - (len / 2) % lbs;
+		if (half == 0)
+			half = lbs;
+		r = check_range(c, buf, off, half, scratch);
+		if (!r)
+			r = check_range(c, buf + half, off + half, len - half, scratch + half);
+		return r;
+	}
+	if (r)
+		return r;
+	r = pattern_check(c->pat, buf, len, off, scratch, NULL);
+	if (r == -EILSEQ)
+		return find_mismatch(c, buf, off, len, scratch);
+	return r;
+}
+
+static int verify_chunk(void *ctx, void *buf, void *scratch, uint64_t off, size_t len)
+{
+	return check_range(ctx, buf, off, len, scratch);
+}
+
+static void sample_extent(void *ctx, uint64_t i, uint64_t *off, size_t *len)
+{
+	struct verify_ctx *c = ctx;
+
+	*off = c->plan.off[i];
+	*len = c->plan.len[i];
+}
+
+int verify_run(struct dev *d, const struct pattern *p, const struct verify_opts *o,
+	       struct verify_result *r)
+{
+	struct verify_ctx c = { .dev = d, .pat = p, .r = r };
+	struct pool_job job = {
+		.dev = d,
+		.fn = verify_chunk,
+		.ctx = &c,
+		.nworkers = o->queue_depth ? o->queue_depth : 4,
+		.chunk = o->chunk ? o->chunk : 1024 * 1024,
+		.scratch = 1,
+		.progress = o->progress,
+		.progress_usr = o->progress_usr,
+		.abort = o->abort,
+	};
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	job.prog = (struct progress){ .target = d->path, .phase = "verify",
+				      .pass = o->pass, .npasses = o->npasses };
+	ret = dev_drop_cache(d);
+	if (ret)
+		return ret;
+	if (o->sample_pct) {
+		ret = sample_plan_make(d->size, d->lbs, o->sample_pct, o->seed, &c.plan);
+		if (ret)
+			return ret;
+		job.extent = sample_extent;
+		job.nextents = c.plan.n;
+		job.total = c.plan.bytes;
+		/* a subsection is one request; the buffer must hold the largest */
+		for (size_t i = 0; i < c.plan.n; i++)
+			if (c.plan.len[i] > job.chunk)
+				job.chunk = c.plan.len[i];
+		job.chunk += (d->align - job.chunk % d->align) % d->align;
+	} else {
+		job.total = d->size;
+	}
+	pthread_mutex_init(&c.lock, NULL);
+	ret = pool_run(&job);
+	pthread_mutex_destroy(&c.lock);
+	r->bytes_read = job.done;
+	if (!ret) {
+		r->complete = true;
+		r->samples = o->sample_pct ? c.plan.n : 0;
+	}
+	sample_plan_free(&c.plan);
+	return ret;
+}
+
+void verify_result_free(struct verify_result *r)
+{
+	ranges_free(&r->mismatch);
+	ranges_free(&r->read_errors);
+}
