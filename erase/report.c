@@ -14,23 +14,6 @@ bool erase_reason_valid(const char *reason)
 	       !strcmp(reason, "reuse");
 }
 
-static json_t *device_json(const struct dev_info *info)
-{
-	return json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:I,s:I,s:I,s:o,s:o}",
-			 "path", info->path,
-			 "kind", info->is_block ? "block" : "file",
-			 "model", json_str_or_null(info->model),
-			 "serial", json_str_or_null(info->serial),
-			 "wwn", json_str_or_null(info->wwn),
-			 "firmware", json_str_or_null(info->firmware),
-			 "transport", json_str_or_null(info->transport),
-			 "size_bytes", (json_int_t)info->size,
-			 "logical_block_size", (json_int_t)info->lbs,
-			 "physical_block_size", (json_int_t)info->pbs,
-			 "rotational", json_tristate(info->rotational),
-			 "removable", json_tristate(info->removable));
-}
-
 static json_t *operator_json(const struct erase_operator *op)
 {
 	return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o}",
@@ -117,7 +100,7 @@ json_t *erase_report(const struct dev_info *info, const char *cache_bypass,
 			 "format", ERASE_REPORT_FORMAT,
 			 "tool", "name", PACKAGE_NAME, "version", PACKAGE_VERSION,
 			 "host", host,
-			 "device", device_json(info),
+			 "device", json_devinfo(info),
 			 "operator", operator_json(op),
 			 "method", method_json(plan),
 			 "passes", passes_json(plan, r),

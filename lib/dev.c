@@ -68,11 +68,11 @@ static int full_pwrite(int fd, const void *buf, size_t len, uint64_t off)
  * unaligned tail (only image files whose size is not a block multiple
  * have one) that goes through the buffered descriptor.
  */
-static size_t direct_part(const struct dev *d, size_t len)
+static size_t direct_part(const struct dev *d, size_t len, uint64_t off)
 {
 	const struct fd_priv *fp = d->priv;
 
-	if (!fp->direct)
+	if (!fp->direct || off % d->align)
 		return 0;
 	return len - len % d->align;
 }
@@ -80,7 +80,7 @@ static size_t direct_part(const struct dev *d, size_t len)
 static int fd_pread(struct dev *d, void *buf, size_t len, uint64_t off)
 {
 	struct fd_priv *fp = d->priv;
-	size_t head = direct_part(d, len);
+	size_t head = direct_part(d, len, off);
 	int r = 0;
 
 	if (off + len > d->size)
@@ -95,7 +95,7 @@ static int fd_pread(struct dev *d, void *buf, size_t len, uint64_t off)
 static int fd_pwrite(struct dev *d, const void *buf, size_t len, uint64_t off)
 {
 	struct fd_priv *fp = d->priv;
-	size_t head = direct_part(d, len);
+	size_t head = direct_part(d, len, off);
 	int r = 0;
 
 	if (off + len > d->size)

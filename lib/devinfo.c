@@ -412,8 +412,7 @@ static const struct node *nodes_find(const struct node_set *ns, dev_t devno)
 }
 
 /* The "why" of the first reason found; later reasons keep the flags only. */
-static void note(char *why, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+static void note(char *why, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void note(char *why, size_t len, const char *fmt, ...)
 {
 	va_list ap;

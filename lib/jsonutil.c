@@ -33,6 +33,23 @@ json_t *json_ranges(const struct range_list *l)
 	return a;
 }
 
+json_t *json_devinfo(const struct dev_info *info)
+{
+	return json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:I,s:I,s:I,s:o,s:o}",
+			 "path", info->path,
+			 "kind", info->is_block ? "block" : "file",
+			 "model", json_str_or_null(info->model),
+			 "serial", json_str_or_null(info->serial),
+			 "wwn", json_str_or_null(info->wwn),
+			 "firmware", json_str_or_null(info->firmware),
+			 "transport", json_str_or_null(info->transport),
+			 "size_bytes", (json_int_t)info->size,
+			 "logical_block_size", (json_int_t)info->lbs,
+			 "physical_block_size", (json_int_t)info->pbs,
+			 "rotational", json_tristate(info->rotational),
+			 "removable", json_tristate(info->removable));
+}
+
 json_t *json_time(const struct timespec *ts)
 {
 	char buf[32];

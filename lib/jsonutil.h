@@ -6,6 +6,7 @@
 #include <jansson.h>
 #include <time.h>
 
+#include "devinfo.h"
 #include "ranges.h"
 
 /** json_str_or_null() - a JSON string, or null for NULL */
@@ -16,6 +17,13 @@ json_t *json_tristate(int v);
 
 /** json_ranges() - [{"first_lba": N, "count": N}, ...] */
 json_t *json_ranges(const struct range_list *l);
+
+/**
+ * json_devinfo() - a device's identity as reports and listings show it:
+ * path, kind, model, serial, wwn, firmware, transport, sizes, rotational,
+ * removable
+ */
+json_t *json_devinfo(const struct dev_info *info);
 
 /** json_time() - a UTC time in RFC 3339 form, seconds precision */
 json_t *json_time(const struct timespec *ts);

@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "devinfo.h"
+#include "jsonutil.h"
 #include "kesu.h"
 
 struct devices_opts {
@@ -189,35 +190,20 @@ static void print_table(const struct devices_row *rows, size_t n)
 	}
 }
 
-static json_t *json_str_or_null(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
-static json_t *json_tristate(int v)
-{
-	return v < 0 ? json_null() : json_boolean(v);
-}
-
 static json_t *row_json(const struct devices_row *row)
 {
 	const struct dev_info *d = row->info;
 
-	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:o, s:o, s:o, s:b, s:o}",
-			 "path", json_str_or_null(d->path),
-			 "name", json_str_or_null(d->name),
-			 "model", json_str_or_null(d->model),
-			 "serial", json_str_or_null(d->serial),
-			 "wwn", json_str_or_null(d->wwn),
-			 "firmware", json_str_or_null(d->firmware),
-			 "size_bytes", (json_int_t)d->size,
-			 "logical_block_size", (json_int_t)d->lbs,
-			 "physical_block_size", (json_int_t)d->pbs,
-			 "transport", json_str_or_null(d->transport),
-			 "rotational", json_tristate(d->rotational),
-			 "removable", json_tristate(d->removable),
-			 "in_use", row->in_use,
-			 "in_use_reason", json_str_or_null(row->in_use ? row->usage.why : NULL));
+	json_t *o = json_devinfo(d);
+
+	if (o && (json_object_set_new(o, "name", json_str_or_null(d->name)) ||
+		  json_object_set_new(o, "in_use", json_boolean(row->in_use)) ||
+		  json_object_set_new(o, "in_use_reason",
+				      json_str_or_null(row->in_use ? row->usage.why : NULL)))) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
 }
 
 static int print_json(const struct devices_row *rows, size_t n)
@@ -250,8 +236,7 @@ static void devices_check(struct devices_row *row)
 	if (r < 0) {
 		ui_warn("cannot tell whether %s is in use: %s", row->info->path, strerror(-r));
 		row->in_use = true;
-		snprintf(row->usage.why, sizeof(row->usage.why), "cannot check: %s",
-			 strerror(-r));
+		snprintf(row->usage.why, sizeof(row->usage.why), "cannot check: %s", strerror(-r));
 	}
 }
 
