@@ -16,6 +16,7 @@ struct write_ctx {
 	const struct pattern *pat;
 	pthread_mutex_t lock;
 	struct range_list *bad;
+	uint64_t bad_bytes;	/* not written in this pass */
 };
 
 /*
@@ -36,6 +37,7 @@ static int write_range(struct write_ctx *c, const uint8_t *buf, uint64_t off, si
 			(unsigned long long)off, strerror(-r));
 		pthread_mutex_lock(&c->lock);
 		r = ranges_add(c->bad, off / lbs, 1);
+		c->bad_bytes += len;
 		pthread_mutex_unlock(&c->lock);
 		return r;
 	}
@@ -91,7 +93,7 @@ static int write_pass(struct dev *d, const struct erase_plan *plan, unsigned i,
 	pthread_mutex_init(&c.lock, NULL);
 	ret = pool_run(&job);
 	pthread_mutex_destroy(&c.lock);
-	r->pass[i].bytes_written = job.done;
+	r->pass[i].bytes_written = job.done - c.bad_bytes;
 	/* flush even after an abort: what was written should reach the medium */
 	fr = dev_flush(d);
 	if (!ret && fr) {
@@ -122,7 +124,8 @@ static int verify_pass(struct dev *d, const struct erase_plan *plan, unsigned i,
 
 	r->pass[i].bytes_verified = vr.bytes_read;
 	r->pass[i].samples = vr.samples;
-	r->pass[i].verified = vr.complete;
+	/* this pass is verified only if all of it was read and matched */
+	r->pass[i].verified = vr.complete && !vr.mismatch.n && !vr.read_errors.n;
 	r->bytes_read += vr.bytes_read;
 	r->samples += vr.samples;
 	if (!ranges_merge(&r->mismatch, &vr.mismatch))
@@ -142,7 +145,7 @@ static void set_outcome(const struct erase_plan *plan, struct erase_result *r, i
 	for (unsigned i = 0; i < plan->npasses; i++)
 		if (pass_is_verified(plan, i) && !r->pass[i].verified)
 			verified_all = false;
-	r->verified = verified_all && !nm && !nr && ret == 0;
+	r->verified = verified_all && ret == 0;
 	r->code = ERASE_FAILED;
 	if (ret == -EINTR) {
 		r->code = ERASE_ABORTED;

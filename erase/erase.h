@@ -90,9 +90,9 @@ struct erase_opts {
 };
 
 struct erase_pass_result {
-	uint64_t bytes_written;
-	bool completed;
-	bool verified;		/* read back */
+	uint64_t bytes_written;	/* blocks that could not be written not counted */
+	bool completed;		/* the pass went over the whole device */
+	bool verified;		/* read back in full, and every block matched */
 	uint64_t bytes_verified;
 	uint64_t samples;
 };

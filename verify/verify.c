@@ -18,7 +18,7 @@ struct verify_ctx {
 	size_t chunk;
 	pthread_mutex_t lock;
 	struct verify_result *r;
-	int err;
+	uint64_t unread;	/* bytes that could not be read */
 };
 
 static int record(struct verify_ctx *c, struct range_list *l, uint64_t off, size_t len)
@@ -29,6 +29,8 @@ static int record(struct verify_ctx *c, struct range_list *l, uint64_t off, size
 
 	pthread_mutex_lock(&c->lock);
 	r = ranges_add(l, first, last - first + 1);
+	if (l == &c->r->read_errors)
+		c->unread += len;
 	pthread_mutex_unlock(&c->lock);
 	return r;
 }
@@ -140,7 +142,7 @@ int verify_run(struct dev *d, const struct pattern *p, const struct verify_opts 
 	pthread_mutex_init(&c.lock, NULL);
 	ret = pool_run(&job);
 	pthread_mutex_destroy(&c.lock);
-	r->bytes_read = job.done;
+	r->bytes_read = job.done - c.unread;
 	if (!ret) {
 		r->complete = true;
 		r->samples = o->sample_pct ? c.plan.n : 0;

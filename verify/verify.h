@@ -28,7 +28,7 @@ struct verify_opts {
 };
 
 struct verify_result {
-	uint64_t bytes_read;
+	uint64_t bytes_read;		/* read back (unreadable blocks not counted) */
 	uint64_t samples;		/* subsections read (sample mode) */
 	struct range_list mismatch;	/* logical blocks that differ */
 	struct range_list read_errors;	/* logical blocks that could not be read */
