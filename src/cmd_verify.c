@@ -85,7 +85,14 @@ static int report(const char *expect, const struct dev *d, unsigned pct,
 	return s ? code : KESU_EXIT_FAILURE;
 }
 
-int cmd_verify(int argc, char **argv)
+struct verify_cli {
+	const char *expect;
+	unsigned long pct;
+	bool json;
+	enum display_mode mode;
+};
+
+static int parse_args(int argc, char **argv, struct verify_cli *o)
 {
 	static const struct option long_opts[] = {
 		{ "expect", required_argument, NULL, 'e' },
@@ -97,66 +104,79 @@ int cmd_verify(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *expect = NULL;
-	unsigned long pct = 0;
-	bool json = false;
-	enum display_mode mode;
-	struct pattern p = { 0 };
-	struct verify_result r = { 0 };
-	struct display *disp = NULL;
-	struct dev *d = NULL;
-	struct sigaction sa = { .sa_handler = on_signal };
-	int c, ret, code;
+	int c;
 
-	display_parse("auto", &mode);
 	while ((c = getopt_long(argc, argv, "e:s:jqh", long_opts, NULL)) != -1) {
 		switch (c) {
-		case 'e': expect = optarg; break;
+		case 'e': o->expect = optarg; break;
 		case 's':
-			if (ui_parse_uint(optarg, 1, 100, &pct))
+			if (ui_parse_uint(optarg, 1, 100, &o->pct))
 				return ui_usage_error("verify", "invalid --sample '%s': 1 to 100",
 						      optarg);
 			break;
-		case 'j': json = true; break;
-		case 'q': mode = DISPLAY_NONE; break;
+		case 'j': o->json = true; break;
+		case 'q': o->mode = DISPLAY_NONE; break;
 		case 'P':
-			if (display_parse(optarg, &mode))
+			if (display_parse(optarg, &o->mode))
 				return ui_usage_error("verify", "invalid --progress '%s'", optarg);
 			break;
 		case 'D': ui_debug = true; break;
-		case 'h': usage(); return KESU_EXIT_SUCCESS;
+		case 'h': usage(); return -1;
 		default: return ui_usage_error("verify", "invalid option");
 		}
 	}
-	if (!expect)
+	if (!o->expect)
 		return ui_usage_error("verify", "--expect is required");
 	if (optind != argc - 1)
 		return ui_usage_error("verify", "give exactly one target");
+	return 0;
+}
+
+static int run(struct dev *d, const struct pattern *p, const struct verify_cli *o,
+	       struct verify_result *r)
+{
+	struct display *disp = display_new(o->json && o->mode == DISPLAY_JSON ? DISPLAY_NONE :
+					   o->mode, 1);
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct verify_opts vo = { .sample_pct = (unsigned)o->pct, .queue_depth = 8,
+				  .progress = disp ? display_progress : NULL,
+				  .progress_usr = disp ? display_slot(disp, 0) : NULL,
+				  .pass = 1, .npasses = 1, .abort = &verify_abort };
+	uint64_t seed;
+	int ret;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	secmem_random(&seed, sizeof(seed));
+	vo.seed = seed;
+	ret = verify_run(d, p, &vo, r);
+	display_free(disp);
+	return ret;
+}
+
+int cmd_verify(int argc, char **argv)
+{
+	struct verify_cli o = { 0 };
+	struct pattern p = { 0 };
+	struct verify_result r = { 0 };
+	struct dev *d = NULL;
+	int ret, code;
+
+	display_parse("auto", &o.mode);
+	ret = parse_args(argc, argv, &o);
+	if (ret)
+		return ret < 0 ? KESU_EXIT_SUCCESS : ret;
 	/* a random pass cannot be checked without its key, which is never kept */
-	if (!strcmp(expect, "random") || pattern_parse(expect, &p))
+	if (!strcmp(o.expect, "random") || pattern_parse(o.expect, &p))
 		return ui_usage_error("verify", "invalid --expect '%s': zero, one or pattern:HEX",
-				      expect);
+				      o.expect);
 	ret = dev_open(argv[optind], 0, &d);
 	if (ret) {
 		ui_err("cannot open %s: %s", argv[optind], strerror(-ret));
 		return KESU_EXIT_FAILURE;
 	}
-	disp = display_new(json && mode == DISPLAY_JSON ? DISPLAY_NONE : mode, 1);
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	{
-		uint64_t seed;
-		struct verify_opts vo = { .sample_pct = (unsigned)pct, .queue_depth = 8,
-					  .progress = disp ? display_progress : NULL,
-					  .progress_usr = disp ? display_slot(disp, 0) : NULL,
-					  .pass = 1, .npasses = 1, .abort = &verify_abort };
-
-		secmem_random(&seed, sizeof(seed));
-		vo.seed = seed;
-		ret = verify_run(d, &p, &vo, &r);
-	}
-	display_free(disp);
+	ret = run(d, &p, &o, &r);
 	if (ret == -EINTR) {
 		ui_err("%s: verification aborted after %llu bytes", d->path,
 		       (unsigned long long)r.bytes_read);
@@ -167,7 +187,7 @@ int cmd_verify(int argc, char **argv)
 	} else {
 		code = r.read_errors.n ? KESU_EXIT_IO :
 		       r.mismatch.n ? KESU_EXIT_VERIFY : KESU_EXIT_SUCCESS;
-		code = report(expect, d, (unsigned)pct, &r, json, code);
+		code = report(o.expect, d, (unsigned)o.pct, &r, o.json, code);
 	}
 	verify_result_free(&r);
 	pattern_free(&p);
