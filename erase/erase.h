@@ -34,7 +34,7 @@ enum erase_result_code {
 };
 
 struct erase_plan {
-	char method[80];		/* "random", "dod3", "pattern:a55a" */
+	char method[8 + 2 * PATTERN_MAX_BYTES + 8]; /* "random", "dod3", "pattern:a55a" */
 	const char *category;		/* "clear" (overwrite) or "purge" */
 	const char *technique;		/* "overwrite" */
 	unsigned npasses;

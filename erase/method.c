@@ -80,7 +80,7 @@ int erase_plan_make(const char *spec, unsigned repeat, bool blank, enum erase_ve
 	int r = 0;
 
 	memset(plan, 0, sizeof(*plan));
-	if (repeat == 0 || strlen(spec) >= sizeof(plan->method))
+	if (repeat == 0)
 		return -EINVAL;
 	if (spec[namelen] == ':')
 		arg = spec + namelen + 1;

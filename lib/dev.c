@@ -348,7 +348,8 @@ int dev_open_memory(uint64_t size, uint32_t lbs, struct dev **out)
 
 uint8_t *dev_memory_data(struct dev *d)
 {
-	return d->kind == DEV_KIND_MEMORY ? d->priv : NULL;
+	/* a wrapper shares the kind of what it wraps, so look at the ops */
+	return d->ops == &mem_ops ? d->priv : NULL;
 }
 
 /* ---- fault-injecting wrapper (tests) ---- */

@@ -63,8 +63,13 @@ int sample_plan_make(uint64_t size, uint32_t lbs, unsigned pct, uint64_t seed,
 	if (size == 0 || lbs == 0 || pct < 1 || pct > 100)
 		return -EINVAL;
 	blocks = div_up(size, lbs);
-	/* blocks * pct / 100, rounded up, without overflow */
-	want = (blocks / 100) * pct + div_up((blocks % 100) * pct, 100);
+	/*
+	 * size * pct / 100 bytes, rounded up, without overflow; counted in
+	 * whole blocks plus the part of the last block that does not exist, so
+	 * a short last block cannot leave the plan under the percentage
+	 */
+	want = (size / 100) * pct + div_up((size % 100) * pct, 100);
+	want = div_up(want + (blocks * lbs - size), lbs);
 	maxblk = SAMPLE_MAX_BYTES / lbs;
 	n = SAMPLE_MIN_COUNT;
 	if (div_up(want, maxblk) > n)
