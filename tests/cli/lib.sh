@@ -7,16 +7,28 @@ set -u
 WORK=$(mktemp -d /tmp/kesu-test.XXXXXX)
 LOOPS=""
 MOUNTS=""
+SWAPS=""
 
+# mkloop runs in a command substitution, a subshell, so it records its
+# devices in a file that cleanup reads, not in $LOOPS
 cleanup() {
+	rc=$?
+	# a device already detached must not stop the rest under set -e
+	set +e
+	for s in $SWAPS; do swapoff "$s" 2>/dev/null; done
 	for m in $MOUNTS; do umount "$m" 2>/dev/null; done
+	[ -f "$WORK/loops" ] && LOOPS="$LOOPS $(cat "$WORK/loops")"
 	for l in $LOOPS; do losetup -d "$l" 2>/dev/null; done
 	rm -rf "$WORK"
+	exit $rc
 }
 trap cleanup EXIT
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
-skip() { echo "SKIP: $*" >&2; exit 77; }
+# fd 9 keeps the test's stderr, so that `expect_rc ... 2>/dev/null`, which
+# hides kesu's messages, does not hide why the test failed
+exec 9>&2
+fail() { echo "FAIL: $*" >&9; exit 1; }
+skip() { echo "SKIP: $*" >&9; exit 77; }
 ok() { echo "ok: $*"; }
 
 [ "$(id -u)" -eq 0 ] || skip "needs root for loop devices"
@@ -29,7 +41,7 @@ mkloop() {
 	head -c "$1" /dev/urandom > "$img"
 	dev=$(losetup -f --show --direct-io=on --sector-size "${2:-512}" "$img") ||
 		fail "losetup failed"
-	LOOPS="$LOOPS $dev"
+	echo "$dev" >> "$WORK/loops"
 	echo "$dev"
 }
 
@@ -41,4 +53,14 @@ expect_rc() {
 	got=$?
 	set -e
 	[ "$got" -eq "$want" ] || fail "'$*' exited $got, expected $want"
+}
+
+# devsum DEV: SHA-256 of a device's contents, read past the page cache
+devsum() {
+	dd if="$1" iflag=direct bs=1M status=none | sha256sum | cut -d' ' -f1
+}
+
+# jqf FILE FILTER: one raw value from a JSON file; complains if it is not JSON
+jqf() {
+	jq -r "$2" "$1" || fail "$1: jq '$2' failed"
 }
