@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <libgen.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -172,6 +173,47 @@ static int parse_args(int argc, char **argv, struct erase_cli *o)
 	if (o->report && argc - optind > 1)
 		return ui_usage_error("erase", "--report takes one target; use --report-dir");
 	return 0;
+}
+
+/*
+ * A report that cannot be written after the erasure would leave no proof of
+ * it: find out before anything is written.
+ */
+static int check_report_dest(const struct erase_cli *o)
+{
+	struct stat st;
+	char *copy, *dir;
+	int r = 0;
+
+	if (o->report_dir) {
+		if (stat(o->report_dir, &st) < 0)
+			r = -errno;
+		else if (!S_ISDIR(st.st_mode))
+			r = -ENOTDIR;
+		else if (access(o->report_dir, W_OK | X_OK) < 0)
+			r = -errno;
+		if (r)
+			ui_err("cannot write reports to %s: %s", o->report_dir, strerror(-r));
+		return r ? KESU_EXIT_FAILURE : 0;
+	}
+	if (!o->report)
+		return 0;
+	if (stat(o->report, &st) == 0 && S_ISDIR(st.st_mode)) {
+		ui_err("cannot write the report to %s: %s", o->report, strerror(EISDIR));
+		return KESU_EXIT_FAILURE;
+	}
+	copy = strdup(o->report);
+	if (!copy) {
+		ui_err("out of memory");
+		return KESU_EXIT_FAILURE;
+	}
+	dir = dirname(copy);
+	if (access(dir, W_OK | X_OK) < 0) {
+		r = -errno;
+		ui_err("cannot write the report to %s: %s: %s", o->report, dir, strerror(-r));
+	}
+	free(copy);
+	return r ? KESU_EXIT_FAILURE : 0;
 }
 
 static void size_text(uint64_t bytes, char *buf, size_t len)
@@ -472,6 +514,9 @@ int cmd_erase(int argc, char **argv)
 	r = parse_args(argc, argv, &o);
 	if (r)
 		return r < 0 ? KESU_EXIT_SUCCESS : r;
+	r = o.dry_run ? 0 : check_report_dest(&o);
+	if (r)
+		return r;
 	n = (size_t)(argc - optind);
 	t = calloc(n, sizeof(*t));
 	if (!t) {

@@ -89,6 +89,8 @@ ok "operator fields are null when not given"
 mkdir "$WORK/ro"
 mount -t tmpfs -o ro,size=1m tmpfs "$WORK/ro"
 MOUNTS="$WORK/ro"
+dd if=/dev/urandom of="$dev" bs=64k count=16 oflag=direct status=none
+before=$(devsum "$dev")
 for rep in "$WORK/ro/r.json" "$r/r.json"; do
 	set +e
 	"$KESU" erase --yes --quiet --method zero --report "$rep" "$dev" > /dev/null 2> "$WORK/err"
@@ -98,7 +100,9 @@ for rep in "$WORK/ro/r.json" "$r/r.json"; do
 	grep -q "$rep" "$WORK/err" || fail "unwritable report $rep: no message naming it"
 done
 [ -z "$(ls -A "$WORK/ro")" ] || fail "something was written to the read-only directory"
-ok "an unwritable report path fails with a message"
+# no erasure without its report: the check comes before anything is written
+[ "$(devsum "$dev")" = "$before" ] || fail "device written although the report could not be"
+ok "an unwritable report path fails with a message, before the device is touched"
 
 # --report takes one target
 dev2=$(mkloop $size)
