@@ -104,17 +104,18 @@ static void usage(void)
 	       "  -j, --json             print the report(s) on stdout\n"
 	       "      --operator NAME  --asset-tag TAG  --reason disposal|lease-return|reuse\n"
 	       "      --lease-contract ID  --witness NAME  --location TEXT\n"
-	       "      --queue-depth N    requests in flight per device (default 8)\n"
-	       "      --block-size SIZE  bytes per request (default 1M)\n"
+	       "      --queue-depth N    requests in flight per device (default %d)\n"
+	       "      --block-size SIZE  bytes per request (default %dM)\n"
 	       "      --debug            debug messages\n"
 	       "  -h, --help             this help\n\n"
 	       "Exit status: 0 success, 1 failure, 2 usage, 3 refused, 4 not confirmed,\n"
-	       "5 verification failed, 6 I/O errors, 7 aborted, 8 not verified.\n");
+	       "5 verification failed, 6 I/O errors, 7 aborted, 8 not verified.\n",
+	       KESU_QUEUE_DEPTH, KESU_BLOCK_SIZE >> 20);
 }
 
 static int parse_args(int argc, char **argv, struct erase_cli *o)
 {
-	int c, r;
+	int c;
 
 	while ((c = getopt_long(argc, argv, "m:p:bV:ynqr:R:jh", long_opts, NULL)) != -1) {
 		switch (c) {
@@ -153,15 +154,12 @@ static int parse_args(int argc, char **argv, struct erase_cli *o)
 		case OPT_WITNESS: o->op.witness = optarg; break;
 		case OPT_LOCATION: o->op.location = optarg; break;
 		case OPT_QDEPTH:
-			if (ui_parse_uint(optarg, 1, 64, &o->queue_depth))
-				return ui_usage_error("erase", "invalid --queue-depth '%s': 1 to 64",
-						      optarg);
+			if (ui_parse_queue_depth("erase", optarg, &o->queue_depth))
+				return KESU_EXIT_USAGE;
 			break;
 		case OPT_BS:
-			r = ui_parse_size(optarg, &o->chunk);
-			if (r || o->chunk < 4096 || o->chunk > (64ULL << 20) || o->chunk % 4096)
-				return ui_usage_error("erase", "invalid --block-size '%s': a multiple "
-						      "of 4K from 4K to 64M", optarg);
+			if (ui_parse_block_size("erase", optarg, &o->chunk))
+				return KESU_EXIT_USAGE;
 			break;
 		case OPT_DEBUG: ui_debug = true; break;
 		case 'h': usage(); return -1;
@@ -505,7 +503,7 @@ static int run_all(struct target *t, size_t n, const struct erase_cli *o)
 int cmd_erase(int argc, char **argv)
 {
 	struct erase_cli o = { .method = "random", .passes = 1, .verify = ERASE_VERIFY_LAST,
-			       .queue_depth = 8, .chunk = 1 << 20 };
+			       .queue_depth = KESU_QUEUE_DEPTH, .chunk = KESU_BLOCK_SIZE };
 	struct target *t = NULL;
 	size_t n = 0;
 	int r, code = KESU_EXIT_SUCCESS;

@@ -32,10 +32,12 @@ static void usage(void)
 	       "  -j, --json            print the result as JSON\n"
 	       "  -q, --quiet           no progress\n"
 	       "      --progress=MODE   auto, bar, json, none\n"
+	       "      --queue-depth N   requests in flight (default %d)\n"
+	       "      --block-size SIZE bytes per request (default %dM)\n"
 	       "      --debug           debug messages\n"
 	       "  -h, --help            this help\n\n"
 	       "Exit status: 0 no mismatch, 1 failure, 2 usage, 5 mismatch, 6 read errors,\n"
-	       "7 aborted.\n");
+	       "7 aborted.\n", KESU_QUEUE_DEPTH, KESU_BLOCK_SIZE >> 20);
 }
 
 static void print_ranges(const char *what, const struct range_list *l, unsigned lbs)
@@ -90,6 +92,8 @@ struct verify_cli {
 	unsigned long pct;
 	bool json;
 	enum display_mode mode;
+	unsigned long queue_depth;
+	unsigned long long chunk;
 };
 
 static int parse_args(int argc, char **argv, struct verify_cli *o)
@@ -101,6 +105,8 @@ static int parse_args(int argc, char **argv, struct verify_cli *o)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "progress", required_argument, NULL, 'P' },
 		{ "debug", no_argument, NULL, 'D' },
+		{ "queue-depth", required_argument, NULL, 'Q' },
+		{ "block-size", required_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -121,6 +127,14 @@ static int parse_args(int argc, char **argv, struct verify_cli *o)
 				return ui_usage_error("verify", "invalid --progress '%s'", optarg);
 			break;
 		case 'D': ui_debug = true; break;
+		case 'Q':
+			if (ui_parse_queue_depth("verify", optarg, &o->queue_depth))
+				return KESU_EXIT_USAGE;
+			break;
+		case 'B':
+			if (ui_parse_block_size("verify", optarg, &o->chunk))
+				return KESU_EXIT_USAGE;
+			break;
 		case 'h': usage(); return -1;
 		default: return ui_usage_error("verify", "invalid option");
 		}
@@ -138,7 +152,8 @@ static int run(struct dev *d, const struct pattern *p, const struct verify_cli *
 	struct display *disp = display_new(o->json && o->mode == DISPLAY_JSON ? DISPLAY_NONE :
 					   o->mode, 1);
 	struct sigaction sa = { .sa_handler = on_signal };
-	struct verify_opts vo = { .sample_pct = (unsigned)o->pct, .queue_depth = 8,
+	struct verify_opts vo = { .sample_pct = (unsigned)o->pct,
+				  .queue_depth = (unsigned)o->queue_depth, .chunk = (size_t)o->chunk,
 				  .progress = disp ? display_progress : NULL,
 				  .progress_usr = disp ? display_slot(disp, 0) : NULL,
 				  .pass = 1, .npasses = 1, .abort = &verify_abort };
@@ -157,7 +172,7 @@ static int run(struct dev *d, const struct pattern *p, const struct verify_cli *
 
 int cmd_verify(int argc, char **argv)
 {
-	struct verify_cli o = { 0 };
+	struct verify_cli o = { .queue_depth = KESU_QUEUE_DEPTH, .chunk = KESU_BLOCK_SIZE };
 	struct pattern p = { 0 };
 	struct verify_result r = { 0 };
 	struct dev *d = NULL;

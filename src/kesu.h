@@ -18,6 +18,10 @@ enum kesu_exit {
 	KESU_EXIT_UNVERIFIED = 8,
 };
 
+/* I/O defaults: enough requests in flight to reach a disk's sequential limit */
+#define KESU_QUEUE_DEPTH 8
+#define KESU_BLOCK_SIZE (1 << 20)
+
 int cmd_erase(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_devices(int argc, char **argv);
@@ -35,6 +39,9 @@ int ui_exit_worst(int a, int b);
 int ui_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Parse "1M", "4096", "64K" into bytes; 0 or -EINVAL. */
 int ui_parse_size(const char *s, unsigned long long *out);
+/* --queue-depth (1..64) and --block-size (4K..64M, a multiple of 4K); print the usage error */
+int ui_parse_queue_depth(const char *cmd, const char *s, unsigned long *out);
+int ui_parse_block_size(const char *cmd, const char *s, unsigned long long *out);
 /* Parse a non-negative integer in [min, max]; 0 or -EINVAL. */
 int ui_parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out);
 

@@ -146,3 +146,21 @@ int ui_parse_size(const char *s, unsigned long long *out)
 	*out = v * mul;
 	return 0;
 }
+
+int ui_parse_queue_depth(const char *cmd, const char *s, unsigned long *out)
+{
+	if (ui_parse_uint(s, 1, 64, out)) {
+		ui_usage_error(cmd, "invalid --queue-depth '%s': 1 to 64", s);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int ui_parse_block_size(const char *cmd, const char *s, unsigned long long *out)
+{
+	if (ui_parse_size(s, out) || *out < 4096 || *out > (64ULL << 20) || *out % 4096) {
+		ui_usage_error(cmd, "invalid --block-size '%s': a multiple of 4K from 4K to 64M", s);
+		return -EINVAL;
+	}
+	return 0;
+}
