@@ -13,10 +13,10 @@ size=$((16 * MiB))
 
 # reads DEV, writes DEV: bytes the kernel has read from and written to DEV
 reads() {
-	awk '{ print $3 * 512 }' "/sys/block/${1#/dev/}/stat"
+	awk '{ printf "%.0f\n", $3 * 512 }' "/sys/block/${1#/dev/}/stat"
 }
 writes() {
-	awk '{ print $7 * 512 }' "/sys/block/${1#/dev/}/stat"
+	awk '{ printf "%.0f\n", $7 * 512 }' "/sys/block/${1#/dev/}/stat"
 }
 
 # block LBA_SIZE OFFSET BYTE: a block of zeros with BYTE (octal) at OFFSET
