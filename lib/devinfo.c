@@ -24,6 +24,8 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include <blkid.h>
+
 #include "devinfo.h"
 #include "log.h"
 
@@ -274,6 +276,34 @@ static int fill_file(struct dev_info *info, const struct stat *st)
 	return 0;
 }
 
+/*
+ * What is on the medium now, as libblkid sees it: a file system, RAID or
+ * LUKS signature, or else a partition table. Shown before the person
+ * confirms, and recorded in the report as what was there before. Nothing
+ * found, or an unreadable device, leaves it NULL.
+ */
+static int probe_content(struct dev_info *info, const char *path)
+{
+	blkid_probe pr = blkid_new_probe_from_filename(path);
+	const char *type = NULL;
+	int r = 0;
+
+	if (!pr)
+		return 0;
+	blkid_probe_enable_superblocks(pr, 1);
+	blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE);
+	blkid_probe_enable_partitions(pr, 1);
+	if (blkid_do_safeprobe(pr) == 0 &&
+	    (blkid_probe_lookup_value(pr, "TYPE", &type, NULL) == 0 ||
+	     blkid_probe_lookup_value(pr, "PTTYPE", &type, NULL) == 0) && type && *type) {
+		info->content = strdup(type);
+		if (!info->content)
+			r = -ENOMEM;
+	}
+	blkid_free_probe(pr);
+	return r;
+}
+
 /* Resolve /sys/dev/block/MAJ:MIN into @dir (PATH_MAX bytes). */
 static int sysfs_dir(dev_t devno, char *dir)
 {
@@ -309,6 +339,9 @@ int devinfo_get(const char *path, struct dev_info *out)
 	}
 	if (r < 0)
 		goto out;
+	r = probe_content(out, path);
+	if (r < 0)
+		goto out;
 	out->path = strdup(path);
 	if (!out->path)
 		r = -ENOMEM;
@@ -329,6 +362,7 @@ void devinfo_free(struct dev_info *info)
 	free(info->wwn);
 	free(info->firmware);
 	free(info->transport);
+	free(info->content);
 	memset(info, 0, sizeof(*info));
 }
 

@@ -25,6 +25,7 @@ struct dev_info {
 	int rotational;		/* 1, 0, or -1 unknown */
 	int removable;		/* 1, 0, or -1 unknown */
 	bool is_partition;
+	char *content;		/* libblkid: "ext4", "crypto_LUKS", "gpt", ...; NULL if none found */
 };
 
 /**

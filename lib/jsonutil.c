@@ -35,7 +35,7 @@ json_t *json_ranges(const struct range_list *l)
 
 json_t *json_devinfo(const struct dev_info *info)
 {
-	return json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:I,s:I,s:I,s:o,s:o}",
+	return json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:I,s:I,s:I,s:o,s:o,s:o}",
 			 "path", info->path,
 			 "kind", info->is_block ? "block" : "file",
 			 "model", json_str_or_null(info->model),
@@ -47,7 +47,8 @@ json_t *json_devinfo(const struct dev_info *info)
 			 "logical_block_size", (json_int_t)info->lbs,
 			 "physical_block_size", (json_int_t)info->pbs,
 			 "rotational", json_tristate(info->rotational),
-			 "removable", json_tristate(info->removable));
+			 "removable", json_tristate(info->removable),
+			 "content", json_str_or_null(info->content));
 }
 
 json_t *json_time(const struct timespec *ts)

@@ -21,7 +21,7 @@ json_t *json_ranges(const struct range_list *l);
 /**
  * json_devinfo() - a device's identity as reports and listings show it:
  * path, kind, model, serial, wwn, firmware, transport, sizes, rotational,
- * removable
+ * removable, content
  */
 json_t *json_devinfo(const struct dev_info *info);
 

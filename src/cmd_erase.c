@@ -234,10 +234,12 @@ static void describe(const struct target *t)
 	char sz[32];
 
 	size_text(t->info.size, sz, sizeof(sz));
-	fprintf(stderr, "  %s: %s, model %s, serial %s, %s (%llu bytes), logical block %u\n",
+	fprintf(stderr, "  %s: %s, model %s, serial %s, %s (%llu bytes), logical block %u\n"
+		"  contains: %s\n",
 		t->path, t->info.is_block ? "block device" : "image file",
 		t->info.model ? t->info.model : "-", t->info.serial ? t->info.serial : "-", sz,
-		(unsigned long long)t->info.size, t->info.lbs);
+		(unsigned long long)t->info.size, t->info.lbs,
+		t->info.content ? t->info.content : "no known signature");
 }
 
 static void print_plan(const struct target *t)
@@ -251,7 +253,8 @@ static void print_plan(const struct target *t)
 	printf("; verify %s", erase_verify_name(t->plan.verify));
 	if (t->plan.verify == ERASE_VERIFY_SAMPLE)
 		printf(" %u%%", t->plan.sample_pct);
-	printf("; %llu bytes\n", (unsigned long long)t->info.size);
+	printf("; %llu bytes; contains %s\n", (unsigned long long)t->info.size,
+	       t->info.content ? t->info.content : "no known signature");
 }
 
 /* Identify the target and refuse it if it is in use; the plan is built here too. */

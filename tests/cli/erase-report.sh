@@ -111,3 +111,14 @@ expect_rc 2 "$KESU" erase --yes --quiet --method zero --report "$WORK/two.json" 
 [ ! -e "$WORK/two.json" ] || fail "--report with two targets wrote a report"
 [ "$(devsum "$dev2")" = "$sum2" ] || fail "--report with two targets erased $dev2"
 ok "--report with two targets exits 2 and erases nothing"
+
+# what was on the medium before (libblkid), checked against blkid itself
+command -v mkfs.ext4 >/dev/null || skip "mkfs.ext4 missing"
+mkfs.ext4 -q -F "$dev"
+[ "$(blkid -o value -s TYPE "$dev")" = ext4 ] || fail "mkfs.ext4 did not take"
+expect_rc 0 "$KESU" erase --yes --quiet --method zero --report "$r" "$dev" 2>/dev/null
+[ "$(jqf "$r" .device.content)" = ext4 ] || fail "content before: $(jqf "$r" .device.content)"
+blkid -p "$dev" >/dev/null 2>&1 && fail "blkid still finds a signature after the erasure"
+expect_rc 0 "$KESU" erase --yes --quiet --method zero --report "$r" "$dev" 2>/dev/null
+[ "$(jqf "$r" .device.content)" = null ] || fail "content of a zeroed device: $(jqf "$r" .device.content)"
+ok "the report names what libblkid found before the erasure"
