@@ -386,10 +386,11 @@ static int finish_target(struct target *t, const struct erase_cli *o)
 	json_t *doc;
 	int r = 0, code = result_exit(t);
 
-	kesu_audit("erase end: target=%s serial=%s method=%s result=%s%s%s uid=%u",
-		   t->path, t->info.serial ? t->info.serial : "-", t->plan.method,
-		   erase_result_name(t->res.code), t->res.reason[0] ? " reason=" : "",
-		   t->res.reason, (unsigned)getuid());
+	kesu_audit("erase end: target=%s serial=%s method=%s result=%s reason=\"%s\" "
+		   "bad_blocks=%llu user=%s", t->path, t->info.serial ? t->info.serial : "-",
+		   t->plan.method, erase_result_name(t->res.code), t->res.reason,
+		   (unsigned long long)(ranges_blocks(&t->res.write_errors) +
+					ranges_blocks(&t->res.read_errors)), ui_who());
 	doc = erase_report(&t->info, t->dev->cache_bypass, &t->plan, &t->res, &o->op, t->seed);
 	if (!doc) {
 		ui_err("%s: cannot build the report: out of memory", t->path);
@@ -457,11 +458,11 @@ static void start_target(struct target *t, const struct erase_cli *o, struct dis
 		t->eo.after_write = corrupt_after_write;
 		t->eo.after_write_usr = (void *)hook;
 	}
-	kesu_audit("erase start: target=%s serial=%s size=%llu method=%s verify=%s operator=%s "
-		   "asset=%s uid=%u", t->path, t->info.serial ? t->info.serial : "-",
-		   (unsigned long long)t->info.size, t->plan.method,
-		   erase_verify_name(t->plan.verify), o->op.name ? o->op.name : "-",
-		   o->op.asset_tag ? o->op.asset_tag : "-", (unsigned)getuid());
+	kesu_audit("erase start: target=%s serial=%s size=%llu method=%s verify=%s "
+		   "operator=\"%s\" asset=\"%s\" user=%s", t->path,
+		   t->info.serial ? t->info.serial : "-", (unsigned long long)t->info.size,
+		   t->plan.method, erase_verify_name(t->plan.verify),
+		   o->op.name ? o->op.name : "-", o->op.asset_tag ? o->op.asset_tag : "-", ui_who());
 	t->ran = true;
 	if (pthread_create(&t->tid, NULL, run_target, t)) {
 		run_target(t);

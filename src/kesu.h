@@ -31,6 +31,8 @@ extern bool ui_debug;
 void ui_init(void);
 void ui_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void ui_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Who runs kesu, for the security log: "root", or "root(sudo:tanaka)". */
+const char *ui_who(void);
 /* The one mapping from a negative errno to an exit code. */
 int ui_exit_from_errno(int err);
 /* Worst of two exit codes, for several targets (order in kesu(8)). */

@@ -5,7 +5,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <pwd.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kesu.h"
 #include "log.h"
@@ -163,4 +165,19 @@ int ui_parse_block_size(const char *cmd, const char *s, unsigned long long *out)
 		return -EINVAL;
 	}
 	return 0;
+}
+
+const char *ui_who(void)
+{
+	static char who[160];
+	struct passwd *pw = getpwuid(getuid());
+	const char *sudo = getenv("SUDO_USER");
+	char uid[16];
+
+	snprintf(uid, sizeof(uid), "%u", (unsigned)getuid());
+	if (sudo && *sudo)
+		snprintf(who, sizeof(who), "%s(sudo:%s)", pw ? pw->pw_name : uid, sudo);
+	else
+		snprintf(who, sizeof(who), "%s", pw ? pw->pw_name : uid);
+	return who;
 }
