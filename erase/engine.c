@@ -17,6 +17,7 @@ struct write_ctx {
 	pthread_mutex_t lock;
 	struct range_list *bad;
 	uint64_t bad_bytes;	/* not written in this pass */
+	const void *same;	/* filled once, when every request holds the same bytes */
 };
 
 /*
@@ -53,8 +54,11 @@ static int write_range(struct write_ctx *c, const uint8_t *buf, uint64_t off, si
 static int write_chunk(void *ctx, void *buf, void *scratch, uint64_t off, size_t len)
 {
 	struct write_ctx *c = ctx;
-	int r = pattern_fill(c->pat, buf, len, off);
+	int r;
 
+	if (c->same)
+		return write_range(c, c->same, off, len);
+	r = pattern_fill(c->pat, buf, len, off);
 	return r ? r : write_range(c, buf, off, len);
 }
 
@@ -86,13 +90,27 @@ static int write_pass(struct dev *d, const struct erase_plan *plan, unsigned i,
 		.progress_usr = o->progress_usr,
 		.abort = o->abort,
 	};
+	void *same = NULL;
 	int ret, fr;
 
 	job.prog = (struct progress){ .target = d->path, .phase = "write",
 				      .pass = i + 1, .npasses = plan->npasses };
+	/* every request starts at a multiple of the chunk size */
+	if (pattern_repeats_every(c.pat, job.chunk)) {
+		same = dev_buf_alloc(d, job.chunk);
+		if (!same)
+			return -ENOMEM;
+		ret = pattern_fill(c.pat, same, job.chunk, 0);
+		if (ret) {
+			dev_buf_free(same);
+			return ret;
+		}
+		c.same = same;
+	}
 	pthread_mutex_init(&c.lock, NULL);
 	ret = pool_run(&job);
 	pthread_mutex_destroy(&c.lock);
+	dev_buf_free(same);
 	r->pass[i].bytes_written = job.done - c.bad_bytes;
 	/* flush even after an abort: what was written should reach the medium */
 	fr = dev_flush(d);

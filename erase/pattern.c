@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <openssl/evp.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -108,9 +109,17 @@ static void counter_at(const uint8_t iv[16], uint64_t blk, uint8_t out[16])
 	}
 }
 
-static int keystream(const struct pattern *p, uint8_t *buf, size_t len, uint64_t off)
+/* plain zeros to encrypt into the keystream, so no memset of the output is needed */
+static const uint8_t zeros[64 * 1024];
+
+/*
+ * The keystream for device offsets [off, off+len) XORed with @in, into
+ * @out; @in NULL means zeros, which gives the keystream itself. @in may be
+ * @out.
+ */
+static int keystream_apply(const struct pattern *p, uint8_t *out, const uint8_t *in, size_t len,
+			   uint64_t off)
 {
-	static const uint8_t zero[16];
 	uint8_t ctr[16], skip[16];
 	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
 	int outl, r = -EIO;
@@ -121,21 +130,23 @@ static int keystream(const struct pattern *p, uint8_t *buf, size_t len, uint64_t
 	if (!EVP_EncryptInit_ex(ctx, EVP_aes_128_ctr(), NULL, p->key, ctr))
 		goto out;
 	/* CTR is a stream: discard the bytes before @off inside its block */
-	if (off % 16 && !EVP_EncryptUpdate(ctx, skip, &outl, zero, (int)(off % 16)))
+	if (off % 16 && !EVP_EncryptUpdate(ctx, skip, &outl, zeros, (int)(off % 16)))
 		goto out;
-	memset(buf, 0, len);
 	while (len) {
-		int n = len > (size_t)INT_MAX / 2 ? INT_MAX / 2 : (int)len;
+		int n = len > sizeof(zeros) ? (int)sizeof(zeros) : (int)len;
 
-		if (!EVP_EncryptUpdate(ctx, buf, &outl, buf, n))
+		if (!EVP_EncryptUpdate(ctx, out, &outl, in ? in : zeros, n))
 			goto out;
-		buf += n;
+		out += n;
+		if (in)
+			in += n;
 		len -= (size_t)n;
 	}
 	r = 0;
 out:
 	EVP_CIPHER_CTX_free(ctx);
 	secmem_wipe(ctr, sizeof(ctr));
+	secmem_wipe(skip, sizeof(skip));
 	return r;
 }
 
@@ -172,9 +183,75 @@ int pattern_fill(const struct pattern *p, void *buf, size_t len, uint64_t off)
 		fill_bytes(p, buf, len, off);
 		return 0;
 	case PATTERN_RANDOM:
-		return keystream(p, buf, len, off);
+		return keystream_apply(p, buf, NULL, len, off);
 	}
 	return -EINVAL;
+}
+
+static void xor_into(uint8_t *buf, const uint8_t *with, size_t len)
+{
+	size_t i = 0;
+
+	/* word at a time where both are aligned, as the I/O buffers are */
+	if (!((uintptr_t)buf % 8) && !((uintptr_t)with % 8))
+		for (; i + 8 <= len; i += 8)
+			*(uint64_t *)(buf + i) ^= *(const uint64_t *)(with + i);
+	for (; i < len; i++)
+		buf[i] ^= with[i];
+}
+
+int pattern_xor(const struct pattern *p, void *buf, size_t len, uint64_t off, void *scratch)
+{
+	static const uint8_t ones[64] = {
+		[0 ... 63] = 0xff,
+	};
+
+	switch (p->kind) {
+	case PATTERN_ZERO:
+		return 0;
+	case PATTERN_ONE:
+		for (size_t i = 0; i < len; i += sizeof(ones))
+			xor_into((uint8_t *)buf + i, ones, len - i < sizeof(ones) ? len - i : sizeof(ones));
+		return 0;
+	case PATTERN_BYTES:
+		if (!scratch)
+			return -EINVAL;
+		fill_bytes(p, scratch, len, off);
+		xor_into(buf, scratch, len);
+		return 0;
+	case PATTERN_RANDOM:
+		return keystream_apply(p, buf, buf, len, off);
+	}
+	return -EINVAL;
+}
+
+bool pattern_is_zero(const void *buf, size_t len)
+{
+	const uint8_t *b = buf;
+
+	/* libc's memcmp is vectorised; compare against a page of zeros */
+	while (len) {
+		size_t n = len < 4096 ? len : 4096;
+
+		if (memcmp(b, zeros, n))
+			return false;
+		b += n;
+		len -= n;
+	}
+	return true;
+}
+
+bool pattern_repeats_every(const struct pattern *p, size_t period)
+{
+	switch (p->kind) {
+	case PATTERN_ZERO:
+	case PATTERN_ONE:
+		return true;
+	case PATTERN_BYTES:
+		return period % p->nbytes == 0;
+	default:
+		return false;
+	}
 }
 
 int pattern_check(const struct pattern *p, const void *buf, size_t len, uint64_t off,

@@ -9,6 +9,7 @@
 #ifndef KESU_PATTERN_H
 #define KESU_PATTERN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -63,6 +64,28 @@ int pattern_fill(const struct pattern *p, void *buf, size_t len, uint64_t off);
  */
 int pattern_check(const struct pattern *p, const void *buf, size_t len, uint64_t off,
 		  void *scratch, size_t *bad);
+
+/**
+ * pattern_xor() - XOR the pattern for offsets [off, off+len) into @buf, so
+ * that every byte that matches the pattern becomes 0
+ * @scratch: @len bytes of working space (byte-string patterns need it;
+ *           NULL is fine for the others)
+ *
+ * Verification uses this in place of generate-and-compare: one pass over
+ * the data, and the blocks that differ are exactly the non-zero ones.
+ *
+ * Return: 0, -EINVAL (byte string without @scratch), -EIO if the cipher fails
+ */
+int pattern_xor(const struct pattern *p, void *buf, size_t len, uint64_t off, void *scratch);
+
+/** pattern_is_zero() - true when all @len bytes of @buf are 0 */
+bool pattern_is_zero(const void *buf, size_t len);
+
+/**
+ * pattern_repeats_every() - true when the bytes at every offset that is a
+ * multiple of @period are the same, so one filled buffer serves every request
+ */
+bool pattern_repeats_every(const struct pattern *p, size_t period);
 
 /**
  * pattern_name() - the name used in reports: "zero", "one", "random",

@@ -35,17 +35,16 @@ static int record(struct verify_ctx *c, struct range_list *l, uint64_t off, size
 	return r;
 }
 
-/* A chunk differs somewhere: find exactly which blocks. */
-static int find_mismatch(struct verify_ctx *c, const uint8_t *buf, uint64_t off, size_t len,
-			 uint8_t *scratch)
+/* A chunk differs somewhere: the blocks that differ are the non-zero ones. */
+static int find_mismatch(struct verify_ctx *c, const uint8_t *diff, uint64_t off, size_t len)
 {
 	uint32_t lbs = c->dev->lbs;
 
 	for (size_t at = 0; at < len; at += lbs) {
 		size_t n = len - at < lbs ? len - at : lbs;
-		int r = pattern_check(c->pat, buf + at, n, off + at, scratch, NULL);
+		int r = 0;
 
-		if (r == -EILSEQ)
+		if (!pattern_is_zero(diff + at, n))
 			r = record(c, &c->r->mismatch, off + at, n);
 		if (r)
 			return r;
@@ -82,10 +81,11 @@ static int check_range(struct verify_ctx *c, uint8_t *buf, uint64_t off, size_t 
 	}
 	if (r)
 		return r;
-	r = pattern_check(c->pat, buf, len, off, scratch, NULL);
-	if (r == -EILSEQ)
-		return find_mismatch(c, buf, off, len, scratch);
-	return r;
+	/* what was read XOR what should be there: all zero when it matches */
+	r = pattern_xor(c->pat, buf, len, off, scratch);
+	if (r || pattern_is_zero(buf, len))
+		return r;
+	return find_mismatch(c, buf, off, len);
 }
 
 static int verify_chunk(void *ctx, void *buf, void *scratch, uint64_t off, size_t len)
@@ -111,7 +111,7 @@ int verify_run(struct dev *d, const struct pattern *p, const struct verify_opts 
 		.ctx = &c,
 		.nworkers = o->queue_depth ? o->queue_depth : 4,
 		.chunk = o->chunk ? o->chunk : 1024 * 1024,
-		.scratch = 1,
+		.scratch = p->kind == PATTERN_BYTES, /* the others XOR in place */
 		.progress = o->progress,
 		.progress_usr = o->progress_usr,
 		.abort = o->abort,

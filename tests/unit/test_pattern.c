@@ -398,6 +398,63 @@ static void test_name(void **state)
 	assert_string_equal(pattern_name(&p, buf, sizeof(buf)), want);
 }
 
+/*
+ * pattern_xor() turns data that matches into zeros and leaves exactly the
+ * differing bytes non-zero, for every kind and at unaligned offsets.
+ */
+static void test_xor(void **state)
+{
+	static const char *const specs[] = { "zero", "one", "random", "pattern:a55a0f" };
+	enum { LEN = 3 * 4096 + 100 };
+	uint8_t *want = malloc(LEN), *got = malloc(LEN), *scratch = malloc(LEN);
+	const uint64_t offs[] = { 0, 5, 4096, 1048576 + 37 };
+
+	assert_non_null(want);
+	assert_non_null(got);
+	assert_non_null(scratch);
+	for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
+		struct pattern p;
+
+		assert_int_equal(pattern_parse(specs[i], &p), 0);
+		for (size_t k = 0; k < sizeof(offs) / sizeof(offs[0]); k++) {
+			assert_int_equal(pattern_fill(&p, want, LEN, offs[k]), 0);
+			memcpy(got, want, LEN);
+			assert_int_equal(pattern_xor(&p, got, LEN, offs[k], scratch), 0);
+			assert_true(pattern_is_zero(got, LEN));
+			memcpy(got, want, LEN);
+			got[4097] ^= 0x10;
+			got[LEN - 1] ^= 0x01;
+			assert_int_equal(pattern_xor(&p, got, LEN, offs[k], scratch), 0);
+			assert_false(pattern_is_zero(got, LEN));
+			assert_int_equal(got[4097], 0x10);
+			assert_int_equal(got[LEN - 1], 0x01);
+			got[4097] = got[LEN - 1] = 0;
+			assert_true(pattern_is_zero(got, LEN));
+		}
+		pattern_free(&p);
+	}
+	free(want);
+	free(got);
+	free(scratch);
+}
+
+/* Only patterns whose bytes repeat with the request size may share one buffer. */
+static void test_repeats_every(void **state)
+{
+	struct pattern p;
+
+	assert_int_equal(pattern_parse("zero", &p), 0);
+	assert_true(pattern_repeats_every(&p, 4096));
+	assert_int_equal(pattern_parse("pattern:a55a", &p), 0);
+	assert_true(pattern_repeats_every(&p, 1048576));
+	assert_int_equal(pattern_parse("pattern:a1b2c3", &p), 0);
+	assert_false(pattern_repeats_every(&p, 1048576));
+	assert_true(pattern_repeats_every(&p, 3 * 4096));
+	assert_int_equal(pattern_parse("random", &p), 0);
+	assert_false(pattern_repeats_every(&p, 1048576));
+	pattern_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -413,6 +470,8 @@ int main(void)
 		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_random_keys_differ),
 		cmocka_unit_test(test_name),
+		cmocka_unit_test(test_xor),
+		cmocka_unit_test(test_repeats_every),
 	};
 
 	if (secmem_init())
