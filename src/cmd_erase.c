@@ -104,13 +104,14 @@ static void usage(void)
 	       "  -j, --json             print the report(s) on stdout\n"
 	       "      --operator NAME  --asset-tag TAG  --reason disposal|lease-return|reuse\n"
 	       "      --lease-contract ID  --witness NAME  --location TEXT\n"
-	       "      --queue-depth N    requests in flight per device (default %d)\n"
-	       "      --block-size SIZE  bytes per request (default %dM)\n"
+	       "      --queue-depth N    requests in flight per device (default %d, removable %d)\n"
+	       "      --block-size SIZE  bytes per request (default %dM, removable %dM)\n"
 	       "      --debug            debug messages\n"
 	       "  -h, --help             this help\n\n"
 	       "Exit status: 0 success, 1 failure, 2 usage, 3 refused, 4 not confirmed,\n"
 	       "5 verification failed, 6 I/O errors, 7 aborted, 8 not verified.\n",
-	       KESU_QUEUE_DEPTH, KESU_BLOCK_SIZE >> 20);
+	       KESU_QUEUE_DEPTH, KESU_QUEUE_DEPTH_REMOVABLE, KESU_BLOCK_SIZE >> 20,
+	       KESU_BLOCK_SIZE_REMOVABLE >> 20);
 }
 
 static int parse_args(int argc, char **argv, struct erase_cli *o)
@@ -446,9 +447,13 @@ static void start_target(struct target *t, const struct erase_cli *o, struct dis
 	const char *hook = getenv("KESU_TEST_CORRUPT_AFTER_WRITE");
 
 	secmem_random(&t->seed, sizeof(t->seed));
+	unsigned long qd = o->queue_depth;
+	unsigned long long bs = o->chunk;
+
+	ui_io_defaults(&t->info, &qd, &bs);
 	t->eo = (struct erase_opts){
-		.queue_depth = (unsigned)o->queue_depth,
-		.chunk = (size_t)o->chunk,
+		.queue_depth = (unsigned)qd,
+		.chunk = (size_t)bs,
 		.progress = display_progress,
 		.progress_usr = display_slot(disp, i),
 		.abort = &erase_abort,
@@ -507,7 +512,7 @@ static int run_all(struct target *t, size_t n, const struct erase_cli *o)
 int cmd_erase(int argc, char **argv)
 {
 	struct erase_cli o = { .method = "random", .passes = 1, .verify = ERASE_VERIFY_LAST,
-			       .queue_depth = KESU_QUEUE_DEPTH, .chunk = KESU_BLOCK_SIZE };
+			       /* 0: chosen per device, ui_io_defaults() */ };
 	struct target *t = NULL;
 	size_t n = 0;
 	int r, code = KESU_EXIT_SUCCESS;

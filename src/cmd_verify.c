@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "devinfo.h"
 #include "display.h"
 #include "erase/pattern.h"
 #include "jsonutil.h"
@@ -32,12 +33,13 @@ static void usage(void)
 	       "  -j, --json            print the result as JSON\n"
 	       "  -q, --quiet           no progress\n"
 	       "      --progress=MODE   auto, bar, json, none\n"
-	       "      --queue-depth N   requests in flight (default %d)\n"
-	       "      --block-size SIZE bytes per request (default %dM)\n"
+	       "      --queue-depth N   requests in flight (default %d, removable %d)\n"
+	       "      --block-size SIZE bytes per request (default %dM, removable %dM)\n"
 	       "      --debug           debug messages\n"
 	       "  -h, --help            this help\n\n"
 	       "Exit status: 0 no mismatch, 1 failure, 2 usage, 5 mismatch, 6 read errors,\n"
-	       "7 aborted.\n", KESU_QUEUE_DEPTH, KESU_BLOCK_SIZE >> 20);
+	       "7 aborted.\n", KESU_QUEUE_DEPTH, KESU_QUEUE_DEPTH_REMOVABLE, KESU_BLOCK_SIZE >> 20,
+	       KESU_BLOCK_SIZE_REMOVABLE >> 20);
 }
 
 static void print_ranges(const char *what, const struct range_list *l, unsigned lbs)
@@ -172,7 +174,8 @@ static int run(struct dev *d, const struct pattern *p, const struct verify_cli *
 
 int cmd_verify(int argc, char **argv)
 {
-	struct verify_cli o = { .queue_depth = KESU_QUEUE_DEPTH, .chunk = KESU_BLOCK_SIZE };
+	struct verify_cli o = { 0 };
+	struct dev_info info;
 	struct pattern p = { 0 };
 	struct verify_result r = { 0 };
 	struct dev *d = NULL;
@@ -190,6 +193,12 @@ int cmd_verify(int argc, char **argv)
 	if (ret) {
 		ui_err("cannot open %s: %s", argv[optind], strerror(-ret));
 		return KESU_EXIT_FAILURE;
+	}
+	if (devinfo_get(argv[optind], &info) == 0) {
+		ui_io_defaults(&info, &o.queue_depth, &o.chunk);
+		devinfo_free(&info);
+	} else {
+		ui_io_defaults(NULL, &o.queue_depth, &o.chunk);
 	}
 	ret = run(d, &p, &o, &r);
 	if (ret == -EINTR) {

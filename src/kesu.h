@@ -18,9 +18,21 @@ enum kesu_exit {
 	KESU_EXIT_UNVERIFIED = 8,
 };
 
-/* I/O defaults: enough requests in flight to reach a disk's sequential limit */
-#define KESU_QUEUE_DEPTH 8
-#define KESU_BLOCK_SIZE (1 << 20)
+/*
+ * I/O defaults. Disks need many large requests in flight to reach their
+ * sequential limit (measured on loop devices: 16 x 4 MiB reads ran 1.3x
+ * faster than 8 x 1 MiB). Removable media are slow, and every byte in
+ * flight delays an abort, so they get less.
+ */
+#define KESU_QUEUE_DEPTH 16
+#define KESU_BLOCK_SIZE (4 << 20)
+#define KESU_QUEUE_DEPTH_REMOVABLE 8
+#define KESU_BLOCK_SIZE_REMOVABLE (1 << 20)
+
+struct dev_info;
+/* Fill in the queue depth and block size the user left at 0, for this device. */
+void ui_io_defaults(const struct dev_info *info, unsigned long *queue_depth,
+		    unsigned long long *block_size);
 
 int cmd_erase(int argc, char **argv);
 int cmd_verify(int argc, char **argv);

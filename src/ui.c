@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "devinfo.h"
 #include "kesu.h"
 #include "log.h"
 
@@ -180,4 +181,17 @@ const char *ui_who(void)
 	else
 		snprintf(who, sizeof(who), "%s", pw ? pw->pw_name : uid);
 	return who;
+}
+
+void ui_io_defaults(const struct dev_info *info, unsigned long *queue_depth,
+		    unsigned long long *block_size)
+{
+	bool removable = info && (info->removable == 1 ||
+				  (info->transport && (!strcmp(info->transport, "usb") ||
+						       !strcmp(info->transport, "mmc"))));
+
+	if (!*queue_depth)
+		*queue_depth = removable ? KESU_QUEUE_DEPTH_REMOVABLE : KESU_QUEUE_DEPTH;
+	if (!*block_size)
+		*block_size = removable ? KESU_BLOCK_SIZE_REMOVABLE : KESU_BLOCK_SIZE;
 }
