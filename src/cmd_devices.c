@@ -134,7 +134,8 @@ static const char *or_dash(const char *s)
 	return s ? s : "-";
 }
 
-enum { COL_PATH, COL_MODEL, COL_SERIAL, COL_SIZE, COL_TRAN, COL_ROTA, COL_RM, COL_INUSE, NCOLS };
+enum { COL_PATH, COL_MODEL, COL_SERIAL, COL_SIZE, COL_TRAN, COL_ROTA, COL_RM, COL_CONTENT,
+       COL_INUSE, NCOLS };
 
 static void row_cells(const struct devices_row *row, char *size, size_t slen, char *use,
 		      size_t ulen, const char *cell[NCOLS])
@@ -150,13 +151,14 @@ static void row_cells(const struct devices_row *row, char *size, size_t slen, ch
 	cell[COL_TRAN] = or_dash(d->transport);
 	cell[COL_ROTA] = tristate(d->rotational);
 	cell[COL_RM] = tristate(d->removable);
+	cell[COL_CONTENT] = or_dash(d->content);
 	cell[COL_INUSE] = use;
 }
 
 static void print_table(const struct devices_row *rows, size_t n)
 {
 	static const char *const head[NCOLS] = {
-		"PATH", "MODEL", "SERIAL", "SIZE", "TRAN", "ROTA", "RM", "IN-USE",
+		"PATH", "MODEL", "SERIAL", "SIZE", "TRAN", "ROTA", "RM", "CONTENT", "IN-USE",
 	};
 	const char *cell[NCOLS];
 	char size[32], use[64];
