@@ -289,6 +289,34 @@ static int prepare(struct target *t, const struct erase_cli *o)
 	return 0;
 }
 
+/*
+ * The same device or file named twice (a symlink, /dev/disk/by-id) would be
+ * erased twice at once, and reported twice: refuse the run.
+ */
+static int check_duplicates(char **paths, size_t n)
+{
+	struct stat *st = calloc(n, sizeof(*st));
+	int code = 0;
+
+	if (!st)
+		return KESU_EXIT_FAILURE;
+	for (size_t i = 0; i < n && !code; i++) {
+		if (stat(paths[i], &st[i]) < 0)
+			continue; /* prepare() says why */
+		for (size_t j = 0; j < i && !code; j++) {
+			bool same = S_ISBLK(st[i].st_mode) ?
+				    S_ISBLK(st[j].st_mode) && st[i].st_rdev == st[j].st_rdev :
+				    st[i].st_dev == st[j].st_dev && st[i].st_ino == st[j].st_ino;
+
+			if (same && st[j].st_mode)
+				code = ui_usage_error("erase", "%s and %s are the same target",
+						      paths[j], paths[i]);
+		}
+	}
+	free(st);
+	return code;
+}
+
 static int read_answer(char *buf, size_t len)
 {
 	if (!fgets(buf, (int)len, stdin))
@@ -525,6 +553,9 @@ int cmd_erase(int argc, char **argv)
 	if (r)
 		return r;
 	n = (size_t)(argc - optind);
+	r = check_duplicates(argv + optind, n);
+	if (r)
+		return r;
 	t = calloc(n, sizeof(*t));
 	if (!t) {
 		ui_err("out of memory");

@@ -89,3 +89,12 @@ reports "$WORK/rd" | grep -q "^$d1 success$" || fail "no success report for $d1"
 reports "$WORK/rd" | grep -q "^$d3 success$" || fail "no success report for $d3"
 reports "$WORK/rd" | grep -q "^$d2 success$" && fail "a success report for the refused $d2"
 ok "a mounted target is refused (exit 3) and the other two are erased"
+
+# the same device twice, once through a symlink: refused before anything is written
+ln -s "$d1" "$WORK/alias"
+head -c $size /dev/urandom | dd of="$d1" bs=1M oflag=direct status=none
+before=$(devsum "$d1")
+expect_rc 2 "$KESU" erase --yes --quiet --method zero "$d1" "$WORK/alias" 2> "$WORK/err"
+grep -q "same target" "$WORK/err" || fail "no message about the same target: $(cat "$WORK/err")"
+[ "$(devsum "$d1")" = "$before" ] || fail "$d1 was written although named twice"
+ok "one device named twice is refused and left untouched"
