@@ -62,3 +62,12 @@ ok "--dry-run: exit 0, plan printed, nothing written"
 expect_rc 0 on_tty "$size" --method zero "$dev"
 cmp -n $size "$dev" /dev/zero || fail "confirmed erase: not every byte is zero"
 ok "the size typed on a terminal confirms: exit 0, device zeroed"
+
+# on a terminal the default progress is a bar per pass: percent, MiB/s, ETA
+grep -q "$dev .*pass 1/1 write .*\] *100% .*MiB/s ETA" "$WORK/tty" ||
+	fail "no write progress bar on the terminal: $(tr '\r\033' '  ' < "$WORK/tty" | tail -5)"
+grep -q "$dev .*pass 1/1 verify .*\] *100% .*MiB/s ETA" "$WORK/tty" ||
+	fail "no verify progress bar on the terminal"
+expect_rc 0 on_tty "$size" --method zero --quiet "$dev"
+grep -q "MiB/s" "$WORK/tty" && fail "--quiet still shows progress"
+ok "a progress bar per pass on a terminal, none with --quiet"
