@@ -96,26 +96,23 @@ LOOPS=${LOOPS% "$bdev"}
 ok "the backing file of $bdev is refused and untouched"
 
 # a device another program holds open with O_EXCL is busy
-if command -v python3 >/dev/null; then
-	xdev=$(mkloop $((8 * MiB)))
-	sum0=$(devsum "$xdev")
-	python3 -c 'import os, sys, time
-os.open(sys.argv[1], os.O_RDONLY | os.O_EXCL)
-print("held", flush=True)
-time.sleep(30)' "$xdev" > "$WORK/held" &
-	holder=$!
-	i=0
-	while ! grep -q held "$WORK/held" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-	set +e
-	"$KESU" erase --yes --quiet --method zero "$xdev" 2> "$WORK/err"
-	rc=$?
-	set -e
-	kill $holder
-	wait $holder 2>/dev/null || true
-	[ $rc -eq 3 ] || { cat "$WORK/err" >&2; fail "O_EXCL holder: exit $rc, expected 3"; }
-	[ "$(devsum "$xdev")" = "$sum0" ] || fail "O_EXCL holder: device changed"
-	ok "a device held open with O_EXCL is refused as busy"
-fi
+xdev=$(mkloop $((8 * MiB)))
+sum0=$(devsum "$xdev")
+"${KESU_BUILDDIR:?}/tests/cli/holdexcl" "$xdev" 30 > "$WORK/held" &
+holder=$!
+i=0
+while ! grep -q held "$WORK/held" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+grep -q held "$WORK/held" || fail "holdexcl could not hold $xdev"
+set +e
+"$KESU" erase --yes --quiet --method zero "$xdev" 2> "$WORK/err"
+rc=$?
+set -e
+kill $holder
+wait $holder 2>/dev/null || true
+[ $rc -eq 3 ] || { cat "$WORK/err" >&2; fail "O_EXCL holder: exit $rc, expected 3"; }
+grep -q "busy" "$WORK/err" || fail "O_EXCL holder: no message saying the device is busy"
+[ "$(devsum "$xdev")" = "$sum0" ] || fail "O_EXCL holder: device changed"
+ok "a device held open with O_EXCL is refused as busy"
 
 # targets that are not there or not disks
 img=$WORK/img
