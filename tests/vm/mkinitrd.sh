@@ -19,7 +19,7 @@
 #   KESU_VM_KVER     kernel version (default: newest with both /boot/vmlinuz-V
 #                    and /lib/modules/V/modules.dep)
 #   KESU_VM_MODULES  modules to load, in this order (dependencies first by
-#                    modules.dep); default: virtio_pci virtio_blk nvme
+#                    modules.dep); default: virtio_pci virtio_blk nvme dm_mod
 #   KESU_VM_TOOLS    extra host programs to copy with their libraries
 #
 # Exit status: 0 built or reused, 1 error, 77 no usable kernel or busybox.
@@ -36,8 +36,8 @@ self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 # crct10dif_generic and crc64_rocksoft_generic are soft dependencies of the
 # CRC libraries nvme-core needs: without them crc-t10dif asks for a crypto
 # module the guest has no modprobe to load.
-modules=${KESU_VM_MODULES:-"virtio_pci virtio_blk crct10dif_generic crc64_rocksoft_generic nvme"}
-tools=${KESU_VM_TOOLS:-jq}
+modules=${KESU_VM_MODULES:-"virtio_pci virtio_blk crct10dif_generic crc64_rocksoft_generic nvme dm_mod"}
+tools=${KESU_VM_TOOLS:-"jq dmsetup"}
 
 busybox=$(command -v busybox || true)
 [ -n "$busybox" ] || skip "busybox not found (apt-get install busybox-static)"
