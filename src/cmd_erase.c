@@ -50,13 +50,6 @@ struct target {
 	pthread_t tid;
 };
 
-static volatile sig_atomic_t erase_abort;
-
-static void on_signal(int sig)
-{
-	erase_abort = 1;
-}
-
 enum {
 	OPT_PROGRESS = 256, OPT_OPERATOR, OPT_ASSET, OPT_REASON, OPT_LEASE, OPT_WITNESS,
 	OPT_LOCATION, OPT_QDEPTH, OPT_BS, OPT_DEBUG,
@@ -484,7 +477,7 @@ static void start_target(struct target *t, const struct erase_cli *o, struct dis
 		.chunk = (size_t)bs,
 		.progress = display_progress,
 		.progress_usr = display_slot(disp, i),
-		.abort = &erase_abort,
+		.abort = &ui_interrupted,
 		.sample_seed = t->seed,
 	};
 	if (hook && *hook) {
@@ -503,15 +496,6 @@ static void start_target(struct target *t, const struct erase_cli *o, struct dis
 	}
 }
 
-static void install_signals(void)
-{
-	struct sigaction sa = { .sa_handler = on_signal };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-}
-
 static int run_all(struct target *t, size_t n, const struct erase_cli *o)
 {
 	struct display *disp = display_new(o->progress, n);
@@ -521,7 +505,7 @@ static int run_all(struct target *t, size_t n, const struct erase_cli *o)
 		ui_err("out of memory");
 		return KESU_EXIT_FAILURE;
 	}
-	install_signals();
+	ui_catch_interrupts();
 	for (size_t i = 0; i < n; i++)
 		if (t[i].dev)
 			start_target(&t[i], o, disp, i);

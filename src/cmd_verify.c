@@ -17,13 +17,6 @@
 #include "secmem.h"
 #include "verify/verify.h"
 
-static volatile sig_atomic_t verify_abort;
-
-static void on_signal(int sig)
-{
-	verify_abort = 1;
-}
-
 static void usage(void)
 {
 	printf("usage: kesu verify --expect zero|one|pattern:HEX [OPTIONS] TARGET\n\n"
@@ -153,18 +146,15 @@ static int run(struct dev *d, const struct pattern *p, const struct verify_cli *
 {
 	struct display *disp = display_new(o->json && o->mode == DISPLAY_JSON ? DISPLAY_NONE :
 					   o->mode, 1);
-	struct sigaction sa = { .sa_handler = on_signal };
 	struct verify_opts vo = { .sample_pct = (unsigned)o->pct,
 				  .queue_depth = (unsigned)o->queue_depth, .chunk = (size_t)o->chunk,
 				  .progress = disp ? display_progress : NULL,
 				  .progress_usr = disp ? display_slot(disp, 0) : NULL,
-				  .pass = 1, .npasses = 1, .abort = &verify_abort };
+				  .pass = 1, .npasses = 1, .abort = &ui_interrupted };
 	uint64_t seed;
 	int ret;
 
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	ui_catch_interrupts();
 	secmem_random(&seed, sizeof(seed));
 	vo.seed = seed;
 	ret = verify_run(d, p, &vo, r);

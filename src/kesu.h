@@ -3,6 +3,7 @@
 #ifndef KESU_KESU_H
 #define KESU_KESU_H
 
+#include <signal.h>
 #include <stdbool.h>
 
 /* Exit codes are an interface: documented under EXIT STATUS in every page. */
@@ -43,6 +44,9 @@ extern bool ui_debug;
 void ui_init(void);
 void ui_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void ui_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Set by SIGINT/SIGTERM once ui_catch_interrupts() ran; engines poll it to stop cleanly. */
+extern volatile sig_atomic_t ui_interrupted;
+void ui_catch_interrupts(void);
 /* Who runs kesu, for the security log: "root", or "root(sudo:tanaka)". */
 const char *ui_who(void);
 /* The one mapping from a negative errno to an exit code. */

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,21 @@
 #include "log.h"
 
 bool ui_debug;
+volatile sig_atomic_t ui_interrupted;
+
+static void on_interrupt(int sig)
+{
+	ui_interrupted = 1;
+}
+
+void ui_catch_interrupts(void)
+{
+	struct sigaction sa = { .sa_handler = on_interrupt };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
 
 static void ui_log(int level, const char *msg, void *usrptr)
 {
