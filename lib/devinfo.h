@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Device identity (sysfs, libblkid) and the "is it in use" checks that guard
- * every destructive command (the util-linux wipefs/blkdiscard habits).
+ * Device identity from sysfs and libblkid, and the listing of the disks.
+ * Whether a device is in use is inuse.h's question.
  */
 #ifndef KESU_DEVINFO_H
 #define KESU_DEVINFO_H
@@ -25,6 +25,8 @@ struct dev_info {
 	int rotational;		/* 1, 0, or -1 unknown */
 	int removable;		/* 1, 0, or -1 unknown */
 	bool is_partition;
+	int read_only;		/* 1, 0, or -1 unknown: sysfs "ro" of the partition or disk;
+				   for a file, whether its file system is mounted read-only */
 	char *content;		/* libblkid: "ext4", "crypto_LUKS", "gpt", ...; NULL if none found */
 };
 
@@ -35,6 +37,10 @@ struct dev_info {
  *
  * Identity comes from sysfs without opening the device. A partition reports
  * its own size and the model, serial, queue limits and transport of its disk.
+ * @out->content is probed once by path, read-only; a caller that then holds
+ * the device open (O_EXCL, or locked) probes again with
+ * devinfo_probe_content() through its descriptor, so that what it records
+ * is what is on the device it holds.
  *
  * Return: 0, -ENOENT, -ENOTBLK (neither block device nor regular file),
  * -ENOMEM, or another negative errno from stat() or the sysfs lookup
@@ -44,28 +50,29 @@ int devinfo_get(const char *path, struct dev_info *out);
 /** devinfo_free() - release the strings; the struct itself is the caller's */
 void devinfo_free(struct dev_info *info);
 
-struct dev_usage {
-	bool mounted;		/* the device or one of its partitions is mounted */
-	bool swap;		/* the device or a partition is active swap */
-	bool holders;		/* dm, md, LVM, ... hold it or a partition */
-	bool system;		/* holds / or /boot */
-	char why[256];		/* the first reason, for the message: "/dev/loop0p1 is mounted on /mnt" */
-};
+/**
+ * devinfo_probe_content() - what libblkid finds on the device behind @fd
+ * @info: its content is replaced (NULL when nothing is found or the probe fails)
+ * @fd: an open descriptor of the device or file, any access mode, O_DIRECT
+ *      allowed. It is reopened read-only through /proc/self/fd for the
+ *      probe, so its offset and flags are left alone; without /proc it is
+ *      used directly unless it is O_DIRECT (then the content stays NULL).
+ *
+ * Reads only: a file system, RAID or LUKS signature first, else a partition
+ * table type ("ext4", "crypto_LUKS", "dos", "gpt"). An ambivalent result
+ * (two signatures) is left NULL, as blkid -p reports no type for it.
+ *
+ * Return: 0, or -ENOMEM
+ */
+int devinfo_probe_content(struct dev_info *info, int fd);
 
 /**
- * devinfo_usage() - find out whether a device is in use
- * @info: from devinfo_get(); an image file is checked for being a loop
- *        device's backing file or mounted
- * Return: 0 (the answer is in @out), or a negative errno when the check
- * itself failed (then treat the device as in use)
+ * devinfo_node_path() - the /dev path of a kernel block device name
+ * @name: as in /sys/block ("sda", "cciss!c0d0")
+ * @buf: receives "/dev/sda", "/dev/cciss/c0d0" (the kernel writes '/' as '!')
+ * Return: 0, or -ENAMETOOLONG when it does not fit in @len bytes
  */
-int devinfo_usage(const struct dev_info *info, struct dev_usage *out);
-
-/** devinfo_in_use() - any of the dev_usage flags set */
-static inline bool devinfo_in_use(const struct dev_usage *u)
-{
-	return u->mounted || u->swap || u->holders || u->system;
-}
+int devinfo_node_path(const char *name, char *buf, size_t len);
 
 /**
  * devinfo_list() - every whole-disk block device with size > 0
@@ -73,8 +80,10 @@ static inline bool devinfo_in_use(const struct dev_usage *u)
  *       free with devinfo_list_free()
  *
  * Skips RAM disks, loop devices with no backing file and empty devices.
+ * Reads sysfs only (under sysfs_root()); content stays NULL: probe it with
+ * devinfo_probe_content() where opening the devices is wanted.
  *
- * Return: 0, -ENOMEM, or a negative errno from reading /sys/block
+ * Return: 0, -ENOMEM, or a negative errno from reading ROOT/block
  */
 int devinfo_list(struct dev_info **out, size_t *n);
 

@@ -3,17 +3,21 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
 #include "devinfo.h"
+#include "inuse.h"
 #include "jsonutil.h"
 #include "kesu.h"
+#include "log.h"
 
 struct devices_opts {
 	bool json;
@@ -23,8 +27,9 @@ struct devices_opts {
 /* One listed device and the answer to "is it in use". */
 struct devices_row {
 	struct dev_info *info;
-	struct dev_usage usage;
+	struct inuse usage;
 	bool in_use;
+	bool unknown;		/* the check itself failed: in use, for want of an answer */
 };
 
 static void devices_help(void)
@@ -104,22 +109,18 @@ static void human_size(uint64_t bytes, char *buf, size_t len)
 		snprintf(buf, len, "%" PRIu64 "%c", whole, units[u]);
 }
 
-/* Which checks fired, for the IN-USE column: "mounted,holders" or "-". */
+/* Which checks fired, for the IN-USE column: "mounted,holders", "unknown" or "-". */
 static void usage_words(const struct devices_row *row, char *buf, size_t len)
 {
-	const struct dev_usage *u = &row->usage;
+	size_t used = 0;
 
 	buf[0] = '\0';
-	if (row->in_use && !devinfo_in_use(u))
-		snprintf(buf, len, "unknown");
-	if (u->system)
-		snprintf(buf + strlen(buf), len - strlen(buf), "%ssystem", buf[0] ? "," : "");
-	if (u->mounted)
-		snprintf(buf + strlen(buf), len - strlen(buf), "%smounted", buf[0] ? "," : "");
-	if (u->swap)
-		snprintf(buf + strlen(buf), len - strlen(buf), "%sswap", buf[0] ? "," : "");
-	if (u->holders)
-		snprintf(buf + strlen(buf), len - strlen(buf), "%sholders", buf[0] ? "," : "");
+	if (row->unknown)
+		used = (size_t)snprintf(buf, len, "unknown");
+	for (int r = 0; r < INUSE_NREASONS && used < len; r++)
+		if (row->usage.flags & (1u << r))
+			used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? "," : "",
+						 inuse_code((enum inuse_reason)r));
 	if (!buf[0])
 		snprintf(buf, len, "-");
 }
@@ -161,7 +162,7 @@ static void print_table(const struct devices_row *rows, size_t n)
 		"PATH", "MODEL", "SERIAL", "SIZE", "TRAN", "ROTA", "RM", "CONTENT", "IN-USE",
 	};
 	const char *cell[NCOLS];
-	char size[32], use[64];
+	char size[32], use[96];
 	int width[NCOLS];
 	size_t i;
 	int c;
@@ -192,16 +193,37 @@ static void print_table(const struct devices_row *rows, size_t n)
 	}
 }
 
+static json_t *usage_codes(const struct devices_row *row)
+{
+	json_t *a = json_array();
+
+	for (int r = 0; a && r < INUSE_NREASONS; r++) {
+		if (!(row->usage.flags & (1u << r)))
+			continue;
+		if (json_array_append_new(a, json_string(inuse_code((enum inuse_reason)r))) < 0) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	if (a && row->unknown && json_array_append_new(a, json_string("unknown")) < 0) {
+		json_decref(a);
+		return NULL;
+	}
+	return a;
+}
+
 static json_t *row_json(const struct devices_row *row)
 {
 	const struct dev_info *d = row->info;
+	const char *why = row->in_use ? row->usage.why : NULL;
+	json_t *o = json_devinfo(d), *codes = usage_codes(row);
 
-	json_t *o = json_devinfo(d);
-
-	if (o && (json_object_set_new(o, "name", json_str_or_null(d->name)) ||
-		  json_object_set_new(o, "in_use", json_boolean(row->in_use)) ||
-		  json_object_set_new(o, "in_use_reason",
-				      json_str_or_null(row->in_use ? row->usage.why : NULL)))) {
+	if (!o || !codes ||
+	    json_object_set_new(o, "name", json_str_or_null(d->name)) ||
+	    json_object_set_new(o, "read_only", json_tristate(d->read_only)) ||
+	    json_object_set_new(o, "in_use", json_boolean(row->in_use)) ||
+	    json_object_set_new(o, "in_use_codes", codes) ||
+	    json_object_set_new(o, "in_use_reason", json_str_or_null(why))) {
 		json_decref(o);
 		return NULL;
 	}
@@ -232,14 +254,33 @@ out:
 /* When the check itself fails the device counts as in use: saying "free" would be a guess. */
 static void devices_check(struct devices_row *row)
 {
-	int r = devinfo_usage(row->info, &row->usage);
+	int r = inuse_check(row->info, -1, &row->usage);
 
-	row->in_use = devinfo_in_use(&row->usage);
+	row->in_use = inuse_any(&row->usage);
 	if (r < 0) {
-		ui_warn("cannot tell whether %s is in use: %s", row->info->path, strerror(-r));
+		ui_warn("%s: cannot tell whether it is in use: %s", row->info->path, strerror(-r));
 		row->in_use = true;
+		row->unknown = true;
 		snprintf(row->usage.why, sizeof(row->usage.why), "cannot check: %s", strerror(-r));
 	}
+}
+
+/*
+ * What libblkid finds on the device, read through a read-only descriptor
+ * opened without O_EXCL: listing must not disturb a device that is busy.
+ * A device that cannot be opened keeps content null.
+ */
+static int devices_probe(struct dev_info *info)
+{
+	int fd = open(info->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY), r;
+
+	if (fd < 0) {
+		log_dbg("%s: cannot open to probe the content: %s", info->path, strerror(errno));
+		return 0;
+	}
+	r = devinfo_probe_content(info, fd);
+	close(fd);
+	return r;
 }
 
 int cmd_devices(int argc, char **argv)
@@ -267,6 +308,9 @@ int cmd_devices(int argc, char **argv)
 	for (i = 0; i < n; i++) {
 		rows[i].info = &list[i];
 		devices_check(&rows[i]);
+		r = devices_probe(&list[i]);
+		if (r < 0)
+			goto out;
 	}
 	if (opts.json) {
 		r = print_json(rows, n);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "devinfo.h"
+#include "inuse.h"
 #include "display.h"
 #include "erase/erase.h"
 #include "erase/report.h"
@@ -254,7 +255,7 @@ static void print_plan(const struct target *t)
 /* Identify the target and refuse it if it is in use; the plan is built here too. */
 static int prepare(struct target *t, const struct erase_cli *o)
 {
-	struct dev_usage u;
+	struct inuse u;
 	int r = devinfo_get(t->path, &t->info);
 
 	if (r) {
@@ -265,8 +266,8 @@ static int prepare(struct target *t, const struct erase_cli *o)
 		ui_err("%s: size is 0, nothing to erase", t->path);
 		return KESU_EXIT_FAILURE;
 	}
-	r = devinfo_usage(&t->info, &u);
-	if (r || devinfo_in_use(&u)) {
+	r = inuse_check(&t->info, -1, &u);
+	if (r || inuse_any(&u)) {
 		ui_err("refusing to erase %s: %s", t->path,
 		       r ? "cannot tell whether it is in use" : u.why);
 		return KESU_EXIT_REFUSED;
