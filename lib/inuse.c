@@ -375,7 +375,7 @@ static int stacked(struct ctx *c, const char *upper, int depth, enum inuse_reaso
 
 static int node_holders(struct ctx *c, const struct node *n, int depth, struct finding *f)
 {
-	char dir[PATH_MAX], holder[64], sentence[sizeof(f->u.why)];
+	char dir[PATH_MAX], sentence[sizeof(f->u.why)];
 	struct dirent *de;
 	DIR *d;
 	int r = 0;
@@ -388,9 +388,10 @@ static int node_holders(struct ctx *c, const struct node *n, int depth, struct f
 	while ((de = readdir(d)) && r == 0) {
 		if (de->d_name[0] == '.')
 			continue;
-		if (devinfo_node_path(de->d_name, holder, sizeof(holder)) < 0)
+		/* the kernel name, as dmsetup and lsblk show holders: "held by dm-0" */
+		if (snprintf(sentence, sizeof(sentence), "%s is held by %s", n->path,
+			     de->d_name) < 0)
 			continue;
-		snprintf(sentence, sizeof(sentence), "%s is held by %s", n->path, holder);
 		r = stacked(c, de->d_name, depth, INUSE_HOLDERS, sentence, f);
 	}
 	closedir(d);
@@ -482,13 +483,13 @@ static void exclusive_probe(const struct dev_info *info, struct finding *f)
 	if (fd < 0) {
 		if (errno == EBUSY)
 			note(f, INUSE_EXCLUSIVE, INUSE_NREASONS,
-			     "%s is open exclusively by another program", info->path);
+			     "%s is busy: another program holds it open exclusively", info->path);
 		else
 			log_dbg("%s: exclusive probe: %s", info->path, strerror(errno));
 		return;
 	}
 	if (!info->is_block && fcntl(fd, F_OFD_GETLK, &lk) == 0 && lk.l_type != F_UNLCK)
-		note(f, INUSE_EXCLUSIVE, INUSE_NREASONS, "%s is locked by another program",
+		note(f, INUSE_EXCLUSIVE, INUSE_NREASONS, "%s is busy: another program has locked it",
 		     info->path);
 	close(fd);
 }
