@@ -364,7 +364,8 @@ static int stacked(struct ctx *c, const char *upper, int depth, enum inuse_reaso
 	    !strncmp(sub.u.why, node, (len = strlen(node))) && sub.u.why[len] == ' ') {
 		note(f, reason, sub.u.first, "%s, which%s", sentence, sub.u.why + len);
 		if (sub.u.flags & (1u << INUSE_SYSTEM))
-			note(f, INUSE_SYSTEM, sub.u.first, "%s, which%s", sentence, sub.u.why + len);
+			note(f, INUSE_SYSTEM, sub.u.first, "%s, which%s", sentence,
+			     sub.u.why + len);
 	} else {
 		note(f, reason, sub.u.first, "%s, and %s", sentence, sub.u.why);
 		if (sub.u.flags & (1u << INUSE_SYSTEM))
@@ -489,8 +490,8 @@ static void exclusive_probe(const struct dev_info *info, struct finding *f)
 		return;
 	}
 	if (!info->is_block && fcntl(fd, F_OFD_GETLK, &lk) == 0 && lk.l_type != F_UNLCK)
-		note(f, INUSE_EXCLUSIVE, INUSE_NREASONS, "%s is busy: another program has locked it",
-		     info->path);
+		note(f, INUSE_EXCLUSIVE, INUSE_NREASONS,
+		     "%s is busy: another program has locked it", info->path);
 	close(fd);
 }
 

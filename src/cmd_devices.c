@@ -193,19 +193,18 @@ static void print_table(const struct devices_row *rows, size_t n)
 	}
 }
 
+/* The same codes as the IN-USE column, in the same order. */
 static json_t *usage_codes(const struct devices_row *row)
 {
 	json_t *a = json_array();
+	int r = 0;
 
-	for (int r = 0; a && r < INUSE_NREASONS; r++) {
-		if (!(row->usage.flags & (1u << r)))
-			continue;
-		if (json_array_append_new(a, json_string(inuse_code((enum inuse_reason)r))) < 0) {
-			json_decref(a);
-			return NULL;
-		}
-	}
-	if (a && row->unknown && json_array_append_new(a, json_string("unknown")) < 0) {
+	if (a && row->unknown)
+		r = json_array_append_new(a, json_string("unknown"));
+	for (int i = 0; a && r == 0 && i < INUSE_NREASONS; i++)
+		if (row->usage.flags & (1u << i))
+			r = json_array_append_new(a, json_string(inuse_code((enum inuse_reason)i)));
+	if (r < 0) {
 		json_decref(a);
 		return NULL;
 	}

@@ -53,18 +53,22 @@ static int make_tree(struct fixture *fx)
 	struct stat st;
 
 	/* a disk whose partition a device-mapper target holds */
-	if (fakesys_disk(r, NULL, "sdq", 8, 224, 4096) || fakesys_part(r, "sdq", "sdq1", 8, 225, 2048) ||
-	    fakesys_disk(r, NULL, "dm-200", 253, 200, 2048) || fakesys_holder(r, "sdq1", "dm-200"))
+	if (fakesys_disk(r, NULL, "sdq", 8, 224, 4096) ||
+	    fakesys_part(r, "sdq", "sdq1", 8, 225, 2048) ||
+	    fakesys_disk(r, NULL, "dm-200", 253, 200, 2048) ||
+	    fakesys_holder(r, "sdq1", "dm-200"))
 		return -1;
 	/* the image backs loop220, which backs loop221, which backs loop222, held by dm-201 */
 	if (loop(r, "loop220", 220, fx->image) || loop(r, "loop221", 221, "/dev/loop220") ||
 	    loop(r, "loop222", 222, "/dev/loop221") ||
-	    fakesys_disk(r, NULL, "dm-201", 253, 201, 2048) || fakesys_holder(r, "loop222", "dm-201"))
+	    fakesys_disk(r, NULL, "dm-201", 253, 201, 2048) ||
+	    fakesys_holder(r, "loop222", "dm-201"))
 		return -1;
 	/* loop230 backs two: loop231 with nothing on it, loop232 held by dm-202 */
 	if (loop(r, "loop230", 230, "/srv/x.img") || loop(r, "loop231", 231, "/dev/loop230") ||
 	    loop(r, "loop232", 232, "/dev/loop230") ||
-	    fakesys_disk(r, NULL, "dm-202", 253, 202, 2048) || fakesys_holder(r, "loop232", "dm-202"))
+	    fakesys_disk(r, NULL, "dm-202", 253, 202, 2048) ||
+	    fakesys_holder(r, "loop232", "dm-202"))
 		return -1;
 	/* loop240 backs loop241, whose partition dm-203 holds */
 	if (loop(r, "loop240", 240, "/srv/y.img") || loop(r, "loop241", 241, "/dev/loop240") ||
@@ -99,7 +103,8 @@ static int setup(void **state)
 
 	if (!fx || fakesys_create(fx->root) < 0)
 		return -1;
-	if (snprintf(fx->image, sizeof(fx->image), "%s/disk.img", fx->root) >= (int)sizeof(fx->image))
+	if (snprintf(fx->image, sizeof(fx->image), "%s/disk.img", fx->root) >=
+	    (int)sizeof(fx->image))
 		return -1;
 	fd = open(fx->image, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0 || ftruncate(fd, 1 << 20) < 0)
@@ -205,9 +210,10 @@ static void test_image_chain(void **state)
 	assert_int_equal(devinfo_get(fx->image, &info), 0);
 	/* truncated as inuse.why would be, should TMPDIR be long */
 	assert_true(snprintf(why, sizeof(why),
-		 "%s is the backing file of /dev/loop220, which is the backing device of "
-		 "/dev/loop221, which is the backing device of /dev/loop222, which is held by "
-		 "dm-201", fx->image) > 0);
+			     "%s is the backing file of /dev/loop220, which is the backing device "
+			     "of /dev/loop221, which is the backing device of /dev/loop222, which "
+			     "is held by dm-201",
+			     fx->image) > 0);
 	check(&info, BIT(INUSE_LOOP_BACKING), INUSE_LOOP_BACKING, why);
 	devinfo_free(&info);
 }
@@ -311,7 +317,8 @@ static void test_image_locked(void **state)
 	assert_int_equal(inuse_check(&info, -1, &u), 0);
 	assert_int_equal(u.flags, BIT(INUSE_EXCLUSIVE));
 	assert_int_equal(u.first, INUSE_EXCLUSIVE);
-	assert_true(snprintf(why, sizeof(why), "%s is busy: another program has locked it", fx->image) > 0);
+	assert_true(snprintf(why, sizeof(why), "%s is busy: another program has locked it",
+			     fx->image) > 0);
 	assert_string_equal(u.why, why);
 	/* the caller's own lock: no probe */
 	assert_int_equal(inuse_check(&info, fd, &u), 0);
