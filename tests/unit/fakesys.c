@@ -27,8 +27,11 @@ static int fmt(char *buf, size_t len, const char *f, ...)
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-static int mkdirs(char *path)
+/* ROOT/@rel into @path (PATH_MAX bytes), with the directories above it made. */
+static int make_path(const char *root, const char *rel, char *path)
 {
+	if (fmt(path, PATH_MAX, "%s/%s", root, rel))
+		return -ENAMETOOLONG;
 	for (char *p = strchr(path + 1, '/'); p; p = strchr(p + 1, '/')) {
 		*p = '\0';
 		if (mkdir(path, 0755) < 0 && errno != EEXIST) {
@@ -64,11 +67,8 @@ int fakesys_write(const char *root, const char *rel, const char *value)
 {
 	char path[PATH_MAX];
 	FILE *f;
-	int r;
+	int r = make_path(root, rel, path);
 
-	if (fmt(path, sizeof(path), "%s/%s", root, rel))
-		return -ENAMETOOLONG;
-	r = mkdirs(path);
 	if (r < 0)
 		return r;
 	f = fopen(path, "we");
@@ -82,11 +82,8 @@ int fakesys_write(const char *root, const char *rel, const char *value)
 static int link_to(const char *root, const char *rel, const char *target)
 {
 	char path[PATH_MAX], up[PATH_MAX] = "";
-	int r;
+	int r = make_path(root, rel, path);
 
-	if (fmt(path, sizeof(path), "%s/%s", root, rel))
-		return -ENAMETOOLONG;
-	r = mkdirs(path);
 	if (r < 0)
 		return r;
 	for (const char *p = strchr(rel, '/'); p; p = strchr(p + 1, '/'))
