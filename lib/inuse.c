@@ -144,6 +144,22 @@ static int nodes_add(struct node_set *ns, const char *sys)
 	return 0;
 }
 
+/*
+ * A partition is in use when its whole disk is held or backs a loop device
+ * (dm-multipath holds the disk, not its partitions): its disk's node counts,
+ * the other partitions do not.
+ */
+static int with_disk(const char *dir, struct node_set *ns)
+{
+	char disk[PATH_MAX];
+
+	if (!sysfs_has(dir, "partition"))
+		return 0;
+	snprintf(disk, sizeof(disk), "%s", dir);
+	*strrchr(disk, '/') = '\0';
+	return nodes_add(ns, disk);
+}
+
 /* @dir: the device's resolved sysfs directory; a disk brings its partitions along. */
 static int nodes_collect(const char *dir, struct node_set *ns)
 {
@@ -511,6 +527,8 @@ int inuse_check(const struct dev_info *info, int held_fd, struct inuse *out)
 		r = sysfs_dev_dir(makedev(info->major, info->minor), dir);
 		if (r == 0)
 			r = nodes_collect(dir, &ns);
+		if (r == 0)
+			r = with_disk(dir, &ns);
 		if (r == 0)
 			r = device_usage(&c, &ns, 0, &f);
 	} else {

@@ -58,6 +58,19 @@ static int make_tree(struct fixture *fx)
 	    fakesys_disk(r, NULL, "dm-200", 253, 200, 2048) ||
 	    fakesys_holder(r, "sdq1", "dm-200"))
 		return -1;
+	/* a multipath-like holder of a whole disk, which its partition shares */
+	if (fakesys_disk(r, NULL, "sdr", 8, 240, 4096) ||
+	    fakesys_part(r, "sdr", "sdr1", 8, 241, 1024) ||
+	    fakesys_disk(r, NULL, "dm-204", 253, 204, 4096) ||
+	    fakesys_holder(r, "sdr", "dm-204"))
+		return -1;
+	/* a disk whose second partition is held, the first not */
+	if (fakesys_disk(r, NULL, "sds", 65, 0, 4096) ||
+	    fakesys_part(r, "sds", "sds1", 65, 1, 1024) ||
+	    fakesys_part(r, "sds", "sds2", 65, 2, 1024) ||
+	    fakesys_disk(r, NULL, "dm-205", 253, 205, 1024) ||
+	    fakesys_holder(r, "sds2", "dm-205"))
+		return -1;
 	/* the image backs loop220, which backs loop221, which backs loop222, held by dm-201 */
 	if (loop(r, "loop220", 220, fx->image) || loop(r, "loop221", 221, "/dev/loop220") ||
 	    loop(r, "loop222", 222, "/dev/loop221") ||
@@ -187,6 +200,21 @@ static void test_holder_of_partition(void **state)
 	/* the holder itself is free */
 	d = blockdev("dm-200", 253, 200);
 	check(&d, 0, INUSE_NREASONS, "");
+}
+
+/* A partition is in use through its disk, not through the other partitions. */
+static void test_partition_of_held_disk(void **state)
+{
+	struct dev_info d = blockdev("sdr1", 8, 241);
+
+	(void)state;
+	d.is_partition = true;
+	check(&d, BIT(INUSE_HOLDERS), INUSE_HOLDERS, "/dev/sdr is held by dm-204");
+	d = blockdev("sds1", 65, 1);
+	d.is_partition = true;
+	check(&d, 0, INUSE_NREASONS, "");
+	d = blockdev("sds", 65, 0);
+	check(&d, BIT(INUSE_HOLDERS), INUSE_HOLDERS, "/dev/sds2 is held by dm-205");
 }
 
 static void test_loop_chain(void **state)
@@ -365,6 +393,7 @@ int main(void)
 		cmocka_unit_test(test_codes),
 		cmocka_unit_test(test_nothing_on_it),
 		cmocka_unit_test(test_holder_of_partition),
+		cmocka_unit_test(test_partition_of_held_disk),
 		cmocka_unit_test(test_loop_chain),
 		cmocka_unit_test(test_image_chain),
 		cmocka_unit_test(test_most_telling_chain),
