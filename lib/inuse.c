@@ -489,13 +489,29 @@ static int file_usage(struct ctx *c, const char *path, struct finding *f)
 /*
  * Another program holding the device O_EXCL (a mount, a dm table, a running
  * erase) makes our O_EXCL open fail with EBUSY; files are locked instead.
- * Opened read-only: the probe must leave no trace on the device.
+ * Opened read-only: the probe must leave no trace on the device. Another
+ * lister's probe holds a device for microseconds, a real holder for as long
+ * as it works: EBUSY counts only when it lasts over a few tries.
  */
+static int open_probe(const struct dev_info *info)
+{
+	int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | (info->is_block ? O_EXCL : 0);
+	int fd = -1;
+
+	for (int i = 0; i < 3; i++) {
+		if (i)
+			usleep(20000);
+		fd = open(info->path, flags);
+		if (fd >= 0 || errno != EBUSY)
+			break;
+	}
+	return fd;
+}
+
 static void exclusive_probe(const struct dev_info *info, struct finding *f)
 {
-	int fd = open(info->path,
-		      O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | (info->is_block ? O_EXCL : 0));
 	struct flock lk = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	int fd = open_probe(info);
 
 	if (fd < 0) {
 		if (errno == EBUSY)
