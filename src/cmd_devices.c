@@ -215,13 +215,13 @@ static json_t *row_json(const struct devices_row *row)
 {
 	const struct dev_info *d = row->info;
 	const char *why = row->in_use ? row->usage.why : NULL;
-	json_t *o = json_devinfo(d), *codes = usage_codes(row);
+	json_t *o = json_devinfo(d);
 
-	if (!o || !codes ||
-	    json_object_set_new(o, "name", json_str_or_null(d->name)) ||
+	/* json_object_set_new() takes each value, also when it fails or the value is NULL */
+	if (!o || json_object_set_new(o, "name", json_str_or_null(d->name)) ||
 	    json_object_set_new(o, "read_only", json_tristate(d->read_only)) ||
 	    json_object_set_new(o, "in_use", json_boolean(row->in_use)) ||
-	    json_object_set_new(o, "in_use_codes", codes) ||
+	    json_object_set_new(o, "in_use_codes", usage_codes(row)) ||
 	    json_object_set_new(o, "in_use_reason", json_str_or_null(why))) {
 		json_decref(o);
 		return NULL;
