@@ -9,7 +9,7 @@
 #include "erase.h"
 #include "log.h"
 #include "pool.h"
-#include "../verify/verify.h"
+#include "verify/verify.h"
 
 struct write_ctx {
 	struct dev *dev;

@@ -11,7 +11,7 @@
 
 #include "devinfo.h"
 #include "display.h"
-#include "erase/pattern.h"
+#include "pattern.h"
 #include "jsonutil.h"
 #include "kesu.h"
 #include "secmem.h"

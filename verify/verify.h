@@ -14,7 +14,7 @@
 #include "dev.h"
 #include "progress.h"
 #include "ranges.h"
-#include "../erase/pattern.h"
+#include "pattern.h"
 
 struct verify_opts {
 	unsigned sample_pct;	/* 0: read everything; 1..100: sample plan */
