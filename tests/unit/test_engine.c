@@ -20,6 +20,7 @@
 
 #include "dev.h"
 #include "erase/erase.h"
+#include "pool.h"
 #include "secmem.h"
 #include "verify/sample.h"
 #include "verify/verify.h"
@@ -30,13 +31,13 @@
 struct geom {
 	uint64_t size;
 	uint32_t lbs;
-	size_t chunk;	/* 0: the engine's default */
+	size_t chunk;	/* 0: the engine's default, POOL_CHUNK */
 };
 
 /* none a multiple of the chunk; the last one ends in a short block */
 static const struct geom geoms[] = {
-	{ 3 * MiB + 3 * 512, 512, 0 },
-	{ 3 * MiB + 3 * 4096, 4096, 0 },
+	{ 3 * MiB + 3 * 512, 512, 0 },		/* smaller than one default chunk */
+	{ 9 * MiB + 3 * 4096, 4096, 0 },	/* three default chunks and a bit */
 	{ 3 * MiB + 3 * 512, 512, 64 * KiB + 512 },
 	{ 3 * MiB + 1536, 4096, 256 * KiB },
 };
@@ -846,20 +847,118 @@ static void test_verify_run(void **state)
 
 /*
  * The wrapper shares the memory kind of the device under it; its private
- * state must never be handed out as the device's bytes.
+ * state must never be handed out as the device's bytes: it hands out none,
+ * and what is written through it lands in the bytes of the device below.
  */
 static void test_memory_data_through_faulty(void **state)
 {
 	const struct dev_fault f = { .lba = 1, .count = 1, .on_read = true, .err = EIO };
+	static const uint8_t mark[512] = { 0x5a, [511] = 0xa5 };
 	struct dev *mem, *faulty;
-	uint8_t *bytes, *seen;
+	uint8_t *bytes;
 
 	assert_int_equal(dev_open_memory(64 * KiB, 512, &mem), 0);
 	bytes = dev_memory_data(mem);
+	assert_non_null(bytes);
 	assert_int_equal(dev_open_faulty(mem, &f, 1, &faulty), 0);
-	seen = dev_memory_data(faulty);
+	assert_null(dev_memory_data(faulty));
+	assert_int_equal(dev_pwrite(faulty, mark, sizeof(mark), 2 * 512), 0);
+	assert_memory_equal(bytes + 2 * 512, mark, sizeof(mark));
 	dev_close(faulty);
-	assert_true(seen == NULL || seen == bytes);
+}
+
+struct bisect_log {
+	struct dev *dev;	/* the io step reads through this one */
+	const uint8_t *m;	/* the bytes behind it */
+	unsigned ios;
+	uint64_t bad_off[8];
+	size_t bad_len[8];
+	int bad_err[8];
+	unsigned nbad;
+};
+
+static int bisect_io(void *ctx, void *buf, void *scratch, uint64_t off, size_t len)
+{
+	struct bisect_log *l = ctx;
+
+	l->ios++;
+	/* both buffers follow the piece: they start out holding the device's bytes */
+	assert_non_null(scratch);
+	assert_int_equal(((uint8_t *)buf)[0], l->m[off]);
+	assert_int_equal(((uint8_t *)scratch)[len - 1], l->m[off + len - 1]);
+	return dev_pread(l->dev, buf, len, off);
+}
+
+static int bisect_bad(void *ctx, uint64_t off, size_t len, int err)
+{
+	struct bisect_log *l = ctx;
+
+	assert_true(l->nbad < 8);
+	l->bad_off[l->nbad] = off;
+	l->bad_len[l->nbad] = len;
+	l->bad_err[l->nbad++] = err;
+	return 0;
+}
+
+/*
+ * pool_bisect() narrows media errors to exactly the failing blocks, in
+ * order, with their errors, and gives every piece the part of both buffers
+ * that belongs to it; a short last block is one piece; a device error that
+ * is not a media error stops it at once.
+ */
+static void test_pool_bisect(void **state)
+{
+	const uint64_t size = 40 * 512 + 100;
+	const struct dev_fault f[] = {
+		{ .lba = 3, .count = 1, .on_read = true, .err = EIO },
+		{ .lba = 17, .count = 2, .on_read = true, .err = ENODATA },
+		{ .lba = 40, .count = 1, .on_read = true, .err = EIO },
+	};
+	const struct dev_fault gone = { .lba = 5, .count = 1, .on_read = true, .err = ENXIO };
+	const uint64_t want_off[] = { 3 * 512, 17 * 512, 18 * 512, 40 * 512 };
+	const size_t want_len[] = { 512, 512, 512, 100 };
+	const int want_err[] = { -EIO, -ENODATA, -ENODATA, -EIO };
+	struct dev *mem, *d;
+	struct bisect_log l = { 0 };
+	struct pool_bisect b = { .io = bisect_io, .bad = bisect_bad, .ctx = &l };
+	uint8_t *buf = malloc(size), *scratch = malloc(size), *m;
+
+	assert_non_null(buf);
+	assert_non_null(scratch);
+	assert_int_equal(dev_open_memory(size, 512, &mem), 0);
+	m = dev_memory_data(mem);
+	for (uint64_t i = 0; i < size; i++)
+		m[i] = (uint8_t)(i * 7 + i / 512);
+	assert_int_equal(dev_open_faulty(mem, f, 3, &d), 0);
+	l.dev = b.dev = d;
+	l.m = m;
+	memcpy(buf, m, size);
+	memcpy(scratch, m, size);
+	assert_int_equal(pool_bisect(&b, buf, scratch, 0, size), 0);
+	assert_int_equal(l.nbad, 4);
+	for (unsigned i = 0; i < 4; i++) {
+		assert_int_equal(l.bad_off[i], want_off[i]);
+		assert_int_equal(l.bad_len[i], want_len[i]);
+		assert_int_equal(l.bad_err[i], want_err[i]);
+	}
+	/* every readable byte was read into its place */
+	assert_memory_equal(buf, m, 3 * 512);
+	assert_memory_equal(buf + 19 * 512, m + 19 * 512, 21 * 512);
+	dev_close(d);
+
+	/* a device that went away: one request, the error, nothing recorded */
+	assert_int_equal(dev_open_memory(size, 512, &mem), 0);
+	assert_int_equal(dev_open_faulty(mem, &gone, 1, &d), 0);
+	l = (struct bisect_log){ .dev = d, .m = dev_memory_data(mem) };
+	b.dev = d;
+	memset(buf, 0, size);
+	memset(scratch, 0, size);
+	assert_int_equal(pool_bisect(&b, buf, scratch, 0, size), -ENXIO);
+	assert_int_equal(l.ios, 1);
+	assert_int_equal(l.nbad, 0);
+	dev_close(d);
+	free(buf);
+	free(scratch);
 }
 
 int main(void)
@@ -883,6 +982,7 @@ int main(void)
 		cmocka_unit_test(test_flush_and_drop_before_read),
 		cmocka_unit_test(test_verify_run),
 		cmocka_unit_test(test_memory_data_through_faulty),
+		cmocka_unit_test(test_pool_bisect),
 	};
 
 	if (secmem_init())
