@@ -116,7 +116,11 @@ int verify_run(struct dev *d, const struct pattern *p, const struct verify_opts 
 	if (ret)
 		return ret;
 	if (o->sample_pct) {
-		ret = sample_plan_make(d->size, d->lbs, o->sample_pct, o->seed, &c.plan);
+		/*
+		 * in units of what direct I/O needs, so that no subsection
+		 * falls back to the page cache except an unaligned tail
+		 */
+		ret = sample_plan_make(d->size, d->align, o->sample_pct, o->seed, &c.plan);
 		if (ret)
 			return ret;
 		job.extent = sample_extent;
@@ -140,6 +144,22 @@ int verify_run(struct dev *d, const struct pattern *p, const struct verify_opts 
 	}
 	sample_plan_free(&c.plan);
 	return ret;
+}
+
+json_t *verify_read_paths_json(const struct dev *d)
+{
+	json_t *a = json_array();
+
+	for (int p = 0; a && p < DEV_READ_NPATHS; p++) {
+		uint64_t n = dev_read_bytes(d, p);
+
+		if (n && json_array_append_new(a, json_pack("{s:s,s:I}",
+				"path", dev_read_path_name(p), "bytes", (json_int_t)n))) {
+			json_decref(a);
+			a = NULL;
+		}
+	}
+	return a;
 }
 
 void verify_result_free(struct verify_result *r)

@@ -680,6 +680,7 @@ struct spy {
 	unsigned long seq;		/* under lock */
 	unsigned long last_write, last_flush, last_drop, first_read_after_write;
 	unsigned long flush_before_read, drop_before_read;
+	unsigned long reads, unaligned;	/* off or len not a multiple of d->align */
 	pthread_mutex_t lock;
 };
 
@@ -698,6 +699,10 @@ static int spy_pread(struct dev *d, void *buf, size_t len, uint64_t off)
 		s->flush_before_read = s->last_flush > s->last_write;
 		s->drop_before_read = s->last_drop > s->last_write;
 	}
+	s->reads++;
+	/* only a request that ends at the end of the device may end unaligned */
+	if (off % d->align || (len % d->align && off + len != d->size))
+		s->unaligned++;
 	pthread_mutex_unlock(&s->lock);
 	return dev_pread(s->lower, buf, len, off);
 }
@@ -776,6 +781,71 @@ static void test_flush_and_drop_before_read(void **state)
 	assert_true(s->drop_before_read);
 	erase_result_free(&r);
 	erase_plan_free(&plan);
+	dev_close(d);
+}
+
+/* a memory device seen through the spy */
+static struct dev *spy_open(uint64_t size, uint32_t lbs, uint32_t align, struct spy **out)
+{
+	struct spy *s = calloc(1, sizeof(*s));
+	struct dev *d = calloc(1, sizeof(*d));
+
+	assert_non_null(s);
+	assert_non_null(d);
+	pthread_mutex_init(&s->lock, NULL);
+	assert_int_equal(dev_open_memory(size, lbs, &s->lower), 0);
+	*d = *s->lower;
+	d->path = strdup("spy");
+	assert_non_null(d->path);
+	d->ops = &spy_ops;
+	d->priv = s;
+	d->kind = DEV_KIND_FILE;
+	d->align = align;
+	*out = s;
+	return d;
+}
+
+/*
+ * Direct I/O on a file may need more alignment than its logical block
+ * (struct dev's align): every read verification makes, sampled or whole,
+ * keeps to it except one that ends at the end of the device, and the read
+ * paths name the bytes the device below actually read.
+ */
+static void test_verify_reads_aligned(void **state)
+{
+	const uint64_t size = 16 * MiB + 1536;
+	struct verify_opts vo = { .queue_depth = 3, .chunk = 64 * KiB, .seed = 9 };
+	struct verify_result vr;
+	struct pattern zero;
+	struct spy *s;
+	struct dev *d = spy_open(size, 512, 4096, &s);
+	json_t *paths, *want;
+
+	assert_int_equal(pattern_parse("zero", &zero), 0);
+	for (unsigned pct = 0; pct <= 10; pct += 10) {
+		uint64_t before = dev_read_bytes(s->lower, DEV_READ_MEMORY);
+
+		vo.sample_pct = pct;
+		assert_int_equal(verify_run(d, &zero, &vo, &vr), 0);
+		assert_true(vr.complete);
+		assert_int_equal(vr.mismatch.n, 0);
+		assert_true(vr.samples == (pct ? 1000u : 0u));
+		assert_true(s->reads >= (pct ? 1000u : size / vo.chunk));
+		assert_int_equal(s->unaligned, 0);
+		assert_int_equal(dev_read_bytes(s->lower, DEV_READ_MEMORY) - before, vr.bytes_read);
+		verify_result_free(&vr);
+	}
+	paths = verify_read_paths_json(s->lower);
+	want = json_pack("[{s:s,s:I}]", "path", "memory", "bytes",
+			 (json_int_t)dev_read_bytes(s->lower, DEV_READ_MEMORY));
+	assert_true(json_equal(paths, want));
+	json_decref(paths);
+	json_decref(want);
+	/* the spy passes reads on without counting: it read nothing itself */
+	paths = verify_read_paths_json(d);
+	assert_int_equal(json_array_size(paths), 0);
+	json_decref(paths);
+	pattern_free(&zero);
 	dev_close(d);
 }
 
@@ -981,6 +1051,7 @@ int main(void)
 		cmocka_unit_test(test_sample_seed),
 		cmocka_unit_test(test_flush_and_drop_before_read),
 		cmocka_unit_test(test_verify_run),
+		cmocka_unit_test(test_verify_reads_aligned),
 		cmocka_unit_test(test_memory_data_through_faulty),
 		cmocka_unit_test(test_pool_bisect),
 	};
