@@ -11,6 +11,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -1031,6 +1033,43 @@ static void test_pool_bisect(void **state)
 	free(scratch);
 }
 
+/*
+ * An image file opened DEV_OPEN_EXCL is locked against a second exclusive
+ * open until it is closed; plain opens still read it; dev_fd() names the
+ * descriptor holding it (none for memory, the lower one for a wrapper).
+ */
+static void test_dev_file_lock(void **state)
+{
+	char path[] = "/tmp/kesu-unit-lock.XXXXXX";
+	int fd = mkstemp(path);
+	const struct dev_fault none = { 0 };
+	struct dev *a, *b, *mem, *faulty;
+	struct stat st1, st2;
+
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, 1 << 20), 0);
+	close(fd);
+	assert_int_equal(dev_open(path, DEV_OPEN_WRITE | DEV_OPEN_EXCL, &a), 0);
+	assert_true(dev_fd(a) >= 0);
+	assert_int_equal(fstat(dev_fd(a), &st1), 0);
+	assert_int_equal(stat(path, &st2), 0);
+	assert_int_equal(st1.st_ino, st2.st_ino);
+	assert_int_equal(dev_open(path, DEV_OPEN_WRITE | DEV_OPEN_EXCL, &b), -EBUSY);
+	assert_int_equal(dev_open(path, DEV_OPEN_EXCL, &b), -EBUSY);
+	assert_int_equal(dev_open(path, 0, &b), 0);
+	dev_close(b);
+	dev_close(a);
+	assert_int_equal(dev_open(path, DEV_OPEN_WRITE | DEV_OPEN_EXCL, &a), 0);
+	dev_close(a);
+	unlink(path);
+
+	assert_int_equal(dev_open_memory(64 * KiB, 512, &mem), 0);
+	assert_int_equal(dev_fd(mem), -1);
+	assert_int_equal(dev_open_faulty(mem, &none, 0, &faulty), 0);
+	assert_int_equal(dev_fd(faulty), -1);
+	dev_close(faulty);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1054,6 +1093,7 @@ int main(void)
 		cmocka_unit_test(test_verify_reads_aligned),
 		cmocka_unit_test(test_memory_data_through_faulty),
 		cmocka_unit_test(test_pool_bisect),
+		cmocka_unit_test(test_dev_file_lock),
 	};
 
 	if (secmem_init())
