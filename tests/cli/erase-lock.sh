@@ -7,8 +7,8 @@
 # anything is written.
 . "$(dirname "$0")/lib.sh"
 set -e
-HOLDLOCK=${KESU_BUILDDIR:-$(dirname "$KESU")}/tests/cli/holdlock
-[ -x "$HOLDLOCK" ] || skip "$HOLDLOCK not built (make check builds it)"
+HOLD=${KESU_BUILDDIR:-$(dirname "$KESU")}/tests/cli/holdexcl
+[ -x "$HOLD" ] || skip "$HOLD not built (make check builds it)"
 
 MiB=1048576
 
@@ -35,9 +35,9 @@ erase_refused() {
 # another process holds the lock
 img=$WORK/disk.img
 head -c $((8 * MiB)) /dev/urandom > "$img"
-"$HOLDLOCK" "$img" 60 > "$WORK/held" &
+"$HOLD" --lock "$img" 60 > "$WORK/held" &
 holder=$!
-wait_for "holdlock" grep -q held "$WORK/held"
+wait_for "holdexcl --lock" grep -q held "$WORK/held"
 erase_refused "locked image" "$img" | grep -q "busy" || fail "locked image: no 'busy' in the message"
 kill $holder
 wait $holder 2>/dev/null || true
