@@ -187,7 +187,6 @@ static int open_block(struct dev *d, struct fd_priv *fp, int oflags)
 	uint64_t size;
 	int lbs = 512;
 	unsigned int pbs = 0;
-
 	int ro = 0;
 
 	fp->fd = open(d->path, oflags | O_DIRECT);
