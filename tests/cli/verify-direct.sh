@@ -65,7 +65,8 @@ check() {
 	shift 4
 	real=$(realpath "$target")
 	# LeakSanitizer cannot run under ptrace; the rest of ASan and UBSan can
-	expect_rc 0 env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" strace -f -qq -y -s 0 -o "$WORK/trace" -e trace=openat,close,pread64 \
+	expect_rc 0 env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+		strace -f -qq -y -s 0 -o "$WORK/trace" -e trace=openat,close,pread64 \
 		"$KESU" verify --expect zero --json --quiet "$@" "$target" > "$WORK/v.json"
 	set -- $(traced "$WORK/trace" "$real")
 	[ "$1" -gt 0 ] || fail "$name: no O_DIRECT reads of $real in the trace"
