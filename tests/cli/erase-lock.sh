@@ -27,9 +27,9 @@ wait_for() {
 # erase_refused WHAT TARGET WORD: kesu erase must exit 3, say WORD and leave
 # TARGET as it was
 erase_refused() {
-	sum0=$(sha256sum < "$2")
+	before=$(sha256sum < "$2")
 	expect_rc 3 "$KESU" erase --yes --quiet --method zero "$2" 2> "$WORK/err"
-	[ "$(sha256sum < "$2")" = "$sum0" ] || fail "$1: the target changed"
+	[ "$(sha256sum < "$2")" = "$before" ] || fail "$1: the target changed"
 	grep -qi "$3" "$WORK/err" || fail "$1: no '$3' in: $(cat "$WORK/err")"
 }
 
