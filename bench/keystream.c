@@ -16,7 +16,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "erase/pattern.h"
+#include "pattern.h"
 #include "secmem.h"
 
 static double seconds(clockid_t clock)

@@ -9,7 +9,7 @@
 #include "erase.h"
 #include "log.h"
 #include "pool.h"
-#include "../verify/verify.h"
+#include "verify/verify.h"
 
 struct write_ctx {
 	struct dev *dev;
@@ -17,37 +17,29 @@ struct write_ctx {
 	pthread_mutex_t lock;
 	struct range_list *bad;
 	uint64_t bad_bytes;	/* not written in this pass */
-	const void *same;	/* filled once, when every request holds the same bytes */
+	void *same;		/* filled once, when every request holds the same bytes */
+	struct pool_bisect bisect;
 };
 
-/*
- * Write what is already in @buf. A media error is narrowed down by halving
- * until single logical blocks remain; the blocks that still fail are
- * recorded and the rest of the request is written.
- */
-static int write_range(struct write_ctx *c, const uint8_t *buf, uint64_t off, size_t len)
+static int write_piece(void *ctx, void *buf, void *scratch, uint64_t off, size_t len)
 {
-	uint32_t lbs = c->dev->lbs;
-	size_t half;
-	int r = dev_pwrite(c->dev, buf, len, off);
+	struct write_ctx *c = ctx;
 
-	if (!r || !dev_is_media_error(r))
-		return r;
-	if (len <= lbs) {
-		log_dbg("%s: write error at byte %llu: %s", c->dev->path,
-			(unsigned long long)off, strerror(-r));
-		pthread_mutex_lock(&c->lock);
-		r = ranges_add(c->bad, off / lbs, 1);
-		c->bad_bytes += len;
-		pthread_mutex_unlock(&c->lock);
-		return r;
-	}
-	half = (len / 2) - (len / 2) % lbs;
-	if (half == 0)
-		half = lbs;
-	r = write_range(c, buf, off, half);
-	if (!r)
-		r = write_range(c, buf + half, off + half, len - half);
+	return dev_pwrite(c->dev, buf, len, off);
+}
+
+/* A block that cannot be written is recorded and the pass goes on. */
+static int write_bad(void *ctx, uint64_t off, size_t len, int err)
+{
+	struct write_ctx *c = ctx;
+	int r;
+
+	log_dbg("%s: write error at byte %llu: %s", c->dev->path, (unsigned long long)off,
+		strerror(-err));
+	pthread_mutex_lock(&c->lock);
+	r = ranges_add(c->bad, off / c->dev->lbs, 1);
+	c->bad_bytes += len;
+	pthread_mutex_unlock(&c->lock);
 	return r;
 }
 
@@ -57,9 +49,9 @@ static int write_chunk(void *ctx, void *buf, void *scratch, uint64_t off, size_t
 	int r;
 
 	if (c->same)
-		return write_range(c, c->same, off, len);
+		return pool_bisect(&c->bisect, c->same, NULL, off, len);
 	r = pattern_fill(c->pat, buf, len, off);
-	return r ? r : write_range(c, buf, off, len);
+	return r ? r : pool_bisect(&c->bisect, buf, NULL, off, len);
 }
 
 static bool pass_is_verified(const struct erase_plan *plan, unsigned i)
@@ -83,8 +75,8 @@ static int write_pass(struct dev *d, const struct erase_plan *plan, unsigned i,
 		.dev = d,
 		.fn = write_chunk,
 		.ctx = &c,
-		.nworkers = o->queue_depth ? o->queue_depth : 8,
-		.chunk = o->chunk ? o->chunk : 1024 * 1024,
+		.nworkers = o->queue_depth,
+		.chunk = pool_chunk(d, o->chunk),
 		.total = d->size,
 		.progress = o->progress,
 		.progress_usr = o->progress_usr,
@@ -107,6 +99,7 @@ static int write_pass(struct dev *d, const struct erase_plan *plan, unsigned i,
 		}
 		c.same = same;
 	}
+	c.bisect = (struct pool_bisect){ .dev = d, .io = write_piece, .bad = write_bad, .ctx = &c };
 	pthread_mutex_init(&c.lock, NULL);
 	ret = pool_run(&job);
 	pthread_mutex_destroy(&c.lock);

@@ -8,7 +8,10 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
+/* glibc 2.36 has statx() but not its direct-I/O fields; the kernel's header has */
+#include <linux/stat.h>
 
 #include "dev.h"
 #include "log.h"
@@ -77,6 +80,11 @@ static size_t direct_part(const struct dev *d, size_t len, uint64_t off)
 	return len - len % d->align;
 }
 
+static void count_read(struct dev *d, enum dev_read_path p, size_t len)
+{
+	__atomic_fetch_add(&d->read_bytes[p], (uint64_t)len, __ATOMIC_RELAXED);
+}
+
 static int fd_pread(struct dev *d, void *buf, size_t len, uint64_t off)
 {
 	struct fd_priv *fp = d->priv;
@@ -85,10 +93,16 @@ static int fd_pread(struct dev *d, void *buf, size_t len, uint64_t off)
 
 	if (off + len > d->size)
 		return -EINVAL;
-	if (head)
+	if (head) {
 		r = full_pread(fp->fd, buf, head, off);
-	if (!r && len > head)
+		if (!r)
+			count_read(d, DEV_READ_DIRECT, head);
+	}
+	if (!r && len > head) {
 		r = full_pread(fp->bfd, (uint8_t *)buf + head, len - head, off + head);
+		if (!r)
+			count_read(d, DEV_READ_BUFFERED, len - head);
+	}
 	return r;
 }
 
@@ -173,11 +187,18 @@ static int open_block(struct dev *d, struct fd_priv *fp, int oflags)
 	uint64_t size;
 	int lbs = 512;
 	unsigned int pbs = 0;
+	int ro = 0;
 
 	fp->fd = open(d->path, oflags | O_DIRECT);
 	if (fp->fd < 0)
 		return -errno;
 	fp->direct = true;
+	/*
+	 * A read-only device opens read-write and fails only at the first
+	 * write (EPERM); refuse it here, before anything is written.
+	 */
+	if ((oflags & O_ACCMODE) == O_RDWR && ioctl(fp->fd, BLKROGET, &ro) == 0 && ro)
+		return -EROFS;
 	/* a second open of the same node while we hold it O_EXCL is allowed */
 	fp->bfd = open(d->path, oflags & ~O_EXCL);
 	if (fp->bfd < 0)
@@ -197,11 +218,61 @@ static int open_block(struct dev *d, struct fd_priv *fp, int oflags)
 	return 0;
 }
 
-static int open_file(struct dev *d, struct fd_priv *fp, int oflags, const struct stat *st)
+/*
+ * The offset and length alignment direct I/O needs on this file: what the
+ * file system says (STATX_DIOALIGN, Linux 6.1), else its block size, which
+ * is a multiple of every alignment a file system asks for.
+ */
+static uint32_t file_dio_align(int fd)
 {
+	struct statfs sfs;
+#ifdef STATX_DIOALIGN
+	struct statx stx;
+
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_DIOALIGN, &stx) == 0 &&
+	    (stx.stx_mask & STATX_DIOALIGN) && stx.stx_dio_offset_align)
+		return stx.stx_dio_offset_align;
+#endif
+	if (fstatfs(fd, &sfs) == 0 && sfs.f_bsize >= 512 && sfs.f_bsize <= (1 << 20) &&
+	    !(sfs.f_bsize & (sfs.f_bsize - 1)))
+		return (uint32_t)sfs.f_bsize;
+	return 4096;
+}
+
+/*
+ * Block devices have O_EXCL; a file gets an exclusive OFD lock on its open
+ * file description, so a second kesu (or any tool taking OFD or POSIX locks)
+ * sees it. Read-only opens can only take a read lock, which still keeps
+ * writers out.
+ */
+static int lock_file(int fd, int oflags)
+{
+	struct flock fl = {
+		.l_type = (oflags & O_ACCMODE) == O_RDWR ? F_WRLCK : F_RDLCK,
+		.l_whence = SEEK_SET,
+	};
+
+	if (fcntl(fd, F_OFD_SETLK, &fl) == 0)
+		return 0;
+	return errno == EAGAIN || errno == EACCES ? -EBUSY : -errno;
+}
+
+static int open_file(struct dev *d, struct fd_priv *fp, int oflags, bool excl)
+{
+	struct stat st;
+	int r;
+
 	fp->bfd = open(d->path, oflags);
 	if (fp->bfd < 0)
 		return -errno;
+	/* the path may have changed since dev_open() looked at it */
+	if (fstat(fp->bfd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -ENOTBLK;
+	r = excl ? lock_file(fp->bfd, oflags) : 0;
+	if (r)
+		return r;
 	fp->fd = open(d->path, oflags | O_DIRECT);
 	if (fp->fd >= 0) {
 		fp->direct = true;
@@ -215,11 +286,10 @@ static int open_file(struct dev *d, struct fd_priv *fp, int oflags, const struct
 		return -errno;
 	}
 	d->kind = DEV_KIND_FILE;
-	d->size = (uint64_t)st->st_size;
+	d->size = (uint64_t)st.st_size;
 	d->lbs = 512;
-	d->pbs = st->st_blksize > 0 ? (uint32_t)st->st_blksize : 4096;
-	/* the file system's direct-I/O granularity; 4096 is safe on all we meet */
-	d->align = 4096;
+	d->pbs = st.st_blksize > 0 ? (uint32_t)st.st_blksize : 4096;
+	d->align = file_dio_align(fp->bfd);
 	return 0;
 }
 
@@ -247,7 +317,7 @@ int dev_open(const char *path, int flags, struct dev **out)
 	if (S_ISBLK(st.st_mode))
 		r = open_block(d, fp, oflags | ((flags & DEV_OPEN_EXCL) ? O_EXCL : 0));
 	else
-		r = open_file(d, fp, oflags, &st);
+		r = open_file(d, fp, oflags, flags & DEV_OPEN_EXCL);
 	if (!r && d->size == 0)
 		r = -EINVAL;
 out:
@@ -297,6 +367,7 @@ static int mem_pread(struct dev *d, void *buf, size_t len, uint64_t off)
 	if (off > d->size || len > d->size - off)
 		return -EINVAL;
 	memcpy(buf, (uint8_t *)d->priv + off, len);
+	count_read(d, DEV_READ_MEMORY, len);
 	return 0;
 }
 
@@ -452,4 +523,39 @@ nomem:
 		free(d->path);
 	free(d);
 	return -ENOMEM;
+}
+
+/* ---- what callers may ask of any device ---- */
+
+int dev_fd(const struct dev *d)
+{
+	if (d->ops == &fd_ops) {
+		const struct fd_priv *fp = d->priv;
+
+		return d->kind == DEV_KIND_BLOCK ? fp->fd : fp->bfd;
+	}
+	if (d->ops == &faulty_ops)
+		return dev_fd(((const struct faulty_priv *)d->priv)->lower);
+	return -1;
+}
+
+const char *dev_read_path_name(enum dev_read_path p)
+{
+	static const char *const names[DEV_READ_NPATHS] = {
+		[DEV_READ_DIRECT] = "O_DIRECT",
+		[DEV_READ_BUFFERED] = "buffered+fadvise(DONTNEED)",
+		[DEV_READ_MEMORY] = "memory",
+	};
+
+	return (unsigned)p < DEV_READ_NPATHS ? names[p] : NULL;
+}
+
+uint64_t dev_read_bytes(const struct dev *d, enum dev_read_path p)
+{
+	if ((unsigned)p >= DEV_READ_NPATHS)
+		return 0;
+	/* a wrapper passes its reads on: the device below counted them */
+	if (d->ops == &faulty_ops)
+		return dev_read_bytes(((const struct faulty_priv *)d->priv)->lower, p);
+	return __atomic_load_n(&d->read_bytes[p], __ATOMIC_RELAXED);
 }

@@ -25,6 +25,14 @@ struct dev_ops {
 	void (*close)(struct dev *d);
 };
 
+/* How a read reached the medium; struct dev counts the bytes of each. */
+enum dev_read_path {
+	DEV_READ_DIRECT,	/* an O_DIRECT descriptor */
+	DEV_READ_BUFFERED,	/* the buffered descriptor, after a flush and cache drop */
+	DEV_READ_MEMORY,	/* unit tests */
+	DEV_READ_NPATHS,
+};
+
 enum dev_kind {
 	DEV_KIND_BLOCK,
 	DEV_KIND_FILE,
@@ -45,11 +53,17 @@ struct dev {
 	 * "O_DIRECT", "fdatasync+fadvise(DONTNEED)" or "memory".
 	 */
 	const char *cache_bypass;
+	/* bytes read through each path since open; read with dev_read_bytes() */
+	uint64_t read_bytes[DEV_READ_NPATHS];
 };
 
 enum {
 	DEV_OPEN_WRITE = 1 << 0, /* read-write */
-	DEV_OPEN_EXCL = 1 << 1,	 /* O_EXCL on a block device: fail with -EBUSY if in use */
+	/*
+	 * Fail with -EBUSY if in use: O_EXCL on a block device, an OFD lock
+	 * (F_WRLCK, or F_RDLCK when opened read-only) on a regular file
+	 */
+	DEV_OPEN_EXCL = 1 << 1,
 };
 
 /**
@@ -60,11 +74,17 @@ enum {
  *
  * Block devices are opened O_DIRECT; regular files O_DIRECT where the file
  * system allows it, otherwise buffered with a flush and a cache drop before
- * reads. An unaligned tail of an image file goes through a buffered
- * descriptor.
+ * reads. @out->align is what direct I/O needs: the logical block size of a
+ * block device, the file system's direct-I/O alignment (STATX_DIOALIGN) or
+ * else block size for a file. Only the part of a request past the last
+ * aligned offset of an image file (its unaligned tail) goes through the
+ * buffered descriptor. With DEV_OPEN_WRITE, a read-only block device
+ * (BLKROGET) is refused before anything is written.
  *
- * Return: 0, or -ENOENT, -EACCES, -EBUSY (in use, O_EXCL), -ENOTBLK (neither
- * a block device nor a regular file), -EINVAL (size 0) or another errno.
+ * Return: 0, or -ENOENT, -EACCES, -EBUSY (in use: O_EXCL on a block device,
+ * or another holds the file's lock), -EROFS (DEV_OPEN_WRITE on a read-only
+ * block device or file system), -ENOTBLK (neither a block device nor a
+ * regular file), -EINVAL (size 0) or another errno.
  */
 int dev_open(const char *path, int flags, struct dev **out);
 
@@ -98,6 +118,36 @@ struct dev_fault {
  */
 int dev_open_faulty(struct dev *lower, const struct dev_fault *faults, size_t nfaults,
 		    struct dev **out);
+
+/**
+ * dev_fd() - the descriptor that holds the device, for ioctls and probing
+ *
+ * Block devices: the O_DIRECT descriptor opened O_EXCL (with
+ * DEV_OPEN_EXCL). Regular files: the buffered descriptor, which holds the
+ * OFD lock. A fault-injecting wrapper gives the one of the device below.
+ * Still owned by @d: do not close it.
+ *
+ * Return: the descriptor, or -1 for memory devices
+ */
+int dev_fd(const struct dev *d);
+
+/**
+ * dev_read_path_name() - how a read path is named in reports
+ *
+ * Return: "O_DIRECT", "buffered+fadvise(DONTNEED)", "memory", or NULL for a
+ * value out of range
+ */
+const char *dev_read_path_name(enum dev_read_path p);
+
+/**
+ * dev_read_bytes() - bytes read through @p since the device was opened
+ *
+ * Only reads that succeeded count. A fault-injecting wrapper reports the
+ * counts of the device below.
+ *
+ * Return: the byte count (0 for @p out of range)
+ */
+uint64_t dev_read_bytes(const struct dev *d, enum dev_read_path p);
 
 /** dev_close() - close and free; NULL is ignored */
 void dev_close(struct dev *d);

@@ -31,6 +31,34 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+size_t pool_chunk(const struct dev *d, size_t want)
+{
+	size_t c = want ? want : POOL_CHUNK;
+	size_t a = d->align ? d->align : 1;
+
+	return c + (a - c % a) % a;
+}
+
+int pool_bisect(const struct pool_bisect *b, void *buf, void *scratch, uint64_t off, size_t len)
+{
+	uint32_t lbs = b->dev->lbs;
+	size_t half;
+	int r = b->io(b->ctx, buf, scratch, off, len);
+
+	if (!r || !dev_is_media_error(r))
+		return r;
+	if (len <= lbs)
+		return b->bad(b->ctx, off, len, r);
+	half = (len / 2) - (len / 2) % lbs;
+	if (half == 0)
+		half = lbs;
+	r = pool_bisect(b, buf, scratch, off, half);
+	if (!r)
+		r = pool_bisect(b, (uint8_t *)buf + half, scratch ? (uint8_t *)scratch + half : NULL,
+				off + half, len - half);
+	return r;
+}
+
 uint64_t pool_whole_device_extents(const struct dev *d, size_t chunk)
 {
 	return (d->size + chunk - 1) / chunk;
@@ -131,7 +159,7 @@ int pool_run(struct pool_job *job)
 	unsigned n = job->nworkers, started = 0;
 
 	if (n == 0)
-		n = 1;
+		n = POOL_QUEUE_DEPTH;
 	if (n > POOL_MAX_WORKERS)
 		n = POOL_MAX_WORKERS;
 	if (job->chunk == 0 || job->chunk % job->dev->align)

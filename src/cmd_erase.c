@@ -453,7 +453,7 @@ static int open_target(struct target *t)
 
 	if (r) {
 		ui_err("cannot open %s: %s", t->path, strerror(-r));
-		return r == -EBUSY ? KESU_EXIT_REFUSED : KESU_EXIT_FAILURE;
+		return r == -EBUSY || r == -EROFS ? KESU_EXIT_REFUSED : KESU_EXIT_FAILURE;
 	}
 	if (t->dev->size != t->info.size) {
 		ui_err("%s: size changed from %llu to %llu bytes", t->path,

@@ -11,7 +11,7 @@
 
 #include "devinfo.h"
 #include "display.h"
-#include "erase/pattern.h"
+#include "pattern.h"
 #include "jsonutil.h"
 #include "kesu.h"
 #include "secmem.h"
@@ -74,6 +74,8 @@ static int report(const char *expect, const struct dev *d, unsigned pct,
 			"read_errors", json_ranges(&r->read_errors),
 			"logical_block_size", (json_int_t)d->lbs,
 			"result", results[code != KESU_EXIT_SUCCESS]);
+	if (doc && json_object_set_new(doc, "read_paths", verify_read_paths_json(d)))
+		json_decref(doc), doc = NULL;
 	s = doc ? json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	if (s)
 		printf("%s\n", s);

@@ -6,6 +6,8 @@
 #include <signal.h>
 #include <stdbool.h>
 
+#include "pool.h"
+
 /* Exit codes are an interface: documented under EXIT STATUS in every page. */
 enum kesu_exit {
 	KESU_EXIT_SUCCESS = 0,
@@ -19,16 +21,11 @@ enum kesu_exit {
 	KESU_EXIT_UNVERIFIED = 8,
 };
 
-/*
- * I/O defaults. Disks need many large requests in flight to reach their
- * sequential limit (measured on loop devices: 16 x 4 MiB reads ran 1.3x
- * faster than 8 x 1 MiB). Removable media are slow, and every byte in
- * flight delays an abort, so they get less.
- */
-#define KESU_QUEUE_DEPTH 16
-#define KESU_BLOCK_SIZE (4 << 20)
-#define KESU_QUEUE_DEPTH_REMOVABLE 8
-#define KESU_BLOCK_SIZE_REMOVABLE (1 << 20)
+/* I/O defaults: the values and why they were chosen are in lib/pool.h */
+#define KESU_QUEUE_DEPTH POOL_QUEUE_DEPTH
+#define KESU_BLOCK_SIZE POOL_CHUNK
+#define KESU_QUEUE_DEPTH_REMOVABLE POOL_QUEUE_DEPTH_REMOVABLE
+#define KESU_BLOCK_SIZE_REMOVABLE POOL_CHUNK_REMOVABLE
 
 struct dev_info;
 /* Fill in the queue depth and block size the user left at 0, for this device. */

@@ -38,9 +38,9 @@ static void set_sub(struct sample_plan *p, size_t i, uint64_t off, uint64_t len,
 }
 
 /* Too small for distinct subsections: read it all, in request-sized pieces. */
-static int plan_whole(uint64_t size, uint32_t lbs, struct sample_plan *p)
+static int plan_whole(uint64_t size, uint32_t unit, struct sample_plan *p)
 {
-	uint64_t step = SAMPLE_MAX_BYTES - SAMPLE_MAX_BYTES % lbs;
+	uint64_t step = SAMPLE_MAX_BYTES - SAMPLE_MAX_BYTES % unit;
 	size_t n = (size_t)div_up(size, step);
 	int r = plan_alloc(p, n);
 
@@ -51,7 +51,7 @@ static int plan_whole(uint64_t size, uint32_t lbs, struct sample_plan *p)
 	return 0;
 }
 
-int sample_plan_make(uint64_t size, uint32_t lbs, unsigned pct, uint64_t seed,
+int sample_plan_make(uint64_t size, uint32_t unit, unsigned pct, uint64_t seed,
 		     struct sample_plan *out)
 {
 	uint64_t blocks, want, per, stride, maxblk, *rnd = NULL;
@@ -60,24 +60,24 @@ int sample_plan_make(uint64_t size, uint32_t lbs, unsigned pct, uint64_t seed,
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	if (size == 0 || lbs == 0 || pct < 1 || pct > 100)
+	if (size == 0 || unit == 0 || unit > SAMPLE_MAX_BYTES || pct < 1 || pct > 100)
 		return -EINVAL;
-	blocks = div_up(size, lbs);
+	blocks = div_up(size, unit);
 	/*
 	 * size * pct / 100 bytes, rounded up, without overflow; counted in
 	 * whole blocks plus the part of the last block that does not exist, so
 	 * a short last block cannot leave the plan under the percentage
 	 */
 	want = (size / 100) * pct + div_up((size % 100) * pct, 100);
-	want = div_up(want + (blocks * lbs - size), lbs);
-	maxblk = SAMPLE_MAX_BYTES / lbs;
+	want = div_up(want + (blocks * unit - size), unit);
+	maxblk = SAMPLE_MAX_BYTES / unit;
 	n = SAMPLE_MIN_COUNT;
 	if (div_up(want, maxblk) > n)
 		n = (size_t)div_up(want, maxblk);
 	per = div_up(want, n);
 	stride = blocks / n;
 	if (pct == 100 || stride < per || stride < 2)
-		return plan_whole(size, lbs, out);
+		return plan_whole(size, unit, out);
 
 	r = plan_alloc(out, n);
 	if (r)
@@ -105,7 +105,7 @@ int sample_plan_make(uint64_t size, uint32_t lbs, unsigned pct, uint64_t seed,
 			start = blocks - per;
 		else
 			start = lo + rnd[i] % (hi - lo - per + 1);
-		set_sub(out, i, start * lbs, per * lbs, size);
+		set_sub(out, i, start * unit, per * unit, size);
 	}
 	free(rnd);
 	return 0;

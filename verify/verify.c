@@ -15,10 +15,10 @@ struct verify_ctx {
 	struct dev *dev;
 	const struct pattern *pat;
 	struct sample_plan plan;
-	size_t chunk;
 	pthread_mutex_t lock;
 	struct verify_result *r;
 	uint64_t unread;	/* bytes that could not be read */
+	struct pool_bisect bisect;
 };
 
 static int record(struct verify_ctx *c, struct range_list *l, uint64_t off, size_t len)
@@ -52,33 +52,12 @@ static int find_mismatch(struct verify_ctx *c, const uint8_t *diff, uint64_t off
 	return 0;
 }
 
-/*
- * Read [off, off+len) and compare. A media error is narrowed down by
- * halving until single blocks remain, so one bad block costs a few dozen
- * reads, not a lost megabyte.
- */
-static int check_range(struct verify_ctx *c, uint8_t *buf, uint64_t off, size_t len,
-		       uint8_t *scratch)
+/* Read [off, off+len) and compare; read errors go back to pool_bisect(). */
+static int check_piece(void *ctx, void *buf, void *scratch, uint64_t off, size_t len)
 {
-	uint32_t lbs = c->dev->lbs;
+	struct verify_ctx *c = ctx;
 	int r = dev_pread(c->dev, buf, len, off);
 
-	if (r && dev_is_media_error(r)) {
-		size_t half;
-
-		if (len <= lbs) {
-			log_dbg("%s: read error at byte %llu", c->dev->path,
-				(unsigned long long)off);
-			return record(c, &c->r->read_errors, off, len);
-		}
-		half = (len / 2) - (len / 2) % lbs;
-		if (half == 0)
-			half = lbs;
-		r = check_range(c, buf, off, half, scratch);
-		if (!r)
-			r = check_range(c, buf + half, off + half, len - half, scratch + half);
-		return r;
-	}
 	if (r)
 		return r;
 	/* what was read XOR what should be there: all zero when it matches */
@@ -88,9 +67,20 @@ static int check_range(struct verify_ctx *c, uint8_t *buf, uint64_t off, size_t 
 	return find_mismatch(c, buf, off, len);
 }
 
+static int check_bad(void *ctx, uint64_t off, size_t len, int err)
+{
+	struct verify_ctx *c = ctx;
+
+	log_dbg("%s: read error at byte %llu: %s", c->dev->path, (unsigned long long)off,
+		strerror(-err));
+	return record(c, &c->r->read_errors, off, len);
+}
+
 static int verify_chunk(void *ctx, void *buf, void *scratch, uint64_t off, size_t len)
 {
-	return check_range(ctx, buf, off, len, scratch);
+	struct verify_ctx *c = ctx;
+
+	return pool_bisect(&c->bisect, buf, scratch, off, len);
 }
 
 static void sample_extent(void *ctx, uint64_t i, uint64_t *off, size_t *len)
@@ -104,13 +94,14 @@ static void sample_extent(void *ctx, uint64_t i, uint64_t *off, size_t *len)
 int verify_run(struct dev *d, const struct pattern *p, const struct verify_opts *o,
 	       struct verify_result *r)
 {
-	struct verify_ctx c = { .dev = d, .pat = p, .r = r };
+	struct verify_ctx c = { .dev = d, .pat = p, .r = r,
+				.bisect = { .dev = d, .io = check_piece, .bad = check_bad, .ctx = &c } };
 	struct pool_job job = {
 		.dev = d,
 		.fn = verify_chunk,
 		.ctx = &c,
-		.nworkers = o->queue_depth ? o->queue_depth : 4,
-		.chunk = o->chunk ? o->chunk : 1024 * 1024,
+		.nworkers = o->queue_depth,
+		.chunk = pool_chunk(d, o->chunk),
 		.scratch = p->kind == PATTERN_BYTES, /* the others XOR in place */
 		.progress = o->progress,
 		.progress_usr = o->progress_usr,
@@ -125,7 +116,11 @@ int verify_run(struct dev *d, const struct pattern *p, const struct verify_opts 
 	if (ret)
 		return ret;
 	if (o->sample_pct) {
-		ret = sample_plan_make(d->size, d->lbs, o->sample_pct, o->seed, &c.plan);
+		/*
+		 * in units of what direct I/O needs, so that no subsection
+		 * falls back to the page cache except an unaligned tail
+		 */
+		ret = sample_plan_make(d->size, d->align, o->sample_pct, o->seed, &c.plan);
 		if (ret)
 			return ret;
 		job.extent = sample_extent;
@@ -135,7 +130,7 @@ int verify_run(struct dev *d, const struct pattern *p, const struct verify_opts 
 		for (size_t i = 0; i < c.plan.n; i++)
 			if (c.plan.len[i] > job.chunk)
 				job.chunk = c.plan.len[i];
-		job.chunk += (d->align - job.chunk % d->align) % d->align;
+		job.chunk = pool_chunk(d, job.chunk);
 	} else {
 		job.total = d->size;
 	}
@@ -149,6 +144,22 @@ int verify_run(struct dev *d, const struct pattern *p, const struct verify_opts 
 	}
 	sample_plan_free(&c.plan);
 	return ret;
+}
+
+json_t *verify_read_paths_json(const struct dev *d)
+{
+	json_t *a = json_array();
+
+	for (int p = 0; a && p < DEV_READ_NPATHS; p++) {
+		uint64_t n = dev_read_bytes(d, p);
+
+		if (n && json_array_append_new(a, json_pack("{s:s,s:I}",
+				"path", dev_read_path_name(p), "bytes", (json_int_t)n))) {
+			json_decref(a);
+			a = NULL;
+		}
+	}
+	return a;
 }
 
 void verify_result_free(struct verify_result *r)

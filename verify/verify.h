@@ -7,6 +7,7 @@
 #ifndef KESU_VERIFY_H
 #define KESU_VERIFY_H
 
+#include <jansson.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -14,7 +15,7 @@
 #include "dev.h"
 #include "progress.h"
 #include "ranges.h"
-#include "../erase/pattern.h"
+#include "pattern.h"
 
 struct verify_opts {
 	unsigned sample_pct;	/* 0: read everything; 1..100: sample plan */
@@ -45,5 +46,17 @@ int verify_run(struct dev *d, const struct pattern *p, const struct verify_opts 
 	       struct verify_result *r);
 
 void verify_result_free(struct verify_result *r);
+
+/**
+ * verify_read_paths_json() - the read paths @d used, for a report
+ *
+ * Each path that read anything since @d was opened, with its bytes, e.g.
+ * [{"path":"O_DIRECT","bytes":67108864},
+ *  {"path":"buffered+fadvise(DONTNEED)","bytes":1536}]. This, not
+ * @d->cache_bypass, says what reads actually went through.
+ *
+ * Return: a new JSON array, or NULL when out of memory (ENOMEM)
+ */
+json_t *verify_read_paths_json(const struct dev *d);
 
 #endif

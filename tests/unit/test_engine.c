@@ -11,6 +11,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +22,7 @@
 
 #include "dev.h"
 #include "erase/erase.h"
+#include "pool.h"
 #include "secmem.h"
 #include "verify/sample.h"
 #include "verify/verify.h"
@@ -30,13 +33,13 @@
 struct geom {
 	uint64_t size;
 	uint32_t lbs;
-	size_t chunk;	/* 0: the engine's default */
+	size_t chunk;	/* 0: the engine's default, POOL_CHUNK */
 };
 
 /* none a multiple of the chunk; the last one ends in a short block */
 static const struct geom geoms[] = {
-	{ 3 * MiB + 3 * 512, 512, 0 },
-	{ 3 * MiB + 3 * 4096, 4096, 0 },
+	{ 3 * MiB + 3 * 512, 512, 0 },		/* smaller than one default chunk */
+	{ 9 * MiB + 3 * 4096, 4096, 0 },	/* three default chunks and a bit */
 	{ 3 * MiB + 3 * 512, 512, 64 * KiB + 512 },
 	{ 3 * MiB + 1536, 4096, 256 * KiB },
 };
@@ -679,6 +682,7 @@ struct spy {
 	unsigned long seq;		/* under lock */
 	unsigned long last_write, last_flush, last_drop, first_read_after_write;
 	unsigned long flush_before_read, drop_before_read;
+	unsigned long reads, unaligned;	/* off or len not a multiple of d->align */
 	pthread_mutex_t lock;
 };
 
@@ -697,6 +701,10 @@ static int spy_pread(struct dev *d, void *buf, size_t len, uint64_t off)
 		s->flush_before_read = s->last_flush > s->last_write;
 		s->drop_before_read = s->last_drop > s->last_write;
 	}
+	s->reads++;
+	/* only a request that ends at the end of the device may end unaligned */
+	if (off % d->align || (len % d->align && off + len != d->size))
+		s->unaligned++;
 	pthread_mutex_unlock(&s->lock);
 	return dev_pread(s->lower, buf, len, off);
 }
@@ -778,6 +786,71 @@ static void test_flush_and_drop_before_read(void **state)
 	dev_close(d);
 }
 
+/* a memory device seen through the spy */
+static struct dev *spy_open(uint64_t size, uint32_t lbs, uint32_t align, struct spy **out)
+{
+	struct spy *s = calloc(1, sizeof(*s));
+	struct dev *d = calloc(1, sizeof(*d));
+
+	assert_non_null(s);
+	assert_non_null(d);
+	pthread_mutex_init(&s->lock, NULL);
+	assert_int_equal(dev_open_memory(size, lbs, &s->lower), 0);
+	*d = *s->lower;
+	d->path = strdup("spy");
+	assert_non_null(d->path);
+	d->ops = &spy_ops;
+	d->priv = s;
+	d->kind = DEV_KIND_FILE;
+	d->align = align;
+	*out = s;
+	return d;
+}
+
+/*
+ * Direct I/O on a file may need more alignment than its logical block
+ * (struct dev's align): every read verification makes, sampled or whole,
+ * keeps to it except one that ends at the end of the device, and the read
+ * paths name the bytes the device below actually read.
+ */
+static void test_verify_reads_aligned(void **state)
+{
+	const uint64_t size = 16 * MiB + 1536;
+	struct verify_opts vo = { .queue_depth = 3, .chunk = 64 * KiB, .seed = 9 };
+	struct verify_result vr;
+	struct pattern zero;
+	struct spy *s;
+	struct dev *d = spy_open(size, 512, 4096, &s);
+	json_t *paths, *want;
+
+	assert_int_equal(pattern_parse("zero", &zero), 0);
+	for (unsigned pct = 0; pct <= 10; pct += 10) {
+		uint64_t before = dev_read_bytes(s->lower, DEV_READ_MEMORY);
+
+		vo.sample_pct = pct;
+		assert_int_equal(verify_run(d, &zero, &vo, &vr), 0);
+		assert_true(vr.complete);
+		assert_int_equal(vr.mismatch.n, 0);
+		assert_true(vr.samples == (pct ? 1000u : 0u));
+		assert_true(s->reads >= (pct ? 1000u : size / vo.chunk));
+		assert_int_equal(s->unaligned, 0);
+		assert_int_equal(dev_read_bytes(s->lower, DEV_READ_MEMORY) - before, vr.bytes_read);
+		verify_result_free(&vr);
+	}
+	paths = verify_read_paths_json(s->lower);
+	want = json_pack("[{s:s,s:I}]", "path", "memory", "bytes",
+			 (json_int_t)dev_read_bytes(s->lower, DEV_READ_MEMORY));
+	assert_true(json_equal(paths, want));
+	json_decref(paths);
+	json_decref(want);
+	/* the spy passes reads on without counting: it read nothing itself */
+	paths = verify_read_paths_json(d);
+	assert_int_equal(json_array_size(paths), 0);
+	json_decref(paths);
+	pattern_free(&zero);
+	dev_close(d);
+}
+
 static void test_verify_run(void **state)
 {
 	const struct geom g = { 2 * MiB + 5 * 512, 512, 0 };
@@ -846,20 +919,155 @@ static void test_verify_run(void **state)
 
 /*
  * The wrapper shares the memory kind of the device under it; its private
- * state must never be handed out as the device's bytes.
+ * state must never be handed out as the device's bytes: it hands out none,
+ * and what is written through it lands in the bytes of the device below.
  */
 static void test_memory_data_through_faulty(void **state)
 {
 	const struct dev_fault f = { .lba = 1, .count = 1, .on_read = true, .err = EIO };
+	static const uint8_t mark[512] = { 0x5a, [511] = 0xa5 };
 	struct dev *mem, *faulty;
-	uint8_t *bytes, *seen;
+	uint8_t *bytes;
 
 	assert_int_equal(dev_open_memory(64 * KiB, 512, &mem), 0);
 	bytes = dev_memory_data(mem);
+	assert_non_null(bytes);
 	assert_int_equal(dev_open_faulty(mem, &f, 1, &faulty), 0);
-	seen = dev_memory_data(faulty);
+	assert_null(dev_memory_data(faulty));
+	assert_int_equal(dev_pwrite(faulty, mark, sizeof(mark), 2 * 512), 0);
+	assert_memory_equal(bytes + 2 * 512, mark, sizeof(mark));
 	dev_close(faulty);
-	assert_true(seen == NULL || seen == bytes);
+}
+
+struct bisect_log {
+	struct dev *dev;	/* the io step reads through this one */
+	const uint8_t *m;	/* the bytes behind it */
+	unsigned ios;
+	uint64_t bad_off[8];
+	size_t bad_len[8];
+	int bad_err[8];
+	unsigned nbad;
+};
+
+static int bisect_io(void *ctx, void *buf, void *scratch, uint64_t off, size_t len)
+{
+	struct bisect_log *l = ctx;
+
+	l->ios++;
+	/* both buffers follow the piece: they start out holding the device's bytes */
+	assert_non_null(scratch);
+	assert_int_equal(((uint8_t *)buf)[0], l->m[off]);
+	assert_int_equal(((uint8_t *)scratch)[len - 1], l->m[off + len - 1]);
+	return dev_pread(l->dev, buf, len, off);
+}
+
+static int bisect_bad(void *ctx, uint64_t off, size_t len, int err)
+{
+	struct bisect_log *l = ctx;
+
+	assert_true(l->nbad < 8);
+	l->bad_off[l->nbad] = off;
+	l->bad_len[l->nbad] = len;
+	l->bad_err[l->nbad++] = err;
+	return 0;
+}
+
+/*
+ * pool_bisect() narrows media errors to exactly the failing blocks, in
+ * order, with their errors, and gives every piece the part of both buffers
+ * that belongs to it; a short last block is one piece; a device error that
+ * is not a media error stops it at once.
+ */
+static void test_pool_bisect(void **state)
+{
+	const uint64_t size = 40 * 512 + 100;
+	const struct dev_fault f[] = {
+		{ .lba = 3, .count = 1, .on_read = true, .err = EIO },
+		{ .lba = 17, .count = 2, .on_read = true, .err = ENODATA },
+		{ .lba = 40, .count = 1, .on_read = true, .err = EIO },
+	};
+	const struct dev_fault gone = { .lba = 5, .count = 1, .on_read = true, .err = ENXIO };
+	const uint64_t want_off[] = { 3 * 512, 17 * 512, 18 * 512, 40 * 512 };
+	const size_t want_len[] = { 512, 512, 512, 100 };
+	const int want_err[] = { -EIO, -ENODATA, -ENODATA, -EIO };
+	struct dev *mem, *d;
+	struct bisect_log l = { 0 };
+	struct pool_bisect b = { .io = bisect_io, .bad = bisect_bad, .ctx = &l };
+	uint8_t *buf = malloc(size), *scratch = malloc(size), *m;
+
+	assert_non_null(buf);
+	assert_non_null(scratch);
+	assert_int_equal(dev_open_memory(size, 512, &mem), 0);
+	m = dev_memory_data(mem);
+	for (uint64_t i = 0; i < size; i++)
+		m[i] = (uint8_t)(i * 7 + i / 512);
+	assert_int_equal(dev_open_faulty(mem, f, 3, &d), 0);
+	l.dev = b.dev = d;
+	l.m = m;
+	memcpy(buf, m, size);
+	memcpy(scratch, m, size);
+	assert_int_equal(pool_bisect(&b, buf, scratch, 0, size), 0);
+	assert_int_equal(l.nbad, 4);
+	for (unsigned i = 0; i < 4; i++) {
+		assert_int_equal(l.bad_off[i], want_off[i]);
+		assert_int_equal(l.bad_len[i], want_len[i]);
+		assert_int_equal(l.bad_err[i], want_err[i]);
+	}
+	/* every readable byte was read into its place */
+	assert_memory_equal(buf, m, 3 * 512);
+	assert_memory_equal(buf + 19 * 512, m + 19 * 512, 21 * 512);
+	dev_close(d);
+
+	/* a device that went away: one request, the error, nothing recorded */
+	assert_int_equal(dev_open_memory(size, 512, &mem), 0);
+	assert_int_equal(dev_open_faulty(mem, &gone, 1, &d), 0);
+	l = (struct bisect_log){ .dev = d, .m = dev_memory_data(mem) };
+	b.dev = d;
+	memset(buf, 0, size);
+	memset(scratch, 0, size);
+	assert_int_equal(pool_bisect(&b, buf, scratch, 0, size), -ENXIO);
+	assert_int_equal(l.ios, 1);
+	assert_int_equal(l.nbad, 0);
+	dev_close(d);
+	free(buf);
+	free(scratch);
+}
+
+/*
+ * An image file opened DEV_OPEN_EXCL is locked against a second exclusive
+ * open until it is closed; plain opens still read it; dev_fd() names the
+ * descriptor holding it (none for memory, the lower one for a wrapper).
+ */
+static void test_dev_file_lock(void **state)
+{
+	char path[] = "/tmp/kesu-unit-lock.XXXXXX";
+	int fd = mkstemp(path);
+	const struct dev_fault none = { 0 };
+	struct dev *a, *b, *mem, *faulty;
+	struct stat st1, st2;
+
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, 1 << 20), 0);
+	close(fd);
+	assert_int_equal(dev_open(path, DEV_OPEN_WRITE | DEV_OPEN_EXCL, &a), 0);
+	assert_true(dev_fd(a) >= 0);
+	assert_int_equal(fstat(dev_fd(a), &st1), 0);
+	assert_int_equal(stat(path, &st2), 0);
+	assert_int_equal(st1.st_ino, st2.st_ino);
+	assert_int_equal(dev_open(path, DEV_OPEN_WRITE | DEV_OPEN_EXCL, &b), -EBUSY);
+	assert_int_equal(dev_open(path, DEV_OPEN_EXCL, &b), -EBUSY);
+	assert_int_equal(dev_open(path, 0, &b), 0);
+	dev_close(b);
+	dev_close(a);
+	assert_int_equal(dev_open(path, DEV_OPEN_WRITE | DEV_OPEN_EXCL, &a), 0);
+	dev_close(a);
+	unlink(path);
+
+	assert_int_equal(dev_open_memory(64 * KiB, 512, &mem), 0);
+	assert_int_equal(dev_fd(mem), -1);
+	assert_int_equal(dev_open_faulty(mem, &none, 0, &faulty), 0);
+	assert_int_equal(dev_fd(faulty), -1);
+	dev_close(faulty);
 }
 
 int main(void)
@@ -882,7 +1090,10 @@ int main(void)
 		cmocka_unit_test(test_sample_seed),
 		cmocka_unit_test(test_flush_and_drop_before_read),
 		cmocka_unit_test(test_verify_run),
+		cmocka_unit_test(test_verify_reads_aligned),
 		cmocka_unit_test(test_memory_data_through_faulty),
+		cmocka_unit_test(test_pool_bisect),
+		cmocka_unit_test(test_dev_file_lock),
 	};
 
 	if (secmem_init())

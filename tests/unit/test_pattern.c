@@ -16,7 +16,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "erase/pattern.h"
+#include "pattern.h"
 #include "secmem.h"
 
 /* NIST SP 800-38A, F.5.1 CTR-AES128.Encrypt */

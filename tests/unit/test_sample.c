@@ -23,7 +23,7 @@
 
 struct geom {
 	uint64_t size;
-	uint32_t lbs;
+	uint32_t lbs;	/* the unit: a logical block, or a file's direct-I/O alignment */
 };
 
 static const struct geom geoms[] = {
@@ -97,6 +97,7 @@ static void test_coverage_short_last_block(void **state)
 	static const struct geom g[] = {
 		{ 99999 * 512ULL + 1, 512 },
 		{ 199999 * 4096ULL + 100, 4096 },
+		{ 64 * MiB + 1536, 4096 },	/* an image file, in 4 KiB direct-I/O units */
 	};
 
 	/* a short last block must not leave the plan under pct% of the bytes */
@@ -157,6 +158,7 @@ static void test_whole(void **state)
 		{ 1500 * 512, 512 },
 		{ 1998 * 512 + 100, 512 },		/* 1,999 blocks */
 		{ 3 * MiB + 3 * 512, 4096 },
+		{ 64 * MiB + 1536, 65536 },		/* 1,025 units of 64 KiB */
 	};
 
 	for (size_t g = 0; g < sizeof(small) / sizeof(small[0]); g++) {
@@ -190,6 +192,8 @@ static void test_invalid(void **state)
 	assert_int_equal(sample_plan_make(GiB, 512, 101, 1, &p), -EINVAL);
 	assert_int_equal(sample_plan_make(0, 512, 10, 1, &p), -EINVAL);
 	assert_int_equal(sample_plan_make(GiB, 0, 10, 1, &p), -EINVAL);
+	/* a unit larger than one request */
+	assert_int_equal(sample_plan_make(GiB, 2 * MiB, 10, 1, &p), -EINVAL);
 	assert_int_equal(p.n, 0);
 	assert_null(p.off);
 }
