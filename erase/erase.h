@@ -10,6 +10,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -31,9 +32,14 @@ enum erase_result_code {
 	ERASE_SUCCESS,
 	ERASE_FAILED,
 	ERASE_ABORTED,
+	ERASE_REFUSED,		/* nothing was written: in use, read-only, not confirmed */
 };
 
+struct erase_method;
+struct erase_caps;		/* what a drive can do (firmware methods) */
+
 struct erase_plan {
+	const struct erase_method *m;
 	char method[8 + 2 * PATTERN_MAX_BYTES + 8]; /* "random", "dod3", "pattern:a55a" */
 	const char *category;		/* "clear" (overwrite) or "purge" */
 	const char *technique;		/* "overwrite" */
@@ -44,23 +50,39 @@ struct erase_plan {
 	unsigned sample_pct;		/* ERASE_VERIFY_SAMPLE */
 };
 
+struct erase_opts;
+struct erase_result;
+
 struct erase_method {
 	const char *name;	/* "zero", "one", "random", "dod3", "pattern" */
-	const char *category;	/* NIST SP 800-88 category */
+	const char *category;	/* NIST SP 800-88 category: "clear", "purge" */
+	const char *technique;	/* "overwrite", "block-erase", "crypto-erase", ... */
 	const char *help;
 	/* Append this method's passes for @arg (the HEX of pattern:HEX) to @plan. */
 	int (*add_passes)(struct erase_plan *plan, const char *arg);
+	/* Carry out @plan on @d; same contract as erase_run(). */
+	int (*run)(struct dev *d, const struct erase_plan *plan, const struct erase_opts *o,
+		   struct erase_result *r);
+	/* Can the drive do it? NULL: every device that can be written can. */
+	bool (*supported)(const struct erase_caps *caps, char *why, size_t len);
 };
 
 /** erase_methods() - the method table, terminated by a NULL name */
 const struct erase_method *erase_methods(void);
 
 /**
+ * erase_method_find() - the method a spec names ("pattern:a55a" -> pattern)
+ * Return: the method, or NULL when there is none of that name
+ */
+const struct erase_method *erase_method_find(const char *spec);
+
+/**
  * erase_plan_make() - build a plan from a method spec
  * @spec: "random", "zero", "one", "dod3", "pattern:HEX"
  * @repeat: run the method's passes this many times (>= 1)
  * @blank: append a zero pass
- * Return: 0, -EINVAL (unknown method, bad HEX, too many passes), -ENOMEM
+ * Return: 0, -ENOENT (no such method), -EINVAL (bad or missing argument,
+ * e.g. HEX), -E2BIG (more than ERASE_MAX_PASSES passes in all), -ENOMEM
  */
 int erase_plan_make(const char *spec, unsigned repeat, bool blank, enum erase_verify verify,
 		    unsigned sample_pct, struct erase_plan *plan);
@@ -113,7 +135,8 @@ struct erase_result {
 };
 
 /**
- * erase_run() - run every pass of @plan on @d, verifying as the plan says
+ * erase_run() - the overwrite engine: run every pass of @plan on @d,
+ * verifying as the plan says (the run hook of every overwrite method)
  *
  * Media errors do not stop the run: the failing blocks are narrowed down,
  * recorded, and the run goes on. The result is ERASE_SUCCESS only when every

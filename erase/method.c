@@ -13,7 +13,7 @@ static int add_pass(struct erase_plan *plan, const char *spec)
 	int r;
 
 	if (plan->npasses >= ERASE_MAX_PASSES)
-		return -EINVAL;
+		return -E2BIG;
 	r = pattern_parse(spec, &plan->pass[plan->npasses]);
 	if (r)
 		return r;
@@ -57,13 +57,17 @@ static int add_bytes(struct erase_plan *plan, const char *arg)
 	return add_pass(plan, spec);
 }
 
+#define OVERWRITE "clear", "overwrite"
+
 static const struct erase_method methods[] = {
-	{ "random", "clear", "one pass of an AES-128-CTR keystream (default)", add_random },
-	{ "zero", "clear", "one pass of 0x00", add_zero },
-	{ "one", "clear", "one pass of 0xff", add_one },
-	{ "dod3", "clear", "three passes: 0x00, 0xff, random", add_dod3 },
-	{ "pattern", "clear", "pattern:HEX, a repeating byte string of 1 to 64 bytes", add_bytes },
-	{ NULL, NULL, NULL, NULL },
+	{ "random", OVERWRITE, "one pass of an AES-128-CTR keystream (default)", add_random,
+	  erase_run, NULL },
+	{ "zero", OVERWRITE, "one pass of 0x00", add_zero, erase_run, NULL },
+	{ "one", OVERWRITE, "one pass of 0xff", add_one, erase_run, NULL },
+	{ "dod3", OVERWRITE, "three passes: 0x00, 0xff, random", add_dod3, erase_run, NULL },
+	{ "pattern", OVERWRITE, "pattern:HEX, a repeating byte string of 1 to 64 bytes",
+	  add_bytes, erase_run, NULL },
+	{ NULL },
 };
 
 const struct erase_method *erase_methods(void)
@@ -71,23 +75,32 @@ const struct erase_method *erase_methods(void)
 	return methods;
 }
 
+const struct erase_method *erase_method_find(const char *spec)
+{
+	size_t namelen = strcspn(spec, ":");
+
+	for (const struct erase_method *m = methods; m->name; m++)
+		if (strlen(m->name) == namelen && !strncmp(m->name, spec, namelen))
+			return m;
+	return NULL;
+}
+
 int erase_plan_make(const char *spec, unsigned repeat, bool blank, enum erase_verify verify,
 		    unsigned sample_pct, struct erase_plan *plan)
 {
-	const struct erase_method *m;
-	const char *arg = NULL;
-	size_t namelen = strcspn(spec, ":");
+	const struct erase_method *m = erase_method_find(spec);
+	const char *arg = strchr(spec, ':');
 	int r = 0;
 
 	memset(plan, 0, sizeof(*plan));
+	if (!m)
+		return -ENOENT;
 	if (repeat == 0)
 		return -EINVAL;
-	if (spec[namelen] == ':')
-		arg = spec + namelen + 1;
-	for (m = methods; m->name; m++)
-		if (strlen(m->name) == namelen && !strncmp(m->name, spec, namelen))
-			break;
-	if (!m->name || (arg && strcmp(m->name, "pattern")) || (!arg && !strcmp(m->name, "pattern")))
+	if (arg)
+		arg++;
+	/* only pattern takes an argument, and it needs one */
+	if ((arg != NULL) != (m->add_passes == add_bytes))
 		return -EINVAL;
 	for (unsigned i = 0; i < repeat && !r; i++)
 		r = m->add_passes(plan, arg);
@@ -106,8 +119,9 @@ int erase_plan_make(const char *spec, unsigned repeat, bool blank, enum erase_ve
 	} else {
 		snprintf(plan->method, sizeof(plan->method), "%s", m->name);
 	}
+	plan->m = m;
 	plan->category = m->category;
-	plan->technique = "overwrite";
+	plan->technique = m->technique;
 	plan->blank = blank;
 	plan->verify = verify;
 	plan->sample_pct = sample_pct;
@@ -154,7 +168,7 @@ const char *erase_verify_name(enum erase_verify v)
 
 const char *erase_result_name(enum erase_result_code r)
 {
-	static const char *const names[] = { "success", "failed", "aborted" };
+	static const char *const names[] = { "success", "failed", "aborted", "refused" };
 
 	return names[r];
 }

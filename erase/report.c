@@ -7,6 +7,7 @@
 
 #include "jsonutil.h"
 #include "report.h"
+#include "verify/verify.h"
 
 bool erase_reason_valid(const char *reason)
 {
@@ -16,13 +17,14 @@ bool erase_reason_valid(const char *reason)
 
 static json_t *operator_json(const struct erase_operator *op)
 {
+	/* validated as UTF-8 when typed; json_text() keeps a library caller honest too */
 	return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o}",
-			 "name", json_str_or_null(op->name),
-			 "asset_tag", json_str_or_null(op->asset_tag),
-			 "reason", json_str_or_null(op->reason),
-			 "lease_contract", json_str_or_null(op->lease_contract),
-			 "witness", json_str_or_null(op->witness),
-			 "location", json_str_or_null(op->location));
+			 "name", json_text(op->name),
+			 "asset_tag", json_text(op->asset_tag),
+			 "reason", json_text(op->reason),
+			 "lease_contract", json_text(op->lease_contract),
+			 "witness", json_text(op->witness),
+			 "location", json_text(op->location));
 }
 
 static json_t *pass_pattern_json(const struct pattern *p, unsigned index)
@@ -66,15 +68,16 @@ static json_t *passes_json(const struct erase_plan *plan, const struct erase_res
 	return a;
 }
 
-static json_t *verification_json(const char *cache_bypass, const struct erase_plan *plan,
+static json_t *verification_json(const struct dev *d, const struct erase_plan *plan,
 				 const struct erase_result *r, uint64_t seed)
 {
 	char seedhex[17];
 	json_int_t pct = plan->verify == ERASE_VERIFY_SAMPLE ? plan->sample_pct :
 			 plan->verify == ERASE_VERIFY_NONE ? 0 : 100;
-	json_t *v = json_pack("{s:s,s:s,s:I,s:I,s:I,s:b}",
+	json_t *v = json_pack("{s:s,s:o,s:o,s:I,s:I,s:I,s:b}",
 			      "mode", erase_verify_name(plan->verify),
-			      "cache_bypass", cache_bypass,
+			      "cache_bypass", json_str_or_null(d ? d->cache_bypass : NULL),
+			      "read_paths", d ? verify_read_paths_json(d) : json_array(),
 			      "bytes_read", (json_int_t)r->bytes_read,
 			      "samples", (json_int_t)r->samples,
 			      "sample_percent", pct,
@@ -88,29 +91,30 @@ static json_t *verification_json(const char *cache_bypass, const struct erase_pl
 	return v;
 }
 
-json_t *erase_report(const struct dev_info *info, const char *cache_bypass,
+json_t *erase_report(const char *id, const struct dev_info *info, const struct dev *d,
 		     const struct erase_plan *plan, const struct erase_result *r,
 		     const struct erase_operator *op, uint64_t sample_seed)
 {
 	char host[256] = "";
 
 	gethostname(host, sizeof(host) - 1);
-	return json_pack("{s:s,s:{s:s,s:s},s:s,s:o,s:o,s:o,s:o,s:o,s:{s:o,s:o,s:o},"
+	return json_pack("{s:s,s:s,s:{s:s,s:s},s:o,s:o,s:o,s:o,s:o,s:o,s:{s:o,s:o,s:o},"
 			 "s:s,s:o,s:o,s:o}",
 			 "format", ERASE_REPORT_FORMAT,
+			 "id", id,
 			 "tool", "name", PACKAGE_NAME, "version", PACKAGE_VERSION,
-			 "host", host,
+			 "host", json_text(host),
 			 "device", json_devinfo(info),
 			 "operator", operator_json(op),
 			 "method", method_json(plan),
 			 "passes", passes_json(plan, r),
-			 "verification", verification_json(cache_bypass, plan, r, sample_seed),
+			 "verification", verification_json(d, plan, r, sample_seed),
 			 "errors",
 			 "write", json_ranges(&r->write_errors),
 			 "read", json_ranges(&r->read_errors),
 			 "mismatch", json_ranges(&r->mismatch),
 			 "result", erase_result_name(r->code),
-			 "result_reason", json_str_or_null(r->reason[0] ? r->reason : NULL),
+			 "result_reason", json_text(r->reason[0] ? r->reason : NULL),
 			 "started", json_time(&r->started),
 			 "finished", json_time(&r->finished));
 }

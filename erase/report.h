@@ -27,11 +27,18 @@ struct erase_operator {
 bool erase_reason_valid(const char *reason);
 
 /**
- * erase_report() - the report of one erasure
- * @cache_bypass: how reads reached the medium (struct dev's field)
+ * erase_report() - the report of one erasure, or of a target that was refused
+ * @id: the report's UUID
+ * @d: the device as it was read (how reads bypassed the cache); NULL when
+ *     it was never opened
+ *
+ * Strings from a device or a path that are not UTF-8 are repaired and their
+ * raw bytes kept in a *_hex field (json_set_text()), so any input gives a
+ * valid document.
+ *
  * Return: a new JSON object, or NULL when out of memory
  */
-json_t *erase_report(const struct dev_info *info, const char *cache_bypass,
+json_t *erase_report(const char *id, const struct dev_info *info, const struct dev *d,
 		     const struct erase_plan *plan, const struct erase_result *r,
 		     const struct erase_operator *op, uint64_t sample_seed);
 

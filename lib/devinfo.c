@@ -315,6 +315,13 @@ out:
 	return r;
 }
 
+bool devinfo_removable(const struct dev_info *info)
+{
+	return info && (info->removable == 1 ||
+			(info->transport && (!strcmp(info->transport, "usb") ||
+					     !strcmp(info->transport, "mmc"))));
+}
+
 void devinfo_free(struct dev_info *info)
 {
 	if (!info)

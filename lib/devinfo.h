@@ -47,6 +47,12 @@ struct dev_info {
  */
 int devinfo_get(const char *path, struct dev_info *out);
 
+/**
+ * devinfo_removable() - removable, USB or MMC media: slow, and often pulled
+ * out, so they get smaller I/O defaults
+ */
+bool devinfo_removable(const struct dev_info *info);
+
 /** devinfo_free() - release the strings; the struct itself is the caller's */
 void devinfo_free(struct dev_info *info);
 

@@ -39,6 +39,14 @@ size_t pool_chunk(const struct dev *d, size_t want)
 	return c + (a - c % a) % a;
 }
 
+void pool_io_defaults(bool removable, unsigned *queue_depth, size_t *chunk)
+{
+	if (!*queue_depth)
+		*queue_depth = removable ? POOL_QUEUE_DEPTH_REMOVABLE : POOL_QUEUE_DEPTH;
+	if (!*chunk)
+		*chunk = removable ? POOL_CHUNK_REMOVABLE : POOL_CHUNK;
+}
+
 int pool_bisect(const struct pool_bisect *b, void *buf, void *scratch, uint64_t off, size_t len)
 {
 	uint32_t lbs = b->dev->lbs;

@@ -8,6 +8,7 @@
 #define KESU_POOL_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -60,6 +61,12 @@ struct pool_job {
  * Return: @want (or POOL_CHUNK) rounded up to a multiple of @d->align
  */
 size_t pool_chunk(const struct dev *d, size_t want);
+
+/**
+ * pool_io_defaults() - fill in the queue depth and request size left at 0:
+ * removable media get fewer and smaller requests, so that an abort is quick
+ */
+void pool_io_defaults(bool removable, unsigned *queue_depth, size_t *chunk);
 
 /** pool_whole_device_extents() - number of chunks covering the device */
 uint64_t pool_whole_device_extents(const struct dev *d, size_t chunk);

@@ -29,4 +29,10 @@ void secmem_wipe(void *p, size_t len);
  */
 int secmem_random(void *buf, size_t len);
 
+/**
+ * secmem_uuid() - a random (version 4) UUID in its 36-character text form
+ * @out: 37 bytes, NUL-terminated
+ */
+void secmem_uuid(char out[37]);
+
 #endif

@@ -1,59 +1,42 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* kesu erase: overwrite one or more targets concurrently, verify, report. */
+/*
+ * kesu erase: the command line and the person. Everything is validated
+ * before any target is touched; the life of each target (hold, check,
+ * run, log, report) is erase/job.c's.
+ */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <libgen.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "devinfo.h"
-#include "inuse.h"
 #include "display.h"
-#include "erase/erase.h"
-#include "erase/report.h"
-#include "jsonutil.h"
+#include "erase/job.h"
+#include "inuse.h"
 #include "kesu.h"
-#include "log.h"
-#include "secmem.h"
+#include "outfile.h"
+#include "text.h"
+
+/* what a person may type into a recorded field */
+#define FIELD_MAX 256
 
 struct erase_cli {
-	const char *method;
+	struct erase_job_opts jo;
 	unsigned long passes;
-	bool blank;
-	enum erase_verify verify;
-	unsigned sample_pct;
-	bool yes, dry_run, json;
+	bool yes, dry_run, json, quiet;
 	enum display_mode progress;
-	const char *report, *report_dir;
-	struct erase_operator op;
 	unsigned long queue_depth;
 	unsigned long long chunk;
 };
 
-struct target {
-	const char *path;
-	struct dev_info info;
-	struct dev *dev;
-	struct erase_plan plan;
-	struct erase_result res;
-	struct erase_opts eo;
-	uint64_t seed;
-	bool planned, ran;
-	int exit;
-	pthread_t tid;
-};
-
 enum {
 	OPT_PROGRESS = 256, OPT_OPERATOR, OPT_ASSET, OPT_REASON, OPT_LEASE, OPT_WITNESS,
-	OPT_LOCATION, OPT_QDEPTH, OPT_BS, OPT_DEBUG,
+	OPT_LOCATION, OPT_QDEPTH, OPT_BS, OPT_DEBUG, OPT_FORCE,
 };
 
 static const struct option long_opts[] = {
@@ -67,6 +50,7 @@ static const struct option long_opts[] = {
 	{ "progress", required_argument, NULL, OPT_PROGRESS },
 	{ "report", required_argument, NULL, 'r' },
 	{ "report-dir", required_argument, NULL, 'R' },
+	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "json", no_argument, NULL, 'j' },
 	{ "operator", required_argument, NULL, OPT_OPERATOR },
 	{ "asset-tag", required_argument, NULL, OPT_ASSET },
@@ -81,6 +65,12 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+static const int erase_exits[] = {
+	KESU_EXIT_SUCCESS, KESU_EXIT_FAILURE, KESU_EXIT_USAGE, KESU_EXIT_REFUSED,
+	KESU_EXIT_NOT_CONFIRMED, KESU_EXIT_VERIFY, KESU_EXIT_IO, KESU_EXIT_ABORTED,
+	KESU_EXIT_UNVERIFIED,
+};
+
 static void usage(void)
 {
 	printf("usage: kesu erase [OPTIONS] TARGET...\n\n"
@@ -91,122 +81,203 @@ static void usage(void)
 	       "  -V, --verify MODE      last (default), all, sample[:PCT], none\n"
 	       "  -y, --yes              do not ask for confirmation\n"
 	       "  -n, --dry-run          print the plan and exit\n"
-	       "  -q, --quiet            no progress\n"
-	       "      --progress=MODE    auto, bar, json, none\n"
+	       "  -q, --quiet            no progress (whatever --progress says)\n"
+	       "      --progress=MODE    auto, bar, json (on standard error), none\n"
 	       "  -r, --report FILE      write the JSON report to FILE (one target)\n"
 	       "  -R, --report-dir DIR   write one report per target into DIR\n"
-	       "  -j, --json             print the report(s) on stdout\n"
+	       "      --force            replace an existing --report FILE\n"
+	       "  -j, --json             print the report(s) on standard output\n"
 	       "      --operator NAME  --asset-tag TAG  --reason disposal|lease-return|reuse\n"
 	       "      --lease-contract ID  --witness NAME  --location TEXT\n"
 	       "      --queue-depth N    requests in flight per device (default %d, removable %d)\n"
 	       "      --block-size SIZE  bytes per request (default %dM, removable %dM)\n"
 	       "      --debug            debug messages\n"
-	       "  -h, --help             this help\n\n"
-	       "Exit status: 0 success, 1 failure, 2 usage, 3 refused, 4 not confirmed,\n"
-	       "5 verification failed, 6 I/O errors, 7 aborted, 8 not verified.\n",
-	       KESU_QUEUE_DEPTH, KESU_QUEUE_DEPTH_REMOVABLE, KESU_BLOCK_SIZE >> 20,
-	       KESU_BLOCK_SIZE_REMOVABLE >> 20);
+	       "  -h, --help             this help\n\n",
+	       POOL_QUEUE_DEPTH, POOL_QUEUE_DEPTH_REMOVABLE, POOL_CHUNK >> 20,
+	       POOL_CHUNK_REMOVABLE >> 20);
+	ui_print_exit_status(stdout, erase_exits, sizeof(erase_exits) / sizeof(erase_exits[0]));
 }
 
-static int parse_args(int argc, char **argv, struct erase_cli *o)
+/* A recorded field: UTF-8 text without control characters, of a sane length. */
+static int set_field(const char **field, const char *opt, const char *arg)
 {
-	int c;
-
-	while ((c = getopt_long(argc, argv, "m:p:bV:ynqr:R:jh", long_opts, NULL)) != -1) {
-		switch (c) {
-		case 'm': o->method = optarg; break;
-		case 'p':
-			if (ui_parse_uint(optarg, 1, ERASE_MAX_PASSES, &o->passes))
-				return ui_usage_error("erase", "invalid --passes '%s': 1 to %d",
-						      optarg, ERASE_MAX_PASSES);
-			break;
-		case 'b': o->blank = true; break;
-		case 'V':
-			if (erase_parse_verify(optarg, &o->verify, &o->sample_pct))
-				return ui_usage_error("erase", "invalid --verify '%s': last, all, "
-						      "sample[:1-100] or none", optarg);
-			break;
-		case 'y': o->yes = true; break;
-		case 'n': o->dry_run = true; break;
-		case 'q': o->progress = DISPLAY_NONE; break;
-		case OPT_PROGRESS:
-			if (display_parse(optarg, &o->progress))
-				return ui_usage_error("erase", "invalid --progress '%s': auto, bar, "
-						      "json or none", optarg);
-			break;
-		case 'r': o->report = optarg; break;
-		case 'R': o->report_dir = optarg; break;
-		case 'j': o->json = true; break;
-		case OPT_OPERATOR: o->op.name = optarg; break;
-		case OPT_ASSET: o->op.asset_tag = optarg; break;
-		case OPT_REASON:
-			if (!erase_reason_valid(optarg))
-				return ui_usage_error("erase", "invalid --reason '%s': disposal, "
-						      "lease-return or reuse", optarg);
-			o->op.reason = optarg;
-			break;
-		case OPT_LEASE: o->op.lease_contract = optarg; break;
-		case OPT_WITNESS: o->op.witness = optarg; break;
-		case OPT_LOCATION: o->op.location = optarg; break;
-		case OPT_QDEPTH:
-			if (ui_parse_queue_depth("erase", optarg, &o->queue_depth))
-				return KESU_EXIT_USAGE;
-			break;
-		case OPT_BS:
-			if (ui_parse_block_size("erase", optarg, &o->chunk))
-				return KESU_EXIT_USAGE;
-			break;
-		case OPT_DEBUG: ui_debug = true; break;
-		case 'h': usage(); return -1;
-		default: return ui_usage_error("erase", "invalid option");
-		}
-	}
-	if (optind >= argc)
-		return ui_usage_error("erase", "no target given");
-	if (o->report && argc - optind > 1)
-		return ui_usage_error("erase", "--report takes one target; use --report-dir");
+	if (!text_is_clean(arg) || !*arg || strlen(arg) > FIELD_MAX)
+		return ui_usage_error("erase", "invalid --%s: give 1 to %d bytes of UTF-8 text "
+					       "without control characters", opt, FIELD_MAX);
+	*field = arg;
 	return 0;
 }
 
-/*
- * A report that cannot be written after the erasure would leave no proof of
- * it: find out before anything is written.
- */
-static int check_report_dest(const struct erase_cli *o)
+static int parse_opt(int c, struct erase_cli *o)
 {
-	struct stat st;
-	char *copy, *dir;
-	int r = 0;
+	struct erase_operator *op = &o->jo.op;
 
-	if (o->report_dir) {
-		if (stat(o->report_dir, &st) < 0)
-			r = -errno;
-		else if (!S_ISDIR(st.st_mode))
-			r = -ENOTDIR;
-		else if (access(o->report_dir, W_OK | X_OK) < 0)
-			r = -errno;
-		if (r)
-			ui_err("cannot write reports to %s: %s", o->report_dir, strerror(-r));
-		return r ? KESU_EXIT_FAILURE : 0;
-	}
-	if (!o->report)
+	switch (c) {
+	case 'm': o->jo.method = optarg; return 0;
+	case 'p':
+		if (ui_parse_uint(optarg, 1, ERASE_MAX_PASSES, &o->passes))
+			return ui_usage_error("erase", "invalid --passes '%s': 1 to %d", optarg,
+					      ERASE_MAX_PASSES);
 		return 0;
-	if (stat(o->report, &st) == 0 && S_ISDIR(st.st_mode)) {
-		ui_err("cannot write the report to %s: %s", o->report, strerror(EISDIR));
+	case 'b': o->jo.blank = true; return 0;
+	case 'V':
+		if (erase_parse_verify(optarg, &o->jo.verify, &o->jo.sample_pct))
+			return ui_usage_error("erase", "invalid --verify '%s': last, all, "
+					      "sample[:1-100] or none", optarg);
+		return 0;
+	case 'y': o->yes = true; return 0;
+	case 'n': o->dry_run = true; return 0;
+	case 'q': o->quiet = true; return 0;
+	case OPT_PROGRESS:
+		if (display_parse(optarg, &o->progress))
+			return ui_usage_error("erase", "invalid --progress '%s': auto, bar, "
+					      "json or none", optarg);
+		return 0;
+	case 'r': o->jo.report = optarg; return 0;
+	case 'R': o->jo.report_dir = optarg; return 0;
+	case OPT_FORCE: o->jo.force = true; return 0;
+	case 'j': o->json = true; return 0;
+	case OPT_OPERATOR: return set_field(&op->name, "operator", optarg);
+	case OPT_ASSET: return set_field(&op->asset_tag, "asset-tag", optarg);
+	case OPT_REASON:
+		if (!erase_reason_valid(optarg))
+			return ui_usage_error("erase", "invalid --reason '%s': disposal, "
+					      "lease-return or reuse", optarg);
+		op->reason = optarg;
+		return 0;
+	case OPT_LEASE: return set_field(&op->lease_contract, "lease-contract", optarg);
+	case OPT_WITNESS: return set_field(&op->witness, "witness", optarg);
+	case OPT_LOCATION: return set_field(&op->location, "location", optarg);
+	case OPT_QDEPTH:
+		return ui_parse_queue_depth("erase", optarg, &o->queue_depth) ? KESU_EXIT_USAGE : 0;
+	case OPT_BS:
+		return ui_parse_block_size("erase", optarg, &o->chunk) ? KESU_EXIT_USAGE : 0;
+	case OPT_DEBUG: ui_debug = true; return 0;
+	case 'h': usage(); return KESU_EXIT_HELP;
+	default: return ui_bad_option("erase");
+	}
+}
+
+/* The method, its passes and their number, before any target is looked at. */
+static int check_plan(const struct erase_cli *o)
+{
+	struct erase_plan plan;
+	int r = erase_plan_make(o->jo.method, (unsigned)o->passes, o->jo.blank, o->jo.verify,
+				o->jo.sample_pct, &plan);
+
+	erase_plan_free(&plan);
+	if (r == -ENOENT)
+		return ui_usage_error("erase", "unknown method '%s': random, zero, one, dod3 or "
+				      "pattern:HEX", o->jo.method);
+	if (r == -EINVAL)
+		return ui_usage_error("erase", "invalid method '%s': pattern:HEX takes 1 to %d "
+				      "bytes in hexadecimal, the others no argument", o->jo.method,
+				      PATTERN_MAX_BYTES);
+	if (r == -E2BIG)
+		return ui_usage_error("erase", "too many passes: method %s with --passes %lu%s "
+				      "makes more than %d", o->jo.method, o->passes,
+				      o->jo.blank ? " and --blank" : "", ERASE_MAX_PASSES);
+	if (r) {
+		ui_err("cannot plan method '%s': %s", o->jo.method, strerror(-r));
 		return KESU_EXIT_FAILURE;
 	}
-	copy = strdup(o->report);
-	if (!copy) {
+	return 0;
+}
+
+/* Targets: each must exist, be a block device or a regular file, and be named once. */
+static int check_targets(char **paths, size_t n, struct stat *st)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (stat(paths[i], &st[i]) < 0) {
+			ui_err("%s: %s", paths[i], strerror(errno));
+			return ui_exit_from_errno(-errno);
+		}
+		if (!S_ISBLK(st[i].st_mode) && !S_ISREG(st[i].st_mode))
+			return ui_usage_error("erase", "%s: not a block device or image file",
+					      paths[i]);
+		for (size_t k = 0; k < i; k++) {
+			bool same = S_ISBLK(st[i].st_mode) ?
+				    S_ISBLK(st[k].st_mode) && st[i].st_rdev == st[k].st_rdev :
+				    st[i].st_dev == st[k].st_dev && st[i].st_ino == st[k].st_ino;
+
+			if (same)
+				return ui_usage_error("erase", "%s and %s are the same target",
+						      paths[k], paths[i]);
+		}
+	}
+	return 0;
+}
+
+/* --report: a regular file that is none of the targets, not replaced without --force. */
+static int check_report(const struct erase_cli *o, const struct stat *st, size_t n)
+{
+	const char *path = o->jo.report;
+	struct stat rs;
+	int r;
+
+	if (o->jo.report && o->jo.report_dir)
+		return ui_usage_error("erase", "--report and --report-dir exclude each other");
+	if (o->jo.report && n > 1)
+		return ui_usage_error("erase", "--report takes one target; use --report-dir");
+	if (o->jo.report_dir) {
+		if (stat(o->jo.report_dir, &rs) < 0) {
+			ui_err("cannot write reports to %s: %s", o->jo.report_dir, strerror(errno));
+			return KESU_EXIT_FAILURE;
+		}
+		if (!S_ISDIR(rs.st_mode))
+			return ui_usage_error("erase", "--report-dir %s: not a directory",
+					      o->jo.report_dir);
+	}
+	if (!path)
+		return 0;
+	if (stat(path, &rs) == 0)
+		for (size_t i = 0; i < n; i++)
+			if ((S_ISBLK(rs.st_mode) && rs.st_rdev == st[i].st_rdev) ||
+			    (rs.st_dev == st[i].st_dev && rs.st_ino == st[i].st_ino))
+				return ui_usage_error("erase", "--report %s is the target itself",
+						      path);
+	r = outfile_check_path(path, o->jo.force ? OUTFILE_REPLACE : 0);
+	if (r == -EINVAL)
+		return ui_usage_error("erase", "--report: empty file name");
+	if (r == -EEXIST)
+		return ui_usage_error("erase", "%s: a file of that name exists; use --force to "
+				      "replace it", path);
+	if (r == -ENOTTY)
+		return ui_usage_error("erase", "%s: exists and is not a regular file", path);
+	if (r == -EISDIR)
+		return ui_usage_error("erase", "%s: is a directory; use --report-dir", path);
+	if (r) {
+		ui_err("%s: %s", path, strerror(-r));
+		return KESU_EXIT_FAILURE;
+	}
+	return 0;
+}
+
+/* Parse and check the whole command line; nothing has been opened yet. */
+static int parse_args(int argc, char **argv, struct erase_cli *o)
+{
+	struct stat *st;
+	int c, r;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "m:p:bV:ynqr:R:jh", long_opts, NULL)) != -1)
+		if ((r = parse_opt(c, o)))
+			return r;
+	if (optind >= argc)
+		return ui_usage_error("erase", "no target given");
+	r = check_plan(o);
+	if (r)
+		return r;
+	st = calloc((size_t)(argc - optind), sizeof(*st));
+	if (!st) {
 		ui_err("out of memory");
 		return KESU_EXIT_FAILURE;
 	}
-	dir = dirname(copy);
-	if (access(dir, W_OK | X_OK) < 0) {
-		r = -errno;
-		ui_err("cannot write the report to %s: %s: %s", o->report, dir, strerror(-r));
-	}
-	free(copy);
-	return r ? KESU_EXIT_FAILURE : 0;
+	r = check_targets(argv + optind, (size_t)(argc - optind), st);
+	if (!r)
+		r = check_report(o, st, (size_t)(argc - optind));
+	free(st);
+	return r;
 }
 
 static void size_text(uint64_t bytes, char *buf, size_t len)
@@ -224,91 +295,37 @@ static void size_text(uint64_t bytes, char *buf, size_t len)
 		 (unsigned long long)tenths, units[u]);
 }
 
-static void describe(const struct target *t)
+/* What the person is about to destroy; device strings escaped for the terminal. */
+static void describe(const struct erase_target *t)
 {
-	char sz[32];
+	char sz[32], path[256], model[256], serial[256], content[64];
 
 	size_text(t->info.size, sz, sizeof(sz));
+	text_for_terminal(t->path, path, sizeof(path));
+	text_for_terminal(t->info.model ? t->info.model : "-", model, sizeof(model));
+	text_for_terminal(t->info.serial ? t->info.serial : "-", serial, sizeof(serial));
+	text_for_terminal(t->info.content ? t->info.content : "no known signature", content,
+			  sizeof(content));
 	fprintf(stderr, "  %s: %s, model %s, serial %s, %s (%llu bytes), logical block %u\n"
-		"  contains: %s\n",
-		t->path, t->info.is_block ? "block device" : "image file",
-		t->info.model ? t->info.model : "-", t->info.serial ? t->info.serial : "-", sz,
-		(unsigned long long)t->info.size, t->info.lbs,
-		t->info.content ? t->info.content : "no known signature");
+		"  contains: %s\n", path, t->info.is_block ? "block device" : "image file", model,
+		serial, sz, (unsigned long long)t->info.size, t->info.lbs, content);
 }
 
-static void print_plan(const struct target *t)
+static void print_plan(const struct erase_target *t)
 {
-	char name[8 + 2 * PATTERN_MAX_BYTES + 1];
+	char name[8 + 2 * PATTERN_MAX_BYTES + 1], path[256];
+	const struct erase_plan *p = &t->plan;
 
-	printf("%s: method %s (%s, %s), %u pass%s:", t->path, t->plan.method, t->plan.category,
-	       t->plan.technique, t->plan.npasses, t->plan.npasses == 1 ? "" : "es");
-	for (unsigned i = 0; i < t->plan.npasses; i++)
-		printf(" %s", pattern_name(&t->plan.pass[i], name, sizeof(name)));
-	printf("; verify %s", erase_verify_name(t->plan.verify));
-	if (t->plan.verify == ERASE_VERIFY_SAMPLE)
-		printf(" %u%%", t->plan.sample_pct);
+	text_for_terminal(t->path, path, sizeof(path));
+	printf("%s: method %s (%s, %s), %u pass%s:", path, p->method, p->category, p->technique,
+	       p->npasses, p->npasses == 1 ? "" : "es");
+	for (unsigned i = 0; i < p->npasses; i++)
+		printf(" %s", pattern_name(&p->pass[i], name, sizeof(name)));
+	printf("; verify %s", erase_verify_name(p->verify));
+	if (p->verify == ERASE_VERIFY_SAMPLE)
+		printf(" %u%%", p->sample_pct);
 	printf("; %llu bytes; contains %s\n", (unsigned long long)t->info.size,
 	       t->info.content ? t->info.content : "no known signature");
-}
-
-/* Identify the target and refuse it if it is in use; the plan is built here too. */
-static int prepare(struct target *t, const struct erase_cli *o)
-{
-	struct inuse u;
-	int r = devinfo_get(t->path, &t->info);
-
-	if (r) {
-		ui_err("cannot open %s: %s", t->path, strerror(-r));
-		return r == -ENOTBLK ? KESU_EXIT_USAGE : KESU_EXIT_FAILURE;
-	}
-	if (t->info.size == 0) {
-		ui_err("%s: size is 0, nothing to erase", t->path);
-		return KESU_EXIT_FAILURE;
-	}
-	r = inuse_check(&t->info, -1, &u);
-	if (r || inuse_any(&u)) {
-		ui_err("refusing to erase %s: %s", t->path,
-		       r ? "cannot tell whether it is in use" : u.why);
-		return KESU_EXIT_REFUSED;
-	}
-	r = erase_plan_make(o->method, (unsigned)o->passes, o->blank, o->verify, o->sample_pct,
-			    &t->plan);
-	if (r) {
-		ui_err("invalid method '%s': random, zero, one, dod3 or pattern:HEX (1-64 bytes)",
-		       o->method);
-		return KESU_EXIT_USAGE;
-	}
-	t->planned = true;
-	return 0;
-}
-
-/*
- * The same device or file named twice (a symlink, /dev/disk/by-id) would be
- * erased twice at once, and reported twice: refuse the run.
- */
-static int check_duplicates(char **paths, size_t n)
-{
-	struct stat *st = calloc(n, sizeof(*st));
-	int code = 0;
-
-	if (!st)
-		return KESU_EXIT_FAILURE;
-	for (size_t i = 0; i < n && !code; i++) {
-		if (stat(paths[i], &st[i]) < 0)
-			continue; /* prepare() says why */
-		for (size_t j = 0; j < i && !code; j++) {
-			bool same = S_ISBLK(st[i].st_mode) ?
-				    S_ISBLK(st[j].st_mode) && st[i].st_rdev == st[j].st_rdev :
-				    st[i].st_dev == st[j].st_dev && st[i].st_ino == st[j].st_ino;
-
-			if (same && st[j].st_mode)
-				code = ui_usage_error("erase", "%s and %s are the same target",
-						      paths[j], paths[i]);
-		}
-	}
-	free(st);
-	return code;
 }
 
 static int read_answer(char *buf, size_t len)
@@ -319,17 +336,20 @@ static int read_answer(char *buf, size_t len)
 	return 0;
 }
 
-/* Ask the person to type the serial number (or the size) of the device. */
-static int confirm(const struct target *t)
+/*
+ * Ask the person to type the serial number (or the size) of the device.
+ * The target is already held: what is described is what will be erased.
+ */
+static int confirm(const struct erase_target *t)
 {
-	char answer[256], want[64];
+	char answer[256], want[256];
 	const char *what = "serial number";
 
 	if (!isatty(STDIN_FILENO)) {
 		ui_err("refusing to erase %s without confirmation: use --yes", t->path);
-		return KESU_EXIT_NOT_CONFIRMED;
+		return -ECANCELED;
 	}
-	if (t->info.serial && *t->info.serial) {
+	if (t->info.serial && *t->info.serial && text_is_clean(t->info.serial)) {
 		snprintf(want, sizeof(want), "%s", t->info.serial);
 	} else {
 		snprintf(want, sizeof(want), "%llu", (unsigned long long)t->info.size);
@@ -341,19 +361,12 @@ static int confirm(const struct target *t)
 	fflush(stderr);
 	if (read_answer(answer, sizeof(answer)) || strcmp(answer, want)) {
 		ui_err("%s: not confirmed, nothing was written", t->path);
-		return KESU_EXIT_NOT_CONFIRMED;
+		return -ECANCELED;
 	}
 	return 0;
 }
 
-static void *run_target(void *arg)
-{
-	struct target *t = arg;
-
-	erase_run(t->dev, &t->plan, &t->eo, &t->res);
-	return NULL;
-}
-
+#ifdef KESU_TEST_HOOKS
 /* Test hook: change one block between the write and the read-back. */
 static void corrupt_after_write(struct dev *d, unsigned pass, void *usr)
 {
@@ -369,10 +382,27 @@ static void corrupt_after_write(struct dev *d, unsigned pass, void *usr)
 	close(fd);
 }
 
-static int result_exit(const struct target *t)
+static void test_hooks(struct erase_job_opts *jo)
+{
+	const char *hook = getenv("KESU_TEST_CORRUPT_AFTER_WRITE");
+
+	if (hook && *hook) {
+		jo->after_write = corrupt_after_write;
+		jo->after_write_usr = (void *)hook;
+	}
+}
+#else
+static void test_hooks(struct erase_job_opts *jo)
+{
+}
+#endif
+
+static int result_exit(const struct erase_target *t)
 {
 	const struct erase_result *r = &t->res;
 
+	if (!t->ran)
+		return t->err ? ui_exit_from_errno(t->err) : KESU_EXIT_FAILURE;
 	if (r->code == ERASE_SUCCESS)
 		return KESU_EXIT_SUCCESS;
 	if (r->code == ERASE_ABORTED)
@@ -386,189 +416,130 @@ static int result_exit(const struct target *t)
 	return KESU_EXIT_UNVERIFIED;
 }
 
-static int report_path(const struct target *t, const char *dir, char *buf, size_t len)
+/* The report could not be written: it is the proof, so it goes to stdout instead. */
+static void rescue_report(const struct erase_cli *o, const struct erase_target *t)
 {
-	char name[128], stamp[32];
-	const char *base = t->info.serial ? t->info.serial : strrchr(t->path, '/');
-	struct tm tm;
-	size_t i;
+	const char *dest = o->jo.report ? o->jo.report : o->jo.report_dir;
 
-	base = base ? (base[0] == '/' ? base + 1 : base) : t->path;
-	for (i = 0; base[i] && i < sizeof(name) - 1; i++)
-		name[i] = (strchr("/\\ :*?\"<>|", base[i]) || base[i] < 0x20) ? '_' : base[i];
-	name[i] = '\0';
-	gmtime_r(&t->res.started.tv_sec, &tm);
-	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-	return snprintf(buf, len, "%s/%s-%s.json", dir, name, stamp) >= (int)len ? -ENAMETOOLONG
-										 : 0;
+	if (!t->doc) {
+		ui_err("%s: cannot build the report: %s", t->path, strerror(-t->report_err));
+		return;
+	}
+	ui_err("%s: cannot write the report to %s: %s%s", t->path, dest ? dest : "-",
+	       strerror(-t->report_err), o->json ? "; it is on standard output" :
+						   "; it follows on standard output");
+	if (!o->json)
+		ui_print_json(stdout, t->doc);
 }
 
-static int finish_target(struct target *t, const struct erase_cli *o)
+static int finish(const struct erase_cli *o, struct erase_job *j, size_t i)
 {
-	char path[4096];
-	json_t *doc;
-	int r = 0, code = result_exit(t);
+	struct erase_target *t = &j->t[i];
+	int code = result_exit(t);
 
-	kesu_audit("erase end: target=%s serial=%s method=%s result=%s reason=\"%s\" "
-		   "bad_blocks=%llu user=%s", t->path, t->info.serial ? t->info.serial : "-",
-		   t->plan.method, erase_result_name(t->res.code), t->res.reason,
-		   (unsigned long long)(ranges_blocks(&t->res.write_errors) +
-					ranges_blocks(&t->res.read_errors)), ui_who());
-	doc = erase_report(&t->info, t->dev->cache_bypass, &t->plan, &t->res, &o->op, t->seed);
-	if (!doc) {
-		ui_err("%s: cannot build the report: out of memory", t->path);
-		return ui_exit_worst(code, KESU_EXIT_FAILURE);
-	}
-	if (o->report)
-		r = json_write_atomic(o->report, doc);
-	else if (o->report_dir)
-		r = report_path(t, o->report_dir, path, sizeof(path)) ?: json_write_atomic(path, doc);
-	if (r) {
-		ui_err("%s: cannot write the report to %s: %s", t->path,
-		       o->report ? o->report : o->report_dir, strerror(-r));
+	if (!t->identified)
+		return code;
+	if (erase_job_finish(j, i) && t->ran)
+		rescue_report(o, t);
+	if (o->json && t->doc)
+		ui_print_json(stdout, t->doc);
+	if (t->report_err)
 		code = ui_exit_worst(code, KESU_EXIT_FAILURE);
-	}
-	if (o->json) {
-		char *s = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
-
-		if (s)
-			printf("%s\n", s);
-		free(s);
-	}
-	json_decref(doc);
+	if (!t->ran)
+		return code;
 	if (t->res.code == ERASE_SUCCESS)
 		fprintf(stderr, "kesu: %s: success: %u pass%s of %s, verified (%s, %llu bytes read)\n",
 			t->path, t->plan.npasses, t->plan.npasses == 1 ? "" : "es",
 			t->plan.method, erase_verify_name(t->plan.verify),
 			(unsigned long long)t->res.bytes_read);
 	else
-		fprintf(stderr, "kesu: %s: %s: %s\n", t->path, erase_result_name(t->res.code),
-			t->res.reason);
+		ui_err("%s: %s: %s", t->path, erase_result_name(t->res.code), t->res.reason);
 	return code;
 }
 
-static int open_target(struct target *t)
+/* Hold every target, then ask about each, before any is written. */
+static void hold_all(const struct erase_cli *o, struct erase_job *j)
 {
-	int r = dev_open(t->path, DEV_OPEN_WRITE | DEV_OPEN_EXCL, &t->dev);
+	for (size_t i = 0; i < j->n; i++) {
+		struct erase_target *t = &j->t[i];
 
-	if (r) {
-		ui_err("cannot open %s: %s", t->path, strerror(-r));
-		return r == -EBUSY || r == -EROFS ? KESU_EXIT_REFUSED : KESU_EXIT_FAILURE;
+		if (erase_job_identify(j, i)) {
+			ui_err("%s: %s", t->path, t->why);
+			continue;
+		}
+		if (o->dry_run)
+			continue;
+		if (!erase_job_hold(j, i))
+			continue;
+		if (t->report_err)
+			ui_err("%s: cannot write the report to %s: %s", t->path,
+			       o->jo.report ? o->jo.report : o->jo.report_dir,
+			       strerror(-t->report_err));
+		else
+			ui_err("refusing to erase %s: %s", t->path, t->why);
 	}
-	if (t->dev->size != t->info.size) {
-		ui_err("%s: size changed from %llu to %llu bytes", t->path,
-		       (unsigned long long)t->info.size, (unsigned long long)t->dev->size);
-		return KESU_EXIT_FAILURE;
-	}
-	return 0;
-}
+	for (size_t i = 0; i < j->n && !o->dry_run && !o->yes; i++) {
+		int r = j->t[i].held ? confirm(&j->t[i]) : 0;
 
-static void start_target(struct target *t, const struct erase_cli *o, struct display *disp,
-			 size_t i)
-{
-	const char *hook = getenv("KESU_TEST_CORRUPT_AFTER_WRITE");
-
-	secmem_random(&t->seed, sizeof(t->seed));
-	unsigned long qd = o->queue_depth;
-	unsigned long long bs = o->chunk;
-
-	ui_io_defaults(&t->info, &qd, &bs);
-	t->eo = (struct erase_opts){
-		.queue_depth = (unsigned)qd,
-		.chunk = (size_t)bs,
-		.progress = display_progress,
-		.progress_usr = display_slot(disp, i),
-		.abort = &ui_interrupted,
-		.sample_seed = t->seed,
-	};
-	if (hook && *hook) {
-		t->eo.after_write = corrupt_after_write;
-		t->eo.after_write_usr = (void *)hook;
-	}
-	kesu_audit("erase start: target=%s serial=%s size=%llu method=%s verify=%s "
-		   "operator=\"%s\" asset=\"%s\" user=%s", t->path,
-		   t->info.serial ? t->info.serial : "-", (unsigned long long)t->info.size,
-		   t->plan.method, erase_verify_name(t->plan.verify),
-		   o->op.name ? o->op.name : "-", o->op.asset_tag ? o->op.asset_tag : "-", ui_who());
-	t->ran = true;
-	if (pthread_create(&t->tid, NULL, run_target, t)) {
-		run_target(t);
-		t->tid = 0;
+		if (r)
+			erase_job_refuse(j, i, r, "not confirmed");
 	}
 }
 
-static int run_all(struct target *t, size_t n, const struct erase_cli *o)
+static int run(struct erase_cli *o, struct erase_job *j)
 {
-	struct display *disp = display_new(o->progress, n);
+	struct display *disp = display_new(o->quiet ? DISPLAY_NONE : o->progress, j->n);
 	int code = KESU_EXIT_SUCCESS;
 
 	if (!disp) {
 		ui_err("out of memory");
 		return KESU_EXIT_FAILURE;
 	}
-	ui_catch_interrupts();
-	for (size_t i = 0; i < n; i++)
-		if (t[i].dev)
-			start_target(&t[i], o, disp, i);
-	for (size_t i = 0; i < n; i++)
-		if (t[i].ran && t[i].tid)
-			pthread_join(t[i].tid, NULL);
-	for (size_t i = 0; i < n; i++)
-		if (t[i].ran)
-			t[i].exit = finish_target(&t[i], o);
-	for (size_t i = 0; i < n; i++)
-		code = ui_exit_worst(code, t[i].exit);
+	for (size_t i = 0; i < j->n; i++)
+		j->t[i].progress_usr = display_slot(disp, i);
+	erase_job_run(j);
 	display_free(disp);
+	for (size_t i = 0; i < j->n; i++)
+		code = ui_exit_worst(code, finish(o, j, i));
 	return code;
 }
 
 int cmd_erase(int argc, char **argv)
 {
-	struct erase_cli o = { .method = "random", .passes = 1, .verify = ERASE_VERIFY_LAST,
-			       /* 0: chosen per device, ui_io_defaults() */ };
-	struct target *t = NULL;
-	size_t n = 0;
+	struct erase_cli o = { .jo = { .method = "random", .verify = ERASE_VERIFY_LAST },
+			       .passes = 1 };
+	struct erase_job *j = NULL;
 	int r, code = KESU_EXIT_SUCCESS;
 
 	display_parse("auto", &o.progress);
 	r = parse_args(argc, argv, &o);
 	if (r)
-		return r < 0 ? KESU_EXIT_SUCCESS : r;
-	r = o.dry_run ? 0 : check_report_dest(&o);
-	if (r)
-		return r;
-	n = (size_t)(argc - optind);
-	r = check_duplicates(argv + optind, n);
-	if (r)
-		return r;
-	t = calloc(n, sizeof(*t));
-	if (!t) {
+		return r == KESU_EXIT_HELP ? KESU_EXIT_SUCCESS : r;
+	o.jo.passes = (unsigned)o.passes;
+	o.jo.queue_depth = (unsigned)o.queue_depth;
+	o.jo.chunk = (size_t)o.chunk;
+	o.jo.who = ui_who();
+	o.jo.abort = &ui_interrupted;
+	o.jo.progress = display_progress;
+	test_hooks(&o.jo);
+	/* a signal from now on ends the run with reports, not the process */
+	ui_catch_interrupts();
+	r = erase_job_new(&o.jo, argv + optind, (size_t)(argc - optind), &j);
+	if (r) {
 		ui_err("out of memory");
 		return KESU_EXIT_FAILURE;
 	}
-	for (size_t i = 0; i < n; i++) {
-		t[i].path = argv[optind + (int)i];
-		t[i].exit = prepare(&t[i], &o);
+	hold_all(&o, j);
+	if (o.dry_run) {
+		for (size_t i = 0; i < j->n; i++) {
+			if (j->t[i].identified)
+				print_plan(&j->t[i]);
+			else
+				code = ui_exit_worst(code, result_exit(&j->t[i]));
+		}
+	} else {
+		code = run(&o, j);
 	}
-	for (size_t i = 0; i < n && o.dry_run; i++)
-		if (t[i].planned)
-			print_plan(&t[i]);
-	/* ask for every target before touching any, then open them all */
-	for (size_t i = 0; i < n && !o.dry_run && !o.yes; i++)
-		if (!t[i].exit)
-			t[i].exit = confirm(&t[i]);
-	for (size_t i = 0; i < n && !o.dry_run; i++)
-		if (!t[i].exit)
-			t[i].exit = open_target(&t[i]);
-	if (!o.dry_run)
-		code = run_all(t, n, &o);
-	for (size_t i = 0; i < n; i++) {
-		code = ui_exit_worst(code, t[i].exit);
-		erase_plan_free(&t[i].plan);
-		erase_result_free(&t[i].res);
-		dev_close(t[i].dev);
-		devinfo_free(&t[i].info);
-	}
-	free(t);
+	erase_job_free(j);
 	return code;
 }

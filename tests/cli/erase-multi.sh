@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # kesu erase with three targets in one run: one report each in --report-dir,
 # JSON progress for each, every device zeroed (cmp); a mounted one among
-# them is refused without stopping the others.
+# them is refused without stopping the others, and its report says so.
 . "$(dirname "$0")/lib.sh"
 set -e
 command -v jq >/dev/null || skip "jq missing"
@@ -25,9 +25,11 @@ reports() {
 mkdir "$WORK/rd"
 set +e
 "$KESU" erase --yes --method zero --progress=json --report-dir "$WORK/rd" \
-	"$d1" "$d2" "$d3" > "$WORK/progress" 2> "$WORK/err"
+	"$d1" "$d2" "$d3" 2> "$WORK/err"
 rc=$?
 set -e
+# progress goes to stderr, one JSON object per line, between kesu's messages
+grep '^{' "$WORK/err" > "$WORK/progress" || true
 [ $rc -eq 0 ] || { cat "$WORK/err" >&2; fail "three targets: exit $rc"; }
 cmp -n $size "$d1" /dev/zero || fail "$d1 not zeroed"
 cmp -n $size "$d2" /dev/zero || fail "$d2 not zeroed"
@@ -87,8 +89,16 @@ MOUNTS=""
 e2fsck -fn "$d2" >/dev/null 2>&1 || fail "the file system on the refused $d2 is damaged"
 reports "$WORK/rd" | grep -q "^$d1 success$" || fail "no success report for $d1"
 reports "$WORK/rd" | grep -q "^$d3 success$" || fail "no success report for $d3"
-reports "$WORK/rd" | grep -q "^$d2 success$" && fail "a success report for the refused $d2"
-ok "a mounted target is refused (exit 3) and the other two are erased"
+reports "$WORK/rd" | grep -q "^$d2 refused$" || fail "no refused report for $d2: $(reports "$WORK/rd")"
+[ "$(find "$WORK/rd" -name '*.json' | wc -l)" -eq 3 ] || fail "report dir: $(ls -a "$WORK/rd")"
+for f in "$WORK"/rd/*.json; do
+	[ "$(jq -r .device.path "$f")" = "$d2" ] || continue
+	jq -e '.result_reason | test("mounted")' "$f" >/dev/null ||
+		fail "the refused report does not say why: $(jq -c .result_reason "$f")"
+	jq -e '[.passes[].bytes_written] | add == 0' "$f" >/dev/null ||
+		fail "the refused report counts written bytes"
+done
+ok "a mounted target is refused (exit 3) with a report saying so; the other two are erased"
 
 # the same device twice, once through a symlink: refused before anything is written
 ln -s "$d1" "$WORK/alias"

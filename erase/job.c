@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "inuse.h"
+#include "job.h"
+#include "log.h"
+#include "pool.h"
+#include "secmem.h"
+
+int erase_job_new(const struct erase_job_opts *o, char *const *paths, size_t n,
+		  struct erase_job **out)
+{
+	struct erase_job *j = calloc(1, sizeof(*j));
+
+	if (!j)
+		return -ENOMEM;
+	j->t = calloc(n ? n : 1, sizeof(*j->t));
+	if (!j->t) {
+		free(j);
+		return -ENOMEM;
+	}
+	j->o = *o;
+	j->n = n;
+	for (size_t i = 0; i < n; i++) {
+		j->t[i].path = paths[i];
+		j->t[i].report.fd = j->t[i].report.dirfd = -1;
+	}
+	*out = j;
+	return 0;
+}
+
+/* Record why target @t does not go on; returns @err. */
+static int stop(struct erase_target *t, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int stop(struct erase_target *t, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	t->err = err;
+	va_start(ap, fmt);
+	vsnprintf(t->why, sizeof(t->why), fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+int erase_job_identify(struct erase_job *j, size_t i)
+{
+	const struct erase_job_opts *o = &j->o;
+	struct erase_target *t = &j->t[i];
+	int r = devinfo_get(t->path, &t->info);
+
+	if (r)
+		return stop(t, r, "cannot identify it: %s", strerror(-r));
+	r = erase_plan_make(o->method, o->passes, o->blank, o->verify, o->sample_pct, &t->plan);
+	if (r)
+		return stop(t, r, "cannot plan method '%s': %s", o->method, strerror(-r));
+	secmem_random(&t->seed, sizeof(t->seed));
+	secmem_uuid(t->id);
+	t->identified = true;
+	return 0;
+}
+
+static int reserve_report(const struct erase_job *j, struct erase_target *t)
+{
+	if (j->o.report)
+		return outfile_reserve(&t->report, j->o.report, ERASE_REPORT_RESERVE,
+				       j->o.force ? OUTFILE_REPLACE : 0);
+	if (j->o.report_dir)
+		return outfile_reserve_in_dir(&t->report, j->o.report_dir, ERASE_REPORT_RESERVE);
+	return 0;
+}
+
+/* O_EXCL failed: say what holds the device, when the checks can tell. */
+static int refuse_busy(struct erase_target *t)
+{
+	struct inuse u;
+
+	if (inuse_check(&t->info, -1, &u) == 0 && inuse_any(&u))
+		return stop(t, -EBUSY, "%s", u.why);
+	return stop(t, -EBUSY, "%s is held open exclusively by another program", t->path);
+}
+
+static int open_target(struct erase_target *t)
+{
+	int r;
+
+	if (t->info.size == 0)
+		return stop(t, -ENODEV, "size is 0, nothing to erase");
+	r = dev_open(t->path, DEV_OPEN_WRITE | DEV_OPEN_EXCL, &t->dev);
+	if (r == -EBUSY)
+		return refuse_busy(t);
+	if (r == -EROFS)
+		return stop(t, r, "%s is read-only", t->path);
+	if (r)
+		return stop(t, r, "cannot open it: %s", strerror(-r));
+	if (t->dev->size != t->info.size)
+		return stop(t, -ESTALE, "size changed from %llu to %llu bytes",
+			    (unsigned long long)t->info.size, (unsigned long long)t->dev->size);
+	return 0;
+}
+
+int erase_job_hold(struct erase_job *j, size_t i)
+{
+	struct erase_target *t = &j->t[i];
+	struct inuse u;
+	int r;
+
+	if (!t->identified)
+		return t->err ? t->err : -EINVAL;
+	t->report_err = reserve_report(j, t);
+	if (t->report_err) {
+		snprintf(t->why, sizeof(t->why), "the report cannot be written: %s",
+			 strerror(-t->report_err));
+		return t->report_err;
+	}
+	r = open_target(t);
+	if (!r) {
+		/* checked through the held descriptor: nothing can start using it now */
+		r = inuse_check(&t->info, dev_fd(t->dev), &u);
+		if (r)
+			r = stop(t, -EBUSY, "cannot tell whether it is in use: %s", strerror(-r));
+		else if (inuse_any(&u))
+			r = stop(t, -EBUSY, "%s", u.why);
+	}
+	if (!r)
+		r = devinfo_probe_content(&t->info, dev_fd(t->dev));
+	if (r) {
+		dev_close(t->dev);
+		t->dev = NULL;
+		return r;
+	}
+	t->held = true;
+	return 0;
+}
+
+void erase_job_refuse(struct erase_job *j, size_t i, int err, const char *why)
+{
+	struct erase_target *t = &j->t[i];
+
+	stop(t, err, "%s", why);
+	t->held = false;
+	dev_close(t->dev);
+	t->dev = NULL;
+}
+
+static void *run_target(void *arg)
+{
+	struct erase_target *t = arg;
+
+	t->plan.m->run(t->dev, &t->plan, &t->eo, &t->res);
+	return NULL;
+}
+
+static void start_target(struct erase_job *j, struct erase_target *t)
+{
+	const struct erase_job_opts *o = &j->o;
+	unsigned qd = o->queue_depth;
+	size_t chunk = o->chunk;
+	char size[24];
+
+	pool_io_defaults(devinfo_removable(&t->info), &qd, &chunk);
+	t->eo = (struct erase_opts){
+		.queue_depth = qd,
+		.chunk = chunk,
+		.progress = o->progress,
+		.progress_usr = t->progress_usr,
+		.abort = o->abort,
+		.sample_seed = t->seed,
+		.after_write = o->after_write,
+		.after_write_usr = o->after_write_usr,
+	};
+	snprintf(size, sizeof(size), "%llu", (unsigned long long)t->info.size);
+	kesu_audit("erase start", "target", t->path, "serial", t->info.serial, "size", size,
+		   "method", t->plan.method, "verify", erase_verify_name(t->plan.verify),
+		   "operator", o->op.name, "asset", o->op.asset_tag, "id", t->id, "user", o->who,
+		   NULL);
+	t->ran = true;
+	if (pthread_create(&t->tid, NULL, run_target, t)) {
+		run_target(t);
+		t->tid = 0;
+	}
+}
+
+int erase_job_run(struct erase_job *j)
+{
+	for (size_t i = 0; i < j->n; i++)
+		if (j->t[i].held && !j->t[i].err)
+			start_target(j, &j->t[i]);
+	for (size_t i = 0; i < j->n; i++)
+		if (j->t[i].ran && j->t[i].tid)
+			pthread_join(j->t[i].tid, NULL);
+	return 0;
+}
+
+/* A target that never ran: its result says why, and that nothing was written. */
+static void record_not_run(struct erase_target *t)
+{
+	struct erase_result *r = &t->res;
+	bool refused = t->err == -EBUSY || t->err == -EROFS || t->err == -ECANCELED;
+
+	memset(r, 0, sizeof(*r));
+	r->code = refused ? ERASE_REFUSED : ERASE_FAILED;
+	r->err = t->err;
+	snprintf(r->reason, sizeof(r->reason), "%s", t->why[0] ? t->why : "not run");
+	clock_gettime(CLOCK_REALTIME, &r->started);
+	r->finished = r->started;
+}
+
+/* base-20261126T053000Z-UUID.json: the serial (or the file name), the start, the id */
+static int report_name(char *buf, size_t len, void *usr)
+{
+	const struct erase_target *t = usr;
+	const char *base = t->info.serial;
+	char name[65], stamp[32];
+	struct tm tm;
+	size_t i;
+
+	if (!base || !*base) {
+		base = strrchr(t->path, '/');
+		base = base ? base + 1 : t->path;
+	}
+	/* only characters that are safe in any file name and any shell */
+	for (i = 0; base[i] && i < sizeof(name) - 1; i++)
+		name[i] = (strchr("._-", base[i]) || (base[i] >= '0' && base[i] <= '9') ||
+			   ((base[i] | 0x20) >= 'a' && (base[i] | 0x20) <= 'z')) ? base[i] : '_';
+	name[i] = '\0';
+	gmtime_r(&t->res.started.tv_sec, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	return snprintf(buf, len, "%s-%s-%s.json", name[0] == '.' ? "_" : name, stamp, t->id) >=
+			       (int)len ? -ENAMETOOLONG : 0;
+}
+
+static int write_report(const struct erase_job *j, struct erase_target *t)
+{
+	char *text = json_dumps(t->doc, JSON_INDENT(2) | JSON_SORT_KEYS), *doc = NULL;
+	int len, r;
+
+	if (!text)
+		return -ENOMEM;
+	/* the file ends with a newline, as every text file should */
+	len = asprintf(&doc, "%s\n", text);
+	free(text);
+	if (len < 0)
+		return -ENOMEM;
+	if (j->o.report)
+		r = outfile_commit(&t->report, doc, (size_t)len);
+	else
+		r = outfile_commit_unique(&t->report, doc, (size_t)len, report_name, t);
+	free(doc);
+	if (!r)
+		t->report_path = t->report.final_path;
+	return r;
+}
+
+int erase_job_finish(struct erase_job *j, size_t i)
+{
+	const struct erase_job_opts *o = &j->o;
+	struct erase_target *t = &j->t[i];
+	char bad[24];
+
+	if (!t->identified)
+		return 0;
+	if (!t->ran)
+		record_not_run(t);
+	snprintf(bad, sizeof(bad), "%llu",
+		 (unsigned long long)(ranges_blocks(&t->res.write_errors) +
+				      ranges_blocks(&t->res.read_errors)));
+	kesu_audit("erase end", "target", t->path, "serial", t->info.serial, "method",
+		   t->plan.method, "result", erase_result_name(t->res.code), "reason",
+		   t->res.reason[0] ? t->res.reason : NULL, "bad_blocks", bad, "id", t->id, "user",
+		   o->who, NULL);
+	t->doc = erase_report(t->id, &t->info, t->dev, &t->plan, &t->res, &o->op, t->seed);
+	if (!t->doc)
+		return t->report_err = -ENOMEM;
+	if (t->report.fd >= 0 && !t->report_err)
+		t->report_err = write_report(j, t);
+	if (!t->report_err && o->report_done)
+		o->report_done(t, t->doc, o->report_done_usr);
+	return t->report_err;
+}
+
+void erase_job_free(struct erase_job *j)
+{
+	if (!j)
+		return;
+	for (size_t i = 0; i < j->n; i++) {
+		struct erase_target *t = &j->t[i];
+
+		json_decref(t->doc);
+		outfile_release(&t->report);
+		erase_plan_free(&t->plan);
+		erase_result_free(&t->res);
+		dev_close(t->dev);
+		devinfo_free(&t->info);
+	}
+	free(j->t);
+	free(j);
+}
