@@ -404,15 +404,15 @@ static int report_path(const struct target *t, const char *dir, char *buf, size_
 
 static int finish_target(struct target *t, const struct erase_cli *o)
 {
-	char path[4096];
+	char path[4096], bad[24];
 	json_t *doc;
 	int r = 0, code = result_exit(t);
 
-	kesu_audit("erase end: target=%s serial=%s method=%s result=%s reason=\"%s\" "
-		   "bad_blocks=%llu user=%s", t->path, t->info.serial ? t->info.serial : "-",
-		   t->plan.method, erase_result_name(t->res.code), t->res.reason,
-		   (unsigned long long)(ranges_blocks(&t->res.write_errors) +
-					ranges_blocks(&t->res.read_errors)), ui_who());
+	snprintf(bad, sizeof(bad), "%llu", (unsigned long long)(ranges_blocks(&t->res.write_errors) +
+								ranges_blocks(&t->res.read_errors)));
+	kesu_audit("erase end", "target", t->path, "serial", t->info.serial, "method",
+		   t->plan.method, "result", erase_result_name(t->res.code), "reason",
+		   t->res.reason, "bad_blocks", bad, "user", ui_who(), NULL);
 	doc = erase_report(&t->info, t->dev->cache_bypass, &t->plan, &t->res, &o->op, t->seed);
 	if (!doc) {
 		ui_err("%s: cannot build the report: out of memory", t->path);
@@ -466,6 +466,7 @@ static void start_target(struct target *t, const struct erase_cli *o, struct dis
 			 size_t i)
 {
 	const char *hook = getenv("KESU_TEST_CORRUPT_AFTER_WRITE");
+	char size[24];
 
 	secmem_random(&t->seed, sizeof(t->seed));
 	unsigned long qd = o->queue_depth;
@@ -484,11 +485,10 @@ static void start_target(struct target *t, const struct erase_cli *o, struct dis
 		t->eo.after_write = corrupt_after_write;
 		t->eo.after_write_usr = (void *)hook;
 	}
-	kesu_audit("erase start: target=%s serial=%s size=%llu method=%s verify=%s "
-		   "operator=\"%s\" asset=\"%s\" user=%s", t->path,
-		   t->info.serial ? t->info.serial : "-", (unsigned long long)t->info.size,
-		   t->plan.method, erase_verify_name(t->plan.verify),
-		   o->op.name ? o->op.name : "-", o->op.asset_tag ? o->op.asset_tag : "-", ui_who());
+	snprintf(size, sizeof(size), "%llu", (unsigned long long)t->info.size);
+	kesu_audit("erase start", "target", t->path, "serial", t->info.serial, "size", size,
+		   "method", t->plan.method, "verify", erase_verify_name(t->plan.verify),
+		   "operator", o->op.name, "asset", o->op.asset_tag, "user", ui_who(), NULL);
 	t->ran = true;
 	if (pthread_create(&t->tid, NULL, run_target, t)) {
 		run_target(t);
