@@ -43,10 +43,8 @@ int main(int argc, char **argv)
 		ui_debug = true;
 		i++;
 	}
-	if (i >= argc) {
-		help(stderr);
-		return KESU_EXIT_USAGE;
-	}
+	if (i >= argc)
+		return ui_usage_error(NULL, "no command given");
 	if (!strcmp(argv[i], "--version") || !strcmp(argv[i], "version")) {
 		printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
 		return KESU_EXIT_SUCCESS;
@@ -71,7 +69,5 @@ int main(int argc, char **argv)
 	for (const struct command *c = commands; c->name; c++)
 		if (!strcmp(c->name, argv[i]))
 			return c->handler(argc - i, argv + i);
-	ui_err("'%s' is not a kesu command", ui_safe(argv[i]));
-	help(stderr);
-	return KESU_EXIT_USAGE;
+	return ui_usage_error(NULL, "'%s' is not a kesu command", ui_safe(argv[i]));
 }
