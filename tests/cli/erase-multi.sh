@@ -25,9 +25,12 @@ reports() {
 mkdir "$WORK/rd"
 set +e
 "$KESU" erase --yes --method zero --progress=json --report-dir "$WORK/rd" \
-	"$d1" "$d2" "$d3" > "$WORK/progress" 2> "$WORK/err"
+	"$d1" "$d2" "$d3" > /dev/null 2> "$WORK/stderr"
 rc=$?
 set -e
+# progress lines go to stderr, with the messages
+grep '^{' "$WORK/stderr" > "$WORK/progress" || true
+grep -v '^{' "$WORK/stderr" > "$WORK/err" || true
 [ $rc -eq 0 ] || { cat "$WORK/err" >&2; fail "three targets: exit $rc"; }
 cmp -n $size "$d1" /dev/zero || fail "$d1 not zeroed"
 cmp -n $size "$d2" /dev/zero || fail "$d2 not zeroed"
