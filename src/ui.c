@@ -84,29 +84,43 @@ const char *ui_signal_name(int sig)
 	}
 }
 
-/* The option's name as typed, without "=value", for a message. */
-static void option_name(char **argv, int c, char *buf, size_t len)
+/*
+ * The option's name as typed, without "=value", for a message; returns the
+ * long option it names, if any. getopt leaves optopt 0 for an unknown long
+ * option and the option's value for one with a missing or unwanted
+ * argument; otherwise optopt is a short option's letter, and
+ * argv[optind - 1] may be another word (inside "-xj").
+ */
+static const struct option *option_name(char **argv, const struct option *longopts, char *buf,
+					size_t len)
 {
-	const char *arg = optind > 0 ? argv[optind - 1] : "";
+	const char *arg = argv[optind - 1];
+	size_t n = strcspn(arg, "=");
 
-	if (arg && !strncmp(arg, "--", 2))
-		snprintf(buf, len, "%.*s", (int)strcspn(arg, "="), arg);
-	else
-		snprintf(buf, len, "-%c", c);
+	if (!strncmp(arg, "--", 2) && n > 2) {
+		snprintf(buf, len, "%.*s", (int)n, arg);
+		if (!optopt)
+			return NULL;
+		/* getopt_long takes unambiguous abbreviations: so does the message */
+		for (const struct option *o = longopts; o && o->name; o++)
+			if (o->val == optopt && !strncmp(o->name, arg + 2, n - 2))
+				return o;
+	}
+	snprintf(buf, len, "-%c", optopt);
+	return NULL;
 }
 
 int ui_option_error(const char *cmd, int c, char **argv, const struct option *longopts)
 {
 	char name[128];
+	const struct option *o = option_name(argv, longopts, name, sizeof(name));
 
-	option_name(argv, optopt, name, sizeof(name));
 	if (c == ':')
 		return ui_usage_error(cmd, "%s: option '%s' requires an argument", cmd,
 				      ui_safe(name));
-	for (const struct option *o = longopts; o && o->name; o++)
-		if (name[1] == '-' && !strcmp(name + 2, o->name) && o->has_arg == no_argument)
-			return ui_usage_error(cmd, "%s: option '%s' takes no argument", cmd,
-					      ui_safe(name));
+	if (o && o->has_arg == no_argument)
+		return ui_usage_error(cmd, "%s: option '%s' takes no argument", cmd,
+				      ui_safe(name));
 	return ui_usage_error(cmd, "%s: unrecognized option '%s'", cmd, ui_safe(name));
 }
 

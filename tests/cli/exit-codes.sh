@@ -71,6 +71,9 @@ run_table <<'TABLE'
 2|kesu: verify: unrecognized option '-x'|verify -x -e zero "$zero"
 2|kesu: verify: option '--expect' requires an argument|verify "$zero" --expect
 2|kesu: verify: option '--json' takes no argument|verify -e zero --json=1 "$zero"
+2|kesu: verify: option '--jso' takes no argument|verify -e zero --jso=1 "$zero"
+2|kesu: verify: unrecognized option '-x'|verify --json -xj -e zero "$zero"
+2|kesu: verify: option '-e' requires an argument|verify "$zero" -je
 2||verify -e random "$zero"
 2||verify -e zero --sample 0 "$zero"
 2||verify -e zero --sample 10 --seed 12 "$zero"
