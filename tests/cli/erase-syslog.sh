@@ -16,14 +16,16 @@ run_logged() {
 	i=0
 	while [ ! -S "$WORK/log.sock" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 	rc=0
-	# a mount namespace of its own, so a real /dev/log is neither needed nor touched
+	rm -rf "$WORK/ov"
+	mkdir -p "$WORK/ov/up" "$WORK/ov/wk"
+	# a mount namespace with /dev under an overlay of its own, so that its
+	# /dev/log is private: neither the real one nor another run's is touched
 	unshare -m sh -c '
-		[ -e /dev/log ] || ln -s "$1" /dev/log 2>/dev/null || exit 99
-		[ -L /dev/log ] && [ "$(readlink /dev/log)" = "$1" ] && cleanup=1
-		[ -n "${cleanup:-}" ] || mount --bind "$1" /dev/log || exit 99
-		shift; "$@"; rc=$?
-		[ -n "${cleanup:-}" ] && rm -f /dev/log
-		exit $rc' sh "$WORK/log.sock" "$@" || rc=$?
+		mount --make-rprivate / &&
+		mount -t overlay overlay -o "lowerdir=/dev,upperdir=$2/up,workdir=$2/wk" /dev &&
+		rm -f /dev/log && ln -s "$1" /dev/log || exit 99
+		shift 2
+		exec "$@"' sh "$WORK/log.sock" "$WORK/ov" "$@" || rc=$?
 	sleep 0.2
 	kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
 	[ $rc -ne 99 ] || skip "cannot put a listener on /dev/log"
