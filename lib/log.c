@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "config.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <syslog.h>
 
 #include "log.h"
+#include "text.h"
 
 static kesu_log_fn log_fn;
 static void *log_usrptr;
@@ -29,13 +32,48 @@ void kesu_log(int level, const char *fmt, ...)
 	log_fn(level, msg, log_usrptr);
 }
 
-void kesu_audit(const char *fmt, ...)
+int kesu_audit_format(char **out, const char *event, va_list ap)
 {
-	va_list ap;
+	const char *key, *value;
+	char *buf = NULL, *esc;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int r = 0;
 
-	openlog("kesu", LOG_PID, LOG_AUTHPRIV);
-	va_start(ap, fmt);
-	vsyslog(LOG_AUTHPRIV | LOG_NOTICE, fmt, ap);
+	if (!f)
+		return -ENOMEM;
+	fprintf(f, "%s:", event);
+	while (!r && (key = va_arg(ap, const char *))) {
+		value = va_arg(ap, const char *);
+		r = text_escape(value, &esc);
+		if (!r) {
+			fprintf(f, " %s=\"%s\"", key, esc);
+			free(esc);
+		}
+	}
+	if (fclose(f) || r) {
+		free(buf);
+		return -ENOMEM;
+	}
+	*out = buf;
+	return 0;
+}
+
+void kesu_audit(const char *event, ...)
+{
+	char *msg = NULL;
+	va_list ap;
+	int r;
+
+	va_start(ap, event);
+	r = kesu_audit_format(&msg, event, ap);
 	va_end(ap);
+	openlog("kesu", LOG_PID, LOG_AUTHPRIV);
+	/* the event is still recorded, without its fields, rather than lost */
+	if (r)
+		syslog(LOG_AUTHPRIV | LOG_NOTICE, "%s: (fields lost: out of memory)", event);
+	else
+		syslog(LOG_AUTHPRIV | LOG_NOTICE, "%s", msg);
 	closelog();
+	free(msg);
 }

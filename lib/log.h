@@ -7,6 +7,8 @@
 #ifndef KESU_LOG_H
 #define KESU_LOG_H
 
+#include <stdarg.h>
+
 enum kesu_log_level {
 	KESU_LOG_ERR = 0,
 	KESU_LOG_WARN,
@@ -38,10 +40,24 @@ void kesu_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 
 
 /**
  * kesu_audit() - one record for the security log (policy art. 69)
+ * @event: what happened, e.g. "erase start"
+ * @...: key, value pairs (const char *), ended by a NULL key
  *
- * Sent to syslog (LOG_AUTHPRIV, LOG_NOTICE) with the ident "kesu". Used for
- * the start and end of every destructive or cryptographic operation.
+ * Sent to syslog (LOG_AUTHPRIV, LOG_NOTICE) with the ident "kesu" as
+ * `EVENT: k1="v1" k2="v2"`. A NULL value is written "-". Values go through
+ * text_escape(): `"` and `\` are escaped, control characters and bytes that
+ * are not UTF-8 become `\xNN`, so no value can end its field or the record,
+ * or forge another one. Used for the start and end of every destructive or
+ * cryptographic operation.
  */
-void kesu_audit(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void kesu_audit(const char *event, ...) __attribute__((sentinel));
+
+/**
+ * kesu_audit_format() - the text kesu_audit() sends, for tests
+ * @event, @ap: as for kesu_audit()
+ * @out: set to a new string (free() it)
+ * Return: 0 or -ENOMEM
+ */
+int kesu_audit_format(char **out, const char *event, va_list ap);
 
 #endif

@@ -20,6 +20,7 @@
 #include "inuse.h"
 #include "kesu.h"
 #include "outfile.h"
+#include "pool.h"
 #include "text.h"
 
 /* what a person may type into a recorded field */
@@ -28,7 +29,7 @@
 struct erase_cli {
 	struct erase_job_opts jo;
 	unsigned long passes;
-	bool yes, dry_run, json, quiet;
+	bool yes, dry_run, json, quiet, help;
 	enum display_mode progress;
 	unsigned long queue_depth;
 	unsigned long long chunk;
@@ -71,7 +72,7 @@ static const int erase_exits[] = {
 	KESU_EXIT_UNVERIFIED,
 };
 
-static void usage(void)
+static int usage(void)
 {
 	printf("usage: kesu erase [OPTIONS] TARGET...\n\n"
 	       "Overwrite block devices or disk images and verify them (NIST SP 800-88 Clear).\n\n"
@@ -96,6 +97,7 @@ static void usage(void)
 	       POOL_QUEUE_DEPTH, POOL_QUEUE_DEPTH_REMOVABLE, POOL_CHUNK >> 20,
 	       POOL_CHUNK_REMOVABLE >> 20);
 	ui_print_exit_status(stdout, erase_exits, sizeof(erase_exits) / sizeof(erase_exits[0]));
+	return KESU_EXIT_SUCCESS;
 }
 
 /* A recorded field: UTF-8 text without control characters, of a sane length. */
@@ -108,7 +110,7 @@ static int set_field(const char **field, const char *opt, const char *arg)
 	return 0;
 }
 
-static int parse_opt(int c, struct erase_cli *o)
+static int parse_opt(int c, char **argv, struct erase_cli *o)
 {
 	struct erase_operator *op = &o->jo.op;
 
@@ -153,8 +155,8 @@ static int parse_opt(int c, struct erase_cli *o)
 	case OPT_BS:
 		return ui_parse_block_size("erase", optarg, &o->chunk) ? KESU_EXIT_USAGE : 0;
 	case OPT_DEBUG: ui_debug = true; return 0;
-	case 'h': usage(); return KESU_EXIT_HELP;
-	default: return ui_bad_option("erase");
+	case 'h': o->help = true; return 0;
+	default: return ui_option_error("erase", c, argv, long_opts);
 	}
 }
 
@@ -188,13 +190,10 @@ static int check_plan(const struct erase_cli *o)
 static int check_targets(char **paths, size_t n, struct stat *st)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (stat(paths[i], &st[i]) < 0) {
-			ui_err("%s: %s", paths[i], strerror(errno));
-			return ui_exit_from_errno(-errno);
-		}
+		if (stat(paths[i], &st[i]) < 0)
+			return ui_open_error(paths[i], -errno);
 		if (!S_ISBLK(st[i].st_mode) && !S_ISREG(st[i].st_mode))
-			return ui_usage_error("erase", "%s: not a block device or image file",
-					      paths[i]);
+			return ui_open_error(paths[i], -ENOTBLK);
 		for (size_t k = 0; k < i; k++) {
 			bool same = S_ISBLK(st[i].st_mode) ?
 				    S_ISBLK(st[k].st_mode) && st[i].st_rdev == st[k].st_rdev :
@@ -202,7 +201,7 @@ static int check_targets(char **paths, size_t n, struct stat *st)
 
 			if (same)
 				return ui_usage_error("erase", "%s and %s are the same target",
-						      paths[k], paths[i]);
+						      ui_safe(paths[k]), ui_safe(paths[i]));
 		}
 	}
 	return 0;
@@ -241,11 +240,11 @@ static int check_report(const struct erase_cli *o, const struct stat *st, size_t
 		return ui_usage_error("erase", "--report: empty file name");
 	if (r == -EEXIST)
 		return ui_usage_error("erase", "%s: a file of that name exists; use --force to "
-				      "replace it", path);
+				      "replace it", ui_safe(path));
 	if (r == -ENOTTY)
-		return ui_usage_error("erase", "%s: exists and is not a regular file", path);
+		return ui_usage_error("erase", "%s: exists and is not a regular file", ui_safe(path));
 	if (r == -EISDIR)
-		return ui_usage_error("erase", "%s: is a directory; use --report-dir", path);
+		return ui_usage_error("erase", "%s: is a directory; use --report-dir", ui_safe(path));
 	if (r) {
 		ui_err("%s: %s", path, strerror(-r));
 		return KESU_EXIT_FAILURE;
@@ -259,10 +258,13 @@ static int parse_args(int argc, char **argv, struct erase_cli *o)
 	struct stat *st;
 	int c, r;
 
+	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "m:p:bV:ynqr:R:jh", long_opts, NULL)) != -1)
-		if ((r = parse_opt(c, o)))
+	while ((c = getopt_long(argc, argv, ":m:p:bV:ynqr:R:jh", long_opts, NULL)) != -1)
+		if ((r = parse_opt(c, argv, o)))
 			return r;
+	if (o->help)
+		return 0;
 	if (optind >= argc)
 		return ui_usage_error("erase", "no target given");
 	r = check_plan(o);
@@ -298,26 +300,24 @@ static void size_text(uint64_t bytes, char *buf, size_t len)
 /* What the person is about to destroy; device strings escaped for the terminal. */
 static void describe(const struct erase_target *t)
 {
-	char sz[32], path[256], model[256], serial[256], content[64];
+	char sz[32];
 
 	size_text(t->info.size, sz, sizeof(sz));
-	text_for_terminal(t->path, path, sizeof(path));
-	text_for_terminal(t->info.model ? t->info.model : "-", model, sizeof(model));
-	text_for_terminal(t->info.serial ? t->info.serial : "-", serial, sizeof(serial));
-	text_for_terminal(t->info.content ? t->info.content : "no known signature", content,
-			  sizeof(content));
-	fprintf(stderr, "  %s: %s, model %s, serial %s, %s (%llu bytes), logical block %u\n"
-		"  contains: %s\n", path, t->info.is_block ? "block device" : "image file", model,
-		serial, sz, (unsigned long long)t->info.size, t->info.lbs, content);
+	fprintf(stderr, "  %s: %s, model %s, serial %s, %s (%llu bytes), logical block %u\n",
+		ui_safe(t->path), t->info.is_block ? "block device" : "image file",
+		ui_safe(t->info.model ? t->info.model : "-"),
+		ui_safe(t->info.serial ? t->info.serial : "-"), sz,
+		(unsigned long long)t->info.size, t->info.lbs);
+	fprintf(stderr, "  contains: %s\n",
+		ui_safe(t->info.content ? t->info.content : "no known signature"));
 }
 
 static void print_plan(const struct erase_target *t)
 {
-	char name[8 + 2 * PATTERN_MAX_BYTES + 1], path[256];
+	char name[8 + 2 * PATTERN_MAX_BYTES + 1];
 	const struct erase_plan *p = &t->plan;
 
-	text_for_terminal(t->path, path, sizeof(path));
-	printf("%s: method %s (%s, %s), %u pass%s:", path, p->method, p->category, p->technique,
+	printf("%s: method %s (%s, %s), %u pass%s:", ui_safe(t->path), p->method, p->category, p->technique,
 	       p->npasses, p->npasses == 1 ? "" : "es");
 	for (unsigned i = 0; i < p->npasses; i++)
 		printf(" %s", pattern_name(&p->pass[i], name, sizeof(name)));
@@ -325,7 +325,7 @@ static void print_plan(const struct erase_target *t)
 	if (p->verify == ERASE_VERIFY_SAMPLE)
 		printf(" %u%%", p->sample_pct);
 	printf("; %llu bytes; contains %s\n", (unsigned long long)t->info.size,
-	       t->info.content ? t->info.content : "no known signature");
+	       ui_safe(t->info.content ? t->info.content : "no known signature"));
 }
 
 static int read_answer(char *buf, size_t len)
@@ -346,7 +346,7 @@ static int confirm(const struct erase_target *t)
 	const char *what = "serial number";
 
 	if (!isatty(STDIN_FILENO)) {
-		ui_err("refusing to erase %s without confirmation: use --yes", t->path);
+		ui_err("refusing to erase %s without confirmation: use --yes", ui_safe(t->path));
 		return -ECANCELED;
 	}
 	if (t->info.serial && *t->info.serial && text_is_clean(t->info.serial)) {
@@ -360,7 +360,7 @@ static int confirm(const struct erase_target *t)
 	fprintf(stderr, "type its %s (%s) to erase it: ", what, want);
 	fflush(stderr);
 	if (read_answer(answer, sizeof(answer)) || strcmp(answer, want)) {
-		ui_err("%s: not confirmed, nothing was written", t->path);
+		ui_err("%s: not confirmed, nothing was written", ui_safe(t->path));
 		return -ECANCELED;
 	}
 	return 0;
@@ -422,14 +422,14 @@ static void rescue_report(const struct erase_cli *o, const struct erase_target *
 	const char *dest = o->jo.report ? o->jo.report : o->jo.report_dir;
 
 	if (!t->doc) {
-		ui_err("%s: cannot build the report: %s", t->path, strerror(-t->report_err));
+		ui_err("%s: cannot build the report: %s", ui_safe(t->path), strerror(-t->report_err));
 		return;
 	}
-	ui_err("%s: cannot write the report to %s: %s%s", t->path, dest ? dest : "-",
-	       strerror(-t->report_err), o->json ? "; it is on standard output" :
-						   "; it follows on standard output");
-	if (!o->json)
-		ui_print_json(stdout, t->doc);
+	ui_err("%s: cannot write the report to %s: %s; %s", ui_safe(t->path),
+	       ui_safe(dest ? dest : "-"), strerror(-t->report_err),
+	       o->json ? "it is on standard output" : "it follows on standard output");
+	if (!o->json && ui_print_json(stdout, t->doc))
+		ui_err("%s: the report could not be printed either", ui_safe(t->path));
 }
 
 static int finish(const struct erase_cli *o, struct erase_job *j, size_t i)
@@ -441,19 +441,22 @@ static int finish(const struct erase_cli *o, struct erase_job *j, size_t i)
 		return code;
 	if (erase_job_finish(j, i) && t->ran)
 		rescue_report(o, t);
-	if (o->json && t->doc)
-		ui_print_json(stdout, t->doc);
+	if (o->json && t->doc && ui_print_json(stdout, t->doc)) {
+		ui_err("%s: cannot print the report on standard output", ui_safe(t->path));
+		code = ui_exit_worst(code, KESU_EXIT_FAILURE);
+	}
 	if (t->report_err)
 		code = ui_exit_worst(code, KESU_EXIT_FAILURE);
 	if (!t->ran)
 		return code;
 	if (t->res.code == ERASE_SUCCESS)
 		fprintf(stderr, "kesu: %s: success: %u pass%s of %s, verified (%s, %llu bytes read)\n",
-			t->path, t->plan.npasses, t->plan.npasses == 1 ? "" : "es",
+			ui_safe(t->path), t->plan.npasses, t->plan.npasses == 1 ? "" : "es",
 			t->plan.method, erase_verify_name(t->plan.verify),
 			(unsigned long long)t->res.bytes_read);
 	else
-		ui_err("%s: %s: %s", t->path, erase_result_name(t->res.code), t->res.reason);
+		ui_err("%s: %s: %s", ui_safe(t->path), erase_result_name(t->res.code),
+		       ui_safe(t->res.reason));
 	return code;
 }
 
@@ -464,7 +467,7 @@ static void hold_all(const struct erase_cli *o, struct erase_job *j)
 		struct erase_target *t = &j->t[i];
 
 		if (erase_job_identify(j, i)) {
-			ui_err("%s: %s", t->path, t->why);
+			ui_err("%s: %s", ui_safe(t->path), ui_safe(t->why));
 			continue;
 		}
 		if (o->dry_run)
@@ -472,11 +475,11 @@ static void hold_all(const struct erase_cli *o, struct erase_job *j)
 		if (!erase_job_hold(j, i))
 			continue;
 		if (t->report_err)
-			ui_err("%s: cannot write the report to %s: %s", t->path,
-			       o->jo.report ? o->jo.report : o->jo.report_dir,
+			ui_err("%s: cannot write the report to %s: %s", ui_safe(t->path),
+			       ui_safe(o->jo.report ? o->jo.report : o->jo.report_dir),
 			       strerror(-t->report_err));
 		else
-			ui_err("refusing to erase %s: %s", t->path, t->why);
+			ui_err("refusing to erase %s: %s", ui_safe(t->path), ui_safe(t->why));
 	}
 	for (size_t i = 0; i < j->n && !o->dry_run && !o->yes; i++) {
 		int r = j->t[i].held ? confirm(&j->t[i]) : 0;
@@ -513,8 +516,8 @@ int cmd_erase(int argc, char **argv)
 
 	display_parse("auto", &o.progress);
 	r = parse_args(argc, argv, &o);
-	if (r)
-		return r == KESU_EXIT_HELP ? KESU_EXIT_SUCCESS : r;
+	if (r || o.help)
+		return r ? r : usage();
 	o.jo.passes = (unsigned)o.passes;
 	o.jo.queue_depth = (unsigned)o.queue_depth;
 	o.jo.chunk = (size_t)o.chunk;

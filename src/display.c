@@ -9,7 +9,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "display.h"
+#include "jsonutil.h"
+#include "text.h"
 
 #define LINE_MAX_LEN 160
 #define BAR_WIDTH 24
@@ -71,26 +75,23 @@ static void rates(const struct progress *p, unsigned long long *mibs, long long 
 		*eta = (long long)((p->total - p->done) * p->elapsed_ms / p->done / 1000);
 }
 
+/* One object per line on stderr: stdout may carry a document (--json). */
 static void print_json(const struct progress *p)
 {
 	unsigned long long mibs;
 	long long eta;
 	unsigned pct = p->total ? (unsigned)(p->done * 100 / p->total) : 100;
+	json_t *target = json_text(p->target);
+	char *t = target ? json_dumps(target, JSON_ENCODE_ANY) : NULL;
 
 	rates(p, &mibs, &eta);
-	/* device paths need no escaping beyond quotes and backslashes; refuse others */
-	printf("{\"target\":\"");
-	for (const char *c = p->target; *c; c++) {
-		if (*c == '"' || *c == '\\')
-			putchar('\\');
-		if ((unsigned char)*c >= 0x20)
-			putchar(*c);
-	}
-	printf("\",\"phase\":\"%s\",\"pass\":%u,\"passes\":%u,\"done\":%llu,\"total\":%llu,"
-	       "\"percent\":%u,\"mib_per_s\":%llu,\"eta_s\":%lld,\"final\":%s}\n",
-	       p->phase, p->pass, p->npasses, (unsigned long long)p->done,
-	       (unsigned long long)p->total, pct, mibs, eta, p->final ? "true" : "false");
-	fflush(stdout);
+	fprintf(stderr, "{\"target\":%s,\"phase\":\"%s\",\"pass\":%u,\"passes\":%u,"
+		"\"done\":%llu,\"total\":%llu,\"percent\":%u,\"mib_per_s\":%llu,"
+		"\"eta_s\":%lld,\"final\":%s}\n",
+		t ? t : "null", p->phase, p->pass, p->npasses, (unsigned long long)p->done,
+		(unsigned long long)p->total, pct, mibs, eta, p->final ? "true" : "false");
+	free(t);
+	json_decref(target);
 }
 
 static void format_bar(const struct progress *p, char *out, size_t len)
@@ -100,15 +101,21 @@ static void format_bar(const struct progress *p, char *out, size_t len)
 	long long eta;
 	unsigned pct = p->total ? (unsigned)(p->done * 100 / p->total) : 100;
 	size_t fill = (size_t)pct * BAR_WIDTH / 100;
+	char *safe = NULL;
 
+	/* a newline or an escape sequence in a file name must not move the cursor */
+	if (text_escape(p->target, &safe))
+		safe = NULL;
 	rates(p, &mibs, &eta);
 	memset(bar, '#', fill);
 	memset(bar + fill, '.', BAR_WIDTH - fill);
 	bar[BAR_WIDTH] = '\0';
 	if (eta >= 0)
 		snprintf(etas, sizeof(etas), "%lld:%02lld", eta / 60, eta % 60);
-	snprintf(out, len, "%-16s pass %u/%u %-6s [%s] %3u%% %5llu MiB/s ETA %s", p->target,
+	snprintf(out, len, "%-16s pass %u/%u %-6s [%s] %3u%% %5llu MiB/s ETA %s",
+		 safe ? safe : "?",
 		 p->pass, p->npasses, p->phase, bar, pct, mibs, etas);
+	free(safe);
 }
 
 static void redraw(struct display *d)
@@ -126,14 +133,20 @@ void display_progress(const struct progress *p, void *usrptr)
 	struct display_slot *s = usrptr;
 	struct display *d = s->disp;
 
-	if (d->mode == DISPLAY_NONE)
-		return;
 	pthread_mutex_lock(&d->lock);
 	if (d->mode == DISPLAY_JSON) {
 		print_json(p);
-	} else {
+	} else if (d->mode == DISPLAY_BAR) {
 		format_bar(p, d->line[s->index], LINE_MAX_LEN);
 		redraw(d);
+	}
+	/*
+	 * The reader went away (EPIPE into `| head -1`, SIGPIPE being ignored):
+	 * stop showing progress, and let the work and its report go on.
+	 */
+	if (d->mode != DISPLAY_NONE && (fflush(stderr) == EOF || ferror(stderr))) {
+		clearerr(stderr);
+		d->mode = DISPLAY_NONE;
 	}
 	pthread_mutex_unlock(&d->lock);
 }

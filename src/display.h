@@ -29,7 +29,13 @@ struct display *display_new(enum display_mode mode, size_t nslots);
 /** display_slot() - the usrptr to give an engine for line @i */
 struct display_slot *display_slot(struct display *d, size_t i);
 
-/** display_progress() - a progress_fn; @usrptr is a struct display_slot */
+/**
+ * display_progress() - a progress_fn; @usrptr is a struct display_slot
+ *
+ * Everything goes to stderr (bars and JSON lines alike), so that stdout
+ * holds only documents. When a write fails (EPIPE: the reader went away)
+ * the display falls silent and the caller's work goes on.
+ */
 void display_progress(const struct progress *p, void *usrptr);
 
 /** display_free() - end the bar lines and free */

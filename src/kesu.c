@@ -30,8 +30,8 @@ static void help(FILE *f)
 		   "       kesu --version | help | <command> --help\n\ncommands:\n");
 	for (const struct command *c = commands; c->name; c++)
 		fprintf(f, "  %-8s %s\n", c->name, c->help);
-	fprintf(f, "\nexit status: 0 success, 1 failure, 2 usage, 3 refused, 4 not confirmed,\n"
-		   "5 verification failed, 6 I/O errors, 7 aborted, 8 not verified (see kesu(8))\n");
+	ui_print_exit_status(f, NULL, 0);
+	fprintf(f, "\nsee kesu(8) and kesu <command> --help\n");
 }
 
 int main(int argc, char **argv)
@@ -43,10 +43,8 @@ int main(int argc, char **argv)
 		ui_debug = true;
 		i++;
 	}
-	if (i >= argc) {
-		help(stderr);
-		return KESU_EXIT_USAGE;
-	}
+	if (i >= argc)
+		return ui_usage_error(NULL, "no command given");
 	if (!strcmp(argv[i], "--version") || !strcmp(argv[i], "version")) {
 		printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
 		return KESU_EXIT_SUCCESS;
@@ -58,7 +56,8 @@ int main(int argc, char **argv)
 			for (const struct command *c = commands; c->name; c++)
 				if (!strcmp(c->name, argv[i + 1]))
 					return c->handler(2, sub);
-			return ui_usage_error(NULL, "'%s' is not a kesu command", argv[i + 1]);
+			return ui_usage_error(NULL, "'%s' is not a kesu command",
+					      ui_safe(argv[i + 1]));
 		}
 		help(stdout);
 		return KESU_EXIT_SUCCESS;
@@ -70,7 +69,5 @@ int main(int argc, char **argv)
 	for (const struct command *c = commands; c->name; c++)
 		if (!strcmp(c->name, argv[i]))
 			return c->handler(argc - i, argv + i);
-	ui_err("'%s' is not a kesu command", argv[i]);
-	help(stderr);
-	return KESU_EXIT_USAGE;
+	return ui_usage_error(NULL, "'%s' is not a kesu command", ui_safe(argv[i]));
 }

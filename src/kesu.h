@@ -5,6 +5,10 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct option;
 
 #include "pool.h"
 
@@ -21,16 +25,23 @@ enum kesu_exit {
 	KESU_EXIT_UNVERIFIED = 8,
 };
 
-/* I/O defaults: the values and why they were chosen are in lib/pool.h */
-#define KESU_QUEUE_DEPTH POOL_QUEUE_DEPTH
-#define KESU_BLOCK_SIZE POOL_CHUNK
-#define KESU_QUEUE_DEPTH_REMOVABLE POOL_QUEUE_DEPTH_REMOVABLE
-#define KESU_BLOCK_SIZE_REMOVABLE POOL_CHUNK_REMOVABLE
+/* One row of the exit-code table: --help, kesu(8) and the tests use its text. */
+struct kesu_exit_code {
+	int code;
+	const char *name;	/* short, stable: "usage", "refused" */
+	const char *text;	/* one line for --help and EXIT STATUS */
+};
 
-struct dev_info;
-/* Fill in the queue depth and block size the user left at 0, for this device. */
-void ui_io_defaults(const struct dev_info *info, unsigned long *queue_depth,
-		    unsigned long long *block_size);
+/* The table, ordered by code, ended by a NULL name. */
+extern const struct kesu_exit_code kesu_exit_codes[];
+
+/**
+ * ui_print_exit_status() - the "exit status:" lines of a --help text
+ * @codes: the codes this command can return, in the order to list them;
+ *         NULL lists the whole table
+ */
+void ui_print_exit_status(FILE *f, const int *codes, size_t n);
+
 
 int cmd_erase(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
@@ -41,12 +52,48 @@ extern bool ui_debug;
 void ui_init(void);
 void ui_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void ui_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Set by SIGINT/SIGTERM once ui_catch_interrupts() ran; engines poll it to stop cleanly. */
+/*
+ * Set by SIGINT, SIGTERM and SIGHUP, to the signal's number, once
+ * ui_catch_interrupts() ran; engines poll it to stop cleanly. SIGPIPE is
+ * ignored from then on: output functions see EPIPE instead, and the work
+ * and its report go on.
+ */
 extern volatile sig_atomic_t ui_interrupted;
 void ui_catch_interrupts(void);
+/* "SIGHUP" for SIGHUP; "signal N" for one without a name */
+const char *ui_signal_name(int sig);
+/*
+ * Option parsing, the same in every command: a parser returns 0 to go on or
+ * an exit code > 0 to stop; --help sets a flag, and the command prints its
+ * help and returns KESU_EXIT_SUCCESS. getopt's own messages are off
+ * (opterr = 0, an optstring that starts with ':'): ui_option_error() says
+ * "kesu: CMD: unrecognized option '--x'" and returns KESU_EXIT_USAGE.
+ */
+int ui_option_error(const char *cmd, int c, char **argv, const struct option *longopts);
+/*
+ * Why a target could not be opened, object first ("kesu: /dev/null: not a
+ * block device or image file"); returns ui_exit_from_errno(@err).
+ */
+int ui_open_error(const char *path, int err);
+/*
+ * @s made safe for one line of a message or of terminal output (a file name
+ * with a newline cannot start a line of its own; see text_escape()); the
+ * result stays valid for the next three calls. Main thread only.
+ */
+const char *ui_safe(const char *s);
+/*
+ * A JSON document on one line of @f, flushed. Return: 0, or a negative
+ * errno when it could not be written (-EPIPE when the reader went away).
+ */
+struct json_t;
+int ui_print_json(FILE *f, const struct json_t *doc);
 /* Who runs kesu, for the security log: "root", or "root(sudo:tanaka)". */
 const char *ui_who(void);
-/* The one mapping from a negative errno to an exit code. */
+/*
+ * The one mapping from a negative errno to an exit code: -ENOTBLK, -EINVAL
+ * usage (2); -EBUSY, -EROFS refused (3); -ECANCELED not confirmed (4);
+ * -EINTR aborted (7); -EIO, -ENODATA I/O errors (6); 0 success; others 1.
+ */
 int ui_exit_from_errno(int err);
 /* Worst of two exit codes, for several targets (order in kesu(8)). */
 int ui_exit_worst(int a, int b);

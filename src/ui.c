@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,24 +12,141 @@
 #include <unistd.h>
 
 #include "devinfo.h"
+#include <jansson.h>
+
 #include "kesu.h"
 #include "log.h"
+#include "text.h"
 
 bool ui_debug;
 volatile sig_atomic_t ui_interrupted;
 
+const struct kesu_exit_code kesu_exit_codes[] = {
+	{ KESU_EXIT_SUCCESS, "success", "success" },
+	{ KESU_EXIT_FAILURE, "failure",
+	  "failure: the target is missing or cannot be opened, or an internal error" },
+	{ KESU_EXIT_USAGE, "usage", "usage error: bad arguments, or not a block device or image" },
+	{ KESU_EXIT_REFUSED, "refused", "refused: the target is in use, read-only or unsafe" },
+	{ KESU_EXIT_NOT_CONFIRMED, "not-confirmed", "not confirmed: nothing was written" },
+	{ KESU_EXIT_VERIFY, "mismatch", "verification failed: data differs from what was written" },
+	{ KESU_EXIT_IO, "io-error", "I/O errors: some blocks could not be written or read" },
+	{ KESU_EXIT_ABORTED, "aborted", "aborted by SIGINT, SIGTERM or SIGHUP" },
+	{ KESU_EXIT_UNVERIFIED, "unverified", "written but not verified" },
+	{ 0, NULL, NULL },
+};
+
+void ui_print_exit_status(FILE *f, const int *codes, size_t n)
+{
+	size_t count = 0;
+
+	while (kesu_exit_codes[count].name)
+		count++;
+	fputs("\nexit status:\n", f);
+	for (size_t i = 0; i < (codes ? n : count); i++) {
+		int code = codes ? codes[i] : kesu_exit_codes[i].code;
+
+		for (size_t j = 0; j < count; j++)
+			if (kesu_exit_codes[j].code == code)
+				fprintf(f, "  %d  %s\n", code, kesu_exit_codes[j].text);
+	}
+}
+
 static void on_interrupt(int sig)
 {
-	ui_interrupted = 1;
+	ui_interrupted = sig;
 }
 
 void ui_catch_interrupts(void)
 {
 	struct sigaction sa = { .sa_handler = on_interrupt };
+	struct sigaction ign = { .sa_handler = SIG_IGN };
 
 	sigemptyset(&sa.sa_mask);
+	sigemptyset(&ign.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* a closed terminal or ssh session: stop like SIGTERM, with a report */
+	sigaction(SIGHUP, &sa, NULL);
+	/* progress into `| head -1` must not kill an erasure before its report */
+	sigaction(SIGPIPE, &ign, NULL);
+}
+
+const char *ui_signal_name(int sig)
+{
+	static char buf[32];
+
+	switch (sig) {
+	case SIGINT: return "SIGINT";
+	case SIGTERM: return "SIGTERM";
+	case SIGHUP: return "SIGHUP";
+	case SIGPIPE: return "SIGPIPE";
+	default:
+		snprintf(buf, sizeof(buf), "signal %d", sig);
+		return buf;
+	}
+}
+
+/*
+ * The option's name as typed, without "=value", for a message; returns the
+ * long option it names, if any. getopt leaves optopt 0 for an unknown long
+ * option and the option's value for one with a missing or unwanted
+ * argument; otherwise optopt is a short option's letter, and
+ * argv[optind - 1] may be another word (inside "-xj").
+ */
+static const struct option *option_name(char **argv, const struct option *longopts, char *buf,
+					size_t len)
+{
+	const char *arg = argv[optind - 1];
+	size_t n = strcspn(arg, "=");
+
+	if (!strncmp(arg, "--", 2) && n > 2) {
+		snprintf(buf, len, "%.*s", (int)n, arg);
+		if (!optopt)
+			return NULL;
+		/* getopt_long takes unambiguous abbreviations: so does the message */
+		for (const struct option *o = longopts; o && o->name; o++)
+			if (o->val == optopt && !strncmp(o->name, arg + 2, n - 2))
+				return o;
+	}
+	snprintf(buf, len, "-%c", optopt);
+	return NULL;
+}
+
+int ui_option_error(const char *cmd, int c, char **argv, const struct option *longopts)
+{
+	char name[128];
+	const struct option *o = option_name(argv, longopts, name, sizeof(name));
+
+	if (c == ':')
+		return ui_usage_error(cmd, "%s: option '%s' requires an argument", cmd,
+				      ui_safe(name));
+	if (o && o->has_arg == no_argument)
+		return ui_usage_error(cmd, "%s: option '%s' takes no argument", cmd,
+				      ui_safe(name));
+	return ui_usage_error(cmd, "%s: unrecognized option '%s'", cmd, ui_safe(name));
+}
+
+int ui_open_error(const char *path, int err)
+{
+	if (err == -ENOTBLK)
+		ui_err("%s: not a block device or image file", ui_safe(path));
+	else
+		ui_err("cannot open %s: %s", ui_safe(path), strerror(-err));
+	return ui_exit_from_errno(err);
+}
+
+const char *ui_safe(const char *s)
+{
+	static char *ring[4];
+	static unsigned next;
+	char *e;
+
+	if (text_escape(s, &e))
+		return "(out of memory)";
+	next = (next + 1) % 4;
+	free(ring[next]);
+	ring[next] = e;
+	return e;
 }
 
 static void ui_log(int level, const char *msg, void *usrptr)
@@ -80,7 +198,10 @@ int ui_usage_error(const char *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\ntry 'kesu %s --help'\n", cmd ? cmd : "");
+	if (cmd)
+		fprintf(stderr, "\nkesu: try 'kesu %s --help'\n", cmd);
+	else
+		fputs("\nkesu: try 'kesu --help'\n", stderr);
 	return KESU_EXIT_USAGE;
 }
 
@@ -89,9 +210,11 @@ int ui_exit_from_errno(int err)
 	switch (err) {
 	case 0:
 		return KESU_EXIT_SUCCESS;
+	case -ENOTBLK:
 	case -EINVAL:
 		return KESU_EXIT_USAGE;
 	case -EBUSY:
+	case -EROFS:
 		return KESU_EXIT_REFUSED;
 	case -ECANCELED:
 		return KESU_EXIT_NOT_CONFIRMED;
@@ -199,15 +322,11 @@ const char *ui_who(void)
 	return who;
 }
 
-void ui_io_defaults(const struct dev_info *info, unsigned long *queue_depth,
-		    unsigned long long *block_size)
+int ui_print_json(FILE *f, const json_t *doc)
 {
-	bool removable = info && (info->removable == 1 ||
-				  (info->transport && (!strcmp(info->transport, "usb") ||
-						       !strcmp(info->transport, "mmc"))));
-
-	if (!*queue_depth)
-		*queue_depth = removable ? KESU_QUEUE_DEPTH_REMOVABLE : KESU_QUEUE_DEPTH;
-	if (!*block_size)
-		*block_size = removable ? KESU_BLOCK_SIZE_REMOVABLE : KESU_BLOCK_SIZE;
+	errno = 0;
+	if (json_dumpf(doc, f, JSON_COMPACT | JSON_SORT_KEYS) < 0 || fputc('\n', f) == EOF ||
+	    fflush(f) == EOF)
+		return errno ? -errno : -EIO;
+	return 0;
 }

@@ -119,3 +119,68 @@ fill "$dev" "$WORK/rand"
 expect_rc 0 "$KESU" erase --yes --quiet --method "pattern:$p64" "$dev"
 cmp "$dev" "$WORK/expect" || fail "64-byte pattern written by erase"
 ok "a 64-byte pattern"
+
+# a target path that is not UTF-8 and holds a newline and a quote: --json
+# still prints a valid document, with the raw bytes in target_hex; the text
+# line stays one line
+name=$(printf 'zero"\n\377.img')
+img="$WORK/$name"
+head -c $size /dev/zero > "$img"
+expect_rc 0 "$KESU" verify --expect zero --json --quiet "$img" > "$WORK/v.json"
+jq -e '.result == "success" and (.target | type == "string")' "$WORK/v.json" >/dev/null ||
+	fail "json for a path with byte 0xff: $(cat "$WORK/v.json")"
+[ "$(jqf "$WORK/v.json" .target_hex)" = "$(printf '%s' "$img" | od -An -tx1 -v | tr -d ' \n')" ] ||
+	fail "target_hex is not the path: $(cat "$WORK/v.json")"
+expect_rc 0 "$KESU" verify --expect zero --quiet "$img" > "$WORK/out"
+[ "$(wc -l < "$WORK/out")" -eq 1 ] || fail "text output of a path with a newline: $(cat "$WORK/out")"
+grep -qF 'zero\"\x0a\xff.img: verified' "$WORK/out" || fail "text output: $(cat "$WORK/out")"
+ok "a path with a newline, a quote and byte 0xff: valid JSON with target_hex, one text line"
+
+# --seed repeats a sampled verification: the same seed reads the same
+# offsets (seen by strace), another seed other offsets; the seed of a run
+# is in its JSON as sample_seed
+command -v strace >/dev/null || skip "strace missing"
+fill "$dev" "$WORK/zeros"
+# offsets SEED: the sorted offsets kesu verify --sample 10 reads from $dev
+offsets() {
+	rm -rf "$WORK/trace"
+	mkdir "$WORK/trace"
+	# one file per thread (-ff), so that no call is split into two lines;
+	# LeakSanitizer cannot run under ptrace, in a sanitizer build
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+	strace -ff -y -e trace=pread64 -o "$WORK/trace/t" "$KESU" verify --expect zero \
+		--sample 10 ${1:+--seed "$1"} --json --quiet "$dev" > "$WORK/s.json" ||
+		fail "sampled verify with seed '$1' failed"
+	cat "$WORK/trace"/t.* | grep -F "<$dev>" |
+		sed -nE 's/.*, ([0-9]+)\) = [0-9]+$/\1/p' | sort -n
+}
+offsets 0123456789abcdef > "$WORK/o1"
+[ "$(jqf "$WORK/s.json" .sample_seed)" = 0123456789abcdef ] ||
+	fail "sample_seed: $(jqf "$WORK/s.json" .sample_seed)"
+[ "$(wc -l < "$WORK/o1")" -ge 1000 ] || fail "$(wc -l < "$WORK/o1") reads for 1000 samples"
+offsets 0123456789abcdef > "$WORK/o2"
+cmp -s "$WORK/o1" "$WORK/o2" || fail "the same seed read other offsets"
+offsets fedcba9876543210 > "$WORK/o3"
+cmp -s "$WORK/o1" "$WORK/o3" && fail "another seed read the same offsets"
+offsets "" > "$WORK/o4"
+seed=$(jqf "$WORK/s.json" .sample_seed)
+offsets "$seed" > "$WORK/o5"
+cmp -s "$WORK/o4" "$WORK/o5" || fail "the sample_seed of a run does not repeat it"
+for bad in 0123 0123456789abcdefab 0123456789abcdeg "" -1; do
+	expect_rc 2 "$KESU" verify --expect zero --sample 10 --seed "$bad" "$dev" 2>/dev/null
+done
+expect_rc 2 "$KESU" verify --expect zero --seed 0123456789abcdef "$dev" 2>/dev/null
+ok "--seed repeats the offsets of a sampled verification; another seed reads others"
+
+# -q means quiet, before or after --progress=json; progress goes to stderr
+for args in "-q --progress=json" "--progress=json -q" "--progress=json --quiet"; do
+	# shellcheck disable=SC2086
+	expect_rc 0 "$KESU" verify --expect zero $args "$dev" > "$WORK/out" 2> "$WORK/err"
+	[ ! -s "$WORK/err" ] || fail "verify $args printed progress: $(head -2 "$WORK/err")"
+done
+expect_rc 0 "$KESU" verify --expect zero --json --progress=json "$dev" > "$WORK/out" 2> "$WORK/err"
+jq -e '.result == "success"' "$WORK/out" >/dev/null || fail "stdout is not one document: $(head -3 "$WORK/out")"
+grep -q '"phase":"verify"' "$WORK/err" || fail "no progress on stderr: $(head -2 "$WORK/err")"
+jq -se 'all(.[]; .target | type == "string")' "$WORK/err" >/dev/null ||
+	fail "progress lines: $(head -2 "$WORK/err")"
+ok "-q wins over --progress=json in any order; progress on stderr, the document alone on stdout"

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+
+size_t text_utf8_seq(const char *s, uint32_t *cp)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	/* the smallest code point each length may encode: below it is overlong */
+	static const uint32_t min[] = { 0, 0, 0x80, 0x800, 0x10000 };
+	size_t len;
+	uint32_t c;
+
+	if (u[0] < 0x80) {
+		*cp = u[0];
+		return 1;
+	}
+	if (u[0] >= 0xc2 && u[0] <= 0xdf) {
+		len = 2;
+		c = u[0] & 0x1f;
+	} else if ((u[0] & 0xf0) == 0xe0) {
+		len = 3;
+		c = u[0] & 0x0f;
+	} else if (u[0] >= 0xf0 && u[0] <= 0xf4) {
+		len = 4;
+		c = u[0] & 0x07;
+	} else {
+		return 0;
+	}
+	/* a NUL is not a continuation byte, so a truncated sequence stops here */
+	for (size_t i = 1; i < len; i++) {
+		if ((u[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (u[i] & 0x3f);
+	}
+	if (c < min[len] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+bool text_is_utf8(const char *s)
+{
+	uint32_t cp;
+	size_t n;
+
+	for (; *s; s += n)
+		if (!(n = text_utf8_seq(s, &cp)))
+			return false;
+	return true;
+}
+
+static bool is_control(uint32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f);
+}
+
+bool text_is_clean(const char *s)
+{
+	uint32_t cp;
+	size_t n;
+
+	for (; *s; s += n)
+		if (!(n = text_utf8_seq(s, &cp)) || is_control(cp))
+			return false;
+	return true;
+}
+
+int text_escape(const char *s, char **out)
+{
+	static const char hex[] = "0123456789abcdef";
+	char *buf, *p;
+	uint32_t cp;
+	size_t n;
+
+	if (!s)
+		s = "-";
+	/* at worst every byte becomes \xNN */
+	buf = malloc(strlen(s) * 4 + 1);
+	if (!buf)
+		return -ENOMEM;
+	for (p = buf; *s; s += n) {
+		n = text_utf8_seq(s, &cp);
+		if (n && !is_control(cp)) {
+			if (cp == '"' || cp == '\\')
+				*p++ = '\\';
+			memcpy(p, s, n);
+			p += n;
+			continue;
+		}
+		/* an invalid byte, or every byte of a control character */
+		for (size_t i = 0; i < (n ? n : 1); i++) {
+			unsigned char b = (unsigned char)s[i];
+
+			*p++ = '\\';
+			*p++ = 'x';
+			*p++ = hex[b >> 4];
+			*p++ = hex[b & 15];
+		}
+		n = n ? n : 1;
+	}
+	*p = '\0';
+	*out = buf;
+	return 0;
+}
+
+int text_hex(const char *s, char **out)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t len = strlen(s);
+	char *buf = malloc(len * 2 + 1);
+
+	if (!buf)
+		return -ENOMEM;
+	for (size_t i = 0; i < len; i++) {
+		buf[2 * i] = hex[(unsigned char)s[i] >> 4];
+		buf[2 * i + 1] = hex[(unsigned char)s[i] & 15];
+	}
+	buf[2 * len] = '\0';
+	*out = buf;
+	return 0;
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Text that came from a person, a device or a file name: check it, and
+ * escape it for the places (syslog records, terminal lines) where a quote,
+ * a newline or an invalid byte would change what the reader sees.
+ */
+#ifndef KESU_TEXT_H
+#define KESU_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/**
+ * text_utf8_seq() - the UTF-8 sequence at the start of @s
+ * @s: a NUL-terminated string, not at its end
+ * @cp: set to the code point when the sequence is valid
+ *
+ * Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above
+ * U+10FFFF, no truncated sequences.
+ * Return: the length of the sequence (1 to 4), or 0 when the byte at @s does
+ * not start a valid one
+ */
+size_t text_utf8_seq(const char *s, uint32_t *cp);
+
+/** text_is_utf8() - whether @s (not NULL) is valid UTF-8 throughout */
+bool text_is_utf8(const char *s);
+
+/**
+ * text_is_clean() - whether @s is what a person may type into a recorded
+ * field: valid UTF-8 with no control characters (C0, DEL, C1)
+ */
+bool text_is_clean(const char *s);
+
+/**
+ * text_escape() - @s made safe for one quoted field on one line
+ * @s: any bytes; NULL gives "-"
+ * @out: set to a new string (free() it): `"` -> `\"`, `\` -> `\\`, control
+ *       characters, DEL, C1 controls and bytes that are not valid UTF-8 ->
+ *       `\xNN`; valid UTF-8 is kept as it is
+ * Return: 0 or -ENOMEM
+ */
+int text_escape(const char *s, char **out);
+
+/**
+ * text_hex() - the bytes of @s in lowercase hexadecimal
+ * @out: set to a new string (free() it)
+ * Return: 0 or -ENOMEM
+ */
+int text_hex(const char *s, char **out);
+
+#endif
