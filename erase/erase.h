@@ -121,7 +121,7 @@ struct erase_pass_result {
 
 struct erase_result {
 	enum erase_result_code code;
-	char reason[160];
+	char reason[256];
 	struct erase_pass_result pass[ERASE_MAX_PASSES];
 	unsigned passes_run;
 	struct range_list write_errors;

@@ -177,10 +177,10 @@ static void start_target(struct erase_job *j, struct erase_target *t)
 		.after_write_usr = o->after_write_usr,
 	};
 	snprintf(size, sizeof(size), "%llu", (unsigned long long)t->info.size);
-	kesu_audit("erase start", "target", t->path, "serial", t->info.serial, "size", size,
-		   "method", t->plan.method, "verify", erase_verify_name(t->plan.verify),
-		   "operator", o->op.name, "asset", o->op.asset_tag, "id", t->id, "user", o->who,
-		   NULL);
+	kesu_audit("erase start", "target", t->path, "id", t->id, "serial", t->info.serial,
+		   "size", size, "method", t->plan.method, "verify",
+		   erase_verify_name(t->plan.verify), "operator", o->op.name, "asset",
+		   o->op.asset_tag, "user", o->who, NULL);
 	t->ran = true;
 	if (pthread_create(&t->tid, NULL, run_target, t)) {
 		run_target(t);
@@ -272,10 +272,10 @@ int erase_job_finish(struct erase_job *j, size_t i)
 	snprintf(bad, sizeof(bad), "%llu",
 		 (unsigned long long)(ranges_blocks(&t->res.write_errors) +
 				      ranges_blocks(&t->res.read_errors)));
-	kesu_audit("erase end", "target", t->path, "serial", t->info.serial, "method",
-		   t->plan.method, "result", erase_result_name(t->res.code), "reason",
-		   t->res.reason[0] ? t->res.reason : NULL, "bad_blocks", bad, "id", t->id, "user",
-		   o->who, NULL);
+	kesu_audit("erase end", "target", t->path, "id", t->id, "serial", t->info.serial,
+		   "method", t->plan.method, "result", erase_result_name(t->res.code), "reason",
+		   t->res.reason[0] ? t->res.reason : NULL, "bad_blocks", bad, "user", o->who,
+		   NULL);
 	t->doc = erase_report(t->id, &t->info, t->dev, &t->plan, &t->res, &o->op, t->seed);
 	if (!t->doc)
 		return t->report_err = -ENOMEM;

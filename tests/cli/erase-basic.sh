@@ -8,7 +8,7 @@ set -e
 for ss in 512 4096; do
 	size=$((8 * 1024 * 1024 + 3 * 4096))
 	dev=$(mkloop $size $ss)
-	expect_rc 0 "$KESU" erase --yes --quiet --method zero --report "$WORK/r.json" "$dev"
+	expect_rc 0 "$KESU" erase --yes --quiet --method zero --force --report "$WORK/r.json" "$dev"
 	[ "$(blockdev --getsize64 "$dev")" -eq $size ] || fail "size changed"
 	cmp -n $size "$dev" /dev/zero || fail "sector $ss: not every byte is zero"
 	[ "$(jq -r .result "$WORK/r.json")" = success ] || fail "report result"

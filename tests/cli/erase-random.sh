@@ -27,7 +27,7 @@ for ss in 512 4096; do
 		fail "the random fill should make every block distinct"
 
 	rm -f "$WORK/r.json"
-	expect_rc 0 "$KESU" erase --yes --quiet --report "$WORK/r.json" "$dev"
+	expect_rc 0 "$KESU" erase --yes --quiet --force --report "$WORK/r.json" "$dev"
 	[ "$(blockdev --getsize64 "$dev")" -eq $size ] || fail "size changed"
 	dd if="$dev" iflag=direct bs=1M status=none > "$WORK/after"
 	[ "$(stat -c %s "$WORK/after")" -eq $size ] || fail "short read of $dev"

@@ -18,7 +18,7 @@ ln "$r" "$WORK/old-link"
 ino0=$(stat -c %i "$r")
 
 t0=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-expect_rc 0 "$KESU" erase --yes --quiet --method zero --json --report "$r" \
+expect_rc 0 "$KESU" erase --yes --quiet --method zero --json --force --report "$r" \
 	--operator 'Sato "Hanako" 佐藤' --asset-tag 'SRV-0117' --reason lease-return \
 	--lease-contract 'L-2026/0412\b' --witness 'Suzuki Ichiro' \
 	--location 'Server room B, rack 4' "$dev" > "$WORK/stdout" 2>/dev/null
@@ -116,9 +116,9 @@ ok "--report with two targets exits 2 and erases nothing"
 command -v mkfs.ext4 >/dev/null || skip "mkfs.ext4 missing"
 mkfs.ext4 -q -F "$dev"
 [ "$(blkid -o value -s TYPE "$dev")" = ext4 ] || fail "mkfs.ext4 did not take"
-expect_rc 0 "$KESU" erase --yes --quiet --method zero --report "$r" "$dev" 2>/dev/null
+expect_rc 0 "$KESU" erase --yes --quiet --method zero --force --report "$r" "$dev" 2>/dev/null
 [ "$(jqf "$r" .device.content)" = ext4 ] || fail "content before: $(jqf "$r" .device.content)"
 blkid -p "$dev" >/dev/null 2>&1 && fail "blkid still finds a signature after the erasure"
-expect_rc 0 "$KESU" erase --yes --quiet --method zero --report "$r" "$dev" 2>/dev/null
+expect_rc 0 "$KESU" erase --yes --quiet --method zero --force --report "$r" "$dev" 2>/dev/null
 [ "$(jqf "$r" .device.content)" = null ] || fail "content of a zeroed device: $(jqf "$r" .device.content)"
 ok "the report names what libblkid found before the erasure"

@@ -3,6 +3,7 @@
 # Every erasure sends one start and one end record to syslog (policy art. 69):
 # who, target, method, result. A stand-in daemon listens on /dev/log.
 . "$(dirname "$0")/lib.sh"
+need_test_hooks
 set -e
 sink=${KESU_BUILDDIR:?}/tests/cli/logsink
 [ -x "$sink" ] || fail "$sink not built"

@@ -5,6 +5,7 @@
 # The device contents are checked with cmp and od, the amount read and
 # written with the kernel's counters in /sys/block/*/stat.
 . "$(dirname "$0")/lib.sh"
+need_test_hooks
 set -e
 command -v jq >/dev/null || skip "jq missing"
 
@@ -37,7 +38,7 @@ for ss in 512 4096; do
 	off=$((3 * MiB))
 	set +e
 	KESU_TEST_CORRUPT_AFTER_WRITE=$off "$KESU" erase --yes --quiet --method zero \
-		--report "$WORK/r.json" "$dev" 2> "$WORK/err"
+		--force --report "$WORK/r.json" "$dev" 2> "$WORK/err"
 	rc=$?
 	set -e
 	[ $rc -eq 5 ] || fail "corrupted after write, sector $ss: exit $rc, expected 5"
@@ -97,7 +98,7 @@ ok "kesu verify --sample 10 finds changes in the first and last block"
 # 4. --verify all with dod3: three passes written and read back in full
 r0=$(reads "$dev")
 w0=$(writes "$dev")
-expect_rc 0 "$KESU" erase --yes --quiet --method dod3 --verify all --report "$WORK/r.json" "$dev" 2>/dev/null
+expect_rc 0 "$KESU" erase --yes --quiet --method dod3 --verify all --force --report "$WORK/r.json" "$dev" 2>/dev/null
 read_bytes=$(($(reads "$dev") - r0))
 written=$(($(writes "$dev") - w0))
 r=$WORK/r.json
@@ -115,7 +116,7 @@ ok "--verify all reads back each of the three dod3 passes"
 # 5. --verify none: written, not read, never a success
 r0=$(reads "$dev")
 set +e
-"$KESU" erase --yes --quiet --method zero --verify none --report "$WORK/r.json" "$dev" 2>/dev/null
+"$KESU" erase --yes --quiet --method zero --verify none --force --report "$WORK/r.json" "$dev" 2>/dev/null
 rc=$?
 set -e
 [ $rc -eq 8 ] || fail "--verify none: exit $rc, expected 8"
@@ -130,7 +131,7 @@ ok "--verify none exits 8 with result failed"
 
 # 6. --verify sample:20
 r0=$(reads "$dev")
-expect_rc 0 "$KESU" erase --yes --quiet --method one --verify sample:20 --report "$WORK/r.json" "$dev" 2>/dev/null
+expect_rc 0 "$KESU" erase --yes --quiet --method one --verify sample:20 --force --report "$WORK/r.json" "$dev" 2>/dev/null
 read_bytes=$(($(reads "$dev") - r0))
 tr '\000' '\377' < /dev/zero | cmp -n $size "$dev" - || fail "sample:20: not every byte is 0xff"
 [ "$(jqf "$r" .result)" = success ] || fail "sample:20: result"

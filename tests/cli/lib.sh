@@ -64,3 +64,10 @@ devsum() {
 jqf() {
 	jq -r "$2" "$1" || fail "$1: jq '$2' failed"
 }
+
+# need_test_hooks: skip unless kesu was built with --enable-test-hooks (the
+# KESU_TEST_* variables do nothing in a normal build)
+need_test_hooks() {
+	grep -q '^#define KESU_TEST_HOOKS 1' "${KESU_BUILDDIR:?}/config.h" ||
+		skip "kesu was built without --enable-test-hooks"
+}

@@ -39,6 +39,10 @@ static void expect_common(const struct erase_plan *plan, const char *method)
 	assert_string_equal(plan->method, method);
 	assert_string_equal(plan->category, "clear");
 	assert_string_equal(plan->technique, "overwrite");
+	/* every overwrite method runs through the engine's hook */
+	assert_non_null(plan->m);
+	assert_ptr_equal(plan->m->run, erase_run);
+	assert_null(plan->m->supported);
 }
 
 static void test_methods(void **state)
@@ -150,23 +154,27 @@ static void test_blank(void **state)
 
 static void test_invalid(void **state)
 {
+	static const char *const unknown[] = { "", "bogus", "zeros", "Random", "dod", "dod3x",
+						":a5" };
 	static const char *const bad[] = {
-		"", "bogus", "zeros", "Random", "dod", "dod3x", "pattern", "pattern:",
-		"pattern:0x", "pattern:abc", "pattern:zz", "pattern:a5:5a", "zero:xx", "zero:",
-		"one:ff", "random:00", "dod3:1", ":a5",
+		"pattern", "pattern:", "pattern:0x", "pattern:abc", "pattern:zz", "pattern:a5:5a",
+		"zero:xx", "zero:", "one:ff", "random:00", "dod3:1",
 	};
 	struct erase_plan plan;
 
+	for (size_t i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++)
+		assert_int_equal(erase_plan_make(unknown[i], 1, false, ERASE_VERIFY_LAST, 0,
+						 &plan), -ENOENT);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(erase_plan_make(bad[i], 1, false, ERASE_VERIFY_LAST, 0, &plan),
 				 -EINVAL);
 	assert_int_equal(erase_plan_make("zero", 0, false, ERASE_VERIFY_LAST, 0, &plan), -EINVAL);
 	/* too many passes: 22 x 3 = 66, 64 + blank, 65 */
-	assert_int_equal(erase_plan_make("dod3", 22, false, ERASE_VERIFY_LAST, 0, &plan), -EINVAL);
+	assert_int_equal(erase_plan_make("dod3", 22, false, ERASE_VERIFY_LAST, 0, &plan), -E2BIG);
 	assert_int_equal(erase_plan_make("random", ERASE_MAX_PASSES, true, ERASE_VERIFY_LAST, 0,
-					 &plan), -EINVAL);
+					 &plan), -E2BIG);
 	assert_int_equal(erase_plan_make("one", ERASE_MAX_PASSES + 1, false, ERASE_VERIFY_LAST, 0,
-					 &plan), -EINVAL);
+					 &plan), -E2BIG);
 	/* a failed plan holds no keys */
 	for (unsigned i = 0; i < ERASE_MAX_PASSES; i++)
 		assert_null(plan.pass[i].key);
