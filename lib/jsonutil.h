@@ -48,12 +48,4 @@ json_t *json_devinfo(const struct dev_info *info);
 /** json_time() - a UTC time in RFC 3339 form, seconds precision */
 json_t *json_time(const struct timespec *ts);
 
-/**
- * json_write_atomic() - write @doc to @path through a temporary file in the
- * same directory, fsync and rename, so that a reader sees either no file or
- * the whole document
- * Return: 0 or a negative errno
- */
-int json_write_atomic(const char *path, const json_t *doc);
-
 #endif

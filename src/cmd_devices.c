@@ -22,7 +22,10 @@
 struct devices_opts {
 	bool json;
 	bool all;
+	bool help;
 };
+
+static const int devices_exits[] = { KESU_EXIT_SUCCESS, KESU_EXIT_FAILURE, KESU_EXIT_USAGE };
 
 /* One listed device and the answer to "is it in use". */
 struct devices_row {
@@ -32,20 +35,22 @@ struct devices_row {
 	bool unknown;		/* the check itself failed: in use, for want of an answer */
 };
 
-static void devices_help(void)
+static int devices_help(void)
 {
-	fputs("Usage: kesu devices [--json] [--all]\n"
+	fputs("usage: kesu devices [--json] [--all]\n"
 	      "\n"
 	      "List the block devices with their identity and whether they are in use.\n"
 	      "\n"
 	      "Options:\n"
 	      "  --json      print a JSON array instead of a table\n"
 	      "  --all       also list empty devices, unattached loop devices and RAM disks\n"
-	      "  -h, --help  show this help\n",
+	      "  -h, --help  show this help\n\n",
 	      stdout);
+	ui_print_exit_status(stdout, devices_exits, sizeof(devices_exits) / sizeof(devices_exits[0]));
+	return KESU_EXIT_SUCCESS;
 }
 
-/* Returns -1 to go on, or the exit code to return. */
+/* Returns 0 to go on, or the exit code to return (ui.c's contract). */
 static int devices_parse(int argc, char **argv, struct devices_opts *opts)
 {
 	enum { OPT_JSON = 256, OPT_ALL, OPT_DEBUG };
@@ -61,7 +66,7 @@ static int devices_parse(int argc, char **argv, struct devices_opts *opts)
 	/* 0, not 1: the front end may already have run getopt on its own options */
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_JSON:
 			opts->json = true;
@@ -73,20 +78,17 @@ static int devices_parse(int argc, char **argv, struct devices_opts *opts)
 			ui_debug = true;
 			break;
 		case 'h':
-			devices_help();
-			return KESU_EXIT_SUCCESS;
+			opts->help = true;
+			break;
 		default:
-			if (optopt && optopt < 256)
-				return ui_usage_error("devices", "unknown option '-%c'", optopt);
-			if (optopt)
-				return ui_usage_error("devices", "option '%s' takes no argument",
-						      argv[optind - 1]);
-			return ui_usage_error("devices", "unknown option '%s'", argv[optind - 1]);
+			return ui_option_error("devices", c, argv, longopts);
 		}
 	}
+	if (opts->help)
+		return 0;
 	if (optind < argc)
-		return ui_usage_error("devices", "unexpected argument '%s'", argv[optind]);
-	return -1;
+		return ui_usage_error("devices", "unexpected argument '%s'", ui_safe(argv[optind]));
+	return 0;
 }
 
 /* "1.5G" as lsblk prints it; integer arithmetic, one decimal when not whole. */
@@ -291,8 +293,8 @@ int cmd_devices(int argc, char **argv)
 	int r, ret;
 
 	ret = devices_parse(argc, argv, &opts);
-	if (ret >= 0)
-		return ret;
+	if (ret || opts.help)
+		return ret ? ret : devices_help();
 
 	r = devinfo_list_flags(&list, &n, opts.all ? DEVINFO_LIST_ALL : 0);
 	if (r < 0) {
