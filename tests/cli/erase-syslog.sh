@@ -51,6 +51,18 @@ grep -q "erase end: target=\"$dev\" .*result=\"failed\" reason=\"verification fa
 	fail "no failure record: $(cat "$WORK/log")"
 ok "a failed erasure logs its result and reason"
 
+# a refused target is logged too: one end record, result refused, and no start
+rimg=$WORK/ro.img
+head -c $((1024 * 1024)) /dev/urandom > "$rimg"
+rdev=$(losetup -r -f --show "$rimg") || fail "losetup -r"
+echo "$rdev" >> "$WORK/loops"
+expect_rc 3 run_logged "$KESU" erase --yes --quiet --method zero "$rdev"
+grep -q "erase end: target=\"$rdev\" .*result=\"refused\" reason=\"[^\"]*read-only" "$WORK/log" ||
+	fail "no refused record: $(cat "$WORK/log")"
+grep -q "erase start: target=\"$rdev\"" "$WORK/log" && fail "a refused target has a start record"
+[ "$(grep -c 'kesu\[' "$WORK/log")" -eq 1 ] || fail "expected 1 record: $(cat "$WORK/log")"
+ok "a refused target logs one end record with result refused"
+
 # unquoted LINE: the record with every quoted value (escapes honoured) emptied,
 # which is what a parser of key="value" fields sees as keys
 unquoted() {
