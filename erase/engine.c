@@ -16,8 +16,8 @@ struct write_ctx {
 	const struct pattern *pat;
 	pthread_mutex_t lock;
 	struct range_list *bad;
-	uint64_t bad_bytes;	/* not written in this pass */
-	void *same;		/* filled once, when every request holds the same bytes */
+	uint64_t bad_bytes; /* not written in this pass */
+	void *same;	    /* filled once, when every request holds the same bytes */
 	struct pool_bisect bisect;
 };
 
@@ -57,13 +57,10 @@ static int write_chunk(void *ctx, void *buf, void *scratch, uint64_t off, size_t
 static bool pass_is_verified(const struct erase_plan *plan, unsigned i)
 {
 	switch (plan->verify) {
-	case ERASE_VERIFY_ALL:
-		return true;
+	case ERASE_VERIFY_ALL: return true;
 	case ERASE_VERIFY_LAST:
-	case ERASE_VERIFY_SAMPLE:
-		return i == plan->npasses - 1;
-	default:
-		return false;
+	case ERASE_VERIFY_SAMPLE: return i == plan->npasses - 1;
+	default: return false;
 	}
 }
 
@@ -85,8 +82,9 @@ static int write_pass(struct dev *d, const struct erase_plan *plan, unsigned i,
 	void *same = NULL;
 	int ret, fr;
 
-	job.prog = (struct progress){ .target = d->path, .phase = "write",
-				      .pass = i + 1, .npasses = plan->npasses };
+	job.prog = (struct progress){
+		.target = d->path, .phase = "write", .pass = i + 1, .npasses = plan->npasses
+	};
 	/* every request starts at a multiple of the chunk size */
 	if (pattern_repeats_every(c.pat, job.chunk)) {
 		same = dev_buf_alloc(d, job.chunk);

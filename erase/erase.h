@@ -32,31 +32,31 @@ enum erase_result_code {
 	ERASE_SUCCESS,
 	ERASE_FAILED,
 	ERASE_ABORTED,
-	ERASE_REFUSED,		/* nothing was written: in use, read-only, not confirmed */
+	ERASE_REFUSED, /* nothing was written: in use, read-only, not confirmed */
 };
 
 struct erase_method;
-struct erase_caps;		/* what a drive can do (firmware methods) */
+struct erase_caps; /* what a drive can do (firmware methods) */
 
 struct erase_plan {
 	const struct erase_method *m;
 	char method[8 + 2 * PATTERN_MAX_BYTES + 8]; /* "random", "dod3", "pattern:a55a" */
-	const char *category;		/* "clear" (overwrite) or "purge" */
-	const char *technique;		/* "overwrite" */
+	const char *category;			    /* "clear" (overwrite) or "purge" */
+	const char *technique;			    /* "overwrite" */
 	unsigned npasses;
 	struct pattern pass[ERASE_MAX_PASSES];
 	bool blank;
 	enum erase_verify verify;
-	unsigned sample_pct;		/* ERASE_VERIFY_SAMPLE */
+	unsigned sample_pct; /* ERASE_VERIFY_SAMPLE */
 };
 
 struct erase_opts;
 struct erase_result;
 
 struct erase_method {
-	const char *name;	/* "zero", "one", "random", "dod3", "pattern" */
-	const char *category;	/* NIST SP 800-88 category: "clear", "purge" */
-	const char *technique;	/* "overwrite", "block-erase", "crypto-erase", ... */
+	const char *name;      /* "zero", "one", "random", "dod3", "pattern" */
+	const char *category;  /* NIST SP 800-88 category: "clear", "purge" */
+	const char *technique; /* "overwrite", "block-erase", "crypto-erase", ... */
 	const char *help;
 	/* Append this method's passes for @arg (the HEX of pattern:HEX) to @plan. */
 	int (*add_passes)(struct erase_plan *plan, const char *arg);
@@ -102,7 +102,7 @@ struct erase_opts {
 	progress_fn progress;
 	void *progress_usr;
 	volatile sig_atomic_t *abort;
-	uint64_t sample_seed;	/* 0: random */
+	uint64_t sample_seed; /* 0: random */
 	/*
 	 * Test hook: called after a pass is written and flushed, before it is
 	 * read back (tests change the device here to prove verification reads it).
@@ -112,7 +112,7 @@ struct erase_opts {
 };
 
 struct erase_pass_result {
-	uint64_t bytes_written;	/* blocks that could not be written not counted */
+	uint64_t bytes_written; /* blocks that could not be written not counted */
 	bool completed;		/* the pass went over the whole device */
 	bool verified;		/* read back in full, and every block matched */
 	uint64_t bytes_verified;
@@ -129,9 +129,9 @@ struct erase_result {
 	struct range_list mismatch;
 	uint64_t bytes_read;
 	uint64_t samples;
-	bool verified;		/* the chosen verification ran to the end and matched */
-	struct timespec started, finished;	/* CLOCK_REALTIME */
-	int err;		/* device-level error that stopped the run, or 0 */
+	bool verified;			   /* the chosen verification ran to the end and matched */
+	struct timespec started, finished; /* CLOCK_REALTIME */
+	int err;			   /* device-level error that stopped the run, or 0 */
 };
 
 /**

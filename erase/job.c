@@ -177,10 +177,9 @@ static void start_target(struct erase_job *j, struct erase_target *t)
 		.after_write_usr = o->after_write_usr,
 	};
 	snprintf(size, sizeof(size), "%llu", (unsigned long long)t->info.size);
-	kesu_audit("erase start", "target", t->path, "id", t->id, "serial", t->info.serial,
-		   "size", size, "method", t->plan.method, "verify",
-		   erase_verify_name(t->plan.verify), "operator", o->op.name, "asset",
-		   o->op.asset_tag, "user", o->who, NULL);
+	kesu_audit("erase start", "target", t->path, "id", t->id, "serial", t->info.serial, "size",
+		   size, "method", t->plan.method, "verify", erase_verify_name(t->plan.verify),
+		   "operator", o->op.name, "asset", o->op.asset_tag, "user", o->who, NULL);
 	t->ran = true;
 	if (pthread_create(&t->tid, NULL, run_target, t)) {
 		run_target(t);
@@ -213,6 +212,15 @@ static void record_not_run(struct erase_target *t)
 	r->finished = r->started;
 }
 
+/* Letters, digits, dot, dash and underscore: safe in any file name and any shell. */
+static char name_char(char c)
+{
+	if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    strchr("._-", c))
+		return c;
+	return '_';
+}
+
 /* base-20261126T053000Z-UUID.json: the serial (or the file name), the start, the id */
 static int report_name(char *buf, size_t len, void *usr)
 {
@@ -221,20 +229,22 @@ static int report_name(char *buf, size_t len, void *usr)
 	char name[65], stamp[32];
 	struct tm tm;
 	size_t i;
+	int n;
 
 	if (!base || !*base) {
 		base = strrchr(t->path, '/');
 		base = base ? base + 1 : t->path;
 	}
-	/* only characters that are safe in any file name and any shell */
 	for (i = 0; base[i] && i < sizeof(name) - 1; i++)
-		name[i] = (strchr("._-", base[i]) || (base[i] >= '0' && base[i] <= '9') ||
-			   ((base[i] | 0x20) >= 'a' && (base[i] | 0x20) <= 'z')) ? base[i] : '_';
+		name[i] = name_char(base[i]);
 	name[i] = '\0';
+	/* no hidden files: a leading dot becomes an underscore */
+	if (name[0] == '.')
+		name[0] = '_';
 	gmtime_r(&t->res.started.tv_sec, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-	return snprintf(buf, len, "%s-%s-%s.json", name[0] == '.' ? "_" : name, stamp, t->id) >=
-			       (int)len ? -ENAMETOOLONG : 0;
+	n = snprintf(buf, len, "%s-%s-%s.json", name, stamp, t->id);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
 static int write_report(const struct erase_job *j, struct erase_target *t)
@@ -272,8 +282,8 @@ int erase_job_finish(struct erase_job *j, size_t i)
 	snprintf(bad, sizeof(bad), "%llu",
 		 (unsigned long long)(ranges_blocks(&t->res.write_errors) +
 				      ranges_blocks(&t->res.read_errors)));
-	kesu_audit("erase end", "target", t->path, "id", t->id, "serial", t->info.serial,
-		   "method", t->plan.method, "result", erase_result_name(t->res.code), "reason",
+	kesu_audit("erase end", "target", t->path, "id", t->id, "serial", t->info.serial, "method",
+		   t->plan.method, "result", erase_result_name(t->res.code), "reason",
 		   t->res.reason[0] ? t->res.reason : NULL, "bad_blocks", bad, "user", o->who,
 		   NULL);
 	t->doc = erase_report(t->id, &t->info, t->dev, &t->plan, &t->res, &o->op, t->seed);

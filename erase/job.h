@@ -28,19 +28,19 @@
 struct erase_target;
 
 struct erase_job_opts {
-	const char *method;		/* "random", "pattern:a55a", ... */
-	unsigned passes;		/* repeat the method's passes (>= 1) */
+	const char *method; /* "random", "pattern:a55a", ... */
+	unsigned passes;    /* repeat the method's passes (>= 1) */
 	bool blank;
 	enum erase_verify verify;
 	unsigned sample_pct;
-	unsigned queue_depth;		/* 0: the default for the device */
-	size_t chunk;			/* 0: the default for the device */
+	unsigned queue_depth; /* 0: the default for the device */
+	size_t chunk;	      /* 0: the default for the device */
 	struct erase_operator op;
-	const char *report;		/* one target: its report goes here */
-	const char *report_dir;		/* or one report per target in here */
-	bool force;			/* --report may replace an existing file */
-	const char *who;		/* the user, for the security log */
-	volatile sig_atomic_t *abort;	/* set by a signal: stop soon */
+	const char *report;	      /* one target: its report goes here */
+	const char *report_dir;	      /* or one report per target in here */
+	bool force;		      /* --report may replace an existing file */
+	const char *who;	      /* the user, for the security log */
+	volatile sig_atomic_t *abort; /* set by a signal: stop soon */
 	progress_fn progress;
 	/* test hook, see struct erase_opts */
 	void (*after_write)(struct dev *d, unsigned pass, void *usr);
@@ -56,20 +56,20 @@ struct erase_job_opts {
 struct erase_target {
 	const char *path;
 	struct dev_info info;
-	struct dev *dev;		/* held from erase_job_hold() to erase_job_free() */
+	struct dev *dev; /* held from erase_job_hold() to erase_job_free() */
 	struct erase_plan plan;
 	struct erase_result res;
 	struct outfile report;
-	char id[37];			/* the report's id, a UUID */
-	uint64_t seed;			/* sample plan seed */
-	struct erase_opts eo;		/* what the run is given */
-	void *progress_usr;		/* handed to opts.progress */
-	int err;			/* why it did not run (negative errno), or 0 */
-	char why[256];			/* the reason, for messages, log and report */
-	int report_err;			/* the report could not be reserved or written */
+	char id[37];	      /* the report's id, a UUID */
+	uint64_t seed;	      /* sample plan seed */
+	struct erase_opts eo; /* what the run is given */
+	void *progress_usr;   /* handed to opts.progress */
+	int err;	      /* why it did not run (negative errno), or 0 */
+	char why[256];	      /* the reason, for messages, log and report */
+	int report_err;	      /* the report could not be reserved or written */
 	bool identified, held, ran;
-	json_t *doc;			/* the report, once erase_job_finish() built it */
-	const char *report_path;	/* where it was written (points into report) */
+	json_t *doc;		 /* the report, once erase_job_finish() built it */
+	const char *report_path; /* where it was written (points into report) */
 	pthread_t tid;
 };
 

@@ -65,8 +65,8 @@ static const struct erase_method methods[] = {
 	{ "zero", OVERWRITE, "one pass of 0x00", add_zero, erase_run, NULL },
 	{ "one", OVERWRITE, "one pass of 0xff", add_one, erase_run, NULL },
 	{ "dod3", OVERWRITE, "three passes: 0x00, 0xff, random", add_dod3, erase_run, NULL },
-	{ "pattern", OVERWRITE, "pattern:HEX, a repeating byte string of 1 to 64 bytes",
-	  add_bytes, erase_run, NULL },
+	{ "pattern", OVERWRITE, "pattern:HEX, a repeating byte string of 1 to 64 bytes", add_bytes,
+	  erase_run, NULL },
 	{ NULL },
 };
 

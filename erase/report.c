@@ -18,13 +18,10 @@ bool erase_reason_valid(const char *reason)
 static json_t *operator_json(const struct erase_operator *op)
 {
 	/* validated as UTF-8 when typed; json_text() keeps a library caller honest too */
-	return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o}",
-			 "name", json_text(op->name),
-			 "asset_tag", json_text(op->asset_tag),
-			 "reason", json_text(op->reason),
-			 "lease_contract", json_text(op->lease_contract),
-			 "witness", json_text(op->witness),
-			 "location", json_text(op->location));
+	return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o}", "name", json_text(op->name), "asset_tag",
+			 json_text(op->asset_tag), "reason", json_text(op->reason),
+			 "lease_contract", json_text(op->lease_contract), "witness",
+			 json_text(op->witness), "location", json_text(op->location));
 }
 
 static json_t *pass_pattern_json(const struct pattern *p, unsigned index)
@@ -44,9 +41,8 @@ static json_t *method_json(const struct erase_plan *plan)
 
 	for (unsigned i = 0; passes && i < plan->npasses; i++)
 		json_array_append_new(passes, pass_pattern_json(&plan->pass[i], i + 1));
-	return json_pack("{s:s,s:s,s:s,s:o,s:b}", "name", plan->method, "category",
-			 plan->category, "technique", plan->technique, "passes", passes, "blank",
-			 plan->blank);
+	return json_pack("{s:s,s:s,s:s,s:o,s:b}", "name", plan->method, "category", plan->category,
+			 "technique", plan->technique, "passes", passes, "blank", plan->blank);
 }
 
 static json_t *passes_json(const struct erase_plan *plan, const struct erase_result *r)
@@ -57,13 +53,12 @@ static json_t *passes_json(const struct erase_plan *plan, const struct erase_res
 	for (unsigned i = 0; a && i < plan->npasses; i++) {
 		const struct erase_pass_result *p = &r->pass[i];
 
-		json_array_append_new(a, json_pack("{s:I,s:s,s:I,s:b,s:b,s:I}",
-			"index", (json_int_t)(i + 1),
-			"pattern", pattern_name(&plan->pass[i], name, sizeof(name)),
-			"bytes_written", (json_int_t)p->bytes_written,
-			"completed", p->completed,
-			"verified", p->verified,
-			"bytes_verified", (json_int_t)p->bytes_verified));
+		json_array_append_new(
+			a, json_pack("{s:I,s:s,s:I,s:b,s:b,s:I}", "index", (json_int_t)(i + 1),
+				     "pattern", pattern_name(&plan->pass[i], name, sizeof(name)),
+				     "bytes_written", (json_int_t)p->bytes_written, "completed",
+				     p->completed, "verified", p->verified, "bytes_verified",
+				     (json_int_t)p->bytes_verified));
 	}
 	return a;
 }
@@ -72,16 +67,18 @@ static json_t *verification_json(const struct dev *d, const struct erase_plan *p
 				 const struct erase_result *r, uint64_t seed)
 {
 	char seedhex[17];
-	json_int_t pct = plan->verify == ERASE_VERIFY_SAMPLE ? plan->sample_pct :
-			 plan->verify == ERASE_VERIFY_NONE ? 0 : 100;
-	json_t *v = json_pack("{s:s,s:o,s:o,s:I,s:I,s:I,s:b}",
-			      "mode", erase_verify_name(plan->verify),
-			      "cache_bypass", json_str_or_null(d ? d->cache_bypass : NULL),
-			      "read_paths", d ? verify_read_paths_json(d) : json_array(),
-			      "bytes_read", (json_int_t)r->bytes_read,
-			      "samples", (json_int_t)r->samples,
-			      "sample_percent", pct,
-			      "verified", r->verified);
+	json_int_t pct = 100;
+	json_t *v;
+
+	if (plan->verify == ERASE_VERIFY_SAMPLE)
+		pct = plan->sample_pct;
+	else if (plan->verify == ERASE_VERIFY_NONE)
+		pct = 0;
+	v = json_pack("{s:s,s:o,s:o,s:I,s:I,s:I,s:b}", "mode", erase_verify_name(plan->verify),
+		      "cache_bypass", json_str_or_null(d ? d->cache_bypass : NULL), "read_paths",
+		      d ? verify_read_paths_json(d) : json_array(), "bytes_read",
+		      (json_int_t)r->bytes_read, "samples", (json_int_t)r->samples,
+		      "sample_percent", pct, "verified", r->verified);
 
 	/* the seed as hex: a second verifier can repeat the same sample */
 	if (v && plan->verify == ERASE_VERIFY_SAMPLE) {
@@ -100,21 +97,14 @@ json_t *erase_report(const char *id, const struct dev_info *info, const struct d
 	gethostname(host, sizeof(host) - 1);
 	return json_pack("{s:s,s:s,s:{s:s,s:s},s:o,s:o,s:o,s:o,s:o,s:o,s:{s:o,s:o,s:o},"
 			 "s:s,s:o,s:o,s:o}",
-			 "format", ERASE_REPORT_FORMAT,
-			 "id", id,
-			 "tool", "name", PACKAGE_NAME, "version", PACKAGE_VERSION,
-			 "host", json_text(host),
-			 "device", json_devinfo(info),
-			 "operator", operator_json(op),
-			 "method", method_json(plan),
-			 "passes", passes_json(plan, r),
-			 "verification", verification_json(d, plan, r, sample_seed),
-			 "errors",
-			 "write", json_ranges(&r->write_errors),
-			 "read", json_ranges(&r->read_errors),
-			 "mismatch", json_ranges(&r->mismatch),
-			 "result", erase_result_name(r->code),
-			 "result_reason", json_text(r->reason[0] ? r->reason : NULL),
-			 "started", json_time(&r->started),
-			 "finished", json_time(&r->finished));
+			 "format", ERASE_REPORT_FORMAT, "id", id, "tool", "name", PACKAGE_NAME,
+			 "version", PACKAGE_VERSION, "host", json_text(host), "device",
+			 json_devinfo(info), "operator", operator_json(op), "method",
+			 method_json(plan), "passes", passes_json(plan, r), "verification",
+			 verification_json(d, plan, r, sample_seed), "errors", "write",
+			 json_ranges(&r->write_errors), "read", json_ranges(&r->read_errors),
+			 "mismatch", json_ranges(&r->mismatch), "result",
+			 erase_result_name(r->code), "result_reason",
+			 json_text(r->reason[0] ? r->reason : NULL), "started",
+			 json_time(&r->started), "finished", json_time(&r->finished));
 }

@@ -17,7 +17,7 @@
 struct erase_operator {
 	const char *name;
 	const char *asset_tag;
-	const char *reason;	/* "disposal", "lease-return", "reuse" */
+	const char *reason; /* "disposal", "lease-return", "reuse" */
 	const char *lease_contract;
 	const char *witness;
 	const char *location;

@@ -19,8 +19,8 @@
 #define DEV_BUF_ALIGN 4096
 
 struct fd_priv {
-	int fd;		/* O_DIRECT where possible */
-	int bfd;	/* buffered: unaligned tails of image files */
+	int fd;	 /* O_DIRECT where possible */
+	int bfd; /* buffered: unaligned tails of image files */
 	bool direct;
 };
 

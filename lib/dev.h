@@ -27,9 +27,9 @@ struct dev_ops {
 
 /* How a read reached the medium; struct dev counts the bytes of each. */
 enum dev_read_path {
-	DEV_READ_DIRECT,	/* an O_DIRECT descriptor */
-	DEV_READ_BUFFERED,	/* the buffered descriptor, after a flush and cache drop */
-	DEV_READ_MEMORY,	/* unit tests */
+	DEV_READ_DIRECT,   /* an O_DIRECT descriptor */
+	DEV_READ_BUFFERED, /* the buffered descriptor, after a flush and cache drop */
+	DEV_READ_MEMORY,   /* unit tests */
 	DEV_READ_NPATHS,
 };
 
@@ -44,10 +44,10 @@ struct dev {
 	void *priv;
 	char *path;
 	enum dev_kind kind;
-	uint64_t size;		/* bytes; every byte in [0, size) is addressable */
-	uint32_t lbs;		/* logical block size */
-	uint32_t pbs;		/* physical block size */
-	uint32_t align;		/* buffer/offset alignment the backend needs */
+	uint64_t size;	/* bytes; every byte in [0, size) is addressable */
+	uint32_t lbs;	/* logical block size */
+	uint32_t pbs;	/* physical block size */
+	uint32_t align; /* buffer/offset alignment the backend needs */
 	/*
 	 * How reads bypass the page cache, named in the report:
 	 * "O_DIRECT", "fdatasync+fadvise(DONTNEED)" or "memory".
@@ -104,7 +104,7 @@ struct dev_fault {
 	uint64_t count; /* how many blocks */
 	bool on_write;
 	bool on_read;
-	int err;	/* positive errno to return, e.g. EIO or ENODATA */
+	int err; /* positive errno to return, e.g. EIO or ENODATA */
 };
 
 /**

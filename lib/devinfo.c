@@ -59,20 +59,20 @@ static int vpd_serial(const char *devdir, char **out)
 
 /* Where each identity string may live, in order of preference. */
 static const struct {
-	bool in_device;		/* under DISK/device rather than DISK */
+	bool in_device; /* under DISK/device rather than DISK */
 	const char *attr;
 	size_t field;
-	const char *only;	/* kernel-name prefix the attribute is meaningful for */
+	const char *only; /* kernel-name prefix the attribute is meaningful for */
 } id_attrs[] = {
-	{ true, "model", offsetof(struct dev_info, model), NULL },	  /* SCSI, NVMe */
-	{ true, "name", offsetof(struct dev_info, model), "mmcblk" },	  /* MMC */
-	{ false, "serial", offsetof(struct dev_info, serial), NULL },	  /* virtio-blk */
-	{ true, "serial", offsetof(struct dev_info, serial), NULL },	  /* NVMe, MMC */
-	{ false, "wwid", offsetof(struct dev_info, wwn), NULL },	  /* NVMe namespace */
-	{ true, "wwid", offsetof(struct dev_info, wwn), NULL },		  /* SCSI */
+	{ true, "model", offsetof(struct dev_info, model), NULL },	     /* SCSI, NVMe */
+	{ true, "name", offsetof(struct dev_info, model), "mmcblk" },	     /* MMC */
+	{ false, "serial", offsetof(struct dev_info, serial), NULL },	     /* virtio-blk */
+	{ true, "serial", offsetof(struct dev_info, serial), NULL },	     /* NVMe, MMC */
+	{ false, "wwid", offsetof(struct dev_info, wwn), NULL },	     /* NVMe namespace */
+	{ true, "wwid", offsetof(struct dev_info, wwn), NULL },		     /* SCSI */
 	{ true, "firmware_rev", offsetof(struct dev_info, firmware), NULL }, /* NVMe */
-	{ true, "rev", offsetof(struct dev_info, firmware), NULL },	  /* SCSI */
-	{ true, "fwrev", offsetof(struct dev_info, firmware), "mmcblk" }, /* MMC */
+	{ true, "rev", offsetof(struct dev_info, firmware), NULL },	     /* SCSI */
+	{ true, "fwrev", offsetof(struct dev_info, firmware), "mmcblk" },    /* MMC */
 };
 
 static int fill_identity(struct dev_info *info, const char *disk)
@@ -213,7 +213,8 @@ static int probe_fd(struct dev_info *info, int fd)
 	blkid_probe_enable_partitions(pr, 1);
 	if (blkid_do_safeprobe(pr) == 0 &&
 	    (blkid_probe_lookup_value(pr, "TYPE", &type, NULL) == 0 ||
-	     blkid_probe_lookup_value(pr, "PTTYPE", &type, NULL) == 0) && type && *type) {
+	     blkid_probe_lookup_value(pr, "PTTYPE", &type, NULL) == 0) &&
+	    type && *type) {
 		info->content = strdup(type);
 		if (!info->content)
 			r = -ENOMEM;
@@ -317,9 +318,9 @@ out:
 
 bool devinfo_removable(const struct dev_info *info)
 {
-	return info && (info->removable == 1 ||
-			(info->transport && (!strcmp(info->transport, "usb") ||
-					     !strcmp(info->transport, "mmc"))));
+	return info &&
+	       (info->removable == 1 || (info->transport && (!strcmp(info->transport, "usb") ||
+							     !strcmp(info->transport, "mmc"))));
 }
 
 void devinfo_free(struct dev_info *info)

@@ -11,23 +11,23 @@
 #include <stdint.h>
 
 struct dev_info {
-	char *path;		/* as given, e.g. /dev/sdb or disk.img */
-	char *name;		/* kernel name (sdb, nvme0n1, loop3); NULL for a file */
+	char *path; /* as given, e.g. /dev/sdb or disk.img */
+	char *name; /* kernel name (sdb, nvme0n1, loop3); NULL for a file */
 	bool is_block;
-	unsigned major, minor;	/* block devices only */
-	char *model;		/* NULL when unknown (every char * below too) */
+	unsigned major, minor; /* block devices only */
+	char *model;	       /* NULL when unknown (every char * below too) */
 	char *serial;
 	char *wwn;
 	char *firmware;
-	char *transport;	/* "nvme", "sata", "sas", "usb", "virtio", "loop", "file", ... */
-	uint64_t size;		/* bytes */
-	uint32_t lbs, pbs;	/* logical / physical block size */
-	int rotational;		/* 1, 0, or -1 unknown */
-	int removable;		/* 1, 0, or -1 unknown */
+	char *transport;   /* "nvme", "sata", "sas", "usb", "virtio", "loop", "file", ... */
+	uint64_t size;	   /* bytes */
+	uint32_t lbs, pbs; /* logical / physical block size */
+	int rotational;	   /* 1, 0, or -1 unknown */
+	int removable;	   /* 1, 0, or -1 unknown */
 	bool is_partition;
-	int read_only;		/* 1, 0, or -1 unknown: sysfs "ro" of the partition or disk;
+	int read_only; /* 1, 0, or -1 unknown: sysfs "ro" of the partition or disk;
 				   for a file, whether its file system is mounted read-only */
-	char *content;		/* libblkid: "ext4", "crypto_LUKS", "gpt", ...; NULL if none found */
+	char *content; /* libblkid: "ext4", "crypto_LUKS", "gpt", ...; NULL if none found */
 };
 
 /**

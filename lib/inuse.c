@@ -49,9 +49,9 @@ const char *inuse_code(enum inuse_reason r)
 
 /* One loop device and what it reads from. */
 struct loop_dev {
-	char *name;		/* kernel name, loop5 */
-	char *backing;		/* as the kernel shows it: /dev/loop4, /srv/disk.img */
-	bool have_st;		/* stat() of @backing worked */
+	char *name;    /* kernel name, loop5 */
+	char *backing; /* as the kernel shows it: /dev/loop4, /srv/disk.img */
+	bool have_st;  /* stat() of @backing worked */
 	struct stat st;
 };
 
@@ -68,8 +68,8 @@ struct ctx {
 /* A disk and its partitions: every node whose use makes the disk busy. */
 struct node {
 	dev_t devno;
-	char *sys;		/* resolved sysfs directory */
-	char path[64];		/* /dev/NAME, for the messages */
+	char *sys;     /* resolved sysfs directory */
+	char path[64]; /* /dev/NAME, for the messages */
 };
 
 struct node_set {
@@ -209,7 +209,7 @@ static int loop_add(struct ctx *c, const char *name, const char *dir)
 	struct loop_dev *v, *l;
 
 	if (sysfs_read(dir, "loop/backing_file", buf, sizeof(buf), NULL) < 0)
-		return 0;	/* not bound */
+		return 0; /* not bound */
 	s = sysfs_trim(buf);
 	v = realloc(c->loops, (c->nloops + 1) * sizeof(*v));
 	if (!v)
@@ -327,10 +327,12 @@ static int swaps_match(struct ctx *c, const struct node *n, const struct stat *f
 		src = mnt_fs_get_srcpath(fs);
 		if (!src || stat(src, &st) < 0)
 			continue;
-		if (file ? S_ISREG(st.st_mode) && st.st_dev == file->st_dev &&
-				   st.st_ino == file->st_ino :
-			   S_ISBLK(st.st_mode) && st.st_rdev == n->devno)
-			note(f, INUSE_SWAP, INUSE_NREASONS, "%s is active swap", path);
+		if (file && !(S_ISREG(st.st_mode) && st.st_dev == file->st_dev &&
+			      st.st_ino == file->st_ino))
+			continue;
+		if (!file && !(S_ISBLK(st.st_mode) && st.st_rdev == n->devno))
+			continue;
+		note(f, INUSE_SWAP, INUSE_NREASONS, "%s is active swap", path);
 	}
 	mnt_free_iter(it);
 	return 0;
@@ -406,8 +408,8 @@ static int node_holders(struct ctx *c, const struct node *n, int depth, struct f
 		if (de->d_name[0] == '.')
 			continue;
 		/* the kernel name, as dmsetup and lsblk show holders: "held by dm-0" */
-		if (snprintf(sentence, sizeof(sentence), "%s is held by %s", n->path,
-			     de->d_name) < 0)
+		if (snprintf(sentence, sizeof(sentence), "%s is held by %s", n->path, de->d_name) <
+		    0)
 			continue;
 		r = stacked(c, de->d_name, depth, INUSE_HOLDERS, sentence, f);
 	}

@@ -14,19 +14,19 @@
 
 /* Most important first: the lowest reason set is the one inuse.why explains. */
 enum inuse_reason {
-	INUSE_SYSTEM,		/* holds / or /boot, itself or through what is stacked on it */
-	INUSE_MOUNTED,		/* it or one of its partitions is mounted */
-	INUSE_SWAP,		/* it or one of its partitions (or the file) is active swap */
-	INUSE_HOLDERS,		/* dm, md, LVM, bcache... hold it or one of its partitions */
-	INUSE_LOOP_BACKING,	/* it, a partition or the file is a loop device's backing store */
-	INUSE_EXCLUSIVE,	/* another program has it open O_EXCL (a file: an OFD/POSIX lock) */
+	INUSE_SYSTEM,	    /* holds / or /boot, itself or through what is stacked on it */
+	INUSE_MOUNTED,	    /* it or one of its partitions is mounted */
+	INUSE_SWAP,	    /* it or one of its partitions (or the file) is active swap */
+	INUSE_HOLDERS,	    /* dm, md, LVM, bcache... hold it or one of its partitions */
+	INUSE_LOOP_BACKING, /* it, a partition or the file is a loop device's backing store */
+	INUSE_EXCLUSIVE,    /* another program has it open O_EXCL (a file: an OFD/POSIX lock) */
 	INUSE_NREASONS
 };
 
 struct inuse {
-	unsigned flags;			/* 1u << enum inuse_reason, for each reason found */
-	enum inuse_reason first;	/* the lowest reason set; INUSE_NREASONS when none */
-	char why[256];			/* one sentence on @first, e.g. "/dev/loop5 is the
+	unsigned flags;		 /* 1u << enum inuse_reason, for each reason found */
+	enum inuse_reason first; /* the lowest reason set; INUSE_NREASONS when none */
+	char why[256];		 /* one sentence on @first, e.g. "/dev/loop5 is the
 					   backing device of /dev/loop6, which is mounted on
 					   /mnt"; "" when none */
 };

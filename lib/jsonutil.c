@@ -25,9 +25,9 @@ json_t *json_ranges(const struct range_list *l)
 	json_t *a = json_array();
 
 	for (size_t i = 0; a && i < l->n; i++)
-		json_array_append_new(a, json_pack("{s:I,s:I}", "first_lba",
-						   (json_int_t)l->v[i].start, "count",
-						   (json_int_t)l->v[i].count));
+		json_array_append_new(a,
+				      json_pack("{s:I,s:I}", "first_lba", (json_int_t)l->v[i].start,
+						"count", (json_int_t)l->v[i].count));
 	return a;
 }
 
@@ -88,14 +88,13 @@ out:
 
 json_t *json_devinfo(const struct dev_info *info)
 {
-	json_t *o = json_pack("{s:s,s:o,s:I,s:I,s:I,s:o,s:o}",
-			      "kind", info->is_block ? "block" : "file",
-			      "transport", json_str_or_null(info->transport),
-			      "size_bytes", (json_int_t)info->size,
-			      "logical_block_size", (json_int_t)info->lbs,
-			      "physical_block_size", (json_int_t)info->pbs,
-			      "rotational", json_tristate(info->rotational),
-			      "removable", json_tristate(info->removable));
+	json_t *o =
+		json_pack("{s:s,s:o,s:I,s:I,s:I,s:o,s:o}", "kind",
+			  info->is_block ? "block" : "file", "transport",
+			  json_str_or_null(info->transport), "size_bytes", (json_int_t)info->size,
+			  "logical_block_size", (json_int_t)info->lbs, "physical_block_size",
+			  (json_int_t)info->pbs, "rotational", json_tristate(info->rotational),
+			  "removable", json_tristate(info->removable));
 
 	if (!o)
 		return NULL;
@@ -118,4 +117,3 @@ json_t *json_time(const struct timespec *ts)
 	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	return json_string(buf);
 }
-

@@ -14,17 +14,17 @@
 #include <stddef.h>
 
 struct outfile {
-	int dirfd;		/* the destination directory, held open */
-	int fd;			/* the temporary file, -1 when none */
-	char *dir;		/* for messages */
-	char *tmpname;		/* name of the temporary file in dir */
-	char *name;		/* final name in dir; NULL: chosen at commit (outfile_commit_unique) */
-	bool replace;		/* an existing file at the final name may be replaced */
-	char *final_path;	/* set by a successful commit: dir/name */
+	int dirfd;	  /* the destination directory, held open */
+	int fd;		  /* the temporary file, -1 when none */
+	char *dir;	  /* for messages */
+	char *tmpname;	  /* name of the temporary file in dir */
+	char *name;	  /* final name in dir; NULL: chosen at commit (outfile_commit_unique) */
+	bool replace;	  /* an existing file at the final name may be replaced */
+	char *final_path; /* set by a successful commit: dir/name */
 };
 
 enum {
-	OUTFILE_REPLACE = 1 << 0,	/* --force: replace an existing regular file */
+	OUTFILE_REPLACE = 1 << 0, /* --force: replace an existing regular file */
 };
 
 /**

@@ -173,17 +173,10 @@ static void fill_bytes(const struct pattern *p, uint8_t *buf, size_t len, uint64
 int pattern_fill(const struct pattern *p, void *buf, size_t len, uint64_t off)
 {
 	switch (p->kind) {
-	case PATTERN_ZERO:
-		memset(buf, 0, len);
-		return 0;
-	case PATTERN_ONE:
-		memset(buf, 0xff, len);
-		return 0;
-	case PATTERN_BYTES:
-		fill_bytes(p, buf, len, off);
-		return 0;
-	case PATTERN_RANDOM:
-		return keystream_apply(p, buf, NULL, len, off);
+	case PATTERN_ZERO: memset(buf, 0, len); return 0;
+	case PATTERN_ONE: memset(buf, 0xff, len); return 0;
+	case PATTERN_BYTES: fill_bytes(p, buf, len, off); return 0;
+	case PATTERN_RANDOM: return keystream_apply(p, buf, NULL, len, off);
 	}
 	return -EINVAL;
 }
@@ -207,11 +200,11 @@ int pattern_xor(const struct pattern *p, void *buf, size_t len, uint64_t off, vo
 	};
 
 	switch (p->kind) {
-	case PATTERN_ZERO:
-		return 0;
+	case PATTERN_ZERO: return 0;
 	case PATTERN_ONE:
 		for (size_t i = 0; i < len; i += sizeof(ones))
-			xor_into((uint8_t *)buf + i, ones, len - i < sizeof(ones) ? len - i : sizeof(ones));
+			xor_into((uint8_t *)buf + i, ones,
+				 len - i < sizeof(ones) ? len - i : sizeof(ones));
 		return 0;
 	case PATTERN_BYTES:
 		if (!scratch)
@@ -219,8 +212,7 @@ int pattern_xor(const struct pattern *p, void *buf, size_t len, uint64_t off, vo
 		fill_bytes(p, scratch, len, off);
 		xor_into(buf, scratch, len);
 		return 0;
-	case PATTERN_RANDOM:
-		return keystream_apply(p, buf, buf, len, off);
+	case PATTERN_RANDOM: return keystream_apply(p, buf, buf, len, off);
 	}
 	return -EINVAL;
 }
@@ -245,17 +237,14 @@ bool pattern_repeats_every(const struct pattern *p, size_t period)
 {
 	switch (p->kind) {
 	case PATTERN_ZERO:
-	case PATTERN_ONE:
-		return true;
-	case PATTERN_BYTES:
-		return period % p->nbytes == 0;
-	default:
-		return false;
+	case PATTERN_ONE: return true;
+	case PATTERN_BYTES: return period % p->nbytes == 0;
+	default: return false;
 	}
 }
 
-int pattern_check(const struct pattern *p, const void *buf, size_t len, uint64_t off,
-		  void *scratch, size_t *bad)
+int pattern_check(const struct pattern *p, const void *buf, size_t len, uint64_t off, void *scratch,
+		  size_t *bad)
 {
 	const uint8_t *b = buf, *s = scratch;
 	size_t where = 0;
@@ -278,12 +267,9 @@ const char *pattern_name(const struct pattern *p, char *buf, size_t len)
 	size_t pos;
 
 	switch (p->kind) {
-	case PATTERN_ZERO:
-		return "zero";
-	case PATTERN_ONE:
-		return "one";
-	case PATTERN_RANDOM:
-		return "random";
+	case PATTERN_ZERO: return "zero";
+	case PATTERN_ONE: return "one";
+	case PATTERN_RANDOM: return "random";
 	case PATTERN_BYTES:
 		pos = (size_t)snprintf(buf, len, "pattern:");
 		for (size_t i = 0; i < p->nbytes && pos + 2 < len; i++)

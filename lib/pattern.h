@@ -20,15 +20,15 @@ enum pattern_kind {
 	PATTERN_ZERO,
 	PATTERN_ONE,	/* 0xff */
 	PATTERN_BYTES,	/* a repeating byte string */
-	PATTERN_RANDOM,	/* AES-128-CTR keystream */
+	PATTERN_RANDOM, /* AES-128-CTR keystream */
 };
 
 struct pattern {
 	enum pattern_kind kind;
 	uint8_t bytes[PATTERN_MAX_BYTES];
 	size_t nbytes;
-	uint8_t *key;		/* PATTERN_RANDOM: PATTERN_KEY_LEN bytes, secure memory */
-	uint8_t iv[16];		/* PATTERN_RANDOM: counter block for offset 0 */
+	uint8_t *key;	/* PATTERN_RANDOM: PATTERN_KEY_LEN bytes, secure memory */
+	uint8_t iv[16]; /* PATTERN_RANDOM: counter block for offset 0 */
 };
 
 /**
@@ -62,8 +62,8 @@ int pattern_fill(const struct pattern *p, void *buf, size_t len, uint64_t off);
  * @bad: on mismatch, the offset within @buf of the first differing byte
  * Return: 0 when equal, -EILSEQ on mismatch, -EIO if the cipher fails
  */
-int pattern_check(const struct pattern *p, const void *buf, size_t len, uint64_t off,
-		  void *scratch, size_t *bad);
+int pattern_check(const struct pattern *p, const void *buf, size_t len, uint64_t off, void *scratch,
+		  size_t *bad);
 
 /**
  * pattern_xor() - XOR the pattern for offsets [off, off+len) into @buf, so

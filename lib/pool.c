@@ -62,8 +62,8 @@ int pool_bisect(const struct pool_bisect *b, void *buf, void *scratch, uint64_t 
 		half = lbs;
 	r = pool_bisect(b, buf, scratch, off, half);
 	if (!r)
-		r = pool_bisect(b, (uint8_t *)buf + half, scratch ? (uint8_t *)scratch + half : NULL,
-				off + half, len - half);
+		r = pool_bisect(b, (uint8_t *)buf + half,
+				scratch ? (uint8_t *)scratch + half : NULL, off + half, len - half);
 	return r;
 }
 

@@ -40,18 +40,18 @@ typedef void (*pool_extent_fn)(void *ctx, uint64_t i, uint64_t *off, size_t *len
 struct pool_job {
 	struct dev *dev;
 	uint64_t nextents;
-	pool_extent_fn extent;	/* NULL: the whole device in chunk-sized steps */
+	pool_extent_fn extent; /* NULL: the whole device in chunk-sized steps */
 	pool_chunk_fn fn;
 	void *ctx;
-	unsigned nworkers;	/* 0: POOL_QUEUE_DEPTH */
-	size_t chunk;		/* buffer size, a multiple of dev->align (pool_chunk()) */
-	int scratch;		/* give each worker a second buffer */
-	uint64_t total;		/* bytes for progress */
-	struct progress prog;	/* template; done/elapsed filled in */
+	unsigned nworkers;    /* 0: POOL_QUEUE_DEPTH */
+	size_t chunk;	      /* buffer size, a multiple of dev->align (pool_chunk()) */
+	int scratch;	      /* give each worker a second buffer */
+	uint64_t total;	      /* bytes for progress */
+	struct progress prog; /* template; done/elapsed filled in */
 	progress_fn progress;
 	void *progress_usr;
 	volatile sig_atomic_t *abort;
-	uint64_t done;		/* out: bytes of the chunks that completed */
+	uint64_t done; /* out: bytes of the chunks that completed */
 };
 
 /**
@@ -84,10 +84,10 @@ int pool_run(struct pool_job *job);
 typedef int (*pool_bad_fn)(void *ctx, uint64_t off, size_t len, int err);
 
 struct pool_bisect {
-	struct dev *dev;	/* its logical block is the smallest piece */
-	pool_chunk_fn io;	/* the transfer (and its check) for one piece */
+	struct dev *dev;  /* its logical block is the smallest piece */
+	pool_chunk_fn io; /* the transfer (and its check) for one piece */
 	pool_bad_fn bad;
-	void *ctx;		/* for both */
+	void *ctx; /* for both */
 };
 
 /**

@@ -32,7 +32,7 @@ struct devices_row {
 	struct dev_info *info;
 	struct inuse usage;
 	bool in_use;
-	bool unknown;		/* the check itself failed: in use, for want of an answer */
+	bool unknown; /* the check itself failed: in use, for want of an answer */
 };
 
 static int devices_help(void)
@@ -46,7 +46,8 @@ static int devices_help(void)
 	      "  --all       also list empty devices, unattached loop devices and RAM disks\n"
 	      "  -h, --help  show this help\n\n",
 	      stdout);
-	ui_print_exit_status(stdout, devices_exits, sizeof(devices_exits) / sizeof(devices_exits[0]));
+	ui_print_exit_status(stdout, devices_exits,
+			     sizeof(devices_exits) / sizeof(devices_exits[0]));
 	return KESU_EXIT_SUCCESS;
 }
 
@@ -68,20 +69,11 @@ static int devices_parse(int argc, char **argv, struct devices_opts *opts)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
-		case OPT_JSON:
-			opts->json = true;
-			break;
-		case OPT_ALL:
-			opts->all = true;
-			break;
-		case OPT_DEBUG:
-			ui_debug = true;
-			break;
-		case 'h':
-			opts->help = true;
-			break;
-		default:
-			return ui_option_error("devices", c, argv, longopts);
+		case OPT_JSON: opts->json = true; break;
+		case OPT_ALL: opts->all = true; break;
+		case OPT_DEBUG: ui_debug = true; break;
+		case 'h': opts->help = true; break;
+		default: return ui_option_error("devices", c, argv, longopts);
 		}
 	}
 	if (opts->help)
@@ -137,8 +129,18 @@ static const char *or_dash(const char *s)
 	return s ? s : "-";
 }
 
-enum { COL_PATH, COL_MODEL, COL_SERIAL, COL_SIZE, COL_TRAN, COL_ROTA, COL_RM, COL_CONTENT,
-       COL_INUSE, NCOLS };
+enum {
+	COL_PATH,
+	COL_MODEL,
+	COL_SERIAL,
+	COL_SIZE,
+	COL_TRAN,
+	COL_ROTA,
+	COL_RM,
+	COL_CONTENT,
+	COL_INUSE,
+	NCOLS
+};
 
 static void row_cells(const struct devices_row *row, char *size, size_t slen, char *use,
 		      size_t ulen, const char *cell[NCOLS])

@@ -36,8 +36,17 @@ struct erase_cli {
 };
 
 enum {
-	OPT_PROGRESS = 256, OPT_OPERATOR, OPT_ASSET, OPT_REASON, OPT_LEASE, OPT_WITNESS,
-	OPT_LOCATION, OPT_QDEPTH, OPT_BS, OPT_DEBUG, OPT_FORCE,
+	OPT_PROGRESS = 256,
+	OPT_OPERATOR,
+	OPT_ASSET,
+	OPT_REASON,
+	OPT_LEASE,
+	OPT_WITNESS,
+	OPT_LOCATION,
+	OPT_QDEPTH,
+	OPT_BS,
+	OPT_DEBUG,
+	OPT_FORCE,
 };
 
 static const struct option long_opts[] = {
@@ -67,9 +76,9 @@ static const struct option long_opts[] = {
 };
 
 static const int erase_exits[] = {
-	KESU_EXIT_SUCCESS, KESU_EXIT_FAILURE, KESU_EXIT_USAGE, KESU_EXIT_REFUSED,
-	KESU_EXIT_NOT_CONFIRMED, KESU_EXIT_VERIFY, KESU_EXIT_IO, KESU_EXIT_ABORTED,
-	KESU_EXIT_UNVERIFIED,
+	KESU_EXIT_SUCCESS, KESU_EXIT_FAILURE,	    KESU_EXIT_USAGE,
+	KESU_EXIT_REFUSED, KESU_EXIT_NOT_CONFIRMED, KESU_EXIT_VERIFY,
+	KESU_EXIT_IO,	   KESU_EXIT_ABORTED,	    KESU_EXIT_UNVERIFIED,
 };
 
 static int usage(void)
@@ -104,8 +113,10 @@ static int usage(void)
 static int set_field(const char **field, const char *opt, const char *arg)
 {
 	if (!text_is_clean(arg) || !*arg || strlen(arg) > FIELD_MAX)
-		return ui_usage_error("erase", "invalid --%s: give 1 to %d bytes of UTF-8 text "
-					       "without control characters", opt, FIELD_MAX);
+		return ui_usage_error("erase",
+				      "invalid --%s: give 1 to %d bytes of UTF-8 text "
+				      "without control characters",
+				      opt, FIELD_MAX);
 	*field = arg;
 	return 0;
 }
@@ -124,16 +135,20 @@ static int parse_opt(int c, char **argv, struct erase_cli *o)
 	case 'b': o->jo.blank = true; return 0;
 	case 'V':
 		if (erase_parse_verify(optarg, &o->jo.verify, &o->jo.sample_pct))
-			return ui_usage_error("erase", "invalid --verify '%s': last, all, "
-					      "sample[:1-100] or none", optarg);
+			return ui_usage_error("erase",
+					      "invalid --verify '%s': last, all, "
+					      "sample[:1-100] or none",
+					      optarg);
 		return 0;
 	case 'y': o->yes = true; return 0;
 	case 'n': o->dry_run = true; return 0;
 	case 'q': o->quiet = true; return 0;
 	case OPT_PROGRESS:
 		if (display_parse(optarg, &o->progress))
-			return ui_usage_error("erase", "invalid --progress '%s': auto, bar, "
-					      "json or none", optarg);
+			return ui_usage_error("erase",
+					      "invalid --progress '%s': auto, bar, "
+					      "json or none",
+					      optarg);
 		return 0;
 	case 'r': o->jo.report = optarg; return 0;
 	case 'R': o->jo.report_dir = optarg; return 0;
@@ -143,8 +158,10 @@ static int parse_opt(int c, char **argv, struct erase_cli *o)
 	case OPT_ASSET: return set_field(&op->asset_tag, "asset-tag", optarg);
 	case OPT_REASON:
 		if (!erase_reason_valid(optarg))
-			return ui_usage_error("erase", "invalid --reason '%s': disposal, "
-					      "lease-return or reuse", optarg);
+			return ui_usage_error("erase",
+					      "invalid --reason '%s': disposal, "
+					      "lease-return or reuse",
+					      optarg);
 		op->reason = optarg;
 		return 0;
 	case OPT_LEASE: return set_field(&op->lease_contract, "lease-contract", optarg);
@@ -152,8 +169,7 @@ static int parse_opt(int c, char **argv, struct erase_cli *o)
 	case OPT_LOCATION: return set_field(&op->location, "location", optarg);
 	case OPT_QDEPTH:
 		return ui_parse_queue_depth("erase", optarg, &o->queue_depth) ? KESU_EXIT_USAGE : 0;
-	case OPT_BS:
-		return ui_parse_block_size("erase", optarg, &o->chunk) ? KESU_EXIT_USAGE : 0;
+	case OPT_BS: return ui_parse_block_size("erase", optarg, &o->chunk) ? KESU_EXIT_USAGE : 0;
 	case OPT_DEBUG: ui_debug = true; return 0;
 	case 'h': o->help = true; return 0;
 	default: return ui_option_error("erase", c, argv, long_opts);
@@ -169,21 +185,34 @@ static int check_plan(const struct erase_cli *o)
 
 	erase_plan_free(&plan);
 	if (r == -ENOENT)
-		return ui_usage_error("erase", "unknown method '%s': random, zero, one, dod3 or "
-				      "pattern:HEX", o->jo.method);
+		return ui_usage_error("erase",
+				      "unknown method '%s': random, zero, one, dod3 or "
+				      "pattern:HEX",
+				      o->jo.method);
 	if (r == -EINVAL)
-		return ui_usage_error("erase", "invalid method '%s': pattern:HEX takes 1 to %d "
-				      "bytes in hexadecimal, the others no argument", o->jo.method,
-				      PATTERN_MAX_BYTES);
+		return ui_usage_error("erase",
+				      "invalid method '%s': pattern:HEX takes 1 to %d "
+				      "bytes in hexadecimal, the others no argument",
+				      o->jo.method, PATTERN_MAX_BYTES);
 	if (r == -E2BIG)
-		return ui_usage_error("erase", "too many passes: method %s with --passes %lu%s "
-				      "makes more than %d", o->jo.method, o->passes,
-				      o->jo.blank ? " and --blank" : "", ERASE_MAX_PASSES);
+		return ui_usage_error("erase",
+				      "too many passes: method %s with --passes %lu%s "
+				      "makes more than %d",
+				      o->jo.method, o->passes, o->jo.blank ? " and --blank" : "",
+				      ERASE_MAX_PASSES);
 	if (r) {
 		ui_err("cannot plan method '%s': %s", o->jo.method, strerror(-r));
 		return KESU_EXIT_FAILURE;
 	}
 	return 0;
+}
+
+/* The same device (by number) or the same file (by inode), whatever the names. */
+static bool same_target(const struct stat *a, const struct stat *b)
+{
+	if (S_ISBLK(a->st_mode))
+		return S_ISBLK(b->st_mode) && a->st_rdev == b->st_rdev;
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
 }
 
 /* Targets: each must exist, be a block device or a regular file, and be named once. */
@@ -194,15 +223,10 @@ static int check_targets(char **paths, size_t n, struct stat *st)
 			return ui_open_error(paths[i], -errno);
 		if (!S_ISBLK(st[i].st_mode) && !S_ISREG(st[i].st_mode))
 			return ui_open_error(paths[i], -ENOTBLK);
-		for (size_t k = 0; k < i; k++) {
-			bool same = S_ISBLK(st[i].st_mode) ?
-				    S_ISBLK(st[k].st_mode) && st[i].st_rdev == st[k].st_rdev :
-				    st[i].st_dev == st[k].st_dev && st[i].st_ino == st[k].st_ino;
-
-			if (same)
+		for (size_t k = 0; k < i; k++)
+			if (same_target(&st[i], &st[k]))
 				return ui_usage_error("erase", "%s and %s are the same target",
 						      ui_safe(paths[k]), ui_safe(paths[i]));
-		}
 	}
 	return 0;
 }
@@ -231,20 +255,23 @@ static int check_report(const struct erase_cli *o, const struct stat *st, size_t
 		return 0;
 	if (stat(path, &rs) == 0)
 		for (size_t i = 0; i < n; i++)
-			if ((S_ISBLK(rs.st_mode) && rs.st_rdev == st[i].st_rdev) ||
-			    (rs.st_dev == st[i].st_dev && rs.st_ino == st[i].st_ino))
+			if (same_target(&rs, &st[i]))
 				return ui_usage_error("erase", "--report %s is the target itself",
-						      path);
+						      ui_safe(path));
 	r = outfile_check_path(path, o->jo.force ? OUTFILE_REPLACE : 0);
 	if (r == -EINVAL)
 		return ui_usage_error("erase", "--report: empty file name");
 	if (r == -EEXIST)
-		return ui_usage_error("erase", "%s: a file of that name exists; use --force to "
-				      "replace it", ui_safe(path));
+		return ui_usage_error("erase",
+				      "%s: a file of that name exists; use --force to "
+				      "replace it",
+				      ui_safe(path));
 	if (r == -ENOTTY)
-		return ui_usage_error("erase", "%s: exists and is not a regular file", ui_safe(path));
+		return ui_usage_error("erase", "%s: exists and is not a regular file",
+				      ui_safe(path));
 	if (r == -EISDIR)
-		return ui_usage_error("erase", "%s: is a directory; use --report-dir", ui_safe(path));
+		return ui_usage_error("erase", "%s: is a directory; use --report-dir",
+				      ui_safe(path));
 	if (r) {
 		ui_err("%s: %s", path, strerror(-r));
 		return KESU_EXIT_FAILURE;
@@ -293,8 +320,8 @@ static void size_text(uint64_t bytes, char *buf, size_t len)
 		whole /= 1024;
 		u++;
 	}
-	snprintf(buf, len, "%llu.%llu %s", (unsigned long long)whole,
-		 (unsigned long long)tenths, units[u]);
+	snprintf(buf, len, "%llu.%llu %s", (unsigned long long)whole, (unsigned long long)tenths,
+		 units[u]);
 }
 
 /* What the person is about to destroy; device strings escaped for the terminal. */
@@ -317,8 +344,8 @@ static void print_plan(const struct erase_target *t)
 	char name[8 + 2 * PATTERN_MAX_BYTES + 1];
 	const struct erase_plan *p = &t->plan;
 
-	printf("%s: method %s (%s, %s), %u pass%s:", ui_safe(t->path), p->method, p->category, p->technique,
-	       p->npasses, p->npasses == 1 ? "" : "es");
+	printf("%s: method %s (%s, %s), %u pass%s:", ui_safe(t->path), p->method, p->category,
+	       p->technique, p->npasses, p->npasses == 1 ? "" : "es");
 	for (unsigned i = 0; i < p->npasses; i++)
 		printf(" %s", pattern_name(&p->pass[i], name, sizeof(name)));
 	printf("; verify %s", erase_verify_name(p->verify));
@@ -422,7 +449,8 @@ static void rescue_report(const struct erase_cli *o, const struct erase_target *
 	const char *dest = o->jo.report ? o->jo.report : o->jo.report_dir;
 
 	if (!t->doc) {
-		ui_err("%s: cannot build the report: %s", ui_safe(t->path), strerror(-t->report_err));
+		ui_err("%s: cannot build the report: %s", ui_safe(t->path),
+		       strerror(-t->report_err));
 		return;
 	}
 	ui_err("%s: cannot write the report to %s: %s; %s", ui_safe(t->path),
@@ -450,7 +478,8 @@ static int finish(const struct erase_cli *o, struct erase_job *j, size_t i)
 	if (!t->ran)
 		return code;
 	if (t->res.code == ERASE_SUCCESS)
-		fprintf(stderr, "kesu: %s: success: %u pass%s of %s, verified (%s, %llu bytes read)\n",
+		fprintf(stderr,
+			"kesu: %s: success: %u pass%s of %s, verified (%s, %llu bytes read)\n",
 			ui_safe(t->path), t->plan.npasses, t->plan.npasses == 1 ? "" : "es",
 			t->plan.method, erase_verify_name(t->plan.verify),
 			(unsigned long long)t->res.bytes_read);

@@ -67,25 +67,23 @@ struct verify_cli {
 
 static const char *result_name(int code)
 {
-	return code == KESU_EXIT_SUCCESS ? "success" :
-	       code == KESU_EXIT_ABORTED ? "aborted" : "failed";
+	if (code == KESU_EXIT_SUCCESS)
+		return "success";
+	return code == KESU_EXIT_ABORTED ? "aborted" : "failed";
 }
 
 static json_t *result_json(const struct verify_cli *o, const struct dev *d,
 			   const struct verify_result *r, int code)
 {
 	char seed[17];
-	json_t *doc = json_pack("{s:s,s:s,s:s,s:I,s:I,s:I,s:s,s:o,s:o,s:I,s:s}",
-				"format", "kesu-verify/1", "expect", o->expect,
-				"mode", o->pct ? "sample" : "full",
-				"bytes_read", (json_int_t)r->bytes_read,
-				"samples", (json_int_t)r->samples,
-				"sample_percent", (json_int_t)(o->pct ? o->pct : 100),
-				"cache_bypass", d->cache_bypass,
-				"mismatches", json_ranges(&r->mismatch),
-				"read_errors", json_ranges(&r->read_errors),
-				"logical_block_size", (json_int_t)d->lbs,
-				"result", result_name(code));
+	json_t *doc = json_pack("{s:s,s:s,s:s,s:I,s:I,s:I,s:s,s:o,s:o,s:I,s:s}", "format",
+				"kesu-verify/1", "expect", o->expect, "mode",
+				o->pct ? "sample" : "full", "bytes_read", (json_int_t)r->bytes_read,
+				"samples", (json_int_t)r->samples, "sample_percent",
+				(json_int_t)(o->pct ? o->pct : 100), "cache_bypass",
+				d->cache_bypass, "mismatches", json_ranges(&r->mismatch),
+				"read_errors", json_ranges(&r->read_errors), "logical_block_size",
+				(json_int_t)d->lbs, "result", result_name(code));
 
 	/* the path may hold any bytes: a *_hex field keeps them */
 	if (doc && (json_set_text(doc, "target", d->path) ||
@@ -107,8 +105,8 @@ static json_t *result_json(const struct verify_cli *o, const struct dev *d,
  * The result on stdout. A reader that went away (EPIPE) does not change the
  * exit status of the text line; a JSON document that was not delivered does.
  */
-static int report(const struct verify_cli *o, const struct dev *d,
-		  const struct verify_result *r, int code)
+static int report(const struct verify_cli *o, const struct dev *d, const struct verify_result *r,
+		  int code)
 {
 	json_t *doc;
 	int err;
@@ -169,8 +167,10 @@ static int parse_opt(int c, char **argv, struct verify_cli *o, const struct opti
 	case 'q': o->quiet = true; break;
 	case 'P':
 		if (display_parse(optarg, &o->mode))
-			return ui_usage_error("verify", "invalid --progress '%s': auto, bar, "
-					      "json or none", ui_safe(optarg));
+			return ui_usage_error("verify",
+					      "invalid --progress '%s': auto, bar, "
+					      "json or none",
+					      ui_safe(optarg));
 		break;
 	case 'D': ui_debug = true; break;
 	case 'Q':
@@ -228,11 +228,15 @@ static int run(struct dev *d, const struct pattern *p, const struct verify_cli *
 	       struct verify_result *r)
 {
 	struct display *disp = display_new(o->mode, 1);
-	struct verify_opts vo = { .sample_pct = (unsigned)o->pct, .seed = o->seed,
-				  .queue_depth = (unsigned)o->queue_depth, .chunk = (size_t)o->chunk,
+	struct verify_opts vo = { .sample_pct = (unsigned)o->pct,
+				  .seed = o->seed,
+				  .queue_depth = (unsigned)o->queue_depth,
+				  .chunk = (size_t)o->chunk,
 				  .progress = disp ? display_progress : NULL,
 				  .progress_usr = disp ? display_slot(disp, 0) : NULL,
-				  .pass = 1, .npasses = 1, .abort = &ui_interrupted };
+				  .pass = 1,
+				  .npasses = 1,
+				  .abort = &ui_interrupted };
 	int ret;
 
 	if (o->pct)
@@ -254,8 +258,9 @@ static int outcome(int ret, const struct dev *d, const struct verify_result *r)
 		ui_err("%s: verification failed: %s", ui_safe(d->path), strerror(-ret));
 		return ui_exit_from_errno(ret);
 	}
-	return r->read_errors.n ? KESU_EXIT_IO : r->mismatch.n ? KESU_EXIT_VERIFY :
-							      KESU_EXIT_SUCCESS;
+	if (r->read_errors.n)
+		return KESU_EXIT_IO;
+	return r->mismatch.n ? KESU_EXIT_VERIFY : KESU_EXIT_SUCCESS;
 }
 
 static void io_defaults(struct verify_cli *o, bool removable)

@@ -85,7 +85,8 @@ static void print_json(const struct progress *p)
 	char *t = target ? json_dumps(target, JSON_ENCODE_ANY) : NULL;
 
 	rates(p, &mibs, &eta);
-	fprintf(stderr, "{\"target\":%s,\"phase\":\"%s\",\"pass\":%u,\"passes\":%u,"
+	fprintf(stderr,
+		"{\"target\":%s,\"phase\":\"%s\",\"pass\":%u,\"passes\":%u,"
 		"\"done\":%llu,\"total\":%llu,\"percent\":%u,\"mib_per_s\":%llu,"
 		"\"eta_s\":%lld,\"final\":%s}\n",
 		t ? t : "null", p->phase, p->pass, p->npasses, (unsigned long long)p->done,
@@ -112,8 +113,7 @@ static void format_bar(const struct progress *p, char *out, size_t len)
 	bar[BAR_WIDTH] = '\0';
 	if (eta >= 0)
 		snprintf(etas, sizeof(etas), "%lld:%02lld", eta / 60, eta % 60);
-	snprintf(out, len, "%-16s pass %u/%u %-6s [%s] %3u%% %5llu MiB/s ETA %s",
-		 safe ? safe : "?",
+	snprintf(out, len, "%-16s pass %u/%u %-6s [%s] %3u%% %5llu MiB/s ETA %s", safe ? safe : "?",
 		 p->pass, p->npasses, p->phase, bar, pct, mibs, etas);
 	free(safe);
 }

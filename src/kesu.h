@@ -28,8 +28,8 @@ enum kesu_exit {
 /* One row of the exit-code table: --help, kesu(8) and the tests use its text. */
 struct kesu_exit_code {
 	int code;
-	const char *name;	/* short, stable: "usage", "refused" */
-	const char *text;	/* one line for --help and EXIT STATUS */
+	const char *name; /* short, stable: "usage", "refused" */
+	const char *text; /* one line for --help and EXIT STATUS */
 };
 
 /* The table, ordered by code, ended by a NULL name. */
@@ -41,7 +41,6 @@ extern const struct kesu_exit_code kesu_exit_codes[];
  *         NULL lists the whole table
  */
 void ui_print_exit_status(FILE *f, const int *codes, size_t n);
-
 
 int cmd_erase(int argc, char **argv);
 int cmd_verify(int argc, char **argv);

@@ -80,9 +80,7 @@ const char *ui_signal_name(int sig)
 	case SIGTERM: return "SIGTERM";
 	case SIGHUP: return "SIGHUP";
 	case SIGPIPE: return "SIGPIPE";
-	default:
-		snprintf(buf, sizeof(buf), "signal %d", sig);
-		return buf;
+	default: snprintf(buf, sizeof(buf), "signal %d", sig); return buf;
 	}
 }
 
@@ -121,8 +119,7 @@ int ui_option_error(const char *cmd, int c, char **argv, const struct option *lo
 		return ui_usage_error(cmd, "%s: option '%s' requires an argument", cmd,
 				      ui_safe(name));
 	if (o && o->has_arg == no_argument)
-		return ui_usage_error(cmd, "%s: option '%s' takes no argument", cmd,
-				      ui_safe(name));
+		return ui_usage_error(cmd, "%s: option '%s' takes no argument", cmd, ui_safe(name));
 	return ui_usage_error(cmd, "%s: unrecognized option '%s'", cmd, ui_safe(name));
 }
 
@@ -208,23 +205,16 @@ int ui_usage_error(const char *cmd, const char *fmt, ...)
 int ui_exit_from_errno(int err)
 {
 	switch (err) {
-	case 0:
-		return KESU_EXIT_SUCCESS;
+	case 0: return KESU_EXIT_SUCCESS;
 	case -ENOTBLK:
-	case -EINVAL:
-		return KESU_EXIT_USAGE;
+	case -EINVAL: return KESU_EXIT_USAGE;
 	case -EBUSY:
-	case -EROFS:
-		return KESU_EXIT_REFUSED;
-	case -ECANCELED:
-		return KESU_EXIT_NOT_CONFIRMED;
-	case -EINTR:
-		return KESU_EXIT_ABORTED;
+	case -EROFS: return KESU_EXIT_REFUSED;
+	case -ECANCELED: return KESU_EXIT_NOT_CONFIRMED;
+	case -EINTR: return KESU_EXIT_ABORTED;
 	case -EIO:
-	case -ENODATA:
-		return KESU_EXIT_IO;
-	default:
-		return KESU_EXIT_FAILURE;
+	case -ENODATA: return KESU_EXIT_IO;
+	default: return KESU_EXIT_FAILURE;
 	}
 }
 
@@ -232,9 +222,9 @@ int ui_exit_worst(int a, int b)
 {
 	/* worst first; see EXIT STATUS in kesu(8) */
 	static const int order[] = {
-		KESU_EXIT_ABORTED, KESU_EXIT_IO,	    KESU_EXIT_VERIFY,
-		KESU_EXIT_REFUSED, KESU_EXIT_NOT_CONFIRMED, KESU_EXIT_USAGE,
-		KESU_EXIT_FAILURE, KESU_EXIT_UNVERIFIED,    KESU_EXIT_SUCCESS,
+		KESU_EXIT_ABORTED,	 KESU_EXIT_IO,	  KESU_EXIT_VERIFY,  KESU_EXIT_REFUSED,
+		KESU_EXIT_NOT_CONFIRMED, KESU_EXIT_USAGE, KESU_EXIT_FAILURE, KESU_EXIT_UNVERIFIED,
+		KESU_EXIT_SUCCESS,
 	};
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
 		if (a == order[i] || b == order[i])
@@ -270,9 +260,12 @@ int ui_parse_size(const char *s, unsigned long long *out)
 		return -EINVAL;
 	if (*end) {
 		switch (*end) {
-		case 'k': case 'K': mul = 1ULL << 10; break;
-		case 'm': case 'M': mul = 1ULL << 20; break;
-		case 'g': case 'G': mul = 1ULL << 30; break;
+		case 'k':
+		case 'K': mul = 1ULL << 10; break;
+		case 'm':
+		case 'M': mul = 1ULL << 20; break;
+		case 'g':
+		case 'G': mul = 1ULL << 30; break;
 		default: return -EINVAL;
 		}
 		end++;
@@ -301,7 +294,8 @@ int ui_parse_queue_depth(const char *cmd, const char *s, unsigned long *out)
 int ui_parse_block_size(const char *cmd, const char *s, unsigned long long *out)
 {
 	if (ui_parse_size(s, out) || *out < 4096 || *out > (64ULL << 20) || *out % 4096) {
-		ui_usage_error(cmd, "invalid --block-size '%s': a multiple of 4K from 4K to 64M", s);
+		ui_usage_error(cmd, "invalid --block-size '%s': a multiple of 4K from 4K to 64M",
+			       s);
 		return -EINVAL;
 	}
 	return 0;

@@ -13,10 +13,10 @@
 #define SAMPLE_MIN_COUNT 1000
 
 struct sample_plan {
-	uint64_t *off;		/* byte offsets, sorted, non-overlapping */
-	uint32_t *len;		/* byte lengths, multiples of the unit */
+	uint64_t *off; /* byte offsets, sorted, non-overlapping */
+	uint32_t *len; /* byte lengths, multiples of the unit */
 	size_t n;
-	uint64_t bytes;		/* sum of len[] */
+	uint64_t bytes; /* sum of len[] */
 };
 
 /**

@@ -17,7 +17,7 @@ struct verify_ctx {
 	struct sample_plan plan;
 	pthread_mutex_t lock;
 	struct verify_result *r;
-	uint64_t unread;	/* bytes that could not be read */
+	uint64_t unread; /* bytes that could not be read */
 	struct pool_bisect bisect;
 };
 
@@ -94,8 +94,12 @@ static void sample_extent(void *ctx, uint64_t i, uint64_t *off, size_t *len)
 int verify_run(struct dev *d, const struct pattern *p, const struct verify_opts *o,
 	       struct verify_result *r)
 {
-	struct verify_ctx c = { .dev = d, .pat = p, .r = r,
-				.bisect = { .dev = d, .io = check_piece, .bad = check_bad, .ctx = &c } };
+	struct verify_ctx c = {
+		.dev = d,
+		.pat = p,
+		.r = r,
+		.bisect = { .dev = d, .io = check_piece, .bad = check_bad, .ctx = &c }
+	};
 	struct pool_job job = {
 		.dev = d,
 		.fn = verify_chunk,
@@ -110,8 +114,9 @@ int verify_run(struct dev *d, const struct pattern *p, const struct verify_opts 
 	int ret;
 
 	memset(r, 0, sizeof(*r));
-	job.prog = (struct progress){ .target = d->path, .phase = "verify",
-				      .pass = o->pass, .npasses = o->npasses };
+	job.prog = (struct progress){
+		.target = d->path, .phase = "verify", .pass = o->pass, .npasses = o->npasses
+	};
 	ret = dev_drop_cache(d);
 	if (ret)
 		return ret;
@@ -153,8 +158,9 @@ json_t *verify_read_paths_json(const struct dev *d)
 	for (int p = 0; a && p < DEV_READ_NPATHS; p++) {
 		uint64_t n = dev_read_bytes(d, p);
 
-		if (n && json_array_append_new(a, json_pack("{s:s,s:I}",
-				"path", dev_read_path_name(p), "bytes", (json_int_t)n))) {
+		if (n &&
+		    json_array_append_new(a, json_pack("{s:s,s:I}", "path", dev_read_path_name(p),
+						       "bytes", (json_int_t)n))) {
 			json_decref(a);
 			a = NULL;
 		}

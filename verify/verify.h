@@ -18,22 +18,22 @@
 #include "pattern.h"
 
 struct verify_opts {
-	unsigned sample_pct;	/* 0: read everything; 1..100: sample plan */
-	uint64_t seed;		/* sample plan seed */
-	unsigned queue_depth;	/* requests in flight */
-	size_t chunk;		/* bytes per request */
+	unsigned sample_pct;  /* 0: read everything; 1..100: sample plan */
+	uint64_t seed;	      /* sample plan seed */
+	unsigned queue_depth; /* requests in flight */
+	size_t chunk;	      /* bytes per request */
 	progress_fn progress;
 	void *progress_usr;
-	unsigned pass, npasses;	/* for progress reports */
+	unsigned pass, npasses;	      /* for progress reports */
 	volatile sig_atomic_t *abort; /* set by a signal handler: stop soon */
 };
 
 struct verify_result {
-	uint64_t bytes_read;		/* read back (unreadable blocks not counted) */
-	uint64_t samples;		/* subsections read (sample mode) */
-	struct range_list mismatch;	/* logical blocks that differ */
-	struct range_list read_errors;	/* logical blocks that could not be read */
-	bool complete;			/* the whole plan was read */
+	uint64_t bytes_read;	       /* read back (unreadable blocks not counted) */
+	uint64_t samples;	       /* subsections read (sample mode) */
+	struct range_list mismatch;    /* logical blocks that differ */
+	struct range_list read_errors; /* logical blocks that could not be read */
+	bool complete;		       /* the whole plan was read */
 };
 
 /**

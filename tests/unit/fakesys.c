@@ -126,14 +126,24 @@ static int write_attrs(const char *root, const char *dir, const char *const *kv)
 	return r;
 }
 
-int fakesys_disk(const char *root, const char *parent, const char *name, unsigned maj,
-		 unsigned min, uint64_t sectors)
+int fakesys_disk(const char *root, const char *parent, const char *name, unsigned maj, unsigned min,
+		 uint64_t sectors)
 {
 	char dir[PATH_MAX], rel[PATH_MAX], size[32];
 	const char *const attrs[] = {
-		"size", size, "ro", "0\n", "removable", "0\n",
-		"queue/logical_block_size", "512\n", "queue/physical_block_size", "512\n",
-		"queue/rotational", "0\n", NULL,
+		"size",
+		size,
+		"ro",
+		"0\n",
+		"removable",
+		"0\n",
+		"queue/logical_block_size",
+		"512\n",
+		"queue/physical_block_size",
+		"512\n",
+		"queue/rotational",
+		"0\n",
+		NULL,
 	};
 	int r;
 

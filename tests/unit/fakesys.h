@@ -26,8 +26,8 @@ int fakesys_write(const char *root, const char *rel, const char *value);
  * virtual devices), @sectors of 512 bytes, logical/physical block sizes 512,
  * not rotational, not removable, writable. 0 or -errno
  */
-int fakesys_disk(const char *root, const char *parent, const char *name, unsigned maj,
-		 unsigned min, uint64_t sectors);
+int fakesys_disk(const char *root, const char *parent, const char *name, unsigned maj, unsigned min,
+		 uint64_t sectors);
 
 /** fakesys_part() - partition @name of the disk @disk (a name fakesys_disk() made). 0 or -errno */
 int fakesys_part(const char *root, const char *disk, const char *name, unsigned maj, unsigned min,

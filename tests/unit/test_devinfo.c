@@ -30,7 +30,7 @@
 #define IMAGE_SIZE (1024 * 1024 + 4096)
 
 struct fixture {
-	char dir[PATH_MAX - 32];	/* room for the names appended to it */
+	char dir[PATH_MAX - 32]; /* room for the names appended to it */
 	char image[PATH_MAX];
 };
 
@@ -140,9 +140,9 @@ static void write_mbr(const char *path)
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
 
 	assert_true(fd >= 0);
-	e[4] = 0x83;			/* Linux */
-	e[8] = 0x08;			/* first LBA 2048, little-endian */
-	e[12] = 0x00, e[13] = 0x01;	/* 256 sectors */
+	e[4] = 0x83;		    /* Linux */
+	e[8] = 0x08;		    /* first LBA 2048, little-endian */
+	e[12] = 0x00, e[13] = 0x01; /* 256 sectors */
 	mbr[510] = 0x55;
 	mbr[511] = 0xaa;
 	assert_int_equal(pwrite(fd, mbr, sizeof(mbr), 0), sizeof(mbr));
@@ -305,25 +305,54 @@ static void assert_entry(const struct dev_info *got, const struct want *w)
 	assert_null(got->content);
 }
 
-static const struct want cciss = { "cciss!c0d0", "/dev/cciss/c0d0", NULL, NULL, NULL, NULL,
-				   NULL, 104, 0, 1024 * 512, 512, 512, 0, 1, 0 };
-static const struct want loop9 = { "loop9", "/dev/loop9", NULL, NULL, NULL, NULL, "loop",
-				   7, 9, 2048 * 512, 512, 512, 0, 0, 0 };
-static const struct want loop10 = { "loop10", "/dev/loop10", NULL, NULL, NULL, NULL, "loop",
-				    7, 10, 4096 * 512, 512, 512, 0, 0, 0 };
-static const struct want loop210 = { "loop210", "/dev/loop210", NULL, NULL, NULL, NULL, "loop",
-				     7, 210, 131072ull * 512, 4096, 4096, 0, 0, 1 };
-static const struct want loop211 = { "loop211", "/dev/loop211", NULL, NULL, NULL, NULL, "loop",
-				     7, 211, 0, 512, 512, 0, 0, 0 };
-static const struct want nvme = { "nvme0n1", "/dev/nvme0n1", "KESU NVME", "S4EVNX0R",
-				  "eui.0025385b71b0dd2e", "2B2QEXM7", "nvme", 259, 200,
-				  1000215216ull * 512, 512, 512, 0, 0, 0 };
-static const struct want ram0 = { "ram0", "/dev/ram0", NULL, NULL, NULL, NULL, NULL,
-				  1, 0, 8192 * 512, 512, 512, 0, 0, 0 };
-static const struct want sdq = { "sdq", "/dev/sdq", "KESU TEST DISK", "WD-123456", NULL, "1.0",
-				 "sata", 8, 224, 4194304ull * 512, 512, 4096, 1, 0, 0 };
-static const struct want vdz = { "vdz", "/dev/vdz", NULL, NULL, NULL, NULL, "virtio",
-				 254, 200, 0, 512, 512, 0, 0, 0 };
+static const struct want cciss = { "cciss!c0d0",
+				   "/dev/cciss/c0d0",
+				   NULL,
+				   NULL,
+				   NULL,
+				   NULL,
+				   NULL,
+				   104,
+				   0,
+				   1024 * 512,
+				   512,
+				   512,
+				   0,
+				   1,
+				   0 };
+static const struct want loop9 = { "loop9", "/dev/loop9", NULL, NULL, NULL, NULL, "loop", 7,
+				   9,	    2048 * 512,	  512,	512,  0,    0,	  0 };
+static const struct want loop10 = { "loop10", "/dev/loop10", NULL, NULL, NULL, NULL, "loop", 7,
+				    10,	      4096 * 512,    512,  512,	 0,    0,    0 };
+static const struct want loop210 = { "loop210", "/dev/loop210",	 NULL, NULL, NULL, NULL, "loop", 7,
+				     210,	131072ull * 512, 4096, 4096, 0,	   0,	 1 };
+static const struct want loop211 = {
+	"loop211", "/dev/loop211", NULL, NULL, NULL, NULL, "loop", 7, 211, 0, 512, 512, 0, 0, 0
+};
+static const struct want nvme = { "nvme0n1",
+				  "/dev/nvme0n1",
+				  "KESU NVME",
+				  "S4EVNX0R",
+				  "eui.0025385b71b0dd2e",
+				  "2B2QEXM7",
+				  "nvme",
+				  259,
+				  200,
+				  1000215216ull * 512,
+				  512,
+				  512,
+				  0,
+				  0,
+				  0 };
+static const struct want ram0 = { "ram0", "/dev/ram0", NULL, NULL, NULL, NULL, NULL, 1,
+				  0,	  8192 * 512,  512,  512,  0,	 0,    0 };
+static const struct want sdq = {
+	"sdq", "/dev/sdq", "KESU TEST DISK", "WD-123456", NULL, "1.0", "sata",
+	8,     224,	   4194304ull * 512, 512,	  4096, 1,     0,
+	0
+};
+static const struct want vdz = { "vdz", "/dev/vdz", NULL, NULL, NULL, NULL, "virtio", 254,
+				 200,	0,	    512,  512,	0,    0,    0 };
 
 static void test_list(void **state)
 {
@@ -342,7 +371,7 @@ static void test_list(void **state)
 static void test_list_all(void **state)
 {
 	const struct want *const want[] = { &cciss, &loop9, &loop10, &loop210, &loop211,
-					    &nvme, &ram0, &sdq, &vdz };
+					    &nvme,  &ram0,  &sdq,    &vdz };
 	struct dev_info *list;
 	size_t n, i;
 
@@ -384,7 +413,8 @@ static void test_get_partition_read_only(void **state)
 	assert_int_equal(fakesys_disk(root, NULL, "kesuro", 240, 0, 4096), 0);
 	assert_int_equal(fakesys_attr(root, "kesuro", "ro", "1\n"), 0);
 	assert_int_equal(fakesys_part(root, "kesuro", "kesuro1", major(st.st_rdev),
-				      minor(st.st_rdev), 1024), 0);
+				      minor(st.st_rdev), 1024),
+			 0);
 	assert_int_equal(devinfo_get("/dev/loop0", &info), 0);
 	assert_string_equal(info.name, "kesuro1");
 	assert_true(info.is_partition);

@@ -33,13 +33,13 @@
 struct geom {
 	uint64_t size;
 	uint32_t lbs;
-	size_t chunk;	/* 0: the engine's default, POOL_CHUNK */
+	size_t chunk; /* 0: the engine's default, POOL_CHUNK */
 };
 
 /* none a multiple of the chunk; the last one ends in a short block */
 static const struct geom geoms[] = {
-	{ 3 * MiB + 3 * 512, 512, 0 },		/* smaller than one default chunk */
-	{ 9 * MiB + 3 * 4096, 4096, 0 },	/* three default chunks and a bit */
+	{ 3 * MiB + 3 * 512, 512, 0 },	 /* smaller than one default chunk */
+	{ 9 * MiB + 3 * 4096, 4096, 0 }, /* three default chunks and a bit */
 	{ 3 * MiB + 3 * 512, 512, 64 * KiB + 512 },
 	{ 3 * MiB + 1536, 4096, 256 * KiB },
 };
@@ -47,9 +47,9 @@ static const struct geom geoms[] = {
 #define NGEOMS (sizeof(geoms) / sizeof(geoms[0]))
 
 struct fixture {
-	struct dev *mem;	/* the memory device (may sit under a faulty one) */
-	struct dev *dev;	/* what the engine is given */
-	uint8_t *orig;		/* what was on it before */
+	struct dev *mem; /* the memory device (may sit under a faulty one) */
+	struct dev *dev; /* what the engine is given */
+	uint8_t *orig;	 /* what was on it before */
 	const struct geom *g;
 };
 
@@ -93,7 +93,7 @@ static void fx_faulty(struct fixture *fx, const struct dev_fault *f, size_t n)
 
 static void fx_close(struct fixture *fx)
 {
-	dev_close(fx->dev);	/* closes the memory device under a faulty one */
+	dev_close(fx->dev); /* closes the memory device under a faulty one */
 	free(fx->orig);
 }
 
@@ -424,11 +424,11 @@ static void test_device_error(void **state)
 }
 
 struct tamper {
-	unsigned pass;		/* the pass after which to change the device */
+	unsigned pass; /* the pass after which to change the device */
 	uint64_t blocks[4];
 	size_t n;
 	unsigned calls;
-	volatile sig_atomic_t *abort;	/* set it instead, when not NULL */
+	volatile sig_atomic_t *abort; /* set it instead, when not NULL */
 };
 
 static void tamper_hook(struct dev *d, unsigned pass, void *usr)
@@ -679,10 +679,10 @@ static void test_sample_seed(void **state)
  */
 struct spy {
 	struct dev *lower;
-	unsigned long seq;		/* under lock */
+	unsigned long seq; /* under lock */
 	unsigned long last_write, last_flush, last_drop, first_read_after_write;
 	unsigned long flush_before_read, drop_before_read;
-	unsigned long reads, unaligned;	/* off or len not a multiple of d->align */
+	unsigned long reads, unaligned; /* off or len not a multiple of d->align */
 	pthread_mutex_t lock;
 };
 
@@ -940,8 +940,8 @@ static void test_memory_data_through_faulty(void **state)
 }
 
 struct bisect_log {
-	struct dev *dev;	/* the io step reads through this one */
-	const uint8_t *m;	/* the bytes behind it */
+	struct dev *dev;  /* the io step reads through this one */
+	const uint8_t *m; /* the bytes behind it */
 	unsigned ios;
 	uint64_t bad_off[8];
 	size_t bad_len[8];

@@ -35,7 +35,7 @@
 struct fixture {
 	char root[PATH_MAX];
 	char image[PATH_MAX];
-	bool have_rdev;		/* a real block node to match by MAJ:MIN */
+	bool have_rdev; /* a real block node to match by MAJ:MIN */
 };
 
 static int loop(const char *root, const char *name, unsigned min, const char *backing)
@@ -55,21 +55,18 @@ static int make_tree(struct fixture *fx)
 	/* a disk whose partition a device-mapper target holds */
 	if (fakesys_disk(r, NULL, "sdq", 8, 224, 4096) ||
 	    fakesys_part(r, "sdq", "sdq1", 8, 225, 2048) ||
-	    fakesys_disk(r, NULL, "dm-200", 253, 200, 2048) ||
-	    fakesys_holder(r, "sdq1", "dm-200"))
+	    fakesys_disk(r, NULL, "dm-200", 253, 200, 2048) || fakesys_holder(r, "sdq1", "dm-200"))
 		return -1;
 	/* a multipath-like holder of a whole disk, which its partition shares */
 	if (fakesys_disk(r, NULL, "sdr", 8, 240, 4096) ||
 	    fakesys_part(r, "sdr", "sdr1", 8, 241, 1024) ||
-	    fakesys_disk(r, NULL, "dm-204", 253, 204, 4096) ||
-	    fakesys_holder(r, "sdr", "dm-204"))
+	    fakesys_disk(r, NULL, "dm-204", 253, 204, 4096) || fakesys_holder(r, "sdr", "dm-204"))
 		return -1;
 	/* a disk whose second partition is held, the first not */
 	if (fakesys_disk(r, NULL, "sds", 65, 0, 4096) ||
 	    fakesys_part(r, "sds", "sds1", 65, 1, 1024) ||
 	    fakesys_part(r, "sds", "sds2", 65, 2, 1024) ||
-	    fakesys_disk(r, NULL, "dm-205", 253, 205, 1024) ||
-	    fakesys_holder(r, "sds2", "dm-205"))
+	    fakesys_disk(r, NULL, "dm-205", 253, 205, 1024) || fakesys_holder(r, "sds2", "dm-205"))
 		return -1;
 	/* the image backs loop220, which backs loop221, which backs loop222, held by dm-201 */
 	if (loop(r, "loop220", 220, fx->image) || loop(r, "loop221", 221, "/dev/loop220") ||
@@ -169,15 +166,15 @@ static void check(const struct dev_info *d, unsigned flags, enum inuse_reason fi
 
 static void test_codes(void **state)
 {
-	static const char *const want[] = { "system", "mounted", "swap", "holders",
-					    "loop-backing", "exclusive" };
+	static const char *const want[] = { "system",  "mounted",      "swap",
+					    "holders", "loop-backing", "exclusive" };
 
 	(void)state;
 	assert_int_equal(sizeof(want) / sizeof(want[0]), INUSE_NREASONS);
 	for (int r = 0; r < INUSE_NREASONS; r++)
 		assert_string_equal(inuse_code((enum inuse_reason)r), want[r]);
 	assert_null(inuse_code(INUSE_NREASONS));
-	assert_null(inuse_code((enum inuse_reason)-1));
+	assert_null(inuse_code((enum inuse_reason)(INUSE_NREASONS + 1)));
 }
 
 static void test_nothing_on_it(void **state)

@@ -26,7 +26,7 @@
 struct reader {
 	int slave;
 	bool confirm;
-	FILE *out;	/* the prompts, read back by the test through a pipe */
+	FILE *out; /* the prompts, read back by the test through a pipe */
 	char *pass;
 	int ret;
 };
@@ -134,7 +134,8 @@ static void test_confirm(void **state)
 {
 	char echoed[256], *pass = NULL;
 
-	assert_int_equal(run(true, "same words\n", "same words\n", &pass, echoed, sizeof(echoed)), 0);
+	assert_int_equal(run(true, "same words\n", "same words\n", &pass, echoed, sizeof(echoed)),
+			 0);
 	assert_string_equal(pass, "same words");
 	passphrase_free(pass);
 	pass = NULL;
@@ -195,10 +196,8 @@ static void test_from_fd(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_echo_off),
-		cmocka_unit_test(test_confirm),
-		cmocka_unit_test(test_empty),
-		cmocka_unit_test(test_not_a_terminal),
+		cmocka_unit_test(test_echo_off), cmocka_unit_test(test_confirm),
+		cmocka_unit_test(test_empty),	 cmocka_unit_test(test_not_a_terminal),
 		cmocka_unit_test(test_from_fd),
 	};
 

@@ -28,10 +28,10 @@ static void expect_kinds(const struct erase_plan *plan, unsigned n, const enum p
 	}
 }
 
-#define EXPECT_KINDS(plan, ...)                                                             \
-	do {                                                                                \
-		static const enum pattern_kind k_[] = { __VA_ARGS__ };                      \
-		expect_kinds((plan), sizeof(k_) / sizeof(k_[0]), k_);                       \
+#define EXPECT_KINDS(plan, ...)                                                                    \
+	do {                                                                                       \
+		static const enum pattern_kind k_[] = { __VA_ARGS__ };                             \
+		expect_kinds((plan), sizeof(k_) / sizeof(k_[0]), k_);                              \
 	} while (0)
 
 static void expect_common(const struct erase_plan *plan, const char *method)
@@ -74,9 +74,9 @@ static void test_methods(void **state)
 	EXPECT_KINDS(&plan, PATTERN_ZERO, PATTERN_ONE, PATTERN_RANDOM);
 	erase_plan_free(&plan);
 
-	assert_int_equal(erase_plan_make("pattern:0xA55A0F", 1, false, ERASE_VERIFY_NONE, 0,
-					 &plan), 0);
-	expect_common(&plan, "pattern:a55a0f");	/* normalised */
+	assert_int_equal(erase_plan_make("pattern:0xA55A0F", 1, false, ERASE_VERIFY_NONE, 0, &plan),
+			 0);
+	expect_common(&plan, "pattern:a55a0f"); /* normalised */
 	EXPECT_KINDS(&plan, PATTERN_BYTES);
 	assert_int_equal(plan.pass[0].nbytes, 3);
 	assert_memory_equal(plan.pass[0].bytes, ((uint8_t[]){ 0xa5, 0x5a, 0x0f }), 3);
@@ -121,12 +121,13 @@ static void test_repeat(void **state)
 	erase_plan_free(&plan);
 
 	/* the most passes there is room for */
-	assert_int_equal(erase_plan_make("random", ERASE_MAX_PASSES, false, ERASE_VERIFY_LAST, 0,
-					 &plan), 0);
+	assert_int_equal(
+		erase_plan_make("random", ERASE_MAX_PASSES, false, ERASE_VERIFY_LAST, 0, &plan), 0);
 	assert_int_equal(plan.npasses, ERASE_MAX_PASSES);
 	erase_plan_free(&plan);
 	assert_int_equal(erase_plan_make("zero", ERASE_MAX_PASSES - 1, true, ERASE_VERIFY_LAST, 0,
-					 &plan), 0);
+					 &plan),
+			 0);
 	assert_int_equal(plan.npasses, ERASE_MAX_PASSES);
 	erase_plan_free(&plan);
 }
@@ -154,17 +155,18 @@ static void test_blank(void **state)
 
 static void test_invalid(void **state)
 {
-	static const char *const unknown[] = { "", "bogus", "zeros", "Random", "dod", "dod3x",
-						":a5" };
+	static const char *const unknown[] = {
+		"", "bogus", "zeros", "Random", "dod", "dod3x", ":a5"
+	};
 	static const char *const bad[] = {
 		"pattern", "pattern:", "pattern:0x", "pattern:abc", "pattern:zz", "pattern:a5:5a",
-		"zero:xx", "zero:", "one:ff", "random:00", "dod3:1",
+		"zero:xx", "zero:",    "one:ff",     "random:00",   "dod3:1",
 	};
 	struct erase_plan plan;
 
 	for (size_t i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++)
-		assert_int_equal(erase_plan_make(unknown[i], 1, false, ERASE_VERIFY_LAST, 0,
-						 &plan), -ENOENT);
+		assert_int_equal(erase_plan_make(unknown[i], 1, false, ERASE_VERIFY_LAST, 0, &plan),
+				 -ENOENT);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(erase_plan_make(bad[i], 1, false, ERASE_VERIFY_LAST, 0, &plan),
 				 -EINVAL);
@@ -172,9 +174,11 @@ static void test_invalid(void **state)
 	/* too many passes: 22 x 3 = 66, 64 + blank, 65 */
 	assert_int_equal(erase_plan_make("dod3", 22, false, ERASE_VERIFY_LAST, 0, &plan), -E2BIG);
 	assert_int_equal(erase_plan_make("random", ERASE_MAX_PASSES, true, ERASE_VERIFY_LAST, 0,
-					 &plan), -E2BIG);
+					 &plan),
+			 -E2BIG);
 	assert_int_equal(erase_plan_make("one", ERASE_MAX_PASSES + 1, false, ERASE_VERIFY_LAST, 0,
-					 &plan), -E2BIG);
+					 &plan),
+			 -E2BIG);
 	/* a failed plan holds no keys */
 	for (unsigned i = 0; i < ERASE_MAX_PASSES; i++)
 		assert_null(plan.pass[i].key);
@@ -197,7 +201,8 @@ static void test_long_pattern(void **state)
 
 static void expect_verify(const char *s, enum erase_verify mode, unsigned pct)
 {
-	enum erase_verify m = (enum erase_verify)-1;
+	int none = -1;
+	enum erase_verify m = (enum erase_verify)none;
 	unsigned p = 999;
 
 	assert_int_equal(erase_parse_verify(s, &m, &p), 0);
@@ -208,8 +213,9 @@ static void expect_verify(const char *s, enum erase_verify mode, unsigned pct)
 static void test_parse_verify(void **state)
 {
 	static const char *const bad[] = {
-		"", "garbage", "Last", "al", "nothing", "sample:", "sample:0", "sample:101",
-		"sample:25x", "sample:x", "sample:1000", "sample25", "last:1",
+		"",	    "garbage",	  "Last",	"al",	    "nothing",	   "sample:",
+		"sample:0", "sample:101", "sample:25x", "sample:x", "sample:1000", "sample25",
+		"last:1",
 	};
 	enum erase_verify m;
 	unsigned p;
@@ -239,14 +245,10 @@ static void test_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_methods),
-		cmocka_unit_test(test_method_table),
-		cmocka_unit_test(test_repeat),
-		cmocka_unit_test(test_blank),
-		cmocka_unit_test(test_invalid),
-		cmocka_unit_test(test_long_pattern),
-		cmocka_unit_test(test_parse_verify),
-		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_methods),	     cmocka_unit_test(test_method_table),
+		cmocka_unit_test(test_repeat),	     cmocka_unit_test(test_blank),
+		cmocka_unit_test(test_invalid),	     cmocka_unit_test(test_long_pattern),
+		cmocka_unit_test(test_parse_verify), cmocka_unit_test(test_names),
 	};
 
 	if (secmem_init())

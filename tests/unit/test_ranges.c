@@ -25,10 +25,10 @@ static void expect_ranges(const struct range_list *l, size_t n, const uint64_t *
 	}
 }
 
-#define EXPECT(l, ...)                                                                      \
-	do {                                                                                \
-		static const uint64_t w_[] = { __VA_ARGS__ };                               \
-		expect_ranges((l), sizeof(w_) / sizeof(w_[0]) / 2, w_);                     \
+#define EXPECT(l, ...)                                                                             \
+	do {                                                                                       \
+		static const uint64_t w_[] = { __VA_ARGS__ };                                      \
+		expect_ranges((l), sizeof(w_) / sizeof(w_[0]) / 2, w_);                            \
 	} while (0)
 
 static void test_disjoint_sorted(void **state)
@@ -52,9 +52,9 @@ static void test_adjacent(void **state)
 	struct range_list l = { 0 };
 
 	assert_int_equal(ranges_add(&l, 10, 5), 0);
-	assert_int_equal(ranges_add(&l, 15, 5), 0);	/* right after */
+	assert_int_equal(ranges_add(&l, 15, 5), 0); /* right after */
 	EXPECT(&l, 10, 10);
-	assert_int_equal(ranges_add(&l, 7, 3), 0);	/* right before */
+	assert_int_equal(ranges_add(&l, 7, 3), 0); /* right before */
 	EXPECT(&l, 7, 13);
 	/* one block gap: stays apart */
 	assert_int_equal(ranges_add(&l, 21, 1), 0);
@@ -70,15 +70,15 @@ static void test_overlap(void **state)
 	struct range_list l = { 0 };
 
 	assert_int_equal(ranges_add(&l, 10, 10), 0);
-	assert_int_equal(ranges_add(&l, 15, 10), 0);	/* overlaps the end */
+	assert_int_equal(ranges_add(&l, 15, 10), 0); /* overlaps the end */
 	EXPECT(&l, 10, 15);
-	assert_int_equal(ranges_add(&l, 5, 8), 0);	/* overlaps the start */
+	assert_int_equal(ranges_add(&l, 5, 8), 0); /* overlaps the start */
 	EXPECT(&l, 5, 20);
-	assert_int_equal(ranges_add(&l, 8, 3), 0);	/* contained */
+	assert_int_equal(ranges_add(&l, 8, 3), 0); /* contained */
 	EXPECT(&l, 5, 20);
-	assert_int_equal(ranges_add(&l, 5, 20), 0);	/* the same */
+	assert_int_equal(ranges_add(&l, 5, 20), 0); /* the same */
 	EXPECT(&l, 5, 20);
-	assert_int_equal(ranges_add(&l, 0, 100), 0);	/* containing */
+	assert_int_equal(ranges_add(&l, 0, 100), 0); /* containing */
 	EXPECT(&l, 0, 100);
 	assert_int_equal(ranges_blocks(&l), 100);
 	ranges_free(&l);
@@ -160,9 +160,9 @@ static void test_merge(void **state)
 	assert_int_equal(ranges_add(&a, 0, 4), 0);
 	assert_int_equal(ranges_add(&a, 20, 5), 0);
 	assert_int_equal(ranges_add(&a, 100, 1), 0);
-	assert_int_equal(ranges_add(&b, 4, 2), 0);	/* adjacent to a's first */
-	assert_int_equal(ranges_add(&b, 22, 10), 0);	/* overlaps a's second */
-	assert_int_equal(ranges_add(&b, 50, 3), 0);	/* new */
+	assert_int_equal(ranges_add(&b, 4, 2), 0);   /* adjacent to a's first */
+	assert_int_equal(ranges_add(&b, 22, 10), 0); /* overlaps a's second */
+	assert_int_equal(ranges_add(&b, 50, 3), 0);  /* new */
 	assert_int_equal(ranges_merge(&a, &b), 0);
 	EXPECT(&a, 0, 6, 20, 12, 50, 3, 100, 1);
 	assert_int_equal(ranges_blocks(&a), 22);

@@ -23,18 +23,15 @@
 
 struct geom {
 	uint64_t size;
-	uint32_t lbs;	/* the unit: a logical block, or a file's direct-I/O alignment */
+	uint32_t lbs; /* the unit: a logical block, or a file's direct-I/O alignment */
 };
 
 static const struct geom geoms[] = {
-	{ 64 * MiB, 512 },
-	{ 64 * MiB + 3 * 512, 512 },		/* not a multiple of 1 MiB */
-	{ 100 * MiB + 123, 512 },		/* not a multiple of the block */
-	{ 1 * GiB + 7, 4096 },
-	{ 3 * GiB + 4096 * 5 + 1000, 4096 },
-	{ 2000 * 512 + 17, 512 },		/* just enough for 1,000 strata */
-	{ 10 * GiB, 4096 },
-	{ 37 * GiB + 511, 512 },
+	{ 64 * MiB, 512 },	  { 64 * MiB + 3 * 512, 512 }, /* not a multiple of 1 MiB */
+	{ 100 * MiB + 123, 512 },			       /* not a multiple of the block */
+	{ 1 * GiB + 7, 4096 },	  { 3 * GiB + 4096 * 5 + 1000, 4096 },
+	{ 2000 * 512 + 17, 512 }, /* just enough for 1,000 strata */
+	{ 10 * GiB, 4096 },	  { 37 * GiB + 511, 512 },
 };
 
 static const unsigned pcts[] = { 1, 5, 10, 33, 50, 99 };
@@ -72,8 +69,8 @@ static void test_count_and_coverage(void **state)
 			struct sample_plan p;
 			uint64_t size = geoms[g].size;
 
-			assert_int_equal(sample_plan_make(size, geoms[g].lbs, pcts[k], 0x5eed + g,
-							  &p), 0);
+			assert_int_equal(
+				sample_plan_make(size, geoms[g].lbs, pcts[k], 0x5eed + g, &p), 0);
 			check_plan(&p, size, geoms[g].lbs);
 			assert_true(p.n >= SAMPLE_MIN_COUNT);
 			/* bytes >= pct% of size, in integers */
@@ -97,7 +94,7 @@ static void test_coverage_short_last_block(void **state)
 	static const struct geom g[] = {
 		{ 99999 * 512ULL + 1, 512 },
 		{ 199999 * 4096ULL + 100, 4096 },
-		{ 64 * MiB + 1536, 4096 },	/* an image file, in 4 KiB direct-I/O units */
+		{ 64 * MiB + 1536, 4096 }, /* an image file, in 4 KiB direct-I/O units */
 	};
 
 	/* a short last block must not leave the plan under pct% of the bytes */
@@ -156,9 +153,9 @@ static void test_whole(void **state)
 		{ 1000, 512 },
 		{ 64 * KiB, 512 },
 		{ 1500 * 512, 512 },
-		{ 1998 * 512 + 100, 512 },		/* 1,999 blocks */
+		{ 1998 * 512 + 100, 512 }, /* 1,999 blocks */
 		{ 3 * MiB + 3 * 512, 4096 },
-		{ 64 * MiB + 1536, 65536 },		/* 1,025 units of 64 KiB */
+		{ 64 * MiB + 1536, 65536 }, /* 1,025 units of 64 KiB */
 	};
 
 	for (size_t g = 0; g < sizeof(small) / sizeof(small[0]); g++) {

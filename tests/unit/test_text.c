@@ -23,7 +23,12 @@
 
 /* not valid UTF-8: each is a whole string */
 static const char *const invalid[] = {
-	"\xff", "Tanaka\xff", "\xfe\xfe", "\x80", "a\xbf" "b",
+	"\xff",
+	"Tanaka\xff",
+	"\xfe\xfe",
+	"\x80",
+	"a\xbf"
+	"b",
 	"\xc0\xaf",		/* overlong '/' */
 	"\xc1\xbf",		/* overlong DEL */
 	"\xe0\x80\xaf",		/* overlong, 3 bytes */
@@ -31,7 +36,7 @@ static const char *const invalid[] = {
 	"\xed\xa0\x80",		/* U+D800, a surrogate */
 	"\xed\xbf\xbf",		/* U+DFFF */
 	"\xf4\x90\x80\x80",	/* above U+10FFFF */
-	"\xf8\x88\x80\x80\x80",	/* 5-byte form */
+	"\xf8\x88\x80\x80\x80", /* 5-byte form */
 	"\xe6\x97",		/* truncated at the end */
 	"\xc3",			/* truncated */
 	"\xe6\x97z",		/* truncated in the middle */
@@ -40,9 +45,20 @@ static const char *const invalid[] = {
 
 /* valid UTF-8, with and without control characters */
 static const char *const valid[] = {
-	"", "Tanaka", "\xe7\x94\xb0\xe4\xb8\xad", "\xf0\x9f\x98\x80", "\xf4\x8f\xbf\xbf",
-	"\xc2\x80", "\xef\xbf\xbd", "quote\" back\\slash", "a\nb", "\x1b[2J", "\x7f",
-	"\xc2\x85", "\xed\x9f\xbf", "\xee\x80\x80",
+	"",
+	"Tanaka",
+	"\xe7\x94\xb0\xe4\xb8\xad",
+	"\xf0\x9f\x98\x80",
+	"\xf4\x8f\xbf\xbf",
+	"\xc2\x80",
+	"\xef\xbf\xbd",
+	"quote\" back\\slash",
+	"a\nb",
+	"\x1b[2J",
+	"\x7f",
+	"\xc2\x85",
+	"\xed\x9f\xbf",
+	"\xee\x80\x80",
 };
 
 static void test_utf8(void **state)
@@ -69,12 +85,23 @@ static void test_seq(void **state)
 static void test_clean(void **state)
 {
 	static const char *const clean[] = {
-		"Tanaka", "\xe7\x94\xb0\xe4\xb8\xad \xe5\xa4\xaa\xe9\x83\x8e", "Ta\"naka",
-		"back\\slash", "PC\" user=root(sudo:mallory)", "\xc2\xa0", "",
+		"Tanaka",
+		"\xe7\x94\xb0\xe4\xb8\xad \xe5\xa4\xaa\xe9\x83\x8e",
+		"Ta\"naka",
+		"back\\slash",
+		"PC\" user=root(sudo:mallory)",
+		"\xc2\xa0",
+		"",
 	};
 	static const char *const dirty[] = {
-		"Ta\"naka\nerase end: target=/dev/sdz result=success", "tab\there", "cr\r",
-		"\x1b[31m", "del\x7f", "nel\xc2\x85", "c1\xc2\x9f", "Tanaka\xff",
+		"Ta\"naka\nerase end: target=/dev/sdz result=success",
+		"tab\there",
+		"cr\r",
+		"\x1b[31m",
+		"del\x7f",
+		"nel\xc2\x85",
+		"c1\xc2\x9f",
+		"Tanaka\xff",
 	};
 
 	for (size_t i = 0; i < sizeof(clean) / sizeof(clean[0]); i++)
@@ -170,8 +197,8 @@ static void expect_text_field(const json_t *obj, const char *key, const char *ra
 			assert_int_equal(b, (unsigned char)raw[i]);
 		}
 		/* one U+FFFD at least, and still valid UTF-8 */
-		assert_non_null(strstr(json_string_value(json_object_get(back, key)),
-				       "\xef\xbf\xbd"));
+		assert_non_null(
+			strstr(json_string_value(json_object_get(back, key)), "\xef\xbf\xbd"));
 	}
 	free(dump);
 	json_decref(back);
@@ -183,8 +210,10 @@ static void test_json_text(void **state)
 
 	assert_true(json_is_null(j));
 	json_decref(j);
-	j = json_text("a\xff" "b\xc0\xaf");
-	assert_string_equal(json_string_value(j), "a\xef\xbf\xbd" "b\xef\xbf\xbd\xef\xbf\xbd");
+	j = json_text("a\xff"
+		      "b\xc0\xaf");
+	assert_string_equal(json_string_value(j), "a\xef\xbf\xbd"
+						  "b\xef\xbf\xbd\xef\xbf\xbd");
 	json_decref(j);
 	for (size_t i = 0; i < sizeof(invalid) / sizeof(invalid[0]); i++) {
 		json_t *o = json_object();
@@ -205,10 +234,18 @@ static void test_json_text(void **state)
 static void test_devinfo(void **state)
 {
 	struct dev_info info = {
-		.path = "/tmp/disk\n\"\xff.img", .model = "QEMU\xc0\xaf HARDDISK",
-		.serial = "SN\"1\\2", .wwn = "\xed\xa0\x80", .firmware = "\xe6\x97",
-		.transport = "file", .size = 4096, .lbs = 512, .pbs = 512,
-		.rotational = -1, .removable = 0, .content = "ext4\x01\xfe",
+		.path = "/tmp/disk\n\"\xff.img",
+		.model = "QEMU\xc0\xaf HARDDISK",
+		.serial = "SN\"1\\2",
+		.wwn = "\xed\xa0\x80",
+		.firmware = "\xe6\x97",
+		.transport = "file",
+		.size = 4096,
+		.lbs = 512,
+		.pbs = 512,
+		.rotational = -1,
+		.removable = 0,
+		.content = "ext4\x01\xfe",
 	};
 	json_t *o = json_devinfo(&info);
 
