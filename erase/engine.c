@@ -199,6 +199,10 @@ int erase_run(struct dev *d, const struct erase_plan *plan, const struct erase_o
 	}
 	clock_gettime(CLOCK_REALTIME, &r->finished);
 	set_outcome(plan, r, ret);
+	/* the abort flag holds the signal's number: name it for the report and the log */
+	if (ret == -EINTR && o->abort && *o->abort > 0 && sigabbrev_np(*o->abort))
+		snprintf(r->reason, sizeof(r->reason), "interrupted by signal SIG%s",
+			 sigabbrev_np(*o->abort));
 	if (ret && ret != -EINTR)
 		return ret;
 	return ret == -EINTR ? -EINTR : 0;

@@ -489,6 +489,23 @@ static int finish(const struct erase_cli *o, struct erase_job *j, size_t i)
 	return code;
 }
 
+/* The plan, and whether the target would be refused, without holding it. */
+static int dry_run(const struct erase_target *t)
+{
+	struct inuse u;
+	int r;
+
+	if (!t->identified)
+		return result_exit(t);
+	print_plan(t);
+	r = inuse_check(&t->info, -1, &u);
+	if (r)
+		ui_err("%s: cannot tell whether it is in use: %s", ui_safe(t->path), strerror(-r));
+	else if (inuse_any(&u))
+		ui_err("%s would be refused: %s", ui_safe(t->path), ui_safe(u.why));
+	return r || inuse_any(&u) ? KESU_EXIT_REFUSED : KESU_EXIT_SUCCESS;
+}
+
 /* Hold every target, then ask about each, before any is written. */
 static void hold_all(const struct erase_cli *o, struct erase_job *j)
 {
@@ -563,12 +580,8 @@ int cmd_erase(int argc, char **argv)
 	}
 	hold_all(&o, j);
 	if (o.dry_run) {
-		for (size_t i = 0; i < j->n; i++) {
-			if (j->t[i].identified)
-				print_plan(&j->t[i]);
-			else
-				code = ui_exit_worst(code, result_exit(&j->t[i]));
-		}
+		for (size_t i = 0; i < j->n; i++)
+			code = ui_exit_worst(code, dry_run(&j->t[i]));
 	} else {
 		code = run(&o, j);
 	}

@@ -38,6 +38,13 @@ mkdir "$WORK/mnt"
 mount "$dev" "$WORK/mnt"
 MOUNTS="$WORK/mnt"
 usage "bogus method, mounted target" "unknown method" -m bogus "$dev"
+set +e
+"$KESU" erase --dry-run -m zero "$dev" > "$WORK/out" 2> "$WORK/err"
+rc=$?
+set -e
+[ $rc -eq 3 ] || fail "--dry-run on a mounted target: exit $rc, expected 3"
+grep -q "would be refused: .*mounted" "$WORK/err" || fail "--dry-run: $(cat "$WORK/err")"
+grep -q "method zero" "$WORK/out" || fail "--dry-run printed no plan"
 umount "$WORK/mnt"
 MOUNTS=""
 ok "plan errors exit 2 with their reason, before any target is looked at"

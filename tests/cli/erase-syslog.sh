@@ -63,6 +63,21 @@ grep -q "erase start: target=\"$rdev\"" "$WORK/log" && fail "a refused target ha
 [ "$(grep -c 'kesu\[' "$WORK/log")" -eq 1 ] || fail "expected 1 record: $(cat "$WORK/log")"
 ok "a refused target logs one end record with result refused"
 
+# SIGHUP (the terminal closed) mid-erase: the end record says aborted
+truncate -s $((256 * 1024 * 1024)) "$WORK/slow.img"
+# the kesu process itself, not the shells around it that name the same image
+(
+	sleep 1
+	for p in $(pgrep -f "$WORK/slow.img"); do
+		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = kesu ] && kill -HUP "$p"
+	done
+) &
+expect_rc 7 run_logged "$KESU" erase --yes --quiet --method random --queue-depth 1 \
+	--block-size 64K "$WORK/slow.img"
+grep -q "erase end: target=\"$WORK/slow.img\" .*result=\"aborted\" reason=\"interrupted by signal SIGHUP" \
+	"$WORK/log" || fail "no aborted end record after SIGHUP: $(cat "$WORK/log")"
+ok "SIGHUP mid-erase: exit 7 and an end record with result aborted"
+
 # unquoted LINE: the record with every quoted value (escapes honoured) emptied,
 # which is what a parser of key="value" fields sees as keys
 unquoted() {
