@@ -16,16 +16,6 @@ tailsum() {
 	dd if="$1" iflag=direct bs=1M skip="$2" status=none | sha256sum | cut -d' ' -f1
 }
 
-# refuse WHAT WORD DEV: kesu erase --yes DEV must exit 3 and say WORD
-refuse() {
-	set +e
-	"$KESU" erase --yes --quiet --method zero "$3" > "$WORK/out" 2> "$WORK/err"
-	rc=$?
-	set -e
-	[ $rc -eq 3 ] || { cat "$WORK/err" >&2; fail "$1: exit $rc, expected 3"; }
-	grep -qi "$2" "$WORK/err" || { cat "$WORK/err" >&2; fail "$1: stderr does not say '$2'"; }
-}
-
 # a mounted file system on the whole device; the file system covers the
 # first 16 MiB, the random data after it shows whether kesu wrote anything
 dev=$(mkloop $((32 * MiB)))

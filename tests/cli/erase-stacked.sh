@@ -25,16 +25,6 @@ attach() {
 	LOOPS="$dev $LOOPS"
 }
 
-# refuse WHAT TARGET TEXT: kesu erase --yes TARGET exits 3 and its message has TEXT
-refuse() {
-	set +e
-	"$KESU" erase --yes --quiet --method zero "$2" > "$WORK/out" 2> "$WORK/err"
-	rc=$?
-	set -e
-	[ $rc -eq 3 ] || { cat "$WORK/err" >&2; fail "$1: exit $rc, expected 3"; }
-	grep -qF "$3" "$WORK/err" || { cat "$WORK/err" >&2; fail "$1: message does not say '$3'"; }
-}
-
 # listed DEV FILTER: DEV's entry of kesu devices --json through jq FILTER
 listed() {
 	"$KESU" devices --json > "$WORK/devices.json" || fail "kesu devices --json exited $?"
@@ -57,8 +47,8 @@ sync
 sum0=$(devsum "$B")
 isum0=$(sha256sum < "$img")
 
-refuse "backing device of a mounted loop device" "$B" \
-	"$B is the backing device of $Y, which is mounted on $WORK/mnt"
+refuse "backing device of a mounted loop device" \
+	"$B is the backing device of $Y, which is mounted on $WORK/mnt" "$B"
 [ "$(devsum "$B")" = "$sum0" ] || fail "$B changed under a mounted $Y"
 [ "$(listed "$B" .in_use)" = true ] || fail "kesu devices: $B not in use"
 [ "$(listed "$B" '.in_use_codes | join(",")')" = loop-backing ] ||
@@ -68,8 +58,8 @@ listed "$B" .in_use_reason | grep -qF "which is mounted on $WORK/mnt" ||
 ok "the backing device of a mounted loop device is refused, untouched and listed"
 
 # the image under B: through two loop devices to the mount
-refuse "image under a stack" "$img" \
-	"$img is the backing file of $B, which is the backing device of $Y, which is mounted"
+refuse "image under a stack" \
+	"$img is the backing file of $B, which is the backing device of $Y, which is mounted" "$img"
 [ "$(sha256sum < "$img")" = "$isum0" ] || fail "$img changed"
 ok "the image file under the stack is refused and untouched"
 
@@ -81,8 +71,9 @@ mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 "$Z"
 mkdir "$WORK/mnt2"
 mount "$Z" "$WORK/mnt2"
 MOUNTS="$WORK/mnt2 $MOUNTS"
-refuse "image on a mounted stack" "$WORK/mnt/inner.img" \
-	"$WORK/mnt/inner.img is the backing file of $Z, which is mounted on $WORK/mnt2"
+refuse "image on a mounted stack" \
+	"$WORK/mnt/inner.img is the backing file of $Z, which is mounted on $WORK/mnt2" \
+	"$WORK/mnt/inner.img"
 [ "$(listed "$Z" '.in_use_codes | join(",")')" = mounted ] ||
 	fail "kesu devices: $Z codes $(listed "$Z" .in_use_codes)"
 umount "$WORK/mnt2"
@@ -98,7 +89,7 @@ sum0=$(devsum "$B")
 e2fsck -fn "$Y" > /dev/null 2>&1 || fail "file system on $Y damaged"
 
 # unmounted, Y still reads from B
-refuse "backing device of a loop device" "$B" "$B is the backing device of $Y"
+refuse "backing device of a loop device" "$B is the backing device of $Y" "$B"
 [ "$(devsum "$B")" = "$sum0" ] || fail "$B changed under $Y"
 e2fsck -fn "$Y" > /dev/null 2>&1 || fail "file system on $Y damaged after the refusal"
 [ "$(listed "$B" '.in_use_codes | join(",")')" = loop-backing ] ||

@@ -71,3 +71,14 @@ need_test_hooks() {
 	grep -q '^#define KESU_TEST_HOOKS 1' "${KESU_BUILDDIR:?}/config.h" ||
 		skip "kesu was built without --enable-test-hooks"
 }
+
+# refuse WHAT TEXT TARGET: kesu erase --yes TARGET exits 3 (refused) and its
+# message holds TEXT (a fixed string, in any case)
+refuse() {
+	set +e
+	"$KESU" erase --yes --quiet --method zero "$3" > "$WORK/out" 2> "$WORK/err"
+	rc=$?
+	set -e
+	[ $rc -eq 3 ] || { cat "$WORK/err" >&2; fail "$1: exit $rc, expected 3"; }
+	grep -qiF -- "$2" "$WORK/err" || { cat "$WORK/err" >&2; fail "$1: message lacks '$2'"; }
+}
