@@ -30,6 +30,7 @@ int erase_job_new(const struct erase_job_opts *o, char *const *paths, size_t n,
 	j->n = n;
 	for (size_t i = 0; i < n; i++) {
 		j->t[i].path = paths[i];
+		j->t[i].index = i;
 		j->t[i].report.fd = j->t[i].report.dirfd = -1;
 	}
 	*out = j;
@@ -221,26 +222,32 @@ static char name_char(char c)
 	return '_';
 }
 
-/* base-20261126T053000Z-UUID.json: the serial (or the file name), the start, the id */
-static int report_name(char *buf, size_t len, void *usr)
+/* base-20261126T053000Z-UUID.json: erase_target_name(), the start, the id */
+void erase_target_name(const struct erase_target *t, char name[65])
 {
-	const struct erase_target *t = usr;
 	const char *base = t->info.serial;
-	char name[65], stamp[32];
-	struct tm tm;
 	size_t i;
-	int n;
 
 	if (!base || !*base) {
 		base = strrchr(t->path, '/');
 		base = base ? base + 1 : t->path;
 	}
-	for (i = 0; base[i] && i < sizeof(name) - 1; i++)
+	for (i = 0; base[i] && i < 64; i++)
 		name[i] = name_char(base[i]);
 	name[i] = '\0';
 	/* no hidden files: a leading dot becomes an underscore */
 	if (name[0] == '.')
 		name[0] = '_';
+}
+
+static int report_name(char *buf, size_t len, void *usr)
+{
+	const struct erase_target *t = usr;
+	char name[65], stamp[32];
+	struct tm tm;
+	int n;
+
+	erase_target_name(t, name);
 	gmtime_r(&t->res.started.tv_sec, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
 	n = snprintf(buf, len, "%s-%s-%s.json", name, stamp, t->id);
@@ -291,8 +298,8 @@ int erase_job_finish(struct erase_job *j, size_t i)
 		return t->report_err = -ENOMEM;
 	if (t->report.fd >= 0 && !t->report_err)
 		t->report_err = write_report(j, t);
-	if (!t->report_err && o->report_done)
-		o->report_done(t, t->doc, o->report_done_usr);
+	if (t->ran && o->report_done)
+		t->hook_err = o->report_done(t, t->doc, o->report_done_usr);
 	return t->report_err;
 }
 

@@ -46,15 +46,18 @@ struct erase_job_opts {
 	void (*after_write)(struct dev *d, unsigned pass, void *usr);
 	void *after_write_usr;
 	/*
-	 * Called once the report of a target is final and written, before the
-	 * run ends: the certificate of the erasure is made here.
+	 * Called once the report of a target that ran is final (written, or
+	 * not writable but kept in t->doc), before the run ends: the
+	 * certificate of the erasure is made here. Its result goes to
+	 * t->hook_err.
 	 */
-	void (*report_done)(const struct erase_target *t, const json_t *report, void *usr);
+	int (*report_done)(const struct erase_target *t, const json_t *report, void *usr);
 	void *report_done_usr;
 };
 
 struct erase_target {
 	const char *path;
+	size_t index; /* in the job */
 	struct dev_info info;
 	struct dev *dev; /* held from erase_job_hold() to erase_job_free() */
 	struct erase_plan plan;
@@ -67,6 +70,7 @@ struct erase_target {
 	int err;	      /* why it did not run (negative errno), or 0 */
 	char why[256];	      /* the reason, for messages, log and report */
 	int report_err;	      /* the report could not be reserved or written */
+	int hook_err;	      /* what opts.report_done returned */
 	bool identified, held, ran;
 	json_t *doc;		 /* the report, once erase_job_finish() built it */
 	const char *report_path; /* where it was written (points into report) */
@@ -125,6 +129,13 @@ int erase_job_run(struct erase_job *j);
  * still holds the document so that it is not lost)
  */
 int erase_job_finish(struct erase_job *j, size_t i);
+
+/**
+ * erase_target_name() - the serial, or the file name, in characters safe in
+ * any file name (letters, digits, dot, dash, underscore; no leading dot),
+ * at most 64: the first part of the names of reports and certificates
+ */
+void erase_target_name(const struct erase_target *t, char name[65]);
 
 /** erase_job_free() - close the targets, wipe the keys, remove unused reservations */
 void erase_job_free(struct erase_job *j);

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "certsign.h"
 #include "display.h"
 #include "erase/job.h"
 #include "inuse.h"
@@ -28,6 +29,11 @@
 
 struct erase_cli {
 	struct erase_job_opts jo;
+	/* certificates: --cert FILE or --cert-dir DIR, signed with --sign-key */
+	struct certsign_opts cs;
+	const char *cert, *cert_dir;
+	struct cert_signer *signer;
+	struct certsign_out *certs; /* one per target */
 	unsigned long passes;
 	bool yes, dry_run, json, quiet, help;
 	enum display_mode progress;
@@ -47,6 +53,8 @@ enum {
 	OPT_BS,
 	OPT_DEBUG,
 	OPT_FORCE,
+	OPT_CERT,
+	OPT_CERT_DIR,
 };
 
 static const struct option long_opts[] = {
@@ -71,7 +79,10 @@ static const struct option long_opts[] = {
 	{ "queue-depth", required_argument, NULL, OPT_QDEPTH },
 	{ "block-size", required_argument, NULL, OPT_BS },
 	{ "debug", no_argument, NULL, OPT_DEBUG },
+	{ "cert", required_argument, NULL, OPT_CERT },
+	{ "cert-dir", required_argument, NULL, OPT_CERT_DIR },
 	{ "help", no_argument, NULL, 'h' },
+	CERTSIGN_LONG_OPTS,
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -102,6 +113,8 @@ static int usage(void)
 	       "      --queue-depth N    requests in flight per device (default %d, removable %d)\n"
 	       "      --block-size SIZE  bytes per request (default %dM, removable %dM)\n"
 	       "      --debug            debug messages\n"
+	       "      --cert FILE        write the signed certificate to FILE (one target)\n"
+	       "      --cert-dir DIR     one signed certificate per target into DIR\n" CERTSIGN_HELP
 	       "  -h, --help             this help\n\n",
 	       POOL_QUEUE_DEPTH, POOL_QUEUE_DEPTH_REMOVABLE, POOL_CHUNK >> 20,
 	       POOL_CHUNK_REMOVABLE >> 20);
@@ -172,7 +185,13 @@ static int parse_opt(int c, char **argv, struct erase_cli *o)
 	case OPT_BS: return ui_parse_block_size("erase", optarg, &o->chunk) ? KESU_EXIT_USAGE : 0;
 	case OPT_DEBUG: ui_debug = true; return 0;
 	case 'h': o->help = true; return 0;
-	default: return ui_option_error("erase", c, argv, long_opts);
+	case OPT_CERT: o->cert = optarg; return 0;
+	case OPT_CERT_DIR: o->cert_dir = optarg; return 0;
+	default: {
+		int r = certsign_opt(c, optarg, "erase", &o->cs);
+
+		return r >= 0 ? r : ui_option_error("erase", c, argv, long_opts);
+	}
 	}
 }
 
@@ -279,6 +298,33 @@ static int check_report(const struct erase_cli *o, const struct stat *st, size_t
 	return 0;
 }
 
+/* --cert/--cert-dir and --sign-key go together; a certificate is never replaced. */
+static int check_cert(const struct erase_cli *o, size_t n)
+{
+	struct stat st;
+	int r;
+
+	if (o->cert && o->cert_dir)
+		return ui_usage_error("erase", "--cert and --cert-dir exclude each other");
+	if (o->cert && n > 1)
+		return ui_usage_error("erase", "--cert takes one target; use --cert-dir");
+	if (!o->cert && !o->cert_dir)
+		return o->cs.sign_key ? ui_usage_error("erase", "--sign-key needs --cert or "
+						       "--cert-dir") : 0;
+	if (!o->cs.sign_key)
+		return ui_usage_error("erase", "--cert and --cert-dir need --sign-key");
+	if (o->cert_dir && (stat(o->cert_dir, &st) < 0 || !S_ISDIR(st.st_mode)))
+		return ui_usage_error("erase", "--cert-dir %s: not a directory",
+				      ui_safe(o->cert_dir));
+	r = o->cert ? outfile_check_path(o->cert, 0) : 0;
+	if (r == -EEXIST)
+		return ui_usage_error("erase", "%s: exists; a certificate is never replaced",
+				      ui_safe(o->cert));
+	if (r)
+		return ui_usage_error("erase", "--cert %s: %s", ui_safe(o->cert), strerror(-r));
+	return 0;
+}
+
 /* Parse and check the whole command line; nothing has been opened yet. */
 static int parse_args(int argc, char **argv, struct erase_cli *o)
 {
@@ -305,6 +351,8 @@ static int parse_args(int argc, char **argv, struct erase_cli *o)
 	r = check_targets(argv + optind, (size_t)(argc - optind), st);
 	if (!r)
 		r = check_report(o, st, (size_t)(argc - optind));
+	if (!r)
+		r = check_cert(o, (size_t)(argc - optind));
 	free(st);
 	return r;
 }
@@ -473,7 +521,7 @@ static int finish(const struct erase_cli *o, struct erase_job *j, size_t i)
 		ui_err("%s: cannot print the report on standard output", ui_safe(t->path));
 		code = ui_exit_worst(code, KESU_EXIT_FAILURE);
 	}
-	if (t->report_err)
+	if (t->report_err || t->hook_err)
 		code = ui_exit_worst(code, KESU_EXIT_FAILURE);
 	if (!t->ran)
 		return code;
@@ -506,6 +554,39 @@ static int dry_run(const struct erase_target *t)
 	return r || inuse_any(&u) ? KESU_EXIT_REFUSED : KESU_EXIT_SUCCESS;
 }
 
+/* Its certificate's files, like its report, exist before the target is written. */
+static void reserve_cert(const struct erase_cli *o, struct erase_job *j, size_t i)
+{
+	struct erase_target *t = &j->t[i];
+	int r;
+
+	if (!o->certs)
+		return;
+	erase_target_name(t, o->certs[i].dir_base);
+	r = certsign_reserve(&o->certs[i], o->cert, o->cert_dir);
+	if (!r)
+		return;
+	ui_err("%s: cannot write the certificate to %s: %s", ui_safe(t->path),
+	       ui_safe(o->cert ? o->cert : o->cert_dir), strerror(-r));
+	erase_job_refuse(j, i, -EIO, "the certificate cannot be written");
+}
+
+/* The hook of erase/job: the signed certificate of a target that ran. */
+static int issue_cert(const struct erase_target *t, const json_t *report, void *usr)
+{
+	const struct erase_cli *o = usr;
+	struct certsign_out *out = &o->certs[t->index];
+	char id[37];
+	int r = certsign_issue(out, report, &o->cs.meta, o->signer, id);
+
+	if (r)
+		ui_err("%s: cannot write the certificate: %s", ui_safe(t->path), strerror(-r));
+	else
+		fprintf(stderr, "kesu: %s: certificate %s in %s\n", ui_safe(t->path), id,
+			ui_safe(out->path));
+	return r;
+}
+
 /* Hold every target, then ask about each, before any is written. */
 static void hold_all(const struct erase_cli *o, struct erase_job *j)
 {
@@ -518,8 +599,10 @@ static void hold_all(const struct erase_cli *o, struct erase_job *j)
 		}
 		if (o->dry_run)
 			continue;
-		if (!erase_job_hold(j, i))
+		if (!erase_job_hold(j, i)) {
+			reserve_cert(o, j, i);
 			continue;
+		}
 		if (t->report_err)
 			ui_err("%s: cannot write the report to %s: %s", ui_safe(t->path),
 			       ui_safe(o->jo.report ? o->jo.report : o->jo.report_dir),
@@ -571,11 +654,23 @@ int cmd_erase(int argc, char **argv)
 	o.jo.abort = &ui_interrupted;
 	o.jo.progress = display_progress;
 	test_hooks(&o.jo);
+	/* the key's passphrase now, not after an hour of erasing */
+	if ((o.cert || o.cert_dir) && !o.dry_run) {
+		r = certsign_load(&o.cs, CERT_ROLE_OPERATOR, &o.signer);
+		if (r)
+			return r;
+		o.certs = calloc((size_t)(argc - optind), sizeof(*o.certs));
+		o.jo.report_done = issue_cert;
+		o.jo.report_done_usr = &o;
+	}
 	/* a signal from now on ends the run with reports, not the process */
 	ui_catch_interrupts();
-	r = erase_job_new(&o.jo, argv + optind, (size_t)(argc - optind), &j);
+	r = o.signer && !o.certs ? -ENOMEM :
+				   erase_job_new(&o.jo, argv + optind, (size_t)(argc - optind), &j);
 	if (r) {
 		ui_err("out of memory");
+		cert_signer_free(o.signer);
+		free(o.certs);
 		return KESU_EXIT_FAILURE;
 	}
 	hold_all(&o, j);
@@ -585,6 +680,10 @@ int cmd_erase(int argc, char **argv)
 	} else {
 		code = run(&o, j);
 	}
+	for (size_t i = 0; o.certs && i < j->n; i++)
+		certsign_out_release(&o.certs[i]);
+	free(o.certs);
+	cert_signer_free(o.signer);
 	erase_job_free(j);
 	return code;
 }

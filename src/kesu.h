@@ -23,6 +23,14 @@ enum kesu_exit {
 	KESU_EXIT_IO = 6,
 	KESU_EXIT_ABORTED = 7,
 	KESU_EXIT_UNVERIFIED = 8,
+	/* certificates and the ledger */
+	KESU_EXIT_MALFORMED = 9,
+	KESU_EXIT_BAD_SIGNATURE = 10,
+	KESU_EXIT_UNTRUSTED = 11,
+	KESU_EXIT_NOT_APPROVED = 12,
+	KESU_EXIT_NOT_ERASED = 13,
+	KESU_EXIT_DEVICE_MISMATCH = 14,
+	KESU_EXIT_LEDGER = 15,
 };
 
 /* One row of the exit-code table: --help, kesu(8) and the tests use its text. */

@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "sig.h"
+#include "text.h"
+
+#define TRUSTED_PREFIX "kesu-certificate/1 "
+
+static const char *const role_names[CERT_NROLES] = { "operator", "approver" };
+
+const char *cert_role_name(enum cert_role r)
+{
+	return r < CERT_NROLES ? role_names[r] : "unknown";
+}
+
+int cert_role_parse(const char *s, enum cert_role *r)
+{
+	for (int i = 0; i < CERT_NROLES; i++)
+		if (!strcmp(s, role_names[i])) {
+			*r = (enum cert_role)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+struct trusted_key {
+	struct minisign_pubkey pub;
+	struct minisign_identity who;
+};
+
+struct cert_trust {
+	struct trusted_key *keys;
+	size_t n;
+};
+
+static int has_suffix(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+
+	return a >= b && !strcmp(s + a - b, suffix);
+}
+
+static int trust_add(struct cert_trust *t, const char *path, char *why, size_t len)
+{
+	struct trusted_key k, *grown;
+	int r = minisign_pubkey_load(path, &k.pub);
+
+	if (!r)
+		r = minisign_identity_parse(k.pub.comment, &k.who);
+	if (r) {
+		snprintf(why, len, "%s: %s", path,
+			 r == -ENOENT ? "no \"kesu role=ROLE name=NAME\" comment" :
+					"not a kesu public key");
+		return r == -ENOENT ? -EBADMSG : r;
+	}
+	grown = realloc(t->keys, (t->n + 1) * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	t->keys = grown;
+	t->keys[t->n++] = k;
+	return 0;
+}
+
+int cert_trust_load(const char *dir, struct cert_trust **out, char *why, size_t len)
+{
+	struct cert_trust *t = calloc(1, sizeof(*t));
+	struct dirent **ents = NULL;
+	int n, r = 0;
+
+	snprintf(why, len, "%s", dir);
+	if (!t)
+		return -ENOMEM;
+	/* sorted, so that the same directory always gives the same store */
+	n = scandir(dir, &ents, NULL, alphasort);
+	if (n < 0) {
+		r = -errno;
+		free(t);
+		return r;
+	}
+	for (int i = 0; i < n; i++) {
+		char *path = NULL;
+
+		if (!r && ents[i]->d_name[0] != '.' && has_suffix(ents[i]->d_name, ".pub")) {
+			if (asprintf(&path, "%s/%s", dir, ents[i]->d_name) < 0)
+				r = -ENOMEM;
+			else
+				r = trust_add(t, path, why, len);
+			free(path);
+		}
+		free(ents[i]);
+	}
+	free(ents);
+	if (r) {
+		cert_trust_free(t);
+		return r;
+	}
+	*out = t;
+	return 0;
+}
+
+void cert_trust_free(struct cert_trust *t)
+{
+	if (!t)
+		return;
+	free(t->keys);
+	free(t);
+}
+
+size_t cert_trust_count(const struct cert_trust *t)
+{
+	return t ? t->n : 0;
+}
+
+struct cert_signer {
+	struct minisign_seckey *sec;
+	struct minisign_identity who;
+	char key_id[17];
+};
+
+int cert_signer_load(const char *key_path, const char *pass, struct cert_signer **out)
+{
+	struct cert_signer *s = calloc(1, sizeof(*s));
+	struct minisign_pubkey pub, mine;
+	char *pub_path = NULL;
+	int r;
+
+	if (!s || asprintf(&pub_path, "%s.pub", key_path) < 0) {
+		free(s);
+		return -ENOMEM;
+	}
+	r = minisign_pubkey_load(pub_path, &pub);
+	if (!r)
+		r = minisign_identity_parse(pub.comment, &s->who) ? -EBADMSG : 0;
+	if (!r)
+		r = minisign_seckey_load(key_path, pass, &s->sec);
+	if (!r) {
+		/* KEY.pub must be the public half of KEY: the identity is read from it */
+		minisign_pubkey_from_seckey(s->sec, &mine);
+		if (memcmp(mine.pk, pub.pk, sizeof(mine.pk)) ||
+		    memcmp(mine.keynum, pub.keynum, sizeof(mine.keynum)))
+			r = -EBADMSG;
+		minisign_keyid(mine.keynum, s->key_id);
+	}
+	free(pub_path);
+	if (r) {
+		cert_signer_free(s);
+		return r;
+	}
+	*out = s;
+	return 0;
+}
+
+void cert_signer_free(struct cert_signer *s)
+{
+	if (!s)
+		return;
+	minisign_seckey_free(s->sec);
+	free(s);
+}
+
+const char *cert_signer_role(const struct cert_signer *s)
+{
+	return s->who.role;
+}
+
+const char *cert_signer_name(const struct cert_signer *s)
+{
+	return s->who.name;
+}
+
+const char *cert_signer_key_id(const struct cert_signer *s)
+{
+	return s->key_id;
+}
+
+int cert_sign(const struct cert_signer *s, const void *doc, size_t len, const char *id,
+	      enum cert_role role, const char *self_reason, char **sig)
+{
+	char stamp[32], *name = NULL, *reason = NULL, *trusted = NULL;
+	time_t now = time(NULL);
+	struct tm tm;
+	int r;
+
+	if (strcmp(s->who.role, cert_role_name(role)))
+		return -EPERM;
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	r = text_escape(s->who.name, &name);
+	if (!r && self_reason)
+		r = text_escape(self_reason, &reason);
+	if (!r && asprintf(&trusted, TRUSTED_PREFIX "id=%s role=%s name=\"%s\" time=%s%s%s%s", id,
+			   cert_role_name(role), name, stamp, reason ? " self_approval=\"" : "",
+			   reason ? reason : "", reason ? "\"" : "") < 0) {
+		trusted = NULL;
+		r = -ENOMEM;
+	}
+	if (!r)
+		r = minisign_sign(s->sec, doc, len, trusted, NULL, sig);
+	free(name);
+	free(reason);
+	free(trusted);
+	return r;
+}
+
+char *cert_sig_path(const char *cert_path, enum cert_role role)
+{
+	char *p;
+
+	if (asprintf(&p, "%s.%s.minisig", cert_path, cert_role_name(role)) < 0)
+		return NULL;
+	return p;
+}
+
+/* The value of " KEY=" in a trusted comment: bare up to a space, or quoted with escapes. */
+static int tc_get(const char *tc, const char *key, char *out, size_t len)
+{
+	char pat[32];
+	const char *p;
+	size_t n = 0;
+
+	snprintf(pat, sizeof(pat), " %s=", key);
+	p = strstr(tc, pat);
+	if (!p)
+		return -ENOENT;
+	p += strlen(pat);
+	if (*p != '"') {
+		n = strcspn(p, " ");
+		if (n >= len)
+			return -EBADMSG;
+		memcpy(out, p, n);
+		out[n] = '\0';
+		return 0;
+	}
+	for (p++; *p && *p != '"'; p++) {
+		char c = *p;
+		unsigned int x;
+
+		if (c == '\\' && p[1] == 'x' && sscanf(p + 2, "%2x", &x) == 1) {
+			c = (char)x;
+			p += 3;
+		} else if (c == '\\' && p[1]) {
+			c = *++p;
+		}
+		if (n + 1 >= len)
+			return -EBADMSG;
+		out[n++] = c;
+	}
+	if (*p != '"')
+		return -EBADMSG;
+	out[n] = '\0';
+	return 0;
+}
+
+static const struct trusted_key *trust_find(const struct cert_trust *t, const uint8_t *keynum)
+{
+	for (size_t i = 0; t && i < t->n; i++)
+		if (!memcmp(t->keys[i].pub.keynum, keynum, MINISIGN_KEYNUM_BYTES))
+			return &t->keys[i];
+	return NULL;
+}
+
+/* What the trusted comment says must be this certificate and this role. */
+static int check_comment(const char *tc, const char *id, enum cert_role role,
+			 struct cert_sig_check *out)
+{
+	char v[64];
+
+	if (strncmp(tc, TRUSTED_PREFIX, strlen(TRUSTED_PREFIX)) || tc_get(tc, "id", v, sizeof(v)) ||
+	    tc_get(tc, "role", out->why, sizeof(out->why)))
+		return -EBADMSG;
+	if (strcmp(v, id) || strcmp(out->why, cert_role_name(role))) {
+		snprintf(out->why, sizeof(out->why), "the signature is for %s %s", out->why, v);
+		return -EKEYREJECTED;
+	}
+	out->why[0] = '\0';
+	if (tc_get(tc, "time", out->time, sizeof(out->time)))
+		return -EBADMSG;
+	out->self_approval =
+		tc_get(tc, "self_approval", out->self_reason, sizeof(out->self_reason)) == 0;
+	return 0;
+}
+
+int cert_check_sig_text(const char *text, size_t tlen, const void *doc, size_t len,
+			const char *id, enum cert_role role, const struct cert_trust *t,
+			struct cert_sig_check *out)
+{
+	const struct trusted_key *k;
+	struct minisign_sig sig;
+	char *tc = NULL;
+	int r = minisign_sig_parse(text, tlen, &sig);
+
+	if (r)
+		return r;
+	minisign_keyid(sig.keynum, out->key_id);
+	k = trust_find(t, sig.keynum);
+	if (!k) {
+		snprintf(out->why, sizeof(out->why), "key %s is not in the trust store", out->key_id);
+		return -EACCES;
+	}
+	r = minisign_verify(&k->pub, doc, len, text, tlen, &tc);
+	if (!r)
+		r = check_comment(tc, id, role, out);
+	free(tc);
+	if (r)
+		return r;
+	snprintf(out->name, sizeof(out->name), "%s", k->who.name);
+	if (strcmp(k->who.role, cert_role_name(role))) {
+		snprintf(out->why, sizeof(out->why), "key %s (%s) is trusted as %s, not %s",
+			 out->key_id, k->who.name, k->who.role, cert_role_name(role));
+		return -EACCES;
+	}
+	return 0;
+}

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The signatures of a certificate: who signs (a loaded secret key and the
+ * identity its public key carries), what a signature says (a minisign
+ * trusted comment naming the certificate, the role, the signer and the
+ * time), and whom the reader trusts (a directory of public keys, each bound
+ * to a role and a name by the administrator).
+ *
+ * Each signature is a sidecar over the certificate's canonical bytes:
+ * CERT.operator.minisig, CERT.approver.minisig (cert_sig_path()).
+ */
+#ifndef KESU_CERT_SIG_H
+#define KESU_CERT_SIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "minisign.h"
+
+enum cert_role {
+	CERT_ROLE_OPERATOR,
+	CERT_ROLE_APPROVER,
+	CERT_NROLES,
+};
+
+/** cert_role_name() - "operator", "approver" */
+const char *cert_role_name(enum cert_role r);
+
+/** cert_role_parse() - the role of a name; -EINVAL for another */
+int cert_role_parse(const char *s, enum cert_role *r);
+
+struct cert_trust;
+
+/**
+ * cert_trust_load() - the trusted public keys in @dir (every *.pub file,
+ * whose comment "kesu role=ROLE name=NAME" is the administrator's binding)
+ * @why: on failure, which file and what is wrong with it
+ * Return: 0, -ENOENT (no such directory), -EBADMSG (a .pub file that is not
+ * a kesu public key), -ENOMEM, or the errno of reading the directory
+ */
+int cert_trust_load(const char *dir, struct cert_trust **out, char *why, size_t len);
+
+/** cert_trust_free() - NULL is ignored */
+void cert_trust_free(struct cert_trust *t);
+
+/** cert_trust_count() - how many keys the store holds */
+size_t cert_trust_count(const struct cert_trust *t);
+
+struct cert_signer;
+
+/**
+ * cert_signer_load() - a minisign secret key and the identity in KEY.pub
+ * @pass: the key's passphrase
+ * Return: 0; the errnos of minisign_seckey_load() (-EPERM for a key others
+ * may read, -EKEYREJECTED for a wrong passphrase); -ENOENT when KEY.pub is
+ * missing, -EBADMSG when it holds no kesu identity or another key
+ */
+int cert_signer_load(const char *key_path, const char *pass, struct cert_signer **out);
+
+/** cert_signer_free() - wipe the key; NULL is ignored */
+void cert_signer_free(struct cert_signer *s);
+
+/** cert_signer_role() / _name() / _key_id() - what KEY.pub says, and the key id */
+const char *cert_signer_role(const struct cert_signer *s);
+const char *cert_signer_name(const struct cert_signer *s);
+const char *cert_signer_key_id(const struct cert_signer *s);
+
+/**
+ * cert_sign() - sign a certificate's canonical bytes for @role
+ * @id: the certificate's id, named in the trusted comment
+ * @self_reason: NULL, or why the operator approves their own erasure (Art. 6.2)
+ * @sig: set to the signature file's text (free() it)
+ * Return: 0, -EPERM (the key is bound to another role), -EINVAL, -ENOMEM
+ */
+int cert_sign(const struct cert_signer *s, const void *doc, size_t len, const char *id,
+	      enum cert_role role, const char *self_reason, char **sig);
+
+struct cert_sig_check {
+	char key_id[17];
+	char name[MINISIGN_NAME_MAX + 1]; /* the trust store's name for the key */
+	char time[32];			   /* when it was signed, from the trusted comment */
+	bool self_approval;
+	char self_reason[512];
+	char why[256];
+};
+
+/**
+ * cert_check_sig_text() - check a signature (the text of a .minisig file)
+ * made for @role over @doc, the certificate whose id is @id
+ * @t: trusted keys; NULL trusts none (-EACCES)
+ * @out: the key id, the trust store's name for it, the time signed, a
+ *       recorded self-approval, and why it failed
+ *
+ * Return: 0 (it verifies, and a key trusted for this role made it),
+ * -EBADMSG (malformed signature or trusted comment), -EKEYREJECTED (does not
+ * verify, or its trusted comment names another certificate or role),
+ * -EACCES (the key is not trusted, or not for this role), -ENOMEM
+ */
+int cert_check_sig_text(const char *text, size_t tlen, const void *doc, size_t len,
+			const char *id, enum cert_role role, const struct cert_trust *t,
+			struct cert_sig_check *out);
+
+/**
+ * cert_sig_path() - CERT.ROLE.minisig
+ * Return: a new string (free() it), or NULL
+ */
+char *cert_sig_path(const char *cert_path, enum cert_role role);
+
+#endif

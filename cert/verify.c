@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cert.h"
+#include "file.h"
+#include "jcs.h"
+#include "verify.h"
+
+const char *cert_verdict_name(enum cert_verdict v)
+{
+	static const char *const names[] = {
+		"valid", "malformed", "bad-signature", "untrusted", "not-approved", "not-erased",
+	};
+
+	return v <= CERT_NOT_ERASED ? names[v] : "unknown";
+}
+
+static int verdict(struct cert_verification *v, enum cert_verdict what, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int verdict(struct cert_verification *v, enum cert_verdict what, const char *fmt, ...)
+{
+	va_list ap;
+
+	v->verdict = what;
+	va_start(ap, fmt);
+	vsnprintf(v->why, sizeof(v->why), fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+static enum cert_verdict sig_verdict(int err)
+{
+	return err == -EACCES ? CERT_UNTRUSTED : CERT_BAD_SIGNATURE;
+}
+
+/* Art. 6: the approver is neither the operator (key or name) nor the witness. */
+static bool same_person(const struct cert_verification *v)
+{
+	const struct cert_sig_check *op = &v->sig[CERT_ROLE_OPERATOR];
+	const struct cert_sig_check *ap = &v->sig[CERT_ROLE_APPROVER];
+	const char *witness = cert_get_string(v->doc, "witness.name");
+
+	return !strcmp(op->key_id, ap->key_id) || !strcmp(op->name, ap->name) ||
+	       (witness && !strcmp(witness, ap->name));
+}
+
+static int check_approval(struct cert_verification *v, const void *buf, size_t len,
+			  const struct cert_sigs *sigs, const struct cert_trust *t, unsigned flags)
+{
+	struct cert_sig_check *ap = &v->sig[CERT_ROLE_APPROVER];
+	int r;
+
+	if (!sigs->text[CERT_ROLE_APPROVER]) {
+		if (flags & CERT_REQUIRE_APPROVAL)
+			return verdict(v, CERT_NOT_APPROVED, "not approved");
+		return 0;
+	}
+	r = cert_check_sig_text(sigs->text[CERT_ROLE_APPROVER], sigs->len[CERT_ROLE_APPROVER],
+				buf, len, v->id, CERT_ROLE_APPROVER, t, ap);
+	if (r == -ENOMEM)
+		return r;
+	if (r)
+		return verdict(v, sig_verdict(r), "%s", ap->why);
+	if (same_person(v) && !ap->self_approval)
+		return verdict(v, CERT_NOT_APPROVED,
+			       "approved by %s, who is the operator or the witness, without a "
+			       "recorded exception (Art. 6)", ap->name);
+	v->approved = true;
+	v->self_approved = same_person(v);
+	return 0;
+}
+
+int cert_verify_mem(const void *buf, size_t len, const struct cert_sigs *sigs,
+		    const struct cert_trust *t, unsigned flags, struct cert_verification *out)
+{
+	struct cert_sig_check *op = &out->sig[CERT_ROLE_OPERATOR];
+	const char *id, *result;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	r = jcs_is_canonical(buf, len, &out->doc);
+	if (r == -ENOMEM)
+		return r;
+	if (r)
+		return verdict(out, CERT_MALFORMED, "%s",
+			       r == -EBADMSG ? "not JSON" : "not in canonical (RFC 8785) form");
+	if (cert_check(out->doc, out->why, sizeof(out->why)))
+		return verdict(out, CERT_MALFORMED, "%.500s", out->why);
+	id = cert_get_string(out->doc, "id");
+	snprintf(out->id, sizeof(out->id), "%s", id ? id : "");
+	if (!sigs->text[CERT_ROLE_OPERATOR])
+		return verdict(out, CERT_BAD_SIGNATURE, "no operator signature");
+	r = cert_check_sig_text(sigs->text[CERT_ROLE_OPERATOR], sigs->len[CERT_ROLE_OPERATOR], buf,
+				len, out->id, CERT_ROLE_OPERATOR, t, op);
+	if (r == -ENOMEM)
+		return r;
+	if (r)
+		return verdict(out, sig_verdict(r), "%s", op->why);
+	r = check_approval(out, buf, len, sigs, t, flags);
+	if (r || out->verdict)
+		return r;
+	result = cert_get_string(out->doc, "result");
+	if (!result || strcmp(result, "success"))
+		return verdict(out, CERT_NOT_ERASED, "the erasure's result is %s",
+			       result ? result : "missing");
+	return 0;
+}
+
+int cert_read_sigs(const char *path, struct cert_sigs *sigs)
+{
+	memset(sigs, 0, sizeof(*sigs));
+	for (int i = 0; i < CERT_NROLES; i++) {
+		char *p = cert_sig_path(path, (enum cert_role)i), *text = NULL;
+		int r;
+
+		if (!p)
+			return -ENOMEM;
+		r = file_read(p, CERT_FILE_MAX, &text, &sigs->len[i]);
+		free(p);
+		/* an unreadable sidecar counts as one that does not verify */
+		if (r && r != -ENOENT && !(text = strdup(""))) {
+			cert_sigs_free(sigs);
+			return -ENOMEM;
+		}
+		sigs->text[i] = text;
+	}
+	return 0;
+}
+
+void cert_sigs_free(struct cert_sigs *sigs)
+{
+	for (int i = 0; i < CERT_NROLES; i++)
+		free((char *)sigs->text[i]);
+	memset(sigs, 0, sizeof(*sigs));
+}
+
+int cert_verify_file(const char *path, const struct cert_trust *t, unsigned flags,
+		     struct cert_verification *out)
+{
+	struct cert_sigs sigs;
+	char *buf = NULL;
+	size_t len = 0;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	r = file_read(path, CERT_FILE_MAX, &buf, &len);
+	if (r)
+		return r;
+	r = cert_read_sigs(path, &sigs);
+	if (!r)
+		r = cert_verify_mem(buf, len, &sigs, t, flags, out);
+	cert_sigs_free(&sigs);
+	free(buf);
+	return r;
+}
+
+void cert_verification_free(struct cert_verification *v)
+{
+	json_decref(v->doc);
+	v->doc = NULL;
+}

@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "cert/jcs.h"
+#include "certsign.h"
+#include "kesu.h"
+#include "passphrase.h"
+#include "text.h"
+
+#define CERT_RESERVE (64 * 1024)
+
+static int meta_text(const char **field, const char *arg, const char *opt, const char *cmd)
+{
+	if (!*arg || !text_is_clean(arg) || strlen(arg) > 256)
+		return ui_usage_error(cmd, "invalid --%s: give 1 to 256 bytes of UTF-8 text "
+				      "without control characters", opt);
+	*field = arg;
+	return 0;
+}
+
+int certsign_opt(int c, const char *arg, const char *cmd, struct certsign_opts *o)
+{
+	struct cert_meta *m = &o->meta;
+	unsigned long fd;
+
+	switch (c) {
+	case CS_ORG: return meta_text(&m->organisation, arg, "organisation", cmd);
+	case CS_DEPT: return meta_text(&m->department, arg, "department", cmd);
+	case CS_TITLE: return meta_text(&m->operator_title, arg, "title", cmd);
+	case CS_CONTACT: return meta_text(&m->operator_contact, arg, "contact", cmd);
+	case CS_CLASS: return meta_text(&m->classification, arg, "classification", cmd);
+	case CS_SOURCE: return meta_text(&m->source_machine, arg, "source-machine", cmd);
+	case CS_MEDIA: return meta_text(&m->media_type, arg, "media-type", cmd);
+	case CS_MAKER: return meta_text(&m->manufacturer, arg, "manufacturer", cmd);
+	case CS_NOTES: return meta_text(&m->notes, arg, "notes", cmd);
+	case CS_DEST:
+		if (!cert_destination_valid(arg))
+			return ui_usage_error(cmd, "invalid --destination '%s': internal-reuse, "
+					      "external-reuse, return-to-lessor, recycling or "
+					      "destruction", ui_safe(arg));
+		m->destination = arg;
+		return 0;
+	case CS_BACKUP:
+		if (!cert_backup_valid(arg))
+			return ui_usage_error(cmd, "invalid --data-backed-up '%s': yes, no or "
+					      "unknown", ui_safe(arg));
+		m->data_backed_up = arg;
+		return 0;
+	case CS_SIGN_KEY: o->sign_key = arg; return 0;
+	case CS_PASS_FILE: o->pass.file = arg; return 0;
+	case CS_PASS_FD:
+		if (ui_parse_uint(arg, 0, 1 << 20, &fd))
+			return ui_usage_error(cmd, "invalid --passphrase-fd '%s'", ui_safe(arg));
+		o->pass.fd = (int)fd;
+		return 0;
+	default: return -1;
+	}
+}
+
+int passphrase_get(const struct pass_opts *p, const char *what, bool confirm, char **pass)
+{
+	char prompt[300];
+	int fd = p->fd, r;
+
+	if (p->file) {
+		fd = open(p->file, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			r = -errno;
+			ui_err("%s: %s", ui_safe(p->file), strerror(-r));
+			return r;
+		}
+	}
+	if (fd >= 0) {
+		r = passphrase_from_fd(fd, pass);
+		if (p->file)
+			close(fd);
+	} else {
+		snprintf(prompt, sizeof(prompt), "passphrase for %s", ui_safe(what));
+		r = passphrase_read(STDIN_FILENO, stderr, prompt, confirm, pass);
+	}
+	if (r == -ENOTTY)
+		ui_err("%s: a passphrase is needed: run on a terminal, or give --passphrase-file "
+		       "or --passphrase-fd", ui_safe(what));
+	else if (r == -EKEYREJECTED)
+		ui_err("%s: the two passphrases differ", ui_safe(what));
+	else if (r)
+		ui_err("%s: cannot read the passphrase: %s", ui_safe(what), strerror(-r));
+	return r;
+}
+
+int certsign_load(const struct certsign_opts *o, enum cert_role role, struct cert_signer **out)
+{
+	char *pass = NULL;
+	int r = passphrase_get(&o->pass, o->sign_key, false, &pass);
+
+	if (r)
+		return KESU_EXIT_FAILURE;
+	r = cert_signer_load(o->sign_key, pass, out);
+	passphrase_free(pass);
+	if (r == -EKEYREJECTED)
+		ui_err("%s: wrong passphrase", ui_safe(o->sign_key));
+	else if (r == -EPERM)
+		ui_err("%s: group or others may read this secret key: chmod 600 it",
+		       ui_safe(o->sign_key));
+	else if (r == -EBADMSG)
+		ui_err("%s: not a kesu key, or %s.pub is missing its \"kesu role=... name=...\" "
+		       "comment or is another key's", ui_safe(o->sign_key), ui_safe(o->sign_key));
+	else if (r)
+		ui_err("%s: %s", ui_safe(o->sign_key), strerror(-r));
+	if (r)
+		return r == -ENOENT ? KESU_EXIT_FAILURE : KESU_EXIT_REFUSED;
+	if (strcmp(cert_signer_role(*out), cert_role_name(role))) {
+		ui_err("%s: the key of %s is an %s key, not an %s key", ui_safe(o->sign_key),
+		       ui_safe(cert_signer_name(*out)), cert_signer_role(*out),
+		       cert_role_name(role));
+		cert_signer_free(*out);
+		*out = NULL;
+		return KESU_EXIT_REFUSED;
+	}
+	return 0;
+}
+
+int certsign_reserve(struct certsign_out *out, const char *file, const char *dir)
+{
+	char base[sizeof(out->dir_base)], *sig = NULL;
+	int r;
+
+	memcpy(base, out->dir_base, sizeof(base));
+	memset(out, 0, sizeof(*out));
+	memcpy(out->dir_base, base, sizeof(base));
+	out->cert.fd = out->cert.dirfd = out->sig.fd = out->sig.dirfd = -1;
+	if (file) {
+		r = outfile_reserve(&out->cert, file, CERT_RESERVE, 0);
+		if (!r && asprintf(&sig, "%s.operator.minisig", file) < 0)
+			r = -ENOMEM;
+		if (!r)
+			r = outfile_reserve(&out->sig, sig, 4096, 0);
+		free(sig);
+		return r;
+	}
+	r = outfile_reserve_in_dir(&out->cert, dir, CERT_RESERVE);
+	return r ? r : outfile_reserve_in_dir(&out->sig, dir, 4096);
+}
+
+struct names {
+	const char *base, *id;
+	char *cert_name;
+};
+
+/* --cert-dir: BASE-ID.json; the id makes it unique */
+static int cert_name(char *buf, size_t len, void *usr)
+{
+	struct names *n = usr;
+	int w = snprintf(buf, len, "%s-%s.json", n->base, n->id);
+
+	if (w < 0 || (size_t)w >= len)
+		return -ENAMETOOLONG;
+	free(n->cert_name);
+	n->cert_name = strdup(buf);
+	return n->cert_name ? 0 : -ENOMEM;
+}
+
+static int sig_name(char *buf, size_t len, void *usr)
+{
+	struct names *n = usr;
+	int w = snprintf(buf, len, "%s.operator.minisig", n->cert_name);
+
+	return w < 0 || (size_t)w >= len ? -ENAMETOOLONG : 0;
+}
+
+static int write_both(struct certsign_out *out, const char *doc, size_t len, const char *sig,
+		      const char *id)
+{
+	struct names n = { .base = out->dir_base[0] ? out->dir_base : "cert", .id = id };
+	int r;
+
+	if (out->cert.name) {
+		r = outfile_commit(&out->cert, doc, len);
+		if (!r)
+			r = outfile_commit(&out->sig, sig, strlen(sig));
+	} else {
+		r = outfile_commit_unique(&out->cert, doc, len, cert_name, &n);
+		if (!r)
+			r = outfile_commit_unique(&out->sig, sig, strlen(sig), sig_name, &n);
+	}
+	free(n.cert_name);
+	if (out->cert.final_path && !(out->path = strdup(out->cert.final_path)))
+		r = r ? r : -ENOMEM;
+	return r;
+}
+
+int certsign_issue(struct certsign_out *out, const json_t *report, const struct cert_meta *m,
+		   const struct cert_signer *s, char id[37])
+{
+	struct cert_meta meta = *m;
+	char *doc = NULL, *sig = NULL;
+	json_t *cert;
+	size_t len;
+	int r;
+
+	meta.tool_sha256 = certsign_tool_sha256()[0] ? certsign_tool_sha256() : NULL;
+	cert = cert_from_report(report, &meta, id);
+	if (!cert)
+		return errno == ENOMEM ? -ENOMEM : -EINVAL;
+	r = jcs_dump(cert, &doc, &len);
+	json_decref(cert);
+	if (!r)
+		r = cert_sign(s, doc, len, id, CERT_ROLE_OPERATOR, NULL, &sig);
+	if (!r)
+		r = write_both(out, doc, len, sig, id);
+	free(doc);
+	free(sig);
+	return r;
+}
+
+void certsign_out_release(struct certsign_out *out)
+{
+	outfile_release(&out->cert);
+	outfile_release(&out->sig);
+	free(out->path);
+	out->path = NULL;
+}
+
+const char *certsign_tool_sha256(void)
+{
+	static char hex[2 * crypto_hash_sha256_BYTES + 1];
+	crypto_hash_sha256_state st;
+	unsigned char buf[65536], h[crypto_hash_sha256_BYTES];
+	ssize_t n;
+	int fd;
+
+	if (hex[0])
+		return hex;
+	fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return "";
+	crypto_hash_sha256_init(&st);
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		crypto_hash_sha256_update(&st, buf, (unsigned long long)n);
+	close(fd);
+	if (n < 0)
+		return "";
+	crypto_hash_sha256_final(&st, h);
+	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+	return hex;
+}

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What `kesu cert issue` and `kesu erase --cert` share: the options that
+ * describe the certificate and the signing key, the passphrase asked before
+ * any work, and writing a signed certificate through reserved files.
+ */
+#ifndef KESU_SRC_CERTSIGN_H
+#define KESU_SRC_CERTSIGN_H
+
+#include <getopt.h>
+#include <stdbool.h>
+
+#include <jansson.h>
+
+#include "cert/cert.h"
+#include "cert/sig.h"
+#include "outfile.h"
+
+/* the passphrase: a terminal, or for batch use a file or a descriptor, never argv */
+struct pass_opts {
+	const char *file;
+	int fd; /* -1: none */
+};
+
+struct certsign_opts {
+	struct cert_meta meta;
+	const char *sign_key;
+	struct pass_opts pass;
+};
+
+/* long options 0x300.. shared by the commands; add CERTSIGN_LONG_OPTS to a table */
+enum {
+	CS_ORG = 0x300, CS_DEPT, CS_TITLE, CS_CONTACT, CS_CLASS, CS_DEST, CS_SOURCE, CS_MEDIA,
+	CS_MAKER, CS_NOTES, CS_BACKUP, CS_SIGN_KEY, CS_PASS_FILE, CS_PASS_FD,
+};
+
+#define CERTSIGN_LONG_OPTS                                                      \
+	{ "organisation", required_argument, NULL, CS_ORG },                    \
+	{ "department", required_argument, NULL, CS_DEPT },                     \
+	{ "title", required_argument, NULL, CS_TITLE },                         \
+	{ "contact", required_argument, NULL, CS_CONTACT },                     \
+	{ "classification", required_argument, NULL, CS_CLASS },                \
+	{ "destination", required_argument, NULL, CS_DEST },                    \
+	{ "source-machine", required_argument, NULL, CS_SOURCE },               \
+	{ "media-type", required_argument, NULL, CS_MEDIA },                    \
+	{ "manufacturer", required_argument, NULL, CS_MAKER },                  \
+	{ "notes", required_argument, NULL, CS_NOTES },                         \
+	{ "data-backed-up", required_argument, NULL, CS_BACKUP },               \
+	{ "sign-key", required_argument, NULL, CS_SIGN_KEY },                   \
+	{ "passphrase-file", required_argument, NULL, CS_PASS_FILE },           \
+	{ "passphrase-fd", required_argument, NULL, CS_PASS_FD }
+
+#define CERTSIGN_HELP                                                                           \
+	"      --sign-key KEY       minisign secret key (KEY.pub names its role and owner)\n"  \
+	"      --passphrase-file F  --passphrase-fd N   the key's passphrase, for batch use\n" \
+	"      --organisation ORG  --department D  --title T  --contact C\n"                 \
+	"      --classification LEVEL  --destination internal-reuse|external-reuse|\n"        \
+	"        return-to-lessor|recycling|destruction  --source-machine M\n"                \
+	"      --media-type T  --manufacturer M  --data-backed-up yes|no|unknown  --notes N\n"
+
+/**
+ * certsign_opt() - take option @c of CERTSIGN_LONG_OPTS
+ * Return: 0, KESU_EXIT_USAGE (message printed), or -1 when @c is not one of them
+ */
+int certsign_opt(int c, const char *arg, const char *cmd, struct certsign_opts *o);
+
+/**
+ * passphrase_get() - the passphrase for @what from --passphrase-file/-fd or
+ * the terminal (asked twice when @confirm)
+ * Return: 0 or a negative errno (message printed)
+ */
+int passphrase_get(const struct pass_opts *p, const char *what, bool confirm, char **pass);
+
+/**
+ * certsign_load() - ask for the passphrase and load the signing key, before
+ * any work starts
+ * Return: 0 or an exit code (message printed)
+ */
+int certsign_load(const struct certsign_opts *o, enum cert_role role,
+		  struct cert_signer **out);
+
+/* A certificate and its operator signature, reserved before the work. */
+struct certsign_out {
+	struct outfile cert, sig;
+	char dir_base[65];    /* --cert-dir: the name's first part (erase_target_name()) */
+	char *path;	      /* the certificate's final path once written */
+};
+
+/**
+ * certsign_reserve() - reserve @file, or a new file in @dir, and its sidecar
+ * Return: 0 or a negative errno
+ */
+int certsign_reserve(struct certsign_out *out, const char *file, const char *dir);
+
+/**
+ * certsign_issue() - build the certificate of @report, sign it as operator
+ * and write both files
+ * @id: set to the certificate's id
+ * Return: 0 or a negative errno (-EINVAL: the report makes no certificate)
+ */
+int certsign_issue(struct certsign_out *out, const json_t *report, const struct cert_meta *m,
+		   const struct cert_signer *s, char id[37]);
+
+void certsign_out_release(struct certsign_out *out);
+
+/** certsign_tool_sha256() - SHA-256 of the running kesu binary, hex; "" when unreadable */
+const char *certsign_tool_sha256(void);
+
+#endif

@@ -1,0 +1,172 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The certificate of an erasure, end to end: kesu erase --cert signs it as
+# the operator (passphrase asked before the erase), stock minisign verifies
+# the signature, a second person approves it, kesu cert verify checks it
+# offline against a trust store; every way it can be wrong has its own
+# exit code: a changed byte anywhere (9 or 10), an untrusted key (11), no or
+# a self-approval (12), a failed erasure (13), another device (14).
+. "$(dirname "$0")/lib.sh"
+need_test_hooks
+set -e
+command -v jq >/dev/null || skip "jq missing"
+command -v minisign >/dev/null || skip "minisign missing (scripts/install-deps)"
+
+keys=${KESU_SRCDIR:?}/tests/data/keys
+MiB=1048576
+# the committed test keys; git does not keep modes and kesu refuses 0644 keys
+mkdir "$WORK/keys" "$WORK/trust"
+cp "$keys"/operator.key "$keys"/operator.key.pub "$keys"/approver.key "$keys"/approver.key.pub \
+	"$WORK/keys/"
+chmod 600 "$WORK/keys/operator.key" "$WORK/keys/approver.key"
+cp "$keys/operator.key.pub" "$keys/approver.key.pub" "$WORK/trust/"
+printf 'kesu-test-operator\n' > "$WORK/op.pass"
+printf 'kesu-test-approver\n' > "$WORK/ap.pass"
+K=$WORK/keys
+
+# verify RC ARGS...: kesu cert verify --trust exits RC
+verify() {
+	want=$1; shift
+	set +e
+	"$KESU" cert verify --trust "$WORK/trust" "$@" > "$WORK/vout" 2> "$WORK/verr"
+	rc=$?
+	set -e
+	[ $rc -eq "$want" ] || fail "cert verify $*: exit $rc, expected $want: $(cat "$WORK/vout" "$WORK/verr")"
+}
+
+dev=$(mkloop $((8 * MiB)))
+expect_rc 0 "$KESU" erase --yes --quiet --method zero --operator 'Test Operator' \
+	--witness 'Suzuki Ichiro' --asset-tag PC-0042 --reason lease-return \
+	--report "$WORK/r.json" --cert "$WORK/c.json" --sign-key "$K/operator.key" \
+	--passphrase-file "$WORK/op.pass" --organisation 'Example Prefecture' \
+	--destination return-to-lessor "$dev" 2> "$WORK/err"
+cmp -n $((8 * MiB)) "$dev" /dev/zero || fail "not zeroed"
+[ -f "$WORK/c.json" ] && [ -f "$WORK/c.json.operator.minisig" ] || fail "no certificate: $(ls "$WORK")"
+minisign -Vm "$WORK/c.json" -x "$WORK/c.json.operator.minisig" -p "$K/operator.key.pub" \
+	> "$WORK/mout" || fail "stock minisign rejects the operator signature"
+grep -q "role=operator" "$WORK/mout" || fail "trusted comment: $(cat "$WORK/mout")"
+[ "$(jq -r .id "$WORK/c.json")" != "$(jq -r .id "$WORK/r.json")" ] || fail "certificate id = report id"
+[ "$(jq -r .report_id "$WORK/c.json")" = "$(jq -r .id "$WORK/r.json")" ] || fail "report_id"
+[ "$(jq -r .result "$WORK/c.json")" = success ] || fail "result"
+# the file is exactly its canonical form: no newline at the end, sorted keys
+[ "$(tail -c 1 "$WORK/c.json" | od -An -c | tr -d ' ')" = "}" ] || fail "trailing bytes after the JSON"
+ok "kesu erase --cert: a certificate stock minisign verifies with the operator's key"
+
+verify 0 "$WORK/c.json"
+grep -q "valid: .*operator Test Operator, not approved" "$WORK/vout" || fail "$(cat "$WORK/vout")"
+verify 12 --require-approval "$WORK/c.json"
+ok "unapproved: valid, and 12 with --require-approval"
+
+expect_rc 0 "$KESU" cert approve --trust "$WORK/trust" --sign-key "$K/approver.key" \
+	--passphrase-file "$WORK/ap.pass" "$WORK/c.json" > /dev/null
+minisign -Vm "$WORK/c.json" -x "$WORK/c.json.approver.minisig" -p "$K/approver.key.pub" \
+	> /dev/null || fail "stock minisign rejects the approver signature"
+verify 0 --require-approval --json "$WORK/c.json"
+jq -e '.verdict == "valid" and .operator.name == "Test Operator" and
+	.approver.name == "Test Approver" and .self_approval == null' "$WORK/vout" >/dev/null ||
+	fail "verify --json: $(cat "$WORK/vout")"
+expect_rc 2 "$KESU" cert approve --trust "$WORK/trust" --sign-key "$K/approver.key" \
+	--passphrase-file "$WORK/ap.pass" "$WORK/c.json" 2>/dev/null
+ok "approved by a second person: stock minisign and kesu agree; a second approval is refused"
+
+# the device: the certified one reads as erased; another one does not match
+verify 0 --device "$dev" "$WORK/c.json"
+other=$(mkloop $((8 * MiB)))
+verify 14 --device "$other" "$WORK/c.json"
+dd if=/dev/urandom of="$dev" bs=64k count=4 seek=37 oflag=direct conv=notrunc status=none
+verify 14 --device "$dev" "$WORK/c.json"
+grep -q "no longer reads as zero" "$WORK/vout" || fail "$(cat "$WORK/vout")"
+ok "--device: 0 for the certified device, 14 for another, 14 once data is back on it"
+
+# every single-byte change of the certificate fails (9: no longer canonical; 10: the signature)
+cp "$WORK/c.json" "$WORK/orig.json"
+cp "$WORK/c.json.operator.minisig" "$WORK/t.json.operator.minisig"
+cp "$WORK/c.json.approver.minisig" "$WORK/t.json.approver.minisig"
+size=$(stat -c %s "$WORK/orig.json")
+i=0
+while [ $i -lt "$size" ]; do
+	cp "$WORK/orig.json" "$WORK/t.json"
+	# xor the byte with 0x01 (a case or digit change keeps most JSON well-formed)
+	b=$(od -An -tu1 -j $i -N1 "$WORK/orig.json" | tr -d ' ')
+	printf "\\$(printf %03o $((b ^ 1)))" | dd of="$WORK/t.json" bs=1 seek=$i conv=notrunc status=none
+	set +e
+	"$KESU" cert verify --trust "$WORK/trust" "$WORK/t.json" > /dev/null 2>&1
+	rc=$?
+	set -e
+	[ $rc -eq 9 ] || [ $rc -eq 10 ] || fail "byte $i changed: exit $rc"
+	i=$((i + 1))
+done
+ok "each of the $size bytes changed: exit 9 or 10, never 0"
+
+# an untrusted key: the trust store without the operator's key
+mkdir "$WORK/trust2"
+cp "$K/approver.key.pub" "$WORK/trust2/"
+set +e
+"$KESU" cert verify --trust "$WORK/trust2" "$WORK/c.json" > "$WORK/vout" 2>&1
+rc=$?
+set -e
+[ $rc -eq 11 ] || fail "untrusted operator key: exit $rc: $(cat "$WORK/vout")"
+# a key trusted as approver used as operator's: 11 too
+mkdir "$WORK/trust3"
+sed 's/role=operator/role=approver/' "$K/operator.key.pub" > "$WORK/trust3/op.pub"
+cp "$K/approver.key.pub" "$WORK/trust3/"
+set +e
+"$KESU" cert verify --trust "$WORK/trust3" "$WORK/c.json" > "$WORK/vout" 2>&1
+rc=$?
+set -e
+[ $rc -eq 11 ] || fail "operator key trusted as approver: exit $rc: $(cat "$WORK/vout")"
+ok "untrusted signers: 11"
+
+# self-approval: an approver key in the operator's name
+KESU_TEST_WEAK_KDF=1 "$KESU" key generate --role approver --name 'Test Operator' \
+	-o "$K/self.key" --passphrase-file "$WORK/ap.pass" > /dev/null 2>&1 ||
+	fail "kesu key generate failed"
+cp "$K/self.key.pub" "$WORK/trust/"
+dev2=$(mkloop $((4 * MiB)))
+expect_rc 0 "$KESU" erase --yes --quiet --method zero --operator 'Test Operator' \
+	--cert "$WORK/s.json" --sign-key "$K/operator.key" --passphrase-file "$WORK/op.pass" \
+	"$dev2" 2>/dev/null
+expect_rc 12 "$KESU" cert approve --trust "$WORK/trust" --sign-key "$K/self.key" \
+	--passphrase-file "$WORK/ap.pass" "$WORK/s.json" 2> "$WORK/err"
+grep -q "Art. 6" "$WORK/err" || fail "self-approval message: $(cat "$WORK/err")"
+[ ! -e "$WORK/s.json.approver.minisig" ] || fail "a refused self-approval left a signature"
+expect_rc 0 "$KESU" cert approve --trust "$WORK/trust" --sign-key "$K/self.key" \
+	--passphrase-file "$WORK/ap.pass" --allow-self-approval \
+	--reason 'sole IT staff at the branch office' "$WORK/s.json" > /dev/null
+verify 0 --require-approval --json "$WORK/s.json"
+jq -e '.self_approval == "sole IT staff at the branch office"' "$WORK/vout" >/dev/null ||
+	fail "self-approval not reported: $(cat "$WORK/vout")"
+ok "self-approval: refused (12), or recorded with its reason and reported by verify"
+
+# a failed erasure still gets its certificate, and verify says 13
+KESU_TEST_CORRUPT_AFTER_WRITE=4096 "$KESU" erase --yes --quiet --method zero \
+	--cert "$WORK/f.json" --sign-key "$K/operator.key" --passphrase-file "$WORK/op.pass" \
+	"$dev2" 2>/dev/null && fail "a corrupted erase succeeded"
+[ "$(jq -r .result "$WORK/f.json")" = failed ] || fail "failed run: result $(jq -r .result "$WORK/f.json")"
+verify 13 "$WORK/f.json"
+expect_rc 13 "$KESU" cert approve --trust "$WORK/trust" --sign-key "$K/approver.key" \
+	--passphrase-file "$WORK/ap.pass" "$WORK/f.json" 2>/dev/null
+ok "a failed erasure: signed certificate with result failed, verify 13, not approved"
+
+# not canonical: the same document pretty-printed
+jq . "$WORK/orig.json" > "$WORK/p.json"
+cp "$WORK/c.json.operator.minisig" "$WORK/p.json.operator.minisig"
+verify 9 "$WORK/p.json"
+# several files at once: one line each, the worst code
+verify 13 "$WORK/c.json" "$WORK/f.json" "$WORK/s.json"
+[ "$(wc -l < "$WORK/vout")" -eq 3 ] || fail "three files, $(wc -l < "$WORK/vout") lines"
+ok "non-canonical: 9; three files: three lines and the worst code"
+
+# the passphrase is asked before the erase: a wrong one writes nothing
+dev3=$(mkloop $((4 * MiB)))
+sum3=$(devsum "$dev3")
+printf 'wrong\n' > "$WORK/bad.pass"
+set +e
+"$KESU" erase --yes --quiet --method zero --cert "$WORK/w.json" --sign-key "$K/operator.key" \
+	--passphrase-file "$WORK/bad.pass" "$dev3" 2> "$WORK/err"
+rc=$?
+set -e
+[ $rc -ne 0 ] || fail "a wrong passphrase: exit 0"
+[ "$(devsum "$dev3")" = "$sum3" ] || fail "a wrong passphrase: the device was written"
+[ ! -e "$WORK/w.json" ] || fail "a wrong passphrase: a certificate was written"
+ok "a wrong passphrase stops the run before anything is written"
