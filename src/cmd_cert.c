@@ -12,10 +12,15 @@
 #include <string.h>
 
 #include "cert.h"
-#include "cert/verify.h"
+#include "cert/verdict.h"
+#include "dev.h"
+#include "pattern.h"
+#include "secmem.h"
+#include "verify/verify.h"
 #include "certsign.h"
 #include "devinfo.h"
 #include "file.h"
+#include "jsonutil.h"
 #include "kesu.h"
 #include "text.h"
 

@@ -20,6 +20,8 @@ static const struct command commands[] = {
 	  "overwrite block devices or images and verify (NIST SP 800-88 Clear)" },
 	{ "verify", cmd_verify, "--expect zero|one|pattern:HEX [OPTIONS] TARGET",
 	  "read a device back and check that it holds the expected pattern" },
+	{ "cert", cmd_cert, "issue|approve|verify|show [OPTIONS] ...",
+	  "signed erasure certificates: issue, approve, verify offline, show" },
 	{ "devices", cmd_devices, "[--json] [--all]",
 	  "list block devices and whether they are in use" },
 	{ NULL, NULL, NULL, NULL },

@@ -10,7 +10,7 @@
 #include "cert.h"
 #include "file.h"
 #include "jcs.h"
-#include "verify.h"
+#include "verdict.h"
 
 const char *cert_verdict_name(enum cert_verdict v)
 {

@@ -6,8 +6,8 @@
  * recorded exception), and a successful result. Whether a device still
  * matches is the front end's part: it reads the device.
  */
-#ifndef KESU_CERT_VERIFY_H
-#define KESU_CERT_VERIFY_H
+#ifndef KESU_CERT_VERDICT_H
+#define KESU_CERT_VERDICT_H
 
 #include <stdbool.h>
 #include <stddef.h>
