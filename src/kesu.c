@@ -22,6 +22,8 @@ static const struct command commands[] = {
 	  "read a device back and check that it holds the expected pattern" },
 	{ "devices", cmd_devices, "[--json] [--all]",
 	  "list block devices and whether they are in use" },
+	{ "key", cmd_key, "generate|show [OPTIONS]",
+	  "make and show signing keys (minisign format) for certificates" },
 	{ NULL, NULL, NULL, NULL },
 };
 
