@@ -314,14 +314,40 @@ static int show_error(const char *path, int r)
 	return KESU_EXIT_FAILURE;
 }
 
+/* a key file, whole, and its mode; larger than any key file is -EBADMSG */
+static int read_key_file(const char *path, char *buf, size_t size, size_t *len, mode_t *mode)
+{
+	struct stat st;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY), r = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0)
+		r = -errno;
+	else if (!S_ISREG(st.st_mode))
+		r = S_ISDIR(st.st_mode) ? -EISDIR : -EBADMSG;
+	else if ((n = read(fd, buf, size)) < 0)
+		r = -errno;
+	else if ((size_t)n == size)
+		r = -EBADMSG;
+	else
+		*len = (size_t)n;
+	*mode = st.st_mode;
+	close(fd);
+	return r;
+}
+
 /* A public key, or a secret key and the public key next to it (FILE.pub). */
 static int key_show(int argc, char **argv)
 {
 	struct minisign_seckey_file f;
 	struct minisign_pubkey pub;
 	struct minisign_identity id;
+	char buf[4096], *pub_path = NULL;
 	const char *path;
-	char *pub_path = NULL;
+	size_t len = 0;
+	mode_t mode = 0;
 	int r;
 
 	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
@@ -329,16 +355,19 @@ static int key_show(int argc, char **argv)
 	if (argc != 2 || argv[1][0] == '-')
 		return ui_usage_error("key", "usage: kesu key show FILE");
 	path = argv[1];
-	r = minisign_pubkey_load(path, &pub);
-	if (r == -EBADMSG) {
-		r = minisign_seckey_read(path, &f);
+	r = read_key_file(path, buf, sizeof(buf), &len, &mode);
+	if (r)
+		return show_error(path, r);
+	if (minisign_pubkey_parse(buf, len, &pub)) {
+		r = minisign_seckey_parse(buf, len, &f);
 		secmem_wipe(&f, sizeof(f));
-		if (r == -EPERM)
+		secmem_wipe(buf, sizeof(buf));
+		if (r)
+			return show_error(path, r);
+		if (mode & (S_IRWXG | S_IRWXO))
 			ui_warn("%s: group or others may access this secret key: it is refused "
 				"when used (chmod 600 it)",
 				ui_safe(path));
-		if (r && r != -EPERM)
-			return show_error(path, r);
 		if (asprintf(&pub_path, "%s.pub", path) < 0)
 			return show_error(path, -ENOMEM);
 		r = minisign_pubkey_load(pub_path, &pub);
@@ -348,8 +377,6 @@ static int key_show(int argc, char **argv)
 			return KESU_EXIT_FAILURE;
 		}
 		printf("secret key: %s\n", ui_safe(path));
-	} else if (r) {
-		return show_error(path, r);
 	}
 	printf("public key: %s\n", ui_safe(pub_path ? pub_path : path));
 	free(pub_path);
