@@ -24,6 +24,8 @@ static const struct command commands[] = {
 	  "signed erasure certificates: issue, approve, verify offline, show" },
 	{ "devices", cmd_devices, "[--json] [--all]",
 	  "list block devices and whether they are in use" },
+	{ "key", cmd_key, "generate|show [OPTIONS]",
+	  "make and show signing keys (minisign format) for certificates" },
 	{ NULL, NULL, NULL, NULL },
 };
 

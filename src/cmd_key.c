@@ -1,0 +1,402 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * kesu key: signing keys in minisign's own formats, so that stock minisign
+ * signs with a kesu key and kesu with a minisign key. The public key's
+ * comment carries the role and the name the key is made for.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "cert/minisign.h"
+#include "kesu.h"
+#include "outfile.h"
+#include "passphrase.h"
+#include "secmem.h"
+
+static const int key_exits[] = { KESU_EXIT_SUCCESS, KESU_EXIT_FAILURE, KESU_EXIT_USAGE };
+
+struct keygen_opts {
+	const char *role, *name, *out, *pass_file;
+	int pass_fd; /* -1: none */
+	bool help;
+};
+
+static int key_help(void)
+{
+	fputs("usage: kesu key generate --role operator|approver --name NAME -o FILE\n"
+	      "                         [--passphrase-fd N | --passphrase-file F]\n"
+	      "       kesu key show FILE\n"
+	      "\n"
+	      "Make and inspect signing keys in minisign's formats: FILE holds the secret key\n"
+	      "(scrypt-protected, mode 0600), FILE.pub the public key with the role and name.\n"
+	      "\n"
+	      "  -r, --role ROLE          operator or approver\n"
+	      "  -n, --name NAME          who the key belongs to (UTF-8, no control characters,\n"
+	      "                           at most 256 bytes)\n"
+	      "  -o, --output FILE        the secret key; the public key goes to FILE.pub;\n"
+	      "                           neither may exist\n"
+	      "      --passphrase-fd N    read the passphrase from descriptor N (one line)\n"
+	      "      --passphrase-file F  read the passphrase from the first line of F\n"
+	      "                           (default: ask twice on the terminal)\n"
+	      "      --debug              debug messages\n"
+	      "  -h, --help               this help\n",
+	      stdout);
+	ui_print_exit_status(stdout, key_exits, sizeof(key_exits) / sizeof(key_exits[0]));
+	return KESU_EXIT_SUCCESS;
+}
+
+/* an option given twice is a mistake, not a choice */
+static int set_once(const char **dst, const char *opt)
+{
+	if (*dst)
+		return ui_usage_error("key", "%s given twice", opt);
+	*dst = optarg;
+	return 0;
+}
+
+static int keygen_opt(int c, char **argv, struct keygen_opts *o, const struct option *longopts)
+{
+	unsigned long fd;
+
+	switch (c) {
+	case 'r': return set_once(&o->role, "--role");
+	case 'n': return set_once(&o->name, "--name");
+	case 'o': return set_once(&o->out, "--output");
+	case 'F': return set_once(&o->pass_file, "--passphrase-file");
+	case 'f':
+		if (o->pass_fd >= 0)
+			return ui_usage_error("key", "--passphrase-fd given twice");
+		if (ui_parse_uint(optarg, 0, INT_MAX, &fd))
+			return ui_usage_error("key", "invalid --passphrase-fd '%s'",
+					      ui_safe(optarg));
+		o->pass_fd = (int)fd;
+		return 0;
+	case 'D': ui_debug = true; return 0;
+	case 'h': o->help = true; return 0;
+	default: return ui_option_error("key", c, argv, longopts);
+	}
+}
+
+static int keygen_parse(int argc, char **argv, struct keygen_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "role", required_argument, NULL, 'r' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "passphrase-fd", required_argument, NULL, 'f' },
+		{ "passphrase-file", required_argument, NULL, 'F' },
+		{ "debug", no_argument, NULL, 'D' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, r;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":r:n:o:h", longopts, NULL)) != -1)
+		if ((r = keygen_opt(c, argv, o, longopts)))
+			return r;
+	if (o->help)
+		return 0;
+	if (optind != argc)
+		return ui_usage_error("key", "unexpected argument '%s'", ui_safe(argv[optind]));
+	if (!o->role || (strcmp(o->role, "operator") && strcmp(o->role, "approver")))
+		return ui_usage_error("key", "--role operator or --role approver is required");
+	if (!o->name)
+		return ui_usage_error("key", "--name is required");
+	if (!o->out)
+		return ui_usage_error("key", "--output is required");
+	if (o->pass_file && o->pass_fd >= 0)
+		return ui_usage_error("key",
+				      "--passphrase-fd and --passphrase-file exclude each other");
+	return 0;
+}
+
+/* Where the new key's passphrase comes from; nothing of it is printed. */
+static int keygen_passphrase(const struct keygen_opts *o, char **pass)
+{
+	int fd, r;
+
+	if (o->pass_file) {
+		fd = open(o->pass_file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		if (fd < 0) {
+			r = -errno;
+			ui_err("%s: cannot open: %s", ui_safe(o->pass_file), strerror(-r));
+			return KESU_EXIT_FAILURE;
+		}
+		r = passphrase_from_fd(fd, pass);
+		close(fd);
+	} else if (o->pass_fd >= 0) {
+		r = passphrase_from_fd(o->pass_fd, pass);
+	} else {
+		r = passphrase_read(STDIN_FILENO, stderr, "passphrase for the new key", true, pass);
+	}
+	switch (r) {
+	case 0: return 0;
+	case -ENOTTY:
+		return ui_usage_error("key", "no terminal to ask the passphrase on; use "
+					     "--passphrase-fd or --passphrase-file");
+	case -ENODATA: ui_err("empty passphrase"); break;
+	case -EMSGSIZE: ui_err("passphrase longer than %d bytes", PASSPHRASE_MAX - 1); break;
+	case -EKEYREJECTED: ui_err("the two passphrases differ"); break;
+	default: ui_err("cannot read the passphrase: %s", strerror(-r)); break;
+	}
+	return KESU_EXIT_FAILURE;
+}
+
+/* the scrypt cost of a new key: minisign's, or a cheap one for the test suite */
+static struct minisign_kdf keygen_kdf(void)
+{
+	struct minisign_kdf kdf = minisign_kdf_default();
+
+#ifdef KESU_TEST_HOOKS
+	/* test builds only: seconds and a gigabyte per key would make the suite crawl */
+	if (getenv("KESU_TEST_WEAK_KDF")) {
+		kdf.opslimit = crypto_pwhash_scryptsalsa208sha256_OPSLIMIT_INTERACTIVE;
+		kdf.memlimit = crypto_pwhash_scryptsalsa208sha256_MEMLIMIT_INTERACTIVE;
+	}
+#endif
+	return kdf;
+}
+
+static int check_dest(const char *path)
+{
+	int r = outfile_check_path(path, 0);
+
+	if (r == -EEXIST)
+		return ui_usage_error("key", "%s: a file of that name exists", ui_safe(path));
+	if (r == -EISDIR)
+		return ui_usage_error("key", "%s: is a directory", ui_safe(path));
+	if (r == -ENOTTY)
+		return ui_usage_error("key", "%s: exists and is not a regular file", ui_safe(path));
+	if (r == -EINVAL)
+		return ui_usage_error("key", "--output: empty file name");
+	if (r) {
+		ui_err("%s: %s", ui_safe(path), strerror(-r));
+		return KESU_EXIT_FAILURE;
+	}
+	return 0;
+}
+
+struct keygen_files {
+	struct outfile sec, pub;
+	char *sec_text, *pub_text;
+};
+
+/*
+ * The secret key first, then the public key; a secret key without its
+ * public key is of no use to anyone, so it is removed again.
+ */
+static int keygen_commit(struct keygen_files *k, const char *out, const char *pub_path)
+{
+	int r = outfile_commit(&k->sec, k->sec_text, strlen(k->sec_text));
+
+	/* outfile publishes 0644; a secret key is the owner's alone */
+	if (!r && fchmod(k->sec.fd, 0600) < 0)
+		r = -errno;
+	if (r) {
+		ui_err("%s: cannot write: %s", ui_safe(out), strerror(-r));
+		if (k->sec.final_path)
+			unlink(k->sec.final_path);
+		return KESU_EXIT_FAILURE;
+	}
+	r = outfile_commit(&k->pub, k->pub_text, strlen(k->pub_text));
+	if (r) {
+		ui_err("%s: cannot write: %s", ui_safe(pub_path), strerror(-r));
+		unlink(k->sec.final_path);
+		return KESU_EXIT_FAILURE;
+	}
+	return 0;
+}
+
+static void print_key(const struct minisign_pubkey *pub, const struct minisign_identity *id)
+{
+	char keyid[17];
+
+	minisign_keyid(pub->keynum, keyid);
+	printf("key id: %s\n", keyid);
+	printf("role: %s\n", id ? id->role : "-");
+	printf("name: %s\n", id ? id->name : "-");
+}
+
+static int keygen_make(const struct keygen_opts *o, const char *pub_path, const char *comment,
+		       struct keygen_files *k)
+{
+	struct minisign_kdf kdf = keygen_kdf();
+	struct minisign_seckey *sec = NULL;
+	struct minisign_pubkey pub;
+	struct minisign_identity id;
+	char *pass = NULL;
+	int r;
+
+	r = keygen_passphrase(o, &pass);
+	if (r)
+		return r;
+	r = minisign_keygen(&sec, &pub);
+	if (!r)
+		r = minisign_seckey_format(sec, pass, &kdf, NULL, &k->sec_text);
+	if (!r)
+		r = minisign_pubkey_format(&pub, comment, &k->pub_text);
+	minisign_seckey_free(sec);
+	passphrase_free(pass);
+	if (r) {
+		ui_err("%s: cannot make the key: %s", ui_safe(o->out), strerror(-r));
+		return KESU_EXIT_FAILURE;
+	}
+	r = keygen_commit(k, o->out, pub_path);
+	if (r)
+		return r;
+	minisign_identity_parse(comment, &id);
+	print_key(&pub, &id);
+	printf("secret key: %s\npublic key: %s\n", ui_safe(o->out), ui_safe(pub_path));
+	return KESU_EXIT_SUCCESS;
+}
+
+static int key_generate(int argc, char **argv)
+{
+	struct keygen_opts o = { .pass_fd = -1 };
+	struct keygen_files k = { .sec = { .fd = -1, .dirfd = -1 },
+				  .pub = { .fd = -1, .dirfd = -1 } };
+	char *comment = NULL, *pub_path = NULL;
+	int r;
+
+	r = keygen_parse(argc, argv, &o);
+	if (r || o.help)
+		return o.help ? key_help() : r;
+	if (minisign_identity_comment(o.role, o.name, &comment))
+		return ui_usage_error("key",
+				      "invalid --name: 1 to %d bytes of UTF-8 without "
+				      "control characters",
+				      MINISIGN_NAME_MAX);
+	if (asprintf(&pub_path, "%s.pub", o.out) < 0) {
+		free(comment);
+		ui_err("out of memory");
+		return KESU_EXIT_FAILURE;
+	}
+	/* both destinations are found usable before a passphrase is asked */
+	r = check_dest(o.out);
+	if (!r)
+		r = check_dest(pub_path);
+	if (!r && (r = outfile_reserve(&k.sec, o.out, 1024, 0)))
+		ui_err("%s: %s", ui_safe(o.out), strerror(-r));
+	else if (!r && (r = outfile_reserve(&k.pub, pub_path, 1024, 0)))
+		ui_err("%s: %s", ui_safe(pub_path), strerror(-r));
+	if (r < 0)
+		r = KESU_EXIT_FAILURE;
+	if (!r)
+		r = keygen_make(&o, pub_path, comment, &k);
+	outfile_release(&k.sec);
+	outfile_release(&k.pub);
+	free(k.sec_text);
+	free(k.pub_text);
+	free(comment);
+	free(pub_path);
+	return r;
+}
+
+static int show_error(const char *path, int r)
+{
+	if (r == -EBADMSG)
+		ui_err("%s: not a minisign public or secret key file", ui_safe(path));
+	else
+		ui_err("%s: %s", ui_safe(path), strerror(-r));
+	return KESU_EXIT_FAILURE;
+}
+
+/* a key file, whole, and its mode; larger than any key file is -EBADMSG */
+static int read_key_file(const char *path, char *buf, size_t size, size_t *len, mode_t *mode)
+{
+	struct stat st;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY), r = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0)
+		r = -errno;
+	else if (!S_ISREG(st.st_mode))
+		r = S_ISDIR(st.st_mode) ? -EISDIR : -EBADMSG;
+	else if ((n = read(fd, buf, size)) < 0)
+		r = -errno;
+	else if ((size_t)n == size)
+		r = -EBADMSG;
+	else
+		*len = (size_t)n;
+	*mode = st.st_mode;
+	close(fd);
+	return r;
+}
+
+/* A public key, or a secret key and the public key next to it (FILE.pub). */
+static int key_show(int argc, char **argv)
+{
+	struct minisign_seckey_file f;
+	struct minisign_pubkey pub;
+	struct minisign_identity id;
+	char buf[4096], *pub_path = NULL;
+	const char *path;
+	size_t len = 0;
+	mode_t mode = 0;
+	int r;
+
+	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
+		return key_help();
+	if (argc != 2 || argv[1][0] == '-')
+		return ui_usage_error("key", "usage: kesu key show FILE");
+	path = argv[1];
+	r = read_key_file(path, buf, sizeof(buf), &len, &mode);
+	if (r)
+		return show_error(path, r);
+	if (minisign_pubkey_parse(buf, len, &pub)) {
+		r = minisign_seckey_parse(buf, len, &f);
+		secmem_wipe(&f, sizeof(f));
+		secmem_wipe(buf, sizeof(buf));
+		if (r)
+			return show_error(path, r);
+		if (mode & (S_IRWXG | S_IRWXO))
+			ui_warn("%s: group or others may access this secret key: it is refused "
+				"when used (chmod 600 it)",
+				ui_safe(path));
+		if (asprintf(&pub_path, "%s.pub", path) < 0)
+			return show_error(path, -ENOMEM);
+		r = minisign_pubkey_load(pub_path, &pub);
+		if (r) {
+			show_error(pub_path, r);
+			free(pub_path);
+			return KESU_EXIT_FAILURE;
+		}
+		printf("secret key: %s\n", ui_safe(path));
+	}
+	printf("public key: %s\n", ui_safe(pub_path ? pub_path : path));
+	free(pub_path);
+	r = minisign_identity_parse(pub.comment, &id);
+	print_key(&pub, r ? NULL : &id);
+	if (r)
+		printf("comment: %s\n", ui_safe(pub.comment));
+	return KESU_EXIT_SUCCESS;
+}
+
+int cmd_key(int argc, char **argv)
+{
+	if (argc < 2)
+		return ui_usage_error("key", "no action given: generate or show");
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))
+		return key_help();
+	if (!strcmp(argv[1], "generate"))
+		return key_generate(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "show"))
+		return key_show(argc - 1, argv + 1);
+	return ui_usage_error("key", "'%s' is not a key action: generate or show",
+			      ui_safe(argv[1]));
+}
