@@ -118,6 +118,7 @@ int outfile_reserve(struct outfile *of, const char *path, size_t reserve, unsign
 		dir = strndup(path, (size_t)(slash - path));
 	of->name = strdup(slash ? slash + 1 : path);
 	of->replace = flags & OUTFILE_REPLACE;
+	of->private = flags & OUTFILE_PRIVATE;
 	r = dir && of->name ? open_dir(of, dir) : -ENOMEM;
 	free(dir);
 	if (!r)
@@ -157,7 +158,9 @@ static int write_data(struct outfile *of, const void *data, size_t len)
 		}
 		done += (size_t)w;
 	}
-	if (ftruncate(of->fd, (off_t)len) < 0 || fchmod(of->fd, 0644) < 0 || fsync(of->fd) < 0)
+	/* the temporary file is 0600 from its creation; a document others read is 0644 */
+	if (ftruncate(of->fd, (off_t)len) < 0 || (!of->private && fchmod(of->fd, 0644) < 0) ||
+	    fsync(of->fd) < 0)
 		return -errno;
 	return 0;
 }

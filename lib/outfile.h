@@ -20,11 +20,13 @@ struct outfile {
 	char *tmpname;	  /* name of the temporary file in dir */
 	char *name;	  /* final name in dir; NULL: chosen at commit (outfile_commit_unique) */
 	bool replace;	  /* an existing file at the final name may be replaced */
+	bool private;	  /* published 0600, not 0644 */
 	char *final_path; /* set by a successful commit: dir/name */
 };
 
 enum {
 	OUTFILE_REPLACE = 1 << 0, /* --force: replace an existing regular file */
+	OUTFILE_PRIVATE = 1 << 1, /* the owner's alone (0600), e.g. a secret key */
 };
 
 /**

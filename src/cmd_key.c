@@ -202,9 +202,6 @@ static int keygen_commit(struct keygen_files *k, const char *out, const char *pu
 {
 	int r = outfile_commit(&k->sec, k->sec_text, strlen(k->sec_text));
 
-	/* outfile publishes 0644; a secret key is the owner's alone */
-	if (!r && fchmod(k->sec.fd, 0600) < 0)
-		r = -errno;
 	if (r) {
 		ui_err("%s: cannot write: %s", ui_safe(out), strerror(-r));
 		if (k->sec.final_path)
@@ -288,7 +285,7 @@ static int key_generate(int argc, char **argv)
 	r = check_dest(o.out);
 	if (!r)
 		r = check_dest(pub_path);
-	if (!r && (r = outfile_reserve(&k.sec, o.out, 1024, 0)))
+	if (!r && (r = outfile_reserve(&k.sec, o.out, 1024, OUTFILE_PRIVATE)))
 		ui_err("%s: %s", ui_safe(o.out), strerror(-r));
 	else if (!r && (r = outfile_reserve(&k.pub, pub_path, 1024, 0)))
 		ui_err("%s: %s", ui_safe(pub_path), strerror(-r));
