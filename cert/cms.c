@@ -52,8 +52,7 @@ struct pass_ctx {
 	int asked;
 };
 
-static void say(char *why, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+static void say(char *why, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static void say(char *why, size_t len, const char *fmt, ...)
 {
@@ -111,7 +110,8 @@ static int read_file(const char *path, int secret, char **out, size_t *len, char
 	ssize_t n;
 	int fd, rc;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO given by mistake is refused below, not waited on */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		rc = -errno;
 		say(why, why_len, "%s: %s", path, strerror(errno));
@@ -122,9 +122,14 @@ static int read_file(const char *path, int secret, char **out, size_t *len, char
 		say(why, why_len, "%s: %s", path, strerror(errno));
 		goto out;
 	}
-	if (!S_ISREG(st.st_mode) || st.st_size > CMS_FILE_MAX) {
-		rc = S_ISDIR(st.st_mode) ? -EISDIR : -EFBIG;
-		say(why, why_len, "%s: not a PEM file of at most 1 MiB", path);
+	if (!S_ISREG(st.st_mode)) {
+		rc = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+		say(why, why_len, "%s: not a regular file", path);
+		goto out;
+	}
+	if (st.st_size > CMS_FILE_MAX) {
+		rc = -EFBIG;
+		say(why, why_len, "%s: over 1 MiB: not a PEM key or certificate file", path);
 		goto out;
 	}
 	buf = secret ? secmem_alloc(st.st_size + 1) : malloc(st.st_size + 1);
@@ -136,7 +141,12 @@ static int read_file(const char *path, int secret, char **out, size_t *len, char
 		n = read(fd, buf + got, st.st_size - got);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
+		if (n < 0) {
+			rc = -errno;
+			say(why, why_len, "%s: %s", path, strerror(errno));
+			goto out;
+		}
+		if (n == 0)
 			break;
 		got += n;
 	}
@@ -146,8 +156,10 @@ static int read_file(const char *path, int secret, char **out, size_t *len, char
 	buf = NULL;
 	rc = 0;
 out:
-	if (buf)
-		secret ? secmem_free(buf) : free(buf);
+	if (secret)
+		secmem_free(buf);
+	else
+		free(buf);
 	close(fd);
 	return rc;
 }
@@ -233,7 +245,7 @@ static int pass_cb(char *buf, int size, int rwflag, void *u)
 static int load_key(struct cms_signer *s, const char *path, const char *pass, char *why,
 		    size_t why_len)
 {
-	struct pass_ctx pc = {.pass = pass};
+	struct pass_ctx pc = { .pass = pass };
 	char *pem = NULL;
 	size_t len;
 	BIO *bio;
@@ -385,8 +397,8 @@ int cms_sign(const void *buf, size_t len, const char *cert_pem, const char *key_
 /* the certificates and CRLs of a PEM bundle into @store; how many certificates */
 static int store_add_pem(X509_STORE *store, const char *pem, size_t len)
 {
-	STACK_OF(X509_INFO) *infos;
 	BIO *bio = BIO_new_mem_buf(pem, (int)len);
+	STACK_OF(X509_INFO) *infos = NULL;
 	X509_INFO *xi;
 	int i, n = 0;
 
@@ -511,13 +523,13 @@ static int check_signature(CMS_ContentInfo *cms, const void *buf, size_t len, ch
 {
 	BIO *content = BIO_new_mem_buf(buf, (int)len);
 	char ssl[256] = "";
-	int rc = 0;
+	int ok, rc = 0;
 
 	if (!content)
 		return -ENOMEM;
 	/* no store: the chain is the next, separate question */
-	if (CMS_verify(cms, NULL, NULL, content, NULL,
-		       CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY) != 1) {
+	ok = CMS_verify(cms, NULL, NULL, content, NULL, CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY);
+	if (ok != 1) {
 		ERR_error_string_n(ERR_peek_error(), ssl, sizeof(ssl));
 		if (ssl_has_reason(ERR_LIB_CMS, CMS_R_SIGNER_CERTIFICATE_NOT_FOUND)) {
 			say(why, why_len, "the signer's certificate is not in the signature: %s",
@@ -562,7 +574,8 @@ static int check_sigalg(CMS_ContentInfo *cms, char *why, size_t why_len)
 	}
 	if (pk_nid != EVP_PKEY_get_base_id(pk) ||
 	    (dig_nid != NID_undef && dig_nid != OBJ_obj2nid(obj))) {
-		say(why, why_len, "signature algorithm %s does not match the signer's %s key and %s",
+		say(why, why_len,
+		    "signature algorithm %s does not match the signer's %s key and %s",
 		    sig_nid == NID_undef ? "(unknown)" : OBJ_nid2sn(sig_nid),
 		    OBJ_nid2sn(EVP_PKEY_get_base_id(pk)), OBJ_nid2sn(OBJ_obj2nid(obj)));
 		return -EBADMSG;

@@ -38,8 +38,9 @@ struct cms_trust;
  * key type is checked before the private key is read, so an unusable
  * certificate is refused without asking for a passphrase.
  *
- * Return: 0; -ENOENT, -EACCES or another errno of reading a file; -EFBIG for
- * a key file over 1 MiB; -EBADMSG when a file holds no PEM certificate or
+ * Return: 0; -ENOENT, -EACCES or another errno of reading a file; -EISDIR,
+ * -EINVAL (not a regular file) or -EFBIG (over 1 MiB) for a path that is no
+ * PEM file; -EBADMSG when a file holds no PEM certificate or
  * key; -EOPNOTSUPP for an Ed25519 or Ed448 key (OpenSSL 3.0's CMS cannot
  * sign with them), a short RSA key or another key type; -ENOKEY when the key
  * is encrypted and @pass is NULL (ask for the passphrase and call again);
@@ -77,8 +78,9 @@ int cms_sign(const void *buf, size_t len, const char *cert_pem, const char *key_
  * more) into a trust store; the system's default CA paths are never used
  * @out: the store, to be freed with cms_trust_free()
  *
- * Return: 0; -ENOENT, -EACCES or another errno of opening the file; -EINVAL
- * when it holds no certificate OpenSSL can read; -ENOMEM
+ * Return: 0; -ENOENT, -EACCES or another errno of reading the file; -EISDIR,
+ * -EFBIG (over 1 MiB); -EINVAL when it is not a regular file or holds no
+ * certificate OpenSSL can read; -ENOMEM
  */
 int cms_trust_load(const char *ca_file, struct cms_trust **out, char *why, size_t why_len);
 
