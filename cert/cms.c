@@ -25,7 +25,6 @@
 #include <openssl/evp.h>
 #include <openssl/objects.h>
 #include <openssl/pem.h>
-#include <openssl/rsa.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 
@@ -583,7 +582,7 @@ static int check_sigalg(CMS_ContentInfo *cms, char *why, size_t why_len)
 	return 0;
 }
 
-/* the signer's certificate up to a CA of @t, the other included certificates as helpers */
+/* the signer's certificate up to a CA of @t; the other included certificates may bridge */
 static int check_chain(CMS_ContentInfo *cms, X509 *signer, const struct cms_trust *t, char *why,
 		       size_t why_len)
 {

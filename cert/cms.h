@@ -52,8 +52,10 @@ int cms_signer_load(const char *cert_pem, const char *key_pem, const char *pass,
 
 /**
  * cms_signer_sign() - a detached CMS signature over @len bytes at @buf
+ * @s: from cms_signer_load(); one signer makes any number of signatures
  * @der: receives the DER signature, to be released with free()
  * @der_len: receives its length
+ * @why: receives the reason of a failure (may be NULL)
  *
  * Return: 0; -EFBIG when @len is over INT_MAX; -ENOMEM; -EIO when OpenSSL
  * fails to sign (@why says why)
