@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Detached CMS (RFC 5652) signatures for an organisation's X.509 PKI: the
+ * `.p7s` sidecars of a certificate, DER, SHA-256, the signer's certificate
+ * (and any intermediates given with it) included, signed attributes with the
+ * signing time. Stock `openssl cms -verify -binary -content FILE -inform DER
+ * -in FILE.p7s -CAfile CA.pem -purpose any` checks them.
+ *
+ * Everything ASN.1 is OpenSSL's; this module chooses the algorithms, refuses
+ * what it cannot stand behind, and folds OpenSSL's error queue into an errno
+ * and a reason. Nothing here prints: each call that can fail takes a @why
+ * buffer (may be NULL) that receives one line saying what went wrong,
+ * OpenSSL's own error text included.
+ */
+#ifndef KESU_CMS_H
+#define KESU_CMS_H
+
+#include <stddef.h>
+
+/* a loaded signing certificate and its private key (opaque) */
+struct cms_signer;
+
+/* the CA certificates a signature must chain to (opaque) */
+struct cms_trust;
+
+/**
+ * cms_signer_load() - load a signing certificate and its private key
+ * @cert_pem: path of a PEM file: the signer's certificate first, then any
+ *            intermediate CA certificates to include in each signature
+ * @key_pem: path of the PEM private key (PKCS#8 or traditional), possibly
+ *           encrypted; its bytes are read into secure memory
+ * @pass: the key's passphrase, NUL-terminated, or NULL when none was asked
+ * @out: the signer, to be freed with cms_signer_free()
+ * @why: receives the reason of a failure (may be NULL)
+ * @why_len: size of @why
+ *
+ * Only ECDSA and RSA (2048 bits or more) keys are accepted. The certificate's
+ * key type is checked before the private key is read, so an unusable
+ * certificate is refused without asking for a passphrase.
+ *
+ * Return: 0; -ENOENT, -EACCES or another errno of reading a file; -EISDIR,
+ * -EINVAL (not a regular file) or -EFBIG (over 1 MiB) for a path that is no
+ * PEM file; -EBADMSG when a file holds no PEM certificate or
+ * key; -EOPNOTSUPP for an Ed25519 or Ed448 key (OpenSSL 3.0's CMS cannot
+ * sign with them), a short RSA key or another key type; -ENOKEY when the key
+ * is encrypted and @pass is NULL (ask for the passphrase and call again);
+ * -EPERM when @pass does not decrypt the key; -EKEYREJECTED when the key is
+ * not the certificate's; -ENOMEM
+ */
+int cms_signer_load(const char *cert_pem, const char *key_pem, const char *pass,
+		    struct cms_signer **out, char *why, size_t why_len);
+
+/**
+ * cms_signer_sign() - a detached CMS signature over @len bytes at @buf
+ * @s: from cms_signer_load(); one signer makes any number of signatures
+ * @der: receives the DER signature, to be released with free()
+ * @der_len: receives its length
+ * @why: receives the reason of a failure (may be NULL)
+ *
+ * Return: 0; -EFBIG when @len is over INT_MAX; -ENOMEM; -EIO when OpenSSL
+ * fails to sign (@why says why)
+ */
+int cms_signer_sign(const struct cms_signer *s, const void *buf, size_t len, unsigned char **der,
+		    size_t *der_len, char *why, size_t why_len);
+
+/** cms_signer_free() - release a signer and wipe its key; NULL is ignored */
+void cms_signer_free(struct cms_signer *s);
+
+/**
+ * cms_sign() - cms_signer_load(), cms_signer_sign() and cms_signer_free() in
+ * one call, for a single signature
+ *
+ * Return: the errno values of cms_signer_load() and cms_signer_sign()
+ */
+int cms_sign(const void *buf, size_t len, const char *cert_pem, const char *key_pem,
+	     const char *pass, unsigned char **der, size_t *der_len, char *why, size_t why_len);
+
+/**
+ * cms_trust_load() - read the CA certificates of @ca_file (PEM, one or
+ * more) into a trust store; the system's default CA paths are never used
+ * @out: the store, to be freed with cms_trust_free()
+ *
+ * Return: 0; -ENOENT, -EACCES or another errno of reading the file; -EISDIR,
+ * -EFBIG (over 1 MiB); -EINVAL when it is not a regular file or holds no
+ * certificate OpenSSL can read; -ENOMEM
+ */
+int cms_trust_load(const char *ca_file, struct cms_trust **out, char *why, size_t why_len);
+
+/** cms_trust_free() - release a trust store; NULL is ignored */
+void cms_trust_free(struct cms_trust *t);
+
+/**
+ * cms_verify_trust() - check a detached CMS signature over @len bytes at
+ * @buf and name its signer
+ * @der: the signature, DER
+ * @t: the CA certificates the signer's chain must end in (any purpose)
+ * @signer_cn: receives the signer certificate's subject common name, UTF-8
+ *             without NUL bytes (it may hold control characters: escape it
+ *             before showing it)
+ * @cn_len: size of @signer_cn
+ *
+ * The content and signature are checked first, the chain after, so that a
+ * changed certificate is always reported as such, trusted signer or not.
+ * The chain is checked at the current time, as `openssl cms -verify` does.
+ * Exactly one signer is expected; its digest must be SHA-256, SHA-384 or
+ * SHA-512.
+ *
+ * Return: 0 when the signature is valid and its signer trusted; -EBADMSG
+ * when @der is not a DER CMS SignedData with one signer, holds the content
+ * (not detached) or lacks the signer's certificate; -EOPNOTSUPP for
+ * another digest; -EKEYREJECTED when the signature does not match @buf or
+ * its signer's key; -EACCES when the signer's certificate does not chain to
+ * @t (unknown CA, expired, revoked by a loaded CRL, ...); -ENODATA when the
+ * signer's subject does not hold exactly one common name; -EILSEQ when that
+ * name holds a NUL byte; -ENAMETOOLONG when it does not fit @cn_len; -EFBIG
+ * when @len is over INT_MAX; -ENOMEM
+ */
+int cms_verify_trust(const void *buf, size_t len, const unsigned char *der, size_t der_len,
+		     const struct cms_trust *t, char *signer_cn, size_t cn_len, char *why,
+		     size_t why_len);
+
+/**
+ * cms_verify() - cms_trust_load() of @ca_file, then cms_verify_trust()
+ *
+ * Return: the errno values of cms_verify_trust(), and -ENOKEY when @ca_file
+ * cannot be read or holds no certificate (@why says which), so that a
+ * missing CA file is never taken for an untrusted signer (-EACCES)
+ */
+int cms_verify(const void *buf, size_t len, const unsigned char *der, size_t der_len,
+	       const char *ca_file, char *signer_cn, size_t cn_len, char *why, size_t why_len);
+
+#endif

@@ -1,0 +1,405 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * cert/cms.c: which errno each failure gets, that OpenSSL's error text
+ * reaches @why and nothing is left in its error queue, and what a
+ * signature holds. Signatures kesu must refuse (attached, SHA-1, two
+ * signers, no certificate) are made here with OpenSSL directly.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <openssl/bio.h>
+#include <openssl/cms.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+
+#include "cert/cms.h"
+#include "secmem.h"
+
+#ifndef KESU_PKI_DIR
+#error "KESU_PKI_DIR must name tests/data/pki"
+#endif
+
+static const char doc[] = "{\"id\":\"3b2c\",\"result\":\"success\"}\r\n";
+#define DOC_LEN (sizeof(doc) - 1)
+
+static char why[512];
+static char cn[256];
+
+static char fifo[PATH_MAX];
+
+/* a FIFO nobody writes to, in the scratch directory */
+static const char *fifo_path(void)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	if (!fifo[0]) {
+		snprintf(fifo, sizeof(fifo), "%s/test_cms.%ld.fifo", tmp ? tmp : "/tmp",
+			 (long)getpid());
+		assert_int_equal(mkfifo(fifo, 0600), 0);
+	}
+	return fifo;
+}
+
+static const char *pki(const char *name)
+{
+	static char path[8][PATH_MAX];
+	static int next;
+	char *p = path[next++ % 8];
+
+	snprintf(p, PATH_MAX, "%s/%s", KESU_PKI_DIR, name);
+	return p;
+}
+
+/* sign doc with a test identity; the DER in *der */
+static size_t sign_as(const char *who, unsigned char **der)
+{
+	char cert[64], key[64];
+	size_t len = 0;
+
+	snprintf(cert, sizeof(cert), "%s.pem", who);
+	snprintf(key, sizeof(key), "%s.key", who);
+	assert_int_equal(
+		cms_sign(doc, DOC_LEN, pki(cert), pki(key), NULL, der, &len, why, sizeof(why)), 0);
+	assert_string_equal(why, "");
+	return len;
+}
+
+static int verify(const void *buf, size_t len, const unsigned char *der, size_t der_len)
+{
+	int rc =
+		cms_verify(buf, len, der, der_len, pki("ca.pem"), cn, sizeof(cn), why, sizeof(why));
+
+	/* OpenSSL's errors went into why, none stay queued for the next caller */
+	assert_int_equal(ERR_peek_error(), 0);
+	return rc;
+}
+
+static void good_signatures(void **state)
+{
+	unsigned char *der;
+	size_t len;
+
+	(void)state;
+	len = sign_as("operator", &der);
+	assert_int_equal(verify(doc, DOC_LEN, der, len), 0);
+	assert_string_equal(cn, "Taro Yamada");
+	assert_string_equal(why, "");
+	free(der);
+
+	len = sign_as("rsa", &der);
+	assert_int_equal(verify(doc, DOC_LEN, der, len), 0);
+	assert_string_equal(cn, "RSA Signer");
+	free(der);
+
+	len = sign_as("approver", &der);
+	assert_int_equal(verify(doc, DOC_LEN, der, len), 0);
+	assert_string_equal(cn, "\xe4\xbd\x90\xe8\x97\xa4 \xe8\x8a\xb1\xe5\xad\x90");
+	free(der);
+}
+
+/* detached, SHA-256, signing time, the signer's certificate and the intermediate */
+static void signature_contents(void **state)
+{
+	unsigned char *der;
+	const unsigned char *p;
+	size_t len;
+	CMS_ContentInfo *cms;
+	CMS_SignerInfo *si;
+	X509_ALGOR *dig;
+	const ASN1_OBJECT *obj;
+	STACK_OF(X509) * certs;
+
+	(void)state;
+	assert_int_equal(cms_sign(doc, DOC_LEN, pki("clerk.chain.pem"), pki("clerk.key"), NULL,
+				  &der, &len, why, sizeof(why)),
+			 0);
+	p = der;
+	cms = d2i_CMS_ContentInfo(NULL, &p, (long)len);
+	assert_non_null(cms);
+	assert_int_equal(CMS_is_detached(cms), 1);
+	si = sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms), 0);
+	CMS_SignerInfo_get0_algs(si, NULL, NULL, &dig, NULL);
+	X509_ALGOR_get0(&obj, NULL, NULL, dig);
+	assert_int_equal(OBJ_obj2nid(obj), NID_sha256);
+	assert_true(CMS_signed_get_attr_by_NID(si, NID_pkcs9_signingTime, -1) >= 0);
+	certs = CMS_get1_certs(cms);
+	assert_int_equal(sk_X509_num(certs), 2);
+	sk_X509_pop_free(certs, X509_free);
+	CMS_ContentInfo_free(cms);
+
+	assert_int_equal(verify(doc, DOC_LEN, der, len), 0);
+	assert_string_equal(cn, "Jiro Suzuki");
+	free(der);
+}
+
+static void sign_errors(void **state)
+{
+	unsigned char *der = NULL;
+	size_t len;
+
+	(void)state;
+#define SIGN(cert, key, pass)                                                                      \
+	cms_sign(doc, DOC_LEN, pki(cert), pki(key), pass, &der, &len, why, sizeof(why))
+	assert_int_equal(SIGN("ed25519.pem", "ed25519.key", NULL), -EOPNOTSUPP);
+	assert_non_null(strstr(why, "Ed25519 keys cannot make CMS signatures with OpenSSL 3.0"));
+	assert_int_equal(SIGN("operator.pem", "ed25519.key", NULL), -EOPNOTSUPP);
+	assert_int_equal(SIGN("operator.pem", "approver.key", NULL), -EKEYREJECTED);
+	assert_non_null(strstr(why, "key values mismatch"));
+	assert_int_equal(SIGN("operator.pem", "operator.enc.key", NULL), -ENOKEY);
+	assert_int_equal(SIGN("operator.pem", "operator.enc.key", "wrong"), -EPERM);
+	assert_non_null(strstr(why, "bad decrypt"));
+	assert_int_equal(SIGN("operator.pem", "missing.key", NULL), -ENOENT);
+	assert_int_equal(SIGN("missing.pem", "operator.key", NULL), -ENOENT);
+	assert_int_equal(SIGN("operator.pass", "operator.key", NULL), -EBADMSG);
+	assert_int_equal(SIGN("operator.pem", "operator.pem", NULL), -EBADMSG);
+	assert_int_equal(SIGN("", "operator.key", NULL), -EISDIR);
+	/* a FIFO with no writer is refused at once, not waited on */
+	assert_int_equal(cms_sign(doc, DOC_LEN, pki("operator.pem"), fifo_path(), NULL, &der, &len,
+				  why, sizeof(why)),
+			 -EINVAL);
+	assert_null(der);
+	assert_int_equal(ERR_peek_error(), 0);
+	assert_int_equal(SIGN("operator.pem", "operator.enc.key", "kesu-test-passphrase"), 0);
+	free(der);
+#undef SIGN
+	assert_int_equal(cms_sign(doc, (size_t)INT_MAX + 1, pki("operator.pem"),
+				  pki("operator.key"), NULL, &der, &len, why, sizeof(why)),
+			 -EFBIG);
+}
+
+/* every byte of the content */
+static void content_changed(void **state)
+{
+	unsigned char *der;
+	char bad[sizeof(doc)];
+	size_t len, i;
+
+	(void)state;
+	len = sign_as("operator", &der);
+	for (i = 0; i < DOC_LEN; i++) {
+		memcpy(bad, doc, sizeof(doc));
+		bad[i] ^= 0x01;
+		assert_int_equal(verify(bad, DOC_LEN, der, len), -EKEYREJECTED);
+		assert_string_equal(cn, "");
+	}
+	assert_int_equal(verify(doc, DOC_LEN - 1, der, len), -EKEYREJECTED);
+	assert_non_null(strstr(why, "does not match the content"));
+	free(der);
+}
+
+/*
+ * Every byte of the signature, each changed: refused, except the two
+ * version numbers (SignedData and SignerInfo), which nothing signs and
+ * OpenSSL does not expose; they say nothing kesu relies on.
+ */
+static void signature_changed(void **state)
+{
+	unsigned char *der, *bad;
+	size_t len, i, passed = 0;
+	int rc;
+
+	(void)state;
+	len = sign_as("operator", &der);
+	bad = malloc(len);
+	assert_non_null(bad);
+	for (i = 0; i < len; i++) {
+		memcpy(bad, der, len);
+		bad[i] ^= 0x01;
+		rc = verify(doc, DOC_LEN, bad, len);
+		if (rc == 0) {
+			/* INTEGER, length 1: a version */
+			assert_true(i >= 2 && der[i - 2] == 0x02 && der[i - 1] == 0x01);
+			passed++;
+			continue;
+		}
+		assert_true(rc == -EBADMSG || rc == -EKEYREJECTED || rc == -EACCES ||
+			    rc == -EOPNOTSUPP);
+	}
+	assert_int_equal(passed, 2);
+	assert_int_equal(verify(doc, DOC_LEN, der, len - 1), -EBADMSG);
+	memcpy(bad, der, len);
+	assert_int_equal(verify(doc, DOC_LEN, bad, 0), -EBADMSG);
+	free(bad);
+	bad = malloc(len + 1);
+	memcpy(bad, der, len);
+	bad[len] = 0;
+	assert_int_equal(verify(doc, DOC_LEN, bad, len + 1), -EBADMSG);
+	assert_non_null(strstr(why, "1 bytes follow"));
+	assert_int_equal(verify(doc, DOC_LEN, (const unsigned char *)doc, DOC_LEN), -EBADMSG);
+	assert_non_null(strstr(why, "not a DER CMS signature: error:"));
+	free(bad);
+	free(der);
+}
+
+static void untrusted(void **state)
+{
+	unsigned char *der;
+	size_t len;
+
+	(void)state;
+	len = sign_as("untrusted", &der);
+	assert_int_equal(verify(doc, DOC_LEN, der, len), -EACCES);
+	assert_non_null(strstr(why, "unable to get local issuer certificate"));
+	assert_string_equal(cn, "");
+	/* a changed document is that first, trusted signer or not */
+	assert_int_equal(verify(doc, DOC_LEN - 1, der, len), -EKEYREJECTED);
+	free(der);
+
+	len = sign_as("operator", &der);
+	assert_int_equal(cms_verify(doc, DOC_LEN, der, len, pki("untrusted-ca.pem"), cn, sizeof(cn),
+				    why, sizeof(why)),
+			 -EACCES);
+	/* the intermediate alone is no trust anchor, as with openssl cms */
+	assert_int_equal(cms_verify(doc, DOC_LEN, der, len, pki("sub-ca.pem"), cn, sizeof(cn), why,
+				    sizeof(why)),
+			 -EACCES);
+	free(der);
+}
+
+static void trust_file(void **state)
+{
+	struct cms_trust *t = NULL;
+	unsigned char *der;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(cms_trust_load(pki("missing.pem"), &t, why, sizeof(why)), -ENOENT);
+	assert_int_equal(cms_trust_load(pki("operator.pass"), &t, why, sizeof(why)), -EINVAL);
+	assert_int_equal(cms_trust_load(pki(""), &t, why, sizeof(why)), -EISDIR);
+	assert_null(t);
+
+	len = sign_as("operator", &der);
+	assert_int_equal(cms_verify(doc, DOC_LEN, der, len, pki("missing.pem"), cn, sizeof(cn), why,
+				    sizeof(why)),
+			 -ENOKEY);
+	assert_non_null(strstr(why, "No such file or directory"));
+	assert_int_equal(cms_verify(doc, DOC_LEN, der, len, pki("operator.pass"), cn, sizeof(cn),
+				    why, sizeof(why)),
+			 -ENOKEY);
+
+	/* one store, many verifications */
+	assert_int_equal(cms_trust_load(pki("ca.pem"), &t, why, sizeof(why)), 0);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(cms_verify_trust(doc, DOC_LEN, der, len, t, cn, sizeof(cn), why,
+						  sizeof(why)),
+				 0);
+	/* "Taro Yamada" is 11 bytes: 12 fit it with its NUL, 11 do not */
+	assert_int_equal(cms_verify_trust(doc, DOC_LEN, der, len, t, cn, 12, why, sizeof(why)), 0);
+	assert_int_equal(cms_verify_trust(doc, DOC_LEN, der, len, t, cn, 11, why, sizeof(why)),
+			 -ENAMETOOLONG);
+	assert_int_equal(cms_verify_trust(doc, (size_t)INT_MAX + 1, der, len, t, cn, sizeof(cn),
+					  why, sizeof(why)),
+			 -EFBIG);
+	cms_trust_free(t);
+	free(der);
+}
+
+static void load_identity(const char *who, X509 **x, EVP_PKEY **k)
+{
+	char name[64];
+	BIO *in;
+
+	snprintf(name, sizeof(name), "%s.pem", who);
+	in = BIO_new_file(pki(name), "r");
+	assert_non_null(in);
+	*x = PEM_read_bio_X509(in, NULL, NULL, NULL);
+	BIO_free(in);
+	snprintf(name, sizeof(name), "%s.key", who);
+	in = BIO_new_file(pki(name), "r");
+	assert_non_null(in);
+	*k = PEM_read_bio_PrivateKey(in, NULL, NULL, NULL);
+	BIO_free(in);
+	assert_non_null(*x);
+	assert_non_null(*k);
+}
+
+/* signatures made with OpenSSL directly, the way other tools might; a second signer is the approver */
+static unsigned char *forge(const EVP_MD *md, unsigned flags, int signers, size_t *len)
+{
+	static const char *const who[] = { "operator", "approver" };
+	BIO *content = BIO_new_mem_buf(doc, DOC_LEN);
+	CMS_ContentInfo *cms = CMS_sign(NULL, NULL, NULL, NULL, flags | CMS_PARTIAL);
+	unsigned char *der = NULL;
+	EVP_PKEY *k;
+	X509 *x;
+	int i, n;
+
+	assert_non_null(cms);
+	for (i = 0; i < signers; i++) {
+		load_identity(who[i], &x, &k);
+		assert_non_null(CMS_add1_signer(cms, x, k, md, flags));
+		EVP_PKEY_free(k);
+		X509_free(x);
+	}
+	assert_int_equal(CMS_final(cms, content, NULL, flags), 1);
+	n = i2d_CMS_ContentInfo(cms, &der);
+	assert_true(n > 0);
+	*len = n;
+	CMS_ContentInfo_free(cms);
+	BIO_free(content);
+	return der;
+}
+
+static void foreign_signatures(void **state)
+{
+	unsigned char *der;
+	size_t len;
+
+	(void)state;
+	der = forge(EVP_sha256(), CMS_BINARY | CMS_DETACHED, 1, &len);
+	assert_int_equal(verify(doc, DOC_LEN, der, len), 0);
+	OPENSSL_free(der);
+	der = forge(EVP_sha512(), CMS_BINARY | CMS_DETACHED, 1, &len);
+	assert_int_equal(verify(doc, DOC_LEN, der, len), 0);
+	OPENSSL_free(der);
+
+	der = forge(EVP_sha256(), CMS_BINARY, 1, &len);
+	assert_int_equal(verify(doc, DOC_LEN, der, len), -EBADMSG);
+	assert_non_null(strstr(why, "not a detached signature"));
+	OPENSSL_free(der);
+	der = forge(EVP_sha1(), CMS_BINARY | CMS_DETACHED, 1, &len);
+	assert_int_equal(verify(doc, DOC_LEN, der, len), -EOPNOTSUPP);
+	assert_non_null(strstr(why, "SHA1"));
+	OPENSSL_free(der);
+	der = forge(EVP_sha256(), CMS_BINARY | CMS_DETACHED, 2, &len);
+	assert_int_equal(verify(doc, DOC_LEN, der, len), -EBADMSG);
+	assert_non_null(strstr(why, "2 signers"));
+	OPENSSL_free(der);
+	der = forge(EVP_sha256(), CMS_BINARY | CMS_DETACHED | CMS_NOCERTS, 1, &len);
+	assert_int_equal(verify(doc, DOC_LEN, der, len), -EBADMSG);
+	assert_non_null(strstr(why, "certificate is not in the signature"));
+	OPENSSL_free(der);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(good_signatures),   cmocka_unit_test(signature_contents),
+		cmocka_unit_test(sign_errors),	     cmocka_unit_test(content_changed),
+		cmocka_unit_test(signature_changed), cmocka_unit_test(untrusted),
+		cmocka_unit_test(trust_file),	     cmocka_unit_test(foreign_signatures),
+	};
+
+	int rc;
+
+	if (secmem_init())
+		return 1;
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	if (fifo[0])
+		unlink(fifo);
+	return rc;
+}
