@@ -641,6 +641,11 @@ static int subject_cn(X509 *x, char *cn, size_t cn_len, char *why, size_t why_le
 	return rc;
 }
 
+int cms_signer_cn(const struct cms_signer *s, char *cn, size_t cn_len, char *why, size_t why_len)
+{
+	return subject_cn(s->cert, cn, cn_len, why, why_len);
+}
+
 int cms_verify_trust(const void *buf, size_t len, const unsigned char *der, size_t der_len,
 		     const struct cms_trust *t, char *signer_cn, size_t cn_len, char *why,
 		     size_t why_len)

@@ -64,6 +64,13 @@ int cms_signer_sign(const struct cms_signer *s, const void *buf, size_t len, uns
 		    size_t *der_len, char *why, size_t why_len);
 
 /** cms_signer_free() - release a signer and wipe its key; NULL is ignored */
+/**
+ * cms_signer_cn() - the one common name of the signer certificate's subject
+ * Return: 0, -ENODATA (none or several), -EILSEQ, -ENAMETOOLONG (@why says why)
+ */
+int cms_signer_cn(const struct cms_signer *s, char *cn, size_t cn_len, char *why,
+		  size_t why_len);
+
 void cms_signer_free(struct cms_signer *s);
 
 /**

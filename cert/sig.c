@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <sodium.h>
+
 #include "sig.h"
 #include "text.h"
 
@@ -38,6 +40,7 @@ struct trusted_key {
 struct cert_trust {
 	struct trusted_key *keys;
 	size_t n;
+	struct cms_trust *cms; /* NULL: no CA given */
 };
 
 static int has_suffix(const char *s, const char *suffix)
@@ -77,6 +80,10 @@ int cert_trust_load(const char *dir, struct cert_trust **out, char *why, size_t 
 	snprintf(why, len, "%s", dir);
 	if (!t)
 		return -ENOMEM;
+	if (!dir) {
+		*out = t;
+		return 0;
+	}
 	/* sorted, so that the same directory always gives the same store */
 	n = scandir(dir, &ents, NULL, alphasort);
 	if (n < 0) {
@@ -105,10 +112,16 @@ int cert_trust_load(const char *dir, struct cert_trust **out, char *why, size_t 
 	return 0;
 }
 
+int cert_trust_load_ca(struct cert_trust *t, const char *ca_file, char *why, size_t len)
+{
+	return cms_trust_load(ca_file, &t->cms, why, len);
+}
+
 void cert_trust_free(struct cert_trust *t)
 {
 	if (!t)
 		return;
+	cms_trust_free(t->cms);
 	free(t->keys);
 	free(t);
 }
@@ -119,10 +132,46 @@ size_t cert_trust_count(const struct cert_trust *t)
 }
 
 struct cert_signer {
-	struct minisign_seckey *sec;
+	struct minisign_seckey *sec; /* or */
+	struct cms_signer *cms;
 	struct minisign_identity who;
 	char key_id[17];
 };
+
+/* an X.509 signer's key id: a short hash of its common name, so one person is one id */
+static void cn_key_id(const char *cn, char out[17])
+{
+	unsigned char h[8];
+
+	crypto_generichash(h, sizeof(h), (const unsigned char *)cn, strlen(cn), NULL, 0);
+	sodium_bin2hex(out, 17, h, sizeof(h));
+}
+
+int cert_signer_load_cms(const char *cert_pem, const char *key_pem, const char *pass,
+			 enum cert_role role, struct cert_signer **out, char *why, size_t len)
+{
+	struct cert_signer *s = calloc(1, sizeof(*s));
+	int r;
+
+	if (!s)
+		return -ENOMEM;
+	r = cms_signer_load(cert_pem, key_pem, pass, &s->cms, why, len);
+	if (!r)
+		r = cms_signer_cn(s->cms, s->who.name, sizeof(s->who.name), why, len);
+	if (r) {
+		cert_signer_free(s);
+		return r;
+	}
+	snprintf(s->who.role, sizeof(s->who.role), "%s", cert_role_name(role));
+	cn_key_id(s->who.name, s->key_id);
+	*out = s;
+	return 0;
+}
+
+const char *cert_signer_ext(const struct cert_signer *s)
+{
+	return s->cms ? "p7s" : "minisig";
+}
 
 int cert_signer_load(const char *key_path, const char *pass, struct cert_signer **out)
 {
@@ -162,6 +211,7 @@ void cert_signer_free(struct cert_signer *s)
 	if (!s)
 		return;
 	minisign_seckey_free(s->sec);
+	cms_signer_free(s->cms);
 	free(s);
 }
 
@@ -181,15 +231,23 @@ const char *cert_signer_key_id(const struct cert_signer *s)
 }
 
 int cert_sign(const struct cert_signer *s, const void *doc, size_t len, const char *id,
-	      enum cert_role role, const char *self_reason, char **sig)
+	      enum cert_role role, const char *self_reason, void **sig, size_t *siglen)
 {
-	char stamp[32], *name = NULL, *reason = NULL, *trusted = NULL;
+	char stamp[32], *name = NULL, *reason = NULL, *trusted = NULL, *text = NULL;
 	time_t now = time(NULL);
 	struct tm tm;
 	int r;
 
 	if (strcmp(s->who.role, cert_role_name(role)))
 		return -EPERM;
+	if (s->cms) {
+		char why[256];
+
+		if (self_reason)
+			return -EOPNOTSUPP;
+		return cms_signer_sign(s->cms, doc, len, (unsigned char **)sig, siglen, why,
+				       sizeof(why));
+	}
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	r = text_escape(s->who.name, &name);
@@ -202,18 +260,22 @@ int cert_sign(const struct cert_signer *s, const void *doc, size_t len, const ch
 		r = -ENOMEM;
 	}
 	if (!r)
-		r = minisign_sign(s->sec, doc, len, trusted, NULL, sig);
+		r = minisign_sign(s->sec, doc, len, trusted, NULL, &text);
+	if (!r) {
+		*sig = text;
+		*siglen = strlen(text);
+	}
 	free(name);
 	free(reason);
 	free(trusted);
 	return r;
 }
 
-char *cert_sig_path(const char *cert_path, enum cert_role role)
+char *cert_sig_path(const char *cert_path, enum cert_role role, const char *ext)
 {
 	char *p;
 
-	if (asprintf(&p, "%s.%s.minisig", cert_path, cert_role_name(role)) < 0)
+	if (asprintf(&p, "%s.%s.%s", cert_path, cert_role_name(role), ext) < 0)
 		return NULL;
 	return p;
 }
@@ -287,9 +349,28 @@ static int check_comment(const char *tc, const char *id, enum cert_role role,
 	return 0;
 }
 
-int cert_check_sig_text(const char *text, size_t tlen, const void *doc, size_t len,
-			const char *id, enum cert_role role, const struct cert_trust *t,
-			struct cert_sig_check *out)
+/* CMS: the chain to the organisation's CA is the trust; the common name is the name. */
+static int check_cms(const char *der, size_t dlen, const void *doc, size_t len,
+		     const struct cert_trust *t, struct cert_sig_check *out)
+{
+	int r;
+
+	if (!t || !t->cms) {
+		snprintf(out->why, sizeof(out->why), "a CMS signature, and no --trust-ca was given");
+		return -EACCES;
+	}
+	r = cms_verify_trust(doc, len, (const unsigned char *)der, dlen, t->cms, out->name,
+			     sizeof(out->name), out->why, sizeof(out->why));
+	if (!r)
+		cn_key_id(out->name, out->key_id);
+	if (r == -ENOMEM || r == -EKEYREJECTED || r == -EACCES || !r)
+		return r;
+	return r == -ENOKEY ? -EACCES : -EBADMSG;
+}
+
+static int check_minisig(const char *text, size_t tlen, const void *doc, size_t len,
+			 const char *id, enum cert_role role, const struct cert_trust *t,
+			 struct cert_sig_check *out)
 {
 	const struct trusted_key *k;
 	struct minisign_sig sig;
@@ -317,4 +398,13 @@ int cert_check_sig_text(const char *text, size_t tlen, const void *doc, size_t l
 		return -EACCES;
 	}
 	return 0;
+}
+
+int cert_check_sig_text(const char *text, size_t tlen, bool cms, const void *doc, size_t len,
+			const char *id, enum cert_role role, const struct cert_trust *t,
+			struct cert_sig_check *out)
+{
+	if (cms)
+		return check_cms(text, tlen, doc, len, t, out);
+	return check_minisig(text, tlen, doc, len, id, role, t, out);
 }

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "cms.h"
 #include "minisign.h"
 
 enum cert_role {
@@ -40,6 +41,13 @@ struct cert_trust;
  */
 int cert_trust_load(const char *dir, struct cert_trust **out, char *why, size_t len);
 
+/**
+ * cert_trust_load_ca() - also trust CMS signatures whose signer certificate
+ * chains to a CA in @ca_file (the organisation's PKI)
+ * Return: 0, or the errnos of cms_trust_load() with @why
+ */
+int cert_trust_load_ca(struct cert_trust *t, const char *ca_file, char *why, size_t len);
+
 /** cert_trust_free() - NULL is ignored */
 void cert_trust_free(struct cert_trust *t);
 
@@ -57,10 +65,26 @@ struct cert_signer;
  */
 int cert_signer_load(const char *key_path, const char *pass, struct cert_signer **out);
 
+/**
+ * cert_signer_load_cms() - an X.509 certificate and its key (PEM) that sign
+ * as @role; the name is the certificate's common name
+ * @why: OpenSSL's reason when it fails
+ * Return: 0, or the errnos of cms_signer_load() (-EOPNOTSUPP for Ed25519,
+ * -ENOKEY for an encrypted key without @pass, -EPERM wrong passphrase, ...)
+ */
+int cert_signer_load_cms(const char *cert_pem, const char *key_pem, const char *pass,
+			 enum cert_role role, struct cert_signer **out, char *why, size_t len);
+
+/** cert_signer_ext() - the sidecar's extension: "minisig" or "p7s" */
+const char *cert_signer_ext(const struct cert_signer *s);
+
 /** cert_signer_free() - wipe the key; NULL is ignored */
 void cert_signer_free(struct cert_signer *s);
 
-/** cert_signer_role() / _name() / _key_id() - what KEY.pub says, and the key id */
+/*
+ * cert_signer_role() / _name() / _key_id() - what KEY.pub says and the key
+ * id; for X.509, the role it signs as, the common name and a short hash of it
+ */
 const char *cert_signer_role(const struct cert_signer *s);
 const char *cert_signer_name(const struct cert_signer *s);
 const char *cert_signer_key_id(const struct cert_signer *s);
@@ -69,11 +93,13 @@ const char *cert_signer_key_id(const struct cert_signer *s);
  * cert_sign() - sign a certificate's canonical bytes for @role
  * @id: the certificate's id, named in the trusted comment
  * @self_reason: NULL, or why the operator approves their own erasure (Art. 6.2)
- * @sig: set to the signature file's text (free() it)
- * Return: 0, -EPERM (the key is bound to another role), -EINVAL, -ENOMEM
+ * @sig, @siglen: the sidecar's bytes (free() them): minisign text or CMS DER
+ * Return: 0, -EPERM (the key is bound to another role), -EOPNOTSUPP (a
+ * self-approval with an X.509 key: CMS has no place to record its reason),
+ * -EINVAL, -ENOMEM
  */
 int cert_sign(const struct cert_signer *s, const void *doc, size_t len, const char *id,
-	      enum cert_role role, const char *self_reason, char **sig);
+	      enum cert_role role, const char *self_reason, void **sig, size_t *siglen);
 
 struct cert_sig_check {
 	char key_id[17];
@@ -85,8 +111,8 @@ struct cert_sig_check {
 };
 
 /**
- * cert_check_sig_text() - check a signature (the text of a .minisig file)
- * made for @role over @doc, the certificate whose id is @id
+ * cert_check_sig_text() - check a signature (a .minisig file's text, or
+ * when @cms a .p7s file's DER) made for @role over @doc, whose id is @id
  * @t: trusted keys; NULL trusts none (-EACCES)
  * @out: the key id, the trust store's name for it, the time signed, a
  *       recorded self-approval, and why it failed
@@ -96,14 +122,14 @@ struct cert_sig_check {
  * verify, or its trusted comment names another certificate or role),
  * -EACCES (the key is not trusted, or not for this role), -ENOMEM
  */
-int cert_check_sig_text(const char *text, size_t tlen, const void *doc, size_t len,
+int cert_check_sig_text(const char *text, size_t tlen, bool cms, const void *doc, size_t len,
 			const char *id, enum cert_role role, const struct cert_trust *t,
 			struct cert_sig_check *out);
 
 /**
- * cert_sig_path() - CERT.ROLE.minisig
+ * cert_sig_path() - CERT.ROLE.EXT (EXT "minisig" or "p7s")
  * Return: a new string (free() it), or NULL
  */
-char *cert_sig_path(const char *cert_path, enum cert_role role);
+char *cert_sig_path(const char *cert_path, enum cert_role role, const char *ext);
 
 #endif

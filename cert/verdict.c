@@ -62,7 +62,8 @@ static int check_approval(struct cert_verification *v, const void *buf, size_t l
 		return 0;
 	}
 	r = cert_check_sig_text(sigs->text[CERT_ROLE_APPROVER], sigs->len[CERT_ROLE_APPROVER],
-				buf, len, v->id, CERT_ROLE_APPROVER, t, ap);
+				sigs->cms[CERT_ROLE_APPROVER], buf, len, v->id, CERT_ROLE_APPROVER, t,
+				ap);
 	if (r == -ENOMEM)
 		return r;
 	if (r)
@@ -96,8 +97,9 @@ int cert_verify_mem(const void *buf, size_t len, const struct cert_sigs *sigs,
 	snprintf(out->id, sizeof(out->id), "%s", id ? id : "");
 	if (!sigs->text[CERT_ROLE_OPERATOR])
 		return verdict(out, CERT_BAD_SIGNATURE, "no operator signature");
-	r = cert_check_sig_text(sigs->text[CERT_ROLE_OPERATOR], sigs->len[CERT_ROLE_OPERATOR], buf,
-				len, out->id, CERT_ROLE_OPERATOR, t, op);
+	r = cert_check_sig_text(sigs->text[CERT_ROLE_OPERATOR], sigs->len[CERT_ROLE_OPERATOR],
+				sigs->cms[CERT_ROLE_OPERATOR], buf, len, out->id, CERT_ROLE_OPERATOR, t,
+				op);
 	if (r == -ENOMEM)
 		return r;
 	if (r)
@@ -112,24 +114,35 @@ int cert_verify_mem(const void *buf, size_t len, const struct cert_sigs *sigs,
 	return 0;
 }
 
-int cert_read_sigs(const char *path, struct cert_sigs *sigs)
+/* One role's sidecar: .minisig, else .p7s; an unreadable one counts as not verifying. */
+static int read_sig(const char *path, enum cert_role role, struct cert_sigs *sigs)
 {
-	memset(sigs, 0, sizeof(*sigs));
-	for (int i = 0; i < CERT_NROLES; i++) {
-		char *p = cert_sig_path(path, (enum cert_role)i), *text = NULL;
-		int r;
+	static const char *const ext[] = { "minisig", "p7s" };
+	int r = -ENOENT;
+
+	for (int k = 0; k < 2 && r == -ENOENT; k++) {
+		char *p = cert_sig_path(path, role, ext[k]), *text = NULL;
 
 		if (!p)
 			return -ENOMEM;
-		r = file_read(p, CERT_FILE_MAX, &text, &sigs->len[i]);
+		r = file_read(p, CERT_FILE_MAX, &text, &sigs->len[role]);
 		free(p);
-		/* an unreadable sidecar counts as one that does not verify */
-		if (r && r != -ENOENT && !(text = strdup(""))) {
+		if (r && r != -ENOENT && !(text = strdup("")))
+			return -ENOMEM;
+		sigs->text[role] = text;
+		sigs->cms[role] = k == 1;
+	}
+	return 0;
+}
+
+int cert_read_sigs(const char *path, struct cert_sigs *sigs)
+{
+	memset(sigs, 0, sizeof(*sigs));
+	for (int i = 0; i < CERT_NROLES; i++)
+		if (read_sig(path, (enum cert_role)i, sigs)) {
 			cert_sigs_free(sigs);
 			return -ENOMEM;
 		}
-		sigs->text[i] = text;
-	}
 	return 0;
 }
 

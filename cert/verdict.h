@@ -33,6 +33,7 @@ const char *cert_verdict_name(enum cert_verdict v);
 struct cert_sigs {
 	const char *text[CERT_NROLES]; /* NULL: none for that role */
 	size_t len[CERT_NROLES];
+	bool cms[CERT_NROLES]; /* a .p7s (DER), not a .minisig */
 };
 
 struct cert_verification {
@@ -66,7 +67,11 @@ int cert_verify_mem(const void *buf, size_t len, const struct cert_sigs *sigs,
 int cert_verify_file(const char *path, const struct cert_trust *t, unsigned flags,
 		     struct cert_verification *out);
 
-/** cert_read_sigs() - the sidecars of @path into @sigs (free with cert_sigs_free) */
+/**
+ * cert_read_sigs() - the sidecars of @path into @sigs (free with
+ * cert_sigs_free): CERT.ROLE.minisig, else CERT.ROLE.p7s
+ * Return: 0, -ENOMEM
+ */
 int cert_read_sigs(const char *path, struct cert_sigs *sigs);
 void cert_sigs_free(struct cert_sigs *sigs);
 

@@ -56,6 +56,7 @@ int certsign_opt(int c, const char *arg, const char *cmd, struct certsign_opts *
 		m->data_backed_up = arg;
 		return 0;
 	case CS_SIGN_KEY: o->sign_key = arg; return 0;
+	case CS_SIGN_CERT: o->sign_cert = arg; return 0;
 	case CS_PASS_FILE: o->pass.file = arg; return 0;
 	case CS_PASS_FD:
 		if (ui_parse_uint(arg, 0, 1 << 20, &fd))
@@ -97,11 +98,37 @@ int passphrase_get(const struct pass_opts *p, const char *what, bool confirm, ch
 	return r;
 }
 
+/* CMS: a PEM key may have no passphrase; ask only when it has one */
+static int load_cms(const struct certsign_opts *o, enum cert_role role, struct cert_signer **out)
+{
+	bool given = o->pass.file || o->pass.fd >= 0;
+	char why[256] = "", *pass = NULL;
+	int r = given ? passphrase_get(&o->pass, o->sign_key, false, &pass) : 0;
+
+	if (r)
+		return KESU_EXIT_FAILURE;
+	r = cert_signer_load_cms(o->sign_cert, o->sign_key, pass, role, out, why, sizeof(why));
+	if (r == -ENOKEY && !given) {
+		r = passphrase_get(&o->pass, o->sign_key, false, &pass);
+		if (r)
+			return KESU_EXIT_FAILURE;
+		r = cert_signer_load_cms(o->sign_cert, o->sign_key, pass, role, out, why,
+					 sizeof(why));
+	}
+	passphrase_free(pass);
+	if (r)
+		ui_err("%s: %s", ui_safe(o->sign_cert), ui_safe(why[0] ? why : strerror(-r)));
+	return r == -EOPNOTSUPP || r == -EPERM ? KESU_EXIT_REFUSED : r ? KESU_EXIT_FAILURE : 0;
+}
+
 int certsign_load(const struct certsign_opts *o, enum cert_role role, struct cert_signer **out)
 {
 	char *pass = NULL;
-	int r = passphrase_get(&o->pass, o->sign_key, false, &pass);
+	int r;
 
+	if (o->sign_cert)
+		return load_cms(o, role, out);
+	r = passphrase_get(&o->pass, o->sign_key, false, &pass);
 	if (r)
 		return KESU_EXIT_FAILURE;
 	r = cert_signer_load(o->sign_key, pass, out);
@@ -129,7 +156,8 @@ int certsign_load(const struct certsign_opts *o, enum cert_role role, struct cer
 	return 0;
 }
 
-int certsign_reserve(struct certsign_out *out, const char *file, const char *dir)
+int certsign_reserve(struct certsign_out *out, const char *file, const char *dir,
+		     const char *ext)
 {
 	char base[sizeof(out->dir_base)], *sig = NULL;
 	int r;
@@ -137,10 +165,11 @@ int certsign_reserve(struct certsign_out *out, const char *file, const char *dir
 	memcpy(base, out->dir_base, sizeof(base));
 	memset(out, 0, sizeof(*out));
 	memcpy(out->dir_base, base, sizeof(base));
+	snprintf(out->ext, sizeof(out->ext), "%s", ext);
 	out->cert.fd = out->cert.dirfd = out->sig.fd = out->sig.dirfd = -1;
 	if (file) {
 		r = outfile_reserve(&out->cert, file, CERT_RESERVE, 0);
-		if (!r && asprintf(&sig, "%s.operator.minisig", file) < 0)
+		if (!r && asprintf(&sig, "%s.operator.%s", file, ext) < 0)
 			r = -ENOMEM;
 		if (!r)
 			r = outfile_reserve(&out->sig, sig, 4096, 0);
@@ -152,7 +181,7 @@ int certsign_reserve(struct certsign_out *out, const char *file, const char *dir
 }
 
 struct names {
-	const char *base, *id;
+	const char *base, *id, *ext;
 	char *cert_name;
 };
 
@@ -172,25 +201,26 @@ static int cert_name(char *buf, size_t len, void *usr)
 static int sig_name(char *buf, size_t len, void *usr)
 {
 	struct names *n = usr;
-	int w = snprintf(buf, len, "%s.operator.minisig", n->cert_name);
+	int w = snprintf(buf, len, "%s.operator.%s", n->cert_name, n->ext);
 
 	return w < 0 || (size_t)w >= len ? -ENAMETOOLONG : 0;
 }
 
-static int write_both(struct certsign_out *out, const char *doc, size_t len, const char *sig,
-		      const char *id)
+static int write_both(struct certsign_out *out, const char *doc, size_t len, const void *sig,
+		      size_t siglen, const char *id)
 {
-	struct names n = { .base = out->dir_base[0] ? out->dir_base : "cert", .id = id };
+	struct names n = { .base = out->dir_base[0] ? out->dir_base : "cert", .id = id,
+			   .ext = out->ext };
 	int r;
 
 	if (out->cert.name) {
 		r = outfile_commit(&out->cert, doc, len);
 		if (!r)
-			r = outfile_commit(&out->sig, sig, strlen(sig));
+			r = outfile_commit(&out->sig, sig, siglen);
 	} else {
 		r = outfile_commit_unique(&out->cert, doc, len, cert_name, &n);
 		if (!r)
-			r = outfile_commit_unique(&out->sig, sig, strlen(sig), sig_name, &n);
+			r = outfile_commit_unique(&out->sig, sig, siglen, sig_name, &n);
 	}
 	free(n.cert_name);
 	if (out->cert.final_path && !(out->path = strdup(out->cert.final_path)))
@@ -202,9 +232,10 @@ int certsign_issue(struct certsign_out *out, const json_t *report, const struct 
 		   const struct cert_signer *s, char id[37])
 {
 	struct cert_meta meta = *m;
-	char *doc = NULL, *sig = NULL;
+	char *doc = NULL;
+	void *sig = NULL;
+	size_t len, siglen = 0;
 	json_t *cert;
-	size_t len;
 	int r;
 
 	meta.tool_sha256 = certsign_tool_sha256()[0] ? certsign_tool_sha256() : NULL;
@@ -214,9 +245,9 @@ int certsign_issue(struct certsign_out *out, const json_t *report, const struct 
 	r = jcs_dump(cert, &doc, &len);
 	json_decref(cert);
 	if (!r)
-		r = cert_sign(s, doc, len, id, CERT_ROLE_OPERATOR, NULL, &sig);
+		r = cert_sign(s, doc, len, id, CERT_ROLE_OPERATOR, NULL, &sig, &siglen);
 	if (!r)
-		r = write_both(out, doc, len, sig, id);
+		r = write_both(out, doc, len, sig, siglen, id);
 	free(doc);
 	free(sig);
 	return r;

@@ -25,13 +25,14 @@ struct pass_opts {
 struct certsign_opts {
 	struct cert_meta meta;
 	const char *sign_key;
+	const char *sign_cert; /* with --sign-key KEY.pem: CMS (.p7s) instead of minisign */
 	struct pass_opts pass;
 };
 
 /* long options 0x300.. shared by the commands; add CERTSIGN_LONG_OPTS to a table */
 enum {
 	CS_ORG = 0x300, CS_DEPT, CS_TITLE, CS_CONTACT, CS_CLASS, CS_DEST, CS_SOURCE, CS_MEDIA,
-	CS_MAKER, CS_NOTES, CS_BACKUP, CS_SIGN_KEY, CS_PASS_FILE, CS_PASS_FD,
+	CS_MAKER, CS_NOTES, CS_BACKUP, CS_SIGN_KEY, CS_SIGN_CERT, CS_PASS_FILE, CS_PASS_FD,
 };
 
 #define CERTSIGN_LONG_OPTS                                                      \
@@ -47,11 +48,13 @@ enum {
 	{ "notes", required_argument, NULL, CS_NOTES },                         \
 	{ "data-backed-up", required_argument, NULL, CS_BACKUP },               \
 	{ "sign-key", required_argument, NULL, CS_SIGN_KEY },                   \
+	{ "sign-cert", required_argument, NULL, CS_SIGN_CERT },                 \
 	{ "passphrase-file", required_argument, NULL, CS_PASS_FILE },           \
 	{ "passphrase-fd", required_argument, NULL, CS_PASS_FD }
 
 #define CERTSIGN_HELP                                                                           \
 	"      --sign-key KEY       minisign secret key (KEY.pub names its role and owner)\n"  \
+	"      --sign-cert CERT.pem with --sign-key KEY.pem: a CMS signature (.p7s)\n"     \
 	"      --passphrase-file F  --passphrase-fd N   the key's passphrase, for batch use\n" \
 	"      --organisation ORG  --department D  --title T  --contact C\n"                 \
 	"      --classification LEVEL  --destination internal-reuse|external-reuse|\n"        \
@@ -82,15 +85,18 @@ int certsign_load(const struct certsign_opts *o, enum cert_role role,
 /* A certificate and its operator signature, reserved before the work. */
 struct certsign_out {
 	struct outfile cert, sig;
+	char ext[8];	      /* the sidecar's: "minisig" or "p7s" */
 	char dir_base[65];    /* --cert-dir: the name's first part (erase_target_name()) */
 	char *path;	      /* the certificate's final path once written */
 };
 
 /**
- * certsign_reserve() - reserve @file, or a new file in @dir, and its sidecar
+ * certsign_reserve() - reserve @file, or a new file in @dir, and its
+ * sidecar FILE.operator.EXT (cert_signer_ext() of the key that will sign)
  * Return: 0 or a negative errno
  */
-int certsign_reserve(struct certsign_out *out, const char *file, const char *dir);
+int certsign_reserve(struct certsign_out *out, const char *file, const char *dir,
+		     const char *ext);
 
 /**
  * certsign_issue() - build the certificate of @report, sign it as operator

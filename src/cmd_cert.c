@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cert.h"
 #include "cert/verdict.h"
@@ -46,15 +47,30 @@ static int verdict_exit(enum cert_verdict v)
 	return codes[v];
 }
 
-static int load_trust(const char *dir, struct cert_trust **t)
+/*
+ * The trust store: --trust DIR (default TRUST_DIR) of minisign keys, and
+ * --trust-ca FILE for CMS; with only --trust-ca, a missing default
+ * directory is no error.
+ */
+static int load_trust(const char *dir, const char *ca, struct cert_trust **t)
 {
 	char why[512];
-	int r = cert_trust_load(dir, t, why, sizeof(why));
+	int r;
 
+	if (!dir && ca && access(TRUST_DIR, F_OK))
+		r = cert_trust_load(NULL, t, why, sizeof(why));
+	else
+		r = cert_trust_load(dir ? dir : TRUST_DIR, t, why, sizeof(why));
 	if (r == -ENOENT)
-		ui_err("%s: no trust store there: give --trust DIR (see kesu-cert(8))", ui_safe(dir));
+		ui_err("%s: no trust store there: give --trust DIR (see kesu-cert(8))",
+		       ui_safe(dir ? dir : TRUST_DIR));
 	else if (r)
 		ui_err("cannot load the trust store: %s: %s", ui_safe(why), strerror(-r));
+	if (!r && ca && (r = cert_trust_load_ca(*t, ca, why, sizeof(why)))) {
+		ui_err("%s: %s", ui_safe(ca), ui_safe(why));
+		cert_trust_free(*t);
+		*t = NULL;
+	}
 	return r ? KESU_EXIT_FAILURE : 0;
 }
 
@@ -113,7 +129,7 @@ static int issue_run(const char *report_path, const char *output, const struct c
 
 	if (!code)
 		code = read_report(report_path, &report);
-	if (!code && (r = certsign_reserve(&out, output, NULL))) {
+	if (!code && (r = certsign_reserve(&out, output, NULL, cert_signer_ext(signer)))) {
 		ui_err("%s: %s", ui_safe(output), r == -EEXIST ? "exists, not replaced" : strerror(-r));
 		code = r == -EEXIST ? KESU_EXIT_USAGE : KESU_EXIT_FAILURE;
 	}
@@ -178,7 +194,7 @@ static int cert_cmd_issue(int argc, char **argv)
 
 struct approve_opts {
 	struct certsign_opts cs;
-	const char *trust;
+	const char *trust, *trust_ca;
 	bool allow_self;
 	const char *reason;
 };
@@ -221,24 +237,30 @@ static int approvable(const char *path, const struct cert_trust *t, struct cert_
 static int approve_sign(const char *path, const struct cert_verification *v,
 			const struct cert_signer *s, const char *reason)
 {
-	char *buf = NULL, *sig = NULL, *sig_path = cert_sig_path(path, CERT_ROLE_APPROVER);
+	char *buf = NULL, *sig_path = cert_sig_path(path, CERT_ROLE_APPROVER, cert_signer_ext(s));
 	struct outfile of = { .fd = -1, .dirfd = -1 };
-	size_t len;
+	size_t len, siglen = 0;
+	void *sig = NULL;
 	int r = sig_path ? file_read(path, CERT_FILE_MAX, &buf, &len) : -ENOMEM;
 
 	if (!r)
 		r = outfile_reserve(&of, sig_path, 4096, 0);
 	if (!r)
-		r = cert_sign(s, buf, len, v->id, CERT_ROLE_APPROVER, reason, &sig);
+		r = cert_sign(s, buf, len, v->id, CERT_ROLE_APPROVER, reason, &sig, &siglen);
 	if (!r)
-		r = outfile_commit(&of, sig, strlen(sig));
-	if (r)
+		r = outfile_commit(&of, sig, siglen);
+	if (r == -EOPNOTSUPP)
+		ui_err("%s: a self-approval is recorded in a minisign signature only; an X.509 "
+		       "key cannot record its reason", ui_safe(path));
+	else if (r)
 		ui_err("%s: %s", ui_safe(sig_path ? sig_path : path),
 		       r == -EEXIST ? "exists: the certificate is already approved" : strerror(-r));
 	outfile_release(&of);
 	free(sig_path);
 	free(sig);
 	free(buf);
+	if (r == -EOPNOTSUPP)
+		return KESU_EXIT_NOT_APPROVED;
 	return r == -EEXIST ? KESU_EXIT_USAGE : r ? KESU_EXIT_FAILURE : 0;
 }
 
@@ -248,7 +270,7 @@ static int approve_run(const char *path, const struct approve_opts *o)
 	struct cert_signer *s = NULL;
 	struct cert_trust *t = NULL;
 	bool self = false;
-	int code = load_trust(o->trust, &t);
+	int code = load_trust(o->trust, o->trust_ca, &t);
 
 	if (!code)
 		code = approvable(path, t, &v);
@@ -279,6 +301,7 @@ static int approve_help(void)
 	       "then write FILE.approver.minisig.\n\n"
 	       "      --sign-key KEY           the approver's minisign secret key\n"
 	       "      --trust DIR              trusted public keys (default " TRUST_DIR ")\n"
+	       "      --trust-ca FILE          CA certificates for CMS (.p7s) signatures\n"
 	       "      --allow-self-approval    approve one's own erasure, only with --reason\n"
 	       "      --reason TEXT            why no one else can approve (recorded, signed)\n"
 	       "      --passphrase-file F  --passphrase-fd N\n"
@@ -289,9 +312,10 @@ static int approve_help(void)
 
 static int cert_cmd_approve(int argc, char **argv)
 {
-	enum { OPT_TRUST = 0x400, OPT_SELF, OPT_REASON };
+	enum { OPT_TRUST = 0x400, OPT_SELF, OPT_REASON, OPT_CA };
 	static const struct option opts[] = {
 		{ "trust", required_argument, NULL, OPT_TRUST },
+		{ "trust-ca", required_argument, NULL, OPT_CA },
 		{ "allow-self-approval", no_argument, NULL, OPT_SELF },
 		{ "reason", required_argument, NULL, OPT_REASON },
 		{ "key", required_argument, NULL, CS_SIGN_KEY },
@@ -299,7 +323,7 @@ static int cert_cmd_approve(int argc, char **argv)
 		CERTSIGN_LONG_OPTS,
 		{ NULL, 0, NULL, 0 },
 	};
-	struct approve_opts o = { .cs.pass.fd = -1, .trust = TRUST_DIR };
+	struct approve_opts o = { .cs.pass.fd = -1 };
 	bool help = false;
 	int c, r;
 
@@ -310,6 +334,8 @@ static int cert_cmd_approve(int argc, char **argv)
 			help = true;
 		else if (c == OPT_TRUST)
 			o.trust = optarg;
+		else if (c == OPT_CA)
+			o.trust_ca = optarg;
 		else if (c == OPT_SELF)
 			o.allow_self = true;
 		else if (c == OPT_REASON) {
@@ -339,7 +365,7 @@ static int cert_cmd_approve(int argc, char **argv)
 /* ---- verify ---- */
 
 struct verify_opts_cli {
-	const char *trust;
+	const char *trust, *trust_ca;
 	unsigned flags;
 	const char *device;
 	bool json;
@@ -479,6 +505,7 @@ static int verify_help(void)
 	       "Check certificates offline: canonical form, the operator's and the approver's\n"
 	       "signatures by keys trusted for those roles, Art. 6, and the result; one line each.\n\n"
 	       "      --trust DIR          trusted public keys (default " TRUST_DIR ")\n"
+	       "      --trust-ca FILE      CA certificates that CMS (.p7s) signers chain to\n"
 	       "      --require-approval   a certificate without an approval is not valid\n"
 	       "      --device DEV         DEV must be the certified device and still read as\n"
 	       "                           erased (serial, size, a sampled read-back)\n"
@@ -490,16 +517,17 @@ static int verify_help(void)
 
 static int cert_cmd_verify(int argc, char **argv)
 {
-	enum { OPT_TRUST = 0x400, OPT_REQUIRE, OPT_DEVICE, OPT_JSON };
+	enum { OPT_TRUST = 0x400, OPT_REQUIRE, OPT_DEVICE, OPT_JSON, OPT_CA };
 	static const struct option opts[] = {
 		{ "trust", required_argument, NULL, OPT_TRUST },
+		{ "trust-ca", required_argument, NULL, OPT_CA },
 		{ "require-approval", no_argument, NULL, OPT_REQUIRE },
 		{ "device", required_argument, NULL, OPT_DEVICE },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct verify_opts_cli o = { .trust = TRUST_DIR };
+	struct verify_opts_cli o = { 0 };
 	struct cert_trust *t = NULL;
 	bool help = false;
 	int c, code = 0;
@@ -509,6 +537,7 @@ static int cert_cmd_verify(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_TRUST: o.trust = optarg; break;
+		case OPT_CA: o.trust_ca = optarg; break;
 		case OPT_REQUIRE: o.flags |= CERT_REQUIRE_APPROVAL; break;
 		case OPT_DEVICE: o.device = optarg; break;
 		case OPT_JSON: o.json = true; break;
@@ -522,7 +551,7 @@ static int cert_cmd_verify(int argc, char **argv)
 		return ui_usage_error("cert verify", "no certificate given");
 	if (o.device && argc - optind > 1)
 		return ui_usage_error("cert verify", "--device checks one certificate");
-	code = load_trust(o.trust, &t);
+	code = load_trust(o.trust, o.trust_ca, &t);
 	if (code)
 		return code;
 	/* every file gets its line; the exit status is the worst verdict */

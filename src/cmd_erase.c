@@ -563,7 +563,7 @@ static void reserve_cert(const struct erase_cli *o, struct erase_job *j, size_t 
 	if (!o->certs)
 		return;
 	erase_target_name(t, o->certs[i].dir_base);
-	r = certsign_reserve(&o->certs[i], o->cert, o->cert_dir);
+	r = certsign_reserve(&o->certs[i], o->cert, o->cert_dir, cert_signer_ext(o->signer));
 	if (!r)
 		return;
 	ui_err("%s: cannot write the certificate to %s: %s", ui_safe(t->path),
