@@ -22,6 +22,8 @@ static const struct command commands[] = {
 	  "read a device back and check that it holds the expected pattern" },
 	{ "devices", cmd_devices, "[--json] [--all]",
 	  "list block devices and whether they are in use" },
+	{ "ledger", cmd_ledger, "add|verify|show|list|export|reconcile [OPTIONS] [ARGS]",
+	  "record certificates in the asset ledger, check it, export and reconcile it" },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -45,6 +45,7 @@ void ui_print_exit_status(FILE *f, const int *codes, size_t n);
 int cmd_erase(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_devices(int argc, char **argv);
+int cmd_ledger(int argc, char **argv);
 
 /* ui.c */
 extern bool ui_debug;
