@@ -458,7 +458,8 @@ static int check_link(struct walk *w, const struct ledger_row *row)
 		return fault(w, row->seq, row->id, LEDGER_DELETED,
 			     "rows %lld to %lld are missing before it", (long long)w->prev_seq + 1,
 			     (long long)row->seq - 1);
-	if (w->prev_seq && !strcmp(row->prev_hash, w->prev2))
+	/* it links to the row before the previous one: the previous one is the stranger */
+	if (w->out->rows > 2 && !strcmp(row->prev_hash, w->prev2))
 		return fault(w, w->prev_seq, w->prev_id, LEDGER_INSERTED,
 			     "it was not in the chain: seq %lld links past it",
 			     (long long)row->seq);
