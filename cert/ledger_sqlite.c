@@ -148,7 +148,7 @@ static int sq_open(struct ledger *l, const char *path, unsigned flags)
 	struct sqlite_ledger *s = calloc(1, sizeof(*s));
 	int mode = (flags & LEDGER_RDONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
 	struct stat st;
-	int r;
+	int r, fd;
 
 	if (!s)
 		return -ENOMEM;
@@ -160,7 +160,15 @@ static int sq_open(struct ledger *l, const char *path, unsigned flags)
 		r = make_dir(path);
 		if (r < 0)
 			goto fail;
-		mode |= SQLITE_OPEN_CREATE;
+		/* 0600 from the start, also in an existing directory; SQLite gives -wal and -shm
+		 * the same mode */
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0 && errno != EEXIST) {
+			r = -errno;
+			goto fail;
+		}
+		if (fd >= 0)
+			close(fd);
 	} else if (!S_ISREG(st.st_mode)) {
 		r = -EBADMSG;
 		goto fail;

@@ -57,11 +57,12 @@ C2=22222222-2222-4222-8222-222222222222.json
 expect_rc 0 "$KESU" ledger $L add ./*.json
 [ "$(grep -c ': recorded (seq [1-5])$' out)" = 5 ] || fail "add: $(cat out)"
 [ "$(stat -c %a var/kesu)" = 700 ] || fail "ledger directory mode $(stat -c %a var/kesu)"
+[ "$(stat -c %a var/kesu/ledger.db)" = 600 ] || fail "ledger mode $(stat -c %a var/kesu/ledger.db)"
 [ "$(sqlite3 var/kesu/ledger.db 'PRAGMA journal_mode')" = wal ] || fail "not in WAL mode"
 # the stored bytes are the file's bytes
 sqlite3 var/kesu/ledger.db "SELECT writefile('stored', certificate) FROM certificates WHERE seq=1" >/dev/null
 cmp stored "$(ls ./*.json | head -1)" || fail "stored bytes differ from the file"
-ok "five certificates recorded in a new ledger (directory 0700, WAL), bytes kept as they are"
+ok "five certificates recorded in a new ledger (directory 0700, file 0600, WAL), bytes kept"
 
 expect_rc 0 "$KESU" ledger $L add "$C1"
 grep -q "already recorded (seq 1)" out || fail "idempotent add: $(cat out)"
@@ -191,6 +192,25 @@ printf 'asset_tag,serial\nPC-0001\n' > short.csv
 expect_rc 2 "$KESU" ledger $L reconcile short.csv
 grep -q "line 2: 1 fields, the header has 2" err || fail "short record: $(cat err)"
 ok "reconcile: certified, missing (none, failed, unapproved) and unmatched; exit 15 while missing"
+
+# three writers at once on a new ledger: every certificate recorded once, one intact chain
+mkdir par
+for i in $(seq 10 49); do
+	jq -cSj -n --arg id "par-$i" '{format: "kesu-certificate/1", id: $id, result: "success"}' \
+		> "par/$i.json"
+done
+"$KESU" ledger --ledger "$WORK/par.db" add par/1*.json par/2*.json > par1.out 2>&1 &
+p1=$!
+"$KESU" ledger --ledger "$WORK/par.db" add par/3*.json par/4*.json > par2.out 2>&1 &
+p2=$!
+"$KESU" ledger --ledger "$WORK/par.db" add par/*.json > par3.out 2>&1 || fail "writer 3: $(cat par3.out)"
+wait $p1 || fail "writer 1: $(cat par1.out)"
+wait $p2 || fail "writer 2: $(cat par2.out)"
+expect_rc 0 "$KESU" ledger --ledger "$WORK/par.db" verify
+grep -q ": 40 rows, chain intact" out || fail "concurrent adds: $(cat out)"
+[ "$(cat par1.out par2.out par3.out | grep -c ': recorded (seq')" = 40 ] ||
+	fail "concurrent adds: not each recorded once: $(cat par1.out par2.out par3.out)"
+ok "three concurrent writers: 40 rows, one intact chain"
 
 expect_rc 1 "$KESU" ledger --ledger "$WORK/none.db" verify
 grep -q "no ledger there" err || fail "missing ledger: $(cat err)"
