@@ -105,38 +105,53 @@ static int make_dir(const char *path)
 	return r;
 }
 
-/* A file that exists but is not a kesu ledger must not be taken over. */
-static int check_schema(sqlite3 *db, unsigned flags)
+static int query_int(sqlite3 *db, const char *sql, int *out)
 {
 	sqlite3_stmt *st;
-	int version = -1, r;
+	int r, rc;
 
-	r = sq_errno(db, sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL));
+	r = sq_errno(db, sqlite3_prepare_v2(db, sql, -1, &st, NULL));
 	if (r < 0)
 		return r;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		version = sqlite3_column_int(st, 0);
-	r = sq_errno(db, sqlite3_finalize(st));
-	if (r < 0)
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int(st, 0);
+	else
+		r = rc == SQLITE_DONE ? -EBADMSG : sq_errno(db, rc);
+	sqlite3_finalize(st);
+	return r;
+}
+
+/*
+ * A file that exists but is not a kesu ledger must not be taken over. The
+ * schema is created under the write lock, after looking again: another
+ * `kesu ledger add` may be creating the same new ledger.
+ */
+static int check_schema(sqlite3 *db, unsigned flags)
+{
+	int version = -1, objects = -1, r;
+
+	r = query_int(db, "PRAGMA user_version", &version);
+	if (r < 0 || version == LEDGER_SCHEMA_VERSION)
 		return r;
-	if (version == LEDGER_SCHEMA_VERSION)
-		return 0;
 	if (version != 0 || !(flags & LEDGER_CREATE))
 		return version == 0 ? -ENOENT : -EBADMSG;
-	/* version 0: a new, empty database, unless something else lives in it */
-	r = sq_errno(db,
-		     sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master", -1, &st, NULL));
+	r = exec(db, "BEGIN IMMEDIATE");
 	if (r < 0)
 		return r;
-	version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-	sqlite3_finalize(st);
-	if (version != 0)
-		return -EBADMSG;
-	r = exec(db, "BEGIN IMMEDIATE");
-	if (r == 0)
-		r = exec(db, schema);
-	if (r == 0)
-		r = exec(db, "PRAGMA user_version = 1");
+	r = query_int(db, "PRAGMA user_version", &version);
+	if (r == 0 && version == 0) {
+		/* version 0: a new, empty database, unless something else lives in it */
+		r = query_int(db, "SELECT count(*) FROM sqlite_master", &objects);
+		if (r == 0 && objects != 0)
+			r = -EBADMSG;
+		if (r == 0)
+			r = exec(db, schema);
+		if (r == 0)
+			r = exec(db, "PRAGMA user_version = 1");
+	} else if (r == 0 && version != LEDGER_SCHEMA_VERSION) {
+		r = -EBADMSG;
+	}
 	if (r == 0)
 		return exec(db, "COMMIT");
 	exec(db, "ROLLBACK");
