@@ -95,9 +95,13 @@ static int field(struct csv_state *s, const char *buf, size_t len, size_t *pos, 
 	int r;
 
 	if (i < len && buf[i] == '"') {
+		size_t opened = *line;
+
 		for (i++;; i++) {
-			if (i >= len)
-				return -EBADMSG; /* unterminated quote */
+			if (i >= len) {
+				*line = opened; /* unterminated: say where it began */
+				return -EBADMSG;
+			}
 			if (buf[i] == '"') {
 				if (i + 1 < len && buf[i + 1] == '"') {
 					i++;

@@ -28,6 +28,13 @@ expect_rc() {
 	[ "$got" -eq "$want" ] || { cat out err >&9; fail "'$*' exited $got, expected $want"; }
 }
 
+# expect_err WANT TEXT CMD...: expect_rc WANT CMD..., and its message holds TEXT
+expect_err() {
+	want=$1 text=$2; shift 2
+	expect_rc "$want" "$@"
+	grep -qF -- "$text" err || fail "'$*': message lacks '$text': $(cat err)"
+}
+
 # cert ID TAG SERIAL RESULT [APPROVER]: ID.json in canonical form (jq -S sorts keys by code
 # point, which is RFC 8785's order for these ASCII keys; -j: no newline), and an approver
 # sidecar whose trusted comment names APPROVER
@@ -68,13 +75,11 @@ expect_rc 0 "$KESU" ledger $L add "$C1"
 grep -q "already recorded (seq 1)" out || fail "idempotent add: $(cat out)"
 [ "$(sqlite3 var/kesu/ledger.db 'SELECT count(*) FROM certificates')" = 5 ] || fail "row added twice"
 jq -cSj '.media.model = "other"' "$C1" > other.json
-expect_rc 1 "$KESU" ledger $L add other.json
-grep -q "the id is recorded with other bytes" err || fail "duplicate id: $(cat err)"
+expect_err 1 "the id is recorded with other bytes" "$KESU" ledger $L add other.json
 printf '{"format":"kesu-report/1","id":"x"}' > report.json
-expect_rc 9 "$KESU" ledger $L add report.json
-grep -q "not recorded: not a kesu-certificate/1 document" err || fail "invalid: $(cat err)"
+expect_err 9 "not recorded: not a kesu-certificate/1 document" "$KESU" ledger $L add report.json
 printf 'not json' > junk.json
-expect_rc 9 "$KESU" ledger $L add junk.json
+expect_err 9 "not recorded: not a JSON object" "$KESU" ledger $L add junk.json
 ok "adding again is a no-op; the same id with other bytes and invalid documents are refused"
 
 expect_rc 0 "$KESU" ledger $L verify
@@ -135,8 +140,7 @@ expect_rc 0 "$KESU" ledger $L show 22222222-2222-4222-8222-222222222222 --json
 jq -e '.result == "failed" and .certificate.media.serial == "S-BBB"
 	and (.signatures | keys) == ["approver.minisig", "operator.minisig"]' out >/dev/null ||
 	fail "show --json: $(cat out)"
-expect_rc 1 "$KESU" ledger $L show no-such-id
-grep -q "no certificate no-such-id" err || fail "show missing: $(cat err)"
+expect_err 1 "no certificate no-such-id" "$KESU" ledger $L show no-such-id
 ok "list by asset tag and serial, show by id"
 
 expect_rc 0 "$KESU" ledger $L export --csv
@@ -183,14 +187,11 @@ grep -q "^1 certified, 3 missing, 2 unmatched certificates$" out || fail "reconc
 printf 'serial\nS-AAA\n' > ok.csv
 expect_rc 0 "$KESU" ledger $L reconcile ok.csv
 printf 'asset_tag,serial\nPC-0001,"S-AAA\n' > bad.csv
-expect_rc 2 "$KESU" ledger $L reconcile bad.csv
-grep -q "not valid CSV" err || fail "unterminated quote: $(cat err)"
+expect_err 2 "line 2: not valid CSV" "$KESU" ledger $L reconcile bad.csv
 printf 'name,room\nx,1\n' > nocol.csv
-expect_rc 2 "$KESU" ledger $L reconcile nocol.csv
-grep -q "no asset_tag or serial column" err || fail "no column: $(cat err)"
+expect_err 2 "no asset_tag or serial column" "$KESU" ledger $L reconcile nocol.csv
 printf 'asset_tag,serial\nPC-0001\n' > short.csv
-expect_rc 2 "$KESU" ledger $L reconcile short.csv
-grep -q "line 2: 1 fields, the header has 2" err || fail "short record: $(cat err)"
+expect_err 2 "line 2: 1 fields, the header has 2" "$KESU" ledger $L reconcile short.csv
 ok "reconcile: certified, missing (none, failed, unapproved) and unmatched; exit 15 while missing"
 
 # three writers at once on a new ledger: every certificate recorded once, one intact chain
@@ -212,11 +213,10 @@ grep -q ": 40 rows, chain intact" out || fail "concurrent adds: $(cat out)"
 	fail "concurrent adds: not each recorded once: $(cat par1.out par2.out par3.out)"
 ok "three concurrent writers: 40 rows, one intact chain"
 
-expect_rc 1 "$KESU" ledger --ledger "$WORK/none.db" verify
-grep -q "no ledger there" err || fail "missing ledger: $(cat err)"
+expect_err 1 "no ledger there" "$KESU" ledger --ledger "$WORK/none.db" verify
 [ ! -e none.db ] || fail "a read-only action created a ledger"
 printf 'not a database at all, just text that is long enough to have a header' > notdb.db
-expect_rc 1 "$KESU" ledger --ledger "$WORK/notdb.db" add "$C1"
+expect_err 1 "not a kesu ledger" "$KESU" ledger --ledger "$WORK/notdb.db" add "$C1"
 expect_rc 2 "$KESU" ledger $L frobnicate
 expect_rc 2 "$KESU" ledger $L list --csv
 expect_rc 2 "$KESU" ledger $L add
