@@ -43,6 +43,7 @@ static const int ledger_exits[] = {
 struct ledger_opts {
 	const char *path;
 	const char *asset, *serial;
+	const char *anchor; /* verify --anchor SEQ:HASH */
 	bool json, csv, jsonl, help;
 	const char *action;
 	int nargs;
@@ -114,7 +115,7 @@ out:
 static int ledger_help(void)
 {
 	fputs("usage: kesu ledger [--ledger PATH] add CERT...\n"
-	      "       kesu ledger [--ledger PATH] verify [--json]\n"
+	      "       kesu ledger [--ledger PATH] verify [--anchor SEQ:HASH] [--json]\n"
 	      "       kesu ledger [--ledger PATH] show ID [--json]\n"
 	      "       kesu ledger [--ledger PATH] list [--asset TAG] [--serial S] [--json]\n"
 	      "       kesu ledger [--ledger PATH] export --csv|--jsonl\n"
@@ -126,6 +127,8 @@ static int ledger_help(void)
 	      "  --ledger PATH  the ledger database (default " LEDGER_DEFAULT_PATH ")\n"
 	      "  --asset TAG    list: only certificates for this asset tag\n"
 	      "  --serial S     list: only certificates for this serial number\n"
+	      "  --anchor SEQ:HASH  verify: row SEQ must still have this hash (from the\n"
+	      "                 security log's \"ledger add\" record)\n"
 	      "  --json         JSON output (verify, show, list, reconcile)\n"
 	      "  --csv          export: CSV with a header row (RFC 4180)\n"
 	      "  --jsonl        export: one JSON object per line\n"
@@ -180,7 +183,16 @@ static int ledger_check_opts(const struct ledger_opts *o)
 /* Returns 0 to go on, or the exit code to return (ui.c's contract). */
 static int ledger_parse(int argc, char **argv, struct ledger_opts *o)
 {
-	enum { OPT_LEDGER = 256, OPT_ASSET, OPT_SERIAL, OPT_JSON, OPT_CSV, OPT_JSONL, OPT_DEBUG };
+	enum {
+		OPT_LEDGER = 256,
+		OPT_ASSET,
+		OPT_SERIAL,
+		OPT_JSON,
+		OPT_CSV,
+		OPT_JSONL,
+		OPT_ANCHOR,
+		OPT_DEBUG
+	};
 	static const struct option longopts[] = {
 		{ "ledger", required_argument, NULL, OPT_LEDGER },
 		{ "asset", required_argument, NULL, OPT_ASSET },
@@ -188,6 +200,7 @@ static int ledger_parse(int argc, char **argv, struct ledger_opts *o)
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "csv", no_argument, NULL, OPT_CSV },
 		{ "jsonl", no_argument, NULL, OPT_JSONL },
+		{ "anchor", required_argument, NULL, OPT_ANCHOR },
 		{ "debug", no_argument, NULL, OPT_DEBUG },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -205,6 +218,7 @@ static int ledger_parse(int argc, char **argv, struct ledger_opts *o)
 		case OPT_JSON: o->json = true; break;
 		case OPT_CSV: o->csv = true; break;
 		case OPT_JSONL: o->jsonl = true; break;
+		case OPT_ANCHOR: o->anchor = optarg; break;
 		case OPT_DEBUG: ui_debug = true; break;
 		case 'h': o->help = true; break;
 		default: return ui_option_error("ledger", c, argv, longopts);
@@ -218,6 +232,8 @@ static int ledger_parse(int argc, char **argv, struct ledger_opts *o)
 		return ui_usage_error("ledger", "ledger: --asset and --serial need a value");
 	if (optind >= argc)
 		return ui_usage_error("ledger", "ledger: no action given");
+	if (o->anchor && strcmp(argv[optind], "verify"))
+		return ui_usage_error("ledger", "ledger: --anchor applies to verify");
 	o->action = argv[optind];
 	o->args = argv + optind + 1;
 	o->nargs = argc - optind - 1;
@@ -398,16 +414,73 @@ static int ledger_add_files(const struct ledger_opts *o)
 	return ret;
 }
 
+/* verify --anchor SEQ:HASH: the row the security log recorded is still there, unchanged. */
+struct anchor {
+	long long seq;
+	char hash[LEDGER_HASH_HEX];
+	char id[128];
+	bool found;
+};
+
+static int anchor_parse(const char *s, struct anchor *a)
+{
+	int n = 0;
+
+	memset(a, 0, sizeof(*a));
+	if (sscanf(s, "%lld:%64[0-9a-f]%n", &a->seq, a->hash, &n) != 2 || s[n] || a->seq < 1 ||
+	    strlen(a->hash) != 64)
+		return -EINVAL;
+	return 0;
+}
+
+static int anchor_row(const struct ledger_row *row, void *usr)
+{
+	struct anchor *a = usr;
+
+	if (row->seq != a->seq)
+		return 0;
+	a->found = !strcmp(row->row_hash, a->hash);
+	snprintf(a->id, sizeof(a->id), "%s", row->id);
+	return 1;
+}
+
+/* Return: 0 when the anchor holds, -EBADMSG with @chk filled when it does not */
+static int anchor_check(struct ledger *l, struct anchor *a, struct ledger_check *chk)
+{
+	static const struct ledger_filter f = { .no_blobs = true };
+	int r = ledger_iterate(l, &f, anchor_row, a);
+
+	if (r < 0)
+		return r;
+	if (a->found)
+		return 0;
+	chk->seq = a->seq;
+	chk->fault = r == 1 ? LEDGER_ALTERED : LEDGER_DELETED;
+	snprintf(chk->id, sizeof(chk->id), "%s", r == 1 ? a->id : "-");
+	snprintf(chk->why, sizeof(chk->why), "%s",
+		 r == 1 ? "its hash differs from the anchor: the chain was rewritten" :
+			  "the anchored row is gone: rows were removed from the end");
+	return -EBADMSG;
+}
+
 static int ledger_verify_chain(const struct ledger_opts *o)
 {
 	struct verdict_ctx ctx = { 0 };
 	struct ledger_check chk;
+	struct anchor anchor;
 	struct ledger *l;
 	int r;
 
+	if (o->anchor && anchor_parse(o->anchor, &anchor))
+		return ui_usage_error("ledger",
+				      "ledger verify: --anchor '%s': SEQ:HASH, a sequence "
+				      "number and 64 lowercase hex digits",
+				      ui_safe(o->anchor));
 	if (open_ledger(o, LEDGER_RDONLY, &l) < 0)
 		return KESU_EXIT_FAILURE;
 	r = ledger_verify(l, ledger_verdict, &ctx, &chk);
+	if (r == 0 && o->anchor)
+		r = anchor_check(l, &anchor, &chk);
 	ledger_close(l);
 	if (r < 0 && r != -EBADMSG) {
 		ui_err("%s: cannot read the ledger: %s", ui_safe(o->path), strerror(-r));

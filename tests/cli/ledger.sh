@@ -131,6 +131,21 @@ tamper "a row whose hash was rewritten" \
 	"seq 2 altered"
 expect_rc 0 "$KESU" ledger $L verify
 
+# the security log's anchor: the last row removed, or the whole chain recomputed, is found
+head=$(sqlite3 var/kesu/ledger.db 'SELECT row_hash FROM certificates WHERE seq = 5')
+expect_rc 0 "$KESU" ledger $L verify --anchor "5:$head"
+cp var/kesu/ledger.db t.db
+rm -f t.db-wal t.db-shm
+sqlite3 t.db "DELETE FROM certificates WHERE seq = 5"
+expect_rc 0 "$KESU" ledger --ledger "$WORK/t.db" verify
+expect_err 15 "seq 5 deleted: the anchored row is gone" \
+	"$KESU" ledger --ledger "$WORK/t.db" verify --anchor "5:$head"
+sqlite3 t.db "UPDATE certificates SET row_hash = '$(printf %064d 0)' WHERE seq = 4"
+expect_err 15 "seq 4 altered" "$KESU" ledger --ledger "$WORK/t.db" verify --anchor "4:$head"
+expect_rc 2 "$KESU" ledger $L verify --anchor 5:ABC
+expect_rc 2 "$KESU" ledger $L list --anchor "5:$head"
+ok "verify --anchor finds the last row removed"
+
 expect_rc 0 "$KESU" ledger $L list --asset PC-0002
 [ "$(grep -c 22222222 out)" = 1 ] && [ "$(wc -l < out)" = 2 ] || fail "list --asset: $(cat out)"
 expect_rc 0 "$KESU" ledger $L list --serial S-CCC --json
