@@ -381,10 +381,11 @@ static int add_one(struct ledger *l, const char *lpath, const char *file, struct
 		}
 	} else {
 		ui_err("%s: not recorded: %s", ui_safe(file), ui_safe(why));
-		if (r == -EBADMSG)
-			ret = LEDGER_EXIT_MALFORMED;
-		else if (r != -EEXIST && ctx->exit_code != KESU_EXIT_FAILURE)
+		/* the verdict's own exit code first: it knows a bad signature from bad JSON */
+		if (r != -EEXIST && ctx->exit_code != KESU_EXIT_FAILURE)
 			ret = ctx->exit_code;
+		else if (r == -EBADMSG)
+			ret = LEDGER_EXIT_MALFORMED;
 	}
 out:
 	for (size_t i = 0; i < n; i++)
