@@ -162,8 +162,9 @@ void ledger_close(struct ledger *l);
  * JSON; the whole addition is one transaction.
  *
  * Return: 0 (recorded), LEDGER_ALREADY, -EEXIST (the id is recorded with
- * other bytes or other signatures), -EBADMSG (not JSON, no id), the
- * negative errno of @verify, or a backend errno (-EBUSY, -EIO, -ENOMEM)
+ * other bytes or other signatures), -EBADMSG (not JSON, no id), -EINVAL (a
+ * sidecar name outside [a-z0-9._-] or given twice), the negative errno of
+ * @verify, or a backend errno (-EBUSY, -EIO, -ENOSPC, -ENOMEM)
  */
 int ledger_add(struct ledger *l, const void *cert, size_t len, const struct ledger_sigs *sigs,
 	       ledger_verify_fn verify, void *usr, char *why, size_t whylen, int64_t *seq);
@@ -280,7 +281,10 @@ int ledger_csv_parse(const char *buf, size_t len,
 		     int (*fn)(char **cells, size_t n, size_t line, void *usr), void *usr,
 		     size_t *line);
 
-/* internal, shared by ledger.c and the backends */
+/**
+ * ledger_sha256_hex() - SHA-256 of @data as 64 lowercase hex digits (certificate_sha256)
+ * Return: 0 or -ENOMEM
+ */
 int ledger_sha256_hex(const void *data, size_t len, char hex[LEDGER_HASH_HEX]);
 
 #endif
