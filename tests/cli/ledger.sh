@@ -156,7 +156,14 @@ jq -e '.result == "failed" and .certificate.media.serial == "S-BBB"
 	and (.signatures | keys) == ["approver.minisig", "operator.minisig"]' out >/dev/null ||
 	fail "show --json: $(cat out)"
 expect_err 1 "no certificate no-such-id" "$KESU" ledger $L show no-such-id
-ok "list by asset tag and serial, show by id"
+# control characters from a certificate cannot reach the terminal or start a line of their own
+jq -cSj -n '{format: "kesu-certificate/1", id: "ctl\u001b", media: {asset_tag: "A\u001b[31mB\nC"}}' \
+	> ctl.json
+expect_rc 0 "$KESU" ledger --ledger "$WORK/ctl.db" add ctl.json
+expect_rc 0 "$KESU" ledger --ledger "$WORK/ctl.db" list
+[ "$(wc -l < out)" = 2 ] && grep -qF 'ctl\x1b  A\x1b[31mB\x0aC  -' out || fail "list escapes: $(cat -A out)"
+! grep -q "$(printf '\033')" out || fail "an escape character reached the output"
+ok "list by asset tag and serial, show by id; control characters escaped"
 
 expect_rc 0 "$KESU" ledger $L export --csv
 cp out export.csv
