@@ -26,6 +26,8 @@ static const struct command commands[] = {
 	  "list block devices and whether they are in use" },
 	{ "key", cmd_key, "generate|show [OPTIONS]",
 	  "make and show signing keys (minisign format) for certificates" },
+	{ "ledger", cmd_ledger, "add|verify|show|list|export|reconcile [OPTIONS] [ARGS]",
+	  "record certificates in the asset ledger, check it, export and reconcile it" },
 	{ NULL, NULL, NULL, NULL },
 };
 

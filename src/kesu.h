@@ -55,6 +55,7 @@ int cmd_verify(int argc, char **argv);
 int cmd_devices(int argc, char **argv);
 int cmd_cert(int argc, char **argv);
 int cmd_key(int argc, char **argv);
+int cmd_ledger(int argc, char **argv);
 
 /* ui.c */
 extern bool ui_debug;

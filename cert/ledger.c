@@ -1,0 +1,556 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The ledger's rules, apart from its storage: what a row holds, how rows
+ * are chained, when a certificate may be added, how the chain is checked
+ * and how an asset list is reconciled against the rows.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <openssl/evp.h>
+#include <sodium.h>
+
+#include "ledger.h"
+
+const char *const ledger_field_names[LEDGER_NFIELDS] = {
+	[LEDGER_ASSET_TAG] = "asset_tag", [LEDGER_SERIAL] = "serial",
+	[LEDGER_MODEL] = "model",	  [LEDGER_CATEGORY] = "category",
+	[LEDGER_TECHNIQUE] = "technique", [LEDGER_RESULT] = "result",
+	[LEDGER_STARTED] = "started",	  [LEDGER_FINISHED] = "finished",
+	[LEDGER_OPERATOR] = "operator",	  [LEDGER_WITNESS] = "witness",
+	[LEDGER_APPROVER] = "approver",	  [LEDGER_ISSUED] = "issued",
+};
+
+/* Where each column comes from in the certificate; the approver comes from the verdict. */
+static const char *const field_paths[LEDGER_NFIELDS] = {
+	[LEDGER_ASSET_TAG] = "media.asset_tag",
+	[LEDGER_SERIAL] = "media.serial",
+	[LEDGER_MODEL] = "media.model",
+	[LEDGER_CATEGORY] = "sanitization.category",
+	[LEDGER_TECHNIQUE] = "sanitization.technique",
+	[LEDGER_RESULT] = "result",
+	[LEDGER_STARTED] = "started",
+	[LEDGER_FINISHED] = "finished",
+	[LEDGER_OPERATOR] = "operator.name",
+	[LEDGER_WITNESS] = "witness.name",
+	[LEDGER_APPROVER] = NULL,
+	[LEDGER_ISSUED] = "issued",
+};
+
+static const char zero_hash[LEDGER_HASH_HEX] =
+	"0000000000000000000000000000000000000000000000000000000000000000";
+
+int ledger_open(struct ledger **out, const char *path, unsigned flags)
+{
+	struct ledger *l = calloc(1, sizeof(*l));
+	int r;
+
+	if (!l)
+		return -ENOMEM;
+	l->ops = &ledger_sqlite_ops;
+	r = l->ops->open(l, path, flags);
+	if (r < 0) {
+		free(l);
+		return r;
+	}
+	*out = l;
+	return 0;
+}
+
+void ledger_close(struct ledger *l)
+{
+	if (!l)
+		return;
+	l->ops->close(l);
+	free(l);
+}
+
+static void hex(const unsigned char *b, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[b[i] >> 4];
+		out[2 * i + 1] = digits[b[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+int ledger_sha256_hex(const void *data, size_t len, char out[LEDGER_HASH_HEX])
+{
+	unsigned char md[32];
+
+	if (!EVP_Digest(data, len, md, NULL, EVP_sha256(), NULL))
+		return -ENOMEM;
+	hex(md, sizeof(md), out);
+	return 0;
+}
+
+/*
+ * row_hash = SHA-256(prev_hash || SHA-256(certificate) || SHA-256(signatures)),
+ * over the 32-byte binary values; @prev is hexadecimal.
+ */
+static int row_hash(const char *prev, const void *cert, size_t len, const char *sigs,
+		    char out[LEDGER_HASH_HEX])
+{
+	unsigned char buf[96], md[32];
+	size_t n = 0;
+	int r = -EBADMSG;
+
+	if (strlen(prev) != 64 || sodium_hex2bin(buf, 32, prev, 64, NULL, &n, NULL) || n != 32)
+		return -EBADMSG;
+	if (!EVP_Digest(cert, len, buf + 32, NULL, EVP_sha256(), NULL) ||
+	    !EVP_Digest(sigs, strlen(sigs), buf + 64, NULL, EVP_sha256(), NULL) ||
+	    !EVP_Digest(buf, sizeof(buf), md, NULL, EVP_sha256(), NULL)) {
+		r = -ENOMEM;
+		goto out;
+	}
+	hex(md, sizeof(md), out);
+	r = 0;
+out:
+	sodium_memzero(buf, sizeof(buf));
+	return r;
+}
+
+/* A sidecar's name is part of the hashed JSON: keep it to what sorts the same everywhere. */
+static bool sig_name_ok(const char *s)
+{
+	if (!s || !*s)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '.' ||
+		      *s == '-' || *s == '_'))
+			return false;
+	return true;
+}
+
+/*
+ * The signatures as canonical JSON: {"NAME": "BASE64", ...}, keys sorted,
+ * no spaces. Names are plain ASCII, so jansson's byte-order sort is the
+ * RFC 8785 order.
+ */
+static int sigs_text(const struct ledger_sigs *sigs, char **out)
+{
+	json_t *o = json_object();
+	char *b64 = NULL;
+	int r = -ENOMEM;
+
+	if (!o)
+		return -ENOMEM;
+	for (size_t i = 0; sigs && i < sigs->n; i++) {
+		const struct ledger_sig *s = &sigs->sig[i];
+		size_t blen = sodium_base64_encoded_len(s->len, sodium_base64_VARIANT_ORIGINAL);
+
+		if (!sig_name_ok(s->name) || json_object_get(o, s->name)) {
+			r = -EINVAL;
+			goto out;
+		}
+		b64 = malloc(blen);
+		if (!b64)
+			goto out;
+		sodium_bin2base64(b64, blen, s->data, s->len, sodium_base64_VARIANT_ORIGINAL);
+		if (json_object_set_new(o, s->name, json_string(b64)))
+			goto out;
+		free(b64);
+		b64 = NULL;
+	}
+	*out = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	r = *out ? 0 : -ENOMEM;
+out:
+	free(b64);
+	json_decref(o);
+	return r;
+}
+
+/* Stored signatures back into sidecars, for re-running the verdict. */
+struct sigs_buf {
+	struct ledger_sig *sig;
+	size_t n;
+	json_t *doc;
+};
+
+static void sigs_buf_free(struct sigs_buf *b)
+{
+	for (size_t i = 0; i < b->n; i++)
+		free((void *)b->sig[i].data);
+	free(b->sig);
+	json_decref(b->doc);
+	memset(b, 0, sizeof(*b));
+}
+
+static int sigs_parse(const char *text, struct sigs_buf *b)
+{
+	const char *name;
+	json_t *v;
+
+	memset(b, 0, sizeof(*b));
+	b->doc = json_loads(text, JSON_REJECT_DUPLICATES, NULL);
+	if (!json_is_object(b->doc))
+		return -EBADMSG;
+	b->sig = calloc(json_object_size(b->doc) + 1, sizeof(*b->sig));
+	if (!b->sig)
+		return -ENOMEM;
+	json_object_foreach(b->doc, name, v)
+	{
+		const char *s = json_string_value(v);
+		size_t max, len = 0;
+		unsigned char *bin;
+
+		if (!s)
+			return -EBADMSG;
+		max = strlen(s) / 4 * 3 + 3;
+		bin = malloc(max);
+		if (!bin)
+			return -ENOMEM;
+		b->sig[b->n].name = name;
+		b->sig[b->n].data = bin;
+		b->n++;
+		if (sodium_base642bin(bin, max, s, strlen(s), NULL, &len, NULL,
+				      sodium_base64_VARIANT_ORIGINAL))
+			return -EBADMSG;
+		b->sig[b->n - 1].len = len;
+	}
+	return 0;
+}
+
+/* A string at a dotted path ("media.serial"), or NULL. */
+static const char *json_path_string(json_t *doc, const char *path)
+{
+	char key[64];
+	const char *dot;
+
+	while ((dot = strchr(path, '.'))) {
+		if ((size_t)(dot - path) >= sizeof(key))
+			return NULL;
+		memcpy(key, path, (size_t)(dot - path));
+		key[dot - path] = '\0';
+		doc = json_object_get(doc, key);
+		path = dot + 1;
+	}
+	return json_string_value(json_object_get(doc, path));
+}
+
+/* The parsed certificate and the values of its columns. */
+struct cert_fields {
+	json_t *doc;
+	const char *id;
+	const char *field[LEDGER_NFIELDS];
+};
+
+static int cert_fields(const void *cert, size_t len, struct cert_fields *f, char *why, size_t wl)
+{
+	json_error_t err;
+
+	memset(f, 0, sizeof(*f));
+	f->doc = json_loadb(cert, len, JSON_REJECT_DUPLICATES, &err);
+	if (!json_is_object(f->doc)) {
+		snprintf(why, wl, "not a JSON object: %s",
+			 f->doc ? "another JSON value" : err.text);
+		return -EBADMSG;
+	}
+	f->id = json_string_value(json_object_get(f->doc, "id"));
+	if (!f->id || !*f->id) {
+		snprintf(why, wl, "the certificate has no id");
+		return -EBADMSG;
+	}
+	for (int i = 0; i < LEDGER_NFIELDS; i++)
+		if (field_paths[i])
+			f->field[i] = json_path_string(f->doc, field_paths[i]);
+	return 0;
+}
+
+static int run_verdict(ledger_verify_fn verify, void *usr, const void *cert, size_t len,
+		       const struct ledger_sigs *sigs, struct ledger_verdict *v)
+{
+	int r;
+
+	memset(v, 0, sizeof(*v));
+	v->usr = usr;
+	r = verify(cert, len, sigs, v);
+	if (r > 0)
+		r = -EPERM;
+	if (r < 0 && !v->why[0])
+		snprintf(v->why, sizeof(v->why), "rejected: %s", strerror(-r));
+	return r;
+}
+
+/* Compare a recorded certificate with the one being added. */
+struct same_ctx {
+	const void *cert;
+	size_t len;
+	const char *sigs;
+	int64_t seq;
+	int verdict;
+};
+
+static int compare_row(const struct ledger_row *row, void *usr)
+{
+	struct same_ctx *c = usr;
+
+	c->seq = row->seq;
+	if (row->cert_len != c->len || memcmp(row->cert, c->cert, c->len))
+		c->verdict = 1;
+	else if (strcmp(row->sigs, c->sigs))
+		c->verdict = 2;
+	else
+		c->verdict = 0;
+	return 0;
+}
+
+static int add_row(struct ledger *l, const void *cert, size_t len, const char *sigs,
+		   const struct cert_fields *f, const char *approver, int64_t *seq)
+{
+	struct ledger_row row = { .id = f->id, .cert = cert, .cert_len = len, .sigs = sigs };
+	char prev[LEDGER_HASH_HEX], hash[LEDGER_HASH_HEX], certsum[LEDGER_HASH_HEX];
+	int64_t last;
+	int r;
+
+	r = l->ops->last_hash(l, &last, prev);
+	if (r < 0)
+		return r;
+	if (!last)
+		memcpy(prev, zero_hash, sizeof(prev));
+	r = row_hash(prev, cert, len, sigs, hash);
+	if (r == 0)
+		r = ledger_sha256_hex(cert, len, certsum);
+	if (r < 0)
+		return r;
+	memcpy(row.field, f->field, sizeof(row.field));
+	row.field[LEDGER_APPROVER] = approver && *approver ? approver : NULL;
+	row.cert_sha256 = certsum;
+	row.prev_hash = prev;
+	row.row_hash = hash;
+	return l->ops->insert(l, &row, seq);
+}
+
+int ledger_add(struct ledger *l, const void *cert, size_t len, const struct ledger_sigs *sigs,
+	       ledger_verify_fn verify, void *usr, char *why, size_t whylen, int64_t *seq)
+{
+	struct same_ctx same = { .cert = cert, .len = len };
+	struct ledger_verdict v;
+	struct cert_fields f;
+	char *stext = NULL;
+	bool began = false;
+	int r;
+
+	why[0] = '\0';
+	r = cert_fields(cert, len, &f, why, whylen);
+	if (r < 0)
+		goto out;
+	r = sigs_text(sigs, &stext);
+	if (r < 0) {
+		snprintf(why, whylen, "%s", r == -EINVAL ? "bad signature names" : strerror(-r));
+		goto out;
+	}
+	same.sigs = stext;
+	/* the check and the append in one write transaction: two adders cannot fork the chain */
+	r = l->ops->begin(l);
+	if (r < 0)
+		goto out;
+	began = true;
+	r = l->ops->get(l, f.id, compare_row, &same);
+	if (r == 0) {
+		if (seq)
+			*seq = same.seq;
+		r = same.verdict ? -EEXIST : LEDGER_ALREADY;
+		snprintf(why, whylen, "%s",
+			 same.verdict == 1 ? "the id is recorded with other bytes" :
+			 same.verdict == 2 ? "recorded with other signatures" :
+					     "already recorded");
+		goto out;
+	}
+	if (r != -ENOENT)
+		goto out;
+	r = run_verdict(verify, usr, cert, len, sigs, &v);
+	if (r < 0) {
+		snprintf(why, whylen, "%s", v.why);
+		goto out;
+	}
+	r = add_row(l, cert, len, stext, &f, v.approver, seq);
+	if (r == 0) {
+		began = false;
+		r = l->ops->end(l, true);
+	}
+out:
+	if (began)
+		l->ops->end(l, false);
+	if (r < 0 && !why[0])
+		snprintf(why, whylen, "%s", strerror(-r));
+	free(stext);
+	json_decref(f.doc);
+	return r;
+}
+
+int ledger_get(struct ledger *l, const char *id, ledger_row_fn fn, void *usr)
+{
+	return l->ops->get(l, id, fn, usr);
+}
+
+int ledger_iterate(struct ledger *l, const struct ledger_filter *f, ledger_row_fn fn, void *usr)
+{
+	static const struct ledger_filter all;
+
+	return l->ops->iterate(l, f ? f : &all, fn, usr);
+}
+
+int ledger_last_hash(struct ledger *l, int64_t *seq, char hash[LEDGER_HASH_HEX])
+{
+	return l->ops->last_hash(l, seq, hash);
+}
+
+const char *ledger_fault_name(enum ledger_fault f)
+{
+	switch (f) {
+	case LEDGER_INTACT: return "intact";
+	case LEDGER_DELETED: return "deleted";
+	case LEDGER_INSERTED: return "inserted";
+	case LEDGER_ALTERED: return "altered";
+	case LEDGER_INVALID: return "invalid";
+	}
+	return "unknown";
+}
+
+/* The walk along the chain: the two rows before the current one. */
+struct walk {
+	ledger_verify_fn verify;
+	void *usr;
+	struct ledger_check *out;
+	int64_t prev_seq;
+	char prev[LEDGER_HASH_HEX];  /* the previous row's hash */
+	char prev2[LEDGER_HASH_HEX]; /* the one before it */
+	char prev_id[128];
+};
+
+static int fault(struct walk *w, int64_t seq, const char *id, enum ledger_fault kind,
+		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static int fault(struct walk *w, int64_t seq, const char *id, enum ledger_fault kind,
+		 const char *fmt, ...)
+{
+	va_list ap;
+
+	w->out->seq = seq;
+	w->out->fault = kind;
+	snprintf(w->out->id, sizeof(w->out->id), "%s", id ? id : "");
+	va_start(ap, fmt);
+	vsnprintf(w->out->why, sizeof(w->out->why), fmt, ap);
+	va_end(ap);
+	return 1; /* stops the iteration */
+}
+
+static bool same_text(const char *a, const char *b)
+{
+	return !strcmp(a ? a : "", b ? b : "");
+}
+
+/* A row's link to the one before it. */
+static int check_link(struct walk *w, const struct ledger_row *row)
+{
+	if (!strcmp(row->prev_hash, w->prev))
+		return 0;
+	if (row->seq > w->prev_seq + 1)
+		return fault(w, row->seq, row->id, LEDGER_DELETED,
+			     "rows %lld to %lld are missing before it", (long long)w->prev_seq + 1,
+			     (long long)row->seq - 1);
+	/* it links to the row before the previous one: the previous one is the stranger */
+	if (w->out->rows > 2 && !strcmp(row->prev_hash, w->prev2))
+		return fault(w, w->prev_seq, w->prev_id, LEDGER_INSERTED,
+			     "it was not in the chain: seq %lld links past it",
+			     (long long)row->seq);
+	return fault(w, row->seq, row->id, LEDGER_INSERTED,
+		     "it does not link to %s: a row was inserted, or one before it rewritten",
+		     w->prev_seq ? "the row before" : "the start of the chain");
+}
+
+/* A row's own contents: its hash, its columns, and the verdict on its certificate. */
+static int check_row(struct walk *w, const struct ledger_row *row)
+{
+	char hash[LEDGER_HASH_HEX], sum[LEDGER_HASH_HEX], why[256];
+	struct sigs_buf sb = { 0 };
+	struct ledger_sigs sigs;
+	struct ledger_verdict v;
+	struct cert_fields f = { 0 };
+	int r;
+
+	r = row_hash(row->prev_hash, row->cert, row->cert_len, row->sigs, hash);
+	if (r == -EBADMSG || (r == 0 && strcmp(hash, row->row_hash))) {
+		r = fault(w, row->seq, row->id, LEDGER_ALTERED,
+			  "its certificate, signatures or hashes differ from what was recorded");
+		goto out;
+	}
+	if (r < 0 || (r = ledger_sha256_hex(row->cert, row->cert_len, sum)) < 0)
+		goto out;
+	if (cert_fields(row->cert, row->cert_len, &f, why, sizeof(why)) < 0) {
+		r = fault(w, row->seq, row->id, LEDGER_INVALID, "%s", why);
+		goto out;
+	}
+	if (strcmp(f.id, row->id) || strcmp(sum, row->cert_sha256)) {
+		r = fault(w, row->seq, row->id, LEDGER_ALTERED,
+			  "column %s does not match its certificate",
+			  strcmp(f.id, row->id) ? "id" : "certificate_sha256");
+		goto out;
+	}
+	for (int i = 0; i < LEDGER_NFIELDS; i++)
+		if (field_paths[i] && !same_text(f.field[i], row->field[i])) {
+			r = fault(w, row->seq, row->id, LEDGER_ALTERED,
+				  "column %s does not match its certificate",
+				  ledger_field_names[i]);
+			goto out;
+		}
+	r = sigs_parse(row->sigs, &sb);
+	if (r == -EBADMSG) {
+		r = fault(w, row->seq, row->id, LEDGER_ALTERED, "its signatures cannot be read");
+		goto out;
+	}
+	if (r < 0)
+		goto out;
+	sigs.n = sb.n;
+	sigs.sig = sb.sig;
+	if (run_verdict(w->verify, w->usr, row->cert, row->cert_len, &sigs, &v) < 0)
+		r = fault(w, row->seq, row->id, LEDGER_INVALID, "%s", v.why);
+	else if (!same_text(v.approver[0] ? v.approver : NULL, row->field[LEDGER_APPROVER]))
+		r = fault(w, row->seq, row->id, LEDGER_ALTERED,
+			  "column approver does not match its approval signature");
+out:
+	sigs_buf_free(&sb);
+	json_decref(f.doc);
+	return r;
+}
+
+static int walk_row(const struct ledger_row *row, void *usr)
+{
+	struct walk *w = usr;
+	int r;
+
+	w->out->rows++;
+	r = check_row(w, row);
+	if (r == 0)
+		r = check_link(w, row);
+	if (r)
+		return r;
+	memcpy(w->prev2, w->prev, sizeof(w->prev2));
+	snprintf(w->prev, sizeof(w->prev), "%s", row->row_hash);
+	snprintf(w->prev_id, sizeof(w->prev_id), "%s", row->id);
+	w->prev_seq = row->seq;
+	snprintf(w->out->head, sizeof(w->out->head), "%s", row->row_hash);
+	return 0;
+}
+
+int ledger_verify(struct ledger *l, ledger_verify_fn verify, void *usr, struct ledger_check *out)
+{
+	struct walk w = { .verify = verify, .usr = usr, .out = out };
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	memcpy(w.prev, zero_hash, sizeof(w.prev));
+	r = ledger_iterate(l, NULL, walk_row, &w);
+	if (r == 1)
+		return -EBADMSG;
+	return r;
+}

@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The ledger: the row hash against a vector computed with Python's hashlib,
+ * idempotent adds, the verdict's reason and approver, the chain check, the
+ * reconcile groups, and the CSV parser on the inputs RFC 4180 allows and
+ * the ones it does not.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+
+#include "cert/ledger.h"
+
+struct fx {
+	char dir[PATH_MAX - 64];
+	char path[PATH_MAX];
+	struct ledger *l;
+	int calls; /* verdict calls */
+};
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	const char *tmp = getenv("TMPDIR");
+
+	if (!f)
+		return -1;
+	snprintf(f->dir, sizeof(f->dir), "%s/test_ledger.XXXXXX", tmp ? tmp : "/tmp");
+	if (!mkdtemp(f->dir)) {
+		free(f);
+		return -1;
+	}
+	/* a directory that does not exist yet: the ledger makes it */
+	snprintf(f->path, sizeof(f->path), "%s/sub/ledger.db", f->dir);
+	if (ledger_open(&f->l, f->path, LEDGER_CREATE))
+		return -1;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	char cmd[PATH_MAX + 16];
+
+	ledger_close(f->l);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
+	if (system(cmd) != 0)
+		return -1;
+	free(f);
+	return 0;
+}
+
+/* The tests' verdict: a kesu-certificate/1 object; the approver from a sidecar "approver.x". */
+static int verdict(const void *cert, size_t len, const struct ledger_sigs *sigs, void *usr)
+{
+	struct ledger_verdict *v = usr;
+	struct fx *f = v->usr;
+	json_t *doc = json_loadb(cert, len, 0, NULL);
+	const char *fmt = json_string_value(json_object_get(doc, "format"));
+	int r = 0;
+
+	f->calls++;
+	if (!fmt || strcmp(fmt, "kesu-certificate/1")) {
+		snprintf(v->why, sizeof(v->why), "wrong format");
+		r = -EBADMSG;
+	}
+	for (size_t i = 0; sigs && i < sigs->n; i++)
+		if (!strcmp(sigs->sig[i].name, "approver.x"))
+			snprintf(v->approver, sizeof(v->approver), "%.*s", (int)sigs->sig[i].len,
+				 (const char *)sigs->sig[i].data);
+	json_decref(doc);
+	return r;
+}
+
+static char *make_cert(const char *id, const char *tag, const char *serial, const char *result)
+{
+	static char buf[512];
+
+	snprintf(buf, sizeof(buf),
+		 "{\"format\":\"kesu-certificate/1\",\"id\":\"%s\",\"media\":{\"asset_tag\":\"%s\","
+		 "\"serial\":\"%s\"},\"result\":\"%s\"}",
+		 id, tag, serial, result);
+	return buf;
+}
+
+static int add(struct fx *f, const char *cert, const char *approver, char *why, int64_t *seq)
+{
+	struct ledger_sig s = { "approver.x", approver, approver ? strlen(approver) : 0 };
+	struct ledger_sigs sigs = { approver ? 1 : 0, &s };
+	char w[256];
+
+	return ledger_add(f->l, cert, strlen(cert), &sigs, verdict, f, why ? why : w, 256, seq);
+}
+
+static int first_hash(const struct ledger_row *row, void *usr)
+{
+	snprintf(usr, LEDGER_HASH_HEX, "%s", row->row_hash);
+	return 1;
+}
+
+/* The row hash as ledger.h defines it, against Python's hashlib. */
+static void test_row_hash_vector(void **state)
+{
+	struct fx *f = *state;
+	const char *cert =
+		"{\"format\":\"kesu-certificate/1\",\"id\":\"a\",\"media\":{\"asset_tag\":"
+		"\"T1\",\"serial\":\"S1\"},\"result\":\"success\"}";
+	struct ledger_sig s = { "approver.minisig", "A", 1 };
+	struct ledger_sigs sigs = { 1, &s };
+	char why[256], hash[LEDGER_HASH_HEX] = "";
+	int64_t seq = 0;
+
+	assert_int_equal(
+		ledger_add(f->l, cert, strlen(cert), &sigs, verdict, f, why, sizeof(why), &seq), 0);
+	assert_int_equal(seq, 1);
+	/* sha256(32 zero bytes || sha256(cert) || sha256('{"approver.minisig":"QQ=="}')) */
+	assert_int_equal(ledger_iterate(f->l, NULL, first_hash, hash), 1);
+	assert_string_equal(hash,
+			    "49586e232634fdfcf6443031eec49147453a72251a79d7eef3ef2f6a974d1acb");
+}
+
+static void test_add_idempotent(void **state)
+{
+	struct fx *f = *state;
+	char why[256], c1[512];
+	int64_t seq = 0;
+
+	snprintf(c1, sizeof(c1), "%s", make_cert("id-1", "T1", "S1", "success"));
+	assert_int_equal(add(f, c1, "Boss", why, &seq), 0);
+	assert_int_equal(f->calls, 1);
+	assert_int_equal(add(f, c1, "Boss", why, &seq), LEDGER_ALREADY);
+	assert_int_equal(seq, 1);
+	assert_string_equal(why, "already recorded");
+	/* already recorded: the verdict is not asked again */
+	assert_int_equal(f->calls, 1);
+	assert_int_equal(add(f, make_cert("id-1", "T1", "S1", "failed"), "Boss", why, NULL),
+			 -EEXIST);
+	assert_string_equal(why, "the id is recorded with other bytes");
+	assert_int_equal(add(f, c1, NULL, why, NULL), -EEXIST);
+	assert_string_equal(why, "recorded with other signatures");
+}
+
+static void test_add_rejected(void **state)
+{
+	struct fx *f = *state;
+	const char *other = "{\"format\":\"kesu-report/1\",\"id\":\"r\"}";
+	char why[256];
+	int64_t seq = 0;
+
+	assert_int_equal(add(f, other, NULL, why, NULL), -EBADMSG);
+	assert_string_equal(why, "wrong format");
+	assert_int_equal(add(f, "[1]", NULL, why, NULL), -EBADMSG);
+	assert_non_null(strstr(why, "not a JSON object"));
+	assert_int_equal(add(f, "{\"format\":\"kesu-certificate/1\"}", NULL, why, NULL), -EBADMSG);
+	assert_string_equal(why, "the certificate has no id");
+	assert_int_equal(add(f, "{\"id\":\"a\",\"id\":\"b\"}", NULL, why, NULL), -EBADMSG);
+	assert_int_equal(ledger_last_hash(f->l, &seq, why), 0);
+	assert_int_equal(seq, 0);
+}
+
+static int count_row(const struct ledger_row *row, void *usr)
+{
+	(*(int *)usr)++;
+	return 0;
+}
+
+static int check_approver(const struct ledger_row *row, void *usr)
+{
+	assert_string_equal(row->field[LEDGER_APPROVER], usr);
+	assert_string_equal(row->field[LEDGER_SERIAL], "S7");
+	assert_null(row->field[LEDGER_MODEL]);
+	return 0;
+}
+
+static void test_iterate_and_verify(void **state)
+{
+	struct fx *f = *state;
+	struct ledger_filter by_tag = { .asset_tag = "T2" }, by_serial = { .serial = "S7" };
+	struct ledger_check chk;
+	char head[LEDGER_HASH_HEX];
+	int64_t seq;
+	int n = 0;
+
+	assert_int_equal(add(f, make_cert("a", "T1", "S1", "success"), "Boss", NULL, NULL), 0);
+	assert_int_equal(add(f, make_cert("b", "T2", "S2", "success"), NULL, NULL, NULL), 0);
+	assert_int_equal(add(f, make_cert("c", "T2", "S7", "failed"), "Chief", NULL, NULL), 0);
+	assert_int_equal(ledger_iterate(f->l, &by_tag, count_row, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(ledger_iterate(f->l, &by_serial, check_approver, "Chief"), 0);
+	assert_int_equal(ledger_get(f->l, "nope", count_row, &n), -ENOENT);
+	assert_int_equal(ledger_verify(f->l, verdict, f, &chk), 0);
+	assert_int_equal(chk.rows, 3);
+	assert_int_equal(chk.fault, LEDGER_INTACT);
+	assert_int_equal(ledger_last_hash(f->l, &seq, head), 0);
+	assert_int_equal(seq, 3);
+	assert_string_equal(chk.head, head);
+}
+
+/* A verdict that rejects everything: verify reports the first row as invalid. */
+static int reject(const void *cert, size_t len, const struct ledger_sigs *sigs, void *usr)
+{
+	struct ledger_verdict *v = usr;
+
+	snprintf(v->why, sizeof(v->why), "signer no longer trusted");
+	return -EKEYREJECTED;
+}
+
+static void test_verify_reruns_verdict(void **state)
+{
+	struct fx *f = *state;
+	struct ledger_check chk;
+
+	assert_int_equal(add(f, make_cert("a", "T1", "S1", "success"), "Boss", NULL, NULL), 0);
+	assert_int_equal(ledger_verify(f->l, reject, NULL, &chk), -EBADMSG);
+	assert_int_equal(chk.seq, 1);
+	assert_int_equal(chk.fault, LEDGER_INVALID);
+	assert_string_equal(chk.id, "a");
+	assert_string_equal(chk.why, "signer no longer trusted");
+	assert_string_equal(ledger_fault_name(chk.fault), "invalid");
+}
+
+static void test_reconcile(void **state)
+{
+	struct fx *f = *state;
+	const struct ledger_asset assets[] = {
+		{ "T1", NULL },	 /* certified by tag */
+		{ NULL, "S2" },	 /* only a failed certificate */
+		{ "T3", "S3" },	 /* an unapproved one */
+		{ "T4", "" },	 /* none */
+		{ "T5", "S5b" }, /* a failed one by tag, a good one by serial */
+	};
+	struct ledger_reconcile rec;
+
+	assert_int_equal(add(f, make_cert("a", "T1", "S1", "success"), "Boss", NULL, NULL), 0);
+	assert_int_equal(add(f, make_cert("b", "T2", "S2", "failed"), "Boss", NULL, NULL), 0);
+	assert_int_equal(add(f, make_cert("c", "T3", "S3", "success"), NULL, NULL, NULL), 0);
+	assert_int_equal(add(f, make_cert("d", "T9", "S9", "success"), "Boss", NULL, NULL), 0);
+	assert_int_equal(add(f, make_cert("e", "T5", "S5a", "failed"), "Boss", NULL, NULL), 0);
+	assert_int_equal(add(f, make_cert("g", "", "S5b", "success"), "Boss", NULL, NULL), 0);
+	assert_int_equal(add(f, make_cert("h", "", "", "success"), "Boss", NULL, NULL), 0);
+	assert_int_equal(ledger_reconcile(f->l, assets, 5, &rec), 0);
+	assert_int_equal(rec.certified, 2);
+	assert_int_equal(rec.missing, 3);
+	assert_int_equal(rec.match[0].status, LEDGER_CERTIFIED);
+	assert_string_equal(rec.match[0].id, "a");
+	assert_int_equal(rec.match[1].status, LEDGER_MISSING);
+	assert_string_equal(rec.match[1].result, "failed");
+	assert_int_equal(rec.match[2].status, LEDGER_MISSING);
+	assert_false(rec.match[2].approved);
+	assert_int_equal(rec.match[3].status, LEDGER_MISSING);
+	assert_null(rec.match[3].id);
+	assert_int_equal(rec.match[4].status, LEDGER_CERTIFIED);
+	assert_string_equal(rec.match[4].id, "g");
+	assert_int_equal(rec.nunmatched, 2);
+	assert_string_equal(rec.unmatched[0].id, "d");
+	assert_string_equal(rec.unmatched[1].id, "h");
+	ledger_reconcile_free(&rec);
+}
+
+static void test_open_refuses_other_db(void **state)
+{
+	struct fx *f = *state;
+	char path[PATH_MAX];
+	struct ledger *l;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/missing.db", f->dir);
+	assert_int_equal(ledger_open(&l, path, 0), -ENOENT);
+	snprintf(path, sizeof(path), "%s/text.db", f->dir);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs("this is not an SQLite database, and it is long enough to have a header......", fp);
+	fclose(fp);
+	assert_int_equal(ledger_open(&l, path, LEDGER_CREATE), -EBADMSG);
+	assert_int_equal(ledger_open(&l, f->dir, LEDGER_CREATE), -EBADMSG);
+}
+
+/* CSV: the records, joined as "a|b;c|d;" for comparison. */
+static int join(char **cells, size_t n, size_t line, void *usr)
+{
+	char *out = usr;
+
+	for (size_t i = 0; i < n; i++) {
+		strcat(out, cells[i]);
+		strcat(out, i + 1 < n ? "|" : ";");
+	}
+	return 0;
+}
+
+static void csv_ok(const char *in, size_t len, const char *want)
+{
+	char out[512] = "";
+	size_t line = 0;
+
+	assert_int_equal(ledger_csv_parse(in, len, join, out, &line), 0);
+	assert_string_equal(out, want);
+}
+
+static void csv_bad(const char *in, size_t len, size_t want_line)
+{
+	char out[512] = "";
+	size_t line = 0;
+
+	assert_int_equal(ledger_csv_parse(in, len, join, out, &line), -EBADMSG);
+	assert_int_equal(line, want_line);
+}
+
+#define OK(s, w) csv_ok(s, sizeof(s) - 1, w)
+#define BAD(s, l) csv_bad(s, sizeof(s) - 1, l)
+
+static void test_csv(void **state)
+{
+	OK("a,b\nc,d\n", "a|b;c|d;");
+	OK("a,b\r\nc,d", "a|b;c|d;");
+	OK("\xef\xbb\xbf"
+	   "a,b\n",
+	   "a|b;");
+	OK("\"a,1\",\"say \"\"hi\"\"\"\n", "a,1|say \"hi\";");
+	OK("\"line\r\nbreak\",x\n", "line\r\nbreak|x;");
+	OK("a,,\n\n,b\n", "a||;|b;");
+	OK("a,\"\"\n", "a|;");
+	OK("a,", "a|;");
+	OK("", "");
+	OK("\xe8\xb3\x87\xe7\x94\xa3,x\n", "\xe8\xb3\x87\xe7\x94\xa3|x;");
+	BAD("a,b\nc\"d,e\n", 2);
+	BAD("a,\"b\"c\n", 1);
+	BAD("a\n\"open,\nclosed", 2);
+	BAD("a\rb\n", 1);
+	BAD("a,b\r", 1);
+	BAD("a,\xff\n", 1);
+	BAD("a,b\0c\n", 1);
+	BAD("\"a\0\"\n", 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_row_hash_vector, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_add_idempotent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_add_rejected, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_iterate_and_verify, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_verify_reruns_verdict, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reconcile, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_open_refuses_other_db, setup, teardown),
+		cmocka_unit_test(test_csv),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
