@@ -284,3 +284,30 @@ const char *certsign_tool_sha256(void)
 	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
 	return hex;
 }
+
+/*
+ * The trust store: --trust DIR (default TRUST_DIR) of minisign keys, and
+ * --trust-ca FILE for CMS; with only --trust-ca, a missing default
+ * directory is no error.
+ */
+int certsign_trust(const char *dir, const char *ca, struct cert_trust **t)
+{
+	char why[512];
+	int r;
+
+	if (!dir && ca && access(TRUST_DIR, F_OK))
+		r = cert_trust_load(NULL, t, why, sizeof(why));
+	else
+		r = cert_trust_load(dir ? dir : TRUST_DIR, t, why, sizeof(why));
+	if (r == -ENOENT)
+		ui_err("%s: no trust store there: give --trust DIR (see kesu-cert(8))",
+		       ui_safe(dir ? dir : TRUST_DIR));
+	else if (r)
+		ui_err("cannot load the trust store: %s: %s", ui_safe(why), strerror(-r));
+	if (!r && ca && (r = cert_trust_load_ca(*t, ca, why, sizeof(why)))) {
+		ui_err("%s: %s", ui_safe(ca), ui_safe(why));
+		cert_trust_free(*t);
+		*t = NULL;
+	}
+	return r ? KESU_EXIT_FAILURE : 0;
+}

@@ -109,6 +109,14 @@ int certsign_issue(struct certsign_out *out, const json_t *report, const struct 
 
 void certsign_out_release(struct certsign_out *out);
 
+#define TRUST_DIR "/etc/kesu/trust.d"
+
+/**
+ * certsign_trust() - load --trust DIR (NULL: TRUST_DIR) and --trust-ca FILE
+ * Return: 0 or an exit code (message printed)
+ */
+int certsign_trust(const char *dir, const char *ca, struct cert_trust **t);
+
 /** certsign_tool_sha256() - SHA-256 of the running kesu binary, hex; "" when unreadable */
 const char *certsign_tool_sha256(void);
 

@@ -25,7 +25,6 @@
 #include "kesu.h"
 #include "text.h"
 
-#define TRUST_DIR "/etc/kesu/trust.d"
 
 static const int verify_exits[] = {
 	KESU_EXIT_SUCCESS,	 KESU_EXIT_FAILURE,	  KESU_EXIT_USAGE,
@@ -47,32 +46,6 @@ static int verdict_exit(enum cert_verdict v)
 	return codes[v];
 }
 
-/*
- * The trust store: --trust DIR (default TRUST_DIR) of minisign keys, and
- * --trust-ca FILE for CMS; with only --trust-ca, a missing default
- * directory is no error.
- */
-static int load_trust(const char *dir, const char *ca, struct cert_trust **t)
-{
-	char why[512];
-	int r;
-
-	if (!dir && ca && access(TRUST_DIR, F_OK))
-		r = cert_trust_load(NULL, t, why, sizeof(why));
-	else
-		r = cert_trust_load(dir ? dir : TRUST_DIR, t, why, sizeof(why));
-	if (r == -ENOENT)
-		ui_err("%s: no trust store there: give --trust DIR (see kesu-cert(8))",
-		       ui_safe(dir ? dir : TRUST_DIR));
-	else if (r)
-		ui_err("cannot load the trust store: %s: %s", ui_safe(why), strerror(-r));
-	if (!r && ca && (r = cert_trust_load_ca(*t, ca, why, sizeof(why)))) {
-		ui_err("%s: %s", ui_safe(ca), ui_safe(why));
-		cert_trust_free(*t);
-		*t = NULL;
-	}
-	return r ? KESU_EXIT_FAILURE : 0;
-}
 
 /* ---- issue ---- */
 
@@ -270,7 +243,7 @@ static int approve_run(const char *path, const struct approve_opts *o)
 	struct cert_signer *s = NULL;
 	struct cert_trust *t = NULL;
 	bool self = false;
-	int code = load_trust(o->trust, o->trust_ca, &t);
+	int code = certsign_trust(o->trust, o->trust_ca, &t);
 
 	if (!code)
 		code = approvable(path, t, &v);
@@ -551,7 +524,7 @@ static int cert_cmd_verify(int argc, char **argv)
 		return ui_usage_error("cert verify", "no certificate given");
 	if (o.device && argc - optind > 1)
 		return ui_usage_error("cert verify", "--device checks one certificate");
-	code = load_trust(o.trust, o.trust_ca, &t);
+	code = certsign_trust(o.trust, o.trust_ca, &t);
 	if (code)
 		return code;
 	/* every file gets its line; the exit status is the worst verdict */

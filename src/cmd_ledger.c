@@ -16,23 +16,16 @@
 
 #include "cert/ledger.h"
 #include "jsonutil.h"
+#include "cert/verdict.h"
+#include "certsign.h"
 #include "kesu.h"
 #include "log.h"
 #include "text.h"
 
-/*
- * Exit codes of the certificate commands (the exit-code table in ui.c gets
- * their rows with the certificate verification): 9 malformed certificate,
- * 15 ledger chain broken or reconcile has missing assets.
- */
-enum {
-	LEDGER_EXIT_MALFORMED = 9,
-	LEDGER_EXIT_BROKEN = 15,
-};
-
 static const int ledger_exits[] = {
-	KESU_EXIT_SUCCESS,  KESU_EXIT_FAILURE, KESU_EXIT_USAGE, 9, 10, 11, 12, 13,
-	LEDGER_EXIT_BROKEN,
+	KESU_EXIT_SUCCESS,  KESU_EXIT_FAILURE, KESU_EXIT_USAGE, KESU_EXIT_MALFORMED,
+	KESU_EXIT_BAD_SIGNATURE, KESU_EXIT_UNTRUSTED, KESU_EXIT_NOT_APPROVED,
+	KESU_EXIT_LEDGER,
 };
 
 /* certificates are a few KiB; an asset register export a few MiB */
@@ -42,6 +35,7 @@ static const int ledger_exits[] = {
 
 struct ledger_opts {
 	const char *path;
+	const char *trust, *trust_ca;
 	const char *asset, *serial;
 	const char *anchor; /* verify --anchor SEQ:HASH */
 	bool json, csv, jsonl, help;
@@ -50,65 +44,61 @@ struct ledger_opts {
 	char **args;
 };
 
-/* What the verdict hands back to the command besides ledger_verdict's why. */
+/* What the verdict needs, and hands back to the command besides ledger_verdict's why. */
 struct verdict_ctx {
+	const struct cert_trust *trust;
 	int exit_code; /* the exit code for the last rejection */
-	bool warned;
 };
 
+/* A ledger row's sidecars by name ("operator.minisig", "approver.p7s") as cert_sigs. */
+static void row_sigs(const struct ledger_sigs *sigs, struct cert_sigs *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < sigs->n; i++)
+		for (int role = 0; role < CERT_NROLES; role++) {
+			const char *name = sigs->sig[i].name, *r = cert_role_name(role);
+			size_t n = strlen(r);
+
+			if (strncmp(name, r, n) || name[n] != '.')
+				continue;
+			out->text[role] = sigs->sig[i].data;
+			out->len[role] = sigs->sig[i].len;
+			out->cms[role] = !strcmp(name + n + 1, "p7s");
+		}
+}
+
 /*
- * ledger_verdict() - THE SINGLE PLACE TO SWAP IN CERTIFICATE VERIFICATION.
- *
- * Until the certificate checks (canonical form, schema, signatures against
- * the trust store, approval) are wired in here, this stand-in only checks
- * that the certificate is a JSON object with format "kesu-certificate/1",
- * and takes the approver's name from the trusted comment of the
- * approver.minisig sidecar WITHOUT verifying the signature. It warns once
- * per run that signatures are not verified.
+ * ledger_verdict() - what the ledger records: a certificate whose form and
+ * signatures verify against the trust store. An unapproved one, or one of
+ * an erasure that failed, is recorded as it is (reconcile tells them apart);
+ * the approver is the name the trust store gives the approving key.
  */
 static int ledger_verdict(const void *cert, size_t len, const struct ledger_sigs *sigs, void *usr)
 {
+	static const int codes[] = {
+		[CERT_MALFORMED] = KESU_EXIT_MALFORMED,
+		[CERT_BAD_SIGNATURE] = KESU_EXIT_BAD_SIGNATURE,
+		[CERT_UNTRUSTED] = KESU_EXIT_UNTRUSTED,
+		[CERT_NOT_APPROVED] = KESU_EXIT_NOT_APPROVED,
+	};
 	struct ledger_verdict *v = usr;
 	struct verdict_ctx *ctx = v->usr;
-	json_t *doc = json_loadb(cert, len, JSON_REJECT_DUPLICATES, NULL);
-	const char *format = json_string_value(json_object_get(doc, "format"));
-	int r = 0;
+	struct cert_verification cv;
+	struct cert_sigs cs;
+	int r;
 
-	if (!ctx->warned) {
-		ui_warn("signatures are not verified by this build of kesu ledger");
-		ctx->warned = true;
+	row_sigs(sigs, &cs);
+	r = cert_verify_mem(cert, len, &cs, ctx->trust, 0, &cv);
+	if (r)
+		return r;
+	if (cv.verdict != CERT_VALID && cv.verdict != CERT_NOT_ERASED) {
+		snprintf(v->why, sizeof(v->why), "%s: %s", cert_verdict_name(cv.verdict), cv.why);
+		ctx->exit_code = codes[cv.verdict];
+		r = cv.verdict == CERT_MALFORMED ? -EBADMSG : -EKEYREJECTED;
+	} else if (cv.approved) {
+		snprintf(v->approver, sizeof(v->approver), "%s", cv.sig[CERT_ROLE_APPROVER].name);
 	}
-	if (!json_is_object(doc) || !format || strcmp(format, "kesu-certificate/1")) {
-		snprintf(v->why, sizeof(v->why), "%s",
-			 json_is_object(doc) ? "not a kesu-certificate/1 document" : "not JSON");
-		ctx->exit_code = LEDGER_EXIT_MALFORMED;
-		r = -EBADMSG;
-		goto out;
-	}
-	for (size_t i = 0; i < sigs->n; i++) {
-		const char *p, *tc, *end;
-		char *line;
-
-		if (strcmp(sigs->sig[i].name, "approver.minisig"))
-			continue;
-		line = strndup(sigs->sig[i].data, sigs->sig[i].len);
-		if (!line) {
-			r = -ENOMEM;
-			goto out;
-		}
-		tc = strstr(line, "trusted comment: ");
-		p = tc ? strstr(tc, " name=\"") : NULL;
-		if (p) {
-			p += 7;
-			end = p;
-			while (*end && *end != '"' && *end != '\n')
-				end += end[0] == '\\' && end[1] ? 2 : 1;
-			snprintf(v->approver, sizeof(v->approver), "%.*s", (int)(end - p), p);
-		}
-		free(line);
-	}
-out:
-	json_decref(doc);
+	cert_verification_free(&cv);
 	return r;
 }
 
@@ -191,7 +181,9 @@ static int ledger_parse(int argc, char **argv, struct ledger_opts *o)
 		OPT_CSV,
 		OPT_JSONL,
 		OPT_ANCHOR,
-		OPT_DEBUG
+		OPT_DEBUG,
+		OPT_TRUST,
+		OPT_CA,
 	};
 	static const struct option longopts[] = {
 		{ "ledger", required_argument, NULL, OPT_LEDGER },
@@ -201,6 +193,8 @@ static int ledger_parse(int argc, char **argv, struct ledger_opts *o)
 		{ "csv", no_argument, NULL, OPT_CSV },
 		{ "jsonl", no_argument, NULL, OPT_JSONL },
 		{ "anchor", required_argument, NULL, OPT_ANCHOR },
+		{ "trust", required_argument, NULL, OPT_TRUST },
+		{ "trust-ca", required_argument, NULL, OPT_CA },
 		{ "debug", no_argument, NULL, OPT_DEBUG },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -219,6 +213,8 @@ static int ledger_parse(int argc, char **argv, struct ledger_opts *o)
 		case OPT_CSV: o->csv = true; break;
 		case OPT_JSONL: o->jsonl = true; break;
 		case OPT_ANCHOR: o->anchor = optarg; break;
+		case OPT_TRUST: o->trust = optarg; break;
+		case OPT_CA: o->trust_ca = optarg; break;
 		case OPT_DEBUG: ui_debug = true; break;
 		case 'h': o->help = true; break;
 		default: return ui_option_error("ledger", c, argv, longopts);
@@ -385,7 +381,7 @@ static int add_one(struct ledger *l, const char *lpath, const char *file, struct
 		if (r != -EEXIST && ctx->exit_code != KESU_EXIT_FAILURE)
 			ret = ctx->exit_code;
 		else if (r == -EBADMSG)
-			ret = LEDGER_EXIT_MALFORMED;
+			ret = KESU_EXIT_MALFORMED;
 	}
 out:
 	for (size_t i = 0; i < n; i++)
@@ -397,11 +393,17 @@ out:
 static int ledger_add_files(const struct ledger_opts *o)
 {
 	struct verdict_ctx ctx = { 0 };
+	struct cert_trust *t = NULL;
 	struct ledger *l;
-	int ret = KESU_EXIT_SUCCESS;
+	int ret = certsign_trust(o->trust, o->trust_ca, &t);
 
-	if (open_ledger(o, LEDGER_CREATE, &l) < 0)
+	if (ret)
+		return ret;
+	ctx.trust = t;
+	if (open_ledger(o, LEDGER_CREATE, &l) < 0) {
+		cert_trust_free(t);
 		return KESU_EXIT_FAILURE;
+	}
 	for (int i = 0; i < o->nargs; i++) {
 		int r = add_one(l, o->path, o->args[i], &ctx);
 
@@ -410,6 +412,7 @@ static int ledger_add_files(const struct ledger_opts *o)
 			ret = r;
 	}
 	ledger_close(l);
+	cert_trust_free(t);
 	if (fflush(stdout) == EOF)
 		ret = ret ? ret : KESU_EXIT_FAILURE;
 	return ret;
@@ -467,6 +470,7 @@ static int anchor_check(struct ledger *l, struct anchor *a, struct ledger_check 
 static int ledger_verify_chain(const struct ledger_opts *o)
 {
 	struct verdict_ctx ctx = { 0 };
+	struct cert_trust *t = NULL;
 	struct ledger_check chk;
 	struct anchor anchor;
 	struct ledger *l;
@@ -477,12 +481,18 @@ static int ledger_verify_chain(const struct ledger_opts *o)
 				      "ledger verify: --anchor '%s': SEQ:HASH, a sequence "
 				      "number and 64 lowercase hex digits",
 				      ui_safe(o->anchor));
-	if (open_ledger(o, LEDGER_RDONLY, &l) < 0)
+	if ((r = certsign_trust(o->trust, o->trust_ca, &t)))
+		return r;
+	ctx.trust = t;
+	if (open_ledger(o, LEDGER_RDONLY, &l) < 0) {
+		cert_trust_free(t);
 		return KESU_EXIT_FAILURE;
+	}
 	r = ledger_verify(l, ledger_verdict, &ctx, &chk);
 	if (r == 0 && o->anchor)
 		r = anchor_check(l, &anchor, &chk);
 	ledger_close(l);
+	cert_trust_free(t);
 	if (r < 0 && r != -EBADMSG) {
 		ui_err("%s: cannot read the ledger: %s", ui_safe(o->path), strerror(-r));
 		return KESU_EXIT_FAILURE;
@@ -508,7 +518,7 @@ static int ledger_verify_chain(const struct ledger_opts *o)
 	if (r == -EBADMSG) {
 		ui_err("%s: seq %" PRId64 " %s: %s (certificate %s)", ui_safe(o->path), chk.seq,
 		       ledger_fault_name(chk.fault), chk.why, ui_safe(chk.id));
-		return LEDGER_EXIT_BROKEN;
+		return KESU_EXIT_LEDGER;
 	}
 	return r ? KESU_EXIT_FAILURE : KESU_EXIT_SUCCESS;
 }
@@ -970,7 +980,7 @@ static int ledger_reconcile_file(const struct ledger_opts *o)
 	if (r < 0)
 		ui_err("cannot write the result: %s", strerror(-r));
 	else if (rec.missing)
-		r = LEDGER_EXIT_BROKEN;
+		r = KESU_EXIT_LEDGER;
 	ledger_reconcile_free(&rec);
 	assets_free(&as);
 	return r < 0 ? KESU_EXIT_FAILURE : r;
