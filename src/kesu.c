@@ -22,6 +22,8 @@ static const struct command commands[] = {
 	  "read a device back and check that it holds the expected pattern" },
 	{ "devices", cmd_devices, "[--json] [--all]",
 	  "list block devices and whether they are in use" },
+	{ "cert", cmd_cert, "show FILE [--json] [--lang ja|en] [--format text|html]",
+	  "show erasure certificates" },
 	{ NULL, NULL, NULL, NULL },
 };
 

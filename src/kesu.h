@@ -23,6 +23,7 @@ enum kesu_exit {
 	KESU_EXIT_IO = 6,
 	KESU_EXIT_ABORTED = 7,
 	KESU_EXIT_UNVERIFIED = 8,
+	KESU_EXIT_MALFORMED = 9,
 };
 
 /* One row of the exit-code table: --help, kesu(8) and the tests use its text. */
@@ -45,6 +46,7 @@ void ui_print_exit_status(FILE *f, const int *codes, size_t n);
 int cmd_erase(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_devices(int argc, char **argv);
+int cmd_cert(int argc, char **argv);
 
 /* ui.c */
 extern bool ui_debug;

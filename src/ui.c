@@ -32,6 +32,8 @@ const struct kesu_exit_code kesu_exit_codes[] = {
 	{ KESU_EXIT_IO, "io-error", "I/O errors: some blocks could not be written or read" },
 	{ KESU_EXIT_ABORTED, "aborted", "aborted by SIGINT, SIGTERM or SIGHUP" },
 	{ KESU_EXIT_UNVERIFIED, "unverified", "written but not verified" },
+	{ KESU_EXIT_MALFORMED, "malformed",
+	  "malformed certificate: not canonical JSON or not kesu-certificate/1" },
 	{ 0, NULL, NULL },
 };
 
