@@ -308,8 +308,13 @@ static void test_check_reasons(void **state)
 		assert_non_null(strstr(why, "pass 2 is not completed"));
 		json_decref(c);
 	}
-	assert_int_equal(cert_check(json_array(), why, sizeof(why)), -EBADMSG);
-	assert_string_equal(why, "the document: not an object");
+	{
+		json_t *a = json_array();
+
+		assert_int_equal(cert_check(a, why, sizeof(why)), -EBADMSG);
+		assert_string_equal(why, "the document: not an object");
+		json_decref(a);
+	}
 }
 
 /* every field of a full certificate has a label in both languages, and every label a field */
