@@ -57,8 +57,9 @@ bool cert_backup_valid(const char *s);
  * The result passes cert_check(); a report that does not give a valid
  * certificate (another format, a missing field, a wrong type) is refused.
  *
- * Return: a new JSON object, or NULL with errno EINVAL (the report or @m is
- * not usable: see cert_check() on a report for why) or ENOMEM
+ * Return: a new JSON object, or NULL with errno EINVAL (the report is not
+ * kesu-report/1 or lacks a field the certificate needs, or @m holds a value
+ * outside its enumeration or a malformed SHA-256) or ENOMEM
  */
 json_t *cert_from_report(const json_t *report, const struct cert_meta *m, char id[37]);
 
