@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * What people read for each field of a certificate, in English and in
+ * Japanese, as data: the front end picks a language, the document keeps
+ * its English names. The Japanese follows the terms of local-government
+ * information security policy (消去方式, 検証方法, 作業者, 立会人, 承認者).
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "cert.h"
+
+const struct cert_label cert_labels[] = {
+	{ "title", "Certificate of media sanitization", "記録媒体消去証明書" },
+	{ "id", "Certificate ID", "証明書ID" },
+	{ "report_id", "Report ID", "報告書ID" },
+	{ "issued", "Issued", "発行日時" },
+	{ "organisation.name", "Organisation", "組織名" },
+	{ "organisation.department", "Department", "部署" },
+	{ "organisation.location", "Location", "作業場所" },
+	{ "operator.name", "Operator", "作業者" },
+	{ "operator.title", "Operator's title", "作業者の役職" },
+	{ "operator.contact", "Operator's contact", "作業者の連絡先" },
+	{ "witness.name", "Witness", "立会人" },
+	{ "approver", "Approver", "承認者" },
+	{ "reason", "Reason", "消去理由" },
+	{ "lease_contract", "Lease contract", "リース契約番号" },
+	{ "media.manufacturer", "Manufacturer", "製造元" },
+	{ "media.model", "Model", "型番" },
+	{ "media.serial", "Serial number", "シリアル番号" },
+	{ "media.wwn", "WWN", "WWN" },
+	{ "media.firmware", "Firmware", "ファームウェア" },
+	{ "media.capacity_bytes", "Capacity (bytes)", "容量(バイト)" },
+	{ "media.logical_block_size", "Logical block size", "論理ブロックサイズ" },
+	{ "media.transport", "Interface", "インターフェース" },
+	{ "media.type", "Media type", "媒体種別" },
+	{ "media.kind", "Target kind", "対象の種類" },
+	{ "media.path", "Device path", "デバイスパス" },
+	{ "media.asset_tag", "Asset number", "資産番号" },
+	{ "media.source_machine", "Source machine", "取り外し元機器" },
+	{ "media.classification", "Classification", "機密性" },
+	{ "media.data_backed_up", "Data backed up", "データのバックアップ" },
+	{ "sanitization.category", "Sanitization category (NIST SP 800-88)",
+	  "消去区分(NIST SP 800-88)" },
+	{ "sanitization.technique", "Technique", "消去技術" },
+	{ "sanitization.method", "Method", "消去方式" },
+	{ "sanitization.passes", "Pass", "パス" },
+	{ "sanitization.blank", "Final zero pass", "最終ゼロ書き込み" },
+	{ "sanitization.hidden_areas", "Hidden areas (HPA/DCO)", "隠し領域(HPA/DCO)" },
+	{ "sanitization.post_classification", "Classification after sanitization",
+	  "消去後の機密性" },
+	{ "verification.mode", "Verification", "検証方法" },
+	{ "verification.coverage_percent", "Verification coverage (%)", "検証範囲(%)" },
+	{ "verification.samples", "Samples read", "サンプル数" },
+	{ "verification.sample_seed", "Sample seed", "サンプルのシード" },
+	{ "verification.bytes_read", "Bytes read back", "読み戻したバイト数" },
+	{ "verification.cache_bypass", "Read path", "読み出し経路" },
+	{ "verification.read_paths", "Bytes read by path", "経路別の読み出しバイト数" },
+	{ "verification.verified", "Verified", "検証結果" },
+	{ "errors.write", "Write errors (LBA)", "書き込みエラー(LBA)" },
+	{ "errors.read", "Read errors (LBA)", "読み出しエラー(LBA)" },
+	{ "errors.mismatch", "Mismatches (LBA)", "不一致(LBA)" },
+	{ "result", "Result", "結果" },
+	{ "result_reason", "Reason for the result", "結果の理由" },
+	{ "started", "Started", "開始日時" },
+	{ "finished", "Finished", "終了日時" },
+	{ "destination", "Destination after sanitization", "消去後の処置" },
+	{ "notes", "Notes", "備考" },
+	{ "tool.name", "Tool", "使用ツール" },
+	{ "tool.version", "Tool version", "ツールのバージョン" },
+	{ "tool.sha256", "Tool SHA-256", "ツールのSHA-256" },
+	{ "host", "Host", "作業端末" },
+	{ "format", "Format", "形式" },
+	{ "sha256", "Certificate file SHA-256", "証明書ファイルのSHA-256" },
+	{ NULL, NULL, NULL },
+};
+
+struct cert_value_label {
+	const char *path;
+	const char *value;
+	const char *en;
+	const char *ja;
+};
+
+static const struct cert_value_label values[] = {
+	{ "reason", "disposal", "disposal", "廃棄" },
+	{ "reason", "lease-return", "lease return", "リース返却" },
+	{ "reason", "reuse", "reuse", "再利用" },
+	{ "media.data_backed_up", "yes", "yes", "あり" },
+	{ "media.data_backed_up", "no", "no", "なし" },
+	{ "media.data_backed_up", "unknown", "unknown", "不明" },
+	{ "media.kind", "block", "block device", "ブロックデバイス" },
+	{ "media.kind", "file", "image file", "イメージファイル" },
+	{ "sanitization.category", "clear", "Clear", "消去(Clear)" },
+	{ "sanitization.category", "purge", "Purge", "除去(Purge)" },
+	{ "sanitization.category", "destroy", "Destroy", "破壊(Destroy)" },
+	{ "sanitization.technique", "overwrite", "overwrite", "上書き" },
+	{ "sanitization.technique", "block-erase", "block erase", "ブロック消去" },
+	{ "sanitization.technique", "crypto-erase", "cryptographic erase", "暗号化消去" },
+	{ "sanitization.technique", "degauss", "degauss", "磁気消去" },
+	{ "sanitization.technique", "shred", "shred", "破砕" },
+	{ "sanitization.technique", "disintegrate", "disintegrate", "粉砕" },
+	{ "sanitization.technique", "pulverize", "pulverize", "微粉砕" },
+	{ "sanitization.technique", "melt", "melt", "溶解" },
+	{ "sanitization.technique", "incinerate", "incinerate", "焼却" },
+	{ "sanitization.technique", "other", "other", "その他" },
+	{ "sanitization.hidden_areas", "unknown", "not checked", "未確認" },
+	{ "sanitization.hidden_areas", "none", "none", "なし" },
+	{ "sanitization.hidden_areas", "removed", "removed before erasure", "消去前に解除" },
+	{ "sanitization.hidden_areas", "present", "present, not erased", "残存(未消去)" },
+	{ "verification.mode", "last", "last pass read back in full", "最終パスを全域読み戻し" },
+	{ "verification.mode", "all", "every pass read back in full", "全パスを全域読み戻し" },
+	{ "verification.mode", "sample", "sampled read-back", "抜き取り読み戻し" },
+	{ "verification.mode", "none", "none", "なし" },
+	{ "result", "success", "success", "成功" },
+	{ "result", "failed", "failed", "失敗" },
+	{ "result", "aborted", "aborted", "中断" },
+	{ "result", "refused", "refused", "拒否" },
+	{ "destination", "internal-reuse", "internal reuse", "内部再利用" },
+	{ "destination", "external-reuse", "external reuse", "外部再利用" },
+	{ "destination", "return-to-lessor", "return to lessor", "リース会社へ返却" },
+	{ "destination", "recycling", "recycling", "リサイクル" },
+	{ "destination", "destruction", "destruction", "破壊" },
+	{ NULL, NULL, NULL, NULL },
+};
+
+const char *cert_label(const char *path, enum cert_lang lang)
+{
+	for (const struct cert_label *l = cert_labels; l->path; l++)
+		if (!strcmp(l->path, path))
+			return lang == CERT_LANG_JA ? l->ja : l->en;
+	return NULL;
+}
+
+const char *cert_value_label(const char *path, const char *value, enum cert_lang lang)
+{
+	for (const struct cert_value_label *v = values; value && v->path; v++)
+		if (!strcmp(v->path, path) && !strcmp(v->value, value))
+			return lang == CERT_LANG_JA ? v->ja : v->en;
+	return NULL;
+}

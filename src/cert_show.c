@@ -1,0 +1,511 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * kesu cert show: a certificate for people, as labelled lines on a terminal
+ * or as a printable HTML page, in Japanese or English. Presentation only:
+ * the model and its labels live in cert/, and a later PDF renderer takes the
+ * same rows.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "cert/cert.h"
+#include "cert/jcs.h"
+#include "kesu.h"
+#include "src/cert.h"
+
+/* a certificate is a few KiB; anything this large is not one */
+#define CERT_MAX_BYTES (1024 * 1024)
+
+struct show_opts {
+	bool json;
+	bool html;
+	bool help;
+	enum cert_lang lang;
+	const char *file;
+};
+
+static const int show_exits[] = { KESU_EXIT_SUCCESS, KESU_EXIT_FAILURE, KESU_EXIT_USAGE,
+				  KESU_EXIT_MALFORMED };
+
+/* the few words of the page that are not field labels */
+enum word {
+	W_YES,
+	W_NO,
+	W_NONE,
+	W_PASS,
+	W_WRITTEN,
+	W_COMPLETED,
+	W_INCOMPLETE,
+	W_VERIFIED,
+	W_NOT_VERIFIED,
+	W_BLOCKS,
+	W_SIGNATURES,
+	W_SIGN_NOTE,
+	W_SIGN_DATE,
+	NWORDS,
+};
+
+static const char *const words[NWORDS][2] = {
+	[W_YES] = { "yes", "はい" },
+	[W_NO] = { "no", "いいえ" },
+	[W_NONE] = { "none", "なし" },
+	[W_PASS] = { "Pass", "パス" },
+	[W_WRITTEN] = { "bytes written", "バイト書き込み" },
+	[W_COMPLETED] = { "completed", "完了" },
+	[W_INCOMPLETE] = { "not completed", "未完了" },
+	[W_VERIFIED] = { "verified", "検証済み" },
+	[W_NOT_VERIFIED] = { "not verified", "未検証" },
+	[W_BLOCKS] = { "blocks", "ブロック" },
+	[W_SIGNATURES] = { "Signatures", "署名" },
+	[W_SIGN_NOTE] = { "The digital signatures are the files FILE.operator.minisig and "
+			  "FILE.approver.minisig (or .p7s); check them with kesu cert verify.",
+			  "電子署名は FILE.operator.minisig と FILE.approver.minisig(または "
+			  ".p7s)にあります。kesu cert verify で検証してください。" },
+	[W_SIGN_DATE] = { "Signature and date", "署名・日付" },
+};
+
+static const char *word(enum word w, enum cert_lang lang)
+{
+	return words[w][lang == CERT_LANG_JA];
+}
+
+static int show_help(void)
+{
+	fputs("usage: kesu cert show FILE [--json] [--lang ja|en] [--format text|html]\n"
+	      "\n"
+	      "Show an erasure certificate (kesu-certificate(5)) for people. The file must\n"
+	      "hold a kesu-certificate/1 document in RFC 8785 canonical form; signatures are\n"
+	      "not checked here (kesu cert verify).\n"
+	      "\n"
+	      "Options:\n"
+	      "  --json                  print the canonical document on one line\n"
+	      "  --lang ja|en            language of the labels (default: from LC_ALL,\n"
+	      "                          LC_MESSAGES or LANG; ja* gives Japanese)\n"
+	      "  --format text|html      labelled lines (default), or a printable HTML page\n"
+	      "  -h, --help              show this help\n\n",
+	      stdout);
+	ui_print_exit_status(stdout, show_exits, sizeof(show_exits) / sizeof(show_exits[0]));
+	return KESU_EXIT_SUCCESS;
+}
+
+/* the locale's language as setlocale(3) would pick it: the first that is set */
+static enum cert_lang locale_lang(void)
+{
+	static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+
+	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		const char *v = getenv(vars[i]);
+
+		if (v && *v)
+			return !strncmp(v, "ja", 2) ? CERT_LANG_JA : CERT_LANG_EN;
+	}
+	return CERT_LANG_EN;
+}
+
+static int show_parse(int argc, char **argv, struct show_opts *o)
+{
+	enum { OPT_JSON = 256, OPT_LANG, OPT_FORMAT, OPT_DEBUG };
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "lang", required_argument, NULL, OPT_LANG },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "debug", no_argument, NULL, OPT_DEBUG },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool text = false;
+	int c;
+
+	o->lang = locale_lang();
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_JSON: o->json = true; break;
+		case OPT_LANG:
+			if (!strcmp(optarg, "ja"))
+				o->lang = CERT_LANG_JA;
+			else if (!strcmp(optarg, "en"))
+				o->lang = CERT_LANG_EN;
+			else
+				return ui_usage_error("cert show", "invalid --lang '%s': ja or en",
+						      ui_safe(optarg));
+			break;
+		case OPT_FORMAT:
+			if (!strcmp(optarg, "html"))
+				o->html = true;
+			else if (!strcmp(optarg, "text"))
+				text = true;
+			else
+				return ui_usage_error("cert show",
+						      "invalid --format '%s': text or html",
+						      ui_safe(optarg));
+			break;
+		case OPT_DEBUG: ui_debug = true; break;
+		case 'h': o->help = true; break;
+		default: return ui_option_error("cert show", c, argv, longopts);
+		}
+	}
+	if (o->help)
+		return 0;
+	if (o->json && (o->html || text))
+		return ui_usage_error("cert show", "--json and --format exclude each other");
+	if (optind >= argc)
+		return ui_usage_error("cert show", "no certificate file given");
+	if (optind + 1 < argc)
+		return ui_usage_error("cert show", "unexpected argument '%s'",
+				      ui_safe(argv[optind + 1]));
+	o->file = argv[optind];
+	return 0;
+}
+
+/* the whole file; -EFBIG beyond CERT_MAX_BYTES, -EISDIR, -ENOENT, ... */
+static int read_all(const char *path, char **out, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY), r = 0;
+	size_t n = 0;
+	char *buf = NULL;
+	struct stat st;
+	ssize_t got;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0) {
+		r = -errno;
+		goto out;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		r = -EISDIR;
+		goto out;
+	}
+	buf = malloc(CERT_MAX_BYTES + 1);
+	if (!buf) {
+		r = -ENOMEM;
+		goto out;
+	}
+	/* read one byte more than allowed, to tell "too large" from "just fits" */
+	while (n <= CERT_MAX_BYTES) {
+		got = read(fd, buf + n, CERT_MAX_BYTES + 1 - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			r = -errno;
+			goto out;
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
+	}
+	if (n > CERT_MAX_BYTES)
+		r = -EFBIG;
+out:
+	close(fd);
+	if (r) {
+		free(buf);
+		return r;
+	}
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+/* "100..107, 2048..2048 (9 blocks)": ranges in logical blocks, inclusive */
+static void ranges_text(FILE *m, const json_t *a, enum cert_lang lang)
+{
+	json_int_t total = 0;
+
+	if (!json_array_size(a)) {
+		fputs(word(W_NONE, lang), m);
+		return;
+	}
+	for (size_t i = 0; i < json_array_size(a); i++) {
+		json_t *r = json_array_get(a, i);
+		json_int_t first = json_integer_value(json_object_get(r, "first_lba"));
+		json_int_t count = json_integer_value(json_object_get(r, "count"));
+
+		fprintf(m, "%s%" JSON_INTEGER_FORMAT "..%" JSON_INTEGER_FORMAT, i ? ", " : "",
+			first, first + count - (count > 0));
+		total += count;
+	}
+	fprintf(m, " (%" JSON_INTEGER_FORMAT " %s)", total, word(W_BLOCKS, lang));
+}
+
+static void read_paths_text(FILE *m, const json_t *a, enum cert_lang lang)
+{
+	if (!json_array_size(a))
+		fputs(word(W_NONE, lang), m);
+	for (size_t i = 0; i < json_array_size(a); i++) {
+		json_t *p = json_array_get(a, i);
+
+		fprintf(m, "%s%s %" JSON_INTEGER_FORMAT, i ? ", " : "",
+			json_string_value(json_object_get(p, "path")),
+			json_integer_value(json_object_get(p, "bytes")));
+	}
+}
+
+/* "zero (aes-128-ctr), 8388608 bytes written, completed, verified" */
+static char *pass_text(const json_t *p, enum cert_lang lang)
+{
+	const char *gen = json_string_value(json_object_get(p, "generator"));
+	char *s = NULL;
+	size_t n;
+	FILE *m = open_memstream(&s, &n);
+
+	if (!m)
+		return NULL;
+	fprintf(m, "%s", json_string_value(json_object_get(p, "pattern")));
+	if (gen)
+		fprintf(m, " (%s)", gen);
+	fprintf(m, ", %" JSON_INTEGER_FORMAT " %s, %s, %s",
+		json_integer_value(json_object_get(p, "bytes_written")), word(W_WRITTEN, lang),
+		word(json_is_true(json_object_get(p, "completed")) ? W_COMPLETED : W_INCOMPLETE,
+		     lang),
+		word(json_is_true(json_object_get(p, "verified")) ? W_VERIFIED : W_NOT_VERIFIED,
+		     lang));
+	return fclose(m) ? (free(s), NULL) : s;
+}
+
+/* the value of the field at @path as people read it, a new string */
+static char *value_text(const json_t *v, const char *path, enum cert_lang lang)
+{
+	const char *label;
+	char *s = NULL;
+	size_t n;
+	FILE *m = open_memstream(&s, &n);
+
+	if (!m)
+		return NULL;
+	if (json_is_string(v)) {
+		label = cert_value_label(path, json_string_value(v), lang);
+		fputs(label ? label : json_string_value(v), m);
+	} else if (json_is_integer(v)) {
+		fprintf(m, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	} else if (json_is_boolean(v)) {
+		fputs(word(json_is_true(v) ? W_YES : W_NO, lang), m);
+	} else if (json_is_array(v) && !strncmp(path, "errors.", 7)) {
+		ranges_text(m, v, lang);
+	} else if (json_is_array(v)) {
+		read_paths_text(m, v, lang);
+	} else {
+		fputs("-", m);
+	}
+	return fclose(m) ? (free(s), NULL) : s;
+}
+
+struct printer {
+	FILE *f;
+	bool html;
+};
+
+static void html_put(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&#39;", f); break;
+		default:
+			/* control characters have no place in a page: shown as text_escape() does */
+			if ((unsigned char)*s < 0x20 || *s == 0x7f)
+				fprintf(f, "\\x%02x", (unsigned)(unsigned char)*s);
+			else
+				fputc(*s, f);
+			break;
+		}
+	}
+}
+
+static void row(const struct printer *p, const char *label, const char *value)
+{
+	if (!p->html) {
+		/* a value with a newline or an escape sequence cannot forge another line */
+		fprintf(p->f, "%s: %s\n", label, ui_safe(value));
+		return;
+	}
+	fputs("<tr><th>", p->f);
+	html_put(p->f, label);
+	fputs("</th><td>", p->f);
+	html_put(p->f, value);
+	fputs("</td></tr>\n", p->f);
+}
+
+static int passes_rows(const struct printer *p, const json_t *cert, enum cert_lang lang)
+{
+	const json_t *a = cert_get(cert, "sanitization.passes");
+	char label[64], *s;
+
+	for (size_t i = 0; i < json_array_size(a); i++) {
+		s = pass_text(json_array_get(a, i), lang);
+		if (!s)
+			return -ENOMEM;
+		snprintf(label, sizeof(label), "%s %zu", word(W_PASS, lang), i + 1);
+		row(p, label, s);
+		free(s);
+	}
+	return 0;
+}
+
+static int rows(const struct printer *p, const json_t *cert, const char *sha256,
+		enum cert_lang lang)
+{
+	const struct cert_label *l;
+	const json_t *v;
+	char *s;
+
+	for (l = cert_labels; l->path; l++) {
+		if (!strcmp(l->path, "sanitization.passes")) {
+			if (passes_rows(p, cert, lang))
+				return -ENOMEM;
+			continue;
+		}
+		if (!strcmp(l->path, "sha256")) {
+			row(p, cert_label(l->path, lang), sha256);
+			continue;
+		}
+		/* title and approver are no fields: the approver comes from a signature */
+		v = cert_get(cert, l->path);
+		if (!v)
+			continue;
+		s = value_text(v, l->path, lang);
+		if (!s)
+			return -ENOMEM;
+		row(p, cert_label(l->path, lang), s);
+		free(s);
+	}
+	return 0;
+}
+
+static const char html_style[] =
+	"body{font-family:sans-serif;margin:2em;color:#000}"
+	"h1{font-size:1.4em}table{border-collapse:collapse;width:100%;margin-bottom:1.5em}"
+	"th,td{border:1px solid #444;padding:3px 8px;text-align:left;vertical-align:top;"
+	"font-size:0.9em;word-break:break-all}th{width:35%;background:#eee}"
+	".sign td{height:4em}@media print{body{margin:1cm}}";
+
+static int print_html(FILE *f, const json_t *cert, const char *sha256, enum cert_lang lang)
+{
+	const struct printer p = { f, true };
+	static const char *const signers[] = { "operator.name", "witness.name", "approver" };
+	int r;
+
+	fprintf(f, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n",
+		lang == CERT_LANG_JA ? "ja" : "en");
+	fputs("<title>", f);
+	html_put(f, cert_label("title", lang));
+	fputs(" ", f);
+	html_put(f, cert_get_string(cert, "id"));
+	fprintf(f, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>", html_style);
+	html_put(f, cert_label("title", lang));
+	fputs("</h1>\n<table>\n", f);
+	r = rows(&p, cert, sha256, lang);
+	if (r)
+		return r;
+	fputs("</table>\n<h2>", f);
+	html_put(f, word(W_SIGNATURES, lang));
+	fputs("</h2>\n<table class=\"sign\">\n", f);
+	for (size_t i = 0; i < sizeof(signers) / sizeof(signers[0]); i++) {
+		fputs("<tr><th>", f);
+		html_put(f, cert_label(signers[i], lang));
+		fputs("</th><td>", f);
+		html_put(f, word(W_SIGN_DATE, lang));
+		fputs("</td></tr>\n", f);
+	}
+	fputs("</table>\n<p>", f);
+	html_put(f, word(W_SIGN_NOTE, lang));
+	fputs("</p>\n</body>\n</html>\n", f);
+	return 0;
+}
+
+static int print_text(FILE *f, const json_t *cert, const char *sha256, enum cert_lang lang)
+{
+	const struct printer p = { f, false };
+
+	fprintf(f, "%s\n", cert_label("title", lang));
+	return rows(&p, cert, sha256, lang);
+}
+
+/* the file's bytes as a certificate; prints why not and returns the exit code */
+static int load(const struct show_opts *o, char **buf, size_t *len, json_t **cert)
+{
+	char why[192];
+	int r = read_all(o->file, buf, len);
+
+	if (r == -EFBIG) {
+		ui_err("%s: malformed certificate: larger than %d bytes", ui_safe(o->file),
+		       CERT_MAX_BYTES);
+		return KESU_EXIT_MALFORMED;
+	}
+	if (r) {
+		ui_err("cannot read %s: %s", ui_safe(o->file), strerror(-r));
+		return KESU_EXIT_FAILURE;
+	}
+	r = jcs_is_canonical(*buf, *len, cert);
+	if (r == -ENOMEM) {
+		ui_err("%s: out of memory", ui_safe(o->file));
+		return KESU_EXIT_FAILURE;
+	}
+	if (r) {
+		ui_err("%s: malformed certificate: %s", ui_safe(o->file),
+		       r == -EBADMSG ? "not JSON, or a member name given twice" :
+				       "not in canonical form (RFC 8785)");
+		return KESU_EXIT_MALFORMED;
+	}
+	if (cert_check(*cert, why, sizeof(why))) {
+		ui_err("%s: malformed certificate: not kesu-certificate/1: %s", ui_safe(o->file),
+		       ui_safe(why));
+		return KESU_EXIT_MALFORMED;
+	}
+	return 0;
+}
+
+int cert_cmd_show(int argc, char **argv)
+{
+	struct show_opts o = { 0 };
+	unsigned char hash[crypto_hash_sha256_BYTES];
+	char sha256[2 * sizeof(hash) + 1];
+	json_t *cert = NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	int ret, r = 0;
+
+	ret = show_parse(argc, argv, &o);
+	if (ret || o.help)
+		return ret ? ret : show_help();
+	ret = load(&o, &buf, &len, &cert);
+	if (ret)
+		goto out;
+	crypto_hash_sha256(hash, (const unsigned char *)buf, len);
+	sodium_bin2hex(sha256, sizeof(sha256), hash, sizeof(hash));
+	if (o.json) {
+		/* the file's own bytes: they are the canonical form, checked above */
+		fwrite(buf, 1, len, stdout);
+		fputc('\n', stdout);
+	} else if (o.html) {
+		r = print_html(stdout, cert, sha256, o.lang);
+	} else {
+		r = print_text(stdout, cert, sha256, o.lang);
+	}
+	if (!r && (fflush(stdout) == EOF || ferror(stdout)))
+		r = -EIO;
+	if (r) {
+		ui_err("cannot show %s: %s", ui_safe(o.file), strerror(-r));
+		ret = KESU_EXIT_FAILURE;
+	}
+out:
+	json_decref(cert);
+	free(buf);
+	return ret;
+}

@@ -1,0 +1,150 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# kesu cert show on the certificate of a real erasure: the fields carry over
+# from the report, labels in English and Japanese (by option and by locale),
+# terminal lines and the HTML page stay well-formed whatever the strings
+# hold, --json prints the canonical bytes, and a file that is not canonical
+# or not a kesu-certificate/1 is refused with exit 9.
+# The certificate is made by tests/cli/mkcert (cert_from_report and
+# jcs_dump), a stand-in until `kesu cert issue` exists.
+. "$(dirname "$0")/lib.sh"
+set -e
+command -v jq >/dev/null || skip "jq missing"
+mkcert=${KESU_BUILDDIR:?}/tests/cli/mkcert
+[ -x "$mkcert" ] || skip "tests/cli/mkcert not built"
+
+dev=$(mkloop $((4 * 1024 * 1024)))
+r=$WORK/r.json c=$WORK/c.json
+expect_rc 0 "$KESU" erase --yes --quiet --method zero --report "$r" \
+	--operator 'Sato "Hanako" 佐藤' --asset-tag 'SRV-0117' --reason lease-return \
+	--lease-contract 'L-2026-0412' --witness 'Suzuki Ichiro' --location 'Server room B' \
+	"$dev" 2>/dev/null
+sha=$(sha256sum "$KESU" | cut -d' ' -f1)
+# an organisation name that would be markup, and notes that would be a second
+# line and a colour change on a terminal
+notes=$(printf 'line one\nForged: yes\033[31m')
+id=$("$mkcert" "$r" "$c" organisation='<script>alert(1)</script> & Co' \
+	department='総務課' classification='機密性2' destination=return-to-lessor \
+	media_type=SSD manufacturer=Samsung tool_sha256="$sha" notes="$notes")
+
+[ "$(tail -c 1 "$c" | od -An -c | tr -d ' ')" = '}' ] || fail "the file does not end with '}'"
+jq -e --slurpfile rep "$r" --arg id "$id" --arg sha "$sha" '
+	.format == "kesu-certificate/1" and .id == $id and .report_id == $rep[0].id
+	and .operator.name == $rep[0].operator.name and .witness.name == "Suzuki Ichiro"
+	and .organisation.location == "Server room B" and .reason == "lease-return"
+	and .lease_contract == "L-2026-0412" and .media.asset_tag == "SRV-0117"
+	and .media.path == $rep[0].device.path
+	and .media.capacity_bytes == $rep[0].device.size_bytes
+	and .sanitization.category == "clear" and .sanitization.method == "zero"
+	and .sanitization.hidden_areas == "unknown"
+	and .sanitization.passes[0].bytes_written == $rep[0].passes[0].bytes_written
+	and .verification.verified and .verification.cache_bypass == "O_DIRECT"
+	and .result == "success" and .destination == "return-to-lessor"
+	and .tool.sha256 == $sha and .tool.version == $rep[0].tool.version
+	and .host == $rep[0].host and .started == $rep[0].started' "$c" >/dev/null ||
+	fail "certificate fields: $(cat "$c")"
+ok "the certificate carries the report's fields and the organisation's"
+
+# English, by option and from the locale (LC_ALL before LANG)
+expect_rc 0 "$KESU" cert show --lang en "$c" > "$WORK/en"
+LC_ALL=C LANG=ja_JP.UTF-8 "$KESU" cert show "$c" > "$WORK/en2"
+cmp -s "$WORK/en" "$WORK/en2" || fail "LC_ALL=C did not give English"
+for line in "Certificate ID: $id" 'Operator: Sato \"Hanako\" 佐藤' 'Witness: Suzuki Ichiro' \
+	'Asset number: SRV-0117' 'Method: zero' 'Result: success' 'Classification: 機密性2' \
+	'Destination after sanitization: return to lessor' "Tool SHA-256: $sha" \
+	"Certificate file SHA-256: $(sha256sum "$c" | cut -d' ' -f1)" \
+	'Verification: last pass read back in full' 'Hidden areas (HPA/DCO): not checked'; do
+	grep -qxF "$line" "$WORK/en" || { cat "$WORK/en" >&2; fail "English: no line '$line'"; }
+done
+grep -qxF 'Notes: line one\x0aForged: yes\x1b[31m' "$WORK/en" || fail "notes not escaped"
+grep -q '^Forged' "$WORK/en" && fail "a string in the certificate started a line of its own"
+tr -d '\n' < "$WORK/en" | LC_ALL=C grep -q '[[:cntrl:]]' && fail "a control character on the terminal"
+ok "text in English: labelled lines, strings escaped for the terminal"
+
+expect_rc 0 "$KESU" cert show --lang ja "$c" > "$WORK/ja"
+LC_ALL= LC_MESSAGES= LANG=ja_JP.UTF-8 "$KESU" cert show "$c" > "$WORK/ja2"
+cmp -s "$WORK/ja" "$WORK/ja2" || fail "LANG=ja_JP.UTF-8 did not give Japanese"
+for line in '記録媒体消去証明書' "証明書ID: $id" '作業者: Sato \"Hanako\" 佐藤' \
+	'立会人: Suzuki Ichiro' '資産番号: SRV-0117' '消去方式: zero' '機密性: 機密性2' \
+	'検証方法: 最終パスを全域読み戻し' '結果: 成功' '消去後の処置: リース会社へ返却' \
+	'消去区分(NIST SP 800-88): 消去(Clear)' '部署: 総務課'; do
+	grep -qxF "$line" "$WORK/ja" || { cat "$WORK/ja" >&2; fail "Japanese: no line '$line'"; }
+done
+[ "$(wc -l < "$WORK/ja")" -eq "$(wc -l < "$WORK/en")" ] || fail "ja and en differ in lines"
+ok "text in Japanese, by --lang and by LANG"
+
+expect_rc 0 "$KESU" cert show --format html --lang ja "$c" > "$WORK/page.html"
+grep -q '^<html lang="ja">' "$WORK/page.html" || fail "html: no lang=ja"
+grep -qF '<tr><th>組織名</th><td>&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co</td></tr>' \
+	"$WORK/page.html" || fail "html: the organisation is not escaped: $(grep 組織名 "$WORK/page.html")"
+grep -qi '<script' "$WORK/page.html" && fail "html: a <script> element reached the page"
+grep -qF '<tr><th>作業者</th><td>Sato &quot;Hanako&quot; 佐藤</td></tr>' "$WORK/page.html" ||
+	fail "html: operator"
+grep -qF 'line one\x0aForged: yes\x1b[31m' "$WORK/page.html" || fail "html: notes"
+LC_ALL=C grep -q "$(printf '\033')" "$WORK/page.html" && fail "html: an escape character"
+[ "$(grep -c '<tr>' "$WORK/page.html")" -eq "$(($(wc -l < "$WORK/ja") - 1 + 3))" ] ||
+	fail "html: not one row per line of the text form plus three signature rows"
+ok "html: one row per field, every value escaped"
+
+"$KESU" cert show --json "$c" > "$WORK/json"
+[ "$(wc -l < "$WORK/json")" -eq 1 ] || fail "--json: not one line"
+head -c -1 "$WORK/json" | cmp -s - "$c" || fail "--json does not print the file's bytes"
+jq -e --arg id "$id" '.id == $id' "$WORK/json" >/dev/null || fail "--json: not the document"
+ok "--json prints the canonical bytes"
+
+# malformed: exit 9 and the reason
+malformed() { # WHAT FILE TEXT
+	set +e
+	"$KESU" cert show "$2" > "$WORK/out" 2> "$WORK/err"
+	rc=$?
+	set -e
+	[ $rc -eq 9 ] || fail "$1: exit $rc, expected 9"
+	[ ! -s "$WORK/out" ] || fail "$1: printed something"
+	grep -qF -- "$3" "$WORK/err" || fail "$1: message lacks '$3': $(cat "$WORK/err")"
+}
+jq . "$c" > "$WORK/pretty.json"
+malformed "pretty-printed" "$WORK/pretty.json" "not in canonical form"
+{ cat "$c"; echo; } > "$WORK/nl.json"
+malformed "trailing newline" "$WORK/nl.json" "not in canonical form"
+printf '{"format":' > "$WORK/cut.json"
+malformed "truncated" "$WORK/cut.json" "not JSON"
+# canonical, but not a certificate; jq -cS writes this document in canonical form
+jq -cjS 'del(.host)' "$c" > "$WORK/nohost.json"
+malformed "no host" "$WORK/nohost.json" "not kesu-certificate/1: host: missing"
+jq -cjS '.result = "failed" | .result_reason = "x"' "$c" > "$WORK/failed.json"
+expect_rc 0 "$KESU" cert show "$WORK/failed.json" > "$WORK/out"
+grep -qxF 'Result: failed' "$WORK/out" || fail "a failed certificate is not shown as failed"
+ok "not canonical, not JSON and not the schema: exit 9 with the reason; jq's canonical form is read"
+
+# single-byte changes: a newline (whitespace outside a string, a raw control
+# character inside one) and 0xff (never UTF-8) break the canonical form at any
+# position; 40 positions spread over the file, the first and the last among them
+size=$(stat -c %s "$c")
+n=0
+for i in $(seq 0 40); do
+	pos=$((i * (size - 1) / 40))
+	for byte in '\n' '\377'; do
+		{ head -c "$pos" "$c"; printf "$byte"; tail -c +$((pos + 2)) "$c"; } > "$WORK/m.json"
+		[ "$(stat -c %s "$WORK/m.json")" -eq "$size" ] || fail "mutation at $pos has another size"
+		cmp -s "$WORK/m.json" "$c" && fail "mutation at $pos changed nothing"
+		set +e
+		"$KESU" cert show "$WORK/m.json" > /dev/null 2> "$WORK/err"
+		rc=$?
+		set -e
+		[ $rc -eq 9 ] || fail "byte $pos set to $byte: exit $rc, expected 9"
+		n=$((n + 1))
+	done
+done
+ok "$n single-byte changes refused with exit 9"
+
+expect_rc 2 "$KESU" cert show --lang fr "$c" 2>/dev/null
+expect_rc 2 "$KESU" cert show --json --format html "$c" 2>/dev/null
+expect_rc 2 "$KESU" cert show 2>/dev/null
+expect_rc 2 "$KESU" cert show "$c" "$c" 2>/dev/null
+expect_rc 1 "$KESU" cert show "$WORK/missing.json" 2>/dev/null
+expect_rc 1 "$KESU" cert show "$WORK" 2>/dev/null
+head -c $((2 * 1024 * 1024)) /dev/zero > "$WORK/big.json"
+malformed "2 MiB" "$WORK/big.json" "larger than"
+expect_rc 0 "$KESU" cert show --help > "$WORK/help"
+grep -q '^  9  malformed certificate' "$WORK/help" || fail "--help lacks exit status 9"
+ok "usage errors exit 2, unreadable files 1, --help lists exit 9"
