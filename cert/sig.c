@@ -332,16 +332,15 @@ static const struct trusted_key *trust_find(const struct cert_trust *t, const ui
 static int check_comment(const char *tc, const char *id, enum cert_role role,
 			 struct cert_sig_check *out)
 {
-	char v[64];
+	char v[64], r[16];
 
 	if (strncmp(tc, TRUSTED_PREFIX, strlen(TRUSTED_PREFIX)) || tc_get(tc, "id", v, sizeof(v)) ||
-	    tc_get(tc, "role", out->why, sizeof(out->why)))
+	    tc_get(tc, "role", r, sizeof(r)))
 		return -EBADMSG;
-	if (strcmp(v, id) || strcmp(out->why, cert_role_name(role))) {
-		snprintf(out->why, sizeof(out->why), "the signature is for %s %s", out->why, v);
+	if (strcmp(v, id) || strcmp(r, cert_role_name(role))) {
+		snprintf(out->why, sizeof(out->why), "the signature is for the %s of %s", r, v);
 		return -EKEYREJECTED;
 	}
-	out->why[0] = '\0';
 	if (tc_get(tc, "time", out->time, sizeof(out->time)))
 		return -EBADMSG;
 	out->self_approval =
@@ -393,7 +392,7 @@ static int check_minisig(const char *text, size_t tlen, const void *doc, size_t 
 		return r;
 	snprintf(out->name, sizeof(out->name), "%s", k->who.name);
 	if (strcmp(k->who.role, cert_role_name(role))) {
-		snprintf(out->why, sizeof(out->why), "key %s (%s) is trusted as %s, not %s",
+		snprintf(out->why, sizeof(out->why), "key %s (%.100s) is trusted as %s, not %s",
 			 out->key_id, k->who.name, k->who.role, cert_role_name(role));
 		return -EACCES;
 	}

@@ -92,11 +92,11 @@ static int ledger_verdict(const void *cert, size_t len, const struct ledger_sigs
 	if (r)
 		return r;
 	if (cv.verdict != CERT_VALID && cv.verdict != CERT_NOT_ERASED) {
-		snprintf(v->why, sizeof(v->why), "%s: %s", cert_verdict_name(cv.verdict), cv.why);
+		snprintf(v->why, sizeof(v->why), "%s: %.200s", cert_verdict_name(cv.verdict), cv.why);
 		ctx->exit_code = codes[cv.verdict];
 		r = cv.verdict == CERT_MALFORMED ? -EBADMSG : -EKEYREJECTED;
 	} else if (cv.approved) {
-		snprintf(v->approver, sizeof(v->approver), "%s", cv.sig[CERT_ROLE_APPROVER].name);
+		snprintf(v->approver, sizeof(v->approver), "%.255s", cv.sig[CERT_ROLE_APPROVER].name);
 	}
 	cert_verification_free(&cv);
 	return r;
