@@ -58,7 +58,7 @@ void ui_print_exit_status(FILE *f, const int *codes, size_t n)
 
 		for (size_t j = 0; j < count; j++)
 			if (kesu_exit_codes[j].code == code)
-				fprintf(f, "  %d  %s\n", code, kesu_exit_codes[j].text);
+				fprintf(f, "  %2d  %s\n", code, kesu_exit_codes[j].text);
 	}
 }
 

@@ -109,8 +109,8 @@ ok "every (command, situation) exits with the code of the table"
 
 # the codes listed by --help are the table's, and kesu(8) gives each the same text
 "$KESU" --help > "$WORK/help"
-sed -n '/^exit status:/,/^$/p' "$WORK/help" | grep -E '^  [0-9]  ' > "$WORK/codes"
-[ "$(wc -l < "$WORK/codes")" -eq 10 ] || fail "kesu --help lists: $(cat "$WORK/codes")"
+sed -n '/^exit status:/,/^$/p' "$WORK/help" | grep -E '^ +[0-9]+  ' > "$WORK/codes"
+[ "$(wc -l < "$WORK/codes")" -eq 16 ] || fail "kesu --help lists: $(cat "$WORK/codes")"
 man=${KESU_SRCDIR:?}/man/kesu.8
 while read -r code text; do
 	# in the page: .TP, .B CODE, then the same text as the first line
@@ -118,9 +118,10 @@ while read -r code text; do
 		prev == ".B " c && $0 == t { found = 1 } { prev = $0 }
 		END { exit !found }' "$man" || fail "kesu(8) EXIT STATUS: no '$code' with '$text'"
 done < "$WORK/codes"
-for cmd in verify erase; do
-	"$KESU" "$cmd" --help > "$WORK/help"
-	grep -E '^  [0-9]  ' "$WORK/help" | while IFS= read -r line; do
+for cmd in verify erase "cert verify" "cert approve" ledger devices; do
+	# shellcheck disable=SC2086
+	"$KESU" $cmd --help > "$WORK/help"
+	grep -E '^ +[0-9]+  ' "$WORK/help" | while IFS= read -r line; do
 		grep -qxF "$line" "$WORK/codes" || fail "kesu $cmd --help: '$line' is not in the table"
 	done
 done
