@@ -68,8 +68,7 @@ int cms_signer_sign(const struct cms_signer *s, const void *buf, size_t len, uns
  * cms_signer_cn() - the one common name of the signer certificate's subject
  * Return: 0, -ENODATA (none or several), -EILSEQ, -ENAMETOOLONG (@why says why)
  */
-int cms_signer_cn(const struct cms_signer *s, char *cn, size_t cn_len, char *why,
-		  size_t why_len);
+int cms_signer_cn(const struct cms_signer *s, char *cn, size_t cn_len, char *why, size_t why_len);
 
 void cms_signer_free(struct cms_signer *s);
 

@@ -355,7 +355,8 @@ static int check_cms(const char *der, size_t dlen, const void *doc, size_t len,
 	int r;
 
 	if (!t || !t->cms) {
-		snprintf(out->why, sizeof(out->why), "a CMS signature, and no --trust-ca was given");
+		snprintf(out->why, sizeof(out->why),
+			 "a CMS signature, and no --trust-ca was given");
 		return -EACCES;
 	}
 	r = cms_verify_trust(doc, len, (const unsigned char *)der, dlen, t->cms, out->name,
@@ -367,8 +368,8 @@ static int check_cms(const char *der, size_t dlen, const void *doc, size_t len,
 	return r == -ENOKEY ? -EACCES : -EBADMSG;
 }
 
-static int check_minisig(const char *text, size_t tlen, const void *doc, size_t len,
-			 const char *id, enum cert_role role, const struct cert_trust *t,
+static int check_minisig(const char *text, size_t tlen, const void *doc, size_t len, const char *id,
+			 enum cert_role role, const struct cert_trust *t,
 			 struct cert_sig_check *out)
 {
 	const struct trusted_key *k;
@@ -381,7 +382,8 @@ static int check_minisig(const char *text, size_t tlen, const void *doc, size_t 
 	minisign_keyid(sig.keynum, out->key_id);
 	k = trust_find(t, sig.keynum);
 	if (!k) {
-		snprintf(out->why, sizeof(out->why), "key %s is not in the trust store", out->key_id);
+		snprintf(out->why, sizeof(out->why), "key %s is not in the trust store",
+			 out->key_id);
 		return -EACCES;
 	}
 	r = minisign_verify(&k->pub, doc, len, text, tlen, &tc);

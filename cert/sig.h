@@ -104,7 +104,7 @@ int cert_sign(const struct cert_signer *s, const void *doc, size_t len, const ch
 struct cert_sig_check {
 	char key_id[17];
 	char name[MINISIGN_NAME_MAX + 1]; /* the trust store's name for the key */
-	char time[32];			   /* when it was signed, from the trusted comment */
+	char time[32];			  /* when it was signed, from the trusted comment */
 	bool self_approval;
 	char self_reason[512];
 	char why[256];

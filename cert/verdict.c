@@ -62,8 +62,8 @@ static int check_approval(struct cert_verification *v, const void *buf, size_t l
 		return 0;
 	}
 	r = cert_check_sig_text(sigs->text[CERT_ROLE_APPROVER], sigs->len[CERT_ROLE_APPROVER],
-				sigs->cms[CERT_ROLE_APPROVER], buf, len, v->id, CERT_ROLE_APPROVER, t,
-				ap);
+				sigs->cms[CERT_ROLE_APPROVER], buf, len, v->id, CERT_ROLE_APPROVER,
+				t, ap);
 	if (r == -ENOMEM)
 		return r;
 	if (r)
@@ -71,7 +71,8 @@ static int check_approval(struct cert_verification *v, const void *buf, size_t l
 	if (same_person(v) && !ap->self_approval)
 		return verdict(v, CERT_NOT_APPROVED,
 			       "approved by %s, who is the operator or the witness, without a "
-			       "recorded exception (Art. 6)", ap->name);
+			       "recorded exception (Art. 6)",
+			       ap->name);
 	v->approved = true;
 	v->self_approved = same_person(v);
 	return 0;
@@ -98,8 +99,8 @@ int cert_verify_mem(const void *buf, size_t len, const struct cert_sigs *sigs,
 	if (!sigs->text[CERT_ROLE_OPERATOR])
 		return verdict(out, CERT_BAD_SIGNATURE, "no operator signature");
 	r = cert_check_sig_text(sigs->text[CERT_ROLE_OPERATOR], sigs->len[CERT_ROLE_OPERATOR],
-				sigs->cms[CERT_ROLE_OPERATOR], buf, len, out->id, CERT_ROLE_OPERATOR, t,
-				op);
+				sigs->cms[CERT_ROLE_OPERATOR], buf, len, out->id,
+				CERT_ROLE_OPERATOR, t, op);
 	if (r == -ENOMEM)
 		return r;
 	if (r)

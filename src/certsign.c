@@ -21,8 +21,10 @@
 static int meta_text(const char **field, const char *arg, const char *opt, const char *cmd)
 {
 	if (!*arg || !text_is_clean(arg) || strlen(arg) > 256)
-		return ui_usage_error(cmd, "invalid --%s: give 1 to 256 bytes of UTF-8 text "
-				      "without control characters", opt);
+		return ui_usage_error(cmd,
+				      "invalid --%s: give 1 to 256 bytes of UTF-8 text "
+				      "without control characters",
+				      opt);
 	*field = arg;
 	return 0;
 }
@@ -44,15 +46,19 @@ int certsign_opt(int c, const char *arg, const char *cmd, struct certsign_opts *
 	case CS_NOTES: return meta_text(&m->notes, arg, "notes", cmd);
 	case CS_DEST:
 		if (!cert_destination_valid(arg))
-			return ui_usage_error(cmd, "invalid --destination '%s': internal-reuse, "
+			return ui_usage_error(cmd,
+					      "invalid --destination '%s': internal-reuse, "
 					      "external-reuse, return-to-lessor, recycling or "
-					      "destruction", ui_safe(arg));
+					      "destruction",
+					      ui_safe(arg));
 		m->destination = arg;
 		return 0;
 	case CS_BACKUP:
 		if (!cert_backup_valid(arg))
-			return ui_usage_error(cmd, "invalid --data-backed-up '%s': yes, no or "
-					      "unknown", ui_safe(arg));
+			return ui_usage_error(cmd,
+					      "invalid --data-backed-up '%s': yes, no or "
+					      "unknown",
+					      ui_safe(arg));
 		m->data_backed_up = arg;
 		return 0;
 	case CS_SIGN_KEY: o->sign_key = arg; return 0;
@@ -90,7 +96,8 @@ int passphrase_get(const struct pass_opts *p, const char *what, bool confirm, ch
 	}
 	if (r == -ENOTTY)
 		ui_err("%s: a passphrase is needed: run on a terminal, or give --passphrase-file "
-		       "or --passphrase-fd", ui_safe(what));
+		       "or --passphrase-fd",
+		       ui_safe(what));
 	else if (r == -EKEYREJECTED)
 		ui_err("%s: the two passphrases differ", ui_safe(what));
 	else if (r)
@@ -140,7 +147,8 @@ int certsign_load(const struct certsign_opts *o, enum cert_role role, struct cer
 		       ui_safe(o->sign_key));
 	else if (r == -EBADMSG)
 		ui_err("%s: not a kesu key, or %s.pub is missing its \"kesu role=... name=...\" "
-		       "comment or is another key's", ui_safe(o->sign_key), ui_safe(o->sign_key));
+		       "comment or is another key's",
+		       ui_safe(o->sign_key), ui_safe(o->sign_key));
 	else if (r)
 		ui_err("%s: %s", ui_safe(o->sign_key), strerror(-r));
 	if (r)
@@ -156,8 +164,7 @@ int certsign_load(const struct certsign_opts *o, enum cert_role role, struct cer
 	return 0;
 }
 
-int certsign_reserve(struct certsign_out *out, const char *file, const char *dir,
-		     const char *ext)
+int certsign_reserve(struct certsign_out *out, const char *file, const char *dir, const char *ext)
 {
 	char base[sizeof(out->dir_base)], *sig = NULL;
 	int r;
@@ -209,7 +216,8 @@ static int sig_name(char *buf, size_t len, void *usr)
 static int write_both(struct certsign_out *out, const char *doc, size_t len, const void *sig,
 		      size_t siglen, const char *id)
 {
-	struct names n = { .base = out->dir_base[0] ? out->dir_base : "cert", .id = id,
+	struct names n = { .base = out->dir_base[0] ? out->dir_base : "cert",
+			   .id = id,
 			   .ext = out->ext };
 	int r;
 

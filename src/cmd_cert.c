@@ -25,11 +25,10 @@
 #include "kesu.h"
 #include "text.h"
 
-
 static const int verify_exits[] = {
-	KESU_EXIT_SUCCESS,	 KESU_EXIT_FAILURE,	  KESU_EXIT_USAGE,
-	KESU_EXIT_MALFORMED,	 KESU_EXIT_BAD_SIGNATURE, KESU_EXIT_UNTRUSTED,
-	KESU_EXIT_NOT_APPROVED, KESU_EXIT_NOT_ERASED,	  KESU_EXIT_DEVICE_MISMATCH,
+	KESU_EXIT_SUCCESS,	KESU_EXIT_FAILURE,	 KESU_EXIT_USAGE,
+	KESU_EXIT_MALFORMED,	KESU_EXIT_BAD_SIGNATURE, KESU_EXIT_UNTRUSTED,
+	KESU_EXIT_NOT_APPROVED, KESU_EXIT_NOT_ERASED,	 KESU_EXIT_DEVICE_MISMATCH,
 };
 
 static int verdict_exit(enum cert_verdict v)
@@ -46,7 +45,6 @@ static int verdict_exit(enum cert_verdict v)
 	return codes[v];
 }
 
-
 /* ---- issue ---- */
 
 static int issue_help(void)
@@ -54,8 +52,8 @@ static int issue_help(void)
 	printf("usage: kesu cert issue REPORT --sign-key KEY [-o FILE] [OPTIONS]\n\n"
 	       "Make the signed certificate of an erasure report (kesu-report/1): FILE holds\n"
 	       "its canonical JSON, FILE.operator.minisig the operator's signature.\n\n"
-	       "  -o, --output FILE       the certificate (default REPORT's name with .cert.json)\n"
-	       CERTSIGN_HELP "  -h, --help\n\n");
+	       "  -o, --output FILE       the certificate (default REPORT's name with .cert.json)\n" CERTSIGN_HELP
+	       "  -h, --help\n\n");
 	ui_print_exit_status(stdout, verify_exits, 3);
 	return KESU_EXIT_SUCCESS;
 }
@@ -103,7 +101,8 @@ static int issue_run(const char *report_path, const char *output, const struct c
 	if (!code)
 		code = read_report(report_path, &report);
 	if (!code && (r = certsign_reserve(&out, output, NULL, cert_signer_ext(signer)))) {
-		ui_err("%s: %s", ui_safe(output), r == -EEXIST ? "exists, not replaced" : strerror(-r));
+		ui_err("%s: %s", ui_safe(output),
+		       r == -EEXIST ? "exists, not replaced" : strerror(-r));
 		code = r == -EEXIST ? KESU_EXIT_USAGE : KESU_EXIT_FAILURE;
 	}
 	if (!code && (r = certsign_issue(&out, report, &cs->meta, signer, id))) {
@@ -113,8 +112,8 @@ static int issue_run(const char *report_path, const char *output, const struct c
 		code = r == -EINVAL ? KESU_EXIT_MALFORMED : KESU_EXIT_FAILURE;
 	}
 	if (!code)
-		printf("%s: certificate %s signed by %s (operator, key %s)\n", ui_safe(out.path), id,
-		       ui_safe(cert_signer_name(signer)), cert_signer_key_id(signer));
+		printf("%s: certificate %s signed by %s (operator, key %s)\n", ui_safe(out.path),
+		       id, ui_safe(cert_signer_name(signer)), cert_signer_key_id(signer));
 	certsign_out_release(&out);
 	json_decref(report);
 	cert_signer_free(signer);
@@ -224,7 +223,8 @@ static int approve_sign(const char *path, const struct cert_verification *v,
 		r = outfile_commit(&of, sig, siglen);
 	if (r == -EOPNOTSUPP)
 		ui_err("%s: a self-approval is recorded in a minisign signature only; an X.509 "
-		       "key cannot record its reason", ui_safe(path));
+		       "key cannot record its reason",
+		       ui_safe(path));
 	else if (r)
 		ui_err("%s: %s", ui_safe(sig_path ? sig_path : path),
 		       r == -EEXIST ? "exists: the certificate is already approved" : strerror(-r));
@@ -313,7 +313,8 @@ static int cert_cmd_approve(int argc, char **argv)
 			o.allow_self = true;
 		else if (c == OPT_REASON) {
 			if (!*optarg || !text_is_clean(optarg) || strlen(optarg) > 400)
-				return ui_usage_error("cert approve", "invalid --reason: give 1 to "
+				return ui_usage_error("cert approve",
+						      "invalid --reason: give 1 to "
 						      "400 bytes of UTF-8 text without control "
 						      "characters");
 			o.reason = optarg;
@@ -331,7 +332,7 @@ static int cert_cmd_approve(int argc, char **argv)
 		return ui_usage_error("cert approve", "--sign-key (or --key) is required");
 	if (o.allow_self != !!o.reason)
 		return ui_usage_error("cert approve", "--allow-self-approval needs --reason, and "
-				      "--reason needs --allow-self-approval");
+						      "--reason needs --allow-self-approval");
 	return approve_run(argv[optind], &o);
 }
 
@@ -354,8 +355,10 @@ static int device_reads_erased(const char *device, const char *pattern, char *wh
 	int r;
 
 	if (!strcmp(pattern, "random") || pattern_parse(pattern, &p)) {
-		snprintf(why, len, "identity matches; the last pass was %s, which cannot be read "
-			 "back without its key", pattern);
+		snprintf(why, len,
+			 "identity matches; the last pass was %s, which cannot be read "
+			 "back without its key",
+			 pattern);
 		return 0;
 	}
 	secmem_random(&vo.seed, sizeof(vo.seed));
@@ -371,8 +374,9 @@ static int device_reads_erased(const char *device, const char *pattern, char *wh
 	else
 		snprintf(why, len, "identity matches and %llu sampled bytes read back as %s",
 			 (unsigned long long)vr.bytes_read, pattern);
-	r = r ? KESU_EXIT_FAILURE : (vr.mismatch.n || vr.read_errors.n) ?
-		KESU_EXIT_DEVICE_MISMATCH : 0;
+	r = r					? KESU_EXIT_FAILURE :
+	    (vr.mismatch.n || vr.read_errors.n) ? KESU_EXIT_DEVICE_MISMATCH :
+						  0;
 	verify_result_free(&vr);
 	pattern_free(&p);
 	dev_close(d);
@@ -427,12 +431,13 @@ static void print_result(const char *path, const struct cert_verification *v, in
 
 	if (!json) {
 		if (!code)
-			printf("%s: valid: certificate %s, operator %s, %s%s%s%s%s\n", ui_safe(path),
-			       v->id, ui_safe(v->sig[CERT_ROLE_OPERATOR].name),
+			printf("%s: valid: certificate %s, operator %s, %s%s%s%s%s\n",
+			       ui_safe(path), v->id, ui_safe(v->sig[CERT_ROLE_OPERATOR].name),
 			       v->approved ? "approver " : "not approved",
 			       v->approved ? ui_safe(v->sig[CERT_ROLE_APPROVER].name) : "",
 			       v->self_approved ? " (self-approval: " : "",
-			       v->self_approved ? ui_safe(v->sig[CERT_ROLE_APPROVER].self_reason) : "",
+			       v->self_approved ? ui_safe(v->sig[CERT_ROLE_APPROVER].self_reason) :
+						  "",
 			       v->self_approved ? ")" : "");
 		else
 			printf("%s: %s: %s\n", ui_safe(path), name, ui_safe(why));
@@ -451,8 +456,7 @@ static void print_result(const char *path, const struct cert_verification *v, in
 	json_decref(o);
 }
 
-static int verify_one(const char *path, const struct cert_trust *t,
-		      const struct verify_opts_cli *o)
+static int verify_one(const char *path, const struct cert_trust *t, const struct verify_opts_cli *o)
 {
 	struct cert_verification v = { 0 };
 	char dwhy[512] = "";

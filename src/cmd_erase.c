@@ -310,7 +310,8 @@ static int check_cert(const struct erase_cli *o, size_t n)
 		return ui_usage_error("erase", "--cert takes one target; use --cert-dir");
 	if (!o->cert && !o->cert_dir)
 		return o->cs.sign_key ? ui_usage_error("erase", "--sign-key needs --cert or "
-						       "--cert-dir") : 0;
+								"--cert-dir") :
+					0;
 	if (!o->cs.sign_key)
 		return ui_usage_error("erase", "--cert and --cert-dir need --sign-key");
 	if (o->cert_dir && (stat(o->cert_dir, &st) < 0 || !S_ISDIR(st.st_mode)))

@@ -23,9 +23,8 @@
 #include "text.h"
 
 static const int ledger_exits[] = {
-	KESU_EXIT_SUCCESS,  KESU_EXIT_FAILURE, KESU_EXIT_USAGE, KESU_EXIT_MALFORMED,
-	KESU_EXIT_BAD_SIGNATURE, KESU_EXIT_UNTRUSTED, KESU_EXIT_NOT_APPROVED,
-	KESU_EXIT_LEDGER,
+	KESU_EXIT_SUCCESS,	 KESU_EXIT_FAILURE,   KESU_EXIT_USAGE,	      KESU_EXIT_MALFORMED,
+	KESU_EXIT_BAD_SIGNATURE, KESU_EXIT_UNTRUSTED, KESU_EXIT_NOT_APPROVED, KESU_EXIT_LEDGER,
 };
 
 /* certificates are a few KiB; an asset register export a few MiB */
@@ -92,11 +91,13 @@ static int ledger_verdict(const void *cert, size_t len, const struct ledger_sigs
 	if (r)
 		return r;
 	if (cv.verdict != CERT_VALID && cv.verdict != CERT_NOT_ERASED) {
-		snprintf(v->why, sizeof(v->why), "%s: %.200s", cert_verdict_name(cv.verdict), cv.why);
+		snprintf(v->why, sizeof(v->why), "%s: %.200s", cert_verdict_name(cv.verdict),
+			 cv.why);
 		ctx->exit_code = codes[cv.verdict];
 		r = cv.verdict == CERT_MALFORMED ? -EBADMSG : -EKEYREJECTED;
 	} else if (cv.approved) {
-		snprintf(v->approver, sizeof(v->approver), "%.255s", cv.sig[CERT_ROLE_APPROVER].name);
+		snprintf(v->approver, sizeof(v->approver), "%.255s",
+			 cv.sig[CERT_ROLE_APPROVER].name);
 	}
 	cert_verification_free(&cv);
 	return r;

@@ -38,7 +38,8 @@ const struct kesu_exit_code kesu_exit_codes[] = {
 	{ KESU_EXIT_UNTRUSTED, "untrusted", "a signer is not trusted for its role" },
 	{ KESU_EXIT_NOT_APPROVED, "not-approved",
 	  "not approved, or approved by the operator without a recorded exception" },
-	{ KESU_EXIT_NOT_ERASED, "not-erased", "the certificate records an erasure that did not succeed" },
+	{ KESU_EXIT_NOT_ERASED, "not-erased",
+	  "the certificate records an erasure that did not succeed" },
 	{ KESU_EXIT_DEVICE_MISMATCH, "device-mismatch",
 	  "the device is not the one certified, or no longer reads as erased" },
 	{ KESU_EXIT_LEDGER, "ledger",
@@ -233,12 +234,14 @@ int ui_exit_worst(int a, int b)
 {
 	/* worst first; see EXIT STATUS in kesu(8) */
 	static const int order[] = {
-		KESU_EXIT_ABORTED,	   KESU_EXIT_IO,	   KESU_EXIT_VERIFY,
-		KESU_EXIT_REFUSED,	   KESU_EXIT_NOT_CONFIRMED, KESU_EXIT_USAGE,
-		KESU_EXIT_MALFORMED,	   KESU_EXIT_BAD_SIGNATURE, KESU_EXIT_UNTRUSTED,
-		KESU_EXIT_DEVICE_MISMATCH, KESU_EXIT_NOT_APPROVED,  KESU_EXIT_NOT_ERASED,
-		KESU_EXIT_LEDGER,	   KESU_EXIT_FAILURE,	    KESU_EXIT_UNVERIFIED,
-		KESU_EXIT_SUCCESS,
+		KESU_EXIT_ABORTED,	 KESU_EXIT_IO,
+		KESU_EXIT_VERIFY,	 KESU_EXIT_REFUSED,
+		KESU_EXIT_NOT_CONFIRMED, KESU_EXIT_USAGE,
+		KESU_EXIT_MALFORMED,	 KESU_EXIT_BAD_SIGNATURE,
+		KESU_EXIT_UNTRUSTED,	 KESU_EXIT_DEVICE_MISMATCH,
+		KESU_EXIT_NOT_APPROVED,	 KESU_EXIT_NOT_ERASED,
+		KESU_EXIT_LEDGER,	 KESU_EXIT_FAILURE,
+		KESU_EXIT_UNVERIFIED,	 KESU_EXIT_SUCCESS,
 	};
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
 		if (a == order[i] || b == order[i])
