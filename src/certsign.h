@@ -30,51 +30,36 @@ struct certsign_opts {
 };
 
 /* long options 0x300.. shared by the commands; add CERTSIGN_LONG_OPTS to a table */
-/* clang-format off: tables laid out by hand */
+/* clang-format off */
 enum {
-	CS_ORG = 0x300,
-	CS_DEPT,
-	CS_TITLE,
-	CS_CONTACT,
-	CS_CLASS,
-	CS_DEST,
-	CS_SOURCE,
-	CS_MEDIA,
-	CS_MAKER,
-	CS_NOTES,
-	CS_BACKUP,
-	CS_SIGN_KEY,
-	CS_SIGN_CERT,
-	CS_PASS_FILE,
-	CS_PASS_FD,
+	CS_ORG = 0x300, CS_DEPT, CS_TITLE, CS_CONTACT, CS_CLASS, CS_DEST, CS_SOURCE, CS_MEDIA,
+	CS_MAKER, CS_NOTES, CS_BACKUP, CS_SIGN_KEY, CS_SIGN_CERT, CS_PASS_FILE, CS_PASS_FD,
 };
 
-#define CERTSIGN_LONG_OPTS                                                                         \
-	{ "organisation", required_argument, NULL, CS_ORG },                                       \
-		{ "department", required_argument, NULL, CS_DEPT },                                \
-		{ "title", required_argument, NULL, CS_TITLE },                                    \
-		{ "contact", required_argument, NULL, CS_CONTACT },                                \
-		{ "classification", required_argument, NULL, CS_CLASS },                           \
-		{ "destination", required_argument, NULL, CS_DEST },                               \
-		{ "source-machine", required_argument, NULL, CS_SOURCE },                          \
-		{ "media-type", required_argument, NULL, CS_MEDIA },                               \
-		{ "manufacturer", required_argument, NULL, CS_MAKER },                             \
-		{ "notes", required_argument, NULL, CS_NOTES },                                    \
-		{ "data-backed-up", required_argument, NULL, CS_BACKUP },                          \
-		{ "sign-key", required_argument, NULL, CS_SIGN_KEY },                              \
-		{ "sign-cert", required_argument, NULL, CS_SIGN_CERT },                            \
-		{ "passphrase-file", required_argument, NULL, CS_PASS_FILE },                      \
-	{                                                                                          \
-		"passphrase-fd", required_argument, NULL, CS_PASS_FD                               \
-	}
+#define CERTSIGN_LONG_OPTS                                                      \
+	{ "organisation", required_argument, NULL, CS_ORG },                    \
+	{ "department", required_argument, NULL, CS_DEPT },                     \
+	{ "title", required_argument, NULL, CS_TITLE },                         \
+	{ "contact", required_argument, NULL, CS_CONTACT },                     \
+	{ "classification", required_argument, NULL, CS_CLASS },                \
+	{ "destination", required_argument, NULL, CS_DEST },                    \
+	{ "source-machine", required_argument, NULL, CS_SOURCE },               \
+	{ "media-type", required_argument, NULL, CS_MEDIA },                    \
+	{ "manufacturer", required_argument, NULL, CS_MAKER },                  \
+	{ "notes", required_argument, NULL, CS_NOTES },                         \
+	{ "data-backed-up", required_argument, NULL, CS_BACKUP },               \
+	{ "sign-key", required_argument, NULL, CS_SIGN_KEY },                   \
+	{ "sign-cert", required_argument, NULL, CS_SIGN_CERT },                 \
+	{ "passphrase-file", required_argument, NULL, CS_PASS_FILE },           \
+	{ "passphrase-fd", required_argument, NULL, CS_PASS_FD }
 
-#define CERTSIGN_HELP                                                                              \
-	"      --sign-key KEY       minisign secret key (KEY.pub names its role and owner)\n"      \
-	"      --sign-cert CERT.pem with --sign-key KEY.pem: a CMS signature (.p7s)\n"             \
-	"      --passphrase-file F  --passphrase-fd N   the key's passphrase, for batch use\n"     \
-	"      --organisation ORG  --department D  --title T  --contact C\n"                       \
-	"      --classification LEVEL  --destination internal-reuse|external-reuse|\n"             \
-	"        return-to-lessor|recycling|destruction  --source-machine M\n"                     \
+#define CERTSIGN_HELP                                                                           \
+	"      --sign-key KEY       minisign secret key (KEY.pub names its role and owner)\n"  \
+	"      --sign-cert CERT.pem with --sign-key KEY.pem: a CMS signature (.p7s)\n"     \
+	"      --passphrase-file F  --passphrase-fd N   the key's passphrase, for batch use\n" \
+	"      --organisation ORG  --department D  --title T  --contact C\n"                 \
+	"      --classification LEVEL  --destination internal-reuse|external-reuse|\n"        \
+	"        return-to-lessor|recycling|destruction  --source-machine M\n"                \
 	"      --media-type T  --manufacturer M  --data-backed-up yes|no|unknown  --notes N\n"
 /* clang-format on */
 
