@@ -640,7 +640,8 @@ static int run(struct erase_cli *o, struct erase_job *j)
 int cmd_erase(int argc, char **argv)
 {
 	struct erase_cli o = { .jo = { .method = "random", .verify = ERASE_VERIFY_LAST },
-			       .passes = 1 };
+			       .passes = 1,
+			       .cs.pass.fd = -1 };
 	struct erase_job *j = NULL;
 	int r, code = KESU_EXIT_SUCCESS;
 
