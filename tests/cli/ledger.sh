@@ -1,21 +1,19 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# kesu ledger: certificates recorded in a hash chain. Rows deleted, inserted
-# and edited with the stock sqlite3 tool are found by `kesu ledger verify`;
-# add is idempotent by id; the CSV export is read back with Python's csv
-# module, the JSONL export with jq; reconcile sorts a sample asset list into
-# its three groups. Needs no root and no devices, so it does not use lib.sh.
-set -eu
-: "${KESU:?KESU must name the kesu binary}"
-exec 9>&2
-fail() { echo "FAIL: $*" >&9; exit 1; }
-skip() { echo "SKIP: $*" >&9; exit 77; }
-ok() { echo "ok: $*"; }
-for t in sqlite3 jq python3; do
+# kesu ledger: signed certificates recorded in a hash chain. The certificates
+# are real: one zero-fill of a loop device gives the report, and kesu cert
+# issue / approve sign one certificate per asset with the committed test
+# keys. A certificate whose signature is missing, altered or made by a key
+# outside the trust store is refused (10, 11) and not recorded. Rows deleted,
+# inserted and edited with the stock sqlite3 tool are found by `kesu ledger
+# verify`; add is idempotent by id; the CSV export is read back with Python's
+# csv module, the JSONL export with jq; reconcile sorts a sample asset list
+# into its three groups.
+. "$(dirname "$0")/lib.sh"
+set -e
+for t in sqlite3 jq python3 minisign; do
 	command -v $t >/dev/null || skip "$t missing (scripts/install-deps installs it)"
 done
-WORK=$(mktemp -d /tmp/kesu-ledger.XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
 cd "$WORK"
 
 # expect_rc WANT CMD...: run CMD with its output in out/err; fail unless it exits WANT
@@ -35,56 +33,152 @@ expect_err() {
 	grep -qF -- "$text" err || fail "'$*': message lacks '$text': $(cat err)"
 }
 
-# cert ID TAG SERIAL RESULT [APPROVER]: ID.json in canonical form (jq -S sorts keys by code
-# point, which is RFC 8785's order for these ASCII keys; -j: no newline), and an approver
-# sidecar whose trusted comment names APPROVER
+# the committed test keys; git does not keep modes and kesu refuses 0644 keys
+keys=${KESU_SRCDIR:?}/tests/data/keys
+mkdir keys trust
+cp "$keys"/operator.key "$keys"/operator.key.pub "$keys"/approver.key "$keys"/approver.key.pub keys/
+chmod 600 keys/operator.key keys/approver.key
+cp "$keys/operator.key.pub" "$keys/approver.key.pub" trust/
+printf 'kesu-test-operator\n' > op.pass
+printf 'kesu-test-approver\n' > ap.pass
+T="--trust $WORK/trust"
+
+# one real erasure report; each asset's certificate is made from a copy of it
+dev=$(mkloop 1048576)
+"$KESU" erase --yes --quiet -m zero --operator 'Test Operator' --witness 'Sato Jiro' \
+	--report "$WORK/R.json" "$dev" 2> err || fail "erase: $(cat err)"
+
+# cert FILE TAG SERIAL [failed]: FILE, a certificate signed by the operator, from R.json with
+# the asset's own tag, serial and model; "failed": a run whose read-back found a mismatch
 cert() {
-	jq -cSj -n --arg id "$1" --arg t "$2" --arg s "$3" --arg r "$4" '{
-		format: "kesu-certificate/1", id: $id, issued: "2026-11-26T01:00:00Z",
-		media: {asset_tag: $t, serial: $s, model: "ST1000DM010"},
-		sanitization: {category: "clear", technique: "overwrite"}, result: $r,
-		started: "2026-11-26T00:00:00Z", finished: "2026-11-26T00:30:00Z",
-		operator: {name: "Tanaka Hanako"}, witness: {name: "Sato Jiro"}}' > "$1.json"
-	printf 'untrusted comment: signature from kesu\nRUQ=\n' > "$1.json.operator.minisig"
-	[ $# -lt 5 ] || printf 'untrusted comment: signature from kesu\nRUQ=\ntrusted comment: %s\nAAA=\n' \
-		"kesu-certificate/1 id=$1 role=approver name=\"$5\" time=2026-11-26T02:00:00Z" \
-		> "$1.json.approver.minisig"
+	jq --arg t "$2" --arg s "$3" --arg f "${4:-}" '.operator.asset_tag = $t
+		| .device.serial = $s | .device.model = "ST1000DM010"
+		| if $f == "failed" then .result = "failed"
+			| .result_reason = "verification found 8 sectors that do not read back"
+			| .verification.verified = false | .passes[0].verified = false
+			| .errors.mismatch = [{first_lba: 64, count: 8}] else . end' R.json > R2.json
+	"$KESU" cert issue R2.json --sign-key keys/operator.key --passphrase-file op.pass \
+		-o "$1" > /dev/null 2> err || fail "cert issue $1: $(cat err)"
+	rm R2.json
+}
+
+# approve FILE: the approver's signature next to FILE
+approve() {
+	"$KESU" cert approve $T --sign-key keys/approver.key --passphrase-file ap.pass "$1" \
+		> /dev/null 2> err || fail "cert approve $1: $(cat err)"
+}
+
+# rows LEDGER: how many certificates LEDGER holds
+rows() {
+	sqlite3 "$1" 'SELECT count(*) FROM certificates'
 }
 
 L="--ledger $WORK/var/kesu/ledger.db"
-cert 11111111-1111-4111-8111-111111111111 PC-0001 S-AAA success "Suzuki Ichiro"
-cert 22222222-2222-4222-8222-222222222222 PC-0002 S-BBB failed "Suzuki Ichiro"
-cert 33333333-3333-4333-8333-333333333333 PC-0003 S-CCC success
-cert 44444444-4444-4444-8444-444444444444 '=HYPERLINK("http://x")' 'S,"D"' success "Suzuki Ichiro"
-cert 55555555-5555-4555-8555-555555555555 PC-0099 S-ZZZ success "Suzuki Ichiro"
-C1=11111111-1111-4111-8111-111111111111.json
-C2=22222222-2222-4222-8222-222222222222.json
+mkdir c
+cert c/1.json PC-0001 S-AAA
+approve c/1.json
+cert c/2.json PC-0002 S-BBB failed
+cert c/3.json PC-0003 S-CCC
+cert c/4.json '=HYPERLINK("http://x")' 'S,"D"'
+approve c/4.json
+cert c/5.json PC-0099 S-ZZZ
+approve c/5.json
+C1=c/1.json
+C2=c/2.json
+ID1=$(jq -r .id c/1.json)
+ID2=$(jq -r .id c/2.json)
+ID3=$(jq -r .id c/3.json)
+ID4=$(jq -r .id c/4.json)
+[ "$(jq -r .result "$C2")" = failed ] || fail "fixture: $C2 is not a failed erasure"
 
 # shellcheck disable=SC2086
-expect_rc 0 "$KESU" ledger $L add ./*.json
+expect_rc 0 "$KESU" ledger $L $T add c/*.json
 [ "$(grep -c ': recorded (seq [1-5])$' out)" = 5 ] || fail "add: $(cat out)"
 [ "$(stat -c %a var/kesu)" = 700 ] || fail "ledger directory mode $(stat -c %a var/kesu)"
 [ "$(stat -c %a var/kesu/ledger.db)" = 600 ] || fail "ledger mode $(stat -c %a var/kesu/ledger.db)"
 [ "$(sqlite3 var/kesu/ledger.db 'PRAGMA journal_mode')" = wal ] || fail "not in WAL mode"
 # the stored bytes are the file's bytes
 sqlite3 var/kesu/ledger.db "SELECT writefile('stored', certificate) FROM certificates WHERE seq=1" >/dev/null
-cmp stored "$(ls ./*.json | head -1)" || fail "stored bytes differ from the file"
-ok "five certificates recorded in a new ledger (directory 0700, file 0600, WAL), bytes kept"
+cmp stored "$C1" || fail "stored bytes differ from the file"
+ok "five signed certificates recorded in a new ledger (directory 0700, file 0600, WAL), bytes kept"
 
-expect_rc 0 "$KESU" ledger $L add "$C1"
+# signatures: missing, altered, or made by a key the trust store does not hold
+mkdir bad
+# refused WANT TEXT FILE: ledger add FILE exits WANT with TEXT, and no row is added
+refused() {
+	expect_err "$1" "$2" "$KESU" ledger $L $T add "$3"
+	[ "$(rows var/kesu/ledger.db)" = 5 ] || fail "$3 was recorded: $(rows var/kesu/ledger.db) rows"
+}
+cert bad/nosig.json PC-0007 S-GGG
+rm bad/nosig.json.operator.minisig
+refused 10 "not recorded: bad-signature: no operator signature" bad/nosig.json
+# one base64 character of the signature changed
+cert bad/sig.json PC-0007 S-GGG
+awk 'NR == 2 { c = substr($0, 20, 1); $0 = substr($0, 1, 19) (c == "A" ? "B" : "A") substr($0, 21) }
+	{ print }' bad/sig.json.operator.minisig > x && mv x bad/sig.json.operator.minisig
+refused 10 "not recorded: bad-signature" bad/sig.json
+# the signed trusted comment changed: another operator's name
+cert bad/comment.json PC-0007 S-GGG
+sed -i '3s/name="Test Operator"/name="Boss"/' bad/comment.json.operator.minisig
+refused 10 "not recorded: bad-signature" bad/comment.json
+# the certificate changed after signing, still canonical and of the schema
+cert bad/edited.json PC-0007 S-GGG
+sed -i 's/"S-GGG"/"S-GGH"/' bad/edited.json
+jq -e '.media.serial == "S-GGH"' bad/edited.json > /dev/null || fail "edited.json not edited"
+refused 10 "not recorded: bad-signature" bad/edited.json
+# an approval whose signature does not match is refused too, not recorded as unapproved
+cert bad/approval.json PC-0007 S-GGG
+approve bad/approval.json
+sed -i '3s/name="Test Approver"/name="Boss"/' bad/approval.json.approver.minisig
+refused 10 "not recorded: bad-signature" bad/approval.json
+# signed with stock minisign, in kesu's format, by a key the trust store does not hold
+cert bad/stranger.json PC-0007 S-GGG
+id=$(jq -r .id bad/stranger.json)
+rm bad/stranger.json.operator.minisig
+minisign -S -s "$keys/minisign-nopass.key" -m bad/stranger.json \
+	-x bad/stranger.json.operator.minisig \
+	-t "kesu-certificate/1 id=$id role=operator name=\"Test Operator\" time=2026-11-26T02:00:00Z" \
+	< /dev/null > /dev/null || fail "stock minisign cannot sign"
+refused 11 "not recorded: untrusted: key" bad/stranger.json
+# the same for the approver's signature
+cert bad/stranger2.json PC-0007 S-GGG
+id=$(jq -r .id bad/stranger2.json)
+minisign -S -s "$keys/minisign-nopass.key" -m bad/stranger2.json \
+	-x bad/stranger2.json.approver.minisig \
+	-t "kesu-certificate/1 id=$id role=approver name=\"Test Approver\" time=2026-11-26T02:00:00Z" \
+	< /dev/null > /dev/null || fail "stock minisign cannot sign"
+refused 11 "not recorded: untrusted: key" bad/stranger2.json
+# a trust store without the operator's key; and one that trusts that key only as an approver
+mkdir trust2 trust3
+cp "$keys/approver.key.pub" trust2/
+sed 's/role=operator/role=approver/' "$keys/operator.key.pub" > trust3/op.pub
+cp "$keys/approver.key.pub" trust3/
+cert bad/ok.json PC-0007 S-GGG
+for tr in trust2 trust3; do
+	expect_err 11 "not recorded: untrusted" "$KESU" ledger $L --trust "$WORK/$tr" add bad/ok.json
+	[ "$(rows var/kesu/ledger.db)" = 5 ] || fail "recorded against $tr"
+done
+# the default trust store, when there is none, refuses to guess
+if [ ! -e /etc/kesu/trust.d ]; then
+	expect_err 1 "no trust store there" "$KESU" ledger $L add bad/ok.json
+	[ "$(rows var/kesu/ledger.db)" = 5 ] || fail "recorded without a trust store"
+fi
+ok "missing, altered and foreign signatures: 10 or 11, nothing recorded"
+
+expect_rc 0 "$KESU" ledger $L $T add "$C1"
 grep -q "already recorded (seq 1)" out || fail "idempotent add: $(cat out)"
-[ "$(sqlite3 var/kesu/ledger.db 'SELECT count(*) FROM certificates')" = 5 ] || fail "row added twice"
+[ "$(rows var/kesu/ledger.db)" = 5 ] || fail "row added twice"
 jq -cSj '.media.model = "other"' "$C1" > other.json
-expect_err 1 "the id is recorded with other bytes" "$KESU" ledger $L add other.json
+expect_err 1 "the id is recorded with other bytes" "$KESU" ledger $L $T add other.json
 printf '{"format":"kesu-report/1","id":"x"}' > report.json
-expect_err 9 "not recorded: not a kesu-certificate/1 document" "$KESU" ledger $L add report.json
+expect_err 9 "not recorded: malformed" "$KESU" ledger $L $T add report.json
 printf 'not json' > junk.json
-expect_err 9 "not recorded: not a JSON object" "$KESU" ledger $L add junk.json
+expect_err 9 "not recorded: not a JSON object" "$KESU" ledger $L $T add junk.json
 ok "adding again is a no-op; the same id with other bytes and invalid documents are refused"
 
-expect_rc 0 "$KESU" ledger $L verify
+expect_rc 0 "$KESU" ledger $L $T verify
 grep -q "5 rows, chain intact, head [0-9a-f]\{64\}$" out || fail "verify: $(cat out)"
-expect_rc 0 "$KESU" ledger $L verify --json
+expect_rc 0 "$KESU" ledger $L $T verify --json
 jq -e '.intact and .rows == 5' out >/dev/null || fail "verify --json: $(cat out)"
 
 # tamper WHAT SQL PATTERN: on a copy, run SQL with sqlite3; verify exits 15 naming the row
@@ -92,7 +186,7 @@ tamper() {
 	cp var/kesu/ledger.db t.db
 	rm -f t.db-wal t.db-shm
 	sqlite3 t.db "$2"
-	expect_rc 15 "$KESU" ledger --ledger "$WORK/t.db" verify
+	expect_rc 15 "$KESU" ledger --ledger "$WORK/t.db" $T verify
 	grep -q -- "$3" err || fail "$1: $(cat err)"
 	ok "$1 found: $(tail -1 err)"
 }
@@ -113,8 +207,9 @@ tamper "a forged approver" "UPDATE certificates SET approver = 'Boss' WHERE seq 
 tamper "a removed signature" "UPDATE certificates SET signatures = '{}' WHERE seq = 1" \
 	"seq 1 altered"
 # a genuine row of another ledger, copied in at the end and in the middle
-cert 66666666-6666-4666-8666-666666666666 PC-0006 S-FFF success "Suzuki Ichiro"
-expect_rc 0 "$KESU" ledger --ledger "$WORK/other.db" add 66666666-6666-4666-8666-666666666666.json
+cert 6.json PC-0006 S-FFF
+approve 6.json
+expect_rc 0 "$KESU" ledger --ledger "$WORK/other.db" $T add 6.json
 sqlite3 other.db 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null
 COLS="id, certificate, signatures, certificate_sha256, asset_tag, serial, model, category,
 	technique, result, started, finished, operator, witness, approver, issued, prev_hash, row_hash"
@@ -129,45 +224,54 @@ tamper "a row inserted in the middle" "ATTACH '$WORK/other.db' AS o;
 tamper "a row whose hash was rewritten" \
 	"UPDATE certificates SET row_hash = '$(printf %064d 0)' WHERE seq = 2" \
 	"seq 2 altered"
-expect_rc 0 "$KESU" ledger $L verify
+expect_rc 0 "$KESU" ledger $L $T verify
 
 # the security log's anchor: the last row removed, or the whole chain recomputed, is found
 head=$(sqlite3 var/kesu/ledger.db 'SELECT row_hash FROM certificates WHERE seq = 5')
-expect_rc 0 "$KESU" ledger $L verify --anchor "5:$head"
+expect_rc 0 "$KESU" ledger $L $T verify --anchor "5:$head"
 cp var/kesu/ledger.db t.db
 rm -f t.db-wal t.db-shm
 sqlite3 t.db "DELETE FROM certificates WHERE seq = 5"
-expect_rc 0 "$KESU" ledger --ledger "$WORK/t.db" verify
+expect_rc 0 "$KESU" ledger --ledger "$WORK/t.db" $T verify
 expect_err 15 "seq 5 deleted: the anchored row is gone" \
-	"$KESU" ledger --ledger "$WORK/t.db" verify --anchor "5:$head"
+	"$KESU" ledger --ledger "$WORK/t.db" $T verify --anchor "5:$head"
 sqlite3 t.db "UPDATE certificates SET row_hash = '$(printf %064d 0)' WHERE seq = 4"
-expect_err 15 "seq 4 altered" "$KESU" ledger --ledger "$WORK/t.db" verify --anchor "4:$head"
-expect_rc 2 "$KESU" ledger $L verify --anchor 5:ABC
+expect_err 15 "seq 4 altered" "$KESU" ledger --ledger "$WORK/t.db" $T verify --anchor "4:$head"
+expect_rc 2 "$KESU" ledger $L $T verify --anchor 5:ABC
 expect_rc 2 "$KESU" ledger $L list --anchor "5:$head"
 ok "verify --anchor finds the last row removed"
 
 expect_rc 0 "$KESU" ledger $L list --asset PC-0002
-[ "$(grep -c 22222222 out)" = 1 ] && [ "$(wc -l < out)" = 2 ] || fail "list --asset: $(cat out)"
+[ "$(grep -c "$ID2" out)" = 1 ] && [ "$(wc -l < out)" = 2 ] || fail "list --asset: $(cat out)"
 expect_rc 0 "$KESU" ledger $L list --serial S-CCC --json
 jq -e 'length == 1 and .[0].asset_tag == "PC-0003" and .[0].approver == null' out >/dev/null ||
 	fail "list --serial --json: $(cat out)"
-expect_rc 0 "$KESU" ledger $L show 22222222-2222-4222-8222-222222222222 --json
+expect_rc 0 "$KESU" ledger $L show "$ID2" --json
 jq -e '.result == "failed" and .certificate.media.serial == "S-BBB"
+	and (.signatures | keys) == ["operator.minisig"]' out >/dev/null ||
+	fail "show --json: $(cat out)"
+expect_rc 0 "$KESU" ledger $L show "$ID1" --json
+jq -e '.approver == "Test Approver"
 	and (.signatures | keys) == ["approver.minisig", "operator.minisig"]' out >/dev/null ||
 	fail "show --json: $(cat out)"
+# the stored signatures are the sidecars' bytes (base64 in JSON); stock minisign accepts them
+jq -r '.signatures["approver.minisig"]' out | base64 -d > ap.minisig
+cmp ap.minisig "$C1.approver.minisig" || fail "stored approver signature differs from the file"
+minisign -Vm "$C1" -x ap.minisig -p "$keys/approver.key.pub" > /dev/null ||
+	fail "stock minisign rejects the stored approver signature"
 expect_err 1 "no certificate no-such-id" "$KESU" ledger $L show no-such-id
 # control characters from a certificate cannot reach the terminal or start a line of their own
-jq -cSj -n '{format: "kesu-certificate/1", id: "ctl\u001b", media: {asset_tag: "A\u001b[31mB\nC"}}' \
-	> ctl.json
-expect_rc 0 "$KESU" ledger --ledger "$WORK/ctl.db" add ctl.json
+cert ctl.json "$(printf 'A\033[31mB\nC')" "$(printf 'S\tX')"
+expect_rc 0 "$KESU" ledger --ledger "$WORK/ctl.db" $T add ctl.json
 expect_rc 0 "$KESU" ledger --ledger "$WORK/ctl.db" list
-[ "$(wc -l < out)" = 2 ] && grep -qF 'ctl\x1b  A\x1b[31mB\x0aC  -' out || fail "list escapes: $(cat -A out)"
+line="$(jq -r .id ctl.json)  A\\x1b[31mB\\x0aC  S\\x09X  success  -"
+[ "$(wc -l < out)" = 2 ] && grep -qF "$line" out || fail "list escapes: $(cat -A out)"
 ! grep -q "$(printf '\033')" out || fail "an escape character reached the output"
 ok "list by asset tag and serial, show by id; control characters escaped"
 
 expect_rc 0 "$KESU" ledger $L export --csv
 cp out export.csv
-python3 - export.csv <<'PY' || fail "CSV export: $(cat export.csv)"
+python3 - export.csv "$ID1" "$ID3" "$ID4" "$C1" <<'PY' || fail "CSV export: $(cat export.csv)"
 import csv, hashlib, sys
 raw = open(sys.argv[1], 'rb').read()
 assert raw.count(b'\r\n') == raw.count(b'\n'), 'records end with CRLF'
@@ -177,18 +281,20 @@ assert list(rows[0].keys()) == ['asset_tag', 'serial', 'model', 'category', 'tec
     'certificate_sha256'], rows[0].keys()
 assert len(rows) == 5, len(rows)
 by = {r['certificate_id']: r for r in rows}
-r = by['44444444-4444-4444-8444-444444444444']
+id1, id3, id4, c1 = sys.argv[2:6]
+r = by[id4]
 assert r['asset_tag'] == '\'=HYPERLINK("http://x")', r['asset_tag']
 assert r['serial'] == 'S,"D"', r['serial']
-r = by['11111111-1111-4111-8111-111111111111']
-assert r['result'] == 'success' and r['approver'] == 'Suzuki Ichiro' and r['operator'] == 'Tanaka Hanako'
-data = open('11111111-1111-4111-8111-111111111111.json', 'rb').read()
+r = by[id1]
+assert r['result'] == 'success' and r['approver'] == 'Test Approver', r
+assert r['operator'] == 'Test Operator' and r['witness'] == 'Sato Jiro', r
+data = open(c1, 'rb').read()
 assert r['certificate_sha256'] == hashlib.sha256(data).hexdigest()
-assert by['33333333-3333-4333-8333-333333333333']['approver'] == ''
+assert by[id3]['approver'] == ''
 PY
 expect_rc 0 "$KESU" ledger $L export --jsonl
 [ "$(jq -s 'length' out)" = 5 ] || fail "jsonl: $(cat out)"
-jq -e -s '.[1] | .certificate_id == "22222222-2222-4222-8222-222222222222"
+jq -e -s --arg id "$ID2" '.[1] | .certificate_id == $id
 	and .result == "failed" and .asset_tag == "PC-0002"' out >/dev/null || fail "jsonl row"
 jq -e -s '.[3].asset_tag == "=HYPERLINK(\"http://x\")"' out >/dev/null || fail "jsonl keeps values"
 expect_rc 2 "$KESU" ledger $L export
@@ -219,27 +325,27 @@ ok "reconcile: certified, missing (none, failed, unapproved) and unmatched; exit
 # three writers at once on a new ledger: every certificate recorded once, one intact chain
 mkdir par
 for i in $(seq 10 49); do
-	jq -cSj -n --arg id "par-$i" '{format: "kesu-certificate/1", id: $id, result: "success"}' \
-		> "par/$i.json"
+	cert "par/$i.json" "PC-10$i" "S-PAR-$i"
 done
-"$KESU" ledger --ledger "$WORK/par.db" add par/1*.json par/2*.json > par1.out 2>&1 &
+"$KESU" ledger --ledger "$WORK/par.db" $T add par/1*.json par/2*.json > par1.out 2>&1 &
 p1=$!
-"$KESU" ledger --ledger "$WORK/par.db" add par/3*.json par/4*.json > par2.out 2>&1 &
+"$KESU" ledger --ledger "$WORK/par.db" $T add par/3*.json par/4*.json > par2.out 2>&1 &
 p2=$!
-"$KESU" ledger --ledger "$WORK/par.db" add par/*.json > par3.out 2>&1 || fail "writer 3: $(cat par3.out)"
+"$KESU" ledger --ledger "$WORK/par.db" $T add par/*.json > par3.out 2>&1 ||
+	fail "writer 3: $(cat par3.out)"
 wait $p1 || fail "writer 1: $(cat par1.out)"
 wait $p2 || fail "writer 2: $(cat par2.out)"
-expect_rc 0 "$KESU" ledger --ledger "$WORK/par.db" verify
+expect_rc 0 "$KESU" ledger --ledger "$WORK/par.db" $T verify
 grep -q ": 40 rows, chain intact" out || fail "concurrent adds: $(cat out)"
 [ "$(cat par1.out par2.out par3.out | grep -c ': recorded (seq')" = 40 ] ||
 	fail "concurrent adds: not each recorded once: $(cat par1.out par2.out par3.out)"
 ok "three concurrent writers: 40 rows, one intact chain"
 
-expect_err 1 "no ledger there" "$KESU" ledger --ledger "$WORK/none.db" verify
+expect_err 1 "no ledger there" "$KESU" ledger --ledger "$WORK/none.db" $T verify
 [ ! -e none.db ] || fail "a read-only action created a ledger"
 printf 'not a database at all, just text that is long enough to have a header' > notdb.db
-expect_err 1 "not a kesu ledger" "$KESU" ledger --ledger "$WORK/notdb.db" add "$C1"
+expect_err 1 "not a kesu ledger" "$KESU" ledger --ledger "$WORK/notdb.db" $T add "$C1"
 expect_rc 2 "$KESU" ledger $L frobnicate
 expect_rc 2 "$KESU" ledger $L list --csv
-expect_rc 2 "$KESU" ledger $L add
+expect_rc 2 "$KESU" ledger $L $T add
 ok "missing ledger, a file that is not one, unknown actions and misplaced options"
