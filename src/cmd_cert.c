@@ -25,6 +25,17 @@
 #include "kesu.h"
 #include "text.h"
 
+static const int issue_exits[] = {
+	KESU_EXIT_SUCCESS, KESU_EXIT_FAILURE,	KESU_EXIT_USAGE,
+	KESU_EXIT_REFUSED, KESU_EXIT_MALFORMED,
+};
+
+static const int approve_exits[] = {
+	KESU_EXIT_SUCCESS,   KESU_EXIT_FAILURE,	     KESU_EXIT_USAGE,
+	KESU_EXIT_REFUSED,   KESU_EXIT_MALFORMED,    KESU_EXIT_BAD_SIGNATURE,
+	KESU_EXIT_UNTRUSTED, KESU_EXIT_NOT_APPROVED, KESU_EXIT_NOT_ERASED,
+};
+
 static const int verify_exits[] = {
 	KESU_EXIT_SUCCESS,	KESU_EXIT_FAILURE,	 KESU_EXIT_USAGE,
 	KESU_EXIT_MALFORMED,	KESU_EXIT_BAD_SIGNATURE, KESU_EXIT_UNTRUSTED,
@@ -54,7 +65,7 @@ static int issue_help(void)
 	       "its canonical JSON, FILE.operator.minisig the operator's signature.\n\n"
 	       "  -o, --output FILE       the certificate (default REPORT's name with .cert.json)\n" CERTSIGN_HELP
 	       "  -h, --help\n\n");
-	ui_print_exit_status(stdout, verify_exits, 3);
+	ui_print_exit_status(stdout, issue_exits, sizeof(issue_exits) / sizeof(issue_exits[0]));
 	return KESU_EXIT_SUCCESS;
 }
 
@@ -279,7 +290,8 @@ static int approve_help(void)
 	       "      --reason TEXT            why no one else can approve (recorded, signed)\n"
 	       "      --passphrase-file F  --passphrase-fd N\n"
 	       "  -h, --help\n\n");
-	ui_print_exit_status(stdout, verify_exits, sizeof(verify_exits) / sizeof(verify_exits[0]));
+	ui_print_exit_status(stdout, approve_exits,
+			     sizeof(approve_exits) / sizeof(approve_exits[0]));
 	return KESU_EXIT_SUCCESS;
 }
 
