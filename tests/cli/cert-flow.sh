@@ -170,3 +170,18 @@ set -e
 [ "$(devsum "$dev3")" = "$sum3" ] || fail "a wrong passphrase: the device was written"
 [ ! -e "$WORK/w.json" ] || fail "a wrong passphrase: a certificate was written"
 ok "a wrong passphrase stops the run before anything is written"
+
+# --cert-dir: one certificate per target, named by its id, each verified by stock minisign
+mkdir "$WORK/cd"
+truncate -s $MiB "$WORK/a.img" "$WORK/b.img"
+expect_rc 0 "$KESU" erase --yes --quiet --method zero --cert-dir "$WORK/cd" \
+	--sign-key "$K/operator.key" --passphrase-file "$WORK/op.pass" "$WORK/a.img" "$WORK/b.img" \
+	2>/dev/null
+[ "$(find "$WORK/cd" -name '*.json' | wc -l)" -eq 2 ] || fail "cert dir: $(ls -a "$WORK/cd")"
+for f in "$WORK"/cd/*.json; do
+	case $f in *"$(jq -r .id "$f").json") ;; *) fail "$f is not named by its id" ;; esac
+	minisign -Vm "$f" -x "$f.operator.minisig" -p "$K/operator.key.pub" > /dev/null ||
+		fail "stock minisign rejects $f"
+done
+[ -z "$(find "$WORK/cd" -name '.kesu-*')" ] || fail "temporary files left in the cert dir"
+ok "--cert-dir: two targets, two certificates named by their ids, both verified by minisign"
