@@ -146,5 +146,5 @@ expect_rc 1 "$KESU" cert show "$WORK" 2>/dev/null
 head -c $((2 * 1024 * 1024)) /dev/zero > "$WORK/big.json"
 malformed "2 MiB" "$WORK/big.json" "larger than"
 expect_rc 0 "$KESU" cert show --help > "$WORK/help"
-grep -q '^  9  malformed certificate' "$WORK/help" || fail "--help lacks exit status 9"
+grep -q '^ *9  malformed certificate' "$WORK/help" || fail "--help lacks exit status 9"
 ok "usage errors exit 2, unreadable files 1, --help lists exit 9"
