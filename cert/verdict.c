@@ -92,8 +92,11 @@ int cert_verify_mem(const void *buf, size_t len, const struct cert_sigs *sigs,
 	if (r)
 		return verdict(out, CERT_MALFORMED, "%s",
 			       r == -EBADMSG ? "not JSON" : "not in canonical (RFC 8785) form");
-	if (cert_check(out->doc, out->why, sizeof(out->why)))
-		return verdict(out, CERT_MALFORMED, "%.500s", out->why);
+	/* cert_check() writes its reason where the verdict keeps it */
+	if (cert_check(out->doc, out->why, sizeof(out->why))) {
+		out->verdict = CERT_MALFORMED;
+		return 0;
+	}
 	id = cert_get_string(out->doc, "id");
 	snprintf(out->id, sizeof(out->id), "%s", id ? id : "");
 	if (!sigs->text[CERT_ROLE_OPERATOR])

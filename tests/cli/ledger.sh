@@ -171,7 +171,7 @@ grep -q "already recorded (seq 1)" out || fail "idempotent add: $(cat out)"
 jq -cSj '.media.model = "other"' "$C1" > other.json
 expect_err 1 "the id is recorded with other bytes" "$KESU" ledger $L $T add other.json
 printf '{"format":"kesu-report/1","id":"x"}' > report.json
-expect_err 9 "not recorded: malformed" "$KESU" ledger $L $T add report.json
+expect_err 9 "not recorded: malformed: format: not one of the values" "$KESU" ledger $L $T add report.json
 printf 'not json' > junk.json
 expect_err 9 "not recorded: not a JSON object" "$KESU" ledger $L $T add junk.json
 ok "adding again is a no-op; the same id with other bytes and invalid documents are refused"
