@@ -17,15 +17,16 @@ int file_read(const char *path, size_t max, char **buf, size_t *len)
 	int fd, r = 0;
 
 	*buf = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
 	if (fstat(fd, &st) < 0) {
 		r = -errno;
 		goto out;
 	}
-	if (S_ISDIR(st.st_mode)) {
-		r = -EISDIR;
+	/* a FIFO or a device could block or never end */
+	if (!S_ISREG(st.st_mode)) {
+		r = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
 		goto out;
 	}
 	for (;;) {

@@ -21,6 +21,7 @@
 
 #include "cert/cert.h"
 #include "cert/jcs.h"
+#include "file.h"
 #include "kesu.h"
 #include "src/cert.h"
 
@@ -171,55 +172,6 @@ static int show_parse(int argc, char **argv, struct show_opts *o)
 }
 
 /* the whole file; -EFBIG beyond CERT_MAX_BYTES, -EISDIR, -ENOENT, ... */
-static int read_all(const char *path, char **out, size_t *len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY), r = 0;
-	size_t n = 0;
-	char *buf = NULL;
-	struct stat st;
-	ssize_t got;
-
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0) {
-		r = -errno;
-		goto out;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		r = -EISDIR;
-		goto out;
-	}
-	buf = malloc(CERT_MAX_BYTES + 1);
-	if (!buf) {
-		r = -ENOMEM;
-		goto out;
-	}
-	/* read one byte more than allowed, to tell "too large" from "just fits" */
-	while (n <= CERT_MAX_BYTES) {
-		got = read(fd, buf + n, CERT_MAX_BYTES + 1 - n);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			r = -errno;
-			goto out;
-		}
-		if (got == 0)
-			break;
-		n += (size_t)got;
-	}
-	if (n > CERT_MAX_BYTES)
-		r = -EFBIG;
-out:
-	close(fd);
-	if (r) {
-		free(buf);
-		return r;
-	}
-	*out = buf;
-	*len = n;
-	return 0;
-}
-
 /* "100..107, 2048..2048 (9 blocks)": ranges in logical blocks, inclusive */
 static void ranges_text(FILE *m, const json_t *a, enum cert_lang lang)
 {
@@ -441,7 +393,7 @@ static int print_text(FILE *f, const json_t *cert, const char *sha256, enum cert
 static int load(const struct show_opts *o, char **buf, size_t *len, json_t **cert)
 {
 	char why[192];
-	int r = read_all(o->file, buf, len);
+	int r = file_read(o->file, CERT_MAX_BYTES, buf, len);
 
 	if (r == -EFBIG) {
 		ui_err("%s: malformed certificate: larger than %d bytes", ui_safe(o->file),

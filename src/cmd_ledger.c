@@ -18,6 +18,7 @@
 #include "jsonutil.h"
 #include "cert/verdict.h"
 #include "certsign.h"
+#include "file.h"
 #include "kesu.h"
 #include "log.h"
 #include "text.h"
@@ -237,57 +238,6 @@ static int ledger_parse(int argc, char **argv, struct ledger_opts *o)
 	return ledger_check_opts(o);
 }
 
-/* The whole of a regular file, up to @max bytes. Return: 0, -EFBIG, or open/read errnos. */
-static int read_file(const char *path, size_t max, char **out, size_t *len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	struct stat st;
-	char *buf = NULL;
-	size_t n = 0;
-	ssize_t got;
-	int r = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0) {
-		r = -errno;
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		r = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
-		goto out;
-	}
-	if ((uint64_t)st.st_size > max) {
-		r = -EFBIG;
-		goto out;
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		r = -ENOMEM;
-		goto out;
-	}
-	/* the size may change under us: read to the end, never past max */
-	while ((got = read(fd, buf + n, (size_t)st.st_size + 1 - n)) > 0) {
-		n += (size_t)got;
-		if (n > (size_t)st.st_size) {
-			r = -EFBIG;
-			goto out;
-		}
-	}
-	if (got < 0)
-		r = -errno;
-out:
-	close(fd);
-	if (r < 0) {
-		free(buf);
-		return r;
-	}
-	buf[n] = '\0';
-	*out = buf;
-	*len = n;
-	return 0;
-}
-
 static const char *errtext(int r)
 {
 	return r == -EFBIG ? "file too large" : r == -EINVAL ? "not a regular file" : strerror(-r);
@@ -325,7 +275,7 @@ static int load_sidecars(const char *cert, struct ledger_sig *sig, size_t *n)
 
 		if (asprintf(&path, "%s.%s", cert, sidecars[i]) < 0)
 			return -ENOMEM;
-		r = read_file(path, SIDECAR_MAX, &data, &len);
+		r = file_read(path, SIDECAR_MAX, &data, &len);
 		if (r == -ENOENT) {
 			free(path);
 			continue;
@@ -353,7 +303,7 @@ static int add_one(struct ledger *l, const char *lpath, const char *file, struct
 	size_t len, n = 0;
 	int r, ret = KESU_EXIT_FAILURE;
 
-	r = read_file(file, CERT_MAX, &cert, &len);
+	r = file_read(file, CERT_MAX, &cert, &len);
 	if (r < 0) {
 		ui_err("%s: %s", ui_safe(file), errtext(r));
 		return KESU_EXIT_FAILURE;
@@ -862,7 +812,7 @@ static int read_assets(const char *file, struct assets *as)
 
 	memset(as, 0, sizeof(*as));
 	as->tag_col = as->serial_col = -1;
-	r = read_file(file, ASSETS_MAX, &buf, &len);
+	r = file_read(file, ASSETS_MAX, &buf, &len);
 	if (r < 0) {
 		ui_err("%s: %s", ui_safe(file), errtext(r));
 		return r;
