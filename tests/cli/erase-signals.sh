@@ -16,10 +16,15 @@ slow="--queue-depth 1 --block-size 64K"
 dev=$(mkloop $size)
 mkdir "$WORK/rep"
 # shellcheck disable=SC2086
-env --default-signal=INT,TERM,HUP "$KESU" erase --yes --quiet --method zero $slow \
+env --default-signal=INT,TERM,HUP "$KESU" erase --yes --progress=json --method random $slow \
 	--report "$WORK/rep/r.json" "$dev" 2> "$WORK/err" &
 pid=$!
-sleep 0.3
+# once the write has begun, whatever the machine's load
+i=0
+while ! grep -q '"phase":"write".*"done":[1-9]' "$WORK/err" && [ $i -lt 100 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
 kill -0 $pid 2>/dev/null || fail "kesu erase finished before the signal"
 kill -HUP $pid
 set +e
