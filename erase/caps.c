@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Capability probing through the drive-command transport. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libnvme.h>
+
+#include "caps.h"
+#include "log.h"
+
+int erase_caps_probe_nvme(struct fw *f, struct erase_caps *c)
+{
+	struct nvme_passthru_cmd cmd;
+	void *buf = NULL;
+	int ret;
+
+	c->nvme = false;
+	if (posix_memalign(&buf, 4096, SANITIZE_NVME_ID_LEN))
+		return -ENOMEM;
+	memset(buf, 0, SANITIZE_NVME_ID_LEN);
+	sanitize_nvme_identify_ctrl(&cmd, buf);
+	ret = fw_nvme_admin(f, &cmd);
+	if (ret > 0) {
+		kesu_log(KESU_LOG_DEBUG, "nvme identify controller: %s (status %#x)",
+			 fw_nvme_status_text(ret), (unsigned)ret);
+		ret = fw_nvme_errno(ret);
+	}
+	if (ret < 0)
+		goto out;
+	ret = sanitize_nvme_parse_id(buf, SANITIZE_NVME_ID_LEN, &c->nvme_id);
+	if (ret == 0)
+		c->nvme = true;
+out:
+	free(buf);
+	return ret;
+}
+
+/* "crypto/block/overwrite": the sanitize actions of @id */
+static void sanitize_actions(const struct sanitize_nvme_id *id, char *buf, size_t len)
+{
+	static const char *const name[] = { "crypto", "block", "overwrite" };
+	size_t n = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < 3; i++) {
+		if (!(id->sanicap & (1u << i)))
+			continue;
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? "/" : "", name[i]);
+		if (n >= len)
+			return;
+	}
+}
+
+int erase_caps_purge_line(const struct erase_caps *c, char *buf, size_t len)
+{
+	const struct sanitize_nvme_id *id = &c->nvme_id;
+	char act[32], san[64];
+	int n;
+
+	if (!c->nvme)
+		return -ENODATA;
+	sanitize_actions(id, act, sizeof(act));
+	if (id->sanitize)
+		snprintf(san, sizeof(san), "sanitize %s", act);
+	else
+		snprintf(san, sizeof(san), "sanitize not supported (sanicap %#x)", id->sanicap);
+	n = snprintf(buf, len, "nvme: %s; %s; %s",
+		     id->format ? "format user-data erase" : "format not supported (oacs)",
+		     !id->format       ? "crypto erase not supported (oacs)" :
+		     id->format_crypto ? "format crypto erase" :
+					 "crypto erase not supported (fna)",
+		     san);
+	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
+}
