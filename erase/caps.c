@@ -77,3 +77,16 @@ int erase_caps_purge_line(const struct erase_caps *c, char *buf, size_t len)
 		     san);
 	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
 }
+
+int erase_caps_probe(struct fw *f, struct erase_caps *c)
+{
+	int r;
+
+	memset(c, 0, sizeof(*c));
+	r = erase_caps_probe_nvme(f, c);
+	if (r)
+		r = erase_caps_probe_ata(f, c);
+	if (!c->nvme && erase_caps_probe_scsi(f, c) == 0)
+		r = 0;
+	return r;
+}

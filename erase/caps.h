@@ -6,13 +6,54 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <stdint.h>
+
 #include "fw.h"
+#include "sanitize_ata.h"
 #include "sanitize_nvme.h"
+#include "sanitize_scsi.h"
 
 struct erase_caps {
 	bool nvme; /* the NVMe part was probed */
 	struct sanitize_nvme_id nvme_id;
+	bool ata; /* IDENTIFY DEVICE answered through ATA PASS-THROUGH */
+	struct sanitize_ata_id ata_id;
+	bool scsi; /* INQUIRY and friends answered */
+	struct sanitize_scsi_caps scsi_caps;
+	bool rotational; /* from sysfs queue/rotational: decides Clear vs Purge per media type */
+	bool usb;	 /* behind a USB bridge */
+	char why[128]; /* why nothing could be probed, e.g. "USB bridge rejects ATA pass-through" */
 };
+
+/**
+ * erase_caps_probe() - probe what @f's drive can do: NVMe Identify, else ATA
+ * IDENTIFY through SAT, and SCSI INQUIRY/VPD/REPORT SUPPORTED OPERATION CODES
+ * @f: transport
+ * @c: zeroed and filled; @c->why says what could not be probed
+ * Return: 0 when at least one part was probed, else a negative errno
+ */
+int erase_caps_probe(struct fw *f, struct erase_caps *c);
+
+/** erase_caps_probe_ata() - the ATA part (erase/caps_ata.c); 0 or a negative errno */
+int erase_caps_probe_ata(struct fw *f, struct erase_caps *c);
+
+/** erase_caps_probe_scsi() - the SCSI part (erase/caps_scsi.c); 0 or a negative errno */
+int erase_caps_probe_scsi(struct fw *f, struct erase_caps *c);
+
+/** erase_caps_ata_line() - "ata: ..." summary of the ATA part; 0, -ENODATA, -ENOSPC */
+int erase_caps_ata_line(const struct erase_caps *c, char *buf, size_t len);
+
+/** erase_caps_scsi_line() - "scsi: ..." summary of the SCSI part; 0, -ENODATA, -ENOSPC */
+int erase_caps_scsi_line(const struct erase_caps *c, char *buf, size_t len);
+
+/**
+ * erase_restore_hpa() - expose a host protected area (SET MAX ADDRESS EXT to
+ * the native max) before an overwrite (erase/caps_ata.c)
+ * Return: 0 (@native_before / @after_max say the max LBA before and after),
+ * -ENODATA (no HPA), or a negative errno
+ */
+int erase_restore_hpa(struct fw *f, struct erase_caps *c, uint64_t *native_before,
+		      uint64_t *after_max);
 
 /**
  * erase_caps_probe_nvme() - fill the NVMe part of @c from Identify Controller

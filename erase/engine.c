@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "erase.h"
 #include "log.h"
 #include "pool.h"
@@ -213,4 +215,6 @@ void erase_result_free(struct erase_result *r)
 	ranges_free(&r->write_errors);
 	ranges_free(&r->read_errors);
 	ranges_free(&r->mismatch);
+	json_decref(r->purge);
+	r->purge = NULL;
 }

@@ -36,7 +36,9 @@ enum erase_result_code {
 };
 
 struct erase_method;
-struct erase_caps; /* what a drive can do (firmware methods) */
+struct erase_caps; /* what a drive can do (firmware methods), erase/caps.h */
+struct fw;	   /* the drive-command transport, lib/fw.h */
+struct json_t;	   /* jansson */
 
 struct erase_plan {
 	const struct erase_method *m;
@@ -67,7 +69,18 @@ struct erase_method {
 	bool (*supported)(const struct erase_caps *caps, char *why, size_t len);
 };
 
-/** erase_methods() - the method table, terminated by a NULL name */
+/*
+ * The method tables of each family, each terminated by a NULL name; erase_methods()
+ * joins them. Overwrite methods live in method.c, the firmware ones beside their
+ * command builders.
+ */
+extern const struct erase_method erase_methods_nvme[]; /* erase/method_nvme.c */
+extern const struct erase_method erase_methods_ata[];  /* erase/method_ata.c */
+extern const struct erase_method erase_methods_scsi[]; /* erase/method_scsi.c */
+extern const struct erase_method erase_methods_luks[]; /* erase/method_luks.c */
+extern const struct erase_method erase_methods_auto[]; /* erase/purge.c */
+
+/** erase_methods() - every method, in one table terminated by a NULL name */
 const struct erase_method *erase_methods(void);
 
 /**
@@ -109,6 +122,10 @@ struct erase_opts {
 	 */
 	void (*after_write)(struct dev *d, unsigned pass, void *usr);
 	void *after_write_usr;
+	/* firmware methods: the transport to the drive and what it can do (else NULL) */
+	struct fw *fw;
+	const struct erase_caps *caps;
+	const char *path; /* the target's path (libcryptsetup opens it by name) */
 };
 
 struct erase_pass_result {
@@ -132,6 +149,12 @@ struct erase_result {
 	bool verified;			   /* the chosen verification ran to the end and matched */
 	struct timespec started, finished; /* CLOCK_REALTIME */
 	int err;			   /* device-level error that stopped the run, or 0 */
+	/*
+	 * Firmware methods: a JSON object for the report's "purge" member (the
+	 * command, its scope, raw completion status, log values, the before/after
+	 * verification); owned by the result, freed by erase_result_free()
+	 */
+	struct json_t *purge;
 };
 
 /**

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,7 +60,7 @@ static int add_bytes(struct erase_plan *plan, const char *arg)
 
 #define OVERWRITE "clear", "overwrite"
 
-static const struct erase_method methods[] = {
+static const struct erase_method overwrite_methods[] = {
 	{ "random", OVERWRITE, "one pass of an AES-128-CTR keystream (default)", add_random,
 	  erase_run, NULL },
 	{ "zero", OVERWRITE, "one pass of 0x00", add_zero, erase_run, NULL },
@@ -70,8 +71,26 @@ static const struct erase_method methods[] = {
 	{ NULL },
 };
 
+#define MAX_METHODS 64
+static struct erase_method methods[MAX_METHODS + 1];
+static pthread_once_t methods_once = PTHREAD_ONCE_INIT;
+
+static void join_tables(void)
+{
+	static const struct erase_method *const tables[] = {
+		overwrite_methods,  erase_methods_nvme, erase_methods_ata,
+		erase_methods_scsi, erase_methods_luks, erase_methods_auto,
+	};
+	size_t n = 0;
+
+	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
+		for (const struct erase_method *m = tables[t]; m->name && n < MAX_METHODS; m++)
+			methods[n++] = *m;
+}
+
 const struct erase_method *erase_methods(void)
 {
+	pthread_once(&methods_once, join_tables);
 	return methods;
 }
 
@@ -79,7 +98,7 @@ const struct erase_method *erase_method_find(const char *spec)
 {
 	size_t namelen = strcspn(spec, ":");
 
-	for (const struct erase_method *m = methods; m->name; m++)
+	for (const struct erase_method *m = erase_methods(); m->name; m++)
 		if (strlen(m->name) == namelen && !strncmp(m->name, spec, namelen))
 			return m;
 	return NULL;

@@ -6,6 +6,7 @@
 #ifndef KESU_SANITIZE_ATA_H
 #define KESU_SANITIZE_ATA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,6 +20,11 @@
 /* ata_cdb_sanitize() @flags: COUNT bits */
 #define ATA_SANITIZE_FAILURE_MODE 0x0010
 #define ATA_SANITIZE_ZONED_NO_RESET 0x8000
+
+/** struct sanitize_ata_id - what IDENTIFY DEVICE says about erasure (filled by the ATA part) */
+struct sanitize_ata_id {
+	bool valid;
+};
 
 /** struct ata_return - the ATA registers of an ATA Return descriptor */
 struct ata_return {
