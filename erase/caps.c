@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/ioctl.h>
+
 #include <libnvme.h>
 
 #include "caps.h"
@@ -35,6 +37,33 @@ int erase_caps_probe_nvme(struct fw *f, struct erase_caps *c)
 	if (ret == 0)
 		c->nvme = true;
 out:
+	free(buf);
+	return ret;
+}
+
+int erase_caps_probe_nvme_ns(struct fw *f, int fd, struct erase_caps *c)
+{
+	struct nvme_passthru_cmd cmd;
+	void *buf = NULL;
+	int ret, id = fd >= 0 ? ioctl(fd, NVME_IOCTL_ID) : -1;
+
+	c->nvme_ns_ok = false;
+	if (!c->nvme)
+		return -ENODATA;
+	c->nvme_nsid = id > 0 ? (uint32_t)id : 1;
+	if (posix_memalign(&buf, 4096, SANITIZE_NVME_NS_LEN))
+		return -ENOMEM;
+	memset(buf, 0, SANITIZE_NVME_NS_LEN);
+	sanitize_nvme_identify_ns(&cmd, c->nvme_nsid, buf);
+	ret = fw_nvme_admin(f, &cmd);
+	if (ret > 0) {
+		kesu_log(KESU_LOG_DEBUG, "nvme identify namespace %u: %s (status %#x)",
+			 c->nvme_nsid, fw_nvme_status_text(ret), (unsigned)ret);
+		ret = fw_nvme_errno(ret);
+	}
+	if (!ret)
+		ret = sanitize_nvme_parse_ns(buf, SANITIZE_NVME_NS_LEN, &c->nvme_ns);
+	c->nvme_ns_ok = ret == 0;
 	free(buf);
 	return ret;
 }

@@ -16,6 +16,9 @@
 struct erase_caps {
 	bool nvme; /* the NVMe part was probed */
 	struct sanitize_nvme_id nvme_id;
+	bool nvme_ns_ok; /* Identify Namespace of nvme_nsid answered */
+	uint32_t nvme_nsid;
+	struct sanitize_nvme_ns nvme_ns;
 	bool ata; /* IDENTIFY DEVICE answered through ATA PASS-THROUGH */
 	struct sanitize_ata_id ata_id;
 	bool scsi; /* INQUIRY and friends answered */
@@ -66,6 +69,17 @@ int erase_restore_hpa(struct fw *f, struct erase_caps *c, uint64_t *native_befor
  * opcode), -ENOMEM, or the errno fw_nvme_errno() folds the status into
  */
 int erase_caps_probe_nvme(struct fw *f, struct erase_caps *c);
+
+/**
+ * erase_caps_probe_nvme_ns() - Identify Namespace of the namespace behind @fd
+ * @f: transport
+ * @fd: the namespace's block device (its NSID from NVME_IOCTL_ID), or -1
+ *      (namespace 1: simulators)
+ * @c: @c->nvme_nsid, @c->nvme_ns and @c->nvme_ns_ok are filled
+ * Return: 0, -ENODATA (@c has no NVMe part), -ENOMEM, -EPROTO (malformed
+ * data), or the errno fw_nvme_errno() folds the status into
+ */
+int erase_caps_probe_nvme_ns(struct fw *f, int fd, struct erase_caps *c);
 
 /**
  * erase_caps_purge_line() - one line naming the Purge methods @c allows, and

@@ -125,7 +125,8 @@ struct erase_opts {
 	/* firmware methods: the transport to the drive and what it can do (else NULL) */
 	struct fw *fw;
 	const struct erase_caps *caps;
-	const char *path; /* the target's path (libcryptsetup opens it by name) */
+	const char *path;	/* the target's path (libcryptsetup opens it by name) */
+	bool exit_failure_mode; /* a drive left in sanitize failure mode may leave it first */
 };
 
 struct erase_pass_result {

@@ -12,6 +12,7 @@
 #include "job.h"
 #include "log.h"
 #include "pool.h"
+#include "purge.h"
 #include "secmem.h"
 
 int erase_job_new(const struct erase_job_opts *o, char *const *paths, size_t n,
@@ -107,6 +108,86 @@ static int open_target(struct erase_target *t)
 	return 0;
 }
 
+static bool firmware_method(const struct erase_method *m)
+{
+	return m->run != erase_run;
+}
+
+/* Open the transport and probe the drive; a file or a loop device has none. */
+static int probe_drive(const struct erase_job *j, struct erase_target *t)
+{
+	int (*op)(const char *path, struct fw **out) = j->o.fw_open ? j->o.fw_open : fw_open;
+	int r = op(t->path, &t->fw);
+
+	if (r)
+		return r;
+	r = erase_caps_probe(t->fw, &t->caps);
+	if (t->caps.nvme)
+		erase_caps_probe_nvme_ns(t->fw, dev_fd(t->dev), &t->caps);
+	t->caps.rotational = t->info.rotational == 1;
+	t->caps.usb = t->info.transport && !strcmp(t->info.transport, "usb");
+	return r;
+}
+
+/* The method auto: plan what it stands for on this drive. */
+static int plan_auto(const struct erase_job *j, struct erase_target *t)
+{
+	const struct erase_method *m =
+		purge_auto_pick(t->fw ? &t->caps : NULL, t->choice, sizeof(t->choice));
+	int r;
+
+	erase_plan_free(&t->plan);
+	r = erase_plan_make(m->name, firmware_method(m) ? 1 : j->o.passes, j->o.blank, j->o.verify,
+			    j->o.sample_pct, &t->plan);
+	if (r)
+		return stop(t, r, "cannot plan method '%s': %s", m->name, strerror(-r));
+	kesu_log(KESU_LOG_INFO, "%s: auto: %s", t->path, t->choice);
+	return 0;
+}
+
+/* An overwrite leaves a host protected area as it was: expose it, or refuse. */
+static int check_hpa(const struct erase_job *j, struct erase_target *t)
+{
+	uint64_t before = 0, after = 0;
+	int r;
+
+	if (!t->fw || !t->caps.ata)
+		return 0;
+	if (!j->o.restore_hpa)
+		return 0; /* the ATA probe's HPA flag decides here once it is filled */
+	r = erase_restore_hpa(t->fw, &t->caps, &before, &after);
+	if (r == -ENODATA)
+		return 0;
+	if (r)
+		return stop(t, r, "cannot restore the host protected area: %s", strerror(-r));
+	t->hpa = json_pack("{s:I,s:I}", "native_max_before", (json_int_t)before, "max_after",
+			   (json_int_t)after);
+	return 0;
+}
+
+/* Before anything is asked or written: can the drive do the method? */
+static int prepare_drive(const struct erase_job *j, struct erase_target *t)
+{
+	const struct erase_method *m = t->plan.m;
+	char why[192] = "";
+	int r = probe_drive(j, t);
+
+	if (r && t->fw && !t->caps.why[0])
+		snprintf(t->caps.why, sizeof(t->caps.why), "%s", strerror(-r));
+	if (r && !t->fw)
+		snprintf(t->caps.why, sizeof(t->caps.why), "no drive commands reach it (%s)",
+			 strerror(-r));
+	if (!strcmp(m->name, "auto") && plan_auto(j, t))
+		return t->err;
+	m = t->plan.m;
+	if (!firmware_method(m))
+		return check_hpa(j, t);
+	if (m->supported && !m->supported(&t->caps, why, sizeof(why)))
+		return stop(t, -EOPNOTSUPP, "%s cannot be used: %s", m->name, why);
+	t->plan.category = purge_category(m, &t->caps);
+	return 0;
+}
+
 int erase_job_hold(struct erase_job *j, size_t i)
 {
 	struct erase_target *t = &j->t[i];
@@ -132,6 +213,8 @@ int erase_job_hold(struct erase_job *j, size_t i)
 	}
 	if (!r)
 		r = devinfo_probe_content(&t->info, dev_fd(t->dev));
+	if (!r)
+		r = prepare_drive(j, t);
 	if (r) {
 		dev_close(t->dev);
 		t->dev = NULL;
@@ -176,6 +259,10 @@ static void start_target(struct erase_job *j, struct erase_target *t)
 		.sample_seed = t->seed,
 		.after_write = o->after_write,
 		.after_write_usr = o->after_write_usr,
+		.fw = t->fw,
+		.caps = t->fw ? &t->caps : NULL,
+		.path = t->path,
+		.exit_failure_mode = o->exit_failure_mode,
 	};
 	snprintf(size, sizeof(size), "%llu", (unsigned long long)t->info.size);
 	kesu_audit("erase start", "target", t->path, "id", t->id, "serial", t->info.serial, "size",
@@ -203,7 +290,8 @@ int erase_job_run(struct erase_job *j)
 static void record_not_run(struct erase_target *t)
 {
 	struct erase_result *r = &t->res;
-	bool refused = t->err == -EBUSY || t->err == -EROFS || t->err == -ECANCELED;
+	bool refused = t->err == -EBUSY || t->err == -EROFS || t->err == -ECANCELED ||
+		       t->err == -EOPNOTSUPP;
 
 	memset(r, 0, sizeof(*r));
 	r->code = refused ? ERASE_REFUSED : ERASE_FAILED;
@@ -276,6 +364,22 @@ static int write_report(const struct erase_job *j, struct erase_target *t)
 	return r;
 }
 
+/* What auto chose, and the HPA restored, into the report. */
+static void add_drive_notes(struct erase_target *t)
+{
+	json_t *purge = json_object_get(t->doc, "purge");
+
+	if (t->choice[0]) {
+		if (!json_is_object(purge)) {
+			purge = json_object();
+			json_object_set_new(t->doc, "purge", purge);
+		}
+		json_object_set_new(purge, "auto", json_string(t->choice));
+	}
+	if (t->hpa)
+		json_object_set(t->doc, "hpa", t->hpa);
+}
+
 int erase_job_finish(struct erase_job *j, size_t i)
 {
 	const struct erase_job_opts *o = &j->o;
@@ -296,6 +400,7 @@ int erase_job_finish(struct erase_job *j, size_t i)
 	t->doc = erase_report(t->id, &t->info, t->dev, &t->plan, &t->res, &o->op, t->seed);
 	if (!t->doc)
 		return t->report_err = -ENOMEM;
+	add_drive_notes(t);
 	if (t->report.fd >= 0 && !t->report_err)
 		t->report_err = write_report(j, t);
 	if (t->ran && o->report_done)
@@ -315,6 +420,8 @@ void erase_job_free(struct erase_job *j)
 		erase_plan_free(&t->plan);
 		erase_result_free(&t->res);
 		dev_close(t->dev);
+		fw_close(t->fw);
+		json_decref(t->hpa);
 		devinfo_free(&t->info);
 	}
 	free(j->t);

@@ -17,6 +17,7 @@
 
 #include <jansson.h>
 
+#include "caps.h"
 #include "devinfo.h"
 #include "erase.h"
 #include "outfile.h"
@@ -53,6 +54,13 @@ struct erase_job_opts {
 	 */
 	int (*report_done)(const struct erase_target *t, const json_t *report, void *usr);
 	void *report_done_usr;
+	/*
+	 * Firmware methods: how the drive-command transport is opened (NULL:
+	 * fw_open(); tests plug in a simulated drive)
+	 */
+	int (*fw_open)(const char *path, struct fw **out);
+	bool exit_failure_mode; /* --exit-failure-mode */
+	bool restore_hpa;	/* --restore-hpa: expose an HPA before an overwrite */
 };
 
 struct erase_target {
@@ -75,6 +83,10 @@ struct erase_target {
 	json_t *doc;		 /* the report, once erase_job_finish() built it */
 	const char *report_path; /* where it was written (points into report) */
 	pthread_t tid;
+	struct fw *fw;		/* firmware methods: the transport, else NULL */
+	struct erase_caps caps; /* what the drive can do (when fw is open) */
+	char choice[256];	/* method auto: what it chose and why */
+	json_t *hpa;		/* --restore-hpa: native max before and after */
 };
 
 struct erase_job {
@@ -106,8 +118,14 @@ int erase_job_identify(struct erase_job *j, size_t i);
  * A refused target keeps its reserved report: erase_job_finish() records
  * the refusal. Call after erase_job_identify().
  *
+ * A firmware method (or auto) opens the drive's transport, probes what the
+ * drive can do and asks the method whether it can run; an overwrite checks
+ * for a host protected area.
+ *
  * Return: 0 (the target may be erased once confirmed); -EBUSY (in use),
- * -EROFS (read-only), -ENODEV (size 0) or another errno of opening it: t->err
+ * -EROFS (read-only), -ENODEV (size 0), -EOPNOTSUPP (the drive cannot do
+ * the method, or has an HPA and no --restore-hpa; t->why says why) or
+ * another errno of opening it: t->err
  * and t->why are set; or the errno of reserving the report: t->report_err
  */
 int erase_job_hold(struct erase_job *j, size_t i);

@@ -48,4 +48,34 @@ struct purge_cmd {
 int purge_run(struct dev *d, const struct erase_plan *plan, const struct erase_opts *o,
 	      struct erase_result *r, const struct purge_cmd *c);
 
+/*
+ * Milliseconds between two reads of a drive's sanitize progress (1000;
+ * tests with a simulated drive set 0)
+ */
+extern unsigned purge_poll_ms;
+
+/**
+ * purge_sleep() - wait purge_poll_ms, or less when @o->abort is set
+ * Return: 0, -EINTR (aborted)
+ */
+int purge_sleep(const struct erase_opts *o);
+
+/**
+ * purge_auto_pick() - the method "auto" stands for on a drive
+ * @caps: what the drive can do (NULL: nothing was probed)
+ * @why: what was chosen and why, for the report: the strongest Purge
+ *       (crypto erase, then block erase, then overwrite), or that none is
+ *       supported and the software overwrite reaches Clear only
+ * Return: a firmware method whose supported() accepts @caps, or the
+ * overwrite method "random"
+ */
+const struct erase_method *purge_auto_pick(const struct erase_caps *caps, char *why, size_t len);
+
+/**
+ * purge_category() - the NIST SP 800-88 category @m reaches on this media
+ * (decided per media type: USB flash media reach Clear at most)
+ * Return: "clear" or "purge"
+ */
+const char *purge_category(const struct erase_method *m, const struct erase_caps *caps);
+
 #endif

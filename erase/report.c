@@ -93,18 +93,28 @@ json_t *erase_report(const char *id, const struct dev_info *info, const struct d
 		     const struct erase_operator *op, uint64_t sample_seed)
 {
 	char host[256] = "";
+	json_t *doc;
 
 	gethostname(host, sizeof(host) - 1);
-	return json_pack("{s:s,s:s,s:{s:s,s:s},s:o,s:o,s:o,s:o,s:o,s:o,s:{s:o,s:o,s:o},"
-			 "s:s,s:o,s:o,s:o}",
-			 "format", ERASE_REPORT_FORMAT, "id", id, "tool", "name", PACKAGE_NAME,
-			 "version", PACKAGE_VERSION, "host", json_text(host), "device",
-			 json_devinfo(info), "operator", operator_json(op), "method",
-			 method_json(plan), "passes", passes_json(plan, r), "verification",
-			 verification_json(d, plan, r, sample_seed), "errors", "write",
-			 json_ranges(&r->write_errors), "read", json_ranges(&r->read_errors),
-			 "mismatch", json_ranges(&r->mismatch), "result",
-			 erase_result_name(r->code), "result_reason",
-			 json_text(r->reason[0] ? r->reason : NULL), "started",
-			 json_time(&r->started), "finished", json_time(&r->finished));
+	doc = json_pack("{s:s,s:s,s:{s:s,s:s},s:o,s:o,s:o,s:o,s:o,s:o,s:{s:o,s:o,s:o},"
+			"s:s,s:o,s:o,s:o}",
+			"format", ERASE_REPORT_FORMAT, "id", id, "tool", "name", PACKAGE_NAME,
+			"version", PACKAGE_VERSION, "host", json_text(host), "device",
+			json_devinfo(info), "operator", operator_json(op), "method",
+			method_json(plan), "passes", passes_json(plan, r), "verification",
+			verification_json(d, plan, r, sample_seed), "errors", "write",
+			json_ranges(&r->write_errors), "read", json_ranges(&r->read_errors),
+			"mismatch", json_ranges(&r->mismatch), "result", erase_result_name(r->code),
+			"result_reason", json_text(r->reason[0] ? r->reason : NULL), "started",
+			json_time(&r->started), "finished", json_time(&r->finished));
+	if (!doc)
+		return NULL;
+	/* the NIST SP 800-88 category this erasure reached, and how */
+	json_object_set_new(doc, "category",
+			    json_string(plan->category ? plan->category : "clear"));
+	json_object_set_new(doc, "technique",
+			    json_string(plan->technique ? plan->technique : "overwrite"));
+	if (r->purge)
+		json_object_set_new(doc, "purge", json_deep_copy(r->purge));
+	return doc;
 }

@@ -32,6 +32,10 @@ bool erase_reason_valid(const char *reason);
  * @d: the device as it was read (how reads bypassed the cache); NULL when
  *     it was never opened
  *
+ * The top-level "category" and "technique" say what the erasure reached
+ * and how; a firmware method adds its "purge" object (command, scope, raw
+ * status, log values, verification of the sampled blocks).
+ *
  * Strings from a device or a path that are not UTF-8 are repaired and their
  * raw bytes kept in a *_hex field (json_set_text()), so any input gives a
  * valid document.

@@ -69,6 +69,35 @@ int sanitize_nvme_parse_id(const void *buf, size_t len, struct sanitize_nvme_id 
 	return 0;
 }
 
+void sanitize_nvme_identify_ns(struct nvme_passthru_cmd *cmd, uint32_t nsid, void *buf)
+{
+	memset(cmd, 0, sizeof(*cmd));
+	cmd->opcode = OP_IDENTIFY;
+	cmd->nsid = nsid;
+	cmd->addr = (uint64_t)(uintptr_t)buf;
+	cmd->data_len = SANITIZE_NVME_NS_LEN;
+	cmd->cdw10 = 0x00; /* CNS 00h: Identify Namespace */
+}
+
+int sanitize_nvme_parse_ns(const void *buf, size_t len, struct sanitize_nvme_ns *ns)
+{
+	const uint8_t *p = buf;
+
+	memset(ns, 0, sizeof(*ns));
+	if (len < SANITIZE_NVME_NS_LEN)
+		return -EINVAL;
+	ns->nsze = (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
+	ns->nlbaf = p[25] + 1u;
+	/* FLBAS: format index bits 3:0, and bits 6:5 as its upper bits */
+	ns->lbaf = (p[26] & 0xfu) | ((p[26] >> 5) & 0x3u) << 4;
+	ns->dlfeat = p[33] & 0x7u;
+	if (ns->lbaf >= ns->nlbaf || ns->lbaf > 63 || ns->nsze == 0)
+		return -EPROTO;
+	/* LBA Format n at byte 128 + 4n: MS 15:0, LBADS 23:16, RP 25:24 */
+	ns->lbads = p[128 + 4 * ns->lbaf + 2];
+	return 0;
+}
+
 int sanitize_nvme_format(struct nvme_passthru_cmd *cmd, uint32_t nsid, unsigned lbaf,
 			 enum sanitize_nvme_ses ses)
 {

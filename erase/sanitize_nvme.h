@@ -98,6 +98,33 @@ int sanitize_nvme_format(struct nvme_passthru_cmd *cmd, uint32_t nsid, unsigned 
  */
 int sanitize_nvme_sanitize(struct nvme_passthru_cmd *cmd, const struct sanitize_nvme_args *a);
 
+#define SANITIZE_NVME_NS_LEN 4096 /* Identify Namespace data */
+
+/* what kesu needs from Identify Namespace */
+struct sanitize_nvme_ns {
+	uint64_t nsze;	 /* size in logical blocks */
+	unsigned nlbaf;	 /* number of LBA formats (NLBAF + 1) */
+	unsigned lbaf;	 /* the format in use (FLBAS) */
+	unsigned lbads;	 /* log2 of its logical block size */
+	unsigned dlfeat; /* DLFEAT bits 2:0: what deallocated blocks read as */
+};
+
+enum {
+	SANITIZE_NVME_DLFEAT_UNKNOWN = 0,
+	SANITIZE_NVME_DLFEAT_ZERO = 1,
+	SANITIZE_NVME_DLFEAT_ONE = 2,
+};
+
+/** sanitize_nvme_identify_ns() - Identify (06h), CNS 00h of @nsid into @buf (4096 bytes) */
+void sanitize_nvme_identify_ns(struct nvme_passthru_cmd *cmd, uint32_t nsid, void *buf);
+
+/**
+ * sanitize_nvme_parse_ns() - the fields kesu needs from Identify Namespace data
+ * Return: 0, -EINVAL (@len shorter than SANITIZE_NVME_NS_LEN), -EPROTO (the
+ * format in use is beyond the formats the namespace lists, or its size is 0)
+ */
+int sanitize_nvme_parse_ns(const void *buf, size_t len, struct sanitize_nvme_ns *ns);
+
 /** sanitize_nvme_get_log() - Get Log Page (02h) of the Sanitize Status log (81h), 20 bytes */
 void sanitize_nvme_get_log(struct nvme_passthru_cmd *cmd, void *buf);
 

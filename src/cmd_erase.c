@@ -55,6 +55,8 @@ enum {
 	OPT_FORCE,
 	OPT_CERT,
 	OPT_CERT_DIR,
+	OPT_EXIT_FAILURE,
+	OPT_RESTORE_HPA,
 };
 
 static const struct option long_opts[] = {
@@ -81,6 +83,8 @@ static const struct option long_opts[] = {
 	{ "debug", no_argument, NULL, OPT_DEBUG },
 	{ "cert", required_argument, NULL, OPT_CERT },
 	{ "cert-dir", required_argument, NULL, OPT_CERT_DIR },
+	{ "exit-failure-mode", no_argument, NULL, OPT_EXIT_FAILURE },
+	{ "restore-hpa", no_argument, NULL, OPT_RESTORE_HPA },
 	{ "help", no_argument, NULL, 'h' },
 	CERTSIGN_LONG_OPTS,
 	{ NULL, 0, NULL, 0 },
@@ -92,11 +96,21 @@ static const int erase_exits[] = {
 	KESU_EXIT_IO,	   KESU_EXIT_ABORTED,	    KESU_EXIT_UNVERIFIED,
 };
 
+/* Every method, with its NIST SP 800-88 category and technique. */
+static void print_methods(void)
+{
+	printf("\nMethods (NIST SP 800-88 category, technique):\n");
+	for (const struct erase_method *m = erase_methods(); m->name; m++)
+		printf("  %-24s %s, %s: %s\n", m->name, m->category, m->technique, m->help);
+	printf("\n");
+}
+
 static int usage(void)
 {
 	printf("usage: kesu erase [OPTIONS] TARGET...\n\n"
-	       "Overwrite block devices or disk images and verify them (NIST SP 800-88 Clear).\n\n"
-	       "  -m, --method M         random (default), zero, one, dod3, pattern:HEX\n"
+	       "Erase block devices or disk images and verify them: overwrite (NIST SP 800-88\n"
+	       "Clear), or the drive's own sanitize, format or crypto erase (Purge).\n\n"
+	       "  -m, --method M         a method below (default random)\n"
 	       "  -p, --passes N         run the method's passes N times (default 1)\n"
 	       "  -b, --blank            add a final pass of zeros\n"
 	       "  -V, --verify MODE      last (default), all, sample[:PCT], none\n"
@@ -115,9 +129,12 @@ static int usage(void)
 	       "      --debug            debug messages\n"
 	       "      --cert FILE        write the signed certificate to FILE (one target)\n"
 	       "      --cert-dir DIR     one signed certificate per target into DIR\n" CERTSIGN_HELP
-	       "  -h, --help             this help\n\n",
+	       "      --exit-failure-mode  a drive left in sanitize failure mode leaves it first\n"
+	       "      --restore-hpa      expose a host protected area before an overwrite\n"
+	       "  -h, --help             this help\n",
 	       POOL_QUEUE_DEPTH, POOL_QUEUE_DEPTH_REMOVABLE, POOL_CHUNK >> 20,
 	       POOL_CHUNK_REMOVABLE >> 20);
+	print_methods();
 	ui_print_exit_status(stdout, erase_exits, sizeof(erase_exits) / sizeof(erase_exits[0]));
 	return KESU_EXIT_SUCCESS;
 }
@@ -187,6 +204,8 @@ static int parse_opt(int c, char **argv, struct erase_cli *o)
 	case 'h': o->help = true; return 0;
 	case OPT_CERT: o->cert = optarg; return 0;
 	case OPT_CERT_DIR: o->cert_dir = optarg; return 0;
+	case OPT_EXIT_FAILURE: o->jo.exit_failure_mode = true; return 0;
+	case OPT_RESTORE_HPA: o->jo.restore_hpa = true; return 0;
 	default: {
 		int r = certsign_opt(c, optarg, "erase", &o->cs);
 
@@ -205,8 +224,8 @@ static int check_plan(const struct erase_cli *o)
 	erase_plan_free(&plan);
 	if (r == -ENOENT)
 		return ui_usage_error("erase",
-				      "unknown method '%s': random, zero, one, dod3 or "
-				      "pattern:HEX",
+				      "unknown method '%s': see kesu erase --help for the "
+				      "list",
 				      o->jo.method);
 	if (r == -EINVAL)
 		return ui_usage_error("erase",
@@ -477,6 +496,8 @@ static int result_exit(const struct erase_target *t)
 {
 	const struct erase_result *r = &t->res;
 
+	if (!t->ran && t->err == -EOPNOTSUPP)
+		return KESU_EXIT_REFUSED; /* the drive cannot do the method */
 	if (!t->ran)
 		return t->err ? ui_exit_from_errno(t->err) : KESU_EXIT_FAILURE;
 	if (r->code == ERASE_SUCCESS)
@@ -526,7 +547,11 @@ static int finish(const struct erase_cli *o, struct erase_job *j, size_t i)
 		code = ui_exit_worst(code, KESU_EXIT_FAILURE);
 	if (!t->ran)
 		return code;
-	if (t->res.code == ERASE_SUCCESS)
+	if (t->res.code == ERASE_SUCCESS && t->plan.npasses == 0)
+		fprintf(stderr, "kesu: %s: success: %s (%s), sample verified (%llu bytes read)\n",
+			ui_safe(t->path), t->plan.method, t->plan.category,
+			(unsigned long long)t->res.bytes_read);
+	else if (t->res.code == ERASE_SUCCESS)
 		fprintf(stderr,
 			"kesu: %s: success: %u pass%s of %s, verified (%s, %llu bytes read)\n",
 			ui_safe(t->path), t->plan.npasses, t->plan.npasses == 1 ? "" : "es",
