@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <libnvme.h>
 
@@ -118,8 +119,11 @@ static int command_error(int status, const char *what, char *why, size_t len)
 	return status;
 }
 
-static void phase(const struct erase_opts *o, const struct dev *d, uint64_t done, bool final)
+/* Progress of the drive's work; @t0: when it started (CLOCK_MONOTONIC) */
+static void phase(const struct erase_opts *o, const struct dev *d, const struct timespec *t0,
+		  uint64_t done, bool final)
 {
+	struct timespec now;
 	struct progress p = { .target = d->path,
 			      .phase = "purge",
 			      .pass = 1,
@@ -128,6 +132,9 @@ static void phase(const struct erase_opts *o, const struct dev *d, uint64_t done
 			      .total = d->size,
 			      .final = final };
 
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	p.elapsed_ms = (uint64_t)(now.tv_sec - t0->tv_sec) * 1000 +
+		       (uint64_t)((now.tv_nsec - t0->tv_nsec) / 1000000);
 	if (o->progress)
 		o->progress(&p, o->progress_usr);
 }
@@ -137,6 +144,7 @@ static int format_exec(struct dev *d, const struct erase_opts *o, enum sanitize_
 {
 	const struct erase_caps *c = o->caps;
 	struct nvme_passthru_cmd cmd;
+	struct timespec t0;
 	bool all;
 	int ret;
 
@@ -155,12 +163,13 @@ static int format_exec(struct dev *d, const struct erase_opts *o, enum sanitize_
 	json_object_set_new(detail, "lbaf", json_integer(c->nvme_ns.lbaf));
 	json_object_set_new(detail, "ses", json_integer(ses));
 	json_object_set_new(detail, "cdw10", json_integer(cmd.cdw10));
-	phase(o, d, 0, false);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	phase(o, d, &t0, 0, false);
 	ret = fw_nvme_admin(o->fw, &cmd);
 	set_status(detail, ret);
 	if (ret)
 		return command_error(ret, "format nvm", why, len);
-	phase(o, d, d->size, true);
+	phase(o, d, &t0, d->size, true);
 	return 0;
 }
 
@@ -230,9 +239,7 @@ static int leave_failure(const struct erase_opts *o, const struct sanitize_nvme_
 	struct sanitize_nvme_args a = { .sanact = SANITIZE_NVME_EXIT_FAILURE };
 
 	if (!o->exit_failure_mode) {
-		snprintf(why, len,
-			 "an earlier sanitize failed and the drive is in sanitize failure "
-			 "mode; run again with --exit-failure-mode");
+		snprintf(why, len, "the drive is in sanitize failure mode");
 		return -EPERM;
 	}
 	if (!(l->scdw10 & SANITIZE_CDW10_AUSE)) {
@@ -251,15 +258,17 @@ static int await_sanitize(struct dev *d, const struct erase_opts *o, json_t *det
 {
 	struct sanitize_nvme_log l;
 	unsigned polls = 0, idle = 0;
+	struct timespec t0;
 	int ret;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
 		ret = read_log(o->fw, &l, why, len);
 		if (ret)
 			return ret;
 		polls++;
 		if (l.state == SANITIZE_NVME_IN_PROGRESS) {
-			phase(o, d, d->size / 65536 * l.sprog, false);
+			phase(o, d, &t0, d->size / 65536 * l.sprog, false);
 		} else if (l.state == SANITIZE_NVME_NEVER && ++idle < SANITIZE_START_GRACE) {
 			/* the log may not show the sanitize yet */
 		} else {
@@ -281,7 +290,7 @@ static int await_sanitize(struct dev *d, const struct erase_opts *o, json_t *det
 		snprintf(why, len, "the sanitize status log never showed the sanitize");
 		return -EIO;
 	}
-	phase(o, d, d->size, true);
+	phase(o, d, &t0, d->size, true);
 	return 0;
 }
 
@@ -303,12 +312,11 @@ static int sanitize_exec(struct dev *d, const struct erase_opts *o, enum sanitiz
 	json_object_set_new(detail, "log_before", log_json(&l));
 	if (l.state == SANITIZE_NVME_IN_PROGRESS) {
 		/* after a crash or a power loss: await it, a new one would be aborted */
-		json_object_set_new(detail, "resumed", json_true());
+		json_object_set_new(detail, "awaited_in_progress", json_true());
 		kesu_log(KESU_LOG_INFO, "%s: a sanitize is in progress (%u%%): awaiting it",
 			 d->path, (unsigned)(l.sprog * 100u / 65536u));
 		return await_sanitize(d, o, detail, why, len);
 	}
-	json_object_set_new(detail, "resumed", json_false());
 	if (l.state == SANITIZE_NVME_FAILED) {
 		ret = leave_failure(o, &l, detail, why, len);
 		if (ret)
@@ -350,17 +358,95 @@ static const struct purge_cmd sanitize_crypto = { "nvme sanitize crypto erase",
 static const struct purge_cmd sanitize_overwrite = { "nvme sanitize overwrite (1 pass of 0x00)",
 						     sanitize_overwrite_exec, NULL };
 
-#define RUN(name, cmd)                                                                             \
+/* A result that ends the run before anything was written. */
+static void end_early(struct erase_result *r, enum erase_result_code code, int err,
+		      const struct purge_cmd *c, const char *why, json_t *purge)
+{
+	memset(r, 0, sizeof(*r));
+	clock_gettime(CLOCK_REALTIME, &r->started);
+	r->finished = r->started;
+	r->code = code;
+	r->err = err == -EINTR ? 0 : err;
+	snprintf(r->reason, sizeof(r->reason), "%s: %s", c->command, why);
+	json_object_set_new(purge, "command", json_string(c->command));
+	json_object_set_new(purge, "verification", json_pack("{s:s}", "result", "not-run"));
+	r->purge = purge;
+	kesu_log(KESU_LOG_WARN, "%s", r->reason);
+}
+
+/*
+ * Before anything is read or written: a sanitize still in progress (after a
+ * crash or a power loss) is awaited, never restarted; a drive left in
+ * sanitize failure mode is refused unless the person asked to leave it.
+ * The run's own sanitize follows, so that its effect can be verified.
+ * Return: true when the run ends here (@r holds the result); else
+ * *@earlier is the awaited sanitize (or NULL), for the report
+ */
+static bool sanitize_prepare(struct dev *d, const struct erase_opts *o, const struct purge_cmd *c,
+			     struct erase_result *r, json_t **earlier)
+{
+	struct sanitize_nvme_log l;
+	char why[192] = "";
+	json_t *p = json_object();
+	int ret = o->fw ? read_log(o->fw, &l, why, sizeof(why)) : -ENODEV;
+
+	*earlier = NULL;
+	if (!ret && l.state == SANITIZE_NVME_IN_PROGRESS) {
+		kesu_log(KESU_LOG_INFO, "%s: a sanitize is in progress (%u%%): awaiting it",
+			 d->path, (unsigned)(l.sprog * 100u / 65536u));
+		*earlier = json_pack("{s:o}", "log_before", log_json(&l));
+		ret = await_sanitize(d, o, *earlier, why, sizeof(why));
+		if (ret == -EIO) /* it failed: the drive is in failure mode now */
+			ret = read_log(o->fw, &l, why, sizeof(why));
+	}
+	if (!ret && l.state == SANITIZE_NVME_FAILED && !o->exit_failure_mode) {
+		snprintf(why, sizeof(why),
+			 "an earlier sanitize failed and the drive is in sanitize failure "
+			 "mode; run again with --exit-failure-mode");
+		ret = -EPERM;
+	}
+	if (!ret) {
+		json_decref(p);
+		return false;
+	}
+	if (*earlier)
+		json_object_set_new(p, "resumed", *earlier);
+	*earlier = NULL;
+	end_early(r,
+		  ret == -EPERM ? ERASE_REFUSED :
+		  ret == -EINTR ? ERASE_ABORTED :
+				  ERASE_FAILED,
+		  ret, c, why[0] ? why : strerror(-ret), p);
+	return true;
+}
+
+/* Run @c; a sanitize first settles what the drive was doing. */
+static int run_cmd(struct dev *d, const struct erase_plan *plan, const struct erase_opts *o,
+		   struct erase_result *r, const struct purge_cmd *c, bool sanitize)
+{
+	json_t *earlier = NULL;
+	int ret;
+
+	if (sanitize && sanitize_prepare(d, o, c, r, &earlier))
+		return r->code == ERASE_ABORTED ? -EINTR : 0;
+	ret = purge_run(d, plan, o, r, c);
+	if (earlier && r->purge)
+		json_object_set(r->purge, "resumed", earlier);
+	json_decref(earlier);
+	return ret;
+}
+
+#define RUN(name, cmd, check)                                                                      \
 	static int name(struct dev *d, const struct erase_plan *plan, const struct erase_opts *o,  \
 			struct erase_result *r)                                                    \
 	{                                                                                          \
-		return purge_run(d, plan, o, r, &cmd);                                             \
+		return run_cmd(d, plan, o, r, &cmd, check);                                        \
 	}
-RUN(run_format_user, format_user)
-RUN(run_format_crypto, format_crypto)
-RUN(run_sanitize_block, sanitize_block)
-RUN(run_sanitize_crypto, sanitize_crypto)
-RUN(run_sanitize_overwrite, sanitize_overwrite)
+RUN(run_format_user, format_user, false)
+RUN(run_format_crypto, format_crypto, false)
+RUN(run_sanitize_block, sanitize_block, true)
+RUN(run_sanitize_crypto, sanitize_crypto, true)
+RUN(run_sanitize_overwrite, sanitize_overwrite, true)
 
 /* firmware methods write no passes of their own */
 static int no_passes(struct erase_plan *plan, const char *arg)

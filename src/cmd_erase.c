@@ -504,6 +504,8 @@ static int result_exit(const struct erase_target *t)
 		return KESU_EXIT_SUCCESS;
 	if (r->code == ERASE_ABORTED)
 		return KESU_EXIT_ABORTED;
+	if (r->code == ERASE_REFUSED)
+		return KESU_EXIT_REFUSED; /* the drive's state forbade the command */
 	if (r->err)
 		return KESU_EXIT_FAILURE;
 	if (r->write_errors.n || r->read_errors.n)

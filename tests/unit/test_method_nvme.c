@@ -74,8 +74,9 @@ static void on_progress(const struct progress *p, void *usr)
 {
 	if (strcmp(p->phase, "purge"))
 		return;
+	/* within one command the progress only grows */
 	assert_true(p->done >= progress_last);
-	progress_last = p->done;
+	progress_last = p->final ? 0 : p->done;
 	progress_calls++;
 }
 
@@ -119,8 +120,8 @@ static json_int_t num(json_t *o, const char *key)
 	return json_integer_value(json_object_get(o, key));
 }
 
-static void assert_cmd(const struct nvme_passthru_cmd *c, uint8_t op, uint32_t nsid,
-		       uint32_t cdw10, uint32_t cdw11)
+static void assert_cmd(const struct nvme_passthru_cmd *c, uint8_t op, uint32_t nsid, uint32_t cdw10,
+		       uint32_t cdw11)
 {
 	assert_int_equal(c->opcode, op);
 	assert_int_equal(c->nsid, nsid);
@@ -186,8 +187,8 @@ static void test_format_crypto(void **state)
 
 	assert_int_equal(r.code, ERASE_SUCCESS);
 	assert_cmd(&sim.last, 0x80, 1, 0x00000400, 0);
-	assert_true(json_is_null(json_object_get(json_object_get(p, "verification"),
-						 "expected_pattern")));
+	assert_true(json_is_null(
+		json_object_get(json_object_get(p, "verification"), "expected_pattern")));
 	erase_result_free(&r);
 }
 
@@ -221,7 +222,7 @@ static void test_sanitize_block(void **state)
 	/* the last command: Get Log Page 81h, 5 dwords, all namespaces */
 	assert_cmd(&sim.last, 0x02, 0xffffffff, 0x00040081, 0);
 	assert_true(image_is(0));
-	assert_false(json_is_true(json_object_get(p, "resumed")));
+	assert_null(json_object_get(p, "resumed"));
 	log = json_object_get(p, "log");
 	assert_string_equal(str(log, "state"), "completed");
 	assert_true(json_is_true(json_object_get(log, "global_data_erased")));
@@ -248,18 +249,41 @@ static void test_sanitize_overwrite_crypto(void **state)
 	erase_result_free(&r);
 }
 
-/* After a crash: a sanitize in progress is awaited, not started again. */
+/*
+ * After a crash: the sanitize in progress is awaited, not restarted (no
+ * command while it runs); then the run's own sanitize, whose effect is verified.
+ */
 static void test_sanitize_in_progress(void **state)
 {
-	struct fw_sim sim = { .sanicap = 0x2, .sstat = 2, .scdw10 = 0x2, .sprog = { 0x9000 },
-			      .nsprog = 1 };
+	struct fw_sim sim = {
+		.sanicap = 0x2, .sstat = 2, .scdw10 = 0x2, .sprog = { 0x9000 }, .nsprog = 1
+	};
 	struct erase_result r;
-	json_t *p = run(&sim, "nvme-sanitize-block", false, &r);
+	json_t *p = run(&sim, "nvme-sanitize-block", false, &r), *res;
 
 	assert_int_equal(r.code, ERASE_SUCCESS);
-	assert_int_equal(sim.nsanitize, 0);
-	assert_true(json_is_true(json_object_get(p, "resumed")));
+	assert_int_equal(sim.nsanitize, 1);
+	res = json_object_get(p, "resumed");
+	assert_non_null(res);
+	assert_int_equal(
+		json_integer_value(json_object_get(json_object_get(res, "log_before"), "sprog")),
+		0x9000);
+	assert_string_equal(str(json_object_get(res, "log"), "state"), "completed");
 	assert_true(image_is(0));
+	erase_result_free(&r);
+}
+
+/* The awaited sanitize fails: the drive is in failure mode, refused without the option. */
+static void test_sanitize_in_progress_fails(void **state)
+{
+	struct fw_sim sim = { .sanicap = 0x2, .sstat = 2, .scdw10 = 0x2, .sanitize_fails = true };
+	struct erase_result r;
+
+	run(&sim, "nvme-sanitize-block", false, &r);
+	assert_int_equal(r.code, ERASE_REFUSED);
+	assert_int_equal(sim.nsanitize, 0);
+	assert_non_null(strstr(r.reason, "--exit-failure-mode"));
+	assert_true(image_is(-1));
 	erase_result_free(&r);
 }
 
@@ -268,11 +292,14 @@ static void test_sanitize_failed_needs_option(void **state)
 {
 	struct fw_sim sim = { .sanicap = 0x2, .sstat = 3, .scdw10 = 0x2 };
 	struct erase_result r;
+	json_t *v = json_object_get(run(&sim, "nvme-sanitize-block", false, &r), "verification");
 
-	run(&sim, "nvme-sanitize-block", false, &r);
-	assert_int_equal(r.code, ERASE_FAILED);
+	assert_int_equal(r.code, ERASE_REFUSED);
 	assert_non_null(strstr(r.reason, "--exit-failure-mode"));
 	assert_int_equal(sim.nsanitize, 0);
+	/* refused before the sample: not even a canary was written */
+	assert_int_equal(json_integer_value(json_object_get(v, "canaries")), 0);
+	assert_int_equal(r.bytes_read, 0);
 	assert_true(image_is(-1));
 	erase_result_free(&r);
 }
@@ -308,8 +335,9 @@ static void test_sanitize_failed_unrestricted(void **state)
 
 static void test_sanitize_fails(void **state)
 {
-	struct fw_sim sim = { .sanicap = 0x2, .sprog = { 0x100 }, .nsprog = 1,
-			      .sanitize_fails = true };
+	struct fw_sim sim = {
+		.sanicap = 0x2, .sprog = { 0x100 }, .nsprog = 1, .sanitize_fails = true
+	};
 	struct erase_result r;
 
 	run(&sim, "nvme-sanitize-block", false, &r);
@@ -359,16 +387,13 @@ static void test_supported_reasons(void **state)
 
 	probe(&sim, &caps);
 	assert_true(erase_method_find("nvme-format-user")->supported(&caps, why, sizeof(why)));
-	assert_false(
-		erase_method_find("nvme-format-crypto")->supported(&caps, why, sizeof(why)));
+	assert_false(erase_method_find("nvme-format-crypto")->supported(&caps, why, sizeof(why)));
 	assert_string_equal(why, "crypto erase not supported (fna 0)");
-	assert_false(
-		erase_method_find("nvme-sanitize-block")->supported(&caps, why, sizeof(why)));
+	assert_false(erase_method_find("nvme-sanitize-block")->supported(&caps, why, sizeof(why)));
 	assert_string_equal(why, "sanitize not supported (sanicap 0)");
 	sim = (struct fw_sim){ .sanicap = 0x1 };
 	probe(&sim, &caps);
-	assert_false(
-		erase_method_find("nvme-sanitize-block")->supported(&caps, why, sizeof(why)));
+	assert_false(erase_method_find("nvme-sanitize-block")->supported(&caps, why, sizeof(why)));
 	assert_string_equal(why, "sanitize block erase not supported (sanicap 0x1)");
 	memset(&caps, 0, sizeof(caps));
 	assert_false(erase_method_find("nvme-format-user")->supported(&caps, why, sizeof(why)));
@@ -382,21 +407,17 @@ static void test_auto_pick(void **state)
 	char why[256];
 
 	probe(&sim, &caps);
-	assert_string_equal(purge_auto_pick(&caps, why, sizeof(why))->name,
-			    "nvme-sanitize-crypto");
+	assert_string_equal(purge_auto_pick(&caps, why, sizeof(why))->name, "nvme-sanitize-crypto");
 	sim = (struct fw_sim){ .oacs = 0x2, .sanicap = 0x6 };
 	probe(&sim, &caps);
-	assert_string_equal(purge_auto_pick(&caps, why, sizeof(why))->name,
-			    "nvme-sanitize-block");
+	assert_string_equal(purge_auto_pick(&caps, why, sizeof(why))->name, "nvme-sanitize-block");
 	sim = (struct fw_sim){ .oacs = 0x10a };
 	probe(&sim, &caps);
 	assert_string_equal(purge_auto_pick(&caps, why, sizeof(why))->name, "nvme-format-user");
-	assert_string_equal(purge_category(erase_method_find("nvme-format-user"), &caps),
-			    "purge");
+	assert_string_equal(purge_category(erase_method_find("nvme-format-user"), &caps), "purge");
 	/* USB flash media: Clear at most */
 	caps.usb = true;
-	assert_string_equal(purge_category(erase_method_find("nvme-format-user"), &caps),
-			    "clear");
+	assert_string_equal(purge_category(erase_method_find("nvme-format-user"), &caps), "clear");
 	sim = (struct fw_sim){ 0 };
 	probe(&sim, &caps);
 	assert_string_equal(purge_auto_pick(&caps, why, sizeof(why))->name, "random");
@@ -414,10 +435,9 @@ static int sim_fw_open(const char *p, struct fw **out)
 /* run one job on the image with the simulated drive; its report */
 static json_t *job(const char *method, struct erase_job **jp, int *hold)
 {
-	struct erase_job_opts o = { .method = method,
-				    .passes = 1,
-				    .verify = ERASE_VERIFY_LAST,
-				    .fw_open = sim_fw_open };
+	struct erase_job_opts o = {
+		.method = method, .passes = 1, .verify = ERASE_VERIFY_LAST, .fw_open = sim_fw_open
+	};
 	char *paths[] = { path };
 	struct erase_job *j;
 
@@ -483,6 +503,7 @@ int main(void)
 		T(test_sanitize_block),
 		T(test_sanitize_overwrite_crypto),
 		T(test_sanitize_in_progress),
+		T(test_sanitize_in_progress_fails),
 		T(test_sanitize_failed_needs_option),
 		T(test_sanitize_failed_restricted),
 		T(test_sanitize_failed_unrestricted),

@@ -87,8 +87,7 @@ static int teardown(void **state)
 }
 
 /* run @c on the image; the result and its "purge" object */
-static json_t *run(const struct purge_cmd *c, volatile sig_atomic_t *abort,
-		   struct erase_result *r)
+static json_t *run(const struct purge_cmd *c, volatile sig_atomic_t *abort, struct erase_result *r)
 {
 	struct erase_plan plan = { .verify = ERASE_VERIFY_LAST };
 	struct erase_opts o = { .abort = abort, .sample_seed = 42 };
