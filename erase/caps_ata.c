@@ -208,8 +208,7 @@ static void security_part(const struct sanitize_ata_id *id, char *buf, size_t le
 	}
 	put(buf, len, n, id->sec_enhanced ? "security erase (enhanced)" : "security erase");
 	if (id->sec_frozen)
-		put(buf, len, n,
-		    " refused: frozen: suspend and resume, or hot-plug the drive");
+		put(buf, len, n, " refused: frozen: suspend and resume, or hot-plug the drive");
 	else if (id->sec_locked)
 		put(buf, len, n, " refused: locked with a password");
 	else if (id->sec_enabled)
@@ -308,7 +307,7 @@ int erase_restore_hpa(struct fw *f, struct erase_caps *c, uint64_t *native_befor
 	if (ret)
 		return ret;
 	*after_max = id->max_lba;
-	kesu_log(KESU_LOG_INFO, "host protected area exposed: max LBA %" PRIu64 " -> %" PRIu64,
-		 old, *after_max);
+	kesu_log(KESU_LOG_INFO, "host protected area exposed: max LBA %" PRIu64 " -> %" PRIu64, old,
+		 *after_max);
 	return id->max_lba == native ? 0 : -EIO;
 }

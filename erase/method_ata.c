@@ -120,7 +120,8 @@ static int sec_recover(struct fw *f, const char *step, const char *err, int ret,
 			 step, err);
 	} else if (known) {
 		snprintf(why, len,
-			 "%s failed: %s; user password \"" TEMP_PW_TEXT "\" is still set, drive %s; "
+			 "%s failed: %s; user password \"" TEMP_PW_TEXT
+			 "\" is still set, drive %s; "
 			 "remove it with hdparm --security-disable " TEMP_PW_TEXT,
 			 step, err, id.sec_locked ? "locked" : "not locked (locks at power-on)");
 	} else {
@@ -267,7 +268,8 @@ static void report(const struct erase_opts *o, uint16_t prog, const struct times
 static int sanitize_wait(const struct erase_opts *o, struct ata_return *r, json_t *detail,
 			 char *why, size_t len)
 {
-	struct timespec t0, nap = { erase_ata_poll_ms / 1000, (erase_ata_poll_ms % 1000) * 1000000L };
+	struct timespec t0,
+		nap = { erase_ata_poll_ms / 1000, (erase_ata_poll_ms % 1000) * 1000000L };
 	uint16_t prog = 0;
 	unsigned polls = 0;
 	int ret, st;
@@ -283,8 +285,9 @@ static int sanitize_wait(const struct erase_opts *o, struct ata_return *r, json_
 			break;
 		report(o, prog, &t0, 0);
 		if (o->abort && *o->abort) {
-			snprintf(why, len, "aborted while the sanitize runs (%u%% done); the drive "
-					   "goes on by itself and resumes after a power cycle",
+			snprintf(why, len,
+				 "aborted while the sanitize runs (%u%% done); the drive "
+				 "goes on by itself and resumes after a power cycle",
 				 (unsigned)(prog * 100u / 65536));
 			return -EINTR;
 		}
@@ -315,7 +318,8 @@ static int sanitize_exec(const struct erase_opts *o, uint16_t feature, json_t *d
 	if (ret)
 		return ret;
 	if (!id.sanitize || !sanitize_has(&id, feature)) {
-		snprintf(why, len, "the drive does not support sanitize %s", sanitize_name(feature));
+		snprintf(why, len, "the drive does not support sanitize %s",
+			 sanitize_name(feature));
 		return -EOPNOTSUPP;
 	}
 	ret = sanitize_status(o->fw, &r, why, len);
@@ -328,8 +332,9 @@ static int sanitize_exec(const struct erase_opts *o, uint16_t feature, json_t *d
 		return sanitize_wait(o, &r, detail, why, len);
 	}
 	if (r.count & 0x2000) {
-		snprintf(why, len, "sanitize frozen by the firmware: power-cycle or hot-plug the "
-				   "drive, then try again");
+		snprintf(why, len,
+			 "sanitize frozen by the firmware: power-cycle or hot-plug the "
+			 "drive, then try again");
 		return -EPERM;
 	}
 	if (feature == ATA_SANITIZE_OVERWRITE)
@@ -353,18 +358,18 @@ static void put_common(const struct erase_opts *o, const char *method, json_t *d
 	json_object_set_new(detail, "media", json_string(rot ? "rotating" : "solid-state"));
 }
 
-#define EXEC(fn, method, call)                                                                    \
-	static int fn(struct dev *d, const struct erase_plan *plan, const struct erase_opts *o,   \
-		      json_t *detail, char *why, size_t len)                                      \
-	{                                                                                         \
-		(void)d;                                                                          \
-		(void)plan;                                                                       \
-		if (!o->fw) {                                                                     \
-			snprintf(why, len, "no drive-command transport");                         \
-			return -EOPNOTSUPP;                                                       \
-		}                                                                                 \
-		put_common(o, method, detail);                                                    \
-		return call;                                                                      \
+#define EXEC(fn, method, call)                                                                     \
+	static int fn(struct dev *d, const struct erase_plan *plan, const struct erase_opts *o,    \
+		      json_t *detail, char *why, size_t len)                                       \
+	{                                                                                          \
+		(void)d;                                                                           \
+		(void)plan;                                                                        \
+		if (!o->fw) {                                                                      \
+			snprintf(why, len, "no drive-command transport");                          \
+			return -EOPNOTSUPP;                                                        \
+		}                                                                                  \
+		put_common(o, method, detail);                                                     \
+		return call;                                                                       \
 	}
 
 EXEC(exec_sec, "ata-secure-erase", sec_erase_exec(o, false, detail, why, len))
@@ -399,15 +404,14 @@ static const struct purge_cmd cmd_crypto = { "ata sanitize crypto scramble ext",
 					     expect_none };
 static const struct purge_cmd cmd_block = { "ata sanitize block erase ext", exec_block,
 					    expect_none };
-static const struct purge_cmd cmd_overwrite = {
-	"ata sanitize overwrite ext (pattern 0, 1 pass)", exec_overwrite, expect_zero
-};
+static const struct purge_cmd cmd_overwrite = { "ata sanitize overwrite ext (pattern 0, 1 pass)",
+						exec_overwrite, expect_zero };
 
-#define RUN(fn, cmd)                                                                              \
-	static int fn(struct dev *d, const struct erase_plan *plan, const struct erase_opts *o,   \
-		      struct erase_result *r)                                                     \
-	{                                                                                         \
-		return purge_run(d, plan, o, r, &cmd);                                            \
+#define RUN(fn, cmd)                                                                               \
+	static int fn(struct dev *d, const struct erase_plan *plan, const struct erase_opts *o,    \
+		      struct erase_result *r)                                                      \
+	{                                                                                          \
+		return purge_run(d, plan, o, r, &cmd);                                             \
 	}
 
 RUN(run_sec, cmd_sec)
@@ -421,7 +425,8 @@ static bool ata_probed(const struct erase_caps *c, char *why, size_t len)
 {
 	if (c && c->ata && c->ata_id.valid)
 		return true;
-	snprintf(why, len, "%s", c && c->why[0] ? c->why : "not an ATA drive (IDENTIFY DEVICE not answered)");
+	snprintf(why, len, "%s",
+		 c && c->why[0] ? c->why : "not an ATA drive (IDENTIFY DEVICE not answered)");
 	return false;
 }
 
@@ -452,8 +457,9 @@ static bool sup_sanitize(const struct erase_caps *c, uint16_t feature, char *why
 		return false;
 	}
 	if (c->ata_id.sanitize_frozen) {
-		snprintf(why, len, "sanitize frozen by the firmware: power-cycle or hot-plug the "
-				   "drive, then try again");
+		snprintf(why, len,
+			 "sanitize frozen by the firmware: power-cycle or hot-plug the "
+			 "drive, then try again");
 		return false;
 	}
 	return true;
@@ -500,8 +506,10 @@ const struct purge_cmd *erase_ata_purge_cmd(const char *method)
 		const char *name;
 		const struct purge_cmd *cmd;
 	} t[] = {
-		{ "ata-secure-erase", &cmd_sec },	  { "ata-secure-erase-enhanced", &cmd_sec_enh },
-		{ "ata-sanitize-crypto", &cmd_crypto }, { "ata-sanitize-block", &cmd_block },
+		{ "ata-secure-erase", &cmd_sec },
+		{ "ata-secure-erase-enhanced", &cmd_sec_enh },
+		{ "ata-sanitize-crypto", &cmd_crypto },
+		{ "ata-sanitize-block", &cmd_block },
 		{ "ata-sanitize-overwrite", &cmd_overwrite },
 	};
 	size_t i;

@@ -198,8 +198,7 @@ int ata_id_parse(const uint8_t *buf, size_t len, struct sanitize_ata_id *id)
 	return 0;
 }
 
-int ata_sec_block(uint8_t buf[ATA_SEC_BLOCK_LEN], unsigned flags, const uint8_t *pw,
-		  size_t pwlen)
+int ata_sec_block(uint8_t buf[ATA_SEC_BLOCK_LEN], unsigned flags, const uint8_t *pw, size_t pwlen)
 {
 	if (flags & ~(unsigned)(ATA_SEC_MASTER | ATA_SEC_ENHANCED | ATA_SEC_LEVEL_MAXIMUM))
 		return -EINVAL;
@@ -236,12 +235,12 @@ int ata_cdb_security(uint8_t cdb[ATA_CDB_LEN], uint8_t command)
 	return 0;
 }
 
-int ata_cdb_overwrite(uint8_t cdb[ATA_CDB_LEN], uint32_t pattern, unsigned passes,
-		      uint16_t flags)
+int ata_cdb_overwrite(uint8_t cdb[ATA_CDB_LEN], uint32_t pattern, unsigned passes, uint16_t flags)
 {
 	if (passes < 1 || passes > 16)
 		return -EINVAL;
-	if (flags & ~(ATA_SANITIZE_INVERT | ATA_SANITIZE_FAILURE_MODE | ATA_SANITIZE_ZONED_NO_RESET))
+	if (flags &
+	    ~(ATA_SANITIZE_INVERT | ATA_SANITIZE_FAILURE_MODE | ATA_SANITIZE_ZONED_NO_RESET))
 		return -EINVAL;
 	memset(cdb, 0, ATA_CDB_LEN);
 	cdb[0] = SAT_OPCODE_16;

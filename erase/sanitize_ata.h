@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #define ATA_CDB_LEN 16
-#define ATA_ID_LEN 512	  /* IDENTIFY DEVICE data */
+#define ATA_ID_LEN 512	      /* IDENTIFY DEVICE data */
 #define ATA_SEC_BLOCK_LEN 512 /* data of the SECURITY commands that take a password */
 #define ATA_PASSWORD_LEN 32
 
@@ -27,8 +27,8 @@
 #define ATA_SANITIZE_INVERT 0x0080 /* OVERWRITE EXT only: invert the pattern between passes */
 
 /* ata_sec_block() @flags: word 0 of the password block */
-#define ATA_SEC_MASTER 0x0001	   /* the master password, else the user password */
-#define ATA_SEC_ENHANCED 0x0002	   /* SECURITY ERASE UNIT: enhanced erase mode */
+#define ATA_SEC_MASTER 0x0001	     /* the master password, else the user password */
+#define ATA_SEC_ENHANCED 0x0002	     /* SECURITY ERASE UNIT: enhanced erase mode */
 #define ATA_SEC_LEVEL_MAXIMUM 0x0100 /* SECURITY SET PASSWORD: security level Maximum */
 
 /* ATA commands the ATA part sends */
@@ -163,8 +163,7 @@ int ata_id_parse(const uint8_t *buf, size_t len, struct sanitize_ata_id *id);
  * @pwlen: 1..ATA_PASSWORD_LEN
  * Return: 0, -EINVAL (a flag the block does not have, or @pwlen out of range)
  */
-int ata_sec_block(uint8_t buf[ATA_SEC_BLOCK_LEN], unsigned flags, const uint8_t *pw,
-		  size_t pwlen);
+int ata_sec_block(uint8_t buf[ATA_SEC_BLOCK_LEN], unsigned flags, const uint8_t *pw, size_t pwlen);
 
 /**
  * ata_cdb_security() - a SECURITY command: SET PASSWORD (F1h), UNLOCK (F2h),
@@ -184,8 +183,7 @@ int ata_cdb_security(uint8_t cdb[ATA_CDB_LEN], uint8_t command);
  * @flags: ATA_SANITIZE_INVERT, ATA_SANITIZE_FAILURE_MODE, ATA_SANITIZE_ZONED_NO_RESET
  * Return: 0, -EINVAL (@passes out of range, another flag)
  */
-int ata_cdb_overwrite(uint8_t cdb[ATA_CDB_LEN], uint32_t pattern, unsigned passes,
-		      uint16_t flags);
+int ata_cdb_overwrite(uint8_t cdb[ATA_CDB_LEN], uint32_t pattern, unsigned passes, uint16_t flags);
 
 /**
  * ata_cdb_read_native_max() - READ NATIVE MAX ADDRESS EXT (27h), 48-bit
