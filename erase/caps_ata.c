@@ -40,7 +40,7 @@ static int check_condition(const uint8_t *sense, size_t n, struct ata_return *r,
 {
 	unsigned key, asc, ascq;
 
-	if (ata_return_parse(sense, n, r) == 0) {
+	if (ata_return_parse(sense, n, r) == 0 || ata_return_parse_fixed(sense, n, r) == 0) {
 		if (!(r->status & ATA_STATUS_ERR))
 			return 0;
 		snprintf(why, len, "ATA command %02Xh failed: status %#04x error %#04x%s", cmd,
@@ -59,16 +59,80 @@ static int check_condition(const uint8_t *sense, size_t n, struct ata_return *r,
 	return -EIO;
 }
 
+/*
+ * Ask the SATL for descriptor-format sense (control mode page, D_SENSE), the
+ * only format that carries COUNT 15:8 and LBA 47:24 back: Linux libata
+ * answers in fixed format until told otherwise. Best effort.
+ */
+static int use_descriptor_sense(struct fw *f)
+{
+	uint8_t sense_cdb[10] = { 0x5A, 0x08, 0x0A, 0, 0, 0, 0, 0, 64, 0 };
+	uint8_t select_cdb[10] = { 0x55, 0x10, 0, 0, 0, 0, 0, 0, 0, 0 };
+	uint8_t buf[64], out[8 + 12], sense[32];
+	size_t n = 0, bd;
+	int ret;
+
+	memset(buf, 0, sizeof(buf));
+	ret = fw_scsi_cdb(f, sense_cdb, sizeof(sense_cdb), buf, sizeof(buf), FW_DIR_IN,
+			  ATA_SHORT_TIMEOUT_MS, sense, &n);
+	if (ret)
+		return ret > 0 ? -EIO : ret;
+	bd = (size_t)buf[6] << 8 | buf[7];
+	if (8 + bd + 12 > sizeof(buf) || (buf[8 + bd] & 0x3F) != 0x0A || buf[9 + bd] != 0x0A)
+		return -EPROTO;
+	memset(out, 0, sizeof(out));
+	memcpy(out + 8, buf + 8 + bd, 12);
+	out[8] &= 0x3F;	 /* PS is reserved in MODE SELECT */
+	out[10] |= 0x04; /* D_SENSE */
+	select_cdb[8] = sizeof(out);
+	ret = fw_scsi_cdb(f, select_cdb, sizeof(select_cdb), out, sizeof(out), FW_DIR_OUT,
+			  ATA_SHORT_TIMEOUT_MS, sense, &n);
+	kesu_log(KESU_LOG_DEBUG, "descriptor-format sense requested: %d", ret);
+	return ret > 0 ? -EIO : ret;
+}
+
+/* commands sent again when fixed-format sense hid part of their registers */
+static bool repeatable(const uint8_t *cdb)
+{
+	return cdb[14] == ATA_CMD_READ_NATIVE_MAX_EXT ||
+	       (cdb[14] == ATA_CMD_SANITIZE && !cdb[3] && !cdb[4]);
+}
+
+static int ata_cmd_once(struct fw *f, const uint8_t cdb[ATA_CDB_LEN], void *buf, size_t len,
+			int dir, unsigned timeout_ms, struct ata_return *r, char *why,
+			size_t len_why);
+
 int erase_ata_cmd(struct fw *f, const uint8_t cdb[ATA_CDB_LEN], void *buf, size_t len, int dir,
 		  unsigned timeout_ms, struct ata_return *r, char *why, size_t len_why)
 {
-	uint8_t sense[32];
 	struct ata_return tmp;
-	size_t n = 0;
 	int ret;
 
 	if (!r)
 		r = &tmp;
+	ret = ata_cmd_once(f, cdb, buf, len, dir, timeout_ms, r, why, len_why);
+	if (ret || !r->partial || !repeatable(cdb))
+		return ret;
+	if (use_descriptor_sense(f) == 0)
+		ret = ata_cmd_once(f, cdb, buf, len, dir, timeout_ms, r, why, len_why);
+	if (!ret && r->partial) {
+		snprintf(
+			why, len_why,
+			"ATA command %02Xh: upper register bytes not returned (fixed-format sense)",
+			cdb[14]);
+		ret = -ERANGE;
+	}
+	return ret;
+}
+
+static int ata_cmd_once(struct fw *f, const uint8_t cdb[ATA_CDB_LEN], void *buf, size_t len,
+			int dir, unsigned timeout_ms, struct ata_return *r, char *why,
+			size_t len_why)
+{
+	uint8_t sense[32];
+	size_t n = 0;
+	int ret;
+
 	memset(r, 0, sizeof(*r));
 	memset(sense, 0, sizeof(sense));
 	ret = fw_ata_passthru(f, cdb, buf, len, dir, timeout_ms, sense, &n);

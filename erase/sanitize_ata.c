@@ -91,6 +91,7 @@ int ata_return_parse(const uint8_t *sense, size_t len, struct ata_return *out)
 			return -EBADMSG;
 		d = sense + i;
 		out->extend = d[2] & 1;
+		out->partial = false;
 		out->error = d[3];
 		out->count = (uint16_t)(d[4] << 8 | d[5]);
 		out->lba = (uint64_t)d[6] << 24 | d[7] | (uint64_t)d[8] << 32 |
@@ -100,6 +101,25 @@ int ata_return_parse(const uint8_t *sense, size_t len, struct ata_return *out)
 		return 0;
 	}
 	return -ENOMSG;
+}
+
+int ata_return_parse_fixed(const uint8_t *sense, size_t len, struct ata_return *out)
+{
+	if (len < 1 || ((sense[0] & 0x7F) != 0x70 && (sense[0] & 0x7F) != 0x71))
+		return -ENOMSG;
+	if (len < 14)
+		return -EBADMSG;
+	if (sense[12] != 0x00 || sense[13] != 0x1D)
+		return -ENOMSG;
+	memset(out, 0, sizeof(*out));
+	out->error = sense[3];
+	out->status = sense[4];
+	out->device = sense[5];
+	out->count = sense[6];
+	out->extend = sense[8] >> 7;
+	out->partial = sense[8] & 0x60; /* COUNT UPPER NONZERO, LBA UPPER NONZERO */
+	out->lba = (uint64_t)sense[11] << 16 | (uint64_t)sense[10] << 8 | sense[9];
+	return 0;
 }
 
 int ata_sanitize_status(const struct ata_return *r, uint16_t *progress)

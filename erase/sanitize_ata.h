@@ -99,6 +99,8 @@ struct ata_return {
 	uint64_t lba;
 	uint8_t device;
 	int extend;
+	/* fixed-format sense: COUNT 15:8 and LBA 47:24 were not returned but are nonzero */
+	bool partial;
 };
 
 /**
@@ -129,6 +131,18 @@ int ata_cdb_sanitize(uint8_t cdb[ATA_CDB_LEN], uint16_t feature, uint16_t flags)
  * descriptor (e.g. fixed-format or non-ATA sense); -EBADMSG if it is truncated.
  */
 int ata_return_parse(const uint8_t *sense, size_t len, struct ata_return *out);
+
+/**
+ * ata_return_parse_fixed() - decode the ATA registers of fixed-format sense
+ * (70h/71h) with ASC/ASCQ 00h/1Dh, ATA PASS THROUGH INFORMATION AVAILABLE
+ * (SAT-4 12.2.2.7): ERROR, STATUS, DEVICE, COUNT 7:0 and LBA 23:0 only
+ * @sense: the sense data
+ * @len: its length
+ * @out: the registers; @out->partial says COUNT 15:8 or LBA 47:24 are
+ *       nonzero and so unknown
+ * Return: 0; -ENOMSG (another format, or other ASC/ASCQ); -EBADMSG (truncated)
+ */
+int ata_return_parse_fixed(const uint8_t *sense, size_t len, struct ata_return *out);
 
 /**
  * ata_sanitize_status() - decode the SANITIZE STATUS EXT normal output
@@ -239,8 +253,10 @@ struct fw;
  *
  * Return: 0; -EIO (the device failed the command: ERR set; @r has the
  * registers); -EOPNOTSUPP (no ATA pass-through path, or the transport
- * rejects the CDB: ILLEGAL REQUEST, as USB bridges do); -ETIMEDOUT; or the
- * transport's errno
+ * rejects the CDB: ILLEGAL REQUEST, as USB bridges do); -ERANGE (READ
+ * NATIVE MAX or SANITIZE STATUS answered in fixed-format sense, which hides
+ * the upper register bytes, and the SATL would not switch to descriptor
+ * format); -ETIMEDOUT; or the transport's errno
  */
 int erase_ata_cmd(struct fw *f, const uint8_t cdb[ATA_CDB_LEN], void *buf, size_t len, int dir,
 		  unsigned timeout_ms, struct ata_return *r, char *why, size_t len_why);

@@ -62,10 +62,33 @@ static void identify(const struct fw_sim_ata *s, uint8_t *id)
 	id[511] = (uint8_t)-sum;
 }
 
-/* CHECK CONDITION with descriptor sense holding the ATA Return descriptor */
-static int ata_return(uint8_t *sense, size_t *n, uint8_t key, uint8_t status, uint8_t error,
-		      uint16_t count, uint64_t lba)
+/* fixed format (SAT-4): registers in INFORMATION and COMMAND-SPECIFIC INFORMATION */
+static int fixed_return(uint8_t *sense, size_t *n, uint8_t key, uint8_t status, uint8_t error,
+			uint16_t count, uint64_t lba)
 {
+	memset(sense, 0, 32);
+	sense[0] = 0x70;
+	sense[2] = key;
+	sense[3] = error;
+	sense[4] = status;
+	sense[5] = 0x40;
+	sense[6] = (uint8_t)count;
+	sense[7] = 10;
+	sense[8] = (uint8_t)(0x80 | (count >> 8 ? 0x40 : 0) | (lba >> 24 ? 0x20 : 0));
+	sense[9] = (uint8_t)lba;
+	sense[10] = (uint8_t)(lba >> 8);
+	sense[11] = (uint8_t)(lba >> 16);
+	sense[13] = 0x1D;
+	*n = 18;
+	return 0x02;
+}
+
+/* CHECK CONDITION with descriptor sense holding the ATA Return descriptor */
+static int ata_return(struct fw_sim_ata *s, uint8_t *sense, size_t *n, uint8_t key, uint8_t status,
+		      uint8_t error, uint16_t count, uint64_t lba)
+{
+	if (s->fixed_sense)
+		return fixed_return(sense, n, key, status, error, count, lba);
 	memset(sense, 0, 32);
 	sense[0] = 0x72;
 	sense[1] = key;
@@ -90,9 +113,9 @@ static int ata_return(uint8_t *sense, size_t *n, uint8_t key, uint8_t status, ui
 	return 0x02;
 }
 
-static int aborted(uint8_t *sense, size_t *n, uint8_t reason)
+static int aborted(struct fw_sim_ata *s, uint8_t *sense, size_t *n, uint8_t reason)
 {
-	return ata_return(sense, n, 0x0B, 0x51, 0x04, 0, reason);
+	return ata_return(s, sense, n, 0x0B, 0x51, 0x04, 0, reason);
 }
 
 static bool pw_match(const struct fw_sim_ata *s, const uint8_t *blk)
@@ -213,7 +236,7 @@ static int sim_ata(struct fw *f, const uint8_t cdb[16], void *buf, size_t len, i
 	if (cmd == s->fail_cmd && cmd != ATA_CMD_SANITIZE) {
 		if (cmd == ATA_CMD_SEC_ERASE_UNIT && s->fail_locks)
 			s->locked = true;
-		return aborted(sense, sense_len, 0);
+		return aborted(s, sense, sense_len, 0);
 	}
 	switch (cmd) {
 	case ATA_CMD_IDENTIFY:
@@ -230,13 +253,13 @@ static int sim_ata(struct fw *f, const uint8_t cdb[16], void *buf, size_t len, i
 	case ATA_CMD_SET_MAX_EXT:
 		lba = cdb_lba(cdb);
 		if (prev != ATA_CMD_READ_NATIVE_MAX_EXT || lba + 1 > s->native_sectors)
-			return aborted(sense, sense_len, 0);
+			return aborted(s, sense, sense_len, 0);
 		s->sectors = lba + 1;
 		break;
 	case ATA_CMD_SANITIZE:
 		r = sanitize(s, (uint16_t)(cdb[3] << 8 | cdb[4]), cdb_lba(cdb), &prog, &reason);
 		if (r < 0)
-			return aborted(sense, sense_len, reason);
+			return aborted(s, sense, sense_len, reason);
 		count = (uint16_t)r;
 		lba = prog;
 		break;
@@ -244,17 +267,50 @@ static int sim_ata(struct fw *f, const uint8_t cdb[16], void *buf, size_t len, i
 		if (len && len < 512)
 			return -EINVAL;
 		if (security(s, cmd, buf, prepared))
-			return aborted(sense, sense_len, 0);
+			return aborted(s, sense, sense_len, 0);
 	}
 	if (!ck) {
 		*sense_len = 0;
 		return 0;
 	}
-	return ata_return(sense, sense_len, 0x01, 0x50, 0, count, lba);
+	return ata_return(s, sense, sense_len, 0x01, 0x50, 0, count, lba);
+}
+
+/* MODE SENSE(10) / MODE SELECT(10) of the control mode page, as libata answers them */
+static int sim_scsi(struct fw *f, const uint8_t *cdb, size_t cdb_len, void *buf, size_t len,
+		    int dir, unsigned timeout_ms, uint8_t sense[32], size_t *sense_len)
+{
+	struct fw_sim_ata *s = fw_priv(f);
+	uint8_t page[12] = { 0x0A, 0x0A, 0x02, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0, 30 };
+	uint8_t *b = buf;
+
+	(void)cdb_len;
+	(void)dir;
+	(void)timeout_ms;
+	s->nscsi++;
+	*sense_len = 0;
+	if (s->no_mode_pages)
+		return 0x02;
+	if (cdb[0] == 0x5A && (cdb[2] & 0x3F) == 0x0A && len >= 20) {
+		memset(b, 0, len);
+		b[1] = 18;
+		if (!s->fixed_sense)
+			page[2] |= 0x04;
+		memcpy(b + 8, page, sizeof(page));
+		return 0;
+	}
+	if (cdb[0] == 0x55 && (cdb[1] & 0x10) && len >= 20) {
+		memcpy(s->mode_select, b, 20);
+		if (b[8] == 0x0A && b[9] == 0x0A)
+			s->fixed_sense = !(b[10] & 0x04);
+		return 0;
+	}
+	return 0x02;
 }
 
 static const struct fw_ops sim_ops = {
 	.ata_passthru = sim_ata,
+	.scsi_cdb = sim_scsi,
 };
 
 int fw_sim_ata_open(struct fw_sim_ata *sim, struct fw **out)

@@ -39,6 +39,8 @@ struct fw_sim_ata {
 	bool sanitize_fails; /* the sanitize operation ends failed */
 	bool in_progress;    /* a sanitize runs already (after a power loss) */
 	bool identify_zero;  /* IDENTIFY answers 512 zero bytes */
+	bool fixed_sense;    /* registers in fixed-format sense until D_SENSE is set */
+	bool no_mode_pages;  /* MODE SENSE / MODE SELECT rejected */
 
 	/* state */
 	bool enabled, locked, prepared;
@@ -53,6 +55,8 @@ struct fw_sim_ata {
 	uint8_t out[FW_SIM_ATA_LOG][512]; /* data-out block of each command */
 	unsigned timeout_ms[FW_SIM_ATA_LOG];
 	unsigned ncmds;
+	uint8_t mode_select[20]; /* the last MODE SELECT(10) parameter list */
+	unsigned nscsi;		 /* SCSI CDBs (MODE SENSE/SELECT), not in the log above */
 };
 
 /** fw_sim_ata_open() - a transport over @sim; 0 or -errno */

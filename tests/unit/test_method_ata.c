@@ -473,6 +473,38 @@ static void test_restore_hpa(void **state)
 	assert_int_equal(before, 4095);
 }
 
+/* Linux libata answers in fixed-format sense: the upper bytes are lost until D_SENSE is set */
+static void test_fixed_sense(void **state)
+{
+	struct t *t = *state;
+	/* MODE SELECT(10) parameter list: empty header, the control page with D_SENSE (bit 2) */
+	static const uint8_t sel[20] = { 0,    0, 0, 0, 0, 0, 0,    0,	  0x0A, 0x0A,
+					 0x06, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0,	30 };
+
+	t->sim.fixed_sense = true;
+	t->sim.native_sectors = (1u << 25) + 8; /* LBA above 2^24: bytes 47:24 needed */
+	t->sim.sectors = 1u << 25;
+	assert_int_equal(erase_caps_probe_ata(t->fw, &t->caps), 0);
+	assert_int_equal(t->caps.ata_id.native_max_lba, (1u << 25) + 7);
+	assert_false(t->sim.fixed_sense);
+	assert_int_equal(t->sim.nscsi, 2);
+	assert_memory_equal(t->sim.mode_select, sel, sizeof(sel));
+	/* READ NATIVE MAX was sent again after the switch */
+	assert_cmds(t, "EC 27 27 B4");
+	/* a SATL that keeps fixed format: the hidden bytes are an error, not a guess */
+	t->sim.fixed_sense = true;
+	t->sim.no_mode_pages = true;
+	t->sim.ncmds = 0;
+	assert_int_equal(erase_caps_probe_ata(t->fw, &t->caps), 0);
+	assert_false(t->caps.ata_id.native_valid);
+	/* the first status (COUNT 0) hides nothing; the completion (COUNT 8000h) is hidden */
+	t->sim.ncmds = 0;
+	assert_int_equal(exec(t, "ata-sanitize-block"), -ERANGE);
+	assert_non_null(strstr(t->why, "sanitize status failed"));
+	assert_non_null(strstr(t->why, "fixed-format sense"));
+	assert_cmds(t, "EC B4 B4 B4");
+}
+
 static void test_method_table(void **state)
 {
 	static const char *const names[] = { "ata-secure-erase", "ata-secure-erase-enhanced",
@@ -519,6 +551,7 @@ int main(void)
 		T(test_probe_and_line),
 		T(test_bridge_rejects),
 		T(test_restore_hpa),
+		T(test_fixed_sense),
 		cmocka_unit_test(test_method_table),
 	};
 

@@ -163,6 +163,39 @@ static void test_return_errors(void **state)
 	assert_int_equal(r.status, 0x50);
 }
 
+/* fixed-format sense as Linux libata sends it without D_SENSE (SAT-4 fixed ATA sense) */
+static void test_return_fixed(void **state)
+{
+	struct ata_return r;
+	/*
+	 * key RECOVERED ERROR; INFORMATION: ERROR 00, STATUS 50, DEVICE 40,
+	 * COUNT 7:0 = 0x34; byte 8: EXTEND (80h); bytes 9-11 LBA 7:0, 15:8, 23:16;
+	 * ASC/ASCQ 00/1D
+	 */
+	uint8_t s[18] = { 0x70, 0,    0x01, 0x00, 0x50, 0x40, 0x34, 10, 0x80,
+			  0xCC, 0xBB, 0xAA, 0x00, 0x1D, 0,    0,    0,	0 };
+
+	(void)state;
+	assert_int_equal(ata_return_parse_fixed(s, sizeof(s), &r), 0);
+	assert_int_equal(r.status, 0x50);
+	assert_int_equal(r.error, 0);
+	assert_int_equal(r.device, 0x40);
+	assert_int_equal(r.count, 0x34);
+	assert_int_equal(r.lba, 0xAABBCC);
+	assert_int_equal(r.extend, 1);
+	assert_false(r.partial);
+	s[8] = 0xC0; /* COUNT UPPER NONZERO */
+	assert_int_equal(ata_return_parse_fixed(s, sizeof(s), &r), 0);
+	assert_true(r.partial);
+	s[8] = 0xA0; /* LBA UPPER NONZERO */
+	assert_int_equal(ata_return_parse_fixed(s, sizeof(s), &r), 0);
+	assert_true(r.partial);
+	assert_int_equal(ata_return_parse_fixed(s, 13, &r), -EBADMSG);
+	s[13] = 0x00; /* another ASCQ: not ATA registers */
+	assert_int_equal(ata_return_parse_fixed(s, sizeof(s), &r), -ENOMSG);
+	assert_int_equal(ata_return_parse_fixed(sense_ok, sizeof(sense_ok), &r), -ENOMSG);
+}
+
 /* SECURITY SET PASSWORD, ERASE UNIT, DISABLE PASSWORD, UNLOCK: PIO data-out, one block */
 static void test_security_cdbs(void **state)
 {
@@ -411,6 +444,7 @@ int main(void)
 		cmocka_unit_test(test_hpa_cdbs),
 		cmocka_unit_test(test_id_parse),
 		cmocka_unit_test(test_category),
+		cmocka_unit_test(test_return_fixed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
