@@ -344,6 +344,14 @@ static bool expect_none(const struct erase_opts *o, struct pattern *p)
 	return false;
 }
 
+/* the drive does the work: no overwrite passes in the plan */
+static int no_passes(struct erase_plan *plan, const char *arg)
+{
+	(void)plan;
+	(void)arg;
+	return 0;
+}
+
 static const struct purge_cmd ovw_cmd = { "scsi sanitize overwrite", ovw_exec, expect_zero };
 static const struct purge_cmd blk_cmd = { "scsi sanitize block erase", blk_exec, expect_none };
 static const struct purge_cmd cry_cmd = { "scsi sanitize crypto erase", cry_exec, expect_none };
@@ -368,13 +376,13 @@ static int cry_run(struct dev *d, const struct erase_plan *plan, const struct er
 
 const struct erase_method erase_methods_scsi[] = {
 	{ "scsi-sanitize-crypto", "purge", "crypto-erase",
-	  "SCSI SANITIZE cryptographic erase: the drive changes its media encryption key", NULL,
-	  cry_run, cry_supported },
+	  "SCSI SANITIZE cryptographic erase: the drive changes its media encryption key",
+	  no_passes, cry_run, cry_supported },
 	{ "scsi-sanitize-block", "purge", "block-erase",
-	  "SCSI SANITIZE block erase: the drive erases every block, spare area included", NULL,
+	  "SCSI SANITIZE block erase: the drive erases every block, spare area included", no_passes,
 	  blk_run, blk_supported },
 	{ "scsi-sanitize-overwrite", "purge", "overwrite",
 	  "SCSI SANITIZE overwrite: the drive writes zeros to every block, spare area included",
-	  NULL, ovw_run, ovw_supported },
+	  no_passes, ovw_run, ovw_supported },
 	{ NULL },
 };
