@@ -42,7 +42,7 @@ int scsi_sa_index(uint8_t sa)
 const char *scsi_sa_name(uint8_t sa)
 {
 	static const char *const name[] = { "overwrite", "block erase", "crypto erase",
-					     "exit failure mode" };
+					    "exit failure mode" };
 	int i = scsi_sa_index(sa);
 
 	return i < 0 ? "?" : name[i];
@@ -281,10 +281,10 @@ static const struct {
 const char *scsi_sense_text(const struct scsi_sense *s)
 {
 	static const char *const key[16] = {
-		"no sense",	   "recovered error", "not ready",	 "medium error",
-		"hardware error",  "illegal request", "unit attention",	 "data protect",
-		"blank check",	   "vendor specific", "copy aborted",	 "aborted command",
-		"reserved",	   "volume overflow", "miscompare",	 "completed",
+		"no sense",	  "recovered error", "not ready",      "medium error",
+		"hardware error", "illegal request", "unit attention", "data protect",
+		"blank check",	  "vendor specific", "copy aborted",   "aborted command",
+		"reserved",	  "volume overflow", "miscompare",     "completed",
 	};
 	size_t i;
 

@@ -42,8 +42,9 @@ static int run(struct fw_sim_scsi *sim, uint8_t sa, unsigned max_polls, struct s
 	       json_t *detail, char *why, size_t len)
 {
 	static const uint8_t param[8] = { 0x01, 0, 0, 4, 0, 0, 0, 0 };
-	struct scsi_sanitize_req req = { .sa = sa, .max_polls = max_polls,
-					 .progress = on_progress, .usr = seen };
+	struct scsi_sanitize_req req = {
+		.sa = sa, .max_polls = max_polls, .progress = on_progress, .usr = seen
+	};
 	struct fw *f;
 	int r;
 
@@ -72,7 +73,8 @@ static void test_block_progress(void **state)
 		fw_sim_scsi_init(&sim);
 		sim.desc_sense = desc;
 		memset(&seen, 0, sizeof(seen));
-		assert_int_equal(run(&sim, SCSI_SANITIZE_BLOCK, 100, &seen, d, why, sizeof(why)), 0);
+		assert_int_equal(run(&sim, SCSI_SANITIZE_BLOCK, 100, &seen, d, why, sizeof(why)),
+				 0);
 		assert_memory_equal(sim.sanitize_cdb, cdb, 10);
 		assert_int_equal(sim.nsanitize, 1);
 		/* the two scripted progress values, in order, then done */
@@ -99,8 +101,7 @@ static void test_overwrite_param(void **state)
 
 	(void)state;
 	fw_sim_scsi_init(&sim);
-	assert_int_equal(run(&sim, SCSI_SANITIZE_OVERWRITE, 100, &seen, NULL, why, sizeof(why)),
-			 0);
+	assert_int_equal(run(&sim, SCSI_SANITIZE_OVERWRITE, 100, &seen, NULL, why, sizeof(why)), 0);
 	assert_memory_equal(sim.sanitize_cdb, cdb, 10);
 	assert_int_equal(sim.nparam, 8);
 	assert_memory_equal(sim.param, param, 8);
@@ -162,7 +163,8 @@ static void test_refused(void **state)
 static void test_timeout_abort_transport(void **state)
 {
 	volatile sig_atomic_t stop = 1;
-	struct scsi_sanitize_req req = { .sa = SCSI_SANITIZE_BLOCK, .max_polls = 100,
+	struct scsi_sanitize_req req = { .sa = SCSI_SANITIZE_BLOCK,
+					 .max_polls = 100,
 					 .abort = &stop };
 	struct fw_sim_scsi sim;
 	struct seen seen = { 0 };

@@ -113,8 +113,8 @@ static void test_overwrite_param(void **state)
 static void test_parse_inquiry_vpd(void **state)
 {
 	uint8_t inq[36] = { 0x20, 0x80, 0x05, 0x02, 31 };
-	static const uint8_t vpd[12] = { 0x00, 0x80, 0x00, 0x08, ' ', ' ', 'A', 'B',
-					 '1', '2', ' ', ' ' };
+	static const uint8_t vpd[12] = { 0x00, 0x80, 0x00, 0x08, ' ', ' ',
+					 'A',  'B',  '1',  '2',	 ' ', ' ' };
 	static const uint8_t bad[6] = { 0x00, 0x83, 0x00, 0x02, 'A', 'B' };
 	static const uint8_t longer[6] = { 0x00, 0x80, 0x00, 0x03, 'A', 'B' };
 	struct sanitize_scsi_caps c = { 0 };
@@ -183,13 +183,14 @@ static void test_parse_rsoc(void **state)
 static void test_sense_fixed(void **state)
 {
 	/* NOT READY 04/1B with SKSV and progress 0x4000 in bytes 15-17 */
-	static const uint8_t prog[18] = { 0xF0, 0, 0x02, 0, 0, 0, 0, 0x0A, 0, 0,
-					  0,	0, 0x04, 0x1B, 0, 0x80, 0x40, 0x00 };
-	static const uint8_t failed[18] = { 0x70, 0, 0x03, 0, 0, 0, 0, 0x0A, 0,
-					    0,	  0, 0,	   0x31, 0x03 };
+	static const uint8_t prog[18] = { 0xF0, 0, 0x02, 0,    0,    0, 0,    0x0A, 0,
+					  0,	0, 0,	 0x04, 0x1B, 0, 0x80, 0x40, 0x00 };
+	static const uint8_t failed[18] = {
+		0x70, 0, 0x03, 0, 0, 0, 0, 0x0A, 0, 0, 0, 0, 0x31, 0x03
+	};
 	/* ILLEGAL REQUEST with SKSV: a field pointer, not a progress indicator */
-	static const uint8_t field[18] = { 0x70, 0, 0x05, 0, 0, 0, 0, 0x0A, 0, 0,
-					   0,	 0, 0x24, 0x00, 0, 0xC0, 0x00, 0x01 };
+	static const uint8_t field[18] = { 0x70, 0, 0x05, 0,	0,    0, 0,    0x0A, 0,
+					   0,	 0, 0,	  0x24, 0x00, 0, 0xC0, 0x00, 0x01 };
 	static const uint8_t odd[18] = { 0x7F };
 	struct scsi_sense s;
 
@@ -222,12 +223,12 @@ static void test_sense_fixed(void **state)
 static void test_sense_descriptor(void **state)
 {
 	/* 72h, NOT READY 04/1B, one sense key specific descriptor (02h, length 06h) */
-	static const uint8_t prog[16] = { 0x72, 0x02, 0x04, 0x1B, 0, 0, 0, 0x08,
+	static const uint8_t prog[16] = { 0x72, 0x02, 0x04, 0x1B, 0,	0,    0,    0x08,
 					  0x02, 0x06, 0,    0,	  0x80, 0xC0, 0x00, 0 };
-	static const uint8_t nosksv[16] = { 0x72, 0x02, 0x04, 0x1B, 0, 0, 0, 0x08,
+	static const uint8_t nosksv[16] = { 0x72, 0x02, 0x04, 0x1B, 0,	  0,	0,    0x08,
 					    0x02, 0x06, 0,    0,    0x00, 0xC0, 0x00, 0 };
 	/* the descriptor claims more bytes than the additional length holds */
-	static const uint8_t cut[16] = { 0x72, 0x02, 0x04, 0x1B, 0, 0, 0, 0x08,
+	static const uint8_t cut[16] = { 0x72, 0x02, 0x04, 0x1B, 0,    0,    0,	   0x08,
 					 0x02, 0x0A, 0,	   0,	 0x80, 0xC0, 0x00, 0 };
 	static const uint8_t opcode[8] = { 0x72, 0x05, 0x20, 0x00, 0, 0, 0, 0 };
 	static const uint8_t prot[8] = { 0x72, 0x07, 0x27, 0x00, 0, 0, 0, 0 };
