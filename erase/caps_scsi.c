@@ -123,11 +123,17 @@ int erase_caps_scsi_line(const struct erase_caps *c, char *buf, size_t len)
 	} else {
 		for (i = 0; i < 3; i++) {
 			int k = scsi_sa_index(order[i]);
-			bool ok = s->support[k] == SCSI_RSOC_SUPPORTED;
+			char st[32];
 
+			if (s->support[k] == SCSI_RSOC_SUPPORTED)
+				st[0] = '\0';
+			else if (s->support[k] == SCSI_RSOC_UNSUPPORTED)
+				snprintf(st, sizeof(st), " not supported");
+			else
+				snprintf(st, sizeof(st), " not reported (support %u)",
+					 s->support_raw[k]);
 			n += (size_t)snprintf(buf + n, n < len ? len - n : 0, "%ssanitize %s%s",
-					      i ? "; " : "", scsi_sa_name(order[i]),
-					      ok ? "" : " not supported");
+					      i ? "; " : "", scsi_sa_name(order[i]), st);
 		}
 	}
 	if (c->usb && s->support[0] != SCSI_RSOC_SUPPORTED &&

@@ -233,9 +233,12 @@ bool erase_scsi_supported(const struct erase_caps *c, uint8_t sa, char *why, siz
 	}
 	if (i < 0 || s->support[i] != SCSI_RSOC_SUPPORTED) {
 		snprintf(why, len,
-			 "sanitize %s not supported (REPORT SUPPORTED OPERATION CODES: "
-			 "support %u)%s",
-			 scsi_sa_name(sa), i < 0 ? 0 : s->support_raw[i],
+			 "sanitize %s %s (REPORT SUPPORTED OPERATION CODES: support %u)%s",
+			 scsi_sa_name(sa),
+			 i >= 0 && s->support[i] == SCSI_RSOC_UNKNOWN ?
+				 "not reported by the device" :
+				 "not supported",
+			 i < 0 ? 0 : s->support_raw[i],
 			 c->usb ? "; USB flash media whose controller offers no sanitize" : "");
 		return false;
 	}

@@ -243,6 +243,11 @@ static void test_supported(void **state)
 	fw_close(f);
 	assert_true(method("scsi-sanitize-crypto")->supported(&c, why, sizeof(why)));
 	assert_true(method("scsi-sanitize-overwrite")->supported(&c, why, sizeof(why)));
+	c.scsi_caps.support[2] = SCSI_RSOC_UNKNOWN; /* SUPPORT 000b: data not available */
+	c.scsi_caps.support_raw[2] = 0;
+	assert_false(method("scsi-sanitize-crypto")->supported(&c, why, sizeof(why)));
+	assert_string_equal(why, "sanitize crypto erase not reported by the device (REPORT "
+				 "SUPPORTED OPERATION CODES: support 0)");
 	assert_false(method("scsi-sanitize-block")->supported(&c, why, sizeof(why)));
 	assert_string_equal(why, "sanitize block erase not supported (REPORT SUPPORTED OPERATION "
 				 "CODES: support 1)");

@@ -313,8 +313,8 @@ static void test_probe_partial(void **state)
 	assert_false(c.scsi_caps.serial_valid);
 	assert_int_equal(c.scsi_caps.support_raw[1], 1);
 	assert_int_equal(c.scsi_caps.support[2], SCSI_RSOC_UNKNOWN);
-	assert_string_equal(line, "scsi: sanitize crypto erase not supported; sanitize block "
-				  "erase not supported; sanitize overwrite");
+	assert_string_equal(line, "scsi: sanitize crypto erase not reported (support 0); "
+				  "sanitize block erase not supported; sanitize overwrite");
 	assert_int_equal(erase_caps_purge_line(&c, line, 20), -ENOSPC);
 }
 
