@@ -85,7 +85,8 @@ static void sanitize_actions(const struct sanitize_nvme_id *id, char *buf, size_
 	}
 }
 
-int erase_caps_purge_line(const struct erase_caps *c, char *buf, size_t len)
+/* the NVMe part of the purge line */
+static int nvme_line(const struct erase_caps *c, char *buf, size_t len)
 {
 	const struct sanitize_nvme_id *id = &c->nvme_id;
 	char act[32], san[64];
@@ -107,6 +108,43 @@ int erase_caps_purge_line(const struct erase_caps *c, char *buf, size_t len)
 	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
 }
 
+/*
+ * The parts that were probed, joined by " | ". When none was, -ENODATA with
+ * the reason in @buf ("not probed: ..."), so that a listing can show it.
+ */
+int erase_caps_purge_line(const struct erase_caps *c, char *buf, size_t len)
+{
+	int (*const part[])(const struct erase_caps *, char *, size_t) = {
+		nvme_line,
+		erase_caps_ata_line,
+		erase_caps_scsi_line,
+	};
+	char one[384];
+	size_t n = 0, i;
+	int r, any = 0;
+
+	if (!len)
+		return -ENOSPC;
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(part) / sizeof(part[0]); i++) {
+		r = part[i](c, one, sizeof(one));
+		if (r == -ENODATA)
+			continue;
+		if (r < 0)
+			return r;
+		r = snprintf(buf + n, len - n, "%s%s", any ? " | " : "", one);
+		if (r < 0 || (size_t)r >= len - n)
+			return -ENOSPC;
+		n += (size_t)r;
+		any = 1;
+	}
+	if (any)
+		return 0;
+	r = snprintf(buf, len, "not probed: %s",
+		     c->why[0] ? c->why : "the device answered no identify or inquiry");
+	return r < 0 || (size_t)r >= len ? -ENOSPC : -ENODATA;
+}
+
 int erase_caps_probe(struct fw *f, struct erase_caps *c)
 {
 	int r;
@@ -117,5 +155,7 @@ int erase_caps_probe(struct fw *f, struct erase_caps *c)
 		r = erase_caps_probe_ata(f, c);
 	if (!c->nvme && erase_caps_probe_scsi(f, c) == 0)
 		r = 0;
+	if (r && !c->why[0])
+		snprintf(c->why, sizeof(c->why), "%s", strerror(-r));
 	return r;
 }

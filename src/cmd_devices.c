@@ -14,6 +14,9 @@
 #include <jansson.h>
 
 #include "devinfo.h"
+#include "erase/caps.h"
+#include "erase/erase.h"
+#include "fw.h"
 #include "inuse.h"
 #include "jsonutil.h"
 #include "kesu.h"
@@ -33,13 +36,17 @@ struct devices_row {
 	struct inuse usage;
 	bool in_use;
 	bool unknown; /* the check itself failed: in use, for want of an answer */
+	struct erase_caps caps;
+	bool probed;	 /* erase_caps_probe() read at least one part */
+	char purge[768]; /* the purge line, or why nothing could be probed */
 };
 
 static int devices_help(void)
 {
 	fputs("usage: kesu devices [--json] [--all]\n"
 	      "\n"
-	      "List the block devices with their identity and whether they are in use.\n"
+	      "List the block devices with their identity, whether they are in use, and the\n"
+	      "Purge methods each drive supports (read-only drive commands).\n"
 	      "\n"
 	      "Options:\n"
 	      "  --json      print a JSON array instead of a table\n"
@@ -139,6 +146,7 @@ enum {
 	COL_RM,
 	COL_CONTENT,
 	COL_INUSE,
+	COL_PURGE,
 	NCOLS
 };
 
@@ -158,12 +166,14 @@ static void row_cells(const struct devices_row *row, char *size, size_t slen, ch
 	cell[COL_RM] = tristate(d->removable);
 	cell[COL_CONTENT] = or_dash(d->content);
 	cell[COL_INUSE] = use;
+	cell[COL_PURGE] = row->purge;
 }
 
 static void print_table(const struct devices_row *rows, size_t n)
 {
 	static const char *const head[NCOLS] = {
-		"PATH", "MODEL", "SERIAL", "SIZE", "TRAN", "ROTA", "RM", "CONTENT", "IN-USE",
+		"PATH", "MODEL", "SERIAL",  "SIZE",   "TRAN",
+		"ROTA", "RM",	 "CONTENT", "IN-USE", "PURGE",
 	};
 	const char *cell[NCOLS];
 	char size[32], use[96];
@@ -215,6 +225,96 @@ static json_t *usage_codes(const struct devices_row *row)
 	return a;
 }
 
+/* the firmware methods (those with a supported hook), each with its answer */
+static json_t *methods_json(const struct devices_row *row)
+{
+	json_t *o = json_object(), *m;
+	char why[256];
+	bool ok;
+
+	for (const struct erase_method *e = erase_methods(); o && e->name; e++) {
+		if (!e->supported || !strcmp(e->name, "auto"))
+			continue;
+		why[0] = '\0';
+		ok = row->probed && e->supported(&row->caps, why, sizeof(why));
+		if (!row->probed)
+			snprintf(why, sizeof(why), "%s", row->purge);
+		m = json_pack("{s:b, s:s, s:s}", "supported", ok, "category", e->category,
+			      "technique", e->technique);
+		if (!m || json_object_set_new(m, "reason", ok ? json_null() : json_text(why)) ||
+		    json_object_set_new(o, e->name, m)) {
+			json_decref(o);
+			return NULL;
+		}
+	}
+	return o;
+}
+
+static json_t *nvme_json(const struct erase_caps *c)
+{
+	const struct sanitize_nvme_id *id = &c->nvme_id;
+
+	if (!c->nvme)
+		return json_null();
+	return json_pack("{s:o, s:o, s:o, s:i, s:i, s:I}", "serial", json_text(id->sn), "model",
+			 json_text(id->mn), "firmware", json_text(id->fr), "oacs", id->oacs, "fna",
+			 id->fna, "sanicap", (json_int_t)id->sanicap);
+}
+
+static json_t *scsi_sa_json(const struct sanitize_scsi_caps *s)
+{
+	static const uint8_t sa[4] = { SCSI_SANITIZE_OVERWRITE, SCSI_SANITIZE_BLOCK,
+				       SCSI_SANITIZE_CRYPTO, SCSI_SANITIZE_EXIT_FAILURE };
+	static const char *const st[] = { "unknown", "not supported", "supported" };
+	json_t *o = json_object();
+
+	for (int i = 0; o && i < 4; i++)
+		if (json_object_set_new(o, scsi_sa_name(sa[i]),
+					json_pack("{s:s, s:i}", "support", st[s->support[i] % 3],
+						  "support_field", s->support_raw[i]))) {
+			json_decref(o);
+			return NULL;
+		}
+	return o;
+}
+
+static json_t *scsi_json(const struct erase_caps *c)
+{
+	const struct sanitize_scsi_caps *s = &c->scsi_caps;
+
+	if (!c->scsi)
+		return json_null();
+	return json_pack("{s:o, s:o, s:o, s:i, s:b, s:o, s:o, s:o, s:o, s:b, s:o, s:o}", "vendor",
+			 json_text(s->vendor), "product", json_text(s->product), "revision",
+			 json_text(s->revision), "peripheral_type", s->peripheral_type, "removable",
+			 s->removable, "serial",
+			 s->serial_valid ? json_text(s->serial) : json_null(), "last_lba",
+			 s->capacity_valid ? json_integer((json_int_t)s->last_lba) : json_null(),
+			 "logical_block_length",
+			 s->capacity_valid ? json_integer(s->block_len) : json_null(), "lbpme",
+			 s->capacity_valid ? json_boolean(s->lbpme) : json_null(),
+			 "report_supported_operation_codes", s->rsoc, "rsoc_reason",
+			 s->rsoc ? json_null() : json_text(s->rsoc_why), "sanitize",
+			 scsi_sa_json(s));
+}
+
+/*
+ * The "purge" member: the line, the methods with their answers, and the raw
+ * fields they were decided from. The ATA part is reported by what the ATA
+ * probe fills (valid only, so far).
+ */
+static json_t *purge_json(const struct devices_row *row)
+{
+	const struct erase_caps *c = &row->caps;
+
+	return json_pack("{s:o, s:b, s:o, s:o, s:o, s:o, s:o}", "line", json_text(row->purge),
+			 "probed", row->probed, "reason",
+			 row->probed ? json_null() : json_text(row->purge), "methods",
+			 methods_json(row), "nvme", nvme_json(c), "ata",
+			 c->ata ? json_pack("{s:b}", "valid", c->ata_id.valid) : json_null(),
+			 "scsi", scsi_json(c));
+}
+
 static json_t *row_json(const struct devices_row *row)
 {
 	const struct dev_info *d = row->info;
@@ -226,7 +326,8 @@ static json_t *row_json(const struct devices_row *row)
 	    json_object_set_new(o, "read_only", json_tristate(d->read_only)) ||
 	    json_object_set_new(o, "in_use", json_boolean(row->in_use)) ||
 	    json_object_set_new(o, "in_use_codes", usage_codes(row)) ||
-	    json_object_set_new(o, "in_use_reason", json_str_or_null(why))) {
+	    json_object_set_new(o, "in_use_reason", json_str_or_null(why)) ||
+	    json_object_set_new(o, "purge", purge_json(row))) {
 		json_decref(o);
 		return NULL;
 	}
@@ -286,6 +387,37 @@ static int devices_probe(struct dev_info *info)
 	return r;
 }
 
+/*
+ * What the drive can do for a Purge, asked with read-only commands (identify,
+ * inquiry, report supported operation codes). A device that cannot be asked
+ * says why in its purge line; it never fails the listing.
+ */
+static void devices_caps(struct devices_row *row)
+{
+	const struct dev_info *d = row->info;
+	struct fw *f = NULL;
+	int r;
+
+	r = fw_open(d->path, &f);
+	if (r < 0) {
+		snprintf(row->purge, sizeof(row->purge), "not probed: %s",
+			 r == -ENOTTY ? "no drive commands reach it (neither NVMe nor SCSI)" :
+					strerror(-r));
+		return;
+	}
+	r = erase_caps_probe(f, &row->caps);
+	fw_close(f);
+	/* after the probe, which starts from a zeroed struct */
+	row->caps.rotational = d->rotational == 1;
+	row->caps.usb = d->transport && !strcmp(d->transport, "usb");
+	row->probed = r == 0;
+	r = erase_caps_purge_line(&row->caps, row->purge, sizeof(row->purge));
+	if (r == -ENOSPC)
+		log_dbg("%s: the purge line was cut", d->path);
+	if (r < 0 && r != -ENOSPC)
+		row->probed = false;
+}
+
 int cmd_devices(int argc, char **argv)
 {
 	struct devices_opts opts = { 0 };
@@ -311,6 +443,7 @@ int cmd_devices(int argc, char **argv)
 	for (i = 0; i < n; i++) {
 		rows[i].info = &list[i];
 		devices_check(&rows[i]);
+		devices_caps(&rows[i]);
 		r = devices_probe(&list[i]);
 		if (r < 0)
 			goto out;

@@ -6,7 +6,7 @@
 # read-only flag, the content (ext4, dos, gpt, swap, nothing), and the
 # in-use codes and reason for a mounted disk, a disk with a mounted
 # partition, active swap, a device backing a loop device and a device held
-# open O_EXCL. Listing must read the devices only, and must not need O_EXCL.
+# open O_EXCL; the purge line of a device no drive command reaches. Listing must read the devices only, and must not need O_EXCL.
 # Holders (dm) are checked on a fake /sys by tests/unit/test_inuse and on a
 # real dm target by tests/vm (faults group).
 #
@@ -95,6 +95,22 @@ expect "$plain" .in_use_reason null
 content "$plain" null
 [ "$(column "$plain" 9)" = - ] || fail "$plain: IN-USE column '$(column "$plain" 9)', expected '-'"
 ok "a blank loop device is listed with its size and as free"
+
+# 1b. no drive command reaches a loop device (no NVMe admin, no SG_IO): the
+# purge line and every firmware method say why, and the listing goes on
+why="not probed: no drive commands reach it (neither NVMe nor SCSI)"
+expect "$plain" .purge.probed false
+expect "$plain" .purge.line "$why"
+expect "$plain" .purge.scsi null
+expect "$plain" .purge.nvme null
+expect "$plain" '.purge.methods["scsi-sanitize-block"].supported' false
+expect "$plain" '.purge.methods["scsi-sanitize-block"].reason' "$why"
+expect "$plain" '.purge.methods["scsi-sanitize-crypto"].technique' crypto-erase
+expect "$plain" '[.purge.methods[] | select(.supported)] | length' 0
+"$KESU" devices > "$WORK/out.txt" || fail "kesu devices exited $?"
+[ "$(head -1 "$WORK/out.txt" | awk '{ print $NF }')" = PURGE ] || fail "no PURGE column"
+grep -F "$plain " "$WORK/out.txt" | grep -qF "$why" || fail "$plain: the table does not say: $why"
+ok "a device without drive commands is listed with why it cannot be probed"
 
 # 2. a 4096-byte logical sector size
 truncate -s 32M "$WORK/4k.img"

@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The scsi-sanitize-* methods against the simulated device: SANITIZE with
+ * IMMED byte by byte, progress polled from REQUEST SENSE (fixed and
+ * descriptor sense), a failed sanitize with its raw sense, a service action
+ * the device refuses, giving up, aborting, and the supported() hooks.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+
+#include "erase/caps.h"
+#include "erase/erase.h"
+#include "erase/sanitize_scsi.h"
+#include "fw_sim_scsi.h"
+
+struct seen {
+	uint32_t v[16];
+	unsigned n;
+};
+
+static void on_progress(uint32_t done, void *usr)
+{
+	struct seen *s = usr;
+
+	if (s->n < 16)
+		s->v[s->n++] = done;
+}
+
+/* SANITIZE @sa on @sim; @detail and @why filled */
+static int run(struct fw_sim_scsi *sim, uint8_t sa, unsigned max_polls, struct seen *seen,
+	       json_t *detail, char *why, size_t len)
+{
+	static const uint8_t param[8] = { 0x01, 0, 0, 4, 0, 0, 0, 0 };
+	struct scsi_sanitize_req req = {
+		.sa = sa, .max_polls = max_polls, .progress = on_progress, .usr = seen
+	};
+	struct fw *f;
+	int r;
+
+	if (sa == SCSI_SANITIZE_OVERWRITE) {
+		req.param = param;
+		req.param_len = sizeof(param);
+	}
+	assert_int_equal(fw_sim_scsi_open(sim, &f), 0);
+	why[0] = '\0';
+	r = erase_scsi_sanitize(f, &req, detail, why, len);
+	fw_close(f);
+	return r;
+}
+
+static void test_block_progress(void **state)
+{
+	static const uint8_t cdb[10] = { 0x48, 0x82, 0, 0, 0, 0, 0, 0, 0, 0 };
+	struct fw_sim_scsi sim;
+	struct seen seen = { 0 };
+	json_t *d = json_object();
+	char why[256];
+	int desc;
+
+	(void)state;
+	for (desc = 0; desc < 2; desc++) {
+		fw_sim_scsi_init(&sim);
+		sim.desc_sense = desc;
+		memset(&seen, 0, sizeof(seen));
+		assert_int_equal(run(&sim, SCSI_SANITIZE_BLOCK, 100, &seen, d, why, sizeof(why)),
+				 0);
+		assert_memory_equal(sim.sanitize_cdb, cdb, 10);
+		assert_int_equal(sim.nsanitize, 1);
+		/* the two scripted progress values, in order, then done */
+		assert_int_equal(seen.n, 2);
+		assert_int_equal(seen.v[0], 0x4000);
+		assert_int_equal(seen.v[1], 0xC000);
+		assert_int_equal(fw_sim_scsi_count(&sim, 0x03), 3);
+		assert_int_equal(fw_sim_scsi_count(&sim, 0x00), 1);
+		assert_int_equal(json_integer_value(json_object_get(d, "polls")), 3);
+		assert_int_equal(json_integer_value(json_object_get(d, "last_progress")), 0xC000);
+		assert_string_equal(json_string_value(json_object_get(d, "cdb")),
+				    "48820000000000000000");
+	}
+	json_decref(d);
+}
+
+static void test_overwrite_param(void **state)
+{
+	static const uint8_t cdb[10] = { 0x48, 0x81, 0, 0, 0, 0, 0, 0, 0x08, 0 };
+	static const uint8_t param[8] = { 0x01, 0, 0, 4, 0, 0, 0, 0 };
+	struct fw_sim_scsi sim;
+	struct seen seen = { 0 };
+	char why[256];
+
+	(void)state;
+	fw_sim_scsi_init(&sim);
+	assert_int_equal(run(&sim, SCSI_SANITIZE_OVERWRITE, 100, &seen, NULL, why, sizeof(why)), 0);
+	assert_memory_equal(sim.sanitize_cdb, cdb, 10);
+	assert_int_equal(sim.nparam, 8);
+	assert_memory_equal(sim.param, param, 8);
+}
+
+static void test_failed(void **state)
+{
+	struct fw_sim_scsi sim;
+	struct seen seen = { 0 };
+	json_t *d = json_object();
+	char why[256];
+
+	(void)state;
+	fw_sim_scsi_init(&sim);
+	sim.fails = true;
+	assert_int_equal(run(&sim, SCSI_SANITIZE_CRYPTO, 100, &seen, d, why, sizeof(why)), -EIO);
+	assert_non_null(strstr(why, "sanitize failed (31/03)"));
+	assert_true(sim.failure_mode);
+	/* the raw sense as REQUEST SENSE returned it: fixed, MEDIUM ERROR, 31/03 */
+	assert_string_equal(json_string_value(json_object_get(d, "sense")),
+			    "700003000000000a000000003103000000000000000000000000000000000000");
+	assert_string_equal(json_string_value(json_object_get(d, "sense_text")),
+			    "sanitize command failed");
+	assert_int_equal(fw_sim_scsi_count(&sim, 0x00), 0); /* no TEST UNIT READY after a failure */
+
+	/* in failure mode: EXIT FAILURE MODE brings it back */
+	assert_int_equal(run(&sim, SCSI_SANITIZE_EXIT_FAILURE, 100, &seen, NULL, why, sizeof(why)),
+			 0);
+	assert_false(sim.failure_mode);
+	json_decref(d);
+}
+
+static void test_refused(void **state)
+{
+	struct fw_sim_scsi sim;
+	struct seen seen = { 0 };
+	json_t *d = json_object();
+	char why[256];
+
+	(void)state;
+	fw_sim_scsi_init(&sim);
+	sim.support[1] = 1;
+	assert_int_equal(run(&sim, SCSI_SANITIZE_BLOCK, 100, &seen, d, why, sizeof(why)),
+			 -EOPNOTSUPP);
+	assert_string_equal(why, "sanitize block erase: service action not supported by the "
+				 "device (24/00)");
+	assert_int_equal(fw_sim_scsi_count(&sim, 0x03), 0); /* nothing to poll */
+	assert_false(sim.in_progress);
+	assert_string_equal(json_string_value(json_object_get(d, "sense_text")),
+			    "invalid field in cdb");
+
+	/* exit failure mode when the device is not in failure mode */
+	fw_sim_scsi_init(&sim);
+	assert_int_equal(run(&sim, SCSI_SANITIZE_EXIT_FAILURE, 100, &seen, NULL, why, sizeof(why)),
+			 -EINVAL);
+	json_decref(d);
+}
+
+static void test_timeout_abort_transport(void **state)
+{
+	volatile sig_atomic_t stop = 1;
+	struct scsi_sanitize_req req = { .sa = SCSI_SANITIZE_BLOCK,
+					 .max_polls = 100,
+					 .abort = &stop };
+	struct fw_sim_scsi sim;
+	struct seen seen = { 0 };
+	char why[256];
+	struct fw *f;
+
+	(void)state;
+	fw_sim_scsi_init(&sim);
+	sim.nprogress = 8;
+	assert_int_equal(run(&sim, SCSI_SANITIZE_BLOCK, 2, &seen, NULL, why, sizeof(why)),
+			 -ETIMEDOUT);
+	assert_string_equal(why, "sanitize block erase: still in progress after 2 polls");
+	assert_true(sim.in_progress);
+
+	fw_sim_scsi_init(&sim);
+	assert_int_equal(fw_sim_scsi_open(&sim, &f), 0);
+	assert_int_equal(erase_scsi_sanitize(f, &req, NULL, why, sizeof(why)), -EINTR);
+	fw_close(f);
+	assert_int_equal(sim.nsanitize, 1); /* sent, then the polling stopped */
+	assert_int_equal(fw_sim_scsi_count(&sim, 0x03), 0);
+
+	fw_sim_scsi_init(&sim);
+	sim.transport_err = -EIO;
+	assert_int_equal(run(&sim, SCSI_SANITIZE_BLOCK, 2, &seen, NULL, why, sizeof(why)), -EIO);
+	assert_string_equal(why, "sanitize block erase: Input/output error");
+}
+
+/* TEST UNIT READY may lag behind REQUEST SENSE: polling goes on until it is ready */
+static void test_tur_lags(void **state)
+{
+	struct fw_sim_scsi sim;
+	struct seen seen = { 0 };
+	char why[256];
+
+	(void)state;
+	fw_sim_scsi_init(&sim);
+	sim.tur_lags = true;
+	sim.nprogress = 1;
+	assert_int_equal(run(&sim, SCSI_SANITIZE_CRYPTO, 100, &seen, NULL, why, sizeof(why)), 0);
+	assert_false(sim.in_progress);
+	assert_true(fw_sim_scsi_count(&sim, 0x00) >= 1);
+}
+
+static const struct erase_method *method(const char *name)
+{
+	const struct erase_method *m;
+
+	for (m = erase_methods_scsi; m->name; m++)
+		if (!strcmp(m->name, name))
+			return m;
+	fail_msg("no method %s", name);
+	return NULL;
+}
+
+static void test_supported(void **state)
+{
+	struct fw_sim_scsi sim;
+	struct erase_caps c;
+	char why[256];
+	struct fw *f;
+
+	(void)state;
+	assert_string_equal(method("scsi-sanitize-crypto")->technique, "crypto-erase");
+	assert_string_equal(method("scsi-sanitize-block")->technique, "block-erase");
+	assert_string_equal(method("scsi-sanitize-overwrite")->category, "purge");
+	assert_null(erase_methods_scsi[3].name);
+
+	memset(&c, 0, sizeof(c));
+	assert_false(method("scsi-sanitize-block")->supported(&c, why, sizeof(why)));
+	assert_string_equal(why, "no SCSI device answered INQUIRY");
+
+	fw_sim_scsi_init(&sim);
+	sim.support[1] = 1;
+	assert_int_equal(fw_sim_scsi_open(&sim, &f), 0);
+	assert_int_equal(erase_caps_probe(f, &c), 0);
+	fw_close(f);
+	assert_true(method("scsi-sanitize-crypto")->supported(&c, why, sizeof(why)));
+	assert_true(method("scsi-sanitize-overwrite")->supported(&c, why, sizeof(why)));
+	c.scsi_caps.support[2] = SCSI_RSOC_UNKNOWN; /* SUPPORT 000b: data not available */
+	c.scsi_caps.support_raw[2] = 0;
+	assert_false(method("scsi-sanitize-crypto")->supported(&c, why, sizeof(why)));
+	assert_string_equal(why, "sanitize crypto erase not reported by the device (REPORT "
+				 "SUPPORTED OPERATION CODES: support 0)");
+	assert_false(method("scsi-sanitize-block")->supported(&c, why, sizeof(why)));
+	assert_string_equal(why, "sanitize block erase not supported (REPORT SUPPORTED OPERATION "
+				 "CODES: support 1)");
+	c.usb = true;
+	assert_false(method("scsi-sanitize-block")->supported(&c, why, sizeof(why)));
+	assert_non_null(strstr(why, "USB flash media whose controller offers no sanitize"));
+
+	fw_sim_scsi_init(&sim);
+	sim.no_rsoc = true;
+	assert_int_equal(fw_sim_scsi_open(&sim, &f), 0);
+	assert_int_equal(erase_caps_probe(f, &c), 0);
+	fw_close(f);
+	assert_false(method("scsi-sanitize-crypto")->supported(&c, why, sizeof(why)));
+	assert_string_equal(why, "sanitize crypto erase cannot be confirmed: REPORT SUPPORTED "
+				 "OPERATION CODES refused (invalid command operation code "
+				 "(05/20/00))");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_block_progress),
+		cmocka_unit_test(test_overwrite_param),
+		cmocka_unit_test(test_failed),
+		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_timeout_abort_transport),
+		cmocka_unit_test(test_tur_lags),
+		cmocka_unit_test(test_supported),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
