@@ -57,9 +57,10 @@ int media_policy_check(const struct luks_info *info, struct media_verdict *v);
 void media_pbkdf_default(struct luks_pbkdf *p);
 
 /**
- * media_pbkdf_test() - the smallest cost the policy accepts, fixed, not
- * benchmarked (Argon2id, 4 iterations, 64 MiB, 1 thread): for the test
- * suite only, never a default
+ * media_pbkdf_test() - the smallest cost libcryptsetup accepts, fixed, not
+ * benchmarked (Argon2id, 4 iterations, 32 KiB, 1 thread), far below the
+ * policy's floor: for the test suite only (KESU_TEST_WEAK_KDF=1 in a build
+ * with test hooks), never a default
  */
 void media_pbkdf_test(struct luks_pbkdf *p);
 

@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <libcryptsetup.h>
 
@@ -30,6 +31,14 @@ static void set_log(void)
 	crypt_set_log_callback(NULL, cs_log, NULL);
 }
 
+/* A file shorter than the smallest LUKS header: libcryptsetup's short read is no I/O error */
+static bool too_small(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && S_ISREG(st.st_mode) && st.st_size < 4096;
+}
+
 /* Open @path and load whatever LUKS header is on it; -EMEDIUMTYPE when none. */
 static int load(const char *path, struct crypt_device **cd)
 {
@@ -46,7 +55,7 @@ static int load(const char *path, struct crypt_device **cd)
 	if (r < 0) {
 		crypt_free(*cd);
 		*cd = NULL;
-		return r == -EINVAL ? -EMEDIUMTYPE : r;
+		return r == -EINVAL || (r == -EIO && too_small(path)) ? -EMEDIUMTYPE : r;
 	}
 	return 0;
 }
