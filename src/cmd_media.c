@@ -450,7 +450,7 @@ static int reserve_record(const struct media_cli *o, struct outfile *of)
 }
 
 static int do_format(const char *path, struct media_cli *o, struct dev_info *info,
-		     struct outfile *of)
+		     struct outfile *of, struct dev **d)
 {
 	struct luks_format_params p;
 	char *pass = NULL, uuid[40] = "";
@@ -461,6 +461,13 @@ static int do_format(const char *path, struct media_cli *o, struct dev_info *inf
 		code = get_new_pass(o, &pass);
 	if (code)
 		return code;
+	/*
+	 * libcryptsetup opens a block device O_EXCL itself to format it: let go
+	 * of it only now, confirmed and with the passphrase, and its own
+	 * exclusive open refuses anything that took it in between
+	 */
+	dev_close(*d);
+	*d = NULL;
 	media_format_defaults(info->size, info->lbs, o->label, &p);
 	pbkdf(o, &p.pbkdf);
 	kesu_audit("media format start", "target", path, "serial", info->serial, "label", o->label,
@@ -503,7 +510,7 @@ static int cmd_format(struct media_cli *o)
 	if (!code)
 		code = hold(path, &info, &d);
 	if (!code)
-		code = do_format(path, o, &info, &of);
+		code = do_format(path, o, &info, &of, &d);
 	dev_close(d);
 	outfile_release(&of);
 	devinfo_free(&info);
