@@ -28,6 +28,8 @@ static const struct command commands[] = {
 	  "make and show signing keys (minisign format) for certificates" },
 	{ "ledger", cmd_ledger, "add|verify|show|list|export|reconcile [OPTIONS] [ARGS]",
 	  "record certificates in the asset ledger, check it, export and reconcile it" },
+	{ "media", cmd_media, "format|open|close|mount|umount|passphrase|status|header-backup ...",
+	  "encrypted removable media (LUKS2): format, open, passphrases, policy status" },
 	{ NULL, NULL, NULL, NULL },
 };
 

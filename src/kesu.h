@@ -31,6 +31,10 @@ enum kesu_exit {
 	KESU_EXIT_NOT_ERASED = 13,
 	KESU_EXIT_DEVICE_MISMATCH = 14,
 	KESU_EXIT_LEDGER = 15,
+	/* encrypted media */
+	KESU_EXIT_WRONG_KEY = 16,
+	KESU_EXIT_WEAK_PASS = 19,
+	KESU_EXIT_POLICY = 20,
 };
 
 /* One row of the exit-code table: --help, kesu(8) and the tests use its text. */
@@ -56,6 +60,7 @@ int cmd_devices(int argc, char **argv);
 int cmd_cert(int argc, char **argv);
 int cmd_key(int argc, char **argv);
 int cmd_ledger(int argc, char **argv);
+int cmd_media(int argc, char **argv);
 
 /* ui.c */
 extern bool ui_debug;

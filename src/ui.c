@@ -44,6 +44,10 @@ const struct kesu_exit_code kesu_exit_codes[] = {
 	  "the device is not the one certified, or no longer reads as erased" },
 	{ KESU_EXIT_LEDGER, "ledger",
 	  "the ledger's chain is broken, or assets have no certificate" },
+	{ KESU_EXIT_WRONG_KEY, "wrong-key", "no identity matched, or the passphrase is wrong" },
+	{ KESU_EXIT_WEAK_PASS, "weak-passphrase",
+	  "passphrase too weak: refused (--allow-weak accepts it)" },
+	{ KESU_EXIT_POLICY, "policy", "the medium does not meet the encryption policy" },
 	{ 0, NULL, NULL },
 };
 
@@ -240,8 +244,10 @@ int ui_exit_worst(int a, int b)
 		KESU_EXIT_MALFORMED,	 KESU_EXIT_BAD_SIGNATURE,
 		KESU_EXIT_UNTRUSTED,	 KESU_EXIT_DEVICE_MISMATCH,
 		KESU_EXIT_NOT_APPROVED,	 KESU_EXIT_NOT_ERASED,
-		KESU_EXIT_LEDGER,	 KESU_EXIT_FAILURE,
-		KESU_EXIT_UNVERIFIED,	 KESU_EXIT_SUCCESS,
+		KESU_EXIT_LEDGER,	 KESU_EXIT_WRONG_KEY,
+		KESU_EXIT_WEAK_PASS,	 KESU_EXIT_POLICY,
+		KESU_EXIT_FAILURE,	 KESU_EXIT_UNVERIFIED,
+		KESU_EXIT_SUCCESS,
 	};
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
 		if (a == order[i] || b == order[i])
