@@ -2,9 +2,10 @@
 /*
  * The age v1 header, strictly: see age_format.h. base64 is libsodium's;
  * sodium_base642bin() with the unpadded variant, no characters to ignore and
- * no end pointer already refuses every non-canonical spelling (a "=" pad,
- * whitespace, another alphabet, a length of 4k+1, non-zero bits after the
- * last byte); what is left to check here is the line structure around it.
+ * no end pointer refuses a "=" pad, whitespace, the URL alphabet, a length
+ * of 4k+1 and non-zero bits after the last byte, but (1.0.18) takes any
+ * byte 0x80-0xff as "/", so every character is checked against the
+ * alphabet first; the line structure around it is checked here too.
  */
 #include "config.h"
 
@@ -441,12 +442,16 @@ int age_b64_encode(const uint8_t *in, size_t n, char *out, size_t outmax)
 
 int age_b64_decode(const char *in, size_t n, uint8_t *out, size_t outmax, size_t *outlen)
 {
-	size_t got = 0;
+	size_t got = 0, i;
 
 	*outlen = 0;
 	/* libsodium refuses 4k+1 too; said here so that no version can differ */
 	if (n % 4 == 1)
 		return -EBADMSG;
+	/* libsodium 1.0.18 reads every byte 0x80-0xff as "/": the alphabet is checked here */
+	for (i = 0; i < n; i++)
+		if (!is_b64((uint8_t)in[i]))
+			return -EBADMSG;
 	if (n && sodium_base642bin(out, outmax, in, n, NULL, &got, NULL, B64_VARIANT))
 		return -EBADMSG;
 	*outlen = got;

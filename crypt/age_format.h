@@ -30,7 +30,7 @@
 #define AGE_MAC_BYTES 32
 
 struct age_stanza {
-	char *type;		    /* the first argument: "X25519", "scrypt", ... */
+	char *type;		  /* the first argument: "X25519", "scrypt", ... */
 	char *args[AGE_MAX_ARGS]; /* the arguments after it, NUL-terminated */
 	size_t nargs;
 	uint8_t *body; /* decoded; never NULL once parsed, even when body_len is 0 */

@@ -2,9 +2,11 @@
 /*
  * age's strict PEM armor (see armor.h). base64 is libsodium's padded
  * variant, which takes only canonical quanta ("AB==" with bits left over,
- * "A===", "AA=A" are refused); the decoder keeps the line structure around
- * it and feeds it whole quanta as they arrive, so memory stays constant and
- * no call writes more bytes than it was given characters.
+ * "A===", "AA=A" are refused) but (1.0.18) reads any byte 0x80-0xff as "/":
+ * every character is checked against the alphabet before it reaches
+ * libsodium. The decoder keeps the line structure around it and feeds it
+ * whole quanta as they arrive, so memory stays constant and no call writes
+ * more bytes than it was given characters.
  */
 #include "config.h"
 
@@ -257,9 +259,7 @@ static int step(struct armor_dec *d, char c)
 		d->eol = c == '\n' ? EOL_LF : EOL_CRLF;
 		d->state = c == '\n' ? D_LINE_START : D_LF;
 		return 0;
-	case D_LF:
-		d->state = D_LINE_START;
-		return c == '\n' ? 0 : -EBADMSG;
+	case D_LF: d->state = D_LINE_START; return c == '\n' ? 0 : -EBADMSG;
 	case D_LINE_START:
 		if (c == '-') {
 			d->state = D_END;
@@ -270,18 +270,15 @@ static int step(struct armor_dec *d, char c)
 			return -EBADMSG;
 		d->state = D_LINE;
 		return step_line(d, c);
-	case D_LINE:
-		return step_line(d, c);
+	case D_LINE: return step_line(d, c);
 	case D_END:
 		if (c != ARMOR_END[d->pos])
 			return -EBADMSG;
 		if (++d->pos == END_LEN)
 			d->state = D_TRAIL;
 		return 0;
-	case D_TRAIL:
-		return is_space((unsigned char)c) ? 0 : -EBADMSG;
-	default:
-		return -EBADMSG;
+	case D_TRAIL: return is_space((unsigned char)c) ? 0 : -EBADMSG;
+	default: return -EBADMSG;
 	}
 }
 
@@ -302,8 +299,8 @@ int armor_dec_update(struct armor_dec *d, const char *in, size_t n, uint8_t *out
 	while (i < n && !rc) {
 		if (d->state == D_LINE && !d->pad) {
 			/* a run of base64: copied whole, checked by libsodium later */
-			for (k = 0; i + k < n && d->len + k < COLUMNS &&
-				    is_b64((unsigned char)in[i + k]);
+			for (k = 0;
+			     i + k < n && d->len + k < COLUMNS && is_b64((unsigned char)in[i + k]);
 			     k++)
 				;
 			memcpy(d->line + d->len, in + i, k);

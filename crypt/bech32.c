@@ -74,7 +74,7 @@ int bech32_encode(const char *hrp, const uint8_t *data, size_t n, char *out, siz
 	for (i = 0; i < hlen; i++)
 		out[w++] = lower(hrp[i]);
 	out[w++] = '1';
-	for (i = 0; i < n || bits; ) {
+	for (i = 0; i < n || bits;) {
 		if (bits < 5 && i < n) {
 			acc = ((acc << 8) | data[i++]) & 0xfff;
 			bits += 8;
@@ -142,8 +142,7 @@ static int decode_data(const char *p, size_t dlen, uint32_t chk, uint8_t *data, 
 	return 0;
 }
 
-int bech32_decode(const char *s, char *hrp, size_t hrpmax, uint8_t *data, size_t datamax,
-		  size_t *n)
+int bech32_decode(const char *s, char *hrp, size_t hrpmax, uint8_t *data, size_t datamax, size_t *n)
 {
 	size_t len = strlen(s), hlen;
 	const char *sep = strrchr(s, '1');

@@ -15,7 +15,7 @@
 
 #define BECH32_HRP_MAX 83
 /* characters of bech32_encode() output for @hrplen and @n bytes, the NUL included */
-#define BECH32_ENCODED_LEN(hrplen, n) ((hrplen) + 1 + ((n) * 8 + 4) / 5 + 6 + 1)
+#define BECH32_ENCODED_LEN(hrplen, n) ((hrplen) + 1 + ((n)*8 + 4) / 5 + 6 + 1)
 
 /**
  * bech32_encode() - Bech32 string of @data
