@@ -31,6 +31,11 @@ enum kesu_exit {
 	KESU_EXIT_NOT_ERASED = 13,
 	KESU_EXIT_DEVICE_MISMATCH = 14,
 	KESU_EXIT_LEDGER = 15,
+	/* file encryption (kesu encrypt, kesu decrypt) */
+	KESU_EXIT_NO_KEY = 16,
+	KESU_EXIT_CORRUPT = 17,
+	KESU_EXIT_PARTIAL = 18,
+	KESU_EXIT_WEAK = 19,
 };
 
 /* One row of the exit-code table: --help, kesu(8) and the tests use its text. */
@@ -56,6 +61,8 @@ int cmd_devices(int argc, char **argv);
 int cmd_cert(int argc, char **argv);
 int cmd_key(int argc, char **argv);
 int cmd_ledger(int argc, char **argv);
+int cmd_encrypt(int argc, char **argv);
+int cmd_decrypt(int argc, char **argv);
 
 /* ui.c */
 extern bool ui_debug;

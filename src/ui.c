@@ -44,6 +44,14 @@ const struct kesu_exit_code kesu_exit_codes[] = {
 	  "the device is not the one certified, or no longer reads as erased" },
 	{ KESU_EXIT_LEDGER, "ledger",
 	  "the ledger's chain is broken, or assets have no certificate" },
+	{ KESU_EXIT_NO_KEY, "no-key",
+	  "no identity matched, or the key or passphrase is wrong: nothing was written" },
+	{ KESU_EXIT_CORRUPT, "corrupt",
+	  "the encrypted input is corrupt or truncated: nothing was written" },
+	{ KESU_EXIT_PARTIAL, "partial",
+	  "decryption failed after part of the plaintext went to standard output: discard it" },
+	{ KESU_EXIT_WEAK, "weak-passphrase",
+	  "the passphrase is too weak (--allow-weak overrides)" },
 	{ 0, NULL, NULL },
 };
 
