@@ -12,8 +12,8 @@
 /*
  * The least a new passphrase must cost an attacker: 2^40 (about 10^12)
  * guesses as zxcvbn counts them. Against age's scrypt at log2 N = 18 (about
- * a quarter of a second and 256 MiB per guess on one core) that is
- * thousands of core-years; kesu-encrypt(8) gives the reasoning.
+ * a second and 256 MiB per guess on one core) that is some 30,000
+ * core-years; kesu-encrypt(8) gives the reasoning.
  */
 #define STRENGTH_MIN_BITS 40.0
 

@@ -28,6 +28,10 @@ static const struct command commands[] = {
 	  "make and show signing keys (minisign format) for certificates" },
 	{ "ledger", cmd_ledger, "add|verify|show|list|export|reconcile [OPTIONS] [ARGS]",
 	  "record certificates in the asset ledger, check it, export and reconcile it" },
+	{ "encrypt", cmd_encrypt, "[-r RECIPIENT]... [-R FILE]... [-p] [-a] [-o OUT] [IN]",
+	  "encrypt a file for sending (age v1: stock age and rage decrypt it)" },
+	{ "decrypt", cmd_decrypt, "[-i IDENTITY_FILE]... [-o OUT] [IN]",
+	  "decrypt an age v1 file; nothing is kept unless all of it authenticates" },
 	{ NULL, NULL, NULL, NULL },
 };
 
