@@ -213,6 +213,19 @@ int outfile_commit_unique(struct outfile *of, const void *data, size_t len,
 	return r ? r : -EEXIST;
 }
 
+int outfile_commit_written(struct outfile *of)
+{
+	off_t end;
+
+	if (of->fd < 0 || !of->name)
+		return -EBADF;
+	end = lseek(of->fd, 0, SEEK_CUR);
+	if (end < 0 || ftruncate(of->fd, end) < 0 || (!of->private && fchmod(of->fd, 0644) < 0) ||
+	    fsync(of->fd) < 0)
+		return -errno;
+	return publish(of, of->name);
+}
+
 void outfile_release(struct outfile *of)
 {
 	if (of->tmpname && of->dirfd >= 0)

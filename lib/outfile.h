@@ -82,6 +82,15 @@ int outfile_commit_unique(struct outfile *of, const void *data, size_t len,
 			  int (*make_name)(char *buf, size_t len, void *usr), void *usr);
 
 /**
+ * outfile_commit_written() - publish what was written through @of->fd
+ * (streamed output too large to hold in memory, e.g. a decrypted file): cut
+ * the file at its current offset, fsync, move it to its final name and
+ * fsync the directory, as outfile_commit() does
+ * Return: as outfile_commit()
+ */
+int outfile_commit_written(struct outfile *of);
+
+/**
  * outfile_release() - remove the temporary file unless it was committed, and
  * release @of (final_path too: copy it first); idempotent
  */

@@ -9,20 +9,38 @@
 
 #include <stddef.h>
 
+/*
+ * The least a new passphrase must cost an attacker: 2^40 (about 10^12)
+ * guesses as zxcvbn counts them. Against age's scrypt at log2 N = 18 (about
+ * a second and 256 MiB per guess on one core) that is some 30,000
+ * core-years; kesu-encrypt(8) gives the reasoning.
+ */
+#define STRENGTH_MIN_BITS 40.0
+
+/* Length of what strength_generate() writes, without the NUL: 4 groups of 4 and 3 dashes. */
+#define STRENGTH_GENERATED_LEN 19
+
 /**
  * strength_check() - is @pass strong enough for a new secret?
  * @pass: NUL-terminated
- * @why: on refusal, the reason for the person ("too short", "a common
- *       password", "a keyboard pattern", "repeated characters", ...)
+ * @why: on refusal, the reason for the person, from the weakest part that
+ *       zxcvbn found ("too short", "a common word or password", "a keyboard
+ *       walk", "repeated characters", "a sequence", "a date", ...) and the
+ *       guesses it would take
+ * @len: size of @why
  * @bits: if not NULL, the estimated log2 of the guesses needed
  * Return: 0 (strong enough), -EKEYREJECTED (weak: @why says why), -EINVAL
+ * (@pass or @why is NULL)
  */
 int strength_check(const char *pass, char *why, size_t len, double *bits);
 
 /**
- * strength_generate() - a new strong passphrase (at least 77 bits from the
- * kernel's random source) in secure memory, e.g. for --generate-passphrase
- * Return: 0 and *@out (free with secmem_free or passphrase_free), -ENOMEM
+ * strength_generate() - a new strong passphrase: 16 symbols of the
+ * unambiguous Crockford base32 alphabet (no i, l, o, u) from the kernel's
+ * random source in dash-separated groups of four ("k7rm-2q9x-..."), 80 bits
+ * @out: the passphrase in secure memory, NUL-terminated,
+ *       STRENGTH_GENERATED_LEN characters; free with secmem_free()
+ * Return: 0, -ENOMEM
  */
 int strength_generate(char **out);
 

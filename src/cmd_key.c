@@ -2,7 +2,8 @@
 /*
  * kesu key: signing keys in minisign's own formats, so that stock minisign
  * signs with a kesu key and kesu with a minisign key. The public key's
- * comment carries the role and the name the key is made for.
+ * comment carries the role and the name the key is made for. With --age,
+ * an X25519 identity for kesu decrypt and stock age, in age-keygen's format.
  */
 #include "config.h"
 
@@ -14,11 +15,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
 
 #include "cert/minisign.h"
+#include "crypt/age.h"
 #include "kesu.h"
 #include "outfile.h"
 #include "passphrase.h"
@@ -29,13 +32,14 @@ static const int key_exits[] = { KESU_EXIT_SUCCESS, KESU_EXIT_FAILURE, KESU_EXIT
 struct keygen_opts {
 	const char *role, *name, *out, *pass_file;
 	int pass_fd; /* -1: none */
-	bool help;
+	bool age, force, help;
 };
 
 static int key_help(void)
 {
 	fputs("usage: kesu key generate --role operator|approver --name NAME -o FILE\n"
 	      "                         [--passphrase-fd N | --passphrase-file F]\n"
+	      "       kesu key generate --age -o FILE [--force]\n"
 	      "       kesu key show FILE\n"
 	      "\n"
 	      "Make and inspect signing keys in minisign's formats: FILE holds the secret key\n"
@@ -49,6 +53,10 @@ static int key_help(void)
 	      "      --passphrase-fd N    read the passphrase from descriptor N (one line)\n"
 	      "      --passphrase-file F  read the passphrase from the first line of F\n"
 	      "                           (default: ask twice on the terminal)\n"
+	      "      --age                an age X25519 identity for kesu decrypt and age -d,\n"
+	      "                           in age-keygen's format (mode 0600); its public key\n"
+	      "                           (age1...) is printed and kept in a comment line\n"
+	      "      --force              --age: replace an existing FILE\n"
 	      "      --debug              debug messages\n"
 	      "  -h, --help               this help\n",
 	      stdout);
@@ -83,9 +91,24 @@ static int keygen_opt(int c, char **argv, struct keygen_opts *o, const struct op
 		o->pass_fd = (int)fd;
 		return 0;
 	case 'D': ui_debug = true; return 0;
+	case 'A': o->age = true; return 0;
+	case 'X': o->force = true; return 0;
 	case 'h': o->help = true; return 0;
 	default: return ui_option_error("key", c, argv, longopts);
 	}
+}
+
+/* an age identity has no role, name or passphrase: age-keygen writes it in clear */
+static int keygen_parse_age(const struct keygen_opts *o)
+{
+	if (o->role || o->name)
+		return ui_usage_error("key", "--age keys have no --role or --name");
+	if (o->pass_file || o->pass_fd >= 0)
+		return ui_usage_error("key", "--age keys are not passphrase-protected "
+					     "(age-keygen's format): keep the file 0600");
+	if (!o->out)
+		return ui_usage_error("key", "--output is required");
+	return 0;
 }
 
 static int keygen_parse(int argc, char **argv, struct keygen_opts *o)
@@ -98,6 +121,8 @@ static int keygen_parse(int argc, char **argv, struct keygen_opts *o)
 		{ "passphrase-file", required_argument, NULL, 'F' },
 		{ "debug", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "age", no_argument, NULL, 'A' },
+		{ "force", no_argument, NULL, 'X' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, r;
@@ -111,6 +136,10 @@ static int keygen_parse(int argc, char **argv, struct keygen_opts *o)
 		return 0;
 	if (optind != argc)
 		return ui_usage_error("key", "unexpected argument '%s'", ui_safe(argv[optind]));
+	if (o->age)
+		return keygen_parse_age(o);
+	if (o->force)
+		return ui_usage_error("key", "--force is for --age keys only");
 	if (!o->role || (strcmp(o->role, "operator") && strcmp(o->role, "approver")))
 		return ui_usage_error("key", "--role operator or --role approver is required");
 	if (!o->name)
@@ -170,12 +199,13 @@ static struct minisign_kdf keygen_kdf(void)
 	return kdf;
 }
 
-static int check_dest(const char *path)
+static int check_dest(const char *path, unsigned flags)
 {
-	int r = outfile_check_path(path, 0);
+	int r = outfile_check_path(path, flags);
 
 	if (r == -EEXIST)
-		return ui_usage_error("key", "%s: a file of that name exists", ui_safe(path));
+		return ui_usage_error("key", "%s: a file of that name exists%s", ui_safe(path),
+				      (flags & OUTFILE_PRIVATE) ? " (--force replaces it)" : "");
 	if (r == -EISDIR)
 		return ui_usage_error("key", "%s: is a directory", ui_safe(path));
 	if (r == -ENOTTY)
@@ -260,6 +290,69 @@ static int keygen_make(const struct keygen_opts *o, const char *pub_path, const 
 	return KESU_EXIT_SUCCESS;
 }
 
+/* RFC 3339 local time with its offset, as age-keygen writes "# created:" */
+static void rfc3339_now(char *buf, size_t len)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	long off;
+	size_t n;
+
+	localtime_r(&now, &tm);
+	n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+	off = tm.tm_gmtoff / 60;
+	if (!off)
+		snprintf(buf + n, len - n, "Z");
+	else
+		snprintf(buf + n, len - n, "%c%02ld:%02ld", off < 0 ? '-' : '+', labs(off) / 60,
+			 labs(off) % 60);
+}
+
+/* age-keygen's file: two comment lines, then the key; in secure memory */
+static int age_key_text(const char *secret, const char *pub, char **text)
+{
+	char created[40];
+	size_t len;
+
+	rfc3339_now(created, sizeof(created));
+	len = strlen(created) + strlen(pub) + strlen(secret) + 32;
+	*text = secmem_alloc(len);
+	if (!*text)
+		return -ENOMEM;
+	snprintf(*text, len, "# created: %s\n# public key: %s\n%s\n", created, pub, secret);
+	return 0;
+}
+
+static int key_generate_age(const struct keygen_opts *o)
+{
+	unsigned flags = OUTFILE_PRIVATE | (o->force ? OUTFILE_REPLACE : 0);
+	struct outfile of = { .fd = -1, .dirfd = -1 };
+	char *secret = NULL, *text = NULL, pub[128];
+	int r = check_dest(o->out, flags);
+
+	if (r)
+		return r;
+	r = outfile_reserve(&of, o->out, 1024, flags);
+	if (r) {
+		ui_err("%s: %s", ui_safe(o->out), strerror(-r));
+		return KESU_EXIT_FAILURE;
+	}
+	r = age_keygen(&secret, pub);
+	if (!r)
+		r = age_key_text(secret, pub, &text);
+	if (!r)
+		r = outfile_commit(&of, text, strlen(text));
+	secmem_free(text);
+	secmem_free(secret);
+	outfile_release(&of);
+	if (r) {
+		ui_err("%s: cannot write the identity: %s", ui_safe(o->out), strerror(-r));
+		return KESU_EXIT_FAILURE;
+	}
+	printf("public key: %s\nidentity: %s\n", pub, ui_safe(o->out));
+	return KESU_EXIT_SUCCESS;
+}
+
 static int key_generate(int argc, char **argv)
 {
 	struct keygen_opts o = { .pass_fd = -1 };
@@ -271,6 +364,8 @@ static int key_generate(int argc, char **argv)
 	r = keygen_parse(argc, argv, &o);
 	if (r || o.help)
 		return o.help ? key_help() : r;
+	if (o.age)
+		return key_generate_age(&o);
 	if (minisign_identity_comment(o.role, o.name, &comment))
 		return ui_usage_error("key",
 				      "invalid --name: 1 to %d bytes of UTF-8 without "
@@ -282,9 +377,9 @@ static int key_generate(int argc, char **argv)
 		return KESU_EXIT_FAILURE;
 	}
 	/* both destinations are found usable before a passphrase is asked */
-	r = check_dest(o.out);
+	r = check_dest(o.out, 0);
 	if (!r)
-		r = check_dest(pub_path);
+		r = check_dest(pub_path, 0);
 	if (!r && (r = outfile_reserve(&k.sec, o.out, 1024, OUTFILE_PRIVATE)))
 		ui_err("%s: %s", ui_safe(o.out), strerror(-r));
 	else if (!r && (r = outfile_reserve(&k.pub, pub_path, 1024, 0)))

@@ -71,7 +71,7 @@ static const struct option long_opts[] = {
 
 static const int media_exits[] = {
 	KESU_EXIT_SUCCESS,	 KESU_EXIT_FAILURE,   KESU_EXIT_USAGE,	   KESU_EXIT_REFUSED,
-	KESU_EXIT_NOT_CONFIRMED, KESU_EXIT_WRONG_KEY, KESU_EXIT_WEAK_PASS, KESU_EXIT_POLICY,
+	KESU_EXIT_NOT_CONFIRMED, KESU_EXIT_NO_KEY, KESU_EXIT_WEAK, KESU_EXIT_POLICY,
 };
 
 static int usage(void)
@@ -207,7 +207,7 @@ static int get_new_pass(struct media_cli *o, char **pass)
 	ui_err("the new passphrase is too weak: %s (--allow-weak accepts it)", why);
 	passphrase_free(*pass);
 	*pass = NULL;
-	return KESU_EXIT_WEAK_PASS;
+	return KESU_EXIT_WEAK;
 }
 
 /* The exit code and message of a failed libcryptsetup operation on @path. */
@@ -219,7 +219,7 @@ static int luks_error(const char *path, const char *what, int err)
 		return KESU_EXIT_FAILURE;
 	case -EKEYREJECTED:
 		ui_err("%s: no keyslot opens with this passphrase", ui_safe(path));
-		return KESU_EXIT_WRONG_KEY;
+		return KESU_EXIT_NO_KEY;
 	case -ENOSPC: ui_err("%s: no free keyslot", ui_safe(path)); return KESU_EXIT_FAILURE;
 	case -ENOTSUP:
 		ui_err("%s: cannot %s: no device-mapper (dm-crypt) in this kernel", ui_safe(path),

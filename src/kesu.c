@@ -30,6 +30,10 @@ static const struct command commands[] = {
 	  "record certificates in the asset ledger, check it, export and reconcile it" },
 	{ "media", cmd_media, "format|open|close|mount|umount|passphrase|status|header-backup ...",
 	  "encrypted removable media (LUKS2): format, open, passphrases, policy status" },
+	{ "encrypt", cmd_encrypt, "[-r RECIPIENT]... [-R FILE]... [-p] [-a] [-o OUT] [IN]",
+	  "encrypt a file for sending (age v1: stock age and rage decrypt it)" },
+	{ "decrypt", cmd_decrypt, "[-i IDENTITY_FILE]... [-o OUT] [IN]",
+	  "decrypt an age v1 file; nothing is kept unless all of it authenticates" },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -31,9 +31,11 @@ enum kesu_exit {
 	KESU_EXIT_NOT_ERASED = 13,
 	KESU_EXIT_DEVICE_MISMATCH = 14,
 	KESU_EXIT_LEDGER = 15,
-	/* encrypted media */
-	KESU_EXIT_WRONG_KEY = 16,
-	KESU_EXIT_WEAK_PASS = 19,
+	/* file encryption and encrypted media */
+	KESU_EXIT_NO_KEY = 16,
+	KESU_EXIT_CORRUPT = 17,
+	KESU_EXIT_PARTIAL = 18,
+	KESU_EXIT_WEAK = 19,
 	KESU_EXIT_POLICY = 20,
 };
 
@@ -61,6 +63,8 @@ int cmd_cert(int argc, char **argv);
 int cmd_key(int argc, char **argv);
 int cmd_ledger(int argc, char **argv);
 int cmd_media(int argc, char **argv);
+int cmd_encrypt(int argc, char **argv);
+int cmd_decrypt(int argc, char **argv);
 
 /* ui.c */
 extern bool ui_debug;

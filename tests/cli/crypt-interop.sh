@@ -1,0 +1,113 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# kesu encrypt/decrypt against stock age 1.1.1 and age-keygen, both ways:
+# X25519 and passphrase, binary and armored, an empty file, 64 KiB (one full
+# final chunk), 64 KiB + 1 (a final chunk of one byte) and several MiB; an
+# identity from kesu key generate --age used by age, and age-keygen's by
+# kesu. age asks passphrases on a terminal: ptyrun.py types them on a
+# pseudo-terminal. cmp proves every round trip.
+. "$(dirname "$0")/lib.sh"
+set -e
+
+command -v age >/dev/null || skip "age missing (scripts/install-deps)"
+command -v age-keygen >/dev/null || skip "age-keygen missing (scripts/install-deps)"
+command -v python3 >/dev/null || skip "python3 missing (scripts/install-deps)"
+PTY="python3 ${KESU_SRCDIR:?}/tests/cli/ptyrun.py"
+cd "$WORK"
+
+: > f0
+head -c 65536 /dev/urandom > f65536
+head -c 65537 /dev/urandom > f65537
+head -c $((3 * 1024 * 1024 + 5)) /dev/urandom > f3m
+SIZES="f0 f65536 f65537 f3m"
+
+# --- identities: kesu's in age-keygen's format, and age-keygen's
+expect_rc 0 "$KESU" key generate --age -o k.key > gen.out
+[ "$(stat -c %a k.key)" = 600 ] || fail "k.key is $(stat -c %a k.key), not 600"
+sed -n 1p k.key | grep -Eq '^# created: [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})$' ||
+	fail "k.key line 1: $(sed -n 1p k.key)"
+sed -n 2p k.key | grep -Eq '^# public key: age1[02-9ac-hj-np-z]{58}$' || fail "k.key line 2"
+sed -n 3p k.key | grep -Eq '^AGE-SECRET-KEY-1[02-9AC-HJ-NP-Z]{58}$' || fail "k.key line 3"
+[ "$(wc -l < k.key)" = 3 ] || fail "k.key is not three lines"
+kpub=$(age-keygen -y k.key) || fail "age-keygen -y does not read kesu's identity"
+[ "$(sed -n 2p k.key)" = "# public key: $kpub" ] || fail "k.key comment is not age-keygen -y's key"
+grep -qxF "public key: $kpub" gen.out || fail "kesu key generate --age did not print $kpub"
+cp k.key k.before
+expect_rc 2 "$KESU" key generate --age -o k.key > /dev/null 2>&1
+cmp k.key k.before || fail "kesu key generate --age replaced k.key without --force"
+expect_rc 2 "$KESU" key generate --age --role operator -o k2.key > /dev/null 2>&1
+expect_rc 2 "$KESU" key generate --age --passphrase-file /dev/null -o k2.key > /dev/null 2>&1
+[ ! -e k2.key ] || fail "k2.key made despite a usage error"
+expect_rc 0 "$KESU" key generate --age --force -o k2.key > /dev/null
+cp k2.key k2.before
+expect_rc 0 "$KESU" key generate --age --force -o k2.key > /dev/null
+cmp -s k2.key k2.before && fail "--force did not replace k2.key"
+[ "$(stat -c %a k2.key)" = 600 ] || fail "k2.key is $(stat -c %a k2.key) after --force"
+age-keygen -o a.key 2> /dev/null
+apub=$(age-keygen -y a.key)
+ok "kesu key generate --age: age-keygen's format, 0600, its public key is age-keygen -y's; an existing file only with --force"
+
+# --- X25519, both ways, binary and armored
+for f in $SIZES; do
+	for a in "" -a; do
+		"$KESU" encrypt -r "$apub" $a -o "$f$a.k" "$f" || fail "kesu encrypt $a $f"
+		# to standard output: age -o makes no file for an empty plaintext
+		age -d -i a.key "$f$a.k" > "$f$a.k.out" || fail "age -d of kesu's $a $f"
+		cmp "$f" "$f$a.k.out" || fail "kesu -> age $a $f differs"
+		age -r "$kpub" $a -o "$f$a.a" "$f"
+		"$KESU" decrypt -i k.key -o "$f$a.a.out" "$f$a.a" || fail "kesu decrypt of age's $a $f"
+		cmp "$f" "$f$a.a.out" || fail "age -> kesu $a $f differs"
+	done
+	[ "$(head -n 1 "$f-a.k")" = "-----BEGIN AGE ENCRYPTED FILE-----" ] ||
+		fail "kesu encrypt -a $f: no armor"
+	[ "$(head -c 21 "$f.k")" = "age-encryption.org/v1" ] || fail "kesu encrypt $f: no age header"
+done
+ok "X25519 both ways, binary and armored: 0, 64 KiB, 64 KiB + 1, 3 MiB + 5 bytes"
+
+# several recipients (kesu's -r and -R) and identities: each opens the file alone
+printf '# the team\n\n%s\n' "$kpub" > team.txt
+"$KESU" encrypt -r "$apub" -R team.txt -o multi.age f65537
+age -d -i a.key -o multi.a multi.age && cmp f65537 multi.a || fail "age, first recipient"
+"$KESU" decrypt -i k.key -o multi.k multi.age && cmp f65537 multi.k || fail "kesu, second recipient"
+"$KESU" decrypt -i a.key -i k.key -o multi.ak multi.age && cmp f65537 multi.ak ||
+	fail "kesu, two identity files"
+age -r "$apub" -r "$kpub" -o multi2.age f3m
+"$KESU" decrypt -i k.key -o multi2.k multi2.age && cmp f3m multi2.k || fail "age, two recipients"
+ok "several recipients both ways; a recipients file with a comment and a blank line"
+
+# --- passphrases: kesu from a file, age on a terminal, and the other way
+PASS='Kuroshio drifts past Erimo at dawn'
+printf '%s\n' "$PASS" > pw
+for a in "" -a; do
+	"$KESU" encrypt --passphrase-file pw $a -o "p$a.k" f65537
+	PTY_ANSWER=$PASS $PTY age -d -o "p$a.k.out" "p$a.k" > tty.out ||
+		{ cat tty.out; fail "age -d of kesu's passphrase file $a"; }
+	cmp f65537 "p$a.k.out" || fail "kesu -> age passphrase $a differs"
+	PTY_ANSWER=$PASS $PTY age -p $a -o "p$a.a" f65537 > tty.out ||
+		{ cat tty.out; fail "age -p $a"; }
+	"$KESU" decrypt --passphrase-file pw -o "p$a.a.out" "p$a.a" || fail "kesu decrypt age -p $a"
+	cmp f65537 "p$a.a.out" || fail "age -> kesu passphrase $a differs"
+done
+ok "passphrase both ways, binary and armored (kesu --passphrase-file, age on a terminal)"
+
+# kesu asks on the terminal too: twice when encrypting, once when decrypting
+PTY_ANSWER=$PASS $PTY "$KESU" encrypt -p -o pt.k f3m > tty.out || { cat tty.out; fail "kesu -p"; }
+[ "$(grep -c 'passphrase' tty.out)" = 2 ] || { cat tty.out; fail "kesu -p did not ask twice"; }
+grep -qF "$PASS" tty.out && fail "the passphrase was echoed"
+PTY_ANSWER=$PASS $PTY age -d -o pt.k.out pt.k > /dev/null && cmp f3m pt.k.out ||
+	fail "age -d of kesu -p"
+PTY_ANSWER=$PASS $PTY "$KESU" decrypt -o pt.a.out p.a > tty.out ||
+	{ cat tty.out; fail "kesu decrypt asking on the terminal"; }
+cmp f65537 pt.a.out || fail "kesu decrypt on the terminal differs"
+ok "kesu asks on the terminal with echo off, twice to encrypt, once to decrypt"
+
+# --generate-passphrase: shown once with the warning; age opens the file with it
+$PTY "$KESU" encrypt --generate-passphrase -o gen.k f65536 > tty.out ||
+	{ cat tty.out; fail "--generate-passphrase"; }
+gen=$(grep -Eo '[0-9a-hjkmnp-tv-z]{4}(-[0-9a-hjkmnp-tv-z]{4}){3}' tty.out | head -n 1)
+[ -n "$gen" ] || { cat tty.out; fail "no generated passphrase shown"; }
+grep -qi 'another channel' tty.out && grep -qi 'never in the mail' tty.out ||
+	{ cat tty.out; fail "no warning to send the passphrase another way"; }
+PTY_ANSWER=$gen $PTY age -d -o gen.out gen.k > /dev/null && cmp f65536 gen.out ||
+	fail "age -d with the generated passphrase"
+ok "--generate-passphrase: shown once with the warning, age decrypts with it"

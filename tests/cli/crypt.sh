@@ -1,0 +1,170 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# kesu encrypt/decrypt as a careful user meets them: options checked before
+# a byte of input is read; a corrupt or truncated file, a wrong key or
+# passphrase leave no OUT and no temporary file, each with its exit code
+# (16, 17; 18 once plaintext went to standard output); an existing OUT is
+# untouched without --force; weak passphrases refused (19) with the reason;
+# binary ciphertext never to a terminal. The files are made by stock age
+# where that makes the test independent of kesu's encoder.
+. "$(dirname "$0")/lib.sh"
+set -e
+
+command -v age >/dev/null || skip "age missing (scripts/install-deps)"
+command -v age-keygen >/dev/null || skip "age-keygen missing (scripts/install-deps)"
+command -v python3 >/dev/null || skip "python3 missing (scripts/install-deps)"
+PTY="python3 ${KESU_SRCDIR:?}/tests/cli/ptyrun.py"
+cd "$WORK"
+
+age-keygen -o a.key 2> /dev/null
+apub=$(age-keygen -y a.key)
+age-keygen -o other.key 2> /dev/null
+head -c $((3 * 1024 * 1024 + 5)) /dev/urandom > big
+head -c 100000 /dev/urandom > small
+age -r "$apub" -o big.age big
+age -r "$apub" -o small.age small
+
+# nothing but the expected files in the directory: no OUT, no .kesu-*.tmp
+only() {
+	# shellcheck disable=SC2012
+	extra=$(ls -A out 2>/dev/null | grep -vxF -e "${1:-}" || true)
+	[ -z "$extra" ] || fail "$2: left in out/: $extra"
+}
+mkdir out
+
+# flip FILE OFFSET: xor one byte with 0x01
+flip() {
+	python3 -c 'import sys
+p, o = sys.argv[1], int(sys.argv[2])
+b = bytearray(open(p, "rb").read()); b[o] ^= 1; open(p, "wb").write(b)' "$1" "$2"
+}
+# the MAC line "--- " + 43 base64 characters + "\n" ends the header; then the
+# 16-byte nonce, then chunks of 64 KiB + a 16-byte tag
+hdr=$(head -c 4096 big.age | grep -abo -m 1 -e '^--- ' | cut -d: -f1)
+hlen=$((hdr + 48))
+chunk() { echo $((hlen + 16 + $1 * 65552)); }
+
+# expect_fail RC TEXT FILE ARGS...: kesu decrypt FILE -o out/x exits RC saying TEXT, no output
+expect_fail() {
+	rc=$1 text=$2 f=$3
+	shift 3
+	set +e
+	"$KESU" decrypt "$@" -o out/x "$f" > stdout 2> err
+	got=$?
+	set -e
+	[ "$got" -eq "$rc" ] || { cat err; fail "$f: exit $got, expected $rc"; }
+	grep -qiF -- "$text" err || { cat err; fail "$f: message lacks '$text'"; }
+	[ ! -s stdout ] || fail "$f: wrote to standard output"
+	only "" "$f"
+}
+
+# --- the good file first, so that each failure below is the damage's doing
+"$KESU" decrypt -i a.key -o out/x big.age && cmp big out/x || fail "big.age does not decrypt"
+rm out/x
+
+# --- the header: its MAC, its version line; the payload: nonce, a chunk, the end
+cp big.age mac.age && flip mac.age $((hdr + 10))
+expect_fail 17 "header" mac.age -i a.key
+cp big.age ver.age && flip ver.age 5
+expect_fail 17 "" ver.age -i a.key
+cp big.age nonce.age && flip nonce.age $((hlen + 3))
+expect_fail 17 "payload" nonce.age -i a.key
+cp big.age chunk.age && flip chunk.age $(($(chunk 2) + 100))
+expect_fail 17 "payload" chunk.age -i a.key
+head -c $(($(stat -c %s big.age) - 1)) big.age > cut.age
+expect_fail 17 "" cut.age -i a.key
+head -c "$(chunk 1)" big.age > cut2.age
+expect_fail 17 "truncated" cut2.age -i a.key
+cat big.age small > trail.age
+expect_fail 17 "" trail.age -i a.key
+ok "flipped header MAC, version, nonce and chunk bytes, truncation, trailing data: exit 17, no OUT"
+
+# --- the wrong key or passphrase
+expect_fail 16 "no identity matched" big.age -i other.key
+printf 'Kuroshio drifts past Erimo at dawn\n' > pw
+printf 'Oyashio drifts past Erimo at dusk\n' > badpw
+"$KESU" encrypt --passphrase-file pw -o pw.age small
+expect_fail 16 "wrong passphrase" pw.age --passphrase-file badpw
+expect_fail 16 "no identity matched" small.age --passphrase-file badpw
+ok "wrong identity or passphrase: exit 16, no OUT"
+
+# --- to standard output: the chunks before a bad one at 2.5 MiB went out, then exit 18
+cp big.age late.age && flip late.age $(($(chunk 40) + 100))
+set +e
+"$KESU" decrypt -i a.key late.age > partial 2> err
+got=$?
+set -e
+[ "$got" -eq 18 ] || { cat err; fail "partial output: exit $got, expected 18"; }
+[ -s partial ] || fail "exit 18 with nothing on standard output"
+grep -qF "discard" err || { cat err; fail "exit 18 without saying to discard the output"; }
+cmp -n "$(stat -c %s partial)" partial big || fail "what went out is not the plaintext"
+[ "$(stat -c %s partial)" -le $((40 * 65536)) ] || fail "the bad chunk's plaintext went out"
+ok "a failure after $(stat -c %s partial) bytes went to standard output: exit 18"
+
+# --- an existing OUT: untouched without --force, replaced with it
+echo precious > out/keep
+expect_rc 2 "$KESU" decrypt -i a.key -o out/keep small.age 2> /dev/null
+[ "$(cat out/keep)" = precious ] || fail "decrypt replaced out/keep without --force"
+expect_rc 2 "$KESU" encrypt -r "$apub" -o out/keep small 2> /dev/null
+[ "$(cat out/keep)" = precious ] || fail "encrypt replaced out/keep without --force"
+only keep "existing OUT refused"
+"$KESU" decrypt -i a.key --force -o out/keep small.age && cmp small out/keep || fail "--force"
+[ "$(stat -c %a out/keep)" = 600 ] || fail "decrypted file is $(stat -c %a out/keep), not 600"
+expect_rc 2 "$KESU" decrypt -i a.key --force -o small.age small.age 2> /dev/null
+rm out/keep
+ok "existing OUT untouched without --force, replaced with it (0600); OUT = IN refused"
+
+# --- options are checked before the input is read: the input stays unread
+check_unread() {
+	# kesu shares the descriptor of the file with cat: what kesu read, cat misses
+	set +e
+	{ "$KESU" "$@" 2> err; echo $? > rc; cat > rest; } < small
+	set -e
+	[ "$(cat rc)" = 2 ] || { cat err; fail "kesu $*: exit $(cat rc), expected 2"; }
+	cmp -s small rest || fail "kesu $*: read input before refusing"
+}
+check_unread encrypt -r age1notakey
+check_unread encrypt -r "$apub" -p
+check_unread encrypt
+check_unread encrypt -r "$apub" --passphrase-fd x
+check_unread encrypt -r "$apub" -o out/x --bogus
+check_unread encrypt --passphrase-file pw --passphrase-fd 0
+printf 'AGE-SECRET-KEY-1NOTAKEY\n' > bad.key
+check_unread decrypt -i bad.key -o out/x
+grep -q 'line 1' err || fail "bad identity file: no line number"
+grep -q NOTAKEY err && fail "a bad identity line was quoted"
+printf '# nothing\n\n' > none.txt
+check_unread encrypt -R none.txt
+only "" "refused options"
+ok "bad recipients, identities and options: exit 2 before any input was read"
+
+# --- weak passphrases: refused with the reason, no file; --allow-weak warns
+for weak in password1 qwertyuiop aaaaaaaaaaaa; do
+	printf '%s\n' "$weak" > weak
+	set +e
+	"$KESU" encrypt --passphrase-file weak -o out/w small 2> err
+	got=$?
+	set -e
+	[ "$got" -eq 19 ] || { cat err; fail "'$weak': exit $got, expected 19"; }
+	grep -q "too weak: " err || { cat err; fail "'$weak': no reason"; }
+	only "" "weak passphrase"
+done
+grep -q "repeated characters" err || { cat err; fail "aaaaaaaaaaaa: not 'repeated characters'"; }
+"$KESU" encrypt --passphrase-file weak --allow-weak -o out/w small 2> err
+grep -q "warning" err || fail "--allow-weak without a warning"
+"$KESU" decrypt --passphrase-file weak -o out/w.out out/w && cmp small out/w.out ||
+	fail "--allow-weak round trip"
+rm out/w out/w.out
+ok "weak passphrases refused with exit 19 and the reason; --allow-weak warns"
+
+# --- the terminal: never binary ciphertext; armor is fine; no prompt without scrypt
+expect_rc 2 $PTY "$KESU" encrypt -r "$apub" small > tty.out
+grep -q -- "-a" tty.out || { cat tty.out; fail "no hint to use -a"; }
+expect_rc 0 $PTY "$KESU" encrypt -r "$apub" -a small > tty.out
+grep -q "BEGIN AGE ENCRYPTED FILE" tty.out || fail "armor not written to the terminal"
+PTY_ANSWER=x $PTY "$KESU" decrypt -i a.key -o out/x small.age > tty.out
+grep -qi passphrase tty.out && fail "a passphrase was asked for an X25519 file"
+cmp small out/x && rm out/x
+expect_rc 2 setsid -w "$KESU" decrypt -o out/x pw.age < /dev/null 2> err
+grep -q "no terminal" err || fail "no terminal: $(cat err)"
+ok "binary refused to a terminal, armor written; passphrase asked only for scrypt files"

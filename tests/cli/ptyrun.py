@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Run a command on a new pseudo-terminal, type $PTY_ANSWER at each passphrase
+prompt, copy everything it printed to standard output and exit with its
+status (124 after 300 s).
+
+Both kesu and stock age read passphrases from the terminal with echo off.
+The answer is typed only once the output ends with a prompt ("...passphrase...: ")
+and the terminal's echo is off, that is when the program waits for it:
+typed earlier, a TCSAFLUSH would discard it.
+"""
+import os
+import pty
+import re
+import select
+import signal
+import sys
+import termios
+import time
+
+PROMPT = re.compile(rb"(?i)passphrase[^\r\n]*: $")
+
+
+def main():
+    if len(sys.argv) < 2:
+        sys.exit("usage: ptyrun.py CMD [ARG...]")
+    answer = os.environ.get("PTY_ANSWER")
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execvp(sys.argv[1], sys.argv[1:])
+    out = bytearray()
+    answered_at = -1
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.05)
+        if ready:
+            try:
+                data = os.read(fd, 65536)
+            except OSError:
+                data = b""
+            if not data:
+                break
+            out += data
+            continue
+        if answer is None or answered_at == len(out) or not PROMPT.search(bytes(out[-200:])):
+            continue
+        try:
+            echo = termios.tcgetattr(fd)[3] & termios.ECHO
+        except termios.error:
+            break
+        if not echo:
+            os.write(fd, answer.encode() + b"\n")
+            answered_at = len(out)
+    else:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        sys.stdout.buffer.write(bytes(out))
+        sys.exit(124)
+    _, status = os.waitpid(pid, 0)
+    sys.stdout.buffer.write(bytes(out))
+    sys.exit(os.waitstatus_to_exitcode(status) & 0xFF)
+
+
+main()
