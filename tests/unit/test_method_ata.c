@@ -511,6 +511,7 @@ static void test_method_table(void **state)
 					     "ata-sanitize-crypto", "ata-sanitize-block",
 					     "ata-sanitize-overwrite" };
 	static const char *const cat[] = { "clear", "clear", "purge", "purge", "purge" };
+	struct erase_plan plan;
 	struct erase_caps none;
 	char why[256];
 	int i;
@@ -528,8 +529,6 @@ static void test_method_table(void **state)
 	}
 	assert_null(erase_methods_ata[5].name);
 	/* a plan for a firmware method: no passes of its own, no argument taken */
-	struct erase_plan plan;
-
 	assert_int_equal(
 		erase_plan_make("ata-sanitize-block", 1, false, ERASE_VERIFY_SAMPLE, 10, &plan), 0);
 	assert_int_equal(plan.npasses, 0);
