@@ -480,23 +480,32 @@ static bool sup_overwrite(const struct erase_caps *c, char *why, size_t len)
 	return sup_sanitize(c, ATA_SANITIZE_OVERWRITE, why, len);
 }
 
+/* firmware methods write no passes of their own */
+static int no_passes(struct erase_plan *plan, const char *arg)
+{
+	(void)plan;
+	(void)arg;
+	return 0;
+}
+
 /*
  * The category here is the one reached on every media type; the "purge"
  * object of the report says what this drive reached (erase_ata_category()).
  */
 const struct erase_method erase_methods_ata[] = {
 	{ "ata-secure-erase", "clear", "overwrite",
-	  "ATA SECURITY ERASE UNIT, normal mode (Purge on rotating media, Clear on SSDs)", NULL,
-	  run_sec, sup_sec },
+	  "ATA SECURITY ERASE UNIT, normal mode (Purge on rotating media, Clear on SSDs)",
+	  no_passes, run_sec, sup_sec },
 	{ "ata-secure-erase-enhanced", "clear", "overwrite",
-	  "ATA SECURITY ERASE UNIT, enhanced mode (Purge on rotating media, Clear on SSDs)", NULL,
-	  run_sec_enh, sup_sec_enh },
-	{ "ata-sanitize-crypto", "purge", "crypto-erase", "ATA SANITIZE CRYPTO SCRAMBLE EXT", NULL,
-	  run_crypto, sup_crypto },
-	{ "ata-sanitize-block", "purge", "block-erase", "ATA SANITIZE BLOCK ERASE EXT", NULL,
+	  "ATA SECURITY ERASE UNIT, enhanced mode (Purge on rotating media, Clear on SSDs)",
+	  no_passes, run_sec_enh, sup_sec_enh },
+	{ "ata-sanitize-crypto", "purge", "crypto-erase", "ATA SANITIZE CRYPTO SCRAMBLE EXT",
+	  no_passes, run_crypto, sup_crypto },
+	{ "ata-sanitize-block", "purge", "block-erase", "ATA SANITIZE BLOCK ERASE EXT", no_passes,
 	  run_block, sup_block },
 	{ "ata-sanitize-overwrite", "purge", "overwrite",
-	  "ATA SANITIZE OVERWRITE EXT, one pass of zeros", NULL, run_overwrite, sup_overwrite },
+	  "ATA SANITIZE OVERWRITE EXT, one pass of zeros", no_passes, run_overwrite,
+	  sup_overwrite },
 	{ NULL },
 };
 

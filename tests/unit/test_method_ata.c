@@ -511,6 +511,7 @@ static void test_method_table(void **state)
 					     "ata-sanitize-crypto", "ata-sanitize-block",
 					     "ata-sanitize-overwrite" };
 	static const char *const cat[] = { "clear", "clear", "purge", "purge", "purge" };
+	struct erase_plan plan;
 	struct erase_caps none;
 	char why[256];
 	int i;
@@ -521,11 +522,22 @@ static void test_method_table(void **state)
 		assert_string_equal(erase_methods_ata[i].name, names[i]);
 		assert_string_equal(erase_methods_ata[i].category, cat[i]);
 		assert_non_null(erase_methods_ata[i].run);
+		assert_int_equal(erase_methods_ata[i].add_passes(NULL, NULL), 0);
 		assert_false(erase_methods_ata[i].supported(&none, why, sizeof(why)));
 		assert_non_null(strstr(why, "not an ATA drive"));
 		assert_non_null(erase_method_find(names[i]));
 	}
 	assert_null(erase_methods_ata[5].name);
+	/* a plan for a firmware method: no passes of its own, no argument taken */
+	assert_int_equal(
+		erase_plan_make("ata-sanitize-block", 1, false, ERASE_VERIFY_SAMPLE, 10, &plan), 0);
+	assert_int_equal(plan.npasses, 0);
+	assert_string_equal(plan.category, "purge");
+	assert_string_equal(plan.technique, "block-erase");
+	erase_plan_free(&plan);
+	assert_int_equal(erase_plan_make("ata-secure-erase:00", 1, false, ERASE_VERIFY_SAMPLE, 10,
+					 &plan),
+			 -EINVAL);
 	assert_null(erase_ata_purge_cmd("ata-nothing"));
 }
 

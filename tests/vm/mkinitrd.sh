@@ -182,6 +182,9 @@ for b in /sys/block/*; do
 		s=$(cat "$b/serial")
 	elif [ -r "$b/device/serial" ]; then
 		s=$(cat "$b/device/serial")
+	elif [ -r "$b/device/vpd_pg80" ]; then
+		# SCSI and SATA disks: the Unit Serial Number VPD page after its 4-byte header
+		s=$(tail -c +5 "$b/device/vpd_pg80" | tr -d '\000')
 	fi
 	s=$(echo $s)
 	if [ "$s" = "$1" ] && [ -b "/dev/$n" ]; then

@@ -17,9 +17,11 @@
 #                the host in $W/out; its exit status is the guest's result.
 #
 # Helpers for vm_setup:
-#   vm_disk SERIAL MIB [virtio|nvme] [random|zero]
-#       a raw image $W/SERIAL.img of MIB MiB on virtio-blk (default) or NVMe;
-#       "random" (default) also keeps the original as $W/SERIAL.orig
+#   vm_disk SERIAL MIB [virtio|nvme|ahci] [random|zero] [PROPS]
+#       a raw image $W/SERIAL.img of MIB MiB on virtio-blk (default), NVMe or
+#       an ide-hd on the q35 machine's AHCI controller (PROPS: more device
+#       properties, e.g. rotation_rate=1); "random" (default) also keeps the
+#       original as $W/SERIAL.orig
 #   vm_fault SERIAL read|write ERRNO FIRST COUNT
 #       put the disk behind blkdebug and fail every read or write request
 #       that touches 512-byte sectors FIRST..FIRST+COUNT-1 with ERRNO
@@ -68,14 +70,16 @@ fail() {
 # --- helpers for groups --------------------------------------------------------
 disks=()		# serials in declaration order
 declare -A disk_bus
+declare -A disk_props
 
 vm_disk() {
 	local serial=$1 mib=$2 bus=${3:-virtio} fill=${4:-random}
-	case $bus in virtio|nvme) ;; *) echo "vm_disk: bad bus $bus" >&2; exit 2 ;; esac
+	case $bus in virtio|nvme|ahci) ;; *) echo "vm_disk: bad bus $bus" >&2; exit 2 ;; esac
 	case $serial in *[!A-Za-z0-9]*|"") echo "vm_disk: serial must be alphanumeric" >&2; exit 2 ;; esac
 	[ ${#serial} -le 20 ] || { echo "vm_disk: serial $serial is longer than 20" >&2; exit 2; }
 	disks+=("$serial")
 	disk_bus[$serial]=$bus
+	disk_props[$serial]=${5:+,$5}
 	rm -f "$W/$serial.img" "$W/$serial.blkdebug" "$W/$serial.faults"
 	case $fill in
 	random)
@@ -169,6 +173,7 @@ truncate -s 16M "$W/out.img"
 
 args=()
 i=0
+ahci=0
 for serial in "${disks[@]}" KESUVMOUT; do
 	img=$W/$serial.img
 	[ "$serial" = KESUVMOUT ] && img=$W/out.img
@@ -180,6 +185,9 @@ for serial in "${disks[@]}" KESUVMOUT; do
 	fi
 	if [ "${disk_bus[$serial]:-virtio}" = nvme ]; then
 		args+=(-device "nvme,serial=$serial,drive=$node")
+	elif [ "${disk_bus[$serial]:-}" = ahci ]; then
+		args+=(-device "ide-hd,bus=ide.$ahci,serial=$serial,drive=$node${disk_props[$serial]}")
+		ahci=$((ahci + 1))
 	else
 		args+=(-device "virtio-blk-pci,serial=$serial,drive=$node")
 	fi
