@@ -145,6 +145,9 @@ static int poll_once(struct fw *f, const struct scsi_sanitize_req *req, json_t *
 			json_object_set_new(detail, "last_progress", json_integer(s.progress));
 		return 0;
 	}
+	/* a unit attention (e.g. capacity data changed) is consumed by REQUEST SENSE: ask again */
+	if (s.key == SCSI_SK_UNIT_ATTENTION && !scsi_sense_sanitize_failed(&s))
+		return 0;
 	if (scsi_sense_sanitize_failed(&s) || scsi_sense_errno(&s))
 		return sense_fail("sanitize", data, slen, detail, why, len);
 	scsi_cdb_test_unit_ready(cdb);
