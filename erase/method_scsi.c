@@ -152,8 +152,8 @@ static int poll_once(struct fw *f, const struct scsi_sanitize_req *req, json_t *
 		return sense_fail("sanitize", data, slen, detail, why, len);
 	scsi_cdb_test_unit_ready(cdb);
 	r = send(f, "test unit ready", cdb, 6, NULL, 0, FW_DIR_NONE, detail, why, len);
-	if (r == -EBUSY)
-		return 0; /* still becoming ready */
+	if (r == -EBUSY || r == -EAGAIN)
+		return 0; /* still becoming ready, or a unit attention to read past */
 	return r < 0 ? r : 1;
 }
 
