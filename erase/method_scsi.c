@@ -145,12 +145,15 @@ static int poll_once(struct fw *f, const struct scsi_sanitize_req *req, json_t *
 			json_object_set_new(detail, "last_progress", json_integer(s.progress));
 		return 0;
 	}
+	/* a unit attention (e.g. capacity data changed) is consumed by REQUEST SENSE: ask again */
+	if (s.key == SCSI_SK_UNIT_ATTENTION && !scsi_sense_sanitize_failed(&s))
+		return 0;
 	if (scsi_sense_sanitize_failed(&s) || scsi_sense_errno(&s))
 		return sense_fail("sanitize", data, slen, detail, why, len);
 	scsi_cdb_test_unit_ready(cdb);
 	r = send(f, "test unit ready", cdb, 6, NULL, 0, FW_DIR_NONE, detail, why, len);
-	if (r == -EBUSY)
-		return 0; /* still becoming ready */
+	if (r == -EBUSY || r == -EAGAIN)
+		return 0; /* still becoming ready, or a unit attention to read past */
 	return r < 0 ? r : 1;
 }
 

@@ -274,6 +274,7 @@ static const struct {
 	{ 0x26, 0x00, "invalid field in parameter list" },
 	{ 0x27, 0x00, "write protected" },
 	{ 0x29, 0x00, "power on, reset or bus device reset occurred" },
+	{ 0x2A, 0x09, "capacity data has changed" },
 	{ 0x31, 0x03, "sanitize command failed" },
 	{ 0x3A, 0x00, "medium not present" },
 };

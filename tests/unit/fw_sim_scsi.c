@@ -106,6 +106,8 @@ static int request_sense(struct fw_sim_scsi *sim, const uint8_t *cdb, uint8_t *b
 	memset(buf, 0, len);
 	if (was && sim->in_progress)
 		make_sense(sim, buf, len < cdb[4] ? len : cdb[4], 2, 0x04, 0x1B, true, prog);
+	else if (was && sim->ua_after)
+		make_sense(sim, buf, len < cdb[4] ? len : cdb[4], 6, 0x2A, 0x09, false, 0);
 	else if (sim->failure_mode)
 		make_sense(sim, buf, len < cdb[4] ? len : cdb[4], 3, 0x31, 0x03, false, 0);
 	else

@@ -35,6 +35,7 @@ struct fw_sim_scsi {
 	bool tur_lags;	   /* TEST UNIT READY does not advance the sanitize */
 	bool failure_mode; /* an earlier sanitize failed */
 	int transport_err; /* every CDB fails with this negative errno (0: none) */
+	bool ua_after;	   /* the first REQUEST SENSE after the end reports a unit attention */
 
 	/* state */
 	bool in_progress;

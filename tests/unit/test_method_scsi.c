@@ -192,7 +192,10 @@ static void test_timeout_abort_transport(void **state)
 	assert_string_equal(why, "sanitize block erase: Input/output error");
 }
 
-/* TEST UNIT READY may lag behind REQUEST SENSE: polling goes on until it is ready */
+/*
+ * TEST UNIT READY may lag behind REQUEST SENSE, and a unit attention may come
+ * first: polling goes on until the device is ready
+ */
 static void test_tur_lags(void **state)
 {
 	struct fw_sim_scsi sim;
@@ -206,6 +209,12 @@ static void test_tur_lags(void **state)
 	assert_int_equal(run(&sim, SCSI_SANITIZE_CRYPTO, 100, &seen, NULL, why, sizeof(why)), 0);
 	assert_false(sim.in_progress);
 	assert_true(fw_sim_scsi_count(&sim, 0x00) >= 1);
+
+	/* a unit attention right after the end (capacity data changed) is polled past */
+	fw_sim_scsi_init(&sim);
+	sim.ua_after = true;
+	assert_int_equal(run(&sim, SCSI_SANITIZE_BLOCK, 100, &seen, NULL, why, sizeof(why)), 0);
+	assert_int_equal(fw_sim_scsi_count(&sim, 0x03), 4);
 }
 
 static const struct erase_method *method(const char *name)
