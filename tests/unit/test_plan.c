@@ -95,8 +95,9 @@ static void test_method_table(void **state)
 		assert_non_null(m[n].help);
 		assert_non_null(m[n].add_passes);
 	}
-	assert_int_equal(n, sizeof(want) / sizeof(want[0]));
-	for (size_t i = 0; i < n; i++)
+	/* the overwrite methods first; the firmware families' tables follow */
+	assert_true(n >= sizeof(want) / sizeof(want[0]));
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 		assert_string_equal(m[i].name, want[i]);
 }
 
