@@ -581,6 +581,8 @@ static int cmd_status(struct media_cli *o)
 		}
 		if (!code && !v->compliant)
 			code = KESU_EXIT_POLICY;
+		audit("media status", path, v->compliant ? "compliant" : "not compliant",
+		      v->nreasons ? v->reasons[0] : NULL);
 	}
 	free(li);
 	free(v);
