@@ -502,6 +502,11 @@ static int cmd_format(struct media_cli *o)
 	if (!o->fs)
 		o->fs = "ext4";
 	code = check_target(path);
+	/* mkfs would fail after the header is written: ext4 labels hold 16 bytes, exFAT 11 */
+	if (!code && o->label && strlen(o->label) > (!strcmp(o->fs, "exfat") ? 11u : 16u) &&
+	    strcmp(o->fs, "none"))
+		code = ui_usage_error("media", "--label: at most %d bytes for %s",
+				      !strcmp(o->fs, "exfat") ? 11 : 16, o->fs);
 	if (!code && o->record && outfile_check_path(o->record, 0))
 		code = ui_usage_error("media", "--record %s: %s", ui_safe(o->record),
 				      strerror(-outfile_check_path(o->record, 0)));
@@ -576,6 +581,8 @@ static int cmd_status(struct media_cli *o)
 		}
 		if (!code && !v->compliant)
 			code = KESU_EXIT_POLICY;
+		audit("media status", path, v->compliant ? "compliant" : "not compliant",
+		      v->nreasons ? v->reasons[0] : NULL);
 	}
 	free(li);
 	free(v);

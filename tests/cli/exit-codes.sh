@@ -102,6 +102,18 @@ run_table <<'TABLE'
 1||erase --yes "$missing"
 3||erase --yes -m zero "$mnt"
 4||erase -m zero "$dev"
+# kesu media: what needs no passphrase
+0||media --help
+2||media
+2||media bogus
+2||media status
+2||media format --yes --fs btrfs "$dev"
+2||media open "$dev" "bad/name"
+1||media status "$missing"
+2||media status /dev/null
+20|not encrypted|media status "$zero"
+3||media format --yes --fs none --allow-weak "$mnt"
+4||media format --fs none --allow-weak "$dev"
 TABLE
 [ "$(devsum "$dev")" = "$sum" ] || fail "a refused or rejected erase changed $dev"
 [ -z "$failed" ] || fail "$(echo $failed | wc -w) rows of the table"
@@ -110,7 +122,7 @@ ok "every (command, situation) exits with the code of the table"
 # the codes listed by --help are the table's, and kesu(8) gives each the same text
 "$KESU" --help > "$WORK/help"
 sed -n '/^exit status:/,/^$/p' "$WORK/help" | grep -E '^ +[0-9]+  ' > "$WORK/codes"
-[ "$(wc -l < "$WORK/codes")" -eq 20 ] || fail "kesu --help lists: $(cat "$WORK/codes")"
+[ "$(wc -l < "$WORK/codes")" -eq 21 ] || fail "kesu --help lists: $(cat "$WORK/codes")"
 man=${KESU_SRCDIR:?}/man/kesu.8
 while read -r code text; do
 	# in the page: .TP, .B CODE, then the same text as the first line
@@ -118,7 +130,7 @@ while read -r code text; do
 		prev == ".B " c && $0 == t { found = 1 } { prev = $0 }
 		END { exit !found }' "$man" || fail "kesu(8) EXIT STATUS: no '$code' with '$text'"
 done < "$WORK/codes"
-for cmd in verify erase "cert verify" "cert approve" ledger devices; do
+for cmd in verify erase "cert verify" "cert approve" ledger devices media; do
 	# shellcheck disable=SC2086
 	"$KESU" $cmd --help > "$WORK/help"
 	grep -E '^ +[0-9]+  ' "$WORK/help" | while IFS= read -r line; do
