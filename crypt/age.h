@@ -13,7 +13,13 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-/* Read up to @len bytes: the count, 0 at end of input, or a negative errno. */
+/*
+ * The callbacks: @rd is called only on the thread that called age_encrypt()
+ * or age_decrypt(); @wr, for the payload, on a thread of the module's own,
+ * one call at a time and in file order, and never after the call returned.
+ *
+ * Read up to @len bytes: the count, 0 at end of input, or a negative errno.
+ */
 typedef ssize_t (*age_read_fn)(void *usr, void *buf, size_t len);
 /* Write all @len bytes: 0 or a negative errno. */
 typedef int (*age_write_fn)(void *usr, const void *buf, size_t len);
@@ -73,11 +79,11 @@ struct age_enc_opts {
  * age_encrypt() - encrypt everything @rd gives to @wr as one age v1 file
  *
  * Memory stays constant whatever the input size: the payload goes through a
- * small ring of 1 MiB batches of chunks, sealed on @o->threads workers and
+ * small ring of 256 KiB batches of chunks, sealed on @o->threads workers and
  * written in order.
  *
  * Return: 0; -EINVAL (no recipient, a passphrase together with recipients,
- * a work factor outside 1..30); -ENOMEM; the error of @rd or @wr
+ * a work factor outside 1..AGE_SCRYPT_MAX_LOG_N); -ENOMEM; the error of @rd or @wr
  */
 int age_encrypt(age_read_fn rd, void *rusr, age_write_fn wr, void *wusr,
 		const struct age_enc_opts *o);
