@@ -407,8 +407,8 @@ static int io_open(const struct crypt_opts *o, struct crypt_io *io, unsigned fla
 		}
 	}
 	if (fstat(io->in, &in_st) < 0 || S_ISDIR(in_st.st_mode)) {
-		ui_err("%s: %s", ui_safe(io->in_name), S_ISDIR(in_st.st_mode) ? "is a directory"
-									       : strerror(errno));
+		ui_err("%s: %s", ui_safe(io->in_name),
+		       S_ISDIR(in_st.st_mode) ? "is a directory" : strerror(errno));
 		return KESU_EXIT_FAILURE;
 	}
 	io->out = STDOUT_FILENO;
@@ -417,13 +417,12 @@ static int io_open(const struct crypt_opts *o, struct crypt_io *io, unsigned fla
 	if (!stat(o->out, &out_st) && out_st.st_dev == in_st.st_dev &&
 	    out_st.st_ino == in_st.st_ino)
 		return ui_usage_error(o->cmd, "%s: is also the input", ui_safe(o->out));
-	r = outfile_reserve(&io->of, o->out,
-			    S_ISREG(in_st.st_mode) ? (size_t)in_st.st_size : 0,
+	r = outfile_reserve(&io->of, o->out, S_ISREG(in_st.st_mode) ? (size_t)in_st.st_size : 0,
 			    flags | (o->force ? OUTFILE_REPLACE : 0));
 	if (r) {
 		ui_err("%s: cannot create: %s", ui_safe(o->out), strerror(-r));
-		return ui_exit_from_errno(r) == KESU_EXIT_USAGE ? KESU_EXIT_USAGE
-								: KESU_EXIT_FAILURE;
+		return ui_exit_from_errno(r) == KESU_EXIT_USAGE ? KESU_EXIT_USAGE :
+								  KESU_EXIT_FAILURE;
 	}
 	io->out = io->of.fd;
 	return 0;
@@ -447,6 +446,9 @@ static ssize_t io_read(void *usr, void *buf, size_t len)
 		if (ui_interrupted)
 			return -EINTR;
 		n = read(io->in, buf, len);
+		/* the signal may have gone to another thread while this one waited */
+		if (ui_interrupted)
+			return -EINTR;
 		if (n >= 0)
 			return n;
 		if (errno != EINTR)
@@ -589,29 +591,27 @@ static int encrypt_passphrase(const struct crypt_opts *o, char **pass)
 	return 0;
 }
 
-static int encrypt_run(const struct crypt_opts *o, const struct age_recipients *rs,
-		       const char *pass)
+static int encrypt_run(const struct crypt_opts *o, struct crypt_io *io,
+		       const struct age_recipients *rs, const char *pass)
 {
-	struct crypt_io io = { .in = -1, .of = { .fd = -1, .dirfd = -1 } };
 	struct age_enc_opts eo = { .rcpt = rs, .passphrase = pass, .armor = o->armor };
-	int r = io_open(o, &io, 0);
+	int r = age_encrypt(io_read, io, io_write, io, &eo);
 
-	if (!r) {
-		r = age_encrypt(io_read, &io, io_write, &io, &eo);
-		if (r == -EINTR)
-			ui_err("interrupted by %s: nothing was written",
-			       ui_signal_name(ui_interrupted));
-		else if (r)
-			ui_err("cannot encrypt %s: %s", ui_safe(io.in_name), strerror(-r));
-		r = r ? ui_exit_from_errno(r) : io_commit(o, &io);
-	}
-	io_close(&io);
-	return r;
+	if (!r)
+		return io_commit(o, io);
+	if (r == -EINTR)
+		ui_err("interrupted by %s", ui_signal_name(ui_interrupted));
+	else
+		ui_err("cannot encrypt %s: %s", ui_safe(io->in_name), strerror(-r));
+	if (io->of.fd >= 0)
+		ui_err("%s: not written", ui_safe(o->out));
+	return ui_exit_from_errno(r);
 }
 
 int cmd_encrypt(int argc, char **argv)
 {
 	struct crypt_opts o = { .cmd = "encrypt", .pass_fd = -1 };
+	struct crypt_io io = { .in = -1, .of = { .fd = -1, .dirfd = -1 } };
 	struct age_recipients *rs = NULL;
 	char *pass = NULL;
 	int r;
@@ -626,12 +626,16 @@ int cmd_encrypt(int argc, char **argv)
 	r = load_recipients(&o, &rs);
 	if (!r)
 		r = check_output(&o);
-	if (!r && o.pass)
-		r = encrypt_passphrase(&o, &pass);
+	/* the destination is made before the passphrase is asked: no question in vain */
 	if (!r) {
 		ui_catch_interrupts();
-		r = encrypt_run(&o, rs, pass);
+		r = io_open(&o, &io, 0);
 	}
+	if (!r && o.pass)
+		r = encrypt_passphrase(&o, &pass);
+	if (!r)
+		r = encrypt_run(&o, &io, rs, pass);
+	io_close(&io);
 	passphrase_free(pass);
 	age_recipients_free(rs);
 	free(o.rcpt);
@@ -650,8 +654,7 @@ static int decrypt_passphrase(void *usr, char **pass)
 }
 
 /* Why decryption failed, told once; the exit code for it. */
-static int decrypt_error(const struct crypt_opts *o, const struct crypt_io *io, int r,
-			 bool had_ids)
+static int decrypt_error(const struct crypt_opts *o, const struct crypt_io *io, int r, bool had_ids)
 {
 	const char *in = ui_safe(io->in_name);
 
