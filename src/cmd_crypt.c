@@ -157,6 +157,12 @@ static int crypt_opt(int c, char **argv, struct crypt_opts *o, const struct opti
 	}
 }
 
+/* "-" or nothing: standard input or output */
+static bool is_std(const char *path)
+{
+	return !path || !strcmp(path, "-");
+}
+
 static int crypt_getopt(int argc, char **argv, struct crypt_opts *o, const char *shortopts,
 			const struct option *longopts)
 {
@@ -178,12 +184,10 @@ static int crypt_getopt(int argc, char **argv, struct crypt_opts *o, const char 
 	if (o->pass_file && o->pass_fd >= 0)
 		return ui_usage_error(o->cmd,
 				      "--passphrase-fd and --passphrase-file exclude each other");
+	if (o->pass_fd == STDIN_FILENO && is_std(o->in))
+		return ui_usage_error(o->cmd, "--passphrase-fd 0: standard input is the input; "
+					      "name IN or use another descriptor");
 	return 0;
-}
-
-static bool is_std(const char *path)
-{
-	return !path || !strcmp(path, "-");
 }
 
 static int encrypt_parse(int argc, char **argv, struct crypt_opts *o)
@@ -244,18 +248,18 @@ static int decrypt_parse(int argc, char **argv, struct crypt_opts *o)
 	return crypt_getopt(argc, argv, o, ":i:o:h", longopts);
 }
 
-/* Each line of a recipients file: "age1...", a "#" comment or blank, as age reads them. */
-static int load_recipients_file(const char *cmd, const char *path, struct age_recipients **rs)
+/*
+ * The lines of a recipients or identity file as age reads them: "#"
+ * comments and blank lines are skipped, every other line is a recipient
+ * (@ids NULL) or an identity. Return: 0 or an exit code, the reason told.
+ */
+static int add_lines(const char *cmd, const char *path, char *buf, struct age_recipients **rs,
+		     struct age_identities **ids)
 {
-	char *buf = NULL, *line, *next, why[256];
-	size_t len, n = 0, found = 0;
-	int r = file_read(path, RECIPIENTS_FILE_MAX, &buf, &len);
+	char *line, *next, why[256];
+	size_t n = 0, found = 0;
+	int r = 0;
 
-	if (r) {
-		ui_err("%s: cannot read the recipients file: %s", ui_safe(path),
-		       r == -EFBIG ? "larger than 1 MiB" : strerror(-r));
-		return r == -ENOENT || r == -EACCES ? KESU_EXIT_FAILURE : KESU_EXIT_USAGE;
-	}
 	for (line = buf; line && !r; line = next) {
 		next = strchr(line, '\n');
 		if (next)
@@ -263,17 +267,35 @@ static int load_recipients_file(const char *cmd, const char *path, struct age_re
 		n++;
 		if (!*line || *line == '#')
 			continue;
-		r = age_recipient_add(rs, line, why, sizeof(why));
+		/* the reason never quotes the line: it may be a mistyped secret key */
+		r = ids ? age_identity_add(ids, line, why, sizeof(why)) :
+			  age_recipient_add(rs, line, why, sizeof(why));
 		if (r == -EINVAL)
-			ui_usage_error(cmd, "%s: line %zu: %s", ui_safe(path), n, why);
+			ui_usage_error(cmd, "%s: line %zu: %s", ui_safe(path), n, ui_safe(why));
 		found++;
 	}
 	if (!r && !found)
-		ui_usage_error(cmd, "%s: no recipients in the file", ui_safe(path));
-	free(buf);
+		ui_usage_error(cmd, "%s: no %s in the file", ui_safe(path),
+			       ids ? "identities" : "recipients");
 	if (r == -ENOMEM)
 		ui_err("out of memory");
 	return r == -ENOMEM ? KESU_EXIT_FAILURE : (r || !found) ? KESU_EXIT_USAGE : 0;
+}
+
+static int load_recipients_file(const char *cmd, const char *path, struct age_recipients **rs)
+{
+	char *buf = NULL;
+	size_t len;
+	int r = file_read(path, RECIPIENTS_FILE_MAX, &buf, &len);
+
+	if (r) {
+		ui_err("%s: cannot read the recipients file: %s", ui_safe(path),
+		       r == -EFBIG ? "larger than 1 MiB" : strerror(-r));
+		return r == -ENOENT || r == -EACCES ? KESU_EXIT_FAILURE : KESU_EXIT_USAGE;
+	}
+	r = add_lines(cmd, path, buf, rs, NULL);
+	free(buf);
+	return r;
 }
 
 static int load_recipients(const struct crypt_opts *o, struct age_recipients **rs)
@@ -285,7 +307,7 @@ static int load_recipients(const struct crypt_opts *o, struct age_recipients **r
 		r = age_recipient_add(rs, o->rcpt[i], why, sizeof(why));
 		if (r == -EINVAL)
 			return ui_usage_error(o->cmd, "invalid recipient '%s': %s",
-					      ui_safe(o->rcpt[i]), why);
+					      ui_safe(o->rcpt[i]), ui_safe(why));
 		if (r) {
 			ui_err("out of memory");
 			return KESU_EXIT_FAILURE;
@@ -333,8 +355,7 @@ static int read_secret_file(const char *path, char **buf)
 /* Lines "AGE-SECRET-KEY-1...", "#" comments and blank lines, as age-keygen writes them. */
 static int load_identity_file(const char *cmd, const char *path, struct age_identities **ids)
 {
-	char *buf = NULL, *line, *next, why[256];
-	size_t n = 0, found = 0;
+	char *buf = NULL;
 	int r = read_secret_file(path, &buf);
 
 	if (r) {
@@ -343,26 +364,9 @@ static int load_identity_file(const char *cmd, const char *path, struct age_iden
 		secmem_free(buf);
 		return r == -ENOENT || r == -EACCES ? KESU_EXIT_FAILURE : KESU_EXIT_USAGE;
 	}
-	for (line = buf; line && !r; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		n++;
-		if (!*line || *line == '#')
-			continue;
-		/* the reason never quotes the line: it may be a mistyped key */
-		r = age_identity_add(ids, line, why, sizeof(why));
-		if (r == -EINVAL)
-			ui_usage_error(cmd, "%s: line %zu: not an age identity (%s)", ui_safe(path),
-				       n, why);
-		found++;
-	}
-	if (!r && !found)
-		ui_usage_error(cmd, "%s: no identities in the file", ui_safe(path));
+	r = add_lines(cmd, path, buf, NULL, ids);
 	secmem_free(buf);
-	if (r == -ENOMEM)
-		ui_err("out of memory");
-	return r == -ENOMEM ? KESU_EXIT_FAILURE : (r || !found) ? KESU_EXIT_USAGE : 0;
+	return r;
 }
 
 /* Can OUT be written? Found out before a passphrase is asked or input read. */

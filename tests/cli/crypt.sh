@@ -157,6 +157,7 @@ check_unread 2 encrypt
 check_unread 2 encrypt -r "$apub" --passphrase-fd x
 check_unread 2 encrypt -r "$apub" -o out/x --bogus
 check_unread 2 encrypt --passphrase-file pw --passphrase-fd 0
+check_unread 2 encrypt --passphrase-fd 0
 printf 'AGE-SECRET-KEY-1NOTAKEY\n' > bad.key
 check_unread 2 decrypt -i bad.key -o out/x
 grep -q 'line 1' err || fail "bad identity file: no line number"
