@@ -74,7 +74,7 @@ static int parse_version(struct cursor *c)
 	return 0;
 }
 
-enum line_kind { LINE_STANZA, LINE_MAC };
+enum line_kind { LINE_STANZA = 1, LINE_MAC };
 
 /* what the line at c->pos starts: "-> ", "---", or (-EAGAIN) not yet known */
 static int line_kind(const struct cursor *c)

@@ -115,8 +115,10 @@ static void test_spec_stanzas(void **state)
 		const char *type;
 		size_t nargs, arg_bytes[2];
 	} want[] = {
-		{ "mlkem768x25519", 1, { 1120 } }, { "X25519", 1, { 32 } },
-		{ "scrypt", 2, { 16 } },	   { "p256tag", 2, { 4, 65 } },
+		{ "mlkem768x25519", 1, { 1120 } },
+		{ "X25519", 1, { 32 } },
+		{ "scrypt", 2, { 16 } },
+		{ "p256tag", 2, { 4, 65 } },
 		{ "mlkem768p256tag", 2, { 4, 1153 } },
 	};
 	struct blob b = data("spec-header.age");
@@ -132,8 +134,8 @@ static void test_spec_stanzas(void **state)
 		assert_int_equal(h.s[i].nargs, want[i].nargs);
 		assert_int_equal(h.s[i].body_len, 32);
 		for (j = 0; j < 2 && want[i].arg_bytes[j]; j++) {
-			assert_int_equal(age_b64_decode(h.s[i].args[j], strlen(h.s[i].args[j]),
-							arg, sizeof(arg), &n),
+			assert_int_equal(age_b64_decode(h.s[i].args[j], strlen(h.s[i].args[j]), arg,
+							sizeof(arg), &n),
 					 0);
 			assert_int_equal(n, want[i].arg_bytes[j]);
 		}
@@ -547,19 +549,19 @@ static void test_b64_vectors(void **state)
 static void test_b64_strict(void **state)
 {
 	static const char *bad[] = {
-		"Zg==",	    /* padding */
-		"Zm8=",	    /* padding */
-		"Zg=",	    /* half padding */
-		"Zh",	    /* a bit after the data */
-		"Zm9",	    /* a bit after the data */
-		"Z",	    /* 4k+1 characters */
-		"Zm9vY",    /* 4k+1 characters */
-		"Zm9v YmFy", /* space */
-		"Zm9v\nYmFy", /* line break */
-		"Zm9vYmFy\n", /* trailing LF */
-		"Zm9vYmF-", /* URL alphabet */
-		"Zm9vYmF_", /* URL alphabet */
-		"Zm9v\0mFy", /* NUL */
+		"Zg==",		  /* padding */
+		"Zm8=",		  /* padding */
+		"Zg=",		  /* half padding */
+		"Zh",		  /* a bit after the data */
+		"Zm9",		  /* a bit after the data */
+		"Z",		  /* 4k+1 characters */
+		"Zm9vY",	  /* 4k+1 characters */
+		"Zm9v YmFy",	  /* space */
+		"Zm9v\nYmFy",	  /* line break */
+		"Zm9vYmFy\n",	  /* trailing LF */
+		"Zm9vYmF-",	  /* URL alphabet */
+		"Zm9vYmF_",	  /* URL alphabet */
+		"Zm9v\0mFy",	  /* NUL */
 		"Zm9vYm\xc3\xa9", /* 8-bit */
 	};
 	uint8_t bin[16];
@@ -612,12 +614,12 @@ static void test_b64_long(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_spec_example),   cmocka_unit_test(test_spec_stanzas),
-		cmocka_unit_test(test_stock),	       cmocka_unit_test(test_prefixes),
-		cmocka_unit_test(test_handmade_ok),    cmocka_unit_test(test_malformed),
-		cmocka_unit_test(test_early),	       cmocka_unit_test(test_limit),
-		cmocka_unit_test(test_body_lines),     cmocka_unit_test(test_encode_refuses),
-		cmocka_unit_test(test_b64_vectors),    cmocka_unit_test(test_b64_strict),
+		cmocka_unit_test(test_spec_example), cmocka_unit_test(test_spec_stanzas),
+		cmocka_unit_test(test_stock),	     cmocka_unit_test(test_prefixes),
+		cmocka_unit_test(test_handmade_ok),  cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_early),	     cmocka_unit_test(test_limit),
+		cmocka_unit_test(test_body_lines),   cmocka_unit_test(test_encode_refuses),
+		cmocka_unit_test(test_b64_vectors),  cmocka_unit_test(test_b64_strict),
 		cmocka_unit_test(test_b64_long),
 	};
 

@@ -189,15 +189,15 @@ static void test_variants(void **state)
 static void test_malformed(void **state)
 {
 	static const char *bad[] = {
-		"armor-bad-65col.asc",	       "armor-bad-short-line.asc",
+		"armor-bad-65col.asc",		"armor-bad-short-line.asc",
 		"armor-bad-garbage-before.asc", "armor-bad-text-before.asc",
-		"armor-bad-garbage-after.asc",  "armor-bad-two-blocks.asc",
-		"armor-bad-no-end.asc",	       "armor-bad-truncated-end.asc",
-		"armor-bad-label.asc",	       "armor-bad-begin-space.asc",
-		"armor-bad-pad-missing.asc",    "armor-bad-pad-bits.asc",
-		"armor-bad-pad-extra.asc",      "armor-bad-pad-middle.asc",
-		"armor-bad-mixed-eol.asc",      "armor-bad-bare-cr.asc",
-		"armor-bad-line-space.asc",     "armor-bad-blank-line.asc",
+		"armor-bad-garbage-after.asc",	"armor-bad-two-blocks.asc",
+		"armor-bad-no-end.asc",		"armor-bad-truncated-end.asc",
+		"armor-bad-label.asc",		"armor-bad-begin-space.asc",
+		"armor-bad-pad-missing.asc",	"armor-bad-pad-bits.asc",
+		"armor-bad-pad-extra.asc",	"armor-bad-pad-middle.asc",
+		"armor-bad-mixed-eol.asc",	"armor-bad-bare-cr.asc",
+		"armor-bad-line-space.asc",	"armor-bad-blank-line.asc",
 		"armor-bad-empty.asc",
 	};
 	struct blob a, out;

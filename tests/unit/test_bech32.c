@@ -160,8 +160,12 @@ static void test_spec_keys(void **state)
 		const char *hrp;
 		size_t n;
 	} want[] = {
-		{ "AGE-SECRET-KEY-PQ-", 32 }, { "age1pq", 1216 }, { "AGE-SECRET-KEY-", 32 },
-		{ "age", 32 },		      { "age1tag", 33 },  { "age1tagpq", 1249 },
+		{ "AGE-SECRET-KEY-PQ-", 32 },
+		{ "age1pq", 1216 },
+		{ "AGE-SECRET-KEY-", 32 },
+		{ "age", 32 },
+		{ "age1tag", 33 },
+		{ "age1tagpq", 1249 },
 	};
 	char l[8][4096], hrp[32], out[4096];
 	uint8_t data[1300], pk[32];
