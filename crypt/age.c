@@ -14,11 +14,8 @@
 #include "armor.h"
 #include "secmem.h"
 
-#define HEADER_MAX (1u << 20)
-#define DETECT_LEN 4096
 #define ARMOR_PIECE (64u << 10)
 #define MIN_LOG_N 1
-#define MAX_LOG_N 30
 
 /* where encrypted bytes go: straight to the caller, or through armor */
 struct sink {
@@ -88,7 +85,8 @@ static int check_enc_opts(const struct age_enc_opts *o, unsigned *log_n, size_t 
 	if (!o->passphrase && !nr)
 		return -EINVAL;
 	*log_n = o->scrypt_log_n ? o->scrypt_log_n : AGE_SCRYPT_LOG_N;
-	if (*log_n < MIN_LOG_N || *log_n > MAX_LOG_N)
+	/* above what age_decrypt() and age accept by default, no one could open it */
+	if (*log_n < MIN_LOG_N || *log_n > AGE_SCRYPT_MAX_LOG_N)
 		return -EINVAL;
 	*n = o->passphrase ? 1 : nr;
 	return 0;

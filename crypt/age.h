@@ -73,11 +73,11 @@ struct age_enc_opts {
  * age_encrypt() - encrypt everything @rd gives to @wr as one age v1 file
  *
  * Memory stays constant whatever the input size: the payload goes through a
- * small ring of 1 MiB batches of chunks, sealed on @o->threads workers and
+ * small ring of 256 KiB batches of chunks, sealed on @o->threads workers and
  * written in order.
  *
  * Return: 0; -EINVAL (no recipient, a passphrase together with recipients,
- * a work factor outside 1..30); -ENOMEM; the error of @rd or @wr
+ * a work factor outside 1..AGE_SCRYPT_MAX_LOG_N); -ENOMEM; the error of @rd or @wr
  */
 int age_encrypt(age_read_fn rd, void *rusr, age_write_fn wr, void *wusr,
 		const struct age_enc_opts *o);

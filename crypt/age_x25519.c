@@ -20,6 +20,7 @@
 #define X25519_INFO "age-encryption.org/v1/X25519"
 #define HRP_PUBLIC "age"
 #define HRP_SECRET "age-secret-key-"
+#define HRP_SECRET_UPPER "AGE-SECRET-KEY-" /* the only case age reads identities in */
 
 struct age_recipients {
 	size_t n;
@@ -50,11 +51,6 @@ static bool low_order(const uint8_t pk[32])
 	sodium_memzero(sk, sizeof(sk));
 	sodium_memzero(shared, sizeof(shared));
 	return r != 0;
-}
-
-static bool same_hrp(const char *got, const char *want)
-{
-	return strlen(got) == strlen(want) && strncasecmp(got, want, strlen(want)) == 0;
 }
 
 int age_recipient_add(struct age_recipients **rs, const char *s, char *why, size_t len)
@@ -121,7 +117,7 @@ int age_identity_add(struct age_identities **ids, const char *s, char *why, size
 		goto out;
 	}
 	if (!s || bech32_decode(s, hrp, sizeof(hrp), data, 64, &n) != 0 ||
-	    !same_hrp(hrp, HRP_SECRET)) {
+	    strcmp(hrp, HRP_SECRET_UPPER) != 0) {
 		reason(why, len,
 		       "not an age identity (AGE-SECRET-KEY-1...): bad encoding or "
 		       "checksum");
