@@ -189,7 +189,7 @@ static void test_variants(void **state)
 static void test_malformed(void **state)
 {
 	static const char *bad[] = {
-		"armor-bad-65col.asc",		"armor-bad-short-line.asc",
+		"armor-bad-68col.asc",		"armor-bad-short-line.asc",
 		"armor-bad-garbage-before.asc", "armor-bad-text-before.asc",
 		"armor-bad-garbage-after.asc",	"armor-bad-two-blocks.asc",
 		"armor-bad-no-end.asc",		"armor-bad-truncated-end.asc",

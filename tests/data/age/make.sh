@@ -58,8 +58,8 @@ hdr hdr-bad-urlsafe.age '%s\n%s\n_%s\n%s\n' "$v" "$arg" "${body#?}" "$mac"
 hdr hdr-bad-4k1.age '%s\n%s\n%sA\n%s\n' "$v" "$arg" "$(printf '%s' "$body" | cut -c1-40)" "$mac"
 # body lines: 65 columns; a short line that is not the last; no final short
 # line after a full one (the next stanza or the MAC line right after it)
-hdr hdr-bad-65col.age '%s\n-> kesu.example/long\n%s%s\n%s\n%s\n' \
-	"$v" "$long1" "$(printf '%s' "$long2" | cut -c1)" "$(printf '%s' "$long2" | cut -c2-)$long3" "$mac"
+hdr hdr-bad-65col.age '%s\n-> kesu.example/long\n%s\n%s\n%s\n%s\n' "$v" "$(printf '%s' "$long" | cut -c1-65)" \
+	"$(printf '%s' "$long" | cut -c66-129)" "$(printf '%s' "$long" | cut -c130-)" "$mac"
 hdr hdr-bad-short-line.age '%s\n-> kesu.example/long\n%s\n%s\n%s\n%s\n' \
 	"$v" "$(printf '%s' "$long1" | cut -c1-60)" "$(printf '%s' "$long1" | cut -c61-)$long2" "$long3" "$mac"
 hdr hdr-bad-no-final-line.age '%s\n-> kesu.example/full\n%s\n%s\n%s\n%s\n' "$v" "$full48" "$arg" "$body" "$mac"
@@ -93,8 +93,9 @@ a241=stock-armor-241.age.asc
 sed 's/$/\r/' $a > armor-ok-crlf.asc
 { printf '\n \t\r\n'; cat $a; printf '\n\n \t\n'; } > armor-ok-space.asc
 head -c -1 $a > armor-ok-noeol.asc
-# line lengths: 65 columns; a short line that is not the last (two of 32)
-sed '2{N;s/\n\(.\)/\1\n/}' $a > armor-bad-65col.asc
+# line lengths: 68 columns (the rest wrapped at 64); a short line that is not the last (two of 32)
+{ sed -n 1p $a; sed '1d;$d' $a | tr -d '\n' | { head -c 68; echo; fold -w 64; echo; }; sed -n '$p' $a; } \
+	> armor-bad-68col.asc
 sed '2s/^\(.\{32\}\)/\1\n/' $a > armor-bad-short-line.asc
 # around the block: a byte before, a mail's text before, a byte after, a second block
 { printf 'x'; cat $a; } > armor-bad-garbage-before.asc
