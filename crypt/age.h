@@ -13,7 +13,13 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-/* Read up to @len bytes: the count, 0 at end of input, or a negative errno. */
+/*
+ * The callbacks: @rd is called only on the thread that called age_encrypt()
+ * or age_decrypt(); @wr, for the payload, on a thread of the module's own,
+ * one call at a time and in file order, and never after the call returned.
+ *
+ * Read up to @len bytes: the count, 0 at end of input, or a negative errno.
+ */
 typedef ssize_t (*age_read_fn)(void *usr, void *buf, size_t len);
 /* Write all @len bytes: 0 or a negative errno. */
 typedef int (*age_write_fn)(void *usr, const void *buf, size_t len);

@@ -449,6 +449,42 @@ static void test_header_mac_flipped(void **state)
 	free(ct.p);
 }
 
+/* the file of test_chunks_tampered() cut short at each place that matters */
+static void check_cuts(const struct age_dec_opts *o, const struct mem *ct, struct mem *bad,
+		       size_t off)
+{
+	const struct age_dec_opts d = *o;
+	struct mem pt;
+	uint64_t rel;
+
+	/* cut after the third full chunk: truncated; the chunk that turned out to
+	 * be the end is held back with the error */
+	bad->len = off + 3 * AGE_CT_CHUNK;
+	memcpy(bad->p, ct->p, ct->len);
+	assert_int_equal(dec(&d, bad, &pt, &rel), -ENODATA);
+	assert_int_equal(rel, 2 * AGE_CHUNK);
+	free(pt.p);
+	/* cut inside the last chunk's tag */
+	bad->len = off + 3 * AGE_CT_CHUNK + 10;
+	assert_int_equal(dec(&d, bad, &pt, NULL), -ENODATA);
+	free(pt.p);
+	/* cut inside the last chunk's data */
+	bad->len = ct->len - 1;
+	assert_int_equal(dec(&d, bad, &pt, NULL), -EPROTO);
+	free(pt.p);
+	/* cut right after the nonce, and inside it */
+	bad->len = off;
+	assert_int_equal(dec(&d, bad, &pt, NULL), -ENODATA);
+	free(pt.p);
+	bad->len = off - 3;
+	assert_int_equal(dec(&d, bad, &pt, NULL), -ENODATA);
+	free(pt.p);
+	/* cut inside the header */
+	bad->len = 30;
+	assert_int_equal(dec(&d, bad, &pt, NULL), -ENODATA);
+	free(pt.p);
+}
+
 /* payload manipulations on a file of 3 full chunks and a short one */
 static void test_chunks_tampered(void **state)
 {
@@ -482,32 +518,7 @@ static void test_chunks_tampered(void **state)
 	assert_int_equal(pt.len, AGE_CHUNK);
 	assert_memory_equal(pt.p, plain, AGE_CHUNK);
 	free(pt.p);
-	/* cut after the third full chunk: truncated; the chunk that turned out to
-	 * be the end is held back with the error */
-	bad.len = off + 3 * AGE_CT_CHUNK;
-	memcpy(bad.p, ct.p, ct.len);
-	assert_int_equal(dec(&d, &bad, &pt, &rel), -ENODATA);
-	assert_int_equal(rel, 2 * AGE_CHUNK);
-	free(pt.p);
-	/* cut inside the last chunk's tag */
-	bad.len = off + 3 * AGE_CT_CHUNK + 10;
-	assert_int_equal(dec(&d, &bad, &pt, NULL), -ENODATA);
-	free(pt.p);
-	/* cut inside the last chunk's data */
-	bad.len = ct.len - 1;
-	assert_int_equal(dec(&d, &bad, &pt, NULL), -EPROTO);
-	free(pt.p);
-	/* cut right after the nonce, and inside it */
-	bad.len = off;
-	assert_int_equal(dec(&d, &bad, &pt, NULL), -ENODATA);
-	free(pt.p);
-	bad.len = off - 3;
-	assert_int_equal(dec(&d, &bad, &pt, NULL), -ENODATA);
-	free(pt.p);
-	/* cut inside the header */
-	bad.len = 30;
-	assert_int_equal(dec(&d, &bad, &pt, NULL), -ENODATA);
-	free(pt.p);
+	check_cuts(&d, &ct, &bad, off);
 	/* trailing data after the final chunk */
 	memcpy(bad.p, ct.p, ct.len);
 	memcpy(bad.p + ct.len, "trailing!!", 10);
