@@ -157,6 +157,12 @@ static int crypt_opt(int c, char **argv, struct crypt_opts *o, const struct opti
 	}
 }
 
+/* "-" or nothing: standard input or output */
+static bool is_std(const char *path)
+{
+	return !path || !strcmp(path, "-");
+}
+
 static int crypt_getopt(int argc, char **argv, struct crypt_opts *o, const char *shortopts,
 			const struct option *longopts)
 {
@@ -178,12 +184,10 @@ static int crypt_getopt(int argc, char **argv, struct crypt_opts *o, const char 
 	if (o->pass_file && o->pass_fd >= 0)
 		return ui_usage_error(o->cmd,
 				      "--passphrase-fd and --passphrase-file exclude each other");
+	if (o->pass_fd == STDIN_FILENO && is_std(o->in))
+		return ui_usage_error(o->cmd, "--passphrase-fd 0: standard input is the input; "
+					      "name IN or use another descriptor");
 	return 0;
-}
-
-static bool is_std(const char *path)
-{
-	return !path || !strcmp(path, "-");
 }
 
 static int encrypt_parse(int argc, char **argv, struct crypt_opts *o)
@@ -244,18 +248,18 @@ static int decrypt_parse(int argc, char **argv, struct crypt_opts *o)
 	return crypt_getopt(argc, argv, o, ":i:o:h", longopts);
 }
 
-/* Each line of a recipients file: "age1...", a "#" comment or blank, as age reads them. */
-static int load_recipients_file(const char *cmd, const char *path, struct age_recipients **rs)
+/*
+ * The lines of a recipients or identity file as age reads them: "#"
+ * comments and blank lines are skipped, every other line is a recipient
+ * (@ids NULL) or an identity. Return: 0 or an exit code, the reason told.
+ */
+static int add_lines(const char *cmd, const char *path, char *buf, struct age_recipients **rs,
+		     struct age_identities **ids)
 {
-	char *buf = NULL, *line, *next, why[256];
-	size_t len, n = 0, found = 0;
-	int r = file_read(path, RECIPIENTS_FILE_MAX, &buf, &len);
+	char *line, *next, why[256];
+	size_t n = 0, found = 0;
+	int r = 0;
 
-	if (r) {
-		ui_err("%s: cannot read the recipients file: %s", ui_safe(path),
-		       r == -EFBIG ? "larger than 1 MiB" : strerror(-r));
-		return r == -ENOENT || r == -EACCES ? KESU_EXIT_FAILURE : KESU_EXIT_USAGE;
-	}
 	for (line = buf; line && !r; line = next) {
 		next = strchr(line, '\n');
 		if (next)
@@ -263,17 +267,35 @@ static int load_recipients_file(const char *cmd, const char *path, struct age_re
 		n++;
 		if (!*line || *line == '#')
 			continue;
-		r = age_recipient_add(rs, line, why, sizeof(why));
+		/* the reason never quotes the line: it may be a mistyped secret key */
+		r = ids ? age_identity_add(ids, line, why, sizeof(why)) :
+			  age_recipient_add(rs, line, why, sizeof(why));
 		if (r == -EINVAL)
-			ui_usage_error(cmd, "%s: line %zu: %s", ui_safe(path), n, why);
+			ui_usage_error(cmd, "%s: line %zu: %s", ui_safe(path), n, ui_safe(why));
 		found++;
 	}
 	if (!r && !found)
-		ui_usage_error(cmd, "%s: no recipients in the file", ui_safe(path));
-	free(buf);
+		ui_usage_error(cmd, "%s: no %s in the file", ui_safe(path),
+			       ids ? "identities" : "recipients");
 	if (r == -ENOMEM)
 		ui_err("out of memory");
 	return r == -ENOMEM ? KESU_EXIT_FAILURE : (r || !found) ? KESU_EXIT_USAGE : 0;
+}
+
+static int load_recipients_file(const char *cmd, const char *path, struct age_recipients **rs)
+{
+	char *buf = NULL;
+	size_t len;
+	int r = file_read(path, RECIPIENTS_FILE_MAX, &buf, &len);
+
+	if (r) {
+		ui_err("%s: cannot read the recipients file: %s", ui_safe(path),
+		       r == -EFBIG ? "larger than 1 MiB" : strerror(-r));
+		return r == -ENOENT || r == -EACCES ? KESU_EXIT_FAILURE : KESU_EXIT_USAGE;
+	}
+	r = add_lines(cmd, path, buf, rs, NULL);
+	free(buf);
+	return r;
 }
 
 static int load_recipients(const struct crypt_opts *o, struct age_recipients **rs)
@@ -285,7 +307,7 @@ static int load_recipients(const struct crypt_opts *o, struct age_recipients **r
 		r = age_recipient_add(rs, o->rcpt[i], why, sizeof(why));
 		if (r == -EINVAL)
 			return ui_usage_error(o->cmd, "invalid recipient '%s': %s",
-					      ui_safe(o->rcpt[i]), why);
+					      ui_safe(o->rcpt[i]), ui_safe(why));
 		if (r) {
 			ui_err("out of memory");
 			return KESU_EXIT_FAILURE;
@@ -333,8 +355,7 @@ static int read_secret_file(const char *path, char **buf)
 /* Lines "AGE-SECRET-KEY-1...", "#" comments and blank lines, as age-keygen writes them. */
 static int load_identity_file(const char *cmd, const char *path, struct age_identities **ids)
 {
-	char *buf = NULL, *line, *next, why[256];
-	size_t n = 0, found = 0;
+	char *buf = NULL;
 	int r = read_secret_file(path, &buf);
 
 	if (r) {
@@ -343,26 +364,9 @@ static int load_identity_file(const char *cmd, const char *path, struct age_iden
 		secmem_free(buf);
 		return r == -ENOENT || r == -EACCES ? KESU_EXIT_FAILURE : KESU_EXIT_USAGE;
 	}
-	for (line = buf; line && !r; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		n++;
-		if (!*line || *line == '#')
-			continue;
-		/* the reason never quotes the line: it may be a mistyped key */
-		r = age_identity_add(ids, line, why, sizeof(why));
-		if (r == -EINVAL)
-			ui_usage_error(cmd, "%s: line %zu: not an age identity (%s)", ui_safe(path),
-				       n, why);
-		found++;
-	}
-	if (!r && !found)
-		ui_usage_error(cmd, "%s: no identities in the file", ui_safe(path));
+	r = add_lines(cmd, path, buf, NULL, ids);
 	secmem_free(buf);
-	if (r == -ENOMEM)
-		ui_err("out of memory");
-	return r == -ENOMEM ? KESU_EXIT_FAILURE : (r || !found) ? KESU_EXIT_USAGE : 0;
+	return r;
 }
 
 /* Can OUT be written? Found out before a passphrase is asked or input read. */
@@ -407,8 +411,8 @@ static int io_open(const struct crypt_opts *o, struct crypt_io *io, unsigned fla
 		}
 	}
 	if (fstat(io->in, &in_st) < 0 || S_ISDIR(in_st.st_mode)) {
-		ui_err("%s: %s", ui_safe(io->in_name), S_ISDIR(in_st.st_mode) ? "is a directory"
-									       : strerror(errno));
+		ui_err("%s: %s", ui_safe(io->in_name),
+		       S_ISDIR(in_st.st_mode) ? "is a directory" : strerror(errno));
 		return KESU_EXIT_FAILURE;
 	}
 	io->out = STDOUT_FILENO;
@@ -417,13 +421,12 @@ static int io_open(const struct crypt_opts *o, struct crypt_io *io, unsigned fla
 	if (!stat(o->out, &out_st) && out_st.st_dev == in_st.st_dev &&
 	    out_st.st_ino == in_st.st_ino)
 		return ui_usage_error(o->cmd, "%s: is also the input", ui_safe(o->out));
-	r = outfile_reserve(&io->of, o->out,
-			    S_ISREG(in_st.st_mode) ? (size_t)in_st.st_size : 0,
+	r = outfile_reserve(&io->of, o->out, S_ISREG(in_st.st_mode) ? (size_t)in_st.st_size : 0,
 			    flags | (o->force ? OUTFILE_REPLACE : 0));
 	if (r) {
 		ui_err("%s: cannot create: %s", ui_safe(o->out), strerror(-r));
-		return ui_exit_from_errno(r) == KESU_EXIT_USAGE ? KESU_EXIT_USAGE
-								: KESU_EXIT_FAILURE;
+		return ui_exit_from_errno(r) == KESU_EXIT_USAGE ? KESU_EXIT_USAGE :
+								  KESU_EXIT_FAILURE;
 	}
 	io->out = io->of.fd;
 	return 0;
@@ -447,6 +450,9 @@ static ssize_t io_read(void *usr, void *buf, size_t len)
 		if (ui_interrupted)
 			return -EINTR;
 		n = read(io->in, buf, len);
+		/* the signal may have gone to another thread while this one waited */
+		if (ui_interrupted)
+			return -EINTR;
 		if (n >= 0)
 			return n;
 		if (errno != EINTR)
@@ -589,29 +595,27 @@ static int encrypt_passphrase(const struct crypt_opts *o, char **pass)
 	return 0;
 }
 
-static int encrypt_run(const struct crypt_opts *o, const struct age_recipients *rs,
-		       const char *pass)
+static int encrypt_run(const struct crypt_opts *o, struct crypt_io *io,
+		       const struct age_recipients *rs, const char *pass)
 {
-	struct crypt_io io = { .in = -1, .of = { .fd = -1, .dirfd = -1 } };
 	struct age_enc_opts eo = { .rcpt = rs, .passphrase = pass, .armor = o->armor };
-	int r = io_open(o, &io, 0);
+	int r = age_encrypt(io_read, io, io_write, io, &eo);
 
-	if (!r) {
-		r = age_encrypt(io_read, &io, io_write, &io, &eo);
-		if (r == -EINTR)
-			ui_err("interrupted by %s: nothing was written",
-			       ui_signal_name(ui_interrupted));
-		else if (r)
-			ui_err("cannot encrypt %s: %s", ui_safe(io.in_name), strerror(-r));
-		r = r ? ui_exit_from_errno(r) : io_commit(o, &io);
-	}
-	io_close(&io);
-	return r;
+	if (!r)
+		return io_commit(o, io);
+	if (r == -EINTR)
+		ui_err("interrupted by %s", ui_signal_name(ui_interrupted));
+	else
+		ui_err("cannot encrypt %s: %s", ui_safe(io->in_name), strerror(-r));
+	if (io->of.fd >= 0)
+		ui_err("%s: not written", ui_safe(o->out));
+	return ui_exit_from_errno(r);
 }
 
 int cmd_encrypt(int argc, char **argv)
 {
 	struct crypt_opts o = { .cmd = "encrypt", .pass_fd = -1 };
+	struct crypt_io io = { .in = -1, .of = { .fd = -1, .dirfd = -1 } };
 	struct age_recipients *rs = NULL;
 	char *pass = NULL;
 	int r;
@@ -626,12 +630,16 @@ int cmd_encrypt(int argc, char **argv)
 	r = load_recipients(&o, &rs);
 	if (!r)
 		r = check_output(&o);
-	if (!r && o.pass)
-		r = encrypt_passphrase(&o, &pass);
+	/* the destination is made before the passphrase is asked: no question in vain */
 	if (!r) {
 		ui_catch_interrupts();
-		r = encrypt_run(&o, rs, pass);
+		r = io_open(&o, &io, 0);
 	}
+	if (!r && o.pass)
+		r = encrypt_passphrase(&o, &pass);
+	if (!r)
+		r = encrypt_run(&o, &io, rs, pass);
+	io_close(&io);
 	passphrase_free(pass);
 	age_recipients_free(rs);
 	free(o.rcpt);
@@ -650,8 +658,7 @@ static int decrypt_passphrase(void *usr, char **pass)
 }
 
 /* Why decryption failed, told once; the exit code for it. */
-static int decrypt_error(const struct crypt_opts *o, const struct crypt_io *io, int r,
-			 bool had_ids)
+static int decrypt_error(const struct crypt_opts *o, const struct crypt_io *io, int r, bool had_ids)
 {
 	const char *in = ui_safe(io->in_name);
 

@@ -50,8 +50,7 @@ const struct kesu_exit_code kesu_exit_codes[] = {
 	  "the encrypted input is corrupt or truncated: nothing was written" },
 	{ KESU_EXIT_PARTIAL, "partial",
 	  "decryption failed after part of the plaintext went to standard output: discard it" },
-	{ KESU_EXIT_WEAK, "weak-passphrase",
-	  "the passphrase is too weak (--allow-weak overrides)" },
+	{ KESU_EXIT_WEAK, "weak-passphrase", "the passphrase is too weak: refused" },
 	{ KESU_EXIT_POLICY, "policy", "the medium does not meet the encryption policy" },
 	{ 0, NULL, NULL },
 };

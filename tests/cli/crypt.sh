@@ -101,6 +101,32 @@ cmp -n "$(stat -c %s partial)" partial big || fail "what went out is not the pla
 [ "$(stat -c %s partial)" -le $((40 * 65536)) ] || fail "the bad chunk's plaintext went out"
 ok "a failure after $(stat -c %s partial) bytes went to standard output: exit 18"
 
+# --- SIGTERM while the input trickles in: exit 7, no OUT, no temporary file
+mkfifo fifo
+(
+	head -c 200000 big.age
+	exec sleep 120
+) > fifo &
+feeder=$!
+"$KESU" decrypt -i a.key -o out/x fifo 2> err &
+kpid=$!
+# the temporary file beside OUT exists once kesu is at work
+i=0
+until ls -A out | grep -q '^\.kesu-'; do
+	i=$((i + 1))
+	[ $i -lt 600 ] || fail "no temporary file appeared in out/"
+	sleep 0.1
+done
+kill -TERM $kpid
+kill $feeder
+set +e
+wait $kpid
+got=$?
+set -e
+[ "$got" -eq 7 ] || { cat err; fail "SIGTERM: exit $got, expected 7"; }
+only "" "SIGTERM"
+ok "SIGTERM during decryption: exit 7, nothing left in the output directory"
+
 # --- an existing OUT: untouched without --force, replaced with it
 echo precious > out/keep
 expect_rc 2 "$KESU" decrypt -i a.key -o out/keep small.age 2> /dev/null
@@ -116,27 +142,34 @@ ok "existing OUT untouched without --force, replaced with it (0600); OUT = IN re
 
 # --- options are checked before the input is read: the input stays unread
 check_unread() {
+	want=$1
+	shift
 	# kesu shares the descriptor of the file with cat: what kesu read, cat misses
 	set +e
 	{ "$KESU" "$@" 2> err; echo $? > rc; cat > rest; } < small
 	set -e
-	[ "$(cat rc)" = 2 ] || { cat err; fail "kesu $*: exit $(cat rc), expected 2"; }
+	[ "$(cat rc)" = "$want" ] || { cat err; fail "kesu $*: exit $(cat rc), expected $want"; }
 	cmp -s small rest || fail "kesu $*: read input before refusing"
 }
-check_unread encrypt -r age1notakey
-check_unread encrypt -r "$apub" -p
-check_unread encrypt
-check_unread encrypt -r "$apub" --passphrase-fd x
-check_unread encrypt -r "$apub" -o out/x --bogus
-check_unread encrypt --passphrase-file pw --passphrase-fd 0
+check_unread 2 encrypt -r age1notakey
+check_unread 2 encrypt -r "$apub" -p
+check_unread 2 encrypt
+check_unread 2 encrypt -r "$apub" --passphrase-fd x
+check_unread 2 encrypt -r "$apub" -o out/x --bogus
+check_unread 2 encrypt --passphrase-file pw --passphrase-fd 0
+check_unread 2 encrypt --passphrase-fd 0
 printf 'AGE-SECRET-KEY-1NOTAKEY\n' > bad.key
-check_unread decrypt -i bad.key -o out/x
+check_unread 2 decrypt -i bad.key -o out/x
 grep -q 'line 1' err || fail "bad identity file: no line number"
 grep -q NOTAKEY err && fail "a bad identity line was quoted"
 printf '# nothing\n\n' > none.txt
-check_unread encrypt -R none.txt
+check_unread 2 encrypt -R none.txt
+check_unread 2 encrypt -r "$apub" -o ''
+check_unread 1 encrypt --passphrase-file pw -o nodir/x
+check_unread 1 decrypt -i a.key -o nodir/x
+check_unread 1 encrypt -r "$apub" -R nofile
 only "" "refused options"
-ok "bad recipients, identities and options: exit 2 before any input was read"
+ok "bad recipients, identities, options and destinations: exit 2 or 1 before any input was read"
 
 # --- weak passphrases: refused with the reason, no file; --allow-weak warns
 for weak in password1 qwertyuiop aaaaaaaaaaaa; do
