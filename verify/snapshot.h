@@ -44,12 +44,12 @@ struct snapshot {
 };
 
 struct snapshot_diff {
-	uint64_t samples;	   /* subsections read back */
-	uint64_t bytes_read;	   /* read back */
-	uint64_t unchanged;	   /* read as before */
-	uint64_t not_pattern;	   /* changed, but not to the expected pattern */
-	uint64_t unreadable;	   /* could not be read back */
-	struct range_list mismatch;  /* logical blocks of the unchanged and not_pattern ones */
+	uint64_t samples;	       /* subsections read back */
+	uint64_t bytes_read;	       /* read back */
+	uint64_t unchanged;	       /* read as before */
+	uint64_t not_pattern;	       /* changed, but not to the expected pattern */
+	uint64_t unreadable;	       /* could not be read back */
+	struct range_list mismatch;    /* logical blocks of the unchanged and not_pattern ones */
 	struct range_list read_errors; /* logical blocks that could not be read */
 };
 
