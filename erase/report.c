@@ -70,12 +70,20 @@ static json_t *verification_json(const struct dev *d, const struct erase_plan *p
 	json_int_t pct = 100;
 	json_t *v;
 
+	const char *mode = erase_verify_name(plan->verify);
+
 	if (plan->verify == ERASE_VERIFY_SAMPLE)
 		pct = plan->sample_pct;
 	else if (plan->verify == ERASE_VERIFY_NONE)
 		pct = 0;
-	v = json_pack("{s:s,s:o,s:o,s:I,s:I,s:I,s:b}", "mode", erase_verify_name(plan->verify),
-		      "cache_bypass", json_str_or_null(d ? d->cache_bypass : NULL), "read_paths",
+	if (r->purge) {
+		/* a firmware method: the sample read before and after the command */
+		mode = "sample";
+		pct = json_integer_value(json_object_get(json_object_get(r->purge, "verification"),
+							 "sample_percent"));
+	}
+	v = json_pack("{s:s,s:o,s:o,s:I,s:I,s:I,s:b}", "mode", mode, "cache_bypass",
+		      json_str_or_null(d ? d->cache_bypass : NULL), "read_paths",
 		      d ? verify_read_paths_json(d) : json_array(), "bytes_read",
 		      (json_int_t)r->bytes_read, "samples", (json_int_t)r->samples,
 		      "sample_percent", pct, "verified", r->verified);

@@ -220,8 +220,15 @@ static int check_plan(const struct erase_cli *o)
 	struct erase_plan plan;
 	int r = erase_plan_make(o->jo.method, (unsigned)o->passes, o->jo.blank, o->jo.verify,
 				o->jo.sample_pct, &plan);
+	/* the drive's own command has no passes to repeat or to add to ("auto" may overwrite) */
+	bool firmware = !r && plan.m->run != erase_run && strcmp(plan.m->name, "auto");
 
 	erase_plan_free(&plan);
+	if (firmware && (o->passes > 1 || o->jo.blank))
+		return ui_usage_error("erase",
+				      "--passes and --blank apply to overwrite methods, "
+				      "not to %s",
+				      o->jo.method);
 	if (r == -ENOENT)
 		return ui_usage_error("erase",
 				      "unknown method '%s': see kesu erase --help for the "

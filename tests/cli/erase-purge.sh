@@ -45,4 +45,6 @@ done
 grep -q -- "--exit-failure-mode" "$WORK/help" || fail "--help lacks --exit-failure-mode"
 grep -q -- "--restore-hpa" "$WORK/help" || fail "--help lacks --restore-hpa"
 expect_rc 2 "$KESU" erase --yes --method nvme-format-everything "$dev" 2>/dev/null
-ok "--help lists every method; an unknown one is a usage error"
+expect_rc 2 "$KESU" erase --yes --method nvme-format-user --blank "$dev" 2>/dev/null
+expect_rc 2 "$KESU" erase --yes --method nvme-sanitize-block --passes 2 "$dev" 2>/dev/null
+ok "--help lists every method; an unknown one, or passes for a firmware method, is a usage error"

@@ -482,6 +482,9 @@ static void test_job_format(void **state)
 	assert_string_equal(str(doc, "result"), "success");
 	assert_string_equal(str(doc, "category"), "purge");
 	assert_string_equal(str(doc, "technique"), "block-erase");
+	assert_string_equal(str(json_object_get(doc, "verification"), "mode"), "sample");
+	assert_true(
+		json_is_true(json_object_get(json_object_get(doc, "verification"), "verified")));
 	assert_string_equal(str(json_object_get(doc, "method"), "name"), "nvme-format-user");
 	assert_string_equal(str(json_object_get(doc, "purge"), "command"),
 			    "nvme format nvm ses=1 (user data erase)");
