@@ -17,6 +17,7 @@
 #include <sodium.h>
 
 #include "ledger.h"
+#include "text.h"
 
 const char *const ledger_field_names[LEDGER_NFIELDS] = {
 	[LEDGER_ASSET_TAG] = "asset_tag", [LEDGER_SERIAL] = "serial",
@@ -211,7 +212,8 @@ static int sigs_parse(const char *text, struct sigs_buf *b)
 		b->sig[b->n].name = name;
 		b->sig[b->n].data = bin;
 		b->n++;
-		if (sodium_base642bin(bin, max, s, strlen(s), NULL, &len, NULL,
+		if (!text_is_base64(s, strlen(s)) ||
+		    sodium_base642bin(bin, max, s, strlen(s), NULL, &len, NULL,
 				      sodium_base64_VARIANT_ORIGINAL))
 			return -EBADMSG;
 		b->sig[b->n - 1].len = len;

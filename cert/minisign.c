@@ -110,7 +110,7 @@ static int b64_line(const struct line *l, uint8_t *out, size_t want)
 	const char *end = NULL;
 	size_t got = 0;
 
-	if (l->len != B64_LEN(want) ||
+	if (l->len != B64_LEN(want) || !text_is_base64(l->p, l->len) ||
 	    sodium_base642bin(out, want, l->p, l->len, NULL, &got, &end,
 			      sodium_base64_VARIANT_ORIGINAL) ||
 	    got != want || end != l->p + l->len)

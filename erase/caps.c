@@ -127,6 +127,8 @@ int erase_caps_purge_line(const struct erase_caps *c, char *buf, size_t len)
 		return -ENOSPC;
 	buf[0] = '\0';
 	for (i = 0; i < sizeof(part) / sizeof(part[0]); i++) {
+		if (part[i] == erase_caps_scsi_line && c->ata)
+			continue; /* an ATA drive behind a SATL: its ATA part says it all */
 		r = part[i](c, one, sizeof(one));
 		if (r == -ENODATA)
 			continue;
@@ -149,12 +151,20 @@ int erase_caps_probe(struct fw *f, struct erase_caps *c)
 {
 	int r;
 
+	char ata_why[sizeof(c->why)] = "";
+
 	memset(c, 0, sizeof(*c));
 	r = erase_caps_probe_nvme(f, c);
-	if (r)
+	if (r) {
 		r = erase_caps_probe_ata(f, c);
+		/* the SCSI answer (or its failure) says more about a device that is not ATA */
+		snprintf(ata_why, sizeof(ata_why), "%s", c->why);
+		c->why[0] = '\0';
+	}
 	if (!c->nvme && erase_caps_probe_scsi(f, c) == 0)
 		r = 0;
+	if (!c->why[0])
+		snprintf(c->why, sizeof(c->why), "%s", ata_why);
 	if (r && !c->why[0])
 		snprintf(c->why, sizeof(c->why), "%s", strerror(-r));
 	return r;

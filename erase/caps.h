@@ -25,6 +25,7 @@ struct erase_caps {
 	struct sanitize_scsi_caps scsi_caps;
 	bool rotational; /* from sysfs queue/rotational: decides Clear vs Purge per media type */
 	bool usb;	 /* behind a USB bridge */
+	bool luks;	 /* libcryptsetup recognises a LUKS header (probed for luks-crypto-erase) */
 	char why[128]; /* why nothing could be probed, e.g. "USB bridge rejects ATA pass-through" */
 };
 

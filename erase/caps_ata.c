@@ -314,13 +314,8 @@ int erase_caps_ata_line(const struct erase_caps *c, char *buf, size_t len)
 	char tmp[64];
 	size_t n = 0;
 
-	if (!c->ata) {
-		if (!c->why[0])
-			return -ENODATA;
-		put(buf, len, &n, "ata: ");
-		put(buf, len, &n, c->why);
-		return n < len ? 0 : -ENOSPC;
-	}
+	if (!c->ata)
+		return -ENODATA; /* why it did not answer is in c->why, for the line's fallback */
 	put(buf, len, &n, "ata: ");
 	security_part(id, buf, len, &n);
 	put(buf, len, &n, "; ");

@@ -11,6 +11,7 @@
 #include "inuse.h"
 #include "job.h"
 #include "log.h"
+#include "luks.h"
 #include "pool.h"
 #include "purge.h"
 #include "secmem.h"
@@ -148,13 +149,22 @@ static int plan_auto(const struct erase_job *j, struct erase_target *t)
 /* An overwrite leaves a host protected area as it was: expose it, or refuse. */
 static int check_hpa(const struct erase_job *j, struct erase_target *t)
 {
+	const struct sanitize_ata_id *id = &t->caps.ata_id;
 	uint64_t before = 0, after = 0;
 	int r;
 
 	if (!t->fw || !t->caps.ata)
 		return 0;
-	if (!j->o.restore_hpa)
-		return 0; /* the ATA probe's HPA flag decides here once it is filled */
+	if (!j->o.restore_hpa) {
+		if (id->native_valid && id->native_max_lba > id->max_lba)
+			return stop(
+				t, -EOPNOTSUPP,
+				"a host protected area hides LBAs %llu to %llu, which an overwrite "
+				"would not reach: --restore-hpa exposes them first",
+				(unsigned long long)id->max_lba + 1,
+				(unsigned long long)id->native_max_lba);
+		return 0;
+	}
 	r = erase_restore_hpa(t->fw, &t->caps, &before, &after);
 	if (r == -ENODATA)
 		return 0;
@@ -177,6 +187,8 @@ static int prepare_drive(const struct erase_job *j, struct erase_target *t)
 	if (r && !t->fw)
 		snprintf(t->caps.why, sizeof(t->caps.why), "no drive commands reach it (%s)",
 			 strerror(-r));
+	if (!strcmp(m->technique, "keyslot-destroy"))
+		t->caps.luks = luks_is_luks(t->path);
 	if (!strcmp(m->name, "auto") && plan_auto(j, t))
 		return t->err;
 	m = t->plan.m;

@@ -24,6 +24,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "caps.h"
 #include "erase.h"
 #include "luks.h"
 
@@ -208,10 +209,20 @@ static int luks_erase_run(struct dev *d, const struct erase_plan *plan, const st
 	return 0;
 }
 
+static bool luks_supported(const struct erase_caps *caps, char *why, size_t len)
+{
+	if (caps && caps->luks)
+		return true;
+	snprintf(why, len,
+		 "not a LUKS device: libcryptsetup finds no LUKS1 or LUKS2 header on it; "
+		 "use an overwrite or a Purge method");
+	return false;
+}
+
 const struct erase_method erase_methods_luks[] = {
 	{ "luks-crypto-erase", "purge", "keyslot-destroy",
 	  "destroy every LUKS keyslot and zero the header area: cryptographic erase of the key "
 	  "material (LUKS1/LUKS2 devices only)",
-	  add_nothing, luks_erase_run, NULL },
+	  add_nothing, luks_erase_run, luks_supported },
 	{ NULL },
 };

@@ -198,6 +198,9 @@ int purge_sleep(const struct erase_opts *o)
 
 const char *purge_category(const struct erase_method *m, const struct erase_caps *caps)
 {
+	/* ATA Security Erase: Purge on rotating media, Clear on SSDs (SP 800-88r1) */
+	if (caps && caps->ata && !strncmp(m->name, "ata-", 4) && !(caps->usb && !caps->rotational))
+		return erase_ata_category(m->name, caps->rotational);
 	if (strcmp(m->category, "purge"))
 		return m->category;
 	/* USB flash media: the controller behind the bridge reaches Clear at most */

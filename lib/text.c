@@ -124,3 +124,19 @@ int text_hex(const char *s, char **out)
 	*out = buf;
 	return 0;
 }
+
+bool text_is_base64(const char *s, size_t n)
+{
+	size_t pad = 0;
+
+	while (pad < n && pad < 2 && s[n - 1 - pad] == '=')
+		pad++;
+	for (size_t i = 0; i < n - pad; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '+' || c == '/'))
+			return false;
+	}
+	return true;
+}

@@ -43,6 +43,15 @@ bool text_is_clean(const char *s);
 int text_escape(const char *s, char **out);
 
 /**
+ * text_is_base64() - are the @n bytes at @s all of the standard base64
+ * alphabet (RFC 4648 section 4), with at most two "=" only at the end?
+ *
+ * libsodium 1.0.18's decoder takes every byte from 0x80 to 0xff for "/",
+ * so each strict parser checks the alphabet with this first.
+ */
+bool text_is_base64(const char *s, size_t n);
+
+/**
  * text_hex() - the bytes of @s in lowercase hexadecimal
  * @out: set to a new string (free() it)
  * Return: 0 or -ENOMEM

@@ -78,7 +78,7 @@ set +e
 "$KESU" erase --method luks-crypto-erase --yes --quiet "$plain" 2> "$WORK/err"
 rc=$?
 set -e
-[ $rc -ne 0 ] || fail "a device without LUKS header: exit 0"
+[ $rc -eq 3 ] || fail "a device without LUKS header: exit $rc, expected 3 (refused)"
 grep -q "not a LUKS device" "$WORK/err" || fail "no reason: $(cat "$WORK/err")"
 [ "$(sha256sum < "$plain")" = "$before" ] || fail "a device without LUKS header was written"
 ok "no LUKS header: refused (exit $rc), nothing written"

@@ -431,8 +431,9 @@ static void test_bridge_rejects(void **state)
 	assert_int_equal(erase_caps_probe_ata(t->fw, &t->caps), -EOPNOTSUPP);
 	assert_false(t->caps.ata);
 	assert_string_equal(t->caps.why, "USB bridge rejects ATA pass-through");
-	assert_int_equal(erase_caps_ata_line(&t->caps, line, sizeof(line)), 0);
-	assert_string_equal(line, "ata: USB bridge rejects ATA pass-through");
+	assert_int_equal(erase_caps_ata_line(&t->caps, line, sizeof(line)), -ENODATA);
+	assert_int_equal(erase_caps_purge_line(&t->caps, line, sizeof(line)), -ENODATA);
+	assert_string_equal(line, "not probed: USB bridge rejects ATA pass-through");
 	for (i = 0; erase_methods_ata[i].name; i++) {
 		assert_false(erase_methods_ata[i].supported(&t->caps, why, sizeof(why)));
 		assert_string_equal(why, "USB bridge rejects ATA pass-through");

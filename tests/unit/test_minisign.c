@@ -281,6 +281,12 @@ static void test_strict_parsers(void **state)
 	e = edit(s.p, "Vww=\n", "Vwx=\n");
 	assert_int_equal(sig_parse_str(e), -EBADMSG);
 	free(e);
+	/* a byte outside the alphabet (libsodium would read 0xff as "/") */
+	e = edit(s.p, "\nFf7B",
+		 "\n\xff"
+		 "f7B");
+	assert_int_equal(sig_parse_str(e), -EBADMSG);
+	free(e);
 	e = edit(s.p, "\nFf7B", "\n Ff7B");
 	assert_int_equal(sig_parse_str(e), -EBADMSG);
 	free(e);

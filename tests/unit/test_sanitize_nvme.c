@@ -228,6 +228,7 @@ static void probe(struct fw_sim *sim, struct erase_caps *c, char *line, size_t l
 {
 	struct fw *f;
 
+	memset(c, 0, sizeof(*c));
 	assert_int_equal(fw_sim_open(sim, &f), 0);
 	assert_int_equal(erase_caps_probe_nvme(f, c), 0);
 	assert_true(c->nvme);
