@@ -226,6 +226,23 @@ int outfile_commit_written(struct outfile *of)
 	return publish(of, of->name);
 }
 
+int outfile_flush_behind(struct outfile *of, size_t window)
+{
+	off_t cur;
+
+	if (of->fd < 0)
+		return -EBADF;
+	cur = lseek(of->fd, 0, SEEK_CUR);
+	if (cur < 0)
+		return -errno;
+	if (cur - of->flushed < (long long)window)
+		return 0;
+	if (sync_file_range(of->fd, of->flushed, cur - of->flushed, SYNC_FILE_RANGE_WRITE) < 0)
+		return -errno;
+	of->flushed = cur;
+	return 0;
+}
+
 void outfile_release(struct outfile *of)
 {
 	if (of->tmpname && of->dirfd >= 0)

@@ -14,14 +14,15 @@
 #include <stddef.h>
 
 struct outfile {
-	int dirfd;	  /* the destination directory, held open */
-	int fd;		  /* the temporary file, -1 when none */
-	char *dir;	  /* for messages */
-	char *tmpname;	  /* name of the temporary file in dir */
-	char *name;	  /* final name in dir; NULL: chosen at commit (outfile_commit_unique) */
-	bool replace;	  /* an existing file at the final name may be replaced */
-	bool private;	  /* published 0600, not 0644 */
-	char *final_path; /* set by a successful commit: dir/name */
+	int dirfd;	   /* the destination directory, held open */
+	int fd;		   /* the temporary file, -1 when none */
+	char *dir;	   /* for messages */
+	char *tmpname;	   /* name of the temporary file in dir */
+	char *name;	   /* final name in dir; NULL: chosen at commit (outfile_commit_unique) */
+	bool replace;	   /* an existing file at the final name may be replaced */
+	bool private;	   /* published 0600, not 0644 */
+	char *final_path;  /* set by a successful commit: dir/name */
+	long long flushed; /* written back up to here (outfile_flush_behind) */
 };
 
 enum {
@@ -89,6 +90,15 @@ int outfile_commit_unique(struct outfile *of, const void *data, size_t len,
  * Return: as outfile_commit()
  */
 int outfile_commit_written(struct outfile *of);
+
+/**
+ * outfile_flush_behind() - start writing back what was written to @of->fd
+ * since the last call, once it is at least @window bytes, without waiting
+ * (sync_file_range), so that the fsync of the commit finds little left and
+ * the page cache does not fill with one large output
+ * Return: 0, or a negative errno (the commit's fsync still makes it durable)
+ */
+int outfile_flush_behind(struct outfile *of, size_t window);
 
 /**
  * outfile_release() - remove the temporary file unless it was committed, and

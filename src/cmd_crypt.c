@@ -478,6 +478,9 @@ static int io_write(void *usr, const void *buf, size_t len)
 		p += n;
 		len -= (size_t)n;
 	}
+	/* a file: write back as it grows, so the commit's fsync does not wait for all of it */
+	if (io->of.fd >= 0)
+		outfile_flush_behind(&io->of, 8 << 20);
 	return 0;
 }
 
