@@ -201,7 +201,7 @@ static int decode_body(const uint8_t *p, size_t lines, size_t chars, struct age_
 	return rc;
 }
 
-static void stanza_free(struct age_stanza *st)
+void age_stanza_clear(struct age_stanza *st)
 {
 	size_t i;
 
@@ -237,7 +237,7 @@ static int parse_stanza(struct cursor *c, struct age_header *h)
 			h->s = grown;
 	}
 	if (rc) {
-		stanza_free(&st);
+		age_stanza_clear(&st);
 		return rc;
 	}
 	h->s[h->n++] = st;
@@ -306,7 +306,7 @@ void age_header_free(struct age_header *h)
 	if (!h)
 		return;
 	for (i = 0; i < h->n; i++)
-		stanza_free(&h->s[i]);
+		age_stanza_clear(&h->s[i]);
 	free(h->s);
 	memset(h, 0, sizeof(*h));
 }

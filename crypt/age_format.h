@@ -65,6 +65,9 @@ int age_header_parse(const uint8_t *buf, size_t len, struct age_header *h);
 /** age_header_free() - free what age_header_parse() allocated (NULL-safe); zeroes @h */
 void age_header_free(struct age_header *h);
 
+/** age_stanza_clear() - free the members of @st (parsed, or made by a recipient's wrap) and zero it */
+void age_stanza_clear(struct age_stanza *st);
+
 /**
  * age_header_encode() - write a header up to its MAC
  * @s: the stanzas, in file order

@@ -185,16 +185,6 @@ out:
 	return ret;
 }
 
-void age_stanza_clear(struct age_stanza *st)
-{
-	size_t i;
-
-	free(st->type);
-	for (i = 0; i < st->nargs; i++)
-		free(st->args[i]);
-	free(st->body);
-	memset(st, 0, sizeof(*st));
-}
 
 /* salt = ephemeral share || recipient */
 static int wrap_key(const uint8_t shared[32], const uint8_t share[32], const uint8_t pk[32],

@@ -21,6 +21,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testdata.h"
+
 #include "crypt/armor.h"
 
 struct blob {
@@ -28,27 +30,14 @@ struct blob {
 	size_t len;
 };
 
+/* a file of tests/data/age, whole */
 static struct blob data(const char *name)
 {
-	const char *top = getenv("KESU_SRCDIR");
-	char path[PATH_MAX];
-	struct blob b = { NULL, 0 };
-	FILE *f;
-	long n;
+	char rel[256];
+	struct blob b;
 
-	snprintf(path, sizeof(path), "%s/tests/data/age/%s", top ? top : ".", name);
-	f = fopen(path, "rb");
-	if (!f)
-		fail_msg("%s: %s", path, strerror(errno));
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n >= 0);
-	rewind(f);
-	b.p = malloc((size_t)n + 1);
-	assert_non_null(b.p);
-	assert_int_equal(fread(b.p, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	b.len = (size_t)n;
+	snprintf(rel, sizeof(rel), "age/%s", name);
+	b.p = test_data_read(rel, &b.len);
 	return b;
 }
 

@@ -22,6 +22,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testdata.h"
+
 #include <sodium.h>
 
 #include "cert/minisign.h"
@@ -39,29 +41,12 @@ struct blob {
 	size_t len;
 };
 
-/* a file of tests/data, whole; the test fails when it cannot be read */
+/* a file of tests/data, whole */
 static struct blob data(const char *rel)
 {
-	const char *top = getenv("KESU_SRCDIR");
-	char path[PATH_MAX];
-	struct blob b = { NULL, 0 };
-	FILE *f;
-	long n;
+	struct blob b;
 
-	snprintf(path, sizeof(path), "%s/tests/data/%s", top ? top : ".", rel);
-	f = fopen(path, "rb");
-	if (!f)
-		fail_msg("%s: %s", path, strerror(errno));
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n >= 0);
-	rewind(f);
-	b.p = malloc((size_t)n + 1);
-	assert_non_null(b.p);
-	assert_int_equal(fread(b.p, 1, (size_t)n, f), (size_t)n);
-	b.p[n] = '\0';
-	b.len = (size_t)n;
-	fclose(f);
+	b.p = test_data_read(rel, &b.len);
 	return b;
 }
 
