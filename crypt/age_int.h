@@ -84,7 +84,6 @@ void age_stream_nonce(uint64_t counter, bool last, uint8_t nonce[12]);
 size_t age_recipients_count(const struct age_recipients *rs);
 const uint8_t *age_recipients_key(const struct age_recipients *rs, size_t i);
 
-
 /**
  * age_x25519_wrap() - an "X25519" stanza for the recipient @pk
  * Return: 0, -EINVAL (low-order @pk), -ENOMEM, -EIO

@@ -185,7 +185,6 @@ out:
 	return ret;
 }
 
-
 /* salt = ephemeral share || recipient */
 static int wrap_key(const uint8_t shared[32], const uint8_t share[32], const uint8_t pk[32],
 		    uint8_t key[AGE_KEY_LEN])

@@ -149,11 +149,13 @@ int erase_caps_purge_line(const struct erase_caps *c, char *buf, size_t len)
 
 int erase_caps_probe(struct fw *f, struct erase_caps *c)
 {
+	char ata_why[sizeof(c->why)] = "";
+	bool rotational = c->rotational, usb = c->usb;
 	int r;
 
-	char ata_why[sizeof(c->why)] = "";
-
 	memset(c, 0, sizeof(*c));
+	c->rotational = rotational;
+	c->usb = usb;
 	r = erase_caps_probe_nvme(f, c);
 	if (r) {
 		r = erase_caps_probe_ata(f, c);

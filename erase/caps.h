@@ -33,7 +33,8 @@ struct erase_caps {
  * erase_caps_probe() - probe what @f's drive can do: NVMe Identify, else ATA
  * IDENTIFY through SAT, and SCSI INQUIRY/VPD/REPORT SUPPORTED OPERATION CODES
  * @f: transport
- * @c: zeroed and filled; @c->why says what could not be probed
+ * @c: zeroed and filled, but for @c->rotational and @c->usb, which the caller
+ *     sets first (from sysfs); @c->why says what could not be probed
  * Return: 0 when at least one part was probed, else a negative errno
  */
 int erase_caps_probe(struct fw *f, struct erase_caps *c);

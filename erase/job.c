@@ -122,11 +122,12 @@ static int probe_drive(const struct erase_job *j, struct erase_target *t)
 
 	if (r)
 		return r;
+	/* from sysfs, before the probe: they shape its reasons (a USB bridge) */
+	t->caps.rotational = t->info.rotational == 1;
+	t->caps.usb = t->info.transport && !strcmp(t->info.transport, "usb");
 	r = erase_caps_probe(t->fw, &t->caps);
 	if (t->caps.nvme)
 		erase_caps_probe_nvme_ns(t->fw, dev_fd(t->dev), &t->caps);
-	t->caps.rotational = t->info.rotational == 1;
-	t->caps.usb = t->info.transport && !strcmp(t->info.transport, "usb");
 	return r;
 }
 

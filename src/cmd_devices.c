@@ -405,11 +405,11 @@ static void devices_caps(struct devices_row *row)
 					strerror(-r));
 		return;
 	}
-	r = erase_caps_probe(f, &row->caps);
-	fw_close(f);
-	/* after the probe, which starts from a zeroed struct */
+	/* from sysfs, before the probe: they shape its reasons (a USB bridge) */
 	row->caps.rotational = d->rotational == 1;
 	row->caps.usb = d->transport && !strcmp(d->transport, "usb");
+	r = erase_caps_probe(f, &row->caps);
+	fw_close(f);
 	row->probed = r == 0;
 	r = erase_caps_purge_line(&row->caps, row->purge, sizeof(row->purge));
 	if (r == -ENOSPC)

@@ -85,7 +85,7 @@ static json_t *run(struct fw_sim *sim, const char *name, bool exit_failure, stru
 {
 	const struct erase_method *m = erase_method_find(name);
 	struct erase_plan plan = { .m = m, .verify = ERASE_VERIFY_LAST };
-	struct erase_caps caps;
+	struct erase_caps caps = { 0 };
 	struct erase_opts o = { .sample_seed = 7, .exit_failure_mode = exit_failure };
 	char why[128];
 	struct fw *f;
@@ -382,7 +382,7 @@ static void probe(struct fw_sim *sim, struct erase_caps *caps)
 static void test_supported_reasons(void **state)
 {
 	struct fw_sim sim = { .oacs = 0x10a }; /* what QEMU answers */
-	struct erase_caps caps;
+	struct erase_caps caps = { 0 };
 	char why[128];
 
 	probe(&sim, &caps);
@@ -403,7 +403,7 @@ static void test_supported_reasons(void **state)
 static void test_auto_pick(void **state)
 {
 	struct fw_sim sim = { .oacs = 0x2, .fna = 0x4, .sanicap = 0x7 };
-	struct erase_caps caps;
+	struct erase_caps caps = { 0 };
 	char why[256];
 
 	probe(&sim, &caps);

@@ -231,7 +231,7 @@ static const struct erase_method *method(const char *name)
 static void test_supported(void **state)
 {
 	struct fw_sim_scsi sim;
-	struct erase_caps c;
+	struct erase_caps c = { 0 };
 	char why[256];
 	struct fw *f;
 

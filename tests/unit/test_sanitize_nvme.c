@@ -242,7 +242,7 @@ static void test_caps_qemu(void **state)
 	struct fw_sim sim = {
 		.oacs = 0x10a, .sn = "deadbeef", .mn = "QEMU NVMe Ctrl", .fr = "8.0.2"
 	};
-	struct erase_caps c;
+	struct erase_caps c = { 0 };
 	char line[160];
 
 	(void)state;
@@ -261,7 +261,7 @@ static void test_caps_qemu(void **state)
 static void test_caps_full(void **state)
 {
 	struct fw_sim sim = { .oacs = 0x2, .fna = 0x4, .sanicap = 0x20000007 };
-	struct erase_caps c;
+	struct erase_caps c = { 0 };
 	char line[160];
 
 	(void)state;

@@ -273,7 +273,7 @@ static int probe(struct fw_sim_scsi *sim, struct erase_caps *c, bool usb, bool r
 static void test_probe(void **state)
 {
 	struct fw_sim_scsi sim;
-	struct erase_caps c;
+	struct erase_caps c = { 0 };
 	char line[512];
 
 	(void)state;
@@ -301,7 +301,7 @@ static void test_probe(void **state)
 static void test_probe_partial(void **state)
 {
 	struct fw_sim_scsi sim;
-	struct erase_caps c;
+	struct erase_caps c = { 0 };
 	char line[512];
 
 	(void)state;
@@ -321,7 +321,7 @@ static void test_probe_partial(void **state)
 static void test_probe_no_rsoc_usb(void **state)
 {
 	struct fw_sim_scsi sim;
-	struct erase_caps c;
+	struct erase_caps c = { 0 };
 	char line[512];
 
 	(void)state;
@@ -338,7 +338,7 @@ static void test_probe_no_rsoc_usb(void **state)
 static void test_probe_fails(void **state)
 {
 	struct fw_sim_scsi sim;
-	struct erase_caps c;
+	struct erase_caps c = { 0 };
 	char line[512];
 	struct fw *f;
 
