@@ -168,7 +168,8 @@ static int sanitize(struct fw_sim_scsi *sim, const uint8_t *cdb, const uint8_t *
 		return check(sim, sense, slen, 5, 0x26, 0, false, 0);
 	memcpy(sim->sanitize_cdb, cdb, 10);
 	sim->nparam = sa == 0x01 ? plen : 0;
-	memcpy(sim->param, buf, sim->nparam);
+	if (sim->nparam)
+		memcpy(sim->param, buf, sim->nparam);
 	sim->nsanitize++;
 	if (sa == 0x1F) {
 		if (!sim->failure_mode)
