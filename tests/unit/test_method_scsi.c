@@ -266,6 +266,7 @@ static void test_supported(void **state)
 
 	fw_sim_scsi_init(&sim);
 	sim.no_rsoc = true;
+	c.usb = false; /* the probe keeps what the caller found in sysfs */
 	assert_int_equal(fw_sim_scsi_open(&sim, &f), 0);
 	assert_int_equal(erase_caps_probe(f, &c), 0);
 	fw_close(f);
