@@ -73,7 +73,10 @@ minisign -Vm cert.json -x cert.json.stock.minisig -p stock.pub > /dev/null ||
 	fail "minisign -V saw another trusted comment"
 expect_rc 0 "$KESU" key show stock.pub > show.out
 id=$(head -n 1 stock.pub | sed 's/.* //')
-grep -qx "key id: $id" show.out || fail "key show: key id differs from minisign's $id"
+# minisign prints the id without leading zeros (%PRIX64), kesu always 16 digits
+shown=$(sed -n 's/^key id: //p' show.out)
+[ "$(echo "$shown" | sed 's/^0*//')" = "$(echo "$id" | sed 's/^0*//')" ] ||
+	fail "key show: key id $shown differs from minisign's $id"
 grep -qx 'role: -' show.out || fail "key show: a minisign key has no role"
 ok "kesu signs with a minisign -G key and minisign -V verifies it, trusted comment too"
 
