@@ -552,35 +552,15 @@ static int cert_cmd_verify(int argc, char **argv)
 
 /* ---- the dispatcher ---- */
 
-static const struct {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-	const char *help;
-} subs[] = {
-	{ "issue", cert_cmd_issue, "sign the certificate of an erasure report (operator)" },
-	{ "approve", cert_cmd_approve, "approve a certificate with a second person's key" },
-	{ "verify", cert_cmd_verify, "check certificates offline, one line each" },
-	{ "show", cert_cmd_show, "print a certificate for people (text, HTML, JSON)" },
+static const struct ui_command subs[] = {
+	{ "issue", cert_cmd_issue, "", "sign the certificate of an erasure report (operator)" },
+	{ "approve", cert_cmd_approve, "", "approve a certificate with a second person's key" },
+	{ "verify", cert_cmd_verify, "", "check certificates offline, one line each" },
+	{ "show", cert_cmd_show, "", "print a certificate for people (text, HTML, JSON)" },
+	{ NULL, NULL, NULL, NULL },
 };
-
-static int cert_help(FILE *f)
-{
-	fprintf(f, "usage: kesu cert <command> [OPTIONS]\n\ncommands:\n");
-	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
-		fprintf(f, "  %-8s %s\n", subs[i].name, subs[i].help);
-	fprintf(f, "\n'kesu cert <command> --help' for each; kesu-cert(8), kesu-certificate(5)\n");
-	return f == stdout ? KESU_EXIT_SUCCESS : KESU_EXIT_USAGE;
-}
 
 int cmd_cert(int argc, char **argv)
 {
-	if (argc < 2)
-		return cert_help(stderr);
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))
-		return cert_help(stdout);
-	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
-		if (!strcmp(argv[1], subs[i].name))
-			return subs[i].fn(argc - 1, argv + 1);
-	ui_err("cert: '%s' is not a cert command", ui_safe(argv[1]));
-	return cert_help(stderr);
+	return ui_dispatch("cert", subs, argc, argv);
 }

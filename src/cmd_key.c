@@ -479,16 +479,13 @@ static int key_show(int argc, char **argv)
 	return KESU_EXIT_SUCCESS;
 }
 
+static const struct ui_command subs[] = {
+	{ "generate", key_generate, "", "make a signing key (minisign) or an age identity" },
+	{ "show", key_show, "", "show a key's id, role and name" },
+	{ NULL, NULL, NULL, NULL },
+};
+
 int cmd_key(int argc, char **argv)
 {
-	if (argc < 2)
-		return ui_usage_error("key", "no action given: generate or show");
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))
-		return key_help();
-	if (!strcmp(argv[1], "generate"))
-		return key_generate(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "show"))
-		return key_show(argc - 1, argv + 1);
-	return ui_usage_error("key", "'%s' is not a key action: generate or show",
-			      ui_safe(argv[1]));
+	return ui_dispatch("key", subs, argc, argv);
 }

@@ -8,14 +8,7 @@
 #include "kesu.h"
 #include "secmem.h"
 
-struct command {
-	const char *name;
-	int (*handler)(int argc, char **argv);
-	const char *usage;
-	const char *help;
-};
-
-static const struct command commands[] = {
+static const struct ui_command commands[] = {
 	{ "erase", cmd_erase, "[OPTIONS] TARGET...",
 	  "overwrite block devices or images and verify (NIST SP 800-88 Clear)" },
 	{ "verify", cmd_verify, "--expect zero|one|pattern:HEX [OPTIONS] TARGET",
@@ -41,7 +34,7 @@ static void help(FILE *f)
 {
 	fprintf(f, "usage: kesu [--debug] <command> [<args>]\n"
 		   "       kesu --version | help | <command> --help\n\ncommands:\n");
-	for (const struct command *c = commands; c->name; c++)
+	for (const struct ui_command *c = commands; c->name; c++)
 		fprintf(f, "  %-8s %s\n", c->name, c->help);
 	ui_print_exit_status(f, NULL, 0);
 	fprintf(f, "\nsee kesu(8) and kesu <command> --help\n");
@@ -66,7 +59,7 @@ int main(int argc, char **argv)
 		if (i + 1 < argc) {
 			char *sub[] = { argv[i + 1], "--help", NULL };
 
-			for (const struct command *c = commands; c->name; c++)
+			for (const struct ui_command *c = commands; c->name; c++)
 				if (!strcmp(c->name, argv[i + 1]))
 					return c->handler(2, sub);
 			return ui_usage_error(NULL, "'%s' is not a kesu command",
@@ -79,7 +72,7 @@ int main(int argc, char **argv)
 		ui_err("cannot initialise libsodium");
 		return KESU_EXIT_FAILURE;
 	}
-	for (const struct command *c = commands; c->name; c++)
+	for (const struct ui_command *c = commands; c->name; c++)
 		if (!strcmp(c->name, argv[i]))
 			return c->handler(argc - i, argv + i);
 	return ui_usage_error(NULL, "'%s' is not a kesu command", ui_safe(argv[i]));

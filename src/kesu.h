@@ -56,6 +56,34 @@ extern const struct kesu_exit_code kesu_exit_codes[];
  */
 void ui_print_exit_status(FILE *f, const int *codes, size_t n);
 
+/*
+ * One row of a table of commands or subcommands: `kesu` itself and every
+ * command with actions (cert, key, ledger, media) dispatch through such a
+ * table with ui_dispatch(), so that help, unknown names and a missing action
+ * behave the same everywhere.
+ */
+struct ui_command {
+	const char *name;
+	int (*handler)(int argc, char **argv);
+	const char *usage; /* the arguments after the name, for the help list */
+	const char *help;  /* one line */
+};
+
+/**
+ * ui_dispatch() - run the subcommand named by argv[1]
+ * @cmd: the command ("cert"), for messages and the help text
+ * @subs: its subcommands, ended by a NULL name
+ * @argc, @argv: the command's arguments, argv[0] being @cmd
+ *
+ * "help", "-h" and "--help" print the list to standard output; a missing or
+ * unknown name is a usage error. The handler gets argv from the subcommand's
+ * name on.
+ *
+ * Return: the handler's exit code, KESU_EXIT_SUCCESS for help, or
+ * KESU_EXIT_USAGE.
+ */
+int ui_dispatch(const char *cmd, const struct ui_command *subs, int argc, char **argv);
+
 int cmd_erase(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_devices(int argc, char **argv);

@@ -207,6 +207,28 @@ void ui_warn(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+static void dispatch_help(FILE *f, const char *cmd, const struct ui_command *subs)
+{
+	fprintf(f, "usage: kesu %s <action> [OPTIONS] ...\n\nactions:\n", cmd);
+	for (const struct ui_command *s = subs; s->name; s++)
+		fprintf(f, "  %-14s %s\n", s->name, s->help);
+	fprintf(f, "\n'kesu %s <action> --help' for each; see kesu-%s(8)\n", cmd, cmd);
+}
+
+int ui_dispatch(const char *cmd, const struct ui_command *subs, int argc, char **argv)
+{
+	if (argc < 2 || !*argv[1])
+		return ui_usage_error(cmd, "%s: no action given", cmd);
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		dispatch_help(stdout, cmd, subs);
+		return KESU_EXIT_SUCCESS;
+	}
+	for (const struct ui_command *s = subs; s->name; s++)
+		if (!strcmp(s->name, argv[1]))
+			return s->handler(argc - 1, argv + 1);
+	return ui_usage_error(cmd, "%s: '%s' is not a %s action", cmd, ui_safe(argv[1]), cmd);
+}
+
 int ui_usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
