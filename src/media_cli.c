@@ -158,11 +158,11 @@ int media_cli_check_target(const char *path)
 
 /* Which step of the format failed, then what libcryptsetup or mkfs said. */
 int media_cli_format_error(const char *path, const char *fs, const struct media_format_out *out,
-			int r)
+			   int r)
 {
 	if (out->stage == MEDIA_STAGE_OPEN)
-		ui_err("%s: cannot open the new medium to make its file system: %s",
-		       ui_safe(path), strerror(-r));
+		ui_err("%s: cannot open the new medium to make its file system: %s", ui_safe(path),
+		       strerror(-r));
 	else if (out->stage == MEDIA_STAGE_MKFS)
 		ui_err("%s: mkfs.%s failed%s", ui_safe(path), fs,
 		       r == -ENOENT ? ": not installed" : "");
@@ -172,7 +172,7 @@ int media_cli_format_error(const char *path, const char *fs, const struct media_
 }
 
 int media_cli_write_record(struct outfile *of, const struct media_format_req *req,
-			const struct media_cli *o)
+			   const struct media_cli *o)
 {
 	const char *path = req->info->path;
 	int r = media_record_write(req, of);
