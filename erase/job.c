@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "inuse.h"
+#include "guard.h"
 #include "job.h"
 #include "log.h"
 #include "luks.h"
@@ -80,32 +80,15 @@ static int reserve_report(const struct erase_job *j, struct erase_target *t)
 	return 0;
 }
 
-/* O_EXCL failed: say what holds the device, when the checks can tell. */
-static int refuse_busy(struct erase_target *t)
-{
-	struct inuse u;
-
-	if (inuse_check(&t->info, -1, &u) == 0 && inuse_any(&u))
-		return stop(t, -EBUSY, "%s", u.why);
-	return stop(t, -EBUSY, "%s is held open exclusively by another program", t->path);
-}
-
+/* Hold the target and check it through the held descriptor (lib/guard.h). */
 static int open_target(struct erase_target *t)
 {
-	int r;
+	struct guard g;
+	int r = guard_hold(&t->info, DEV_OPEN_WRITE, &g);
 
-	if (t->info.size == 0)
-		return stop(t, -ENODEV, "size is 0, nothing to erase");
-	r = dev_open(t->path, DEV_OPEN_WRITE | DEV_OPEN_EXCL, &t->dev);
-	if (r == -EBUSY)
-		return refuse_busy(t);
-	if (r == -EROFS)
-		return stop(t, r, "%s is read-only", t->path);
 	if (r)
-		return stop(t, r, "cannot open it: %s", strerror(-r));
-	if (t->dev->size != t->info.size)
-		return stop(t, -ESTALE, "size changed from %llu to %llu bytes",
-			    (unsigned long long)t->info.size, (unsigned long long)t->dev->size);
+		return stop(t, r, "%s", g.why);
+	t->dev = g.dev;
 	return 0;
 }
 
@@ -204,7 +187,6 @@ static int prepare_drive(const struct erase_job *j, struct erase_target *t)
 int erase_job_hold(struct erase_job *j, size_t i)
 {
 	struct erase_target *t = &j->t[i];
-	struct inuse u;
 	int r;
 
 	if (!t->identified)
@@ -216,16 +198,6 @@ int erase_job_hold(struct erase_job *j, size_t i)
 		return t->report_err;
 	}
 	r = open_target(t);
-	if (!r) {
-		/* checked through the held descriptor: nothing can start using it now */
-		r = inuse_check(&t->info, dev_fd(t->dev), &u);
-		if (r)
-			r = stop(t, -EBUSY, "cannot tell whether it is in use: %s", strerror(-r));
-		else if (inuse_any(&u))
-			r = stop(t, -EBUSY, "%s", u.why);
-	}
-	if (!r)
-		r = devinfo_probe_content(&t->info, dev_fd(t->dev));
 	if (!r)
 		r = prepare_drive(j, t);
 	if (r) {

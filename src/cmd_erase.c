@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "certsign.h"
+#include "confirm.h"
 #include "display.h"
 #include "erase/job.h"
 #include "inuse.h"
@@ -384,36 +385,6 @@ static int parse_args(int argc, char **argv, struct erase_cli *o)
 	return r;
 }
 
-static void size_text(uint64_t bytes, char *buf, size_t len)
-{
-	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
-	unsigned u = 0;
-	uint64_t whole = bytes, tenths = 0;
-
-	while (whole >= 1024 && u < 5) {
-		tenths = (whole % 1024) * 10 / 1024;
-		whole /= 1024;
-		u++;
-	}
-	snprintf(buf, len, "%llu.%llu %s", (unsigned long long)whole, (unsigned long long)tenths,
-		 units[u]);
-}
-
-/* What the person is about to destroy; device strings escaped for the terminal. */
-static void describe(const struct erase_target *t)
-{
-	char sz[32];
-
-	size_text(t->info.size, sz, sizeof(sz));
-	fprintf(stderr, "  %s: %s, model %s, serial %s, %s (%llu bytes), logical block %u\n",
-		ui_safe(t->path), t->info.is_block ? "block device" : "image file",
-		ui_safe(t->info.model ? t->info.model : "-"),
-		ui_safe(t->info.serial ? t->info.serial : "-"), sz,
-		(unsigned long long)t->info.size, t->info.lbs);
-	fprintf(stderr, "  contains: %s\n",
-		ui_safe(t->info.content ? t->info.content : "no known signature"));
-}
-
 static void print_plan(const struct erase_target *t)
 {
 	char name[8 + 2 * PATTERN_MAX_BYTES + 1];
@@ -428,44 +399,6 @@ static void print_plan(const struct erase_target *t)
 		printf(" %u%%", p->sample_pct);
 	printf("; %llu bytes; contains %s\n", (unsigned long long)t->info.size,
 	       ui_safe(t->info.content ? t->info.content : "no known signature"));
-}
-
-static int read_answer(char *buf, size_t len)
-{
-	if (!fgets(buf, (int)len, stdin))
-		return -1;
-	buf[strcspn(buf, "\r\n")] = '\0';
-	return 0;
-}
-
-/*
- * Ask the person to type the serial number (or the size) of the device.
- * The target is already held: what is described is what will be erased.
- */
-static int confirm(const struct erase_target *t)
-{
-	char answer[256], want[256];
-	const char *what = "serial number";
-
-	if (!isatty(STDIN_FILENO)) {
-		ui_err("refusing to erase %s without confirmation: use --yes", ui_safe(t->path));
-		return -ECANCELED;
-	}
-	if (t->info.serial && *t->info.serial && text_is_clean(t->info.serial)) {
-		snprintf(want, sizeof(want), "%s", t->info.serial);
-	} else {
-		snprintf(want, sizeof(want), "%llu", (unsigned long long)t->info.size);
-		what = "size in bytes";
-	}
-	fprintf(stderr, "kesu: all data on this target will be destroyed:\n");
-	describe(t);
-	fprintf(stderr, "type its %s (%s) to erase it: ", what, want);
-	fflush(stderr);
-	if (read_answer(answer, sizeof(answer)) || strcmp(answer, want)) {
-		ui_err("%s: not confirmed, nothing was written", ui_safe(t->path));
-		return -ECANCELED;
-	}
-	return 0;
 }
 
 #ifdef KESU_TEST_HOOKS
@@ -646,10 +579,10 @@ static void hold_all(const struct erase_cli *o, struct erase_job *j)
 			ui_err("refusing to erase %s: %s", ui_safe(t->path), ui_safe(t->why));
 	}
 	for (size_t i = 0; i < j->n && !o->dry_run && !o->yes; i++) {
-		int r = j->t[i].held ? confirm(&j->t[i]) : 0;
+		int r = j->t[i].held ? ui_confirm(&j->t[i].info, "erase") : 0;
 
 		if (r)
-			erase_job_refuse(j, i, r, "not confirmed");
+			erase_job_refuse(j, i, r, r == -EINTR ? "interrupted" : "not confirmed");
 	}
 }
 
