@@ -34,7 +34,6 @@
 #include "luks.h"
 #include "outfile.h"
 #include "passphrase.h"
-#include "strength.h"
 #include "text.h"
 
 #define LABEL_MAX 47 /* LUKS2 label: 48 bytes with its NUL */
@@ -45,9 +44,7 @@
 struct media_cli {
 	const char *sub;
 	const char *label, *fs, *record, *op_name;
-	const char *pass_file;
-	int pass_fd; /* -1: none given */
-	int pass_in; /* the descriptor being read, line by line; -1 until opened */
+	struct pass_source pass; /* lines read in turn: the current passphrase, then the new */
 	bool yes, json, allow_weak, help, test_kdf;
 	char **args;
 	int nargs;
@@ -111,8 +108,6 @@ static int set_field(const char **field, const char *opt, const char *arg, size_
 
 static int parse_opt(int c, char **argv, struct media_cli *o)
 {
-	unsigned long fd;
-
 	switch (c) {
 	case OPT_LABEL: return set_field(&o->label, "label", optarg, LABEL_MAX);
 	case OPT_FS:
@@ -124,12 +119,7 @@ static int parse_opt(int c, char **argv, struct media_cli *o)
 	case OPT_RECORD: o->record = optarg; return 0;
 	case OPT_OPERATOR: return set_field(&o->op_name, "operator", optarg, FIELD_MAX);
 	case OPT_PASS_FD:
-		if (ui_parse_uint(optarg, 0, INT_MAX, &fd))
-			return ui_usage_error("media", "invalid --passphrase-fd '%s'",
-					      ui_safe(optarg));
-		o->pass_fd = (int)fd;
-		return 0;
-	case OPT_PASS_FILE: o->pass_file = optarg; return 0;
+	case OPT_PASS_FILE: return ui_pass_opt("media", &o->pass, c == OPT_PASS_FD, optarg);
 	case OPT_WEAK: o->allow_weak = true; return 0;
 	case 'y': o->yes = true; return 0;
 	case 'j': o->json = true; return 0;
@@ -157,57 +147,23 @@ static void pbkdf(const struct media_cli *o, struct luks_pbkdf *p)
 }
 
 /*
- * A passphrase: from --passphrase-fd/--passphrase-file one line at a time
- * (the current one first, then the new one), else from the terminal, asked
- * twice when it is new. Messages are printed here; returns an exit code.
+ * A passphrase (pass_resolve()): a new one is asked twice on a terminal and
+ * strength-checked (exit 19 unless --allow-weak). Returns an exit code.
  */
 static int get_pass(struct media_cli *o, const char *what, bool isnew, char **pass)
 {
-	char prompt[300];
-	int r;
+	struct pass_request req = {
+		.src = &o->pass, .prompt = what, .create = isnew, .allow_weak = o->allow_weak
+	};
 
-	if (o->pass_in < 0 && o->pass_file) {
-		o->pass_in = open(o->pass_file, O_RDONLY | O_CLOEXEC);
-		if (o->pass_in < 0) {
-			ui_err("%s: %s", ui_safe(o->pass_file), strerror(errno));
-			return KESU_EXIT_FAILURE;
-		}
-	} else if (o->pass_in < 0) {
-		o->pass_in = o->pass_fd;
-	}
-	if (o->pass_in >= 0) {
-		r = passphrase_from_fd(o->pass_in, pass);
-	} else {
-		snprintf(prompt, sizeof(prompt), "%s", what);
-		r = passphrase_read(STDIN_FILENO, stderr, prompt, isnew, pass);
-	}
-	if (r == -ENOTTY)
-		ui_err("%s: run on a terminal, or give --passphrase-file or --passphrase-fd", what);
-	else if (r == -EKEYREJECTED)
-		ui_err("%s: the two passphrases differ", what);
-	else if (r)
-		ui_err("%s: cannot read it: %s", what, strerror(-r));
-	return r ? (r == -EKEYREJECTED ? KESU_EXIT_USAGE : KESU_EXIT_FAILURE) : 0;
+	ui_catch_interrupts();
+	o->pass.abort = &ui_interrupted;
+	return ui_exit(pass_resolve(&req, pass), UI_CTX_PASS);
 }
 
-/* A new passphrase: read, then the strength check (exit 19 unless --allow-weak). */
 static int get_new_pass(struct media_cli *o, char **pass)
 {
-	char why[256] = "";
-	int code = get_pass(o, "new passphrase", true, pass);
-
-	if (code)
-		return code;
-	if (strength_check(*pass, why, sizeof(why), NULL) == 0)
-		return 0;
-	if (o->allow_weak) {
-		ui_warn("the new passphrase is weak (%s): accepted because of --allow-weak", why);
-		return 0;
-	}
-	ui_err("the new passphrase is too weak: %s (--allow-weak accepts it)", why);
-	passphrase_free(*pass);
-	*pass = NULL;
-	return KESU_EXIT_WEAK;
+	return get_pass(o, "new passphrase", true, pass);
 }
 
 /* The exit code and message of a failed libcryptsetup operation on @path. */
@@ -898,7 +854,7 @@ static const struct {
 
 int cmd_media(int argc, char **argv)
 {
-	struct media_cli o = { .pass_fd = -1, .pass_in = -1 };
+	struct media_cli o = { .pass = PASS_SOURCE_INIT };
 	int c, code;
 
 	optind = 0;
@@ -910,9 +866,6 @@ int cmd_media(int argc, char **argv)
 		return usage();
 	if (optind >= argc)
 		return ui_usage_error("media", "no subcommand given");
-	if (o.pass_file && o.pass_fd >= 0)
-		return ui_usage_error("media",
-				      "--passphrase-fd and --passphrase-file exclude each other");
 	o.sub = argv[optind];
 	o.args = argv + optind + 1;
 	o.nargs = argc - optind - 1;
@@ -923,8 +876,7 @@ int cmd_media(int argc, char **argv)
 		if (o.fs && strcmp(o.sub, "format"))
 			return ui_usage_error("media", "--fs is for format");
 		code = subs[i].fn(&o);
-		if (o.pass_in >= 0 && o.pass_file)
-			close(o.pass_in);
+		pass_source_close(&o.pass);
 		return code;
 	}
 	return ui_usage_error("media", "unknown subcommand '%s'", ui_safe(o.sub));
