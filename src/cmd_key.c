@@ -176,9 +176,11 @@ static int check_dest(const char *path, unsigned flags)
 {
 	int r = outfile_check_path(path, flags);
 
-	if (r == -EEXIST)
-		return ui_usage_error("key", "%s: a file of that name exists%s", ui_safe(path),
-				      (flags & OUTFILE_PRIVATE) ? " (--force replaces it)" : "");
+	if (r == -EEXIST) {
+		ui_err("%s: a file of that name exists%s", ui_safe(path),
+		       (flags & OUTFILE_PRIVATE) ? " (--force replaces it)" : "");
+		return KESU_EXIT_FAILURE;
+	}
 	if (r == -EISDIR)
 		return ui_usage_error("key", "%s: is a directory", ui_safe(path));
 	if (r == -ENOTTY)

@@ -142,7 +142,7 @@ const char *ui_who(void);
  */
 enum ui_ctx {
 	UI_CTX_NONE,
-	UI_CTX_CERT, /* reading a certificate: -EBADMSG malformed (9) */
+	UI_CTX_CERT, /* reading a certificate: -EBADMSG, -EFBIG malformed (9) */
 	/* an age file: -EBADMSG, -EPROTO, -EPROTONOSUPPORT, -E2BIG, -ENODATA corrupt (17) */
 	UI_CTX_AGE,
 	/* pass_resolve(): -EKEYREJECTED weak (19), -ENODATA (empty) failure (1) */

@@ -279,7 +279,7 @@ int ui_exit(int err, enum ui_ctx ctx)
 {
 	switch (ctx) {
 	case UI_CTX_CERT:
-		if (err == -EBADMSG)
+		if (err == -EBADMSG || err == -EFBIG)
 			return KESU_EXIT_MALFORMED;
 		break;
 	case UI_CTX_AGE:
