@@ -402,7 +402,7 @@ static int load(const struct show_opts *o, char **buf, size_t *len, json_t **cer
 	}
 	if (r) {
 		ui_err("cannot read %s: %s", ui_safe(o->file), strerror(-r));
-		return KESU_EXIT_FAILURE;
+		return ui_exit(r, UI_CTX_NONE);
 	}
 	r = jcs_is_canonical(*buf, *len, cert);
 	if (r == -ENOMEM) {

@@ -32,7 +32,6 @@ static int meta_text(const char **field, const char *arg, const char *opt, const
 int certsign_opt(int c, const char *arg, const char *cmd, struct certsign_opts *o)
 {
 	struct cert_meta *m = &o->meta;
-	unsigned long fd;
 
 	switch (c) {
 	case CS_ORG: return meta_text(&m->organisation, arg, "organisation", cmd);
@@ -63,69 +62,51 @@ int certsign_opt(int c, const char *arg, const char *cmd, struct certsign_opts *
 		return 0;
 	case CS_SIGN_KEY: o->sign_key = arg; return 0;
 	case CS_SIGN_CERT: o->sign_cert = arg; return 0;
-	case CS_PASS_FILE: o->pass.file = arg; return 0;
-	case CS_PASS_FD:
-		if (ui_parse_uint(arg, 0, 1 << 20, &fd))
-			return ui_usage_error(cmd, "invalid --passphrase-fd '%s'", ui_safe(arg));
-		o->pass.fd = (int)fd;
-		return 0;
+	case CS_PASS_FILE:
+	case CS_PASS_FD: return ui_pass_opt(cmd, &o->pass, c == CS_PASS_FD, arg);
 	default: return -1;
 	}
 }
 
-int passphrase_get(const struct pass_opts *p, const char *what, bool confirm, char **pass)
+/* The signing key's passphrase; asked before the work, interruptible. */
+static int key_passphrase(const struct certsign_opts *o, char **pass)
 {
 	char prompt[300];
-	int fd = p->fd, r;
+	struct pass_request req = { .src = (struct pass_source *)&o->pass, .prompt = prompt };
+	int r;
 
-	if (p->file) {
-		fd = open(p->file, O_RDONLY | O_CLOEXEC);
-		if (fd < 0) {
-			r = -errno;
-			ui_err("%s: %s", ui_safe(p->file), strerror(-r));
-			return r;
-		}
-	}
-	if (fd >= 0) {
-		r = passphrase_from_fd(fd, pass);
-		if (p->file)
-			close(fd);
-	} else {
-		snprintf(prompt, sizeof(prompt), "passphrase for %s", ui_safe(what));
-		r = passphrase_read(STDIN_FILENO, stderr, prompt, confirm, pass);
-	}
-	if (r == -ENOTTY)
-		ui_err("%s: a passphrase is needed: run on a terminal, or give --passphrase-file "
-		       "or --passphrase-fd",
-		       ui_safe(what));
-	else if (r == -EKEYREJECTED)
-		ui_err("%s: the two passphrases differ", ui_safe(what));
-	else if (r)
-		ui_err("%s: cannot read the passphrase: %s", ui_safe(what), strerror(-r));
+	ui_catch_interrupts();
+	req.src->abort = &ui_interrupted;
+	snprintf(prompt, sizeof(prompt), "passphrase for %s", ui_safe(o->sign_key));
+	r = pass_resolve(&req, pass);
+	pass_source_close(req.src);
 	return r;
 }
 
 /* CMS: a PEM key may have no passphrase; ask only when it has one */
 static int load_cms(const struct certsign_opts *o, enum cert_role role, struct cert_signer **out)
 {
-	bool given = o->pass.file || o->pass.fd >= 0;
+	bool given = pass_source_given(&o->pass);
 	char why[256] = "", *pass = NULL;
-	int r = given ? passphrase_get(&o->pass, o->sign_key, false, &pass) : 0;
+	int r = given ? key_passphrase(o, &pass) : 0;
 
 	if (r)
-		return KESU_EXIT_FAILURE;
+		return ui_exit(r, UI_CTX_PASS);
 	r = cert_signer_load_cms(o->sign_cert, o->sign_key, pass, role, out, why, sizeof(why));
-	if (r == -ENOKEY && !given) {
-		r = passphrase_get(&o->pass, o->sign_key, false, &pass);
+	if (r == -ENOKEY && !given && !ui_interrupted) {
+		r = key_passphrase(o, &pass);
 		if (r)
-			return KESU_EXIT_FAILURE;
+			return ui_exit(r, UI_CTX_PASS);
 		r = cert_signer_load_cms(o->sign_cert, o->sign_key, pass, role, out, why,
 					 sizeof(why));
 	}
 	passphrase_free(pass);
 	if (r)
 		ui_err("%s: %s", ui_safe(o->sign_cert), ui_safe(why[0] ? why : strerror(-r)));
-	return r == -EOPNOTSUPP || r == -EPERM ? KESU_EXIT_REFUSED : r ? KESU_EXIT_FAILURE : 0;
+	/* cms_signer_load(): -EPERM is a wrong passphrase, -EKEYREJECTED another cert's key */
+	if (r == -EPERM || r == -EKEYREJECTED)
+		r = r == -EPERM ? -EKEYREJECTED : -EOPNOTSUPP;
+	return ui_exit(r, UI_CTX_KEY);
 }
 
 int certsign_load(const struct certsign_opts *o, enum cert_role role, struct cert_signer **out)
@@ -135,9 +116,9 @@ int certsign_load(const struct certsign_opts *o, enum cert_role role, struct cer
 
 	if (o->sign_cert)
 		return load_cms(o, role, out);
-	r = passphrase_get(&o->pass, o->sign_key, false, &pass);
+	r = key_passphrase(o, &pass);
 	if (r)
-		return KESU_EXIT_FAILURE;
+		return ui_exit(r, UI_CTX_PASS);
 	r = cert_signer_load(o->sign_key, pass, out);
 	passphrase_free(pass);
 	if (r == -EKEYREJECTED)
@@ -152,7 +133,7 @@ int certsign_load(const struct certsign_opts *o, enum cert_role role, struct cer
 	else if (r)
 		ui_err("%s: %s", ui_safe(o->sign_key), strerror(-r));
 	if (r)
-		return r == -ENOENT ? KESU_EXIT_FAILURE : KESU_EXIT_REFUSED;
+		return ui_exit(r, UI_CTX_KEY);
 	if (strcmp(cert_signer_role(*out), cert_role_name(role))) {
 		ui_err("%s: the key of %s is an %s key, not an %s key", ui_safe(o->sign_key),
 		       ui_safe(cert_signer_name(*out)), cert_signer_role(*out),

@@ -15,18 +15,13 @@
 #include "cert/cert.h"
 #include "cert/sig.h"
 #include "outfile.h"
-
-/* the passphrase: a terminal, or for batch use a file or a descriptor, never argv */
-struct pass_opts {
-	const char *file;
-	int fd; /* -1: none */
-};
+#include "passphrase.h"
 
 struct certsign_opts {
 	struct cert_meta meta;
 	const char *sign_key;
-	const char *sign_cert; /* with --sign-key KEY.pem: CMS (.p7s) instead of minisign */
-	struct pass_opts pass;
+	const char *sign_cert;	 /* with --sign-key KEY.pem: CMS (.p7s) instead of minisign */
+	struct pass_source pass; /* initialise .fd = -1 */
 };
 
 /* long options 0x300.. shared by the commands; add CERTSIGN_LONG_OPTS to a table */
@@ -68,13 +63,6 @@ enum {
  * Return: 0, KESU_EXIT_USAGE (message printed), or -1 when @c is not one of them
  */
 int certsign_opt(int c, const char *arg, const char *cmd, struct certsign_opts *o);
-
-/**
- * passphrase_get() - the passphrase for @what from --passphrase-file/-fd or
- * the terminal (asked twice when @confirm)
- * Return: 0 or a negative errno (message printed)
- */
-int passphrase_get(const struct pass_opts *p, const char *what, bool confirm, char **pass);
 
 /**
  * certsign_load() - ask for the passphrase and load the signing key, before

@@ -90,7 +90,7 @@ static int read_report(const char *path, json_t **report)
 
 	if (r) {
 		ui_err("%s: %s", ui_safe(path), strerror(-r));
-		return KESU_EXIT_FAILURE;
+		return ui_exit(r, UI_CTX_NONE);
 	}
 	*report = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	free(buf);
@@ -114,7 +114,7 @@ static int issue_run(const char *report_path, const char *output, const struct c
 	if (!code && (r = certsign_reserve(&out, output, NULL, cert_signer_ext(signer)))) {
 		ui_err("%s: %s", ui_safe(output),
 		       r == -EEXIST ? "exists, not replaced" : strerror(-r));
-		code = r == -EEXIST ? KESU_EXIT_USAGE : KESU_EXIT_FAILURE;
+		code = ui_exit(r, UI_CTX_NONE);
 	}
 	if (!code && (r = certsign_issue(&out, report, &cs->meta, signer, id))) {
 		ui_err("%s: %s", ui_safe(report_path),
@@ -198,7 +198,7 @@ static int approvable(const char *path, const struct cert_trust *t, struct cert_
 
 	if (r) {
 		ui_err("%s: %s", ui_safe(path), strerror(-r));
-		return KESU_EXIT_FAILURE;
+		return ui_exit(r, UI_CTX_CERT);
 	}
 	if (v->verdict == CERT_VALID && v->approved) {
 		ui_err("%s: already approved by %s", ui_safe(path),
@@ -245,7 +245,7 @@ static int approve_sign(const char *path, const struct cert_verification *v,
 	free(buf);
 	if (r == -EOPNOTSUPP)
 		return KESU_EXIT_NOT_APPROVED;
-	return r == -EEXIST ? KESU_EXIT_USAGE : r ? KESU_EXIT_FAILURE : 0;
+	return ui_exit(r, UI_CTX_NONE);
 }
 
 static int approve_run(const char *path, const struct approve_opts *o)
@@ -407,7 +407,7 @@ static int check_device(const json_t *doc, const char *device, char *why, size_t
 
 	if (r) {
 		snprintf(why, len, "%s: %s", device, strerror(-r));
-		return ui_exit_from_errno(r);
+		return ui_exit(r, UI_CTX_NONE);
 	}
 	if ((serial || info.serial) && (!serial || !info.serial || strcmp(serial, info.serial)))
 		snprintf(why, len, "serial %s, the certificate's is %s",
@@ -476,8 +476,7 @@ static int verify_one(const char *path, const struct cert_trust *t, const struct
 
 	if (r) {
 		ui_err("%s: %s", ui_safe(path), strerror(-r));
-		return r == -ENOMEM || r == -ENOENT || r == -EACCES ? KESU_EXIT_FAILURE :
-								      KESU_EXIT_MALFORMED;
+		return ui_exit(r, UI_CTX_CERT);
 	}
 	code = verdict_exit(v.verdict);
 	if (!code && o->device)

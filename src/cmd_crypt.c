@@ -31,8 +31,9 @@
 #define RECIPIENTS_FILE_MAX (1 << 20)
 #define IDENTITY_FILE_MAX (64 << 10)
 
-static const int encrypt_exits[] = { KESU_EXIT_SUCCESS, KESU_EXIT_FAILURE, KESU_EXIT_USAGE,
-				     KESU_EXIT_IO,	KESU_EXIT_ABORTED, KESU_EXIT_WEAK };
+static const int encrypt_exits[] = { KESU_EXIT_SUCCESS,	      KESU_EXIT_FAILURE, KESU_EXIT_USAGE,
+				     KESU_EXIT_NOT_CONFIRMED, KESU_EXIT_IO,	 KESU_EXIT_ABORTED,
+				     KESU_EXIT_WEAK };
 static const int decrypt_exits[] = { KESU_EXIT_SUCCESS, KESU_EXIT_FAILURE, KESU_EXIT_USAGE,
 				     KESU_EXIT_IO,	KESU_EXIT_ABORTED, KESU_EXIT_NO_KEY,
 				     KESU_EXIT_CORRUPT, KESU_EXIT_PARTIAL };
@@ -41,8 +42,8 @@ struct crypt_opts {
 	const char *cmd;
 	const char **rcpt, **rfiles, **idfiles; /* argv strings, argc entries each */
 	size_t nrcpt, nrfiles, nidfiles;
-	const char *in, *out, *pass_file;
-	int pass_fd; /* -1: none */
+	const char *in, *out;
+	struct pass_source src;
 	bool pass, armor, allow_weak, generate, force, help;
 };
 
@@ -52,6 +53,7 @@ struct crypt_io {
 	int in;
 	struct outfile of; /* of.fd >= 0: writing to a file */
 	int out;
+	int werr; /* why a write failed: told as the output's, not the input's */
 };
 
 enum { OPT_PASS_FILE = 256, OPT_PASS_FD, OPT_ALLOW_WEAK, OPT_GENERATE, OPT_FORCE, OPT_DEBUG };
@@ -130,8 +132,6 @@ static int set_once(struct crypt_opts *o, const char **dst, const char *opt)
 
 static int crypt_opt(int c, char **argv, struct crypt_opts *o, const struct option *longopts)
 {
-	unsigned long fd;
-
 	switch (c) {
 	case 'r': o->rcpt[o->nrcpt++] = optarg; return 0;
 	case 'R': o->rfiles[o->nrfiles++] = optarg; return 0;
@@ -139,15 +139,8 @@ static int crypt_opt(int c, char **argv, struct crypt_opts *o, const struct opti
 	case 'p': o->pass = true; return 0;
 	case 'a': o->armor = true; return 0;
 	case 'o': return set_once(o, &o->out, "--output");
-	case OPT_PASS_FILE: return set_once(o, &o->pass_file, "--passphrase-file");
-	case OPT_PASS_FD:
-		if (o->pass_fd >= 0)
-			return ui_usage_error(o->cmd, "--passphrase-fd given twice");
-		if (ui_parse_uint(optarg, 0, INT_MAX, &fd))
-			return ui_usage_error(o->cmd, "invalid --passphrase-fd '%s'",
-					      ui_safe(optarg));
-		o->pass_fd = (int)fd;
-		return 0;
+	case OPT_PASS_FILE:
+	case OPT_PASS_FD: return ui_pass_opt(o->cmd, &o->src, c == OPT_PASS_FD, optarg);
 	case OPT_ALLOW_WEAK: o->allow_weak = true; return 0;
 	case OPT_GENERATE: o->generate = true; return 0;
 	case OPT_FORCE: o->force = true; return 0;
@@ -181,10 +174,7 @@ static int crypt_getopt(int argc, char **argv, struct crypt_opts *o, const char 
 	o->in = optind < argc ? argv[optind] : NULL;
 	if (o->in && !*o->in)
 		return ui_usage_error(o->cmd, "empty input file name");
-	if (o->pass_file && o->pass_fd >= 0)
-		return ui_usage_error(o->cmd,
-				      "--passphrase-fd and --passphrase-file exclude each other");
-	if (o->pass_fd == STDIN_FILENO && is_std(o->in))
+	if (o->src.fd == STDIN_FILENO && is_std(o->in))
 		return ui_usage_error(o->cmd, "--passphrase-fd 0: standard input is the input; "
 					      "name IN or use another descriptor");
 	return 0;
@@ -211,11 +201,11 @@ static int encrypt_parse(int argc, char **argv, struct crypt_opts *o)
 
 	if (r || o->help)
 		return r;
-	if (o->generate && (o->pass_file || o->pass_fd >= 0))
+	if (o->generate && pass_source_given(&o->src))
 		return ui_usage_error(o->cmd, "--generate-passphrase and --passphrase-file or "
 					      "--passphrase-fd exclude each other");
 	/* the passphrase options say where it comes from: -p is then understood */
-	o->pass = o->pass || o->generate || o->pass_file || o->pass_fd >= 0;
+	o->pass = o->pass || o->generate || pass_source_given(&o->src);
 	if (o->pass && (o->nrcpt || o->nrfiles))
 		return ui_usage_error(o->cmd, "a passphrase-encrypted file has no other "
 					      "recipients: -p excludes -r and -R");
@@ -377,17 +367,13 @@ static int check_output(const struct crypt_opts *o)
 	if (is_std(o->out))
 		return 0;
 	r = outfile_check_path(o->out, o->force ? OUTFILE_REPLACE : 0);
-	switch (r) {
-	case 0: return 0;
-	case -EEXIST:
-		return ui_usage_error(o->cmd, "%s: exists (--force replaces it)", ui_safe(o->out));
-	case -EISDIR: return ui_usage_error(o->cmd, "%s: is a directory", ui_safe(o->out));
-	case -ENOTTY:
-		return ui_usage_error(o->cmd, "%s: exists and is not a regular file",
-				      ui_safe(o->out));
-	case -EINVAL: return ui_usage_error(o->cmd, "--output: empty file name");
-	default: ui_err("%s: %s", ui_safe(o->out), strerror(-r)); return KESU_EXIT_FAILURE;
-	}
+	if (r == -EEXIST)
+		ui_err("%s: exists (--force replaces it)", ui_safe(o->out));
+	else if (r == -ENOTTY)
+		ui_err("%s: exists and is not a regular file", ui_safe(o->out));
+	else if (r)
+		ui_err("%s: %s", ui_safe(o->out), r == -EINVAL ? "empty file name" : strerror(-r));
+	return ui_exit(r, UI_CTX_NONE);
 }
 
 /*
@@ -405,16 +391,13 @@ static int io_open(const struct crypt_opts *o, struct crypt_io *io, unsigned fla
 	if (!is_std(o->in)) {
 		io->in_name = o->in;
 		io->in = open(o->in, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-		if (io->in < 0) {
-			ui_err("cannot open %s: %s", ui_safe(o->in), strerror(errno));
-			return KESU_EXIT_FAILURE;
-		}
+		if (io->in < 0)
+			return ui_open_error(o->in, -errno);
 	}
-	if (fstat(io->in, &in_st) < 0 || S_ISDIR(in_st.st_mode)) {
-		ui_err("%s: %s", ui_safe(io->in_name),
-		       S_ISDIR(in_st.st_mode) ? "is a directory" : strerror(errno));
-		return KESU_EXIT_FAILURE;
-	}
+	if (fstat(io->in, &in_st) < 0)
+		return ui_open_error(io->in_name, -errno);
+	if (S_ISDIR(in_st.st_mode))
+		return ui_open_error(io->in_name, -EISDIR);
 	io->out = STDOUT_FILENO;
 	if (is_std(o->out))
 		return 0;
@@ -425,8 +408,7 @@ static int io_open(const struct crypt_opts *o, struct crypt_io *io, unsigned fla
 			    flags | (o->force ? OUTFILE_REPLACE : 0));
 	if (r) {
 		ui_err("%s: cannot create: %s", ui_safe(o->out), strerror(-r));
-		return ui_exit_from_errno(r) == KESU_EXIT_USAGE ? KESU_EXIT_USAGE :
-								  KESU_EXIT_FAILURE;
+		return ui_exit(r, UI_CTX_NONE);
 	}
 	io->out = io->of.fd;
 	return 0;
@@ -474,7 +456,7 @@ static int io_write(void *usr, const void *buf, size_t len)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			return -errno;
+			return io->werr = -errno;
 		p += n;
 		len -= (size_t)n;
 	}
@@ -494,63 +476,10 @@ static int io_commit(const struct crypt_opts *o, struct crypt_io *io)
 	r = outfile_commit_written(&io->of);
 	if (r) {
 		ui_err("%s: cannot write: %s", ui_safe(o->out), strerror(-r));
-		return r == -EEXIST ? KESU_EXIT_USAGE : KESU_EXIT_IO;
+		/* -EEXIST: OUT appeared meanwhile; anything else failed writing it */
+		return r == -EEXIST ? KESU_EXIT_FAILURE : ui_exit(r == -ENOMEM ? r : -EIO, 0);
 	}
 	return 0;
-}
-
-/* Where a passphrase comes from: a file, a descriptor, or the terminal. */
-struct pass_src {
-	const char *file;
-	int fd;
-	bool confirm;
-	int err; /* the reason was already told */
-};
-
-static int pass_read(struct pass_src *s, char **pass)
-{
-	int fd, r;
-
-	if (s->file) {
-		fd = open(s->file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-		if (fd < 0)
-			return -errno;
-		r = passphrase_from_fd(fd, pass);
-		close(fd);
-		return r;
-	}
-	if (s->fd >= 0)
-		return passphrase_from_fd(s->fd, pass);
-	/* standard input may be the data: the terminal is asked directly, as age does */
-	fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -ENOTTY;
-	r = passphrase_read(fd, stderr, s->confirm ? "passphrase for the new file" : "passphrase",
-			    s->confirm, pass);
-	close(fd);
-	return r;
-}
-
-/* Tell why no passphrase could be read; the exit code for it. */
-static int pass_error(const char *cmd, const struct pass_src *s, int r)
-{
-	switch (r) {
-	case -ENOTTY:
-		return ui_usage_error(cmd, "no terminal to ask the passphrase on; use "
-					   "--passphrase-file or --passphrase-fd");
-	case -ENODATA: ui_err("empty passphrase"); break;
-	case -EMSGSIZE: ui_err("passphrase longer than %d bytes", PASSPHRASE_MAX - 1); break;
-	case -EKEYREJECTED: ui_err("the two passphrases differ"); break;
-	case -EINTR: ui_err("interrupted"); return KESU_EXIT_ABORTED;
-	default:
-		if (s->file)
-			ui_err("%s: cannot read the passphrase: %s", ui_safe(s->file),
-			       strerror(-r));
-		else
-			ui_err("cannot read the passphrase: %s", strerror(-r));
-		break;
-	}
-	return KESU_EXIT_FAILURE;
 }
 
 static void show_generated(const char *pass)
@@ -567,11 +496,12 @@ static void show_generated(const char *pass)
 }
 
 /* The passphrase of a new file: generated, or given and strong enough. */
-static int encrypt_passphrase(const struct crypt_opts *o, char **pass)
+static int encrypt_passphrase(struct crypt_opts *o, char **pass)
 {
-	struct pass_src s = { .file = o->pass_file, .fd = o->pass_fd, .confirm = true };
-	char why[256];
-	int r;
+	struct pass_request req = { .src = &o->src,
+				    .prompt = "passphrase for the new file",
+				    .create = true,
+				    .allow_weak = o->allow_weak };
 
 	if (o->generate) {
 		if (strength_generate(pass)) {
@@ -581,21 +511,7 @@ static int encrypt_passphrase(const struct crypt_opts *o, char **pass)
 		show_generated(*pass);
 		return 0;
 	}
-	r = pass_read(&s, pass);
-	if (r)
-		return pass_error(o->cmd, &s, r);
-	if (strength_check(*pass, why, sizeof(why), NULL)) {
-		if (!o->allow_weak) {
-			ui_err("passphrase too weak: %s (see kesu-encrypt(8); --allow-weak "
-			       "overrides)",
-			       why);
-			passphrase_free(*pass);
-			*pass = NULL;
-			return KESU_EXIT_WEAK;
-		}
-		ui_warn("passphrase too weak: %s; used anyway (--allow-weak)", why);
-	}
-	return 0;
+	return ui_exit(pass_resolve(&req, pass), UI_CTX_PASS);
 }
 
 static int encrypt_run(const struct crypt_opts *o, struct crypt_io *io,
@@ -608,16 +524,19 @@ static int encrypt_run(const struct crypt_opts *o, struct crypt_io *io,
 		return io_commit(o, io);
 	if (r == -EINTR)
 		ui_err("interrupted by %s", ui_signal_name(ui_interrupted));
+	else if (r == io->werr)
+		ui_err("%s: cannot write: %s", is_std(o->out) ? "standard output" : ui_safe(o->out),
+		       r == -EPIPE ? "the reader went away" : strerror(-r));
 	else
 		ui_err("cannot encrypt %s: %s", ui_safe(io->in_name), strerror(-r));
 	if (io->of.fd >= 0)
 		ui_err("%s: not written", ui_safe(o->out));
-	return ui_exit_from_errno(r);
+	return ui_exit(r, UI_CTX_NONE);
 }
 
 int cmd_encrypt(int argc, char **argv)
 {
-	struct crypt_opts o = { .cmd = "encrypt", .pass_fd = -1 };
+	struct crypt_opts o = { .cmd = "encrypt", .src = PASS_SOURCE_INIT };
 	struct crypt_io io = { .in = -1, .of = { .fd = -1, .dirfd = -1 } };
 	struct age_recipients *rs = NULL;
 	char *pass = NULL;
@@ -636,6 +555,7 @@ int cmd_encrypt(int argc, char **argv)
 	/* the destination is made before the passphrase is asked: no question in vain */
 	if (!r) {
 		ui_catch_interrupts();
+		o.src.abort = &ui_interrupted;
 		r = io_open(&o, &io, 0);
 	}
 	if (!r && o.pass)
@@ -643,21 +563,27 @@ int cmd_encrypt(int argc, char **argv)
 	if (!r)
 		r = encrypt_run(&o, &io, rs, pass);
 	io_close(&io);
+	pass_source_close(&o.src);
 	passphrase_free(pass);
 	age_recipients_free(rs);
 	free(o.rcpt);
 	return r;
 }
 
+/* What the passphrase callback of age_decrypt() found, for the exit code. */
+struct dec_pass {
+	struct pass_source *src;
+	int err;
+};
+
 /* age_dec_opts.passphrase: asked only when the file has an scrypt stanza */
 static int decrypt_passphrase(void *usr, char **pass)
 {
-	struct pass_src *s = usr;
-	int r = pass_read(s, pass);
+	struct dec_pass *p = usr;
+	struct pass_request req = { .src = p->src, .prompt = "passphrase" };
 
-	if (r)
-		s->err = r;
-	return r;
+	p->err = pass_resolve(&req, pass);
+	return p->err;
 }
 
 /* Why decryption failed, told once; the exit code for it. */
@@ -665,41 +591,38 @@ static int decrypt_error(const struct crypt_opts *o, const struct crypt_io *io, 
 {
 	const char *in = ui_safe(io->in_name);
 
-	switch (r) {
-	case -ENOKEY:
+	if (io->werr == r)
+		ui_err("%s: cannot write: %s", is_std(o->out) ? "standard output" : ui_safe(o->out),
+		       r == -EPIPE ? "the reader went away" : strerror(-r));
+	else if (r == -ENOKEY)
 		ui_err("%s: no identity matched%s", in, had_ids ? "" : " (no -i given)");
-		return KESU_EXIT_NO_KEY;
-	case -EKEYREJECTED: ui_err("%s: wrong passphrase", in); return KESU_EXIT_NO_KEY;
-	case -EBADMSG:
+	else if (r == -EKEYREJECTED)
+		ui_err("%s: wrong passphrase", in);
+	else if (r == -EBADMSG)
 		ui_err("%s: corrupt header: malformed, or its MAC does not match", in);
-		return KESU_EXIT_CORRUPT;
-	case -EPROTONOSUPPORT:
+	else if (r == -EPROTONOSUPPORT)
 		ui_err("%s: not an age v1 file (unknown version line)", in);
-		return KESU_EXIT_CORRUPT;
-	case -E2BIG:
+	else if (r == -E2BIG)
 		ui_err("%s: scrypt work factor above 2^%d: refused", in, AGE_SCRYPT_MAX_LOG_N);
-		return KESU_EXIT_CORRUPT;
-	case -EPROTO:
+	else if (r == -EPROTO)
 		ui_err("%s: corrupt or truncated payload: a chunk failed authentication, or "
 		       "data follows the end",
 		       in);
-		return KESU_EXIT_CORRUPT;
-	case -ENODATA: ui_err("%s: truncated", in); return KESU_EXIT_CORRUPT;
-	case -EINTR:
+	else if (r == -ENODATA)
+		ui_err("%s: truncated", in);
+	else if (r == -EINTR)
 		ui_err("interrupted by %s", ui_signal_name(ui_interrupted));
-		return KESU_EXIT_ABORTED;
-	case -EPIPE: ui_err("standard output: the reader went away"); return KESU_EXIT_IO;
-	default:
+	else
 		ui_err("cannot decrypt %s: %s", in, strerror(-r));
-		return ui_exit_from_errno(r) == KESU_EXIT_IO ? KESU_EXIT_IO : KESU_EXIT_FAILURE;
-	}
+	/* a failed write is the output's, not the file's: an I/O error */
+	return ui_exit(r, io->werr == r ? UI_CTX_NONE : UI_CTX_AGE);
 }
 
-static int decrypt_run(const struct crypt_opts *o, const struct age_identities *ids)
+static int decrypt_run(struct crypt_opts *o, const struct age_identities *ids)
 {
 	struct crypt_io io = { .in = -1, .of = { .fd = -1, .dirfd = -1 } };
-	struct pass_src s = { .file = o->pass_file, .fd = o->pass_fd };
-	struct age_dec_opts d = { .ids = ids, .passphrase = decrypt_passphrase, .pass_usr = &s };
+	struct dec_pass p = { .src = &o->src };
+	struct age_dec_opts d = { .ids = ids, .passphrase = decrypt_passphrase, .pass_usr = &p };
 	struct age_dec_info info = { 0 };
 	/* plaintext is personal data: the decrypted file is the owner's alone */
 	int r = io_open(o, &io, OUTFILE_PRIVATE);
@@ -709,13 +632,14 @@ static int decrypt_run(const struct crypt_opts *o, const struct age_identities *
 		return r;
 	}
 	r = age_decrypt(io_read, &io, io_write, &io, &d, &info);
-	if (r && s.err)
-		r = pass_error(o->cmd, &s, s.err);
+	pass_source_close(&o->src);
+	if (r && p.err)
+		r = ui_exit(p.err, UI_CTX_PASS);
 	else if (r)
 		r = decrypt_error(o, &io, r, ids != NULL);
 	else
 		r = io_commit(o, &io);
-	if (r && io.of.fd < 0 && info.released) {
+	if (r == KESU_EXIT_CORRUPT && io.of.fd < 0 && info.released) {
 		ui_err("standard output: %" PRIu64 " bytes were already written before the "
 		       "failure: discard them",
 		       info.released);
@@ -729,7 +653,7 @@ static int decrypt_run(const struct crypt_opts *o, const struct age_identities *
 
 int cmd_decrypt(int argc, char **argv)
 {
-	struct crypt_opts o = { .cmd = "decrypt", .pass_fd = -1 };
+	struct crypt_opts o = { .cmd = "decrypt", .src = PASS_SOURCE_INIT };
 	struct age_identities *ids = NULL;
 	int r;
 
@@ -746,6 +670,7 @@ int cmd_decrypt(int argc, char **argv)
 		r = check_output(&o);
 	if (!r) {
 		ui_catch_interrupts();
+		o.src.abort = &ui_interrupted;
 		r = decrypt_run(&o, ids);
 	}
 	age_identities_free(ids);

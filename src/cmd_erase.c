@@ -307,11 +307,10 @@ static int check_report(const struct erase_cli *o, const struct stat *st, size_t
 	r = outfile_check_path(path, o->jo.force ? OUTFILE_REPLACE : 0);
 	if (r == -EINVAL)
 		return ui_usage_error("erase", "--report: empty file name");
-	if (r == -EEXIST)
-		return ui_usage_error("erase",
-				      "%s: a file of that name exists; use --force to "
-				      "replace it",
-				      ui_safe(path));
+	if (r == -EEXIST) {
+		ui_err("%s: a file of that name exists; use --force to replace it", ui_safe(path));
+		return KESU_EXIT_FAILURE;
+	}
 	if (r == -ENOTTY)
 		return ui_usage_error("erase", "%s: exists and is not a regular file",
 				      ui_safe(path));
@@ -341,16 +340,16 @@ static int check_cert(const struct erase_cli *o, size_t n)
 					0;
 	if (!o->cs.sign_key)
 		return ui_usage_error("erase", "--cert and --cert-dir need --sign-key");
-	if (o->cert_dir && (stat(o->cert_dir, &st) < 0 || !S_ISDIR(st.st_mode)))
+	r = o->cert_dir && stat(o->cert_dir, &st) < 0 ? -errno : 0;
+	if (!r && o->cert_dir && !S_ISDIR(st.st_mode))
 		return ui_usage_error("erase", "--cert-dir %s: not a directory",
 				      ui_safe(o->cert_dir));
-	r = o->cert ? outfile_check_path(o->cert, 0) : 0;
-	if (r == -EEXIST)
-		return ui_usage_error("erase", "%s: exists; a certificate is never replaced",
-				      ui_safe(o->cert));
+	if (!r && o->cert)
+		r = outfile_check_path(o->cert, 0);
 	if (r)
-		return ui_usage_error("erase", "--cert %s: %s", ui_safe(o->cert), strerror(-r));
-	return 0;
+		ui_err("%s: %s", ui_safe(o->cert ? o->cert : o->cert_dir),
+		       r == -EEXIST ? "exists; a certificate is never replaced" : strerror(-r));
+	return ui_exit(r, UI_CTX_NONE);
 }
 
 /* Parse and check the whole command line; nothing has been opened yet. */
@@ -439,7 +438,7 @@ static int result_exit(const struct erase_target *t)
 	if (!t->ran && t->err == -EOPNOTSUPP)
 		return KESU_EXIT_REFUSED; /* the drive cannot do the method */
 	if (!t->ran)
-		return t->err ? ui_exit_from_errno(t->err) : KESU_EXIT_FAILURE;
+		return t->err ? ui_exit(t->err, UI_CTX_NONE) : KESU_EXIT_FAILURE;
 	if (r->code == ERASE_SUCCESS)
 		return KESU_EXIT_SUCCESS;
 	if (r->code == ERASE_ABORTED)
@@ -536,7 +535,7 @@ static void reserve_cert(const struct erase_cli *o, struct erase_job *j, size_t 
 		return;
 	ui_err("%s: cannot write the certificate to %s: %s", ui_safe(t->path),
 	       ui_safe(o->cert ? o->cert : o->cert_dir), strerror(-r));
-	erase_job_refuse(j, i, -EIO, "the certificate cannot be written");
+	erase_job_refuse(j, i, r, "the certificate cannot be written");
 }
 
 /* The hook of erase/job: the signed certificate of a target that ran. */

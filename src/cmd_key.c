@@ -27,11 +27,12 @@
 #include "passphrase.h"
 #include "secmem.h"
 
-static const int key_exits[] = { KESU_EXIT_SUCCESS, KESU_EXIT_FAILURE, KESU_EXIT_USAGE };
+static const int key_exits[] = { KESU_EXIT_SUCCESS,	  KESU_EXIT_FAILURE, KESU_EXIT_USAGE,
+				 KESU_EXIT_NOT_CONFIRMED, KESU_EXIT_IO,	     KESU_EXIT_ABORTED };
 
 struct keygen_opts {
-	const char *role, *name, *out, *pass_file;
-	int pass_fd; /* -1: none */
+	const char *role, *name, *out;
+	struct pass_source pass;
 	bool age, force, help;
 };
 
@@ -75,21 +76,12 @@ static int set_once(const char **dst, const char *opt)
 
 static int keygen_opt(int c, char **argv, struct keygen_opts *o, const struct option *longopts)
 {
-	unsigned long fd;
-
 	switch (c) {
 	case 'r': return set_once(&o->role, "--role");
 	case 'n': return set_once(&o->name, "--name");
 	case 'o': return set_once(&o->out, "--output");
-	case 'F': return set_once(&o->pass_file, "--passphrase-file");
-	case 'f':
-		if (o->pass_fd >= 0)
-			return ui_usage_error("key", "--passphrase-fd given twice");
-		if (ui_parse_uint(optarg, 0, INT_MAX, &fd))
-			return ui_usage_error("key", "invalid --passphrase-fd '%s'",
-					      ui_safe(optarg));
-		o->pass_fd = (int)fd;
-		return 0;
+	case 'F':
+	case 'f': return ui_pass_opt("key", &o->pass, c == 'f', optarg);
 	case 'D': ui_debug = true; return 0;
 	case 'A': o->age = true; return 0;
 	case 'X': o->force = true; return 0;
@@ -103,7 +95,7 @@ static int keygen_parse_age(const struct keygen_opts *o)
 {
 	if (o->role || o->name)
 		return ui_usage_error("key", "--age keys have no --role or --name");
-	if (o->pass_file || o->pass_fd >= 0)
+	if (pass_source_given(&o->pass))
 		return ui_usage_error("key", "--age keys are not passphrase-protected "
 					     "(age-keygen's format): keep the file 0600");
 	if (!o->out)
@@ -146,42 +138,23 @@ static int keygen_parse(int argc, char **argv, struct keygen_opts *o)
 		return ui_usage_error("key", "--name is required");
 	if (!o->out)
 		return ui_usage_error("key", "--output is required");
-	if (o->pass_file && o->pass_fd >= 0)
-		return ui_usage_error("key",
-				      "--passphrase-fd and --passphrase-file exclude each other");
 	return 0;
 }
 
-/* Where the new key's passphrase comes from; nothing of it is printed. */
-static int keygen_passphrase(const struct keygen_opts *o, char **pass)
+/* The new key's passphrase: asked twice on a terminal; nothing of it is printed. */
+static int keygen_passphrase(struct keygen_opts *o, char **pass)
 {
-	int fd, r;
+	struct pass_request req = { .src = &o->pass,
+				    .prompt = "passphrase for the new key",
+				    .create = true,
+				    .unchecked = true };
+	int r;
 
-	if (o->pass_file) {
-		fd = open(o->pass_file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-		if (fd < 0) {
-			r = -errno;
-			ui_err("%s: cannot open: %s", ui_safe(o->pass_file), strerror(-r));
-			return KESU_EXIT_FAILURE;
-		}
-		r = passphrase_from_fd(fd, pass);
-		close(fd);
-	} else if (o->pass_fd >= 0) {
-		r = passphrase_from_fd(o->pass_fd, pass);
-	} else {
-		r = passphrase_read(STDIN_FILENO, stderr, "passphrase for the new key", true, pass);
-	}
-	switch (r) {
-	case 0: return 0;
-	case -ENOTTY:
-		return ui_usage_error("key", "no terminal to ask the passphrase on; use "
-					     "--passphrase-fd or --passphrase-file");
-	case -ENODATA: ui_err("empty passphrase"); break;
-	case -EMSGSIZE: ui_err("passphrase longer than %d bytes", PASSPHRASE_MAX - 1); break;
-	case -EKEYREJECTED: ui_err("the two passphrases differ"); break;
-	default: ui_err("cannot read the passphrase: %s", strerror(-r)); break;
-	}
-	return KESU_EXIT_FAILURE;
+	ui_catch_interrupts();
+	o->pass.abort = &ui_interrupted;
+	r = pass_resolve(&req, pass);
+	pass_source_close(&o->pass);
+	return ui_exit(r, UI_CTX_PASS);
 }
 
 /* the scrypt cost of a new key: minisign's, or a cheap one for the test suite */
@@ -203,9 +176,11 @@ static int check_dest(const char *path, unsigned flags)
 {
 	int r = outfile_check_path(path, flags);
 
-	if (r == -EEXIST)
-		return ui_usage_error("key", "%s: a file of that name exists%s", ui_safe(path),
-				      (flags & OUTFILE_PRIVATE) ? " (--force replaces it)" : "");
+	if (r == -EEXIST) {
+		ui_err("%s: a file of that name exists%s", ui_safe(path),
+		       (flags & OUTFILE_PRIVATE) ? " (--force replaces it)" : "");
+		return KESU_EXIT_FAILURE;
+	}
 	if (r == -EISDIR)
 		return ui_usage_error("key", "%s: is a directory", ui_safe(path));
 	if (r == -ENOTTY)
@@ -257,7 +232,7 @@ static void print_key(const struct minisign_pubkey *pub, const struct minisign_i
 	printf("name: %s\n", id ? id->name : "-");
 }
 
-static int keygen_make(const struct keygen_opts *o, const char *pub_path, const char *comment,
+static int keygen_make(struct keygen_opts *o, const char *pub_path, const char *comment,
 		       struct keygen_files *k)
 {
 	struct minisign_kdf kdf = keygen_kdf();
@@ -355,7 +330,7 @@ static int key_generate_age(const struct keygen_opts *o)
 
 static int key_generate(int argc, char **argv)
 {
-	struct keygen_opts o = { .pass_fd = -1 };
+	struct keygen_opts o = { .pass = PASS_SOURCE_INIT };
 	struct keygen_files k = { .sec = { .fd = -1, .dirfd = -1 },
 				  .pub = { .fd = -1, .dirfd = -1 } };
 	char *comment = NULL, *pub_path = NULL;

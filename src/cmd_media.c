@@ -32,7 +32,6 @@
 #include "luks.h"
 #include "outfile.h"
 #include "passphrase.h"
-#include "strength.h"
 #include "text.h"
 
 #define RECORD_RESERVE (16 * 1024)
@@ -46,57 +45,23 @@ static void pbkdf(const struct media_cli *o, struct luks_pbkdf *p)
 }
 
 /*
- * A passphrase: from --passphrase-fd/--passphrase-file one line at a time
- * (the current one first, then the new one), else from the terminal, asked
- * twice when it is new. Messages are printed here; returns an exit code.
+ * A passphrase (pass_resolve()): a new one is asked twice on a terminal and
+ * strength-checked (exit 19 unless --allow-weak). Returns an exit code.
  */
 static int get_pass(struct media_cli *o, const char *what, bool isnew, char **pass)
 {
-	char prompt[300];
-	int r;
+	struct pass_request req = {
+		.src = &o->pass, .prompt = what, .create = isnew, .allow_weak = o->allow_weak
+	};
 
-	if (o->pass_in < 0 && o->pass_file) {
-		o->pass_in = open(o->pass_file, O_RDONLY | O_CLOEXEC);
-		if (o->pass_in < 0) {
-			ui_err("%s: %s", ui_safe(o->pass_file), strerror(errno));
-			return KESU_EXIT_FAILURE;
-		}
-	} else if (o->pass_in < 0) {
-		o->pass_in = o->pass_fd;
-	}
-	if (o->pass_in >= 0) {
-		r = passphrase_from_fd(o->pass_in, pass);
-	} else {
-		snprintf(prompt, sizeof(prompt), "%s", what);
-		r = passphrase_read(STDIN_FILENO, stderr, prompt, isnew, pass);
-	}
-	if (r == -ENOTTY)
-		ui_err("%s: run on a terminal, or give --passphrase-file or --passphrase-fd", what);
-	else if (r == -EKEYREJECTED)
-		ui_err("%s: the two passphrases differ", what);
-	else if (r)
-		ui_err("%s: cannot read it: %s", what, strerror(-r));
-	return r ? (r == -EKEYREJECTED ? KESU_EXIT_USAGE : KESU_EXIT_FAILURE) : 0;
+	ui_catch_interrupts();
+	o->pass.abort = &ui_interrupted;
+	return ui_exit(pass_resolve(&req, pass), UI_CTX_PASS);
 }
 
-/* A new passphrase: read, then the strength check (exit 19 unless --allow-weak). */
 static int get_new_pass(struct media_cli *o, char **pass)
 {
-	char why[256] = "";
-	int code = get_pass(o, "new passphrase", true, pass);
-
-	if (code)
-		return code;
-	if (strength_check(*pass, why, sizeof(why), NULL) == 0)
-		return 0;
-	if (o->allow_weak) {
-		ui_warn("the new passphrase is weak (%s): accepted because of --allow-weak", why);
-		return 0;
-	}
-	ui_err("the new passphrase is too weak: %s (--allow-weak accepts it)", why);
-	passphrase_free(*pass);
-	*pass = NULL;
-	return KESU_EXIT_WEAK;
+	return get_pass(o, "new passphrase", true, pass);
 }
 
 /* Identify @path and hold it exclusively (lib/guard.h); refuse it when it is in use. */

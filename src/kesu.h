@@ -119,7 +119,7 @@ const char *ui_signal_name(int sig);
 int ui_option_error(const char *cmd, int c, char **argv, const struct option *longopts);
 /*
  * Why a target could not be opened, object first ("kesu: /dev/null: not a
- * block device or image file"); returns ui_exit_from_errno(@err).
+ * block device or image file"); returns ui_exit(@err, UI_CTX_NONE).
  */
 int ui_open_error(const char *path, int err);
 /*
@@ -137,11 +137,47 @@ int ui_print_json(FILE *f, const struct json_t *doc);
 /* Who runs kesu, for the security log: "root", or "root(sudo:tanaka)". */
 const char *ui_who(void);
 /*
- * The one mapping from a negative errno to an exit code: -ENOTBLK, -EINVAL
- * usage (2); -EBUSY, -EROFS refused (3); -ECANCELED not confirmed (4);
- * -EINTR aborted (7); -EIO, -ENODATA I/O errors (6); 0 success; others 1.
+ * Where an errno comes from, when that changes what it means: -EBADMSG is a
+ * malformed certificate (9) but a corrupt age file (17).
  */
-int ui_exit_from_errno(int err);
+enum ui_ctx {
+	UI_CTX_NONE,
+	UI_CTX_CERT, /* reading a certificate: -EBADMSG, -EFBIG malformed (9) */
+	/* an age file: -EBADMSG, -EPROTO, -EPROTONOSUPPORT, -E2BIG, -ENODATA corrupt (17) */
+	UI_CTX_AGE,
+	/* pass_resolve(): -EKEYREJECTED weak (19), -ENODATA (empty) failure (1) */
+	UI_CTX_PASS,
+	/* a secret key: -EPERM (others may read it), -EBADMSG, -EOPNOTSUPP refused (3) */
+	UI_CTX_KEY,
+};
+
+/**
+ * ui_exit() - the one mapping from an outcome to the exit table (kesu(8))
+ * @err: 0 or a negative errno
+ * @ctx: where it comes from, for the errnos whose meaning depends on it
+ *
+ * Same situation, same code, in every command: -ENOTBLK, -EISDIR, -ENOTTY
+ * (the wrong kind of file, no terminal), -EINVAL usage (2); -EBUSY, -EROFS
+ * refused (3); -ECANCELED not confirmed (4); -EINTR aborted (7); -EIO,
+ * -ENOSPC, -EDQUOT, -EPIPE, -ENODATA I/O error (6); -ENOKEY, -EKEYREJECTED
+ * no key (16); anything else, such as -ENOENT, -EACCES, -EEXIST,
+ * -ENAMETOOLONG, -ENOMEM, failure (1); then what @ctx changes.
+ *
+ * Return: the exit code.
+ */
+int ui_exit(int err, enum ui_ctx ctx);
+/* ui_exit() without a context, for the commands that read no key, certificate or age file */
+static inline int ui_exit_from_errno(int err)
+{
+	return ui_exit(err, UI_CTX_NONE);
+}
+/*
+ * --passphrase-file F (@is_fd false) or --passphrase-fd N, the same in every
+ * command: 0, or KESU_EXIT_USAGE (told) for a bad N, an option given twice,
+ * or both given.
+ */
+struct pass_source;
+int ui_pass_opt(const char *cmd, struct pass_source *s, bool is_fd, const char *arg);
 /* Worst of two exit codes, for several targets (order in kesu(8)). */
 int ui_exit_worst(int a, int b);
 /* A usage error: prints "kesu: MSG" and "try 'kesu CMD --help'"; returns KESU_EXIT_USAGE. */

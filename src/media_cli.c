@@ -45,8 +45,9 @@ static const struct option long_opts[] = {
 };
 
 static const int media_exits[] = {
-	KESU_EXIT_SUCCESS,	 KESU_EXIT_FAILURE, KESU_EXIT_USAGE, KESU_EXIT_REFUSED,
-	KESU_EXIT_NOT_CONFIRMED, KESU_EXIT_NO_KEY,  KESU_EXIT_WEAK,  KESU_EXIT_POLICY,
+	KESU_EXIT_SUCCESS,	 KESU_EXIT_FAILURE, KESU_EXIT_USAGE,   KESU_EXIT_REFUSED,
+	KESU_EXIT_NOT_CONFIRMED, KESU_EXIT_IO,	    KESU_EXIT_ABORTED, KESU_EXIT_NO_KEY,
+	KESU_EXIT_WEAK,		 KESU_EXIT_POLICY,
 };
 
 static int usage(void)
@@ -86,8 +87,6 @@ static int set_field(const char **field, const char *opt, const char *arg, size_
 
 static int parse_opt(int c, char **argv, struct media_cli *o)
 {
-	unsigned long fd;
-
 	switch (c) {
 	case OPT_LABEL: return set_field(&o->label, "label", optarg, LABEL_MAX);
 	case OPT_FS:
@@ -99,12 +98,7 @@ static int parse_opt(int c, char **argv, struct media_cli *o)
 	case OPT_RECORD: o->record = optarg; return 0;
 	case OPT_OPERATOR: return set_field(&o->op_name, "operator", optarg, FIELD_MAX);
 	case OPT_PASS_FD:
-		if (ui_parse_uint(optarg, 0, INT_MAX, &fd))
-			return ui_usage_error("media", "invalid --passphrase-fd '%s'",
-					      ui_safe(optarg));
-		o->pass_fd = (int)fd;
-		return 0;
-	case OPT_PASS_FILE: o->pass_file = optarg; return 0;
+	case OPT_PASS_FILE: return ui_pass_opt("media", &o->pass, c == OPT_PASS_FD, optarg);
 	case OPT_WEAK: o->allow_weak = true; return 0;
 	case 'y': o->yes = true; return 0;
 	case 'j': o->json = true; return 0;
@@ -342,9 +336,6 @@ static int parse_args(int argc, char **argv, struct media_cli *o)
 			return code;
 	if (o->help)
 		return 0;
-	if (o->pass_file && o->pass_fd >= 0)
-		return ui_usage_error("media",
-				      "--passphrase-fd and --passphrase-file exclude each other");
 	if (o->fs && strcmp(argv[0], "format"))
 		return ui_usage_error("media", "--fs is for format");
 	o->sub = argv[0];
@@ -356,20 +347,19 @@ static int parse_args(int argc, char **argv, struct media_cli *o)
 
 int media_cli_run(int argc, char **argv, int (*action)(struct media_cli *o))
 {
-	struct media_cli o = { .pass_fd = -1, .pass_in = -1 };
+	struct media_cli o = { .pass = PASS_SOURCE_INIT };
 	int code = parse_args(argc, argv, &o);
 
 	if (code || o.help)
 		return code ? code : usage();
 	code = action(&o);
-	if (o.pass_in >= 0 && o.pass_file)
-		close(o.pass_in);
+	pass_source_close(&o.pass);
 	return code;
 }
 
 int media_cli_dispatch(const struct ui_command *subs, int argc, char **argv)
 {
-	struct media_cli lead = { .pass_fd = -1, .pass_in = -1 };
+	struct media_cli lead = { .pass = PASS_SOURCE_INIT };
 	char **moved;
 	int c, code, n;
 

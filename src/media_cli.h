@@ -13,15 +13,14 @@
 #include "crypt/media.h"
 #include "kesu.h"
 #include "outfile.h"
+#include "passphrase.h"
 
 #define NAME_MAX_LEN MEDIA_NAME_MAX
 
 struct media_cli {
 	const char *sub;
 	const char *label, *fs, *record, *op_name;
-	const char *pass_file;
-	int pass_fd; /* -1: none given */
-	int pass_in; /* the descriptor being read, line by line; -1 until opened */
+	struct pass_source pass; /* lines read in turn: the current passphrase, then the new */
 	bool yes, json, allow_weak, help, test_kdf;
 	char **args;
 	int nargs;

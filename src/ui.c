@@ -16,6 +16,7 @@
 
 #include "kesu.h"
 #include "log.h"
+#include "passphrase.h"
 #include "text.h"
 
 bool ui_debug;
@@ -24,12 +25,15 @@ volatile sig_atomic_t ui_interrupted;
 const struct kesu_exit_code kesu_exit_codes[] = {
 	{ KESU_EXIT_SUCCESS, "success", "success" },
 	{ KESU_EXIT_FAILURE, "failure",
-	  "failure: the target is missing or cannot be opened, or an internal error" },
+	  "failure: an input, target or output cannot be opened or created, or an internal "
+	  "error" },
 	{ KESU_EXIT_USAGE, "usage", "usage error: bad arguments, or not a block device or image" },
 	{ KESU_EXIT_REFUSED, "refused", "refused: the target is in use, read-only or unsafe" },
 	{ KESU_EXIT_NOT_CONFIRMED, "not-confirmed", "not confirmed: nothing was written" },
 	{ KESU_EXIT_VERIFY, "mismatch", "verification failed: data differs from what was written" },
-	{ KESU_EXIT_IO, "io-error", "I/O errors: some blocks could not be written or read" },
+	{ KESU_EXIT_IO, "io-error",
+	  "I/O error: the target or an output could not be written or read (bad blocks, full "
+	  "file system, broken pipe)" },
 	{ KESU_EXIT_ABORTED, "aborted", "aborted by SIGINT, SIGTERM or SIGHUP" },
 	{ KESU_EXIT_UNVERIFIED, "unverified", "written but not verified" },
 	{ KESU_EXIT_MALFORMED, "malformed",
@@ -149,7 +153,7 @@ int ui_open_error(const char *path, int err)
 		ui_err("%s: not a block device or image file", ui_safe(path));
 	else
 		ui_err("cannot open %s: %s", ui_safe(path), strerror(-err));
-	return ui_exit_from_errno(err);
+	return ui_exit(err, UI_CTX_NONE);
 }
 
 const char *ui_safe(const char *s)
@@ -244,20 +248,67 @@ int ui_usage_error(const char *cmd, const char *fmt, ...)
 	return KESU_EXIT_USAGE;
 }
 
-int ui_exit_from_errno(int err)
+/* What an errno means in every command; ui_exit() adds what a context changes. */
+static int exit_common(int err)
 {
 	switch (err) {
 	case 0: return KESU_EXIT_SUCCESS;
+	/* the wrong kind of thing, or a bad value: "not a block device or image" */
 	case -ENOTBLK:
+	case -EISDIR:
+	case -ENOTTY:
 	case -EINVAL: return KESU_EXIT_USAGE;
 	case -EBUSY:
 	case -EROFS: return KESU_EXIT_REFUSED;
 	case -ECANCELED: return KESU_EXIT_NOT_CONFIRMED;
 	case -EINTR: return KESU_EXIT_ABORTED;
+	/* a write or read that failed while or after the work ran */
 	case -EIO:
+	case -ENOSPC:
+	case -EDQUOT:
+	case -EPIPE:
 	case -ENODATA: return KESU_EXIT_IO;
+	case -ENOKEY:
+	case -EKEYREJECTED: return KESU_EXIT_NO_KEY;
+	/* missing, not permitted, exists already, name too long, out of memory, ... */
 	default: return KESU_EXIT_FAILURE;
 	}
+}
+
+int ui_exit(int err, enum ui_ctx ctx)
+{
+	switch (ctx) {
+	case UI_CTX_CERT:
+		if (err == -EBADMSG || err == -EFBIG)
+			return KESU_EXIT_MALFORMED;
+		break;
+	case UI_CTX_AGE:
+		if (err == -EBADMSG || err == -EPROTO || err == -EPROTONOSUPPORT || err == -E2BIG ||
+		    err == -ENODATA)
+			return KESU_EXIT_CORRUPT;
+		break;
+	case UI_CTX_PASS:
+		if (err == -EKEYREJECTED)
+			return KESU_EXIT_WEAK;
+		if (err == -ENODATA)
+			return KESU_EXIT_FAILURE;
+		break;
+	case UI_CTX_KEY:
+		if (err == -EPERM || err == -EBADMSG || err == -EOPNOTSUPP)
+			return KESU_EXIT_REFUSED;
+		break;
+	case UI_CTX_NONE: break;
+	}
+	return exit_common(err);
+}
+
+int ui_pass_opt(const char *cmd, struct pass_source *s, bool is_fd, const char *arg)
+{
+	const char *why;
+
+	if (pass_source_opt(s, is_fd, arg, &why))
+		return ui_usage_error(cmd, "%s", why);
+	return 0;
 }
 
 int ui_exit_worst(int a, int b)

@@ -142,7 +142,7 @@ expect_rc 2 "$KESU" cert show --json --format html "$c" 2>/dev/null
 expect_rc 2 "$KESU" cert show 2>/dev/null
 expect_rc 2 "$KESU" cert show "$c" "$c" 2>/dev/null
 expect_rc 1 "$KESU" cert show "$WORK/missing.json" 2>/dev/null
-expect_rc 1 "$KESU" cert show "$WORK" 2>/dev/null
+expect_rc 2 "$KESU" cert show "$WORK" 2>/dev/null
 head -c $((2 * 1024 * 1024)) /dev/zero > "$WORK/big.json"
 malformed "2 MiB" "$WORK/big.json" "larger than"
 expect_rc 0 "$KESU" cert show --help > "$WORK/help"

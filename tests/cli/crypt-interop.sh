@@ -33,7 +33,7 @@ kpub=$(age-keygen -y k.key) || fail "age-keygen -y does not read kesu's identity
 [ "$(sed -n 2p k.key)" = "# public key: $kpub" ] || fail "k.key comment is not age-keygen -y's key"
 grep -qxF "public key: $kpub" gen.out || fail "kesu key generate --age did not print $kpub"
 cp k.key k.before
-expect_rc 2 "$KESU" key generate --age -o k.key > /dev/null 2>&1
+expect_rc 1 "$KESU" key generate --age -o k.key > /dev/null 2>&1
 cmp k.key k.before || fail "kesu key generate --age replaced k.key without --force"
 expect_rc 2 "$KESU" key generate --age --role operator -o k2.key > /dev/null 2>&1
 expect_rc 2 "$KESU" key generate --age --passphrase-file /dev/null -o k2.key > /dev/null 2>&1

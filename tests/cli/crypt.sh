@@ -129,9 +129,9 @@ ok "SIGTERM during decryption: exit 7, nothing left in the output directory"
 
 # --- an existing OUT: untouched without --force, replaced with it
 echo precious > out/keep
-expect_rc 2 "$KESU" decrypt -i a.key -o out/keep small.age 2> /dev/null
+expect_rc 1 "$KESU" decrypt -i a.key -o out/keep small.age 2> /dev/null
 [ "$(cat out/keep)" = precious ] || fail "decrypt replaced out/keep without --force"
-expect_rc 2 "$KESU" encrypt -r "$apub" -o out/keep small 2> /dev/null
+expect_rc 1 "$KESU" encrypt -r "$apub" -o out/keep small 2> /dev/null
 [ "$(cat out/keep)" = precious ] || fail "encrypt replaced out/keep without --force"
 only keep "existing OUT refused"
 "$KESU" decrypt -i a.key --force -o out/keep small.age && cmp small out/keep || fail "--force"

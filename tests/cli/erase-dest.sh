@@ -58,7 +58,7 @@ osum=$(devsum "$other")
 refused 2 'report on a device node' --report "$other" "$dev"
 [ -b "$other" ] && [ "$(devsum "$other")" = "$osum" ] || fail "the device node was replaced or written"
 echo '{"keep":true}' > "$WORK/old.json"
-refused 2 'existing report without --force' --report "$WORK/old.json" "$dev"
+refused 1 'existing report without --force' --report "$WORK/old.json" "$dev"
 [ "$(cat "$WORK/old.json")" = '{"keep":true}' ] || fail "the existing report was replaced"
 grep -q -- --force "$WORK/err" || fail "existing report: the message does not mention --force"
 img=$WORK/self.img

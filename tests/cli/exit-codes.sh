@@ -152,3 +152,130 @@ TABLE
 [ "$(devsum "$dev")" = "$sum" ] || fail "a rejected erase changed $dev"
 [ -z "$failed" ] || fail "$(echo $failed | wc -w) rows of the erase table"
 ok "kesu erase: the whole command line before any target, the same messages as verify"
+
+# --- issue 13: the same situation, the same code, in every command
+export KESU_TEST_WEAK_KDF=1
+P=$WORK/p
+mkdir "$P" "$P/trust"
+printf 'kesu exit codes\n' > "$P/pw"
+printf 'not the passphrase\n' > "$P/bad"
+printf 'Qm7v-kesu-Zr2x-Tb9w\n' > "$P/strong"
+printf 'abc\n' > "$P/weak"
+chmod 600 "$P/pw" "$P/bad" "$P/strong" "$P/weak"
+"$KESU" key generate --role operator --name T -o "$P/op.key" --passphrase-file "$P/pw" > /dev/null ||
+	fail "key generate"
+cp "$P/op.key.pub" "$P/trust/"
+head -c 65536 /dev/urandom > "$P/plain"
+"$KESU" encrypt --passphrase-file "$P/strong" -o "$P/p.age" "$P/plain" || fail "encrypt"
+"$KESU" erase --yes --quiet -m zero --verify none -r "$P/r.json" "$zero" 2> /dev/null || true
+long=$(printf 'x%.0s' $(seq 300))
+failed=""
+run_table <<'TABLE'
+# a directory where a file is expected: usage (2)
+2||cert verify --trust "$P/trust" "$WORK"
+2||cert show "$WORK"
+2||encrypt --passphrase-file "$P/strong" -o "$P/x.age" "$WORK"
+2||decrypt -o "$P/x" "$WORK"
+2||media status "$WORK"
+2||key generate --role operator --name T -o "$P/k1" --passphrase-file "$WORK"
+2||decrypt --passphrase-file "$WORK" -o "$P/x" "$P/p.age"
+2|not a regular file or a pipe|decrypt --passphrase-file /dev/null -o "$P/x" "$P/p.age"
+# --passphrase-file and --passphrase-fd: one message, usage (2), in every command
+2|exclude each other|key generate --role operator --name T -o "$P/k1" --passphrase-file "$P/pw" --passphrase-fd 3
+2|exclude each other|encrypt --passphrase-file "$P/pw" --passphrase-fd 3 "$P/plain"
+2|exclude each other|decrypt --passphrase-file "$P/pw" --passphrase-fd 3 "$P/p.age"
+2|exclude each other|media open --passphrase-file "$P/pw" --passphrase-fd 3 "$zero"
+2|exclude each other|cert issue --sign-key "$P/op.key" --passphrase-file "$P/pw" --passphrase-fd 3 "$P/r.json"
+2|exclude each other|erase --yes --cert "$P/c.json" --sign-key "$P/op.key" --passphrase-file "$P/pw" --passphrase-fd 3 "$zero"
+2|invalid --passphrase-fd|encrypt --passphrase-fd x "$P/plain"
+2|invalid --passphrase-fd|media open --passphrase-fd -1 "$zero"
+# missing or unopenable inputs: failure (1)
+1||cert show "$missing"
+1||encrypt --passphrase-file "$P/strong" -o "$P/x.age" "$missing"
+1||decrypt -o "$P/x" "$missing"
+1||media status "$missing"
+1||decrypt --passphrase-file "$missing" -o "$P/x" "$P/p.age"
+1||key generate --role operator --name T -o "$P/k1" --passphrase-file "$missing"
+1||cert issue --sign-key "$P/op.key" --passphrase-file "$missing" "$P/r.json"
+# an output that cannot be created before the work: failure (1)
+1|exists|encrypt --passphrase-file "$P/strong" -o "$P/p.age" "$P/plain"
+1|exists|decrypt --passphrase-file "$P/strong" -o "$P/plain" "$P/p.age"
+1|exists|key generate --role operator --name T -o "$P/op.key" --passphrase-file "$P/pw"
+1|exists|key generate --age -o "$P/op.key"
+1||encrypt --passphrase-file "$P/strong" -o "$P/no/x.age" "$P/plain"
+1||decrypt --passphrase-file "$P/strong" -o "$P/no/x" "$P/p.age"
+1||key generate --role operator --name T -o "$P/no/k" --passphrase-file "$P/pw"
+1||cert issue --sign-key "$P/op.key" --passphrase-file "$P/pw" -o "$P/no/c.json" "$P/r.json"
+1||erase --yes -m zero --verify none --report "$P/no/r.json" "$zero"
+1||erase --yes -m zero --verify none --report-dir "$P/no" "$zero"
+1||erase --yes -m zero --verify none --cert "$P/no/c.json" --sign-key "$P/op.key" --passphrase-file "$P/pw" "$zero"
+1||erase --yes -m zero --verify none --cert-dir "$P/no" --sign-key "$P/op.key" --passphrase-file "$P/pw" "$zero"
+1||erase --yes -m zero --verify none --cert "$P/$long.json" --sign-key "$P/op.key" --passphrase-file "$P/pw" "$zero"
+1||erase --yes -m zero --verify none --report "$P/$long.json" "$zero"
+1||encrypt --passphrase-file "$P/strong" -o "$P/$long" "$P/plain"
+# a wrong passphrase or no matching identity: no key (16)
+16||cert issue --sign-key "$P/op.key" --passphrase-file "$P/bad" -o "$P/c1.json" "$P/r.json"
+16||erase --yes -m zero --verify none --cert "$P/c2.json" --sign-key "$P/op.key" --passphrase-file "$P/bad" "$zero"
+16||decrypt --passphrase-file "$P/bad" -o "$P/x" "$P/p.age"
+# a weak new passphrase (19)
+19|too weak|encrypt --passphrase-file "$P/weak" -o "$P/w.age" "$P/plain"
+TABLE
+[ -z "$failed" ] || fail "$(echo $failed | wc -w) rows of the issue-13 table"
+ok "files, outputs, passphrase options and keys: the same code in every command"
+
+# no terminal to ask a passphrase on, and no --passphrase-file/-fd: usage (2)
+for args in "key generate --role operator --name T -o $P/k3" "encrypt -p -o $P/t.age $P/plain" \
+	"decrypt -o $P/t $P/p.age" "cert issue --sign-key $P/op.key -o $P/c3.json $P/r.json"; do
+	set +e
+	# shellcheck disable=SC2086
+	setsid -w "$KESU" $args < /dev/null > /dev/null 2> "$WORK/err"
+	got=$?
+	set -e
+	[ "$got" -eq 2 ] || fail "no terminal: kesu $args: exit $got, expected 2: $(cat "$WORK/err")"
+	grep -q 'no terminal' "$WORK/err" || fail "no terminal: kesu $args: $(cat "$WORK/err")"
+done
+ok "no terminal and no --passphrase-file/-fd: exit 2 in every command"
+
+# on a terminal: two answers that differ (4), an interrupt at the prompt (7)
+PTY="python3 ${KESU_SRCDIR:?}/tests/cli/ptyrun.py"
+for args in "key generate --role operator --name T -o $P/k4" "encrypt -p -o $P/t.age $P/plain"; do
+	set +e
+	# shellcheck disable=SC2086
+	PTY_ANSWERS='Qm7v-kesu-Zr2x-Tb9w|Qm7v-kesu-Zr2x-Tb9X' $PTY "$KESU" $args > "$WORK/out"
+	got=$?
+	set -e
+	[ "$got" -eq 4 ] || fail "answers differ: kesu $args: exit $got, expected 4: $(cat "$WORK/out")"
+done
+for args in "key generate --role operator --name T -o $P/k5" "encrypt -p -o $P/t.age $P/plain" \
+	"decrypt -o $P/t $P/p.age" "cert issue --sign-key $P/op.key -o $P/c5.json $P/r.json"; do
+	set +e
+	# shellcheck disable=SC2086
+	PTY_SIGNAL=INT $PTY "$KESU" $args > "$WORK/out"
+	got=$?
+	set -e
+	[ "$got" -eq 7 ] || fail "SIGINT at the prompt: kesu $args: exit $got, expected 7: $(cat "$WORK/out")"
+	[ ! -e "$P/k5" ] && [ ! -e "$P/t.age" ] && [ ! -e "$P/t" ] && [ ! -e "$P/c5.json" ] ||
+		fail "SIGINT at the prompt: kesu $args left an output"
+done
+ok "on a terminal: answers that differ exit 4, SIGINT at the prompt exits 7, in every command"
+
+# writes that fail during the work: I/O error (6); 18 only for a corrupt file
+mkdir "$P/full"
+mount -t tmpfs -o size=256k tmpfs "$P/full"
+MOUNTS="$P/full $MOUNTS"
+head -c 1048576 /dev/urandom > "$P/big"
+"$KESU" encrypt --passphrase-file "$P/strong" -o "$P/big.age" "$P/big"
+expect_rc 6 "$KESU" encrypt --passphrase-file "$P/strong" -o "$P/full/x.age" "$P/big" 2> /dev/null
+set +e
+"$KESU" decrypt --passphrase-file "$P/strong" "$P/big.age" > "$P/full/x" 2> "$WORK/err"
+got=$?
+set -e
+[ "$got" -eq 6 ] || fail "decrypt to stdout on a full file system: exit $got, expected 6: $(cat "$WORK/err")"
+for cmd in "encrypt --passphrase-file $P/strong $P/big" "decrypt --passphrase-file $P/strong $P/big.age"; do
+	# kesu's own status, not head's: the pipeline's status is not used
+	# shellcheck disable=SC2086
+	got=$( { rc=0; "$KESU" $cmd 2> /dev/null || rc=$?; echo $rc > "$WORK/rc"; } |
+		head -c1 > /dev/null; cat "$WORK/rc")
+	[ "$got" -eq 6 ] || fail "broken pipe: kesu $cmd: exit $got, expected 6"
+done
+ok "a full file system and a broken pipe exit 6 in encrypt and decrypt"

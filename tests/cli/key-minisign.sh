@@ -34,10 +34,10 @@ ok "kesu key generate writes a 0600 secret key and a public key with role and na
 
 # never over an existing file, neither FILE nor FILE.pub
 cp op.key.pub before.pub
-expect_rc 2 "$KESU" key generate --role approver --name X -o op.key --passphrase-file pw \
+expect_rc 1 "$KESU" key generate --role approver --name X -o op.key --passphrase-file pw \
 	2> /dev/null
 touch ap.key.pub
-expect_rc 2 "$KESU" key generate --role approver --name X -o ap.key --passphrase-file pw \
+expect_rc 1 "$KESU" key generate --role approver --name X -o ap.key --passphrase-file pw \
 	2> /dev/null
 [ ! -e ap.key ] || fail "ap.key written although ap.key.pub existed"
 cmp -s op.key.pub before.pub || fail "op.key.pub changed"

@@ -8,6 +8,10 @@ Both kesu and stock age read passphrases from the terminal with echo off.
 The answer is typed only once the output ends with a prompt ("...passphrase...: ")
 and the terminal's echo is off, that is when the program waits for it:
 typed earlier, a TCSAFLUSH would discard it.
+
+$PTY_ANSWERS, "|"-separated, types its answers one per prompt in turn (the
+last one again at any further prompt). $PTY_SIGNAL (e.g. "INT") sends that
+signal to the program at the first prompt instead of answering it.
 """
 import os
 import pty
@@ -25,6 +29,14 @@ def main():
     if len(sys.argv) < 2:
         sys.exit("usage: ptyrun.py CMD [ARG...]")
     answer = os.environ.get("PTY_ANSWER")
+    answers = os.environ.get("PTY_ANSWERS")
+    answers = answers.split("|") if answers is not None else None
+    sig = os.environ.get("PTY_SIGNAL")
+    if answers:
+        answer = answers[0]
+    if sig:
+        answer = ""
+    prompts = 0
     pid, fd = pty.fork()
     if pid == 0:
         os.execvp(sys.argv[1], sys.argv[1:])
@@ -49,7 +61,13 @@ def main():
         except termios.error:
             break
         if not echo:
-            os.write(fd, answer.encode() + b"\n")
+            if sig:
+                os.kill(pid, getattr(signal, "SIG" + sig))
+            else:
+                if answers:
+                    answer = answers[min(prompts, len(answers) - 1)]
+                os.write(fd, answer.encode() + b"\n")
+            prompts += 1
             answered_at = len(out)
     else:
         os.kill(pid, signal.SIGKILL)
