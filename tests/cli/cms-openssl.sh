@@ -9,7 +9,6 @@
 set -eu
 
 : "${KESU_SRCDIR:?}" "${KESU_BUILDDIR:?}"
-PKI=$KESU_SRCDIR/tests/data/pki
 TOOL=$KESU_BUILDDIR/tests/cli/cmstool
 # the tool exits with the errno the module returned
 EPERM=1 EACCES=13 EBADMSG=74 EOPNOTSUPP=95 ENOKEY=126 EKEYREJECTED=129
@@ -31,6 +30,11 @@ command -v openssl >/dev/null || skip "openssl missing"
 [ -x "$TOOL" ] || skip "$TOOL not built"
 WORK=$(mktemp -d /tmp/kesu-test.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
+# a copy of the committed PKI whose private keys only their owner may access,
+# as kesu requires (a checkout leaves them 0644)
+cp -R "$KESU_SRCDIR/tests/data/pki" "$WORK/pki"
+chmod 600 "$WORK"/pki/*.key
+PKI=$WORK/pki
 
 # stock_verify FILE SIG [CA]: stock openssl's verdict on a detached DER signature
 stock_verify() {
@@ -153,6 +157,15 @@ CMSTOOL_PASSFILE=$PKI/operator.pass "$TOOL" sign "$PKI/operator.pem" "$PKI/opera
 	"$doc" "$WORK/enc.p7s"
 stock_verify "$doc" "$WORK/enc.p7s" || fail "signature with the decrypted key refused"
 ok "key/certificate mismatch (EKEYREJECTED), passphrase missing (ENOKEY) or wrong (EPERM)"
+
+# a private key that group or others may read is refused, whatever it holds
+cp "$PKI/operator.key" "$WORK/open.key"
+chmod 640 "$WORK/open.key"
+expect_rc $EPERM "$TOOL" sign "$PKI/operator.pem" "$WORK/open.key" "$doc" "$WORK/open.p7s" \
+	2>"$WORK/err"
+grep -q 'chmod 600' "$WORK/err" || fail "open key: no reason: $(cat "$WORK/err")"
+[ ! -e "$WORK/open.p7s" ] || fail "a signature file was written with a 0640 key"
+ok "a private key that group may read is refused (EPERM) with the remedy"
 
 # stock signatures kesu does not take: content inside, SHA-1
 openssl cms -sign -binary -md sha256 -nodetach -outform DER -in "$doc" \
