@@ -288,8 +288,9 @@ int minisign_seckey_parse(const char *buf, size_t len, struct minisign_seckey_fi
 	r = 0;
 out:
 	secmem_wipe(bin, sizeof(bin));
+	/* the box holds the secret key itself when the file has no passphrase */
 	if (r)
-		memset(f, 0, sizeof(*f));
+		secmem_wipe(f, sizeof(*f));
 	return r;
 }
 
