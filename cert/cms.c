@@ -10,14 +10,11 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <openssl/bio.h>
 #include <openssl/cms.h>
@@ -29,6 +26,7 @@
 #include <openssl/x509_vfy.h>
 
 #include "cms.h"
+#include "file.h"
 #include "secmem.h"
 
 /* a PEM key or certificate is a few KiB, a CA bundle some hundred: a bigger file is none */
@@ -97,69 +95,24 @@ static int ssl_has_reason(int lib, int reason)
 }
 
 /*
- * Read a whole file. A key goes into secure memory (@secret), anything else
- * into malloc; either way one NUL byte follows the data.
+ * Read a whole file, NUL-terminated. A key goes into secure memory and must
+ * be closed to group and others (@secret); anything else into malloc.
  */
 static int read_file(const char *path, int secret, char **out, size_t *len, char *why,
 		     size_t why_len)
 {
-	struct stat st;
-	char *buf = NULL;
-	size_t got = 0;
-	ssize_t n;
-	int fd, rc;
+	int rc = secret ? file_read_secret(path, CMS_FILE_MAX, out, len) :
+			  file_read(path, CMS_FILE_MAX, out, len);
 
-	/* O_NONBLOCK: a FIFO given by mistake is refused below, not waited on */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0) {
-		rc = -errno;
-		say(why, why_len, "%s: %s", path, strerror(errno));
-		return rc;
-	}
-	if (fstat(fd, &st) < 0) {
-		rc = -errno;
-		say(why, why_len, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		rc = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+	if (rc == -EISDIR || rc == -EINVAL)
 		say(why, why_len, "%s: not a regular file", path);
-		goto out;
-	}
-	if (st.st_size > CMS_FILE_MAX) {
-		rc = -EFBIG;
+	else if (rc == -EFBIG)
 		say(why, why_len, "%s: over 1 MiB: not a PEM key or certificate file", path);
-		goto out;
-	}
-	buf = secret ? secmem_alloc(st.st_size + 1) : malloc(st.st_size + 1);
-	if (!buf) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	while (got < (size_t)st.st_size) {
-		n = read(fd, buf + got, st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = -errno;
-			say(why, why_len, "%s: %s", path, strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		got += n;
-	}
-	buf[got] = '\0';
-	*out = buf;
-	*len = got;
-	buf = NULL;
-	rc = 0;
-out:
-	if (secret)
-		secmem_free(buf);
-	else
-		free(buf);
-	close(fd);
+	else if (rc == -EPERM)
+		say(why, why_len, "%s: group or others may access this private key: chmod 600 it",
+		    path);
+	else if (rc)
+		say(why, why_len, "%s: %s", path, strerror(-rc));
 	return rc;
 }
 
@@ -267,7 +220,7 @@ static int load_key(struct cms_signer *s, const char *path, const char *pass, ch
 			rc = -ENOKEY;
 		} else if (pc.asked) {
 			say_ssl(why, why_len, "wrong passphrase for the key");
-			rc = -EPERM;
+			rc = -EKEYREJECTED;
 		} else {
 			say_ssl(why, why_len, path);
 			rc = -EBADMSG;
@@ -279,7 +232,7 @@ static int load_key(struct cms_signer *s, const char *path, const char *pass, ch
 		goto out;
 	if (X509_check_private_key(s->cert, s->key) != 1) {
 		say_ssl(why, why_len, "the key does not belong to the certificate");
-		rc = -EKEYREJECTED;
+		rc = -EXDEV;
 	}
 out:
 	secmem_free(pem);

@@ -28,7 +28,8 @@ struct cms_trust;
  * @cert_pem: path of a PEM file: the signer's certificate first, then any
  *            intermediate CA certificates to include in each signature
  * @key_pem: path of the PEM private key (PKCS#8 or traditional), possibly
- *           encrypted; its bytes are read into secure memory
+ *           encrypted; its bytes are read into secure memory, and the file
+ *           must give group and others no access (checked on the descriptor)
  * @pass: the key's passphrase, NUL-terminated, or NULL when none was asked
  * @out: the signer, to be freed with cms_signer_free()
  * @why: receives the reason of a failure (may be NULL)
@@ -44,8 +45,9 @@ struct cms_trust;
  * key; -EOPNOTSUPP for an Ed25519 or Ed448 key (OpenSSL 3.0's CMS cannot
  * sign with them), a short RSA key or another key type; -ENOKEY when the key
  * is encrypted and @pass is NULL (ask for the passphrase and call again);
- * -EPERM when @pass does not decrypt the key; -EKEYREJECTED when the key is
- * not the certificate's; -ENOMEM
+ * -EPERM when group or others may access the key file (before any passphrase
+ * is used); -EKEYREJECTED when @pass does not decrypt the key (as for a
+ * minisign key); -EXDEV when the key is not the certificate's; -ENOMEM
  */
 int cms_signer_load(const char *cert_pem, const char *key_pem, const char *pass,
 		    struct cms_signer **out, char *why, size_t why_len);

@@ -2,17 +2,15 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <sodium.h>
 
 #include "cert/minisign.h"
+#include "file.h"
 #include "secmem.h"
 #include "text.h"
 
@@ -290,8 +288,9 @@ int minisign_seckey_parse(const char *buf, size_t len, struct minisign_seckey_fi
 	r = 0;
 out:
 	secmem_wipe(bin, sizeof(bin));
+	/* the box holds the secret key itself when the file has no passphrase */
 	if (r)
-		memset(f, 0, sizeof(*f));
+		secmem_wipe(f, sizeof(*f));
 	return r;
 }
 
@@ -353,65 +352,22 @@ int minisign_seckey_decrypt(const struct minisign_seckey_file *f, const char *pa
 	return r;
 }
 
-/*
- * Read a small file through one descriptor: @secret refuses one that group
- * or others may access, checked on the descriptor that is then read.
- */
-static int read_small(const char *path, bool secret, char *buf, size_t size, size_t *len)
+/* what file_read() refuses that is no key file says so in this module's terms */
+static int key_file_errno(int r)
 {
-	struct stat st;
-	size_t n = 0;
-	int fd, r = 0;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0) {
-		r = -errno;
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		r = S_ISDIR(st.st_mode) ? -EISDIR : -EBADMSG;
-		goto out;
-	}
-	if (secret && (st.st_mode & (S_IRWXG | S_IRWXO))) {
-		r = -EPERM;
-		goto out;
-	}
-	while (n < size) {
-		ssize_t got = read(fd, buf + n, size - n);
-
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			r = -errno;
-			goto out;
-		}
-		if (!got)
-			break;
-		n += (size_t)got;
-	}
-	/* a file that fills the buffer is larger than any key */
-	r = n == size ? -EBADMSG : 0;
-	*len = n;
-out:
-	close(fd);
-	return r;
+	return r == -EINVAL || r == -EFBIG ? -EBADMSG : r;
 }
 
 int minisign_seckey_read(const char *path, struct minisign_seckey_file *f)
 {
-	char *buf = secmem_alloc(FILE_MAX);
+	char *buf = NULL;
 	size_t len = 0;
-	int r;
+	int r = file_read_secret(path, FILE_MAX, &buf, &len);
 
-	if (!buf)
-		return -ENOMEM;
-	r = read_small(path, true, buf, FILE_MAX, &len);
 	if (!r)
 		r = minisign_seckey_parse(buf, len, f);
 	secmem_free(buf);
-	return r;
+	return key_file_errno(r);
 }
 
 int minisign_seckey_load(const char *path, const char *pass, struct minisign_seckey **sec)
@@ -427,11 +383,14 @@ int minisign_seckey_load(const char *path, const char *pass, struct minisign_sec
 
 int minisign_pubkey_load(const char *path, struct minisign_pubkey *pub)
 {
-	char buf[FILE_MAX];
+	char *buf = NULL;
 	size_t len = 0;
-	int r = read_small(path, false, buf, sizeof(buf), &len);
+	int r = file_read(path, FILE_MAX, &buf, &len);
 
-	return r ? r : minisign_pubkey_parse(buf, len, pub);
+	if (!r)
+		r = minisign_pubkey_parse(buf, len, pub);
+	free(buf);
+	return key_file_errno(r);
 }
 
 int minisign_sig_parse(const char *buf, size_t len, struct minisign_sig *sig)

@@ -48,8 +48,8 @@ static bool low_order(const uint8_t pk[32])
 
 	randombytes_buf(sk, sizeof(sk));
 	r = crypto_scalarmult(shared, sk, pk);
-	sodium_memzero(sk, sizeof(sk));
-	sodium_memzero(shared, sizeof(shared));
+	secmem_wipe(sk, sizeof(sk));
+	secmem_wipe(shared, sizeof(shared));
 	return r != 0;
 }
 

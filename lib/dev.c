@@ -14,6 +14,7 @@
 #include <linux/stat.h>
 
 #include "dev.h"
+#include "dev_int.h"
 #include "log.h"
 
 #define DEV_BUF_ALIGN 4096
@@ -80,7 +81,7 @@ static size_t direct_part(const struct dev *d, size_t len, uint64_t off)
 	return len - len % d->align;
 }
 
-static void count_read(struct dev *d, enum dev_read_path p, size_t len)
+void dev_count_read(struct dev *d, enum dev_read_path p, size_t len)
 {
 	__atomic_fetch_add(&d->read_bytes[p], (uint64_t)len, __ATOMIC_RELAXED);
 }
@@ -96,12 +97,12 @@ static int fd_pread(struct dev *d, void *buf, size_t len, uint64_t off)
 	if (head) {
 		r = full_pread(fp->fd, buf, head, off);
 		if (!r)
-			count_read(d, DEV_READ_DIRECT, head);
+			dev_count_read(d, DEV_READ_DIRECT, head);
 	}
 	if (!r && len > head) {
 		r = full_pread(fp->bfd, (uint8_t *)buf + head, len - head, off + head);
 		if (!r)
-			count_read(d, DEV_READ_BUFFERED, len - head);
+			dev_count_read(d, DEV_READ_BUFFERED, len - head);
 	}
 	return r;
 }
@@ -149,6 +150,14 @@ static int fd_drop_cache(struct dev *d)
 	return r ? -r : 0;
 }
 
+/* block devices: the O_EXCL descriptor; files: the one holding the OFD lock */
+static int fd_fd(const struct dev *d)
+{
+	const struct fd_priv *fp = d->priv;
+
+	return d->kind == DEV_KIND_BLOCK ? fp->fd : fp->bfd;
+}
+
 static void fd_close(struct dev *d)
 {
 	struct fd_priv *fp = d->priv;
@@ -165,10 +174,11 @@ static const struct dev_ops fd_ops = {
 	.pwrite = fd_pwrite,
 	.flush = fd_flush,
 	.drop_cache = fd_drop_cache,
+	.fd = fd_fd,
 	.close = fd_close,
 };
 
-static struct dev *dev_new(const char *path)
+struct dev *dev_new(const char *path)
 {
 	struct dev *d = calloc(1, sizeof(*d));
 
@@ -360,183 +370,11 @@ void dev_buf_free(void *buf)
 	free(buf);
 }
 
-/* ---- memory backend (tests) ---- */
-
-static int mem_pread(struct dev *d, void *buf, size_t len, uint64_t off)
-{
-	if (off > d->size || len > d->size - off)
-		return -EINVAL;
-	memcpy(buf, (uint8_t *)d->priv + off, len);
-	count_read(d, DEV_READ_MEMORY, len);
-	return 0;
-}
-
-static int mem_pwrite(struct dev *d, const void *buf, size_t len, uint64_t off)
-{
-	if (off > d->size || len > d->size - off)
-		return -EINVAL;
-	memcpy((uint8_t *)d->priv + off, buf, len);
-	return 0;
-}
-
-static int mem_nop(struct dev *d)
-{
-	return 0;
-}
-
-static void mem_close(struct dev *d)
-{
-	free(d->priv);
-}
-
-static const struct dev_ops mem_ops = {
-	.pread = mem_pread,
-	.pwrite = mem_pwrite,
-	.flush = mem_nop,
-	.drop_cache = mem_nop,
-	.close = mem_close,
-};
-
-int dev_open_memory(uint64_t size, uint32_t lbs, struct dev **out)
-{
-	struct dev *d = dev_new("memory");
-
-	if (!d)
-		return -ENOMEM;
-	d->priv = calloc(1, size ? size : 1);
-	if (!d->priv) {
-		dev_close(d);
-		return -ENOMEM;
-	}
-	d->ops = &mem_ops;
-	d->kind = DEV_KIND_MEMORY;
-	d->size = size;
-	d->lbs = d->pbs = d->align = lbs;
-	d->cache_bypass = "memory";
-	*out = d;
-	return 0;
-}
-
-uint8_t *dev_memory_data(struct dev *d)
-{
-	/* a wrapper shares the kind of what it wraps, so look at the ops */
-	return d->ops == &mem_ops ? d->priv : NULL;
-}
-
-/* ---- fault-injecting wrapper (tests) ---- */
-
-struct faulty_priv {
-	struct dev *lower;
-	struct dev_fault *faults;
-	size_t n;
-};
-
-static int fault_hit(struct dev *d, size_t len, uint64_t off, bool write)
-{
-	struct faulty_priv *fpv = d->priv;
-	uint64_t first = off / d->lbs;
-	uint64_t last = (off + (len ? len : 1) - 1) / d->lbs;
-
-	for (size_t i = 0; i < fpv->n; i++) {
-		const struct dev_fault *f = &fpv->faults[i];
-
-		if (write ? !f->on_write : !f->on_read)
-			continue;
-		if (f->lba <= last && first < f->lba + f->count)
-			return -f->err;
-	}
-	return 0;
-}
-
-static int faulty_pread(struct dev *d, void *buf, size_t len, uint64_t off)
-{
-	struct faulty_priv *fpv = d->priv;
-	int r = fault_hit(d, len, off, false);
-
-	return r ? r : dev_pread(fpv->lower, buf, len, off);
-}
-
-static int faulty_pwrite(struct dev *d, const void *buf, size_t len, uint64_t off)
-{
-	struct faulty_priv *fpv = d->priv;
-	int r = fault_hit(d, len, off, true);
-
-	return r ? r : dev_pwrite(fpv->lower, buf, len, off);
-}
-
-static int faulty_flush(struct dev *d)
-{
-	return dev_flush(((struct faulty_priv *)d->priv)->lower);
-}
-
-static int faulty_drop_cache(struct dev *d)
-{
-	return dev_drop_cache(((struct faulty_priv *)d->priv)->lower);
-}
-
-static void faulty_close(struct dev *d)
-{
-	struct faulty_priv *fpv = d->priv;
-
-	dev_close(fpv->lower);
-	free(fpv->faults);
-	free(fpv);
-}
-
-static const struct dev_ops faulty_ops = {
-	.pread = faulty_pread,
-	.pwrite = faulty_pwrite,
-	.flush = faulty_flush,
-	.drop_cache = faulty_drop_cache,
-	.close = faulty_close,
-};
-
-int dev_open_faulty(struct dev *lower, const struct dev_fault *faults, size_t nfaults,
-		    struct dev **out)
-{
-	struct dev *d = dev_new(lower->path);
-	struct faulty_priv *fpv = calloc(1, sizeof(*fpv));
-
-	if (!d || !fpv)
-		goto nomem;
-	fpv->faults = calloc(nfaults ? nfaults : 1, sizeof(*faults));
-	if (!fpv->faults)
-		goto nomem;
-	memcpy(fpv->faults, faults, nfaults * sizeof(*faults));
-	fpv->n = nfaults;
-	fpv->lower = lower;
-	d->priv = fpv;
-	d->ops = &faulty_ops;
-	d->kind = lower->kind;
-	d->size = lower->size;
-	d->lbs = lower->lbs;
-	d->pbs = lower->pbs;
-	d->align = lower->align;
-	d->cache_bypass = lower->cache_bypass;
-	*out = d;
-	return 0;
-nomem:
-	if (fpv)
-		free(fpv->faults);
-	free(fpv);
-	if (d)
-		free(d->path);
-	free(d);
-	return -ENOMEM;
-}
-
 /* ---- what callers may ask of any device ---- */
 
 int dev_fd(const struct dev *d)
 {
-	if (d->ops == &fd_ops) {
-		const struct fd_priv *fp = d->priv;
-
-		return d->kind == DEV_KIND_BLOCK ? fp->fd : fp->bfd;
-	}
-	if (d->ops == &faulty_ops)
-		return dev_fd(((const struct faulty_priv *)d->priv)->lower);
-	return -1;
+	return d->ops->fd(d);
 }
 
 const char *dev_read_path_name(enum dev_read_path p)
@@ -555,7 +393,7 @@ uint64_t dev_read_bytes(const struct dev *d, enum dev_read_path p)
 	if ((unsigned)p >= DEV_READ_NPATHS)
 		return 0;
 	/* a wrapper passes its reads on: the device below counted them */
-	if (d->ops == &faulty_ops)
-		return dev_read_bytes(((const struct faulty_priv *)d->priv)->lower, p);
+	if (d->ops->read_bytes)
+		return d->ops->read_bytes(d, p);
 	return __atomic_load_n(&d->read_bytes[p], __ATOMIC_RELAXED);
 }

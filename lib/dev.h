@@ -14,6 +14,14 @@
 
 struct dev;
 
+/* How a read reached the medium; struct dev counts the bytes of each. */
+enum dev_read_path {
+	DEV_READ_DIRECT,   /* an O_DIRECT descriptor */
+	DEV_READ_BUFFERED, /* the buffered descriptor, after a flush and cache drop */
+	DEV_READ_MEMORY,   /* unit tests */
+	DEV_READ_NPATHS,
+};
+
 struct dev_ops {
 	/* Transfer exactly @len bytes at @off; 0 or a negative errno. */
 	int (*pread)(struct dev *d, void *buf, size_t len, uint64_t off);
@@ -22,15 +30,14 @@ struct dev_ops {
 	int (*flush)(struct dev *d);
 	/* Make the next reads reach the medium, not the page cache. */
 	int (*drop_cache)(struct dev *d);
+	/* The descriptor that holds the device (see dev_fd()), or -1 if none does. */
+	int (*fd)(const struct dev *d);
+	/*
+	 * Optional: the bytes read through a path, for a backend that passes its
+	 * reads to another device (NULL: the counters in struct dev).
+	 */
+	uint64_t (*read_bytes)(const struct dev *d, enum dev_read_path p);
 	void (*close)(struct dev *d);
-};
-
-/* How a read reached the medium; struct dev counts the bytes of each. */
-enum dev_read_path {
-	DEV_READ_DIRECT,   /* an O_DIRECT descriptor */
-	DEV_READ_BUFFERED, /* the buffered descriptor, after a flush and cache drop */
-	DEV_READ_MEMORY,   /* unit tests */
-	DEV_READ_NPATHS,
 };
 
 enum dev_kind {
@@ -88,6 +95,8 @@ enum {
  */
 int dev_open(const char *path, int flags, struct dev **out);
 
+/* The backends for tests (lib/dev_test.c): memory, and fault injection over another. */
+
 /**
  * dev_open_memory() - a device backed by memory, for tests
  * Return: 0 or -ENOMEM
@@ -127,7 +136,8 @@ int dev_open_faulty(struct dev *lower, const struct dev_fault *faults, size_t nf
  * OFD lock. A fault-injecting wrapper gives the one of the device below.
  * Still owned by @d: do not close it.
  *
- * Return: the descriptor, or -1 for memory devices
+ * Return: the descriptor, or -1 for a device no descriptor holds (memory
+ * devices, and a wrapper over one); never another negative value
  */
 int dev_fd(const struct dev *d);
 

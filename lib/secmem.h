@@ -20,7 +20,13 @@ void *secmem_alloc(size_t len);
 /** secmem_free() - wipe and release; NULL is ignored */
 void secmem_free(void *p);
 
-/** secmem_wipe() - wipe a buffer that is not in secure memory (stack keys) */
+/**
+ * secmem_wipe() - wipe @len bytes at @p so that the compiler cannot drop it
+ *
+ * The one wipe function: for secrets outside secure memory (stack keys,
+ * structures that held them) and for secure memory kept after use. Not
+ * needed before secmem_free(), which wipes.
+ */
 void secmem_wipe(void *p, size_t len);
 
 /**

@@ -23,7 +23,7 @@
 #include "cert/jcs.h"
 #include "file.h"
 #include "kesu.h"
-#include "src/cert.h"
+#include "src/cert_show.h"
 
 /* a certificate is a few KiB; anything this large is not one */
 #define CERT_MAX_BYTES (1024 * 1024)

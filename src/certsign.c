@@ -103,9 +103,9 @@ static int load_cms(const struct certsign_opts *o, enum cert_role role, struct c
 	passphrase_free(pass);
 	if (r)
 		ui_err("%s: %s", ui_safe(o->sign_cert), ui_safe(why[0] ? why : strerror(-r)));
-	/* cms_signer_load(): -EPERM is a wrong passphrase, -EKEYREJECTED another cert's key */
-	if (r == -EPERM || r == -EKEYREJECTED)
-		r = r == -EPERM ? -EKEYREJECTED : -EOPNOTSUPP;
+	/* cms_signer_load(): -EXDEV is another certificate's key: refused, as a key type is */
+	if (r == -EXDEV)
+		r = -EOPNOTSUPP;
 	return ui_exit(r, UI_CTX_KEY);
 }
 

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cert.h"
+#include "cert_show.h"
 #include "cert/verdict.h"
 #include "dev.h"
 #include "pattern.h"

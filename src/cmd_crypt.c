@@ -309,49 +309,21 @@ static int load_recipients(const struct crypt_opts *o, struct age_recipients **r
 	return 0;
 }
 
-/* An identity file, whole, in secure memory: it holds secret keys. */
-static int read_secret_file(const char *path, char **buf)
-{
-	struct stat st;
-	size_t done = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY), r = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0)
-		r = -errno;
-	else if (!S_ISREG(st.st_mode))
-		r = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
-	else if (st.st_size > IDENTITY_FILE_MAX)
-		r = -EFBIG;
-	else if (!(*buf = secmem_alloc((size_t)st.st_size + 1)))
-		r = -ENOMEM;
-	while (!r && done < (size_t)st.st_size) {
-		ssize_t n = read(fd, *buf + done, (size_t)st.st_size - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			r = n < 0 ? -errno : -EIO;
-		else
-			done += (size_t)n;
-	}
-	if (!r)
-		(*buf)[done] = '\0';
-	close(fd);
-	return r;
-}
-
 /* Lines "AGE-SECRET-KEY-1...", "#" comments and blank lines, as age-keygen writes them. */
 static int load_identity_file(const char *cmd, const char *path, struct age_identities **ids)
 {
 	char *buf = NULL;
-	int r = read_secret_file(path, &buf);
+	size_t len;
+	int r = file_read_secret(path, IDENTITY_FILE_MAX, &buf, &len);
 
+	if (r == -EPERM) {
+		ui_err("%s: group or others may access this identity file: chmod 600 it",
+		       ui_safe(path));
+		return KESU_EXIT_REFUSED;
+	}
 	if (r) {
 		ui_err("%s: cannot read the identity file: %s", ui_safe(path),
 		       r == -EFBIG ? "larger than 64 KiB" : strerror(-r));
-		secmem_free(buf);
 		return r == -ENOENT || r == -EACCES ? KESU_EXIT_FAILURE : KESU_EXIT_USAGE;
 	}
 	r = add_lines(cmd, path, buf, NULL, ids);

@@ -22,6 +22,7 @@
 
 #include "cert/minisign.h"
 #include "crypt/age.h"
+#include "file.h"
 #include "kesu.h"
 #include "outfile.h"
 #include "passphrase.h"
@@ -381,28 +382,16 @@ static int show_error(const char *path, int r)
 	return KESU_EXIT_FAILURE;
 }
 
-/* a key file, whole, and its mode; larger than any key file is -EBADMSG */
-static int read_key_file(const char *path, char *buf, size_t size, size_t *len, mode_t *mode)
+/*
+ * A key file, whole, in secure memory (it may be a secret key), and its mode;
+ * one that is no regular file or larger than any key file is -EBADMSG.
+ */
+static int read_key_file(const char *path, char **buf, size_t *len, mode_t *mode)
 {
-	struct stat st;
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY), r = 0;
+	/* no minisign key file comes near 4 KiB */
+	int r = file_read_flags(path, 4095, FILE_SECMEM, buf, len, mode);
 
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0)
-		r = -errno;
-	else if (!S_ISREG(st.st_mode))
-		r = S_ISDIR(st.st_mode) ? -EISDIR : -EBADMSG;
-	else if ((n = read(fd, buf, size)) < 0)
-		r = -errno;
-	else if ((size_t)n == size)
-		r = -EBADMSG;
-	else
-		*len = (size_t)n;
-	*mode = st.st_mode;
-	close(fd);
-	return r;
+	return r == -EINVAL || r == -EFBIG ? -EBADMSG : r;
 }
 
 /* A public key, or a secret key and the public key next to it (FILE.pub). */
@@ -411,10 +400,11 @@ static int key_show(int argc, char **argv)
 	struct minisign_seckey_file f;
 	struct minisign_pubkey pub;
 	struct minisign_identity id;
-	char buf[4096], *pub_path = NULL;
+	char *buf = NULL, *pub_path = NULL;
 	const char *path;
 	size_t len = 0;
 	mode_t mode = 0;
+	bool is_pub;
 	int r;
 
 	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
@@ -422,13 +412,14 @@ static int key_show(int argc, char **argv)
 	if (argc != 2 || argv[1][0] == '-')
 		return ui_usage_error("key", "usage: kesu key show FILE");
 	path = argv[1];
-	r = read_key_file(path, buf, sizeof(buf), &len, &mode);
+	r = read_key_file(path, &buf, &len, &mode);
 	if (r)
 		return show_error(path, r);
-	if (minisign_pubkey_parse(buf, len, &pub)) {
-		r = minisign_seckey_parse(buf, len, &f);
-		secmem_wipe(&f, sizeof(f));
-		secmem_wipe(buf, sizeof(buf));
+	is_pub = !minisign_pubkey_parse(buf, len, &pub);
+	r = is_pub ? 0 : minisign_seckey_parse(buf, len, &f);
+	secmem_wipe(&f, sizeof(f));
+	secmem_free(buf);
+	if (!is_pub) {
 		if (r)
 			return show_error(path, r);
 		if (mode & (S_IRWXG | S_IRWXO))

@@ -10,7 +10,11 @@ set -e
 command -v jq >/dev/null || skip "jq missing"
 command -v openssl >/dev/null || skip "openssl missing"
 
-pki=${KESU_SRCDIR:?}/tests/data/pki
+# a copy of the committed PKI whose private keys only their owner may access,
+# as kesu requires (a checkout leaves them 0644)
+cp -R "${KESU_SRCDIR:?}/tests/data/pki" "$WORK/pki"
+chmod 600 "$WORK"/pki/*.key
+pki=$WORK/pki
 MiB=1048576
 dev=$(mkloop $((4 * MiB)))
 mkdir "$WORK/empty"
@@ -66,3 +70,18 @@ grep -qi "ed25519" "$WORK/err" || fail "Ed25519: no reason: $(cat "$WORK/err")"
 [ "$(devsum "$dev2")" = "$sum" ] || fail "Ed25519: the device was written"
 [ ! -e "$WORK/e.json" ] || fail "Ed25519: a certificate was written"
 ok "an Ed25519 key is refused with its reason before anything is written"
+
+# a private key that others may read: refused (3) before its passphrase is read
+cp "$pki/operator.enc.key" "$WORK/open.key"
+chmod 604 "$WORK/open.key"
+set +e
+"$KESU" erase --yes --quiet --method zero --cert "$WORK/o.json" --sign-cert "$pki/operator.pem" \
+	--sign-key "$WORK/open.key" "$dev2" 2> "$WORK/err" < /dev/null
+rc=$?
+set -e
+[ $rc -eq 3 ] || fail "0604 key: exit $rc: $(cat "$WORK/err")"
+grep -q "chmod 600" "$WORK/err" || fail "0604 key: no remedy: $(cat "$WORK/err")"
+grep -qi "passphrase" "$WORK/err" && fail "0604 key: a passphrase was asked: $(cat "$WORK/err")"
+[ "$(devsum "$dev2")" = "$sum" ] || fail "0604 key: the device was written"
+[ ! -e "$WORK/o.json" ] || fail "0604 key: a certificate was written"
+ok "a private key others may read is refused (3) before its passphrase or the device"

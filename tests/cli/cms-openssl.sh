@@ -9,10 +9,9 @@
 set -eu
 
 : "${KESU_SRCDIR:?}" "${KESU_BUILDDIR:?}"
-PKI=$KESU_SRCDIR/tests/data/pki
 TOOL=$KESU_BUILDDIR/tests/cli/cmstool
 # the tool exits with the errno the module returned
-EPERM=1 EACCES=13 EBADMSG=74 EOPNOTSUPP=95 ENOKEY=126 EKEYREJECTED=129
+EPERM=1 EXDEV=18 EACCES=13 EBADMSG=74 EOPNOTSUPP=95 ENOKEY=126 EKEYREJECTED=129
 
 exec 9>&2
 fail() { echo "FAIL: $*" >&9; exit 1; }
@@ -31,6 +30,11 @@ command -v openssl >/dev/null || skip "openssl missing"
 [ -x "$TOOL" ] || skip "$TOOL not built"
 WORK=$(mktemp -d /tmp/kesu-test.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
+# a copy of the committed PKI whose private keys only their owner may access,
+# as kesu requires (a checkout leaves them 0644)
+cp -R "$KESU_SRCDIR/tests/data/pki" "$WORK/pki"
+chmod 600 "$WORK"/pki/*.key
+PKI=$WORK/pki
 
 # stock_verify FILE SIG [CA]: stock openssl's verdict on a detached DER signature
 stock_verify() {
@@ -142,17 +146,26 @@ expect_rc $EOPNOTSUPP "$TOOL" sign "$PKI/operator.pem" "$PKI/ed25519.key" "$doc"
 ok "an Ed25519 certificate or key is refused with its reason (EOPNOTSUPP)"
 
 # keys: another's key, an encrypted key without and with a wrong passphrase
-expect_rc $EKEYREJECTED "$TOOL" sign "$PKI/operator.pem" "$PKI/approver.key" "$doc" \
+expect_rc $EXDEV "$TOOL" sign "$PKI/operator.pem" "$PKI/approver.key" "$doc" \
 	"$WORK/x.p7s" 2>/dev/null
 expect_rc $ENOKEY "$TOOL" sign "$PKI/operator.pem" "$PKI/operator.enc.key" "$doc" \
 	"$WORK/x.p7s" 2>/dev/null
 printf 'not the passphrase' > "$WORK/wrong"
-expect_rc $EPERM env CMSTOOL_PASSFILE="$WORK/wrong" "$TOOL" sign "$PKI/operator.pem" \
+expect_rc $EKEYREJECTED env CMSTOOL_PASSFILE="$WORK/wrong" "$TOOL" sign "$PKI/operator.pem" \
 	"$PKI/operator.enc.key" "$doc" "$WORK/x.p7s" 2>/dev/null
 CMSTOOL_PASSFILE=$PKI/operator.pass "$TOOL" sign "$PKI/operator.pem" "$PKI/operator.enc.key" \
 	"$doc" "$WORK/enc.p7s"
 stock_verify "$doc" "$WORK/enc.p7s" || fail "signature with the decrypted key refused"
-ok "key/certificate mismatch (EKEYREJECTED), passphrase missing (ENOKEY) or wrong (EPERM)"
+ok "key/certificate mismatch (EXDEV), passphrase missing (ENOKEY) or wrong (EKEYREJECTED)"
+
+# a private key that group or others may read is refused, whatever it holds
+cp "$PKI/operator.key" "$WORK/open.key"
+chmod 640 "$WORK/open.key"
+expect_rc $EPERM "$TOOL" sign "$PKI/operator.pem" "$WORK/open.key" "$doc" "$WORK/open.p7s" \
+	2>"$WORK/err"
+grep -q 'chmod 600' "$WORK/err" || fail "open key: no reason: $(cat "$WORK/err")"
+[ ! -e "$WORK/open.p7s" ] || fail "a signature file was written with a 0640 key"
+ok "a private key that group may read is refused (EPERM) with the remedy"
 
 # stock signatures kesu does not take: content inside, SHA-1
 openssl cms -sign -binary -md sha256 -nodetach -outform DER -in "$doc" \

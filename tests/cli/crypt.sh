@@ -159,9 +159,15 @@ check_unread 2 encrypt -r "$apub" -o out/x --bogus
 check_unread 2 encrypt --passphrase-file pw --passphrase-fd 0
 check_unread 2 encrypt --passphrase-fd 0
 printf 'AGE-SECRET-KEY-1NOTAKEY\n' > bad.key
+chmod 600 bad.key
 check_unread 2 decrypt -i bad.key -o out/x
 grep -q 'line 1' err || fail "bad identity file: no line number"
 grep -q NOTAKEY err && fail "a bad identity line was quoted"
+# an identity file that group or others may read: refused (3), with the remedy
+cp a.key open.key
+chmod 644 open.key
+check_unread 3 decrypt -i open.key -o out/x
+grep -q 'chmod 600' err || fail "0644 identity file: no remedy given"
 printf '# nothing\n\n' > none.txt
 check_unread 2 encrypt -R none.txt
 check_unread 2 encrypt -r "$apub" -o ''

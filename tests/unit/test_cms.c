@@ -54,12 +54,49 @@ static const char *fifo_path(void)
 	return fifo;
 }
 
+static char keydir[PATH_MAX / 2];
+
+/*
+ * A copy of the committed private key @name given @mode, in the scratch
+ * directory: kesu refuses a key file that group or others may access, and a
+ * checkout leaves the committed ones 0644.
+ */
+static const char *key_copy(const char *name, mode_t mode, char *out)
+{
+	const char *tmp = getenv("TMPDIR");
+	char src[PATH_MAX], buf[4096];
+	FILE *in, *o;
+	size_t n;
+
+	if (!keydir[0]) {
+		snprintf(keydir, sizeof(keydir), "%s/test_cms.XXXXXX", tmp ? tmp : "/tmp");
+		assert_non_null(mkdtemp(keydir));
+	}
+	snprintf(src, sizeof(src), "%s/%s", KESU_PKI_DIR, name);
+	snprintf(out, PATH_MAX, "%s/%s.%o", keydir, name, (unsigned)mode);
+	in = fopen(src, "rb");
+	if (!in) /* a missing key stays missing */
+		return strcpy(out, src);
+	o = fopen(out, "wb");
+	assert_non_null(o);
+	while ((n = fread(buf, 1, sizeof(buf), in)))
+		assert_int_equal(fwrite(buf, 1, n, o), n);
+	fclose(in);
+	assert_int_equal(fclose(o), 0);
+	assert_int_equal(chmod(out, mode), 0);
+	return out;
+}
+
+/* a file of the test PKI; a private key (NAME.key) as a copy only its owner may access */
 static const char *pki(const char *name)
 {
 	static char path[8][PATH_MAX];
 	static int next;
 	char *p = path[next++ % 8];
+	size_t n = strlen(name);
 
+	if (n > 4 && !strcmp(name + n - 4, ".key"))
+		return key_copy(name, 0600, p);
 	snprintf(p, PATH_MAX, "%s/%s", KESU_PKI_DIR, name);
 	return p;
 }
@@ -148,6 +185,7 @@ static void signature_contents(void **state)
 
 static void sign_errors(void **state)
 {
+	char keypem[PATH_MAX];
 	unsigned char *der = NULL;
 	size_t len;
 
@@ -157,15 +195,19 @@ static void sign_errors(void **state)
 	assert_int_equal(SIGN("ed25519.pem", "ed25519.key", NULL), -EOPNOTSUPP);
 	assert_non_null(strstr(why, "Ed25519 keys cannot make CMS signatures with OpenSSL 3.0"));
 	assert_int_equal(SIGN("operator.pem", "ed25519.key", NULL), -EOPNOTSUPP);
-	assert_int_equal(SIGN("operator.pem", "approver.key", NULL), -EKEYREJECTED);
+	assert_int_equal(SIGN("operator.pem", "approver.key", NULL), -EXDEV);
 	assert_non_null(strstr(why, "key values mismatch"));
 	assert_int_equal(SIGN("operator.pem", "operator.enc.key", NULL), -ENOKEY);
-	assert_int_equal(SIGN("operator.pem", "operator.enc.key", "wrong"), -EPERM);
+	assert_int_equal(SIGN("operator.pem", "operator.enc.key", "wrong"), -EKEYREJECTED);
 	assert_non_null(strstr(why, "bad decrypt"));
 	assert_int_equal(SIGN("operator.pem", "missing.key", NULL), -ENOENT);
 	assert_int_equal(SIGN("missing.pem", "operator.key", NULL), -ENOENT);
 	assert_int_equal(SIGN("operator.pass", "operator.key", NULL), -EBADMSG);
-	assert_int_equal(SIGN("operator.pem", "operator.pem", NULL), -EBADMSG);
+	/* a certificate given as the key, closed to group and others so that it is parsed */
+	assert_int_equal(cms_sign(doc, DOC_LEN, pki("operator.pem"),
+				  key_copy("operator.pem", 0600, keypem), NULL, &der, &len, why,
+				  sizeof(why)),
+			 -EBADMSG);
 	assert_int_equal(SIGN("", "operator.key", NULL), -EISDIR);
 	/* a FIFO with no writer is refused at once, not waited on */
 	assert_int_equal(cms_sign(doc, DOC_LEN, pki("operator.pem"), fifo_path(), NULL, &der, &len,
@@ -179,6 +221,30 @@ static void sign_errors(void **state)
 	assert_int_equal(cms_sign(doc, (size_t)INT_MAX + 1, pki("operator.pem"),
 				  pki("operator.key"), NULL, &der, &len, why, sizeof(why)),
 			 -EFBIG);
+}
+
+/* a private key that group or others may access is refused before it is parsed */
+static void key_mode(void **state)
+{
+	static const mode_t modes[] = { 0644, 0640, 0620, 0604 };
+	unsigned char *der = NULL;
+	char key[PATH_MAX];
+	size_t len;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		key_copy("operator.enc.key", modes[i], key);
+		assert_int_equal(cms_sign(doc, DOC_LEN, pki("operator.pem"), key, NULL, &der, &len,
+					  why, sizeof(why)),
+				 -EPERM);
+		assert_null(der);
+		assert_non_null(strstr(why, "chmod 600"));
+		assert_int_equal(ERR_peek_error(), 0);
+	}
+	key_copy("operator.enc.key", 0600, key);
+	assert_int_equal(cms_sign(doc, DOC_LEN, pki("operator.pem"), key, NULL, &der, &len, why,
+				  sizeof(why)),
+			 -ENOKEY);
 }
 
 /* every byte of the content */
@@ -392,6 +458,7 @@ int main(void)
 		cmocka_unit_test(sign_errors),	     cmocka_unit_test(content_changed),
 		cmocka_unit_test(signature_changed), cmocka_unit_test(untrusted),
 		cmocka_unit_test(trust_file),	     cmocka_unit_test(foreign_signatures),
+		cmocka_unit_test(key_mode),
 	};
 
 	int rc;
@@ -401,5 +468,12 @@ int main(void)
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
 	if (fifo[0])
 		unlink(fifo);
+	if (keydir[0]) {
+		char cmd[PATH_MAX + 16];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", keydir);
+		if (system(cmd) != 0)
+			rc = 1;
+	}
 	return rc;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The `kesu cert` subcommands, one handler each, dispatched by cmd_cert(). */
-#ifndef KESU_SRC_CERT_H
-#define KESU_SRC_CERT_H
+/* `kesu cert show` (src/cert_show.c), dispatched by cmd_cert(). */
+#ifndef KESU_SRC_CERT_SHOW_H
+#define KESU_SRC_CERT_SHOW_H
 
 /* kesu cert show FILE [--json] [--lang ja|en] [--format text|html]; @argv[0] is "show" */
 int cert_cmd_show(int argc, char **argv);
