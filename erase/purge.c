@@ -262,17 +262,17 @@ static void await_json(const struct purge_await *w)
 }
 
 /* -ETIME or -ETIMEDOUT when the wait must end now, with the reason; else 0 */
-static int await_limit(struct purge_await *w, bool moving_seen, uint64_t moved_at)
+static int await_limit(struct purge_await *w, bool progress_seen, uint64_t moved_at)
 {
 	char said[160];
 
-	w->still_ms = moving_seen ? w->elapsed_ms - moved_at : 0;
-	if (moving_seen && w->still_ms >= w->stall_ms) {
+	w->still_ms = progress_seen ? w->elapsed_ms - moved_at : 0;
+	if (progress_seen && w->still_ms >= w->stall_ms) {
 		w->outcome = "stalled";
 		last_said(w, said, sizeof(said));
 		snprintf(w->why, w->len,
 			 "%s: stalled: no progress for %llu s, drive last reported %s; the "
-			 "drive may still be working: power-cycle it before trying again",
+			 "drive may still be working on it",
 			 w->what, (unsigned long long)(w->still_ms / 1000), said);
 		return -ETIME;
 	}
@@ -307,7 +307,7 @@ int purge_await(struct purge_await *w)
 	struct clock c;
 	uint64_t t0, moved_at = 0;
 	uint32_t seen = 0;
-	bool moving_seen = false;
+	bool progress_seen = false;
 	int ret;
 
 	clock_init(&c, w->timing);
@@ -328,12 +328,12 @@ int purge_await(struct purge_await *w)
 		w->polls++;
 		if (ret != PURGE_BUSY)
 			break;
-		if (w->progress_valid && (!moving_seen || w->progress != seen)) {
-			moving_seen = true;
+		if (w->progress_valid && (!progress_seen || w->progress != seen)) {
+			progress_seen = true;
 			seen = w->progress;
 			moved_at = w->elapsed_ms;
 		}
-		ret = await_limit(w, moving_seen, moved_at);
+		ret = await_limit(w, progress_seen, moved_at);
 		if (!ret && await_sleep(w, &c))
 			ret = await_abort(w);
 		if (ret)

@@ -3,12 +3,14 @@
  * The scsi-sanitize-* methods against the simulated device: SANITIZE with
  * IMMED byte by byte, progress polled from REQUEST SENSE (fixed and
  * descriptor sense), a failed sanitize with its raw sense, a service action
- * the device refuses, giving up, aborting, and the supported() hooks.
+ * the device refuses, the wait (stalled, timed out, slow but steady,
+ * aborted while sleeping, on a fake clock), and the supported() hooks.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <stdarg.h>
@@ -196,108 +198,111 @@ static const char *wstr(json_t *d, const char *k)
 	return json_string_value(json_object_get(json_object_get(d, "wait"), k));
 }
 
+/* a wait test: a healthy device, a report object, the fake clock reset after */
+struct wt {
+	struct fw_sim_scsi sim;
+	struct seen seen;
+	json_t *d;
+	char why[256];
+};
+
+static int wait_setup(void **state)
+{
+	struct wt *t = calloc(1, sizeof(*t));
+
+	assert_non_null(t);
+	fw_sim_scsi_init(&t->sim);
+	t->d = json_object();
+	*state = t;
+	return 0;
+}
+
+static int wait_teardown(void **state)
+{
+	struct wt *t = *state;
+
+	json_decref(t->d);
+	free(t);
+	fake_clock_init(&clk, 0);
+	return 0;
+}
+
+static int wait_run(struct wt *t, uint8_t sa, unsigned poll_ms)
+{
+	fake_clock_init(&clk, poll_ms);
+	return run(&t->sim, sa, &t->seen, t->d, t->why, sizeof(t->why));
+}
+
 /*
  * The progress indicator freezes. SBC-4 gives no estimate: the bound is
  * 48 hours, the stall limit 3 hours; the device is left in progress.
  */
 static void test_stalled(void **state)
 {
-	struct fw_sim_scsi sim;
-	struct seen seen = { 0 };
-	json_t *d = json_object();
-	char why[256];
+	struct wt *t = *state;
 
-	(void)state;
-	fake_clock_init(&clk, 60 * 1000);
-	fw_sim_scsi_init(&sim);
-	sim.stuck = true;
-	assert_int_equal(run(&sim, SCSI_SANITIZE_BLOCK, &seen, d, why, sizeof(why)), -ETIME);
-	assert_string_equal(why, "sanitize block erase: stalled: no progress for 10800 s, drive "
-				 "last reported progress 49152/65536 (75.0%), sense 2/04/1b "
-				 "(sanitize in progress); the drive may still be working: "
-				 "power-cycle it before trying again");
-	assert_string_equal(wstr(d, "outcome"), "stalled");
-	assert_int_equal(wnum(d, "bound_s"), 48 * 3600);
-	assert_int_equal(wnum(d, "stall_s"), 3 * 3600);
+	t->sim.stuck = true;
+	assert_int_equal(wait_run(t, SCSI_SANITIZE_BLOCK, 60 * 1000), -ETIME);
+	assert_string_equal(t->why, "sanitize block erase: stalled: no progress for 10800 s, "
+				    "drive last reported progress 49152/65536 (75.0%), sense "
+				    "2/04/1b (sanitize in progress); the drive may still be "
+				    "working on it");
+	assert_string_equal(wstr(t->d, "outcome"), "stalled");
+	assert_int_equal(wnum(t->d, "bound_s"), 48 * 3600);
+	assert_int_equal(wnum(t->d, "stall_s"), 3 * 3600);
 	assert_int_equal(fake_clock_elapsed(&clk), (60 + 3 * 3600) * 1000ull);
-	assert_true(sim.in_progress);
-	json_decref(d);
-	fake_clock_init(&clk, 0);
+	assert_true(t->sim.in_progress);
 }
 
 /* An overwrite that moves but is not done at its bound, 7 days without an estimate */
 static void test_timeout(void **state)
 {
-	struct fw_sim_scsi sim;
-	struct seen seen = { 0 };
-	json_t *d = json_object();
-	char why[256];
+	struct wt *t = *state;
 
-	(void)state;
-	fake_clock_init(&clk, 60 * 1000);
-	fw_sim_scsi_init(&sim);
-	sim.step = 1;
-	assert_int_equal(run(&sim, SCSI_SANITIZE_OVERWRITE, &seen, d, why, sizeof(why)),
-			 -ETIMEDOUT);
-	assert_non_null(strstr(why, "sanitize overwrite: timeout: still in progress after "
-				    "604800 s (no estimate from the drive)"));
-	assert_string_equal(wstr(d, "outcome"), "timeout");
-	assert_int_equal(wnum(d, "bound_s"), 7 * 24 * 3600);
+	t->sim.step = 1;
+	assert_int_equal(wait_run(t, SCSI_SANITIZE_OVERWRITE, 60 * 1000), -ETIMEDOUT);
+	assert_non_null(strstr(t->why, "sanitize overwrite: timeout: still in progress after "
+				       "604800 s (no estimate from the drive)"));
+	assert_string_equal(wstr(t->d, "outcome"), "timeout");
+	assert_int_equal(wnum(t->d, "bound_s"), 7 * 24 * 3600);
 	assert_int_equal(fake_clock_elapsed(&clk), 7 * 24 * 3600 * 1000ull);
-	assert_true(sim.in_progress);
-	json_decref(d);
-	fake_clock_init(&clk, 0);
+	assert_true(t->sim.in_progress);
 }
 
 /* A step every 2 hours for 30 hours: never 3 hours without a step, so not stalled */
 static void test_slow_not_stalled(void **state)
 {
-	struct fw_sim_scsi sim;
-	struct seen seen = { 0 };
-	json_t *d = json_object();
-	char why[256];
+	struct wt *t = *state;
 
-	(void)state;
-	fake_clock_init(&clk, 2 * 3600 * 1000);
-	fw_sim_scsi_init(&sim);
-	sim.nprogress = 1;
-	sim.progress[0] = 0;
-	sim.step = 0x1000;
-	assert_int_equal(run(&sim, SCSI_SANITIZE_CRYPTO, &seen, d, why, sizeof(why)), 0);
-	assert_string_equal(wstr(d, "outcome"), "completed");
-	assert_true(wnum(d, "seconds") > wnum(d, "stall_s"));
-	assert_false(sim.in_progress);
-	json_decref(d);
-	fake_clock_init(&clk, 0);
+	t->sim.nprogress = 1;
+	t->sim.progress[0] = 0;
+	t->sim.step = 0x1000;
+	assert_int_equal(wait_run(t, SCSI_SANITIZE_CRYPTO, 2 * 3600 * 1000), 0);
+	assert_string_equal(wstr(t->d, "outcome"), "completed");
+	assert_true(wnum(t->d, "seconds") > wnum(t->d, "stall_s"));
+	assert_false(t->sim.in_progress);
 }
 
 /* An abort between two polls is seen within one slice of the sleep */
 static void test_abort_sleeping(void **state)
 {
+	struct wt *t = *state;
 	volatile sig_atomic_t stop = 0;
 	struct scsi_sanitize_req req = { .sa = SCSI_SANITIZE_BLOCK,
 					 .timing = &clk.timing,
 					 .abort = &stop };
-	struct fw_sim_scsi sim;
-	json_t *d = json_object();
-	char why[256];
 	struct fw *f;
 
-	(void)state;
-	fake_clock_init(&clk, 0);
 	clk.abort = &stop;
 	clk.abort_at = 1234;
-	fw_sim_scsi_init(&sim);
-	sim.stuck = true;
-	assert_int_equal(fw_sim_scsi_open(&sim, &f), 0);
-	assert_int_equal(erase_scsi_sanitize(f, &req, d, why, sizeof(why)), -EINTR);
+	t->sim.stuck = true;
+	assert_int_equal(fw_sim_scsi_open(&t->sim, &f), 0);
+	assert_int_equal(erase_scsi_sanitize(f, &req, t->d, t->why, sizeof(t->why)), -EINTR);
 	fw_close(f);
-	assert_string_equal(wstr(d, "outcome"), "aborted");
+	assert_string_equal(wstr(t->d, "outcome"), "aborted");
 	assert_true(fake_clock_elapsed(&clk) > 1234);
 	assert_true(fake_clock_elapsed(&clk) - 1234 <= PURGE_SLICE_MS);
 	assert_true(clk.longest <= PURGE_SLICE_MS);
-	json_decref(d);
-	fake_clock_init(&clk, 0);
 }
 
 /*
@@ -387,11 +392,16 @@ static void test_supported(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_block_progress),	cmocka_unit_test(test_overwrite_param),
-		cmocka_unit_test(test_failed),		cmocka_unit_test(test_refused),
-		cmocka_unit_test(test_abort_transport), cmocka_unit_test(test_stalled),
-		cmocka_unit_test(test_timeout),		cmocka_unit_test(test_slow_not_stalled),
-		cmocka_unit_test(test_abort_sleeping),	cmocka_unit_test(test_tur_lags),
+		cmocka_unit_test(test_block_progress),
+		cmocka_unit_test(test_overwrite_param),
+		cmocka_unit_test(test_failed),
+		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_abort_transport),
+		cmocka_unit_test_setup_teardown(test_stalled, wait_setup, wait_teardown),
+		cmocka_unit_test_setup_teardown(test_timeout, wait_setup, wait_teardown),
+		cmocka_unit_test_setup_teardown(test_slow_not_stalled, wait_setup, wait_teardown),
+		cmocka_unit_test_setup_teardown(test_abort_sleeping, wait_setup, wait_teardown),
+		cmocka_unit_test(test_tur_lags),
 		cmocka_unit_test(test_supported),
 	};
 
