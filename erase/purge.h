@@ -30,8 +30,9 @@ struct purge_cmd {
 	 * the drive says it is done, reporting progress through @o->progress.
 	 * Fill @detail with the raw completion status, log values, scope; write
 	 * a reason into @why on failure.
-	 * Return: 0, -EINTR (aborted; the drive may go on by itself), or a
-	 * negative errno
+	 * Return: 0, -EINTR (aborted; the drive may go on by itself), -ETIME
+	 * (the drive's progress stalled), -ETIMEDOUT (still working at the
+	 * bound; see purge_await()), or another negative errno
 	 */
 	int (*exec)(struct dev *d, const struct erase_plan *plan, const struct erase_opts *o,
 		    json_t *detail, char *why, size_t len);
