@@ -127,6 +127,8 @@ struct erase_opts {
 	const struct erase_caps *caps;
 	const char *path;	/* the target's path (libcryptsetup opens it by name) */
 	bool exit_failure_mode; /* a drive left in sanitize failure mode may leave it first */
+	/* how a firmware method waits for its drive (erase/purge.h); NULL: the real clock */
+	const struct purge_timing *timing;
 };
 
 struct erase_pass_result {

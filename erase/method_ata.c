@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include <jansson.h>
 
@@ -18,8 +17,6 @@
 #include "purge.h"
 
 #define ATA_SHORT_TIMEOUT_MS 30000
-
-unsigned erase_ata_poll_ms = 2000;
 
 /*
  * The temporary user password. It is not a secret: it only has to be known
@@ -239,16 +236,7 @@ static int sanitize_status(struct fw *f, struct ata_return *r, char *why, size_t
 	return 0;
 }
 
-static uint64_t ms_since(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)(t.tv_sec - t0->tv_sec) * 1000 +
-	       (uint64_t)((t.tv_nsec - t0->tv_nsec) / 1000000);
-}
-
-static void report(const struct erase_opts *o, uint16_t prog, const struct timespec *t0, int final)
+static void report(const struct erase_opts *o, uint16_t prog, uint64_t elapsed_ms, int final)
 {
 	struct progress p = { .target = o->path,
 			      .phase = "sanitize",
@@ -256,51 +244,67 @@ static void report(const struct erase_opts *o, uint16_t prog, const struct times
 			      .npasses = 1,
 			      .done = final ? 65536 : prog,
 			      .total = 65536,
-			      .final = final };
+			      .final = final,
+			      .elapsed_ms = elapsed_ms };
 
-	if (!o->progress)
-		return;
-	p.elapsed_ms = ms_since(t0);
-	o->progress(&p, o->progress_usr);
+	if (o->progress)
+		o->progress(&p, o->progress_usr);
 }
 
-/* SANITIZE STATUS EXT until the operation is no longer in progress */
-static int sanitize_wait(const struct erase_opts *o, struct ata_return *r, json_t *detail,
-			 char *why, size_t len)
-{
-	struct timespec t0,
-		nap = { erase_ata_poll_ms / 1000, (erase_ata_poll_ms % 1000) * 1000000L };
-	uint16_t prog = 0;
-	unsigned polls = 0;
-	int ret, st;
+struct wait_ctx {
+	const struct erase_opts *o;
+	struct ata_return *r;
+	int st;
+};
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (;;) {
-		ret = sanitize_status(o->fw, r, why, len);
-		if (ret)
-			return ret;
-		polls++;
-		st = ata_sanitize_status(r, &prog);
-		if (st != 2)
-			break;
-		report(o, prog, &t0, 0);
-		if (o->abort && *o->abort) {
-			snprintf(why, len,
-				 "aborted while the sanitize runs (%u%% done); the drive "
-				 "goes on by itself and resumes after a power cycle",
-				 (unsigned)(prog * 100u / 65536));
-			return -EINTR;
-		}
-		nanosleep(&nap, NULL);
-	}
-	json_object_set_new(detail, "status_polls", json_integer(polls));
+/* One SANITIZE STATUS EXT, for purge_await() */
+static int poll_status(struct purge_await *w)
+{
+	struct wait_ctx *c = w->usr;
+	uint16_t prog = 0;
+	int ret = sanitize_status(c->o->fw, c->r, w->why, w->len);
+
+	if (ret)
+		return ret;
+	c->st = ata_sanitize_status(c->r, &prog);
+	snprintf(w->status, sizeof(w->status), "status count %#06x", c->r->count);
+	w->progress_valid = c->st == 2;
+	if (c->st != 2)
+		return PURGE_DONE;
+	w->progress = prog;
+	report(c->o, prog, w->elapsed_ms, 0);
+	return PURGE_BUSY;
+}
+
+/*
+ * SANITIZE STATUS EXT until the operation is no longer in progress. ACS
+ * gives no time estimate for a sanitize (IDENTIFY words 89/90 are for
+ * SECURITY ERASE UNIT), so the wait has purge_await()'s default bound.
+ */
+static int sanitize_wait(const struct erase_opts *o, uint16_t feature, struct ata_return *r,
+			 json_t *detail, char *why, size_t len)
+{
+	struct wait_ctx c = { .o = o, .r = r };
+	struct purge_await w = { .what = "sanitize",
+				 .poll = poll_status,
+				 .usr = &c,
+				 .overwrite = feature == ATA_SANITIZE_OVERWRITE,
+				 .timing = o->timing,
+				 .abort = o->abort,
+				 .detail = detail,
+				 .why = why,
+				 .len = len };
+	int ret = purge_await(&w);
+
+	if (ret)
+		return ret;
 	json_object_set_new(detail, "status_count", json_integer(r->count));
-	if (st != 1) {
+	if (c.st != 1) {
 		snprintf(why, len, "sanitize did not complete without error (status count %#06x)",
 			 r->count);
 		return -EIO;
 	}
-	report(o, prog, &t0, 1);
+	report(o, 0, w.elapsed_ms, 1);
 	return 0;
 }
 
@@ -329,7 +333,8 @@ static int sanitize_exec(const struct erase_opts *o, uint16_t feature, json_t *d
 		/* after a crash or power loss: wait for it, do not start another */
 		kesu_log(KESU_LOG_WARN, "a sanitize is already in progress: waiting for it");
 		json_object_set_new(detail, "resumed", json_true());
-		return sanitize_wait(o, &r, detail, why, len);
+		/* which sanitize runs is unknown: allow for the longest */
+		return sanitize_wait(o, ATA_SANITIZE_OVERWRITE, &r, detail, why, len);
 	}
 	if (r.count & 0x2000) {
 		snprintf(why, len,
@@ -345,7 +350,7 @@ static int sanitize_exec(const struct erase_opts *o, uint16_t feature, json_t *d
 			    sizeof(err));
 	if (ret)
 		return sanitize_failed(&r, sanitize_name(feature), err, ret, why, len);
-	return sanitize_wait(o, &r, detail, why, len);
+	return sanitize_wait(o, feature, &r, detail, why, len);
 }
 
 /* what every ATA command puts into the report's "purge" object */

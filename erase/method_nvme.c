@@ -119,24 +119,31 @@ static int command_error(int status, const char *what, char *why, size_t len)
 	return status;
 }
 
-/* Progress of the drive's work; @t0: when it started (CLOCK_MONOTONIC) */
-static void phase(const struct erase_opts *o, const struct dev *d, const struct timespec *t0,
+/* Progress of the drive's work, @elapsed_ms after it started */
+static void phase(const struct erase_opts *o, const struct dev *d, uint64_t elapsed_ms,
 		  uint64_t done, bool final)
 {
-	struct timespec now;
 	struct progress p = { .target = d->path,
 			      .phase = "purge",
 			      .pass = 1,
 			      .npasses = 1,
 			      .done = done,
 			      .total = d->size,
-			      .final = final };
+			      .final = final,
+			      .elapsed_ms = elapsed_ms };
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	p.elapsed_ms = (uint64_t)(now.tv_sec - t0->tv_sec) * 1000 +
-		       (uint64_t)((now.tv_nsec - t0->tv_nsec) / 1000000);
 	if (o->progress)
 		o->progress(&p, o->progress_usr);
+}
+
+/* milliseconds since @t0 (CLOCK_MONOTONIC) */
+static uint64_t ms_since(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (uint64_t)(now.tv_sec - t0->tv_sec) * 1000 +
+	       (uint64_t)((now.tv_nsec - t0->tv_nsec) / 1000000);
 }
 
 static int format_exec(struct dev *d, const struct erase_opts *o, enum sanitize_nvme_ses ses,
@@ -164,12 +171,12 @@ static int format_exec(struct dev *d, const struct erase_opts *o, enum sanitize_
 	json_object_set_new(detail, "ses", json_integer(ses));
 	json_object_set_new(detail, "cdw10", json_integer(cmd.cdw10));
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	phase(o, d, &t0, 0, false);
+	phase(o, d, 0, 0, false);
 	ret = fw_nvme_admin(o->fw, &cmd);
 	set_status(detail, ret);
 	if (ret)
 		return command_error(ret, "format nvm", why, len);
-	phase(o, d, &t0, d->size, true);
+	phase(o, d, ms_since(&t0), d->size, true);
 	return 0;
 }
 
@@ -252,45 +259,85 @@ static int leave_failure(const struct erase_opts *o, const struct sanitize_nvme_
 	return sanitize_cmd(o->fw, &a, "sanitize exit failure mode", detail, why, len);
 }
 
-/* Poll the Sanitize Status log until the sanitize has ended. */
-static int await_sanitize(struct dev *d, const struct erase_opts *o, json_t *detail, char *why,
-			  size_t len)
-{
-	struct sanitize_nvme_log l;
-	unsigned polls = 0, idle = 0;
-	struct timespec t0;
-	int ret;
+struct await_ctx {
+	struct dev *d;
+	const struct erase_opts *o;
+	struct sanitize_nvme_log log;
+	unsigned idle;
+};
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (;;) {
-		ret = read_log(o->fw, &l, why, len);
-		if (ret)
-			return ret;
-		polls++;
-		if (l.state == SANITIZE_NVME_IN_PROGRESS) {
-			phase(o, d, &t0, d->size / 65536 * l.sprog, false);
-		} else if (l.state == SANITIZE_NVME_NEVER && ++idle < SANITIZE_START_GRACE) {
-			/* the log may not show the sanitize yet */
-		} else {
-			break;
-		}
-		if (purge_sleep(o)) {
-			snprintf(why, len,
-				 "the sanitize goes on in the drive; run kesu again to await it");
-			return -EINTR;
-		}
+/* One read of the Sanitize Status log, for purge_await(). */
+static int poll_log(struct purge_await *w)
+{
+	struct await_ctx *a = w->usr;
+	struct sanitize_nvme_log *l = &a->log;
+	int ret = read_log(a->o->fw, l, w->why, w->len);
+
+	if (ret)
+		return ret;
+	snprintf(w->status, sizeof(w->status), "sstat %#06x (%s)", l->sstat,
+		 sanitize_nvme_state_name(l->state));
+	if (l->state == SANITIZE_NVME_IN_PROGRESS) {
+		w->progress = l->sprog;
+		w->progress_valid = true;
+		phase(a->o, a->d, w->elapsed_ms, a->d->size / 65536 * l->sprog, false);
+		return PURGE_BUSY;
 	}
-	json_object_set_new(detail, "log", log_json(&l));
-	json_object_set_new(detail, "polls", json_integer(polls));
-	if (l.state == SANITIZE_NVME_FAILED) {
-		snprintf(why, len, "the drive reports the sanitize failed (sstat %#x)", l.sstat);
+	w->progress_valid = false;
+	/* right after the command the log may not show the sanitize yet */
+	if (l->state == SANITIZE_NVME_NEVER && ++a->idle < SANITIZE_START_GRACE)
+		return PURGE_BUSY;
+	return PURGE_DONE;
+}
+
+/* The drive's estimate for the sanitize action @sanact, from the log (seconds) */
+static uint64_t estimate_ms(const struct sanitize_nvme_log *l, unsigned sanact)
+{
+	uint32_t s;
+
+	switch (sanact) {
+	case SANITIZE_NVME_BLOCK: s = l->etbe; break;
+	case SANITIZE_NVME_CRYPTO: s = l->etce; break;
+	case SANITIZE_NVME_OVERWRITE: s = l->eto; break;
+	default: s = 0;
+	}
+	return s && s != UINT32_MAX ? (uint64_t)s * 1000 : 0;
+}
+
+/*
+ * Poll the Sanitize Status log until the sanitize has ended; @before: the
+ * log read before, whose estimated times bound the wait
+ */
+static int await_sanitize(struct dev *d, const struct erase_opts *o,
+			  const struct sanitize_nvme_log *before, unsigned sanact, json_t *detail,
+			  char *why, size_t len)
+{
+	struct await_ctx a = { .d = d, .o = o };
+	struct purge_await w = { .what = "sanitize",
+				 .poll = poll_log,
+				 .usr = &a,
+				 .estimate_ms = estimate_ms(before, sanact),
+				 .overwrite = sanact == SANITIZE_NVME_OVERWRITE,
+				 .timing = o->timing,
+				 .abort = o->abort,
+				 .detail = detail,
+				 .why = why,
+				 .len = len };
+	int ret = purge_await(&w);
+
+	if (ret)
+		return ret;
+	json_object_set_new(detail, "log", log_json(&a.log));
+	if (a.log.state == SANITIZE_NVME_FAILED) {
+		snprintf(why, len, "the drive reports the sanitize failed (sstat %#x)",
+			 a.log.sstat);
 		return -EIO;
 	}
-	if (l.state == SANITIZE_NVME_NEVER) {
+	if (a.log.state == SANITIZE_NVME_NEVER) {
 		snprintf(why, len, "the sanitize status log never showed the sanitize");
 		return -EIO;
 	}
-	phase(o, d, &t0, d->size, true);
+	phase(o, d, w.elapsed_ms, d->size, true);
 	return 0;
 }
 
@@ -315,7 +362,7 @@ static int sanitize_exec(struct dev *d, const struct erase_opts *o, enum sanitiz
 		json_object_set_new(detail, "awaited_in_progress", json_true());
 		kesu_log(KESU_LOG_INFO, "%s: a sanitize is in progress (%u%%): awaiting it",
 			 d->path, (unsigned)(l.sprog * 100u / 65536u));
-		return await_sanitize(d, o, detail, why, len);
+		return await_sanitize(d, o, &l, l.scdw10 & 7, detail, why, len);
 	}
 	if (l.state == SANITIZE_NVME_FAILED) {
 		ret = leave_failure(o, &l, detail, why, len);
@@ -325,7 +372,7 @@ static int sanitize_exec(struct dev *d, const struct erase_opts *o, enum sanitiz
 	ret = sanitize_cmd(o->fw, &a, "sanitize", detail, why, len);
 	if (ret)
 		return ret;
-	return await_sanitize(d, o, detail, why, len);
+	return await_sanitize(d, o, &l, act, detail, why, len);
 }
 
 static int sanitize_block_exec(struct dev *d, const struct erase_plan *plan,
@@ -395,7 +442,7 @@ static bool sanitize_prepare(struct dev *d, const struct erase_opts *o, const st
 		kesu_log(KESU_LOG_INFO, "%s: a sanitize is in progress (%u%%): awaiting it",
 			 d->path, (unsigned)(l.sprog * 100u / 65536u));
 		*earlier = json_pack("{s:o}", "log_before", log_json(&l));
-		ret = await_sanitize(d, o, *earlier, why, sizeof(why));
+		ret = await_sanitize(d, o, &l, l.scdw10 & 7, *earlier, why, sizeof(why));
 		if (ret == -EIO) /* it failed: the drive is in failure mode now */
 			ret = read_log(o->fw, &l, why, sizeof(why));
 	}

@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include <jansson.h>
 
@@ -22,8 +21,6 @@
 #include "sanitize_scsi.h"
 
 #define SANITIZE_TIMEOUT_MS 60000u
-#define POLL_MS 1000u
-#define MAX_POLLS (7u * 24 * 3600) /* a week at one poll a second: large disks overwrite slowly */
 
 static void hex(const uint8_t *b, size_t n, char *out)
 {
@@ -100,22 +97,29 @@ static int send(struct fw *f, const char *what, const uint8_t *cdb, size_t clen,
 	return r;
 }
 
-static void nap(unsigned ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+struct poll_ctx {
+	struct fw *f;
+	const struct scsi_sanitize_req *req;
+	json_t *detail;
+};
 
-	if (ms)
-		nanosleep(&ts, NULL);
+/* what REQUEST SENSE said, for a message */
+static void sense_status(struct purge_await *w, const struct scsi_sense *s)
+{
+	snprintf(w->status, sizeof(w->status), "sense %x/%02x/%02x (%s)", s->key, s->asc, s->ascq,
+		 scsi_sense_text(s));
+	w->progress_valid = s->progress_valid;
+	w->progress = s->progress;
 }
 
 /*
- * One poll: 1 done, 0 still in progress, or a negative errno. REQUEST SENSE
- * first (it carries the progress indicator); when it says nothing is
- * pending, TEST UNIT READY confirms that the medium is accessible.
+ * One poll for purge_await(). REQUEST SENSE first (it carries the progress
+ * indicator); when it says nothing is pending, TEST UNIT READY confirms
+ * that the medium is accessible.
  */
-static int poll_once(struct fw *f, const struct scsi_sanitize_req *req, json_t *detail, char *why,
-		     size_t len)
+static int poll_once(struct purge_await *w)
 {
+	const struct poll_ctx *c = w->usr;
 	uint8_t cdb[6], data[SCSI_SENSE_LEN], sense[SCSI_SENSE_LEN];
 	size_t slen = 0;
 	struct scsi_sense s;
@@ -123,45 +127,55 @@ static int poll_once(struct fw *f, const struct scsi_sanitize_req *req, json_t *
 
 	scsi_cdb_request_sense(cdb, false, sizeof(data));
 	memset(data, 0, sizeof(data));
-	r = fw_scsi_cdb(f, cdb, 6, data, sizeof(data), FW_DIR_IN, SANITIZE_TIMEOUT_MS, sense,
+	r = fw_scsi_cdb(c->f, cdb, 6, data, sizeof(data), FW_DIR_IN, SANITIZE_TIMEOUT_MS, sense,
 			&slen);
 	if (r == SCSI_STATUS_CHECK_CONDITION) {
 		memcpy(data, sense, sizeof(data));
 	} else if (r) {
-		snprintf(why, len, "request sense: %s",
+		snprintf(w->why, w->len, "request sense: %s",
 			 r < 0 ? strerror(-r) : "unexpected scsi status");
 		return r < 0 ? r : -EIO;
 	} else {
 		slen = sizeof(data);
 	}
 	if (scsi_sense_parse(data, slen, &s) < 0 && data[0] != 0) {
-		snprintf(why, len, "request sense: unreadable sense data");
+		snprintf(w->why, w->len, "request sense: unreadable sense data");
 		return -EIO;
 	}
+	sense_status(w, &s);
 	if (scsi_sense_in_progress(&s)) {
-		if (s.progress_valid && req->progress)
-			req->progress(s.progress, req->usr);
-		if (s.progress_valid && detail)
-			json_object_set_new(detail, "last_progress", json_integer(s.progress));
-		return 0;
+		if (s.progress_valid && c->req->progress)
+			c->req->progress(s.progress, c->req->usr);
+		if (s.progress_valid && c->detail)
+			json_object_set_new(c->detail, "last_progress", json_integer(s.progress));
+		return PURGE_BUSY;
 	}
 	/* a unit attention (e.g. capacity data changed) is consumed by REQUEST SENSE: ask again */
 	if (s.key == SCSI_SK_UNIT_ATTENTION && !scsi_sense_sanitize_failed(&s))
-		return 0;
+		return PURGE_BUSY;
 	if (scsi_sense_sanitize_failed(&s) || scsi_sense_errno(&s))
-		return sense_fail("sanitize", data, slen, detail, why, len);
+		return sense_fail("sanitize", data, slen, c->detail, w->why, w->len);
 	scsi_cdb_test_unit_ready(cdb);
-	r = send(f, "test unit ready", cdb, 6, NULL, 0, FW_DIR_NONE, detail, why, len);
+	r = send(c->f, "test unit ready", cdb, 6, NULL, 0, FW_DIR_NONE, c->detail, w->why, w->len);
 	if (r == -EBUSY || r == -EAGAIN)
-		return 0; /* still becoming ready, or a unit attention to read past */
-	return r < 0 ? r : 1;
+		return PURGE_BUSY; /* still becoming ready, or a unit attention to read past */
+	return r < 0 ? r : PURGE_DONE;
 }
 
 int erase_scsi_sanitize(struct fw *f, const struct scsi_sanitize_req *req, json_t *detail,
 			char *why, size_t len)
 {
+	struct poll_ctx c = { .f = f, .req = req, .detail = detail };
+	/* SBC-4 gives no time estimate: the default bound of purge_await() */
+	struct purge_await w = { .poll = poll_once,
+				 .usr = &c,
+				 .overwrite = req->sa == SCSI_SANITIZE_OVERWRITE,
+				 .timing = req->timing,
+				 .abort = req->abort,
+				 .detail = detail,
+				 .why = why,
+				 .len = len };
 	uint8_t cdb[10];
-	unsigned polls = 0;
 	char what[48];
 	int r;
 
@@ -173,34 +187,14 @@ int erase_scsi_sanitize(struct fw *f, const struct scsi_sanitize_req *req, json_
 		return r;
 	}
 	snprintf(what, sizeof(what), "sanitize %s", scsi_sa_name(req->sa));
+	w.what = what;
 	set_hex(detail, "cdb", cdb, sizeof(cdb));
 	if (req->param_len)
 		set_hex(detail, "parameter_list", req->param, req->param_len);
 	kesu_log(KESU_LOG_DEBUG, "%s: sending SANITIZE service action %#x", what, req->sa);
 	r = send(f, what, cdb, sizeof(cdb), (void *)req->param, req->param_len,
 		 req->param_len ? FW_DIR_OUT : FW_DIR_NONE, detail, why, len);
-	while (r == 0) {
-		if (req->abort && *req->abort) {
-			snprintf(why, len, "%s: aborted; the device goes on by itself", what);
-			r = -EINTR;
-			break;
-		}
-		if (polls >= req->max_polls) {
-			snprintf(why, len, "%s: still in progress after %u polls", what, polls);
-			r = -ETIMEDOUT;
-			break;
-		}
-		nap(req->poll_ms);
-		polls++;
-		r = poll_once(f, req, detail, why, len);
-		if (r == 1) {
-			r = 0;
-			break;
-		}
-	}
-	if (detail)
-		json_object_set_new(detail, "polls", json_integer(polls));
-	return r;
+	return r ? r : purge_await(&w);
 }
 
 /* IEEE 2883 / NIST SP 800-88: the category depends on the medium, not on the command */
@@ -286,8 +280,7 @@ static int exec_sa(uint8_t sa, const struct erase_opts *o, json_t *detail, char 
 	static const uint8_t zero[4] = { 0 };
 	uint8_t param[8];
 	struct scsi_sanitize_req req = { .sa = sa,
-					 .poll_ms = POLL_MS,
-					 .max_polls = MAX_POLLS,
+					 .timing = o->timing,
 					 .progress = report_progress,
 					 .usr = (void *)o,
 					 .abort = o->abort };

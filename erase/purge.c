@@ -29,11 +29,6 @@ struct purge_state {
 	struct pattern expect;
 };
 
-static bool aborted(const struct erase_opts *o)
-{
-	return o->abort && *o->abort;
-}
-
 static unsigned sample_pct(const struct erase_plan *plan)
 {
 	if (plan->verify == ERASE_VERIFY_SAMPLE && plan->sample_pct)
@@ -180,20 +175,175 @@ int purge_run(struct dev *d, const struct erase_plan *plan, const struct erase_o
 	return finish(&s, c, detail, true, ret);
 }
 
-unsigned purge_poll_ms = 1000;
-
-int purge_sleep(const struct erase_opts *o)
+static uint64_t real_now_ms(void *usr)
 {
-	unsigned left = purge_poll_ms;
+	struct timespec t;
 
-	while (!aborted(o) && left) {
-		unsigned step = left < 100 ? left : 100;
-		struct timespec ts = { 0, (long)step * 1000000L };
+	(void)usr;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
+}
 
-		nanosleep(&ts, NULL);
-		left -= step;
+static void real_sleep_ms(unsigned ms, void *usr)
+{
+	struct timespec t = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	(void)usr;
+	nanosleep(&t, NULL);
+}
+
+struct clock {
+	uint64_t (*now)(void *usr);
+	void (*sleep)(unsigned ms, void *usr);
+	void *usr;
+	unsigned poll_ms;
+};
+
+static void clock_init(struct clock *c, const struct purge_timing *t)
+{
+	c->now = t && t->now_ms ? t->now_ms : real_now_ms;
+	c->sleep = t && t->sleep_ms ? t->sleep_ms : real_sleep_ms;
+	c->usr = t ? t->usr : NULL;
+	c->poll_ms = t && t->poll_ms ? t->poll_ms : PURGE_POLL_MS;
+}
+
+static bool await_aborted(const struct purge_await *w)
+{
+	return w->abort && *w->abort;
+}
+
+/* the poll interval in slices; -EINTR as soon as an abort is seen */
+static int await_sleep(const struct purge_await *w, const struct clock *c)
+{
+	unsigned left = c->poll_ms, step;
+
+	for (; left; left -= step) {
+		if (await_aborted(w))
+			return -EINTR;
+		step = left < PURGE_SLICE_MS ? left : PURGE_SLICE_MS;
+		c->sleep(step, c->usr);
 	}
-	return aborted(o) ? -EINTR : 0;
+	return await_aborted(w) ? -EINTR : 0;
+}
+
+static void await_limits(struct purge_await *w)
+{
+	if (w->estimate_ms)
+		w->bound_ms = 2 * w->estimate_ms + PURGE_MARGIN_MS;
+	else
+		w->bound_ms = w->overwrite ? PURGE_BOUND_OVERWRITE_MS : PURGE_BOUND_MS;
+	w->stall_ms = w->bound_ms / 16 > PURGE_STALL_MS ? w->bound_ms / 16 : PURGE_STALL_MS;
+}
+
+/* what the drive last said, for a message */
+static void last_said(const struct purge_await *w, char *buf, size_t len)
+{
+	if (w->progress_valid)
+		snprintf(buf, len, "progress %u/65536 (%.1f%%)%s%s", (unsigned)w->progress,
+			 w->progress * 100.0 / 65536, w->status[0] ? ", " : "", w->status);
+	else
+		snprintf(buf, len, "no progress value%s%s", w->status[0] ? ", " : "", w->status);
+}
+
+static void await_json(const struct purge_await *w)
+{
+	json_t *o;
+
+	if (!w->detail)
+		return;
+	o = json_pack("{s:s,s:I,s:I,s:I,s:I,s:o,s:s}", "outcome", w->outcome, "seconds",
+		      (json_int_t)(w->elapsed_ms / 1000), "bound_s",
+		      (json_int_t)(w->bound_ms / 1000), "stall_s", (json_int_t)(w->stall_ms / 1000),
+		      "unchanged_s", (json_int_t)(w->still_ms / 1000), "last_progress",
+		      w->progress_valid ? json_integer(w->progress) : json_null(), "last_status",
+		      w->status);
+	json_object_set_new(w->detail, "polls", json_integer(w->polls));
+	json_object_set_new(w->detail, "wait", o);
+}
+
+/* -ETIME or -ETIMEDOUT when the wait must end now, with the reason; else 0 */
+static int await_limit(struct purge_await *w, bool progress_seen, uint64_t moved_at)
+{
+	char said[160];
+
+	w->still_ms = progress_seen ? w->elapsed_ms - moved_at : 0;
+	if (progress_seen && w->still_ms >= w->stall_ms) {
+		w->outcome = "stalled";
+		last_said(w, said, sizeof(said));
+		snprintf(w->why, w->len,
+			 "%s: stalled: no progress for %llu s, drive last reported %s; the "
+			 "drive may still be working on it",
+			 w->what, (unsigned long long)(w->still_ms / 1000), said);
+		return -ETIME;
+	}
+	if (w->elapsed_ms >= w->bound_ms) {
+		w->outcome = "timeout";
+		last_said(w, said, sizeof(said));
+		snprintf(w->why, w->len,
+			 "%s: timeout: still in progress after %llu s (%s), drive "
+			 "last reported %s",
+			 w->what, (unsigned long long)(w->elapsed_ms / 1000),
+			 w->estimate_ms ? "twice the drive's estimate plus 10 minutes" :
+					  "no estimate from the drive",
+			 said);
+		return -ETIMEDOUT;
+	}
+	return 0;
+}
+
+static int await_abort(struct purge_await *w)
+{
+	char said[160];
+
+	w->outcome = "aborted";
+	last_said(w, said, sizeof(said));
+	snprintf(w->why, w->len, "%s: aborted; the drive goes on by itself (it last reported %s)",
+		 w->what, said);
+	return -EINTR;
+}
+
+int purge_await(struct purge_await *w)
+{
+	struct clock c;
+	uint64_t t0, moved_at = 0;
+	uint32_t seen = 0;
+	bool progress_seen = false;
+	int ret;
+
+	clock_init(&c, w->timing);
+	await_limits(w);
+	w->polls = 0;
+	w->progress_valid = false;
+	w->status[0] = '\0';
+	w->still_ms = 0;
+	w->outcome = "failed";
+	t0 = c.now(c.usr);
+	for (;;) {
+		w->elapsed_ms = c.now(c.usr) - t0;
+		if (await_aborted(w)) {
+			ret = await_abort(w);
+			break;
+		}
+		ret = w->poll(w);
+		w->polls++;
+		if (ret != PURGE_BUSY)
+			break;
+		if (w->progress_valid && (!progress_seen || w->progress != seen)) {
+			progress_seen = true;
+			seen = w->progress;
+			moved_at = w->elapsed_ms;
+		}
+		ret = await_limit(w, progress_seen, moved_at);
+		if (!ret && await_sleep(w, &c))
+			ret = await_abort(w);
+		if (ret)
+			break;
+	}
+	w->elapsed_ms = c.now(c.usr) - t0;
+	if (ret == PURGE_DONE)
+		w->outcome = "completed";
+	await_json(w);
+	return ret == PURGE_DONE ? 0 : ret;
 }
 
 const char *purge_category(const struct erase_method *m, const struct erase_caps *caps)

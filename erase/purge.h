@@ -11,8 +11,10 @@
 #ifndef KESU_ERASE_PURGE_H
 #define KESU_ERASE_PURGE_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
@@ -28,8 +30,9 @@ struct purge_cmd {
 	 * the drive says it is done, reporting progress through @o->progress.
 	 * Fill @detail with the raw completion status, log values, scope; write
 	 * a reason into @why on failure.
-	 * Return: 0, -EINTR (aborted; the drive may go on by itself), or a
-	 * negative errno
+	 * Return: 0, -EINTR (aborted; the drive may go on by itself), -ETIME
+	 * (the drive's progress stalled), -ETIMEDOUT (still working at the
+	 * bound; see purge_await()), or another negative errno
 	 */
 	int (*exec)(struct dev *d, const struct erase_plan *plan, const struct erase_opts *o,
 		    json_t *detail, char *why, size_t len);
@@ -49,16 +52,115 @@ int purge_run(struct dev *d, const struct erase_plan *plan, const struct erase_o
 	      struct erase_result *r, const struct purge_cmd *c);
 
 /*
- * Milliseconds between two reads of a drive's sanitize progress (1000;
- * tests with a simulated drive set 0)
+ * Waiting for a drive that works in the background (NVMe, ATA and SCSI
+ * sanitize): purge_await() polls until the drive says it is done, within a
+ * bound and with stall detection, so that no drive makes kesu wait for ever.
  */
-extern unsigned purge_poll_ms;
+
+/* between two polls of a drive's progress */
+#define PURGE_POLL_MS 1000u
+/* while sleeping between polls, an abort is noticed within this long */
+#define PURGE_SLICE_MS 100u
+/* the bound with an estimate: twice the drive's own estimate plus this margin */
+#define PURGE_MARGIN_MS (10ull * 60 * 1000)
+/* the bound without an estimate: crypto and block erase */
+#define PURGE_BOUND_MS (48ull * 3600 * 1000)
+/* the bound without an estimate: an overwrite, which on large disks runs for days */
+#define PURGE_BOUND_OVERWRITE_MS (7ull * 24 * 3600 * 1000)
+/*
+ * Progress unchanged this long means stalled; a long bound scales it up to
+ * a sixteenth of the bound, for drives that report progress in coarse steps
+ */
+#define PURGE_STALL_MS (10ull * 60 * 1000)
 
 /**
- * purge_sleep() - wait purge_poll_ms, or less when @o->abort is set
- * Return: 0, -EINTR (aborted)
+ * struct purge_timing - how a firmware method waits for its drive; a NULL
+ * pointer (erase_opts.timing) or a zero member means the real thing
+ * @poll_ms: between two polls (0: PURGE_POLL_MS)
+ * @now_ms: a monotonic clock in milliseconds (NULL: CLOCK_MONOTONIC)
+ * @sleep_ms: sleep @ms milliseconds (NULL: nanosleep); may return early
+ * @usr: handed to @now_ms and @sleep_ms
+ *
+ * Tests plug in a fake clock whose sleep only advances its time.
  */
-int purge_sleep(const struct erase_opts *o);
+struct purge_timing {
+	unsigned poll_ms;
+	uint64_t (*now_ms)(void *usr);
+	void (*sleep_ms)(unsigned ms, void *usr);
+	void *usr;
+};
+
+/* what a poll callback returns besides a negative errno */
+enum purge_poll_result {
+	PURGE_BUSY = 0, /* still in progress */
+	/* the drive no longer works on it (completed or failed: the caller decides) */
+	PURGE_DONE = 1,
+};
+
+/**
+ * struct purge_await - one wait for a drive
+ * @what: the command, for messages ("sanitize block erase")
+ * @poll: ask the drive once; fill @progress, @progress_valid and @status
+ *        with what it said. Return: PURGE_DONE, PURGE_BUSY or a negative
+ *        errno (which ends the wait; the callback writes @why)
+ * @usr: for @poll
+ * @estimate_ms: the drive's own estimate of the whole command (0: none)
+ * @overwrite: the command is an overwrite (the longer default bound)
+ * @timing: NULL for the real clock and PURGE_POLL_MS
+ * @abort: set (e.g. by a signal handler): stop waiting with -EINTR
+ * @detail: NULL, or the report's "purge" object, which gets "polls" and "wait"
+ * @why: the reason on failure, @len bytes
+ * @progress: the last progress the drive reported, 0..65536 of 65536
+ * @progress_valid: the drive reported one at the last poll
+ * @status: what the drive said at the last poll, raw ("sstat 0x0002", ...)
+ * @elapsed_ms: since the wait began (set before each call of @poll)
+ * @polls: calls of @poll
+ * @bound_ms: the bound this wait used
+ * @stall_ms: the stall limit this wait used
+ * @still_ms: how long the progress had not moved when the wait ended
+ * @outcome: "completed", "failed" (@poll's errno), "aborted", "stalled", "timeout"
+ */
+struct purge_await {
+	const char *what;
+	int (*poll)(struct purge_await *w);
+	void *usr;
+	uint64_t estimate_ms;
+	bool overwrite;
+	const struct purge_timing *timing;
+	volatile sig_atomic_t *abort;
+	json_t *detail;
+	char *why;
+	size_t len;
+
+	uint32_t progress;
+	bool progress_valid;
+	char status[96];
+
+	uint64_t elapsed_ms;
+	unsigned polls;
+	uint64_t bound_ms, stall_ms, still_ms;
+	const char *outcome;
+};
+
+/**
+ * purge_await() - poll @w->poll until the drive is done
+ * @w: the callback and the parameters; the results are filled in
+ *
+ * The first poll comes at once; between polls kesu sleeps @w->timing's
+ * poll interval in slices of PURGE_SLICE_MS, checking @w->abort before each.
+ * The wait is bounded by twice @w->estimate_ms plus PURGE_MARGIN_MS or,
+ * without an estimate, by PURGE_BOUND_MS (PURGE_BOUND_OVERWRITE_MS for an
+ * overwrite). Progress that has not moved for the stall limit,
+ * max(PURGE_STALL_MS, bound / 16), ends the wait as stalled; the stall
+ * clock starts at the first progress value the drive reports, so a drive
+ * that reports none is held by the bound alone. On every end but
+ * completion @w->why says what the drive last reported.
+ * Return: 0 (the drive is done: the caller reads its final status), -ETIME
+ * (stalled: no progress for the stall limit), -ETIMEDOUT (still in progress
+ * at the bound), -EINTR (aborted; the drive goes on by itself), or the
+ * negative errno @w->poll returned
+ */
+int purge_await(struct purge_await *w);
 
 /**
  * purge_auto_pick() - the method "auto" stands for on a drive

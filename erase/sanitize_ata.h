@@ -285,10 +285,4 @@ struct purge_cmd;
  */
 const struct purge_cmd *erase_ata_purge_cmd(const char *method);
 
-/*
- * Test hook (erase/method_ata.c): milliseconds between SANITIZE STATUS EXT
- * polls while a sanitize runs
- */
-extern unsigned erase_ata_poll_ms;
-
 #endif

@@ -196,6 +196,7 @@ bool scsi_sense_sanitize_failed(const struct scsi_sense *s);
 struct fw;
 struct json_t;
 struct erase_caps;
+struct purge_timing;
 
 /** struct scsi_sanitize_req - one SANITIZE and how to wait for it */
 struct scsi_sanitize_req {
@@ -203,8 +204,7 @@ struct scsi_sanitize_req {
 	bool ause;
 	const uint8_t *param; /* overwrite parameter list, else NULL */
 	size_t param_len;
-	unsigned poll_ms;   /* between polls; 0 for tests */
-	unsigned max_polls; /* give up after this many (-ETIMEDOUT) */
+	const struct purge_timing *timing; /* how to wait (erase/purge.h); NULL: the real clock */
 	/* called with each progress value, 0..65536 */
 	void (*progress)(uint32_t done, void *usr);
 	void *usr;
@@ -216,13 +216,16 @@ struct scsi_sanitize_req {
  * until the device no longer reports 04/1B, then TEST UNIT READY
  * @f: transport
  * @req: the command and the polling
- * @detail: gets "cdb" (hex), "polls", "last_progress" and, on failure,
- * "sense" (hex of the raw sense) and "sense_text"; may be NULL
+ * @detail: gets "cdb" (hex), "polls", "wait" (purge_await()), "last_progress"
+ * and, on failure, "sense" (hex of the raw sense) and "sense_text"; may be NULL
  * @why: a reason on failure
+ *
+ * The wait is purge_await()'s: SBC-4 gives no time estimate, so it is bounded
+ * by PURGE_BOUND_MS (PURGE_BOUND_OVERWRITE_MS for an overwrite).
  * Return: 0; -EOPNOTSUPP (service action refused as unsupported), -EINVAL
  * (invalid field), -EIO (sanitize failed: the device is in failure mode),
- * -ETIMEDOUT (still in progress after @req->max_polls), -EINTR (aborted),
- * another errno from the transport or the sense
+ * -ETIME (the progress indicator stalled), -ETIMEDOUT (still in progress at
+ * the bound), -EINTR (aborted), another errno from the transport or the sense
  */
 int erase_scsi_sanitize(struct fw *f, const struct scsi_sanitize_req *req, struct json_t *detail,
 			char *why, size_t len);

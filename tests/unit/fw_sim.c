@@ -148,6 +148,7 @@ static int sim_sanitize(struct fw_sim *sim, struct nvme_passthru_cmd *cmd)
 	sim->sstat = 2;
 	sim->scdw10 = cmd->cdw10;
 	sim->log_reads = 0;
+	sim->sprog_now = 0;
 	return 0;
 }
 
@@ -159,6 +160,16 @@ static void sim_advance(struct fw_sim *sim, uint16_t *sprog)
 		return;
 	if (sim->log_reads < sim->nsprog) {
 		*sprog = sim->sprog[sim->log_reads++];
+		sim->sprog_now = *sprog;
+		return;
+	}
+	if (sim->sprog_stuck) {
+		*sprog = (uint16_t)sim->sprog_now;
+		return;
+	}
+	if (sim->sprog_step && sim->sprog_now + sim->sprog_step <= 0xffff) {
+		sim->sprog_now += sim->sprog_step;
+		*sprog = (uint16_t)sim->sprog_now;
 		return;
 	}
 	if (sim->sanitize_fails) {

@@ -3,8 +3,9 @@
  * A simulated NVMe controller behind fw_open_ops(): Identify Controller and
  * Identify Namespace from scripted fields, Format NVM accepted or refused per
  * SES, Sanitize with its state machine after NVMe 2.0 (in progress, failed
- * in restricted or unrestricted failure mode, Exit Failure Mode), and the
- * Sanitize Status log answering from that state. A format, and a sanitize
+ * in restricted or unrestricted failure mode, Exit Failure Mode; progress
+ * that is scripted, grows steadily or freezes), and the Sanitize Status log
+ * answering from that state. A format, and a sanitize
  * when it completes, change a backing file as the scripted effect says, so
  * that what a test reads back is what the drive left. The last admin
  * command is kept so that tests assert its exact dwords.
@@ -39,6 +40,17 @@ struct fw_sim {
 	uint16_t sprog[FW_SIM_MAX_SPROG]; /* SPROG of successive log reads while in progress */
 	unsigned nsprog;
 	bool sanitize_fails; /* the sanitize ends failed instead of completed */
+	/*
+	 * After the scripted SPROG values: the sanitize stays in progress with
+	 * SPROG frozen at the last one (or 0), for ever, as drives reported
+	 * "frozen for days" do
+	 */
+	bool sprog_stuck;
+	/*
+	 * After the scripted values (when not stuck): SPROG grows by this much
+	 * at each log read, and the sanitize completes when it would pass 0xffff
+	 */
+	uint16_t sprog_step;
 	uint32_t eto, etbe, etce;
 	/* the namespace (Identify Namespace of NSID 1) */
 	uint8_t dlfeat; /* bits 2:0: 1 deallocated blocks read 0x00, 2 read 0xff */
@@ -51,6 +63,7 @@ struct fw_sim {
 	uint16_t sstat;
 	uint32_t scdw10;
 	unsigned log_reads; /* log reads since the sanitize started */
+	uint32_t sprog_now; /* the SPROG reported last */
 	struct nvme_passthru_cmd last;
 	unsigned ncmds;
 	struct nvme_passthru_cmd sanitize[4]; /* the first sanitize commands, as sent */

@@ -174,6 +174,13 @@ static int sanitize(struct fw_sim_ata *s, uint16_t feature, uint64_t lba, uint16
 		if (s->in_progress) {
 			if (s->polls < s->nsprog) {
 				*prog = s->sprog[s->polls++];
+				s->sprog_now = *prog;
+				return 0x4000;
+			}
+			if (s->sprog_stuck ||
+			    (s->sprog_step && s->sprog_now + s->sprog_step <= 0xffff)) {
+				s->sprog_now += s->sprog_stuck ? 0 : s->sprog_step;
+				*prog = (uint16_t)s->sprog_now;
 				return 0x4000;
 			}
 			s->in_progress = false;
@@ -196,6 +203,7 @@ static int sanitize(struct fw_sim_ata *s, uint16_t feature, uint64_t lba, uint16
 	s->in_progress = true;
 	s->san_done_ok = false;
 	s->polls = 0;
+	s->sprog_now = 0;
 	return 0;
 }
 

@@ -4,7 +4,8 @@
  * PASS-THROUGH(16) as SAT translates it: IDENTIFY DEVICE built from scripted
  * fields, the Security feature set state machine (ACS-4: frozen, locked,
  * password set, attempt counter, ERASE PREPARE immediately before ERASE UNIT),
- * SANITIZE DEVICE with a status that runs through scripted progress values,
+ * SANITIZE DEVICE with a status that runs through scripted progress values
+ * (then grows steadily, or freezes),
  * READ NATIVE MAX / SET MAX ADDRESS EXT over a host protected area, and a
  * USB bridge that rejects every pass-through CDB. Every CDB and data-out
  * block is logged so that tests assert them byte by byte.
@@ -37,6 +38,8 @@ struct fw_sim_ata {
 	uint16_t sprog[FW_SIM_ATA_SPROG]; /* progress of successive status polls */
 	unsigned nsprog;
 	bool sanitize_fails; /* the sanitize operation ends failed */
+	bool sprog_stuck;    /* after the scripted values: in progress, unchanged, for ever */
+	uint16_t sprog_step; /* else: grows this much a poll, done when it would pass 0xffff */
 	bool in_progress;    /* a sanitize runs already (after a power loss) */
 	bool identify_zero;  /* IDENTIFY answers 512 zero bytes */
 	bool fixed_sense;    /* registers in fixed-format sense until D_SENSE is set */
@@ -46,6 +49,7 @@ struct fw_sim_ata {
 	bool enabled, locked, prepared;
 	uint8_t password[32];
 	unsigned polls;
+	uint32_t sprog_now; /* the progress reported last */
 	bool san_done_ok;
 	bool erased;	    /* ERASE UNIT or a sanitize completed */
 	uint8_t erase_mode; /* word 0 of the ERASE UNIT block */

@@ -83,7 +83,7 @@ static uint16_t cur_progress(const struct fw_sim_scsi *sim)
 {
 	unsigned i = sim->polls < sim->nprogress ? sim->polls : sim->nprogress - 1;
 
-	return sim->nprogress ? sim->progress[i] : 0;
+	return (uint16_t)((sim->nprogress ? sim->progress[i] : 0) + sim->grown);
 }
 
 /* one poll of a sanitize in progress: the progress it reports, or the end */
@@ -93,6 +93,12 @@ static void advance(struct fw_sim_scsi *sim)
 		return;
 	if (sim->polls++ < sim->nprogress)
 		return;
+	if (sim->stuck)
+		return;
+	if (sim->step && cur_progress(sim) + sim->step <= 0xffff) {
+		sim->grown += sim->step;
+		return;
+	}
 	sim->in_progress = false;
 	sim->failure_mode = sim->fails;
 }
@@ -179,6 +185,7 @@ static int sanitize(struct fw_sim_scsi *sim, const uint8_t *cdb, const uint8_t *
 	}
 	sim->failure_mode = false;
 	sim->polls = 0;
+	sim->grown = 0;
 	sim->in_progress = true;
 	if (!(cdb[1] & 0x80)) /* without IMMED the command returns when it is done */
 		while (sim->in_progress)

@@ -3,9 +3,10 @@
  * A simulated SCSI direct-access device behind fw_open_ops(): INQUIRY (standard
  * and VPD 0x80), READ CAPACITY(16), REPORT SUPPORTED OPERATION CODES for the
  * SANITIZE service actions, and SANITIZE with its state machine (in progress
- * with scripted progress values, completed, failed and the failure mode that
- * EXIT FAILURE MODE leaves). REQUEST SENSE and TEST UNIT READY answer from
- * that state; every CDB and the SANITIZE parameter list are kept for tests.
+ * with scripted progress values that may then grow steadily or freeze,
+ * completed, failed and the failure mode that EXIT FAILURE MODE leaves).
+ * REQUEST SENSE and TEST UNIT READY answer from that state; every CDB and
+ * the SANITIZE parameter list are kept for tests.
  */
 #ifndef KESU_TEST_FW_SIM_SCSI_H
 #define KESU_TEST_FW_SIM_SCSI_H
@@ -30,8 +31,10 @@ struct fw_sim_scsi {
 	uint8_t support[4]; /* SUPPORT per service action: overwrite, block, crypto, exit failure */
 	uint16_t progress[FW_SIM_SCSI_MAX_PROGRESS]; /* reported by successive polls */
 	unsigned nprogress;			     /* polls that see "in progress" */
-	bool fails;				     /* the sanitize ends failed (31/03) */
-	bool desc_sense;			     /* sense in descriptor format */
+	bool stuck;	   /* after them: in progress, the last value unchanged, for ever */
+	uint16_t step;	   /* else: grows this much a poll, done when it would pass 0xffff */
+	bool fails;	   /* the sanitize ends failed (31/03) */
+	bool desc_sense;   /* sense in descriptor format */
 	bool tur_lags;	   /* TEST UNIT READY does not advance the sanitize */
 	bool failure_mode; /* an earlier sanitize failed */
 	int transport_err; /* every CDB fails with this negative errno (0: none) */
@@ -40,6 +43,7 @@ struct fw_sim_scsi {
 	/* state */
 	bool in_progress;
 	unsigned polls;
+	uint32_t grown;			       /* the progress past the scripted values (@step) */
 	uint8_t cdb[FW_SIM_SCSI_MAX_CDBS][16]; /* every CDB in order */
 	unsigned ncdbs;
 	uint8_t sanitize_cdb[10];

@@ -21,6 +21,7 @@
 
 #include "erase/caps.h"
 #include "erase/purge.h"
+#include "fake_clock.h"
 #include "fw_sim_ata.h"
 
 struct t {
@@ -28,6 +29,8 @@ struct t {
 	struct fw *fw;
 	struct erase_caps caps;
 	struct erase_opts o;
+	struct fake_clock clk; /* every wait for the drive runs on it */
+	volatile sig_atomic_t stop;
 	json_t *detail;
 	char why[256];
 	uint64_t prog[16];
@@ -68,7 +71,8 @@ static int setup(void **state)
 	t->o.progress = on_progress;
 	t->o.progress_usr = t;
 	t->detail = json_object();
-	erase_ata_poll_ms = 0;
+	fake_clock_init(&t->clk, 0);
+	t->o.timing = &t->clk.timing;
 	*state = t;
 	return 0;
 }
@@ -384,6 +388,86 @@ static void test_sanitize_abort(void **state)
 	assert_non_null(strstr(t->why, "goes on by itself"));
 }
 
+static json_int_t wnum(const struct t *t, const char *k)
+{
+	return json_integer_value(json_object_get(json_object_get(t->detail, "wait"), k));
+}
+
+static const char *wstr(const struct t *t, const char *k)
+{
+	return jstr(json_object_get(t->detail, "wait"), k);
+}
+
+/*
+ * The status freezes in progress. ACS gives no sanitize estimate: the bound
+ * is 48 hours, the stall limit a sixteenth of it, 3 hours.
+ */
+static void test_sanitize_stalled(void **state)
+{
+	struct t *t = *state;
+
+	t->sim.sprog[0] = 0x1000;
+	t->sim.sprog[1] = 0x3000;
+	t->sim.nsprog = 2;
+	t->sim.sprog_stuck = true;
+	t->clk.timing.poll_ms = 60 * 1000;
+	assert_int_equal(exec(t, "ata-sanitize-block"), -ETIME);
+	assert_non_null(strstr(t->why, "stalled: no progress for 10800 s"));
+	assert_non_null(strstr(t->why, "progress 12288/65536 (18.8%), status count 0x4000"));
+	assert_string_equal(wstr(t, "outcome"), "stalled");
+	assert_int_equal(wnum(t, "bound_s"), 48 * 3600);
+	assert_int_equal(wnum(t, "stall_s"), 3 * 3600);
+	assert_int_equal(wnum(t, "last_progress"), 0x3000);
+	/* the last movement was at the second poll, one minute in */
+	assert_int_equal(fake_clock_elapsed(&t->clk), (60 + 3 * 3600) * 1000ull);
+	assert_false(t->sim.erased);
+}
+
+/* Moving, but not done at the bound (48 hours): timeout */
+static void test_sanitize_timeout(void **state)
+{
+	struct t *t = *state;
+
+	t->sim.sprog_step = 1;
+	t->clk.timing.poll_ms = 60 * 1000;
+	assert_int_equal(exec(t, "ata-sanitize-crypto"), -ETIMEDOUT);
+	assert_non_null(strstr(t->why, "timeout: still in progress after 172800 s"));
+	assert_non_null(strstr(t->why, "no estimate from the drive"));
+	assert_string_equal(wstr(t, "outcome"), "timeout");
+	assert_int_equal(wnum(t, "unchanged_s"), 0);
+	assert_false(t->sim.erased);
+}
+
+/* A step every 2 hours for 30 hours: slow, but never 3 hours without a step */
+static void test_sanitize_slow_not_stalled(void **state)
+{
+	struct t *t = *state;
+
+	t->sim.sprog_step = 0x1000;
+	t->clk.timing.poll_ms = 2 * 3600 * 1000;
+	assert_int_equal(exec(t, "ata-sanitize-block"), 0);
+	assert_string_equal(wstr(t, "outcome"), "completed");
+	assert_true(wnum(t, "seconds") > wnum(t, "stall_s"));
+	assert_int_equal(json_integer_value(json_object_get(t->detail, "polls")), 16);
+	assert_true(t->sim.erased);
+}
+
+/* An abort between two polls is seen within one slice of the sleep */
+static void test_sanitize_abort_sleeping(void **state)
+{
+	struct t *t = *state;
+
+	t->sim.sprog_stuck = true;
+	t->o.abort = &t->stop;
+	t->clk.abort = &t->stop;
+	t->clk.abort_at = 4321;
+	assert_int_equal(exec(t, "ata-sanitize-block"), -EINTR);
+	assert_string_equal(wstr(t, "outcome"), "aborted");
+	assert_true(fake_clock_elapsed(&t->clk) > 4321);
+	assert_true(fake_clock_elapsed(&t->clk) - 4321 <= PURGE_SLICE_MS);
+	assert_true(t->clk.longest <= PURGE_SLICE_MS);
+}
+
 static void test_probe_and_line(void **state)
 {
 	struct t *t = *state;
@@ -561,6 +645,10 @@ int main(void)
 		T(test_sanitize_fails),
 		T(test_sanitize_refusals),
 		T(test_sanitize_abort),
+		T(test_sanitize_stalled),
+		T(test_sanitize_timeout),
+		T(test_sanitize_slow_not_stalled),
+		T(test_sanitize_abort_sleeping),
 		T(test_probe_and_line),
 		T(test_bridge_rejects),
 		T(test_restore_hpa),

@@ -23,12 +23,15 @@
 
 #include "erase/job.h"
 #include "erase/purge.h"
+#include "fake_clock.h"
 #include "fw_sim.h"
 
 #define SIZE (16u << 20)
 
 static char path[64];
-static uint8_t *orig; /* what the image held before */
+static uint8_t *orig;		   /* what the image held before */
+static struct fake_clock clk;	   /* every wait for the drive runs on it */
+static volatile sig_atomic_t stop; /* the run's abort flag */
 
 static int setup(void **state)
 {
@@ -41,7 +44,8 @@ static int setup(void **state)
 	randombytes_buf(orig, SIZE);
 	assert_int_equal(pwrite(fd, orig, SIZE, 0), SIZE);
 	close(fd);
-	purge_poll_ms = 0;
+	fake_clock_init(&clk, 0);
+	stop = 0;
 	return 0;
 }
 
@@ -100,6 +104,8 @@ static json_t *run(struct fw_sim *sim, const char *name, bool exit_failure, stru
 	assert_int_equal(dev_open(path, DEV_OPEN_WRITE, &d), 0);
 	o.fw = f;
 	o.caps = &caps;
+	o.timing = &clk.timing;
+	o.abort = &stop;
 	o.progress = on_progress;
 	progress_calls = 0;
 	progress_last = 0;
@@ -347,6 +353,106 @@ static void test_sanitize_fails(void **state)
 	erase_result_free(&r);
 }
 
+static json_t *wait_of(json_t *purge)
+{
+	json_t *w = json_object_get(purge, "wait");
+
+	assert_non_null(w);
+	return w;
+}
+
+/*
+ * SPROG freezes (nvme-cli users report days of it): the wait ends as
+ * stalled after the stall limit, well inside the bound, and says what the
+ * drive last reported. ETBE 3600 s: bound 2 x 3600 + 600 s, stall limit 600 s.
+ */
+static void test_sanitize_stalled(void **state)
+{
+	struct fw_sim sim = { .sanicap = 0x2,
+			      .sprog = { 0x1000, 0x2000 },
+			      .nsprog = 2,
+			      .sprog_stuck = true,
+			      .etbe = 3600 };
+	struct erase_result r;
+	json_t *w = wait_of(run(&sim, "nvme-sanitize-block", false, &r));
+
+	assert_int_equal(r.code, ERASE_FAILED);
+	assert_int_equal(r.err, -ETIME);
+	assert_non_null(strstr(r.reason, "stalled: no progress for 600 s"));
+	assert_non_null(strstr(r.reason, "drive last reported progress 8192/65536 (12.5%)"));
+	assert_non_null(strstr(r.reason, "sstat 0x0002 (in-progress)"));
+	assert_string_equal(str(w, "outcome"), "stalled");
+	assert_int_equal(num(w, "bound_s"), 7800);
+	assert_int_equal(num(w, "stall_s"), 600);
+	assert_int_equal(num(w, "unchanged_s"), 600);
+	assert_int_equal(num(w, "last_progress"), 0x2000);
+	/* ended at the stall limit after the last movement (at the second poll), not the bound */
+	assert_int_equal(fake_clock_elapsed(&clk), 601000);
+	assert_true(image_is(-1));
+	erase_result_free(&r);
+}
+
+/* Progress that moves but would take longer than the bound: timeout, not stalled. */
+static void test_sanitize_timeout(void **state)
+{
+	struct fw_sim sim = { .sanicap = 0x2, .sprog_step = 1, .etbe = 60 };
+	struct erase_result r;
+	json_t *w = wait_of(run(&sim, "nvme-sanitize-block", false, &r));
+
+	assert_int_equal(r.code, ERASE_FAILED);
+	assert_int_equal(r.err, -ETIMEDOUT);
+	assert_non_null(strstr(r.reason, "timeout: still in progress after 720 s"));
+	assert_string_equal(str(w, "outcome"), "timeout");
+	assert_int_equal(num(w, "bound_s"), 720);
+	assert_int_equal(num(w, "unchanged_s"), 0);
+	assert_int_equal(fake_clock_elapsed(&clk), 720000);
+	assert_true(image_is(-1));
+	erase_result_free(&r);
+}
+
+/*
+ * Slow but steady: a step every 5 minutes, 75 minutes in all, longer than
+ * the 10-minute stall limit; each step comes within it, so no stall.
+ */
+static void test_sanitize_slow_not_stalled(void **state)
+{
+	struct fw_sim sim = { .sanicap = 0x2, .sprog_step = 0x1000, .etbe = 3600 };
+	struct erase_result r;
+	json_t *p, *w;
+
+	clk.timing.poll_ms = 5 * 60 * 1000;
+	p = run(&sim, "nvme-sanitize-block", false, &r);
+	w = wait_of(p);
+	assert_int_equal(r.code, ERASE_SUCCESS);
+	assert_string_equal(str(w, "outcome"), "completed");
+	assert_int_equal(num(p, "polls"), 16);
+	assert_true(num(w, "seconds") > num(w, "stall_s"));
+	assert_true(image_is(0));
+	erase_result_free(&r);
+}
+
+/* An abort while kesu sleeps between polls is seen within one slice. */
+static void test_sanitize_abort(void **state)
+{
+	struct fw_sim sim = {
+		.sanicap = 0x2, .sprog = { 0x1000 }, .nsprog = 1, .sprog_stuck = true
+	};
+	struct erase_result r;
+	json_t *w;
+
+	clk.abort = &stop;
+	clk.abort_at = 2550;
+	w = wait_of(run(&sim, "nvme-sanitize-block", false, &r));
+	assert_int_equal(r.code, ERASE_ABORTED);
+	assert_string_equal(str(w, "outcome"), "aborted");
+	assert_non_null(strstr(r.reason, "goes on by itself"));
+	assert_true(fake_clock_elapsed(&clk) > 2550);
+	assert_true(fake_clock_elapsed(&clk) - 2550 <= PURGE_SLICE_MS);
+	assert_true(clk.longest <= PURGE_SLICE_MS);
+	assert_true(image_is(-1));
+	erase_result_free(&r);
+}
+
 /* The simulator after NVMe 2.0: Exit Failure Mode in restricted mode is aborted. */
 static void test_sim_restricted_exit(void **state)
 {
@@ -511,6 +617,10 @@ int main(void)
 		T(test_sanitize_failed_restricted),
 		T(test_sanitize_failed_unrestricted),
 		T(test_sanitize_fails),
+		T(test_sanitize_stalled),
+		T(test_sanitize_timeout),
+		T(test_sanitize_slow_not_stalled),
+		T(test_sanitize_abort),
 		T(test_sim_restricted_exit),
 		T(test_supported_reasons),
 		T(test_auto_pick),

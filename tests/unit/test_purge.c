@@ -2,7 +2,9 @@
 /*
  * purge_run(): the sample before a firmware command and the read-back after
  * it, on an image file that the "command" of each test changes (or not)
- * through a descriptor of its own, as a drive would behind the page cache.
+ * through a descriptor of its own, as a drive would behind the page cache;
+ * and purge_await(), the one wait for a drive, on a scripted poll and a fake
+ * clock: its bound, stall limit, errors and JSON.
  */
 #include "config.h"
 
@@ -20,6 +22,7 @@
 #include <cmocka.h>
 
 #include "erase/purge.h"
+#include "fake_clock.h"
 
 #define SIZE (16u << 20)
 
@@ -242,6 +245,139 @@ static void test_abort_before_command(void **state)
 	erase_result_free(&r);
 }
 
+/* a drive whose answers are scripted: BUSY (with or without progress) until @done_at */
+struct script {
+	unsigned done_at;  /* the poll that says done (0: never) */
+	int err_at;	   /* the poll that fails with -EIO (0: never) */
+	bool no_progress;  /* in progress without a progress value */
+	uint32_t progress; /* else this value, plus @step a poll */
+	uint32_t step;
+};
+
+static int scripted_poll(struct purge_await *w)
+{
+	struct script *s = w->usr;
+	unsigned n = w->polls + 1;
+
+	if (s->err_at && n == (unsigned)s->err_at) {
+		snprintf(w->why, w->len, "the drive said no");
+		return -EIO;
+	}
+	if (s->done_at && n == s->done_at)
+		return PURGE_DONE;
+	w->progress_valid = !s->no_progress;
+	w->progress = s->progress;
+	s->progress += s->step;
+	snprintf(w->status, sizeof(w->status), "busy");
+	return PURGE_BUSY;
+}
+
+static int await(struct script *s, struct fake_clock *c, uint64_t estimate_ms, bool overwrite,
+		 struct purge_await *w, json_t *detail, char *why, size_t len)
+{
+	*w = (struct purge_await){ .what = "test",
+				   .poll = scripted_poll,
+				   .usr = s,
+				   .estimate_ms = estimate_ms,
+				   .overwrite = overwrite,
+				   .timing = c ? &c->timing : NULL,
+				   .detail = detail,
+				   .why = why,
+				   .len = len };
+	return purge_await(w);
+}
+
+/* The bound and the stall limit follow the estimate, as purge.h documents. */
+static void test_await_limits(void **state)
+{
+	struct script s = { .done_at = 1 };
+	struct purge_await w;
+	char why[256];
+
+	assert_int_equal(await(&s, NULL, 3600 * 1000, false, &w, NULL, why, sizeof(why)), 0);
+	assert_int_equal(w.bound_ms, (2 * 3600 + 600) * 1000ull);
+	assert_int_equal(w.stall_ms, 600 * 1000);
+	assert_int_equal(await(&s, NULL, 86400 * 1000, false, &w, NULL, why, sizeof(why)), 0);
+	assert_int_equal(w.bound_ms, (2 * 86400 + 600) * 1000ull);
+	assert_int_equal(w.stall_ms, (2 * 86400 + 600) * 1000ull / 16);
+	assert_int_equal(await(&s, NULL, 0, false, &w, NULL, why, sizeof(why)), 0);
+	assert_int_equal(w.bound_ms, 48 * 3600 * 1000ull);
+	assert_int_equal(w.stall_ms, 3 * 3600 * 1000ull);
+	assert_int_equal(await(&s, NULL, 0, true, &w, NULL, why, sizeof(why)), 0);
+	assert_int_equal(w.bound_ms, 7 * 24 * 3600 * 1000ull);
+	assert_string_equal(w.outcome, "completed");
+	assert_int_equal(w.polls, 1);
+}
+
+/* A drive that reports no progress value cannot stall: only the bound holds it. */
+static void test_await_no_progress_value(void **state)
+{
+	struct script s = { .no_progress = true };
+	struct fake_clock c;
+	struct purge_await w;
+	json_t *d = json_object();
+	char why[256];
+
+	fake_clock_init(&c, 60 * 1000);
+	assert_int_equal(await(&s, &c, 3600 * 1000, false, &w, d, why, sizeof(why)), -ETIMEDOUT);
+	assert_string_equal(w.outcome, "timeout");
+	assert_int_equal(fake_clock_elapsed(&c), (2 * 3600 + 600) * 1000ull);
+	assert_string_equal(why, "test: timeout: still in progress after 7800 s (twice the drive's "
+				 "estimate plus 10 minutes), drive last reported no progress "
+				 "value, busy");
+	assert_string_equal(
+		json_string_value(json_object_get(json_object_get(d, "wait"), "outcome")),
+		"timeout");
+	assert_true(json_is_null(json_object_get(json_object_get(d, "wait"), "last_progress")));
+	assert_int_equal(json_integer_value(json_object_get(d, "polls")), w.polls);
+	json_decref(d);
+}
+
+/* Progress at 0 from the first poll on is a stall too. */
+static void test_await_stalled_at_zero(void **state)
+{
+	struct script s = { 0 };
+	struct fake_clock c;
+	struct purge_await w;
+	char why[256];
+
+	fake_clock_init(&c, 0);
+	assert_int_equal(await(&s, &c, 0, false, &w, NULL, why, sizeof(why)), -ETIME);
+	assert_string_equal(w.outcome, "stalled");
+	assert_int_equal(w.still_ms, 3 * 3600 * 1000ull);
+	assert_non_null(strstr(why, "test: stalled: no progress for 10800 s, drive last reported "
+				    "progress 0/65536 (0.0%), busy"));
+}
+
+/* The poll's own error ends the wait with its errno and its reason. */
+static void test_await_poll_error(void **state)
+{
+	struct script s = { .err_at = 3, .step = 1 };
+	struct fake_clock c;
+	struct purge_await w;
+	char why[256];
+
+	fake_clock_init(&c, 0);
+	assert_int_equal(await(&s, &c, 0, false, &w, NULL, why, sizeof(why)), -EIO);
+	assert_string_equal(w.outcome, "failed");
+	assert_int_equal(w.polls, 3);
+	assert_string_equal(why, "the drive said no");
+}
+
+/* The real clock: a short poll interval, really slept. */
+static void test_await_real_clock(void **state)
+{
+	struct script s = { .done_at = 3, .step = 1 };
+	struct purge_timing t = { .poll_ms = 1 };
+	struct purge_await w = { .what = "test", .poll = scripted_poll, .usr = &s, .timing = &t };
+	char why[64];
+
+	w.why = why;
+	w.len = sizeof(why);
+	assert_int_equal(purge_await(&w), 0);
+	assert_int_equal(w.polls, 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -253,6 +389,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_crypto_changed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_command_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_abort_before_command, setup, teardown),
+		cmocka_unit_test(test_await_limits),
+		cmocka_unit_test(test_await_no_progress_value),
+		cmocka_unit_test(test_await_stalled_at_zero),
+		cmocka_unit_test(test_await_poll_error),
+		cmocka_unit_test(test_await_real_clock),
 	};
 
 	if (sodium_init() < 0)
