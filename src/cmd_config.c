@@ -19,7 +19,9 @@
 #include "conffile.h"
 #include "kesu.h"
 
-static const int config_exits[] = { KESU_EXIT_SUCCESS, KESU_EXIT_FAILURE, KESU_EXIT_USAGE };
+static const int config_exits[] = { KESU_EXIT_SUCCESS, KESU_EXIT_FAILURE, KESU_EXIT_USAGE,
+				    KESU_EXIT_IO };
+#define N_EXITS (sizeof(config_exits) / sizeof(config_exits[0]))
 
 /* the configuration of this run: the file chosen by main(), and what it set */
 static struct {
@@ -90,6 +92,13 @@ static json_t *show_json(const struct kesu_config *cfg)
 	return doc;
 }
 
+static int written(int r)
+{
+	if (r)
+		ui_err("standard output: %s", strerror(-r));
+	return r ? KESU_EXIT_IO : KESU_EXIT_SUCCESS;
+}
+
 static int show_text(const struct kesu_config *cfg)
 {
 	const char *file = run.path ? run.path : CONFIG_DEFAULT_PATH;
@@ -106,7 +115,7 @@ static int show_text(const struct kesu_config *cfg)
 		else
 			printf("%-24s %s (default)\n", name, default_of(k) ? default_of(k) : "-");
 	}
-	return fflush(stdout) ? KESU_EXIT_IO : KESU_EXIT_SUCCESS;
+	return written(fflush(stdout) ? -errno : 0);
 }
 
 static int config_cmd_show(int argc, char **argv)
@@ -136,7 +145,7 @@ static int config_cmd_show(int argc, char **argv)
 		       "from or \"default\". Options of the other commands override it.\n\n"
 		       "      --json    one JSON object\n"
 		       "  -h, --help\n");
-		ui_print_exit_status(stdout, config_exits, 3);
+		ui_print_exit_status(stdout, config_exits, N_EXITS);
 		return KESU_EXIT_SUCCESS;
 	}
 	if (optind != argc)
@@ -151,7 +160,7 @@ static int config_cmd_show(int argc, char **argv)
 	}
 	r = ui_print_json(stdout, doc);
 	json_decref(doc);
-	return r ? KESU_EXIT_IO : KESU_EXIT_SUCCESS;
+	return written(r);
 }
 
 static int config_cmd_check(int argc, char **argv)
@@ -174,7 +183,7 @@ static int config_cmd_check(int argc, char **argv)
 		       "Check a configuration file (default: the one kesu would read) and say\n"
 		       "FILE:LINE: what is wrong, or that it is valid.\n\n"
 		       "  -h, --help\n");
-		ui_print_exit_status(stdout, config_exits, 3);
+		ui_print_exit_status(stdout, config_exits, N_EXITS);
 		return KESU_EXIT_SUCCESS;
 	}
 	if (argc - optind > 1)
