@@ -44,9 +44,11 @@ const struct kesu_config *ui_config(void)
 }
 
 /* "kesu: FILE:LINE: what is wrong", exit 2: the file is the person's to fix */
-static int config_error(int r, const struct config_error *e)
+static int config_error(int r, const struct config_error *e, const char *named_by)
 {
-	if (e->line)
+	if (!e->file[0])
+		ui_err("%s: %s", named_by, e->msg);
+	else if (e->line)
 		ui_err("%s:%d: %s", ui_safe(e->file), e->line, ui_safe(e->msg));
 	else
 		ui_err("%s: %s", ui_safe(e->file), ui_safe(e->msg));
@@ -58,7 +60,7 @@ int ui_config_load(void)
 	struct config_error e;
 	int r = config_load(run.path, &run.cfg, &e);
 
-	return r ? config_error(r, &e) : 0;
+	return r ? config_error(r, &e, run.origin) : 0;
 }
 
 /* what kesu uses when neither an option nor the file says */
@@ -191,7 +193,7 @@ static int config_cmd_check(int argc, char **argv)
 	path = optind < argc ? argv[optind] : run.path;
 	r = config_load(path, &cfg, &e);
 	if (r)
-		return config_error(r, &e);
+		return config_error(r, &e, "config check");
 	printf("%s: %s\n", ui_safe(path ? path : CONFIG_DEFAULT_PATH),
 	       cfg.file[0] ? "valid" : "missing: every value is its default");
 	return KESU_EXIT_SUCCESS;
