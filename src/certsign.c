@@ -12,6 +12,7 @@
 
 #include "cert/jcs.h"
 #include "certsign.h"
+#include "conffile.h"
 #include "kesu.h"
 #include "passphrase.h"
 #include "text.h"
@@ -220,6 +221,7 @@ static int write_both(struct certsign_out *out, const char *doc, size_t len, con
 int certsign_issue(struct certsign_out *out, const json_t *report, const struct cert_meta *m,
 		   const struct cert_signer *s, char id[37])
 {
+	const struct kesu_config *cfg = ui_config();
 	struct cert_meta meta = *m;
 	char *doc = NULL;
 	void *sig = NULL;
@@ -228,6 +230,14 @@ int certsign_issue(struct certsign_out *out, const json_t *report, const struct 
 	int r;
 
 	meta.tool_sha256 = certsign_tool_sha256()[0] ? certsign_tool_sha256() : NULL;
+	/* the options, else [organisation] of kesu.conf; its location where the report has none */
+	if (!meta.organisation && cfg->org_name.line)
+		meta.organisation = cfg->org_name.text;
+	if (!meta.department && cfg->org_department.line)
+		meta.department = cfg->org_department.text;
+	if (!meta.location && cfg->org_location.line &&
+	    !cert_get_string(report, "operator.location"))
+		meta.location = cfg->org_location.text;
 	cert = cert_from_report(report, &meta, id);
 	if (!cert)
 		return errno == ENOMEM ? -ENOMEM : -EINVAL;
@@ -284,6 +294,9 @@ int certsign_trust(const char *dir, const char *ca, struct cert_trust **t)
 	char why[512];
 	int r;
 
+	/* --trust, else [trust] dir of kesu.conf, else TRUST_DIR */
+	if (!dir && ui_config()->trust_dir.line)
+		dir = ui_config()->trust_dir.text;
 	if (!dir && ca && access(TRUST_DIR, F_OK))
 		r = cert_trust_load(NULL, t, why, sizeof(why));
 	else

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "certsign.h"
+#include "conffile.h"
 #include "confirm.h"
 #include "display.h"
 #include "erase/job.h"
@@ -615,6 +616,9 @@ int cmd_erase(int argc, char **argv)
 	r = parse_args(argc, argv, &o);
 	if (r || o.help)
 		return r ? r : usage();
+	/* --location, else [organisation] location of kesu.conf */
+	if (!o.jo.op.location && ui_config()->org_location.line)
+		o.jo.op.location = ui_config()->org_location.text;
 	o.jo.passes = (unsigned)o.passes;
 	o.jo.queue_depth = (unsigned)o.queue_depth;
 	o.jo.chunk = (size_t)o.chunk;

@@ -18,6 +18,7 @@
 #include "jsonutil.h"
 #include "cert/verdict.h"
 #include "certsign.h"
+#include "conffile.h"
 #include "file.h"
 #include "kesu.h"
 #include "log.h"
@@ -205,7 +206,10 @@ static int ledger_parse(int argc, char **argv, struct ledger_opts *o)
 
 	optind = 0;
 	opterr = 0;
+	/* --ledger, else [ledger] path of kesu.conf, else the default */
 	o->path = LEDGER_DEFAULT_PATH;
+	if (ui_config()->ledger_path.line)
+		o->path = ui_config()->ledger_path.text;
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_LEDGER: o->path = optarg; break;

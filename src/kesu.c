@@ -27,12 +27,14 @@ static const struct ui_command commands[] = {
 	  "encrypt a file for sending (age v1: stock age and rage decrypt it)" },
 	{ "decrypt", cmd_decrypt, "[-i IDENTITY_FILE]... [-o OUT] [IN]",
 	  "decrypt an age v1 file; nothing is kept unless all of it authenticates" },
+	{ "config", cmd_config, "show [--json] | check [FILE]",
+	  "show the configuration in effect (kesu.conf) and where each value came from" },
 	{ NULL, NULL, NULL, NULL },
 };
 
 static void help(FILE *f)
 {
-	fprintf(f, "usage: kesu [--debug] <command> [<args>]\n"
+	fprintf(f, "usage: kesu [--debug] [--config FILE] <command> [<args>]\n"
 		   "       kesu --version | help | <command> --help\n\ncommands:\n");
 	for (const struct ui_command *c = commands; c->name; c++)
 		fprintf(f, "  %-8s %s\n", c->name, c->help);
@@ -40,15 +42,33 @@ static void help(FILE *f)
 	fprintf(f, "\nsee kesu(8) and kesu <command> --help\n");
 }
 
+/* --debug and --config FILE (or --config=FILE), before the command */
+static int global_options(int argc, char **argv, int *i, const char **config)
+{
+	for (; *i < argc; (*i)++) {
+		if (!strcmp(argv[*i], "--debug"))
+			ui_debug = true;
+		else if (!strncmp(argv[*i], "--config=", 9))
+			*config = argv[*i] + 9;
+		else if (!strcmp(argv[*i], "--config") && *i + 1 < argc)
+			*config = argv[++*i];
+		else if (!strcmp(argv[*i], "--config"))
+			return ui_usage_error(NULL, "--config needs a FILE");
+		else
+			break;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	int i = 1;
+	const char *config = NULL;
+	int i = 1, r;
 
 	ui_init();
-	while (i < argc && !strcmp(argv[i], "--debug")) {
-		ui_debug = true;
-		i++;
-	}
+	r = global_options(argc, argv, &i, &config);
+	if (r)
+		return r;
 	if (i >= argc)
 		return ui_usage_error(NULL, "no command given");
 	if (!strcmp(argv[i], "--version") || !strcmp(argv[i], "version")) {
@@ -72,6 +92,10 @@ int main(int argc, char **argv)
 		ui_err("cannot initialise libsodium");
 		return KESU_EXIT_FAILURE;
 	}
+	ui_config_select(config);
+	/* kesu config reads the file itself, so that it can show or check a broken one */
+	if (strcmp(argv[i], "config") && (r = ui_config_load()))
+		return r;
 	for (const struct ui_command *c = commands; c->name; c++)
 		if (!strcmp(c->name, argv[i]))
 			return c->handler(argc - i, argv + i);

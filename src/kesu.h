@@ -93,6 +93,20 @@ int cmd_ledger(int argc, char **argv);
 int cmd_media(int argc, char **argv);
 int cmd_encrypt(int argc, char **argv);
 int cmd_decrypt(int argc, char **argv);
+int cmd_config(int argc, char **argv);
+
+/*
+ * The configuration file of this run (kesu-config(5)), in cmd_config.c.
+ * ui_config_select() takes --config (NULL: KESU_CONFIG, else the default
+ * /etc/kesu/kesu.conf); ui_config_load() reads it, says "kesu: FILE:LINE:
+ * what is wrong" and returns KESU_EXIT_USAGE (0 when it is valid);
+ * ui_config() is what it set (all empty before the load, or when the
+ * default file is missing). Options of a command override it.
+ */
+struct kesu_config;
+void ui_config_select(const char *option);
+int ui_config_load(void);
+const struct kesu_config *ui_config(void);
 
 /* ui.c */
 extern bool ui_debug;

@@ -20,6 +20,11 @@ zero="$WORK/zero.img"
 head -c $MiB /dev/zero > "$zero"
 missing="$WORK/no-such-disk"
 sum=$(devsum "$dev")
+# kesu.conf: a key it does not know (kesu-config(5)), and one that others may write
+printf '[trust]\nbogus = 1\n' > "$WORK/bad.conf"
+printf '[trust]\n' > "$WORK/open.conf"
+chmod 600 "$WORK/bad.conf"
+chmod 666 "$WORK/open.conf"
 
 # WANT|MESSAGE|ARGUMENTS: kesu ARGUMENTS (expanded by the shell, stdin from
 # /dev/null) exits WANT; MESSAGE, when not empty, is part of what it says on
@@ -62,6 +67,14 @@ run_table <<'TABLE'
 2|'bogus' is not a kesu command|bogus
 2||--bogus
 2||help bogus
+# the configuration file: every command stops before its work
+2|--config needs a FILE|--config
+2|bad.conf:2: unknown key|--config "$WORK/bad.conf" devices
+2|bad.conf:2: unknown key|--config "$WORK/bad.conf" erase --yes -m zero "$dev"
+2|open.conf: writable by group or others|--config "$WORK/open.conf" verify -e zero "$zero"
+2|no-such.conf: No such file|--config "$WORK/no-such.conf" ledger list
+2|bad.conf:2: unknown key|config check "$WORK/bad.conf"
+0||--config "$WORK/bad.conf" --version
 # kesu verify
 0||verify --help
 0||verify -e zero "$zero"
