@@ -14,7 +14,7 @@
 
 #include <jansson.h>
 
-#include "cert/ledger.h"
+#include "ledger/ledger.h"
 #include "jsonutil.h"
 #include "cert/verdict.h"
 #include "certsign.h"

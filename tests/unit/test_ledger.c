@@ -21,7 +21,7 @@
 
 #include <jansson.h>
 
-#include "cert/ledger.h"
+#include "ledger/ledger.h"
 
 struct fx {
 	char dir[PATH_MAX - 64];
