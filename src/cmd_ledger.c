@@ -14,66 +14,35 @@
 #include "ledger/ledger.h"
 #include "certsign.h"
 #include "kesu.h"
+#include "ledger_cmd.h"
 #include "log.h"
-#include "text.h"
 
 static const int ledger_exits[] = {
 	KESU_EXIT_SUCCESS,	 KESU_EXIT_FAILURE,   KESU_EXIT_USAGE,	      KESU_EXIT_MALFORMED,
 	KESU_EXIT_BAD_SIGNATURE, KESU_EXIT_UNTRUSTED, KESU_EXIT_NOT_APPROVED, KESU_EXIT_LEDGER,
 };
 
-struct ledger_opts {
-	const char *path;
-	const char *trust, *trust_ca;
-	const char *asset, *serial;
-	const char *anchor; /* verify --anchor SEQ:HASH */
-	bool json, csv, jsonl, help;
-	int nargs;
-	char **args;
-};
-
-/* What an action takes besides --ledger, --trust, --trust-ca, --debug and --help. */
-struct action {
-	int min, max; /* arguments */
-	bool json, filter, format, anchor;
-	const char *options; /* its lines of the help */
-};
-
-enum {
-	OPT_LEDGER = 256,
-	OPT_ASSET,
-	OPT_SERIAL,
-	OPT_JSON,
-	OPT_CSV,
-	OPT_JSONL,
-	OPT_ANCHOR,
-	OPT_DEBUG,
-	OPT_TRUST,
-	OPT_CA,
-};
-
-/* Every action knows every option, so that one in the wrong place is named as such. */
+/*
+ * Every action knows every option, so that one in the wrong place is named
+ * as such; the values are not short options (the optstring has only h).
+ */
 static const struct option longopts[] = {
-	{ "ledger", required_argument, NULL, OPT_LEDGER },
-	{ "asset", required_argument, NULL, OPT_ASSET },
-	{ "serial", required_argument, NULL, OPT_SERIAL },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "csv", no_argument, NULL, OPT_CSV },
-	{ "jsonl", no_argument, NULL, OPT_JSONL },
-	{ "anchor", required_argument, NULL, OPT_ANCHOR },
-	{ "trust", required_argument, NULL, OPT_TRUST },
-	{ "trust-ca", required_argument, NULL, OPT_CA },
-	{ "debug", no_argument, NULL, OPT_DEBUG },
+	{ "ledger", required_argument, NULL, 'L' },
+	{ "asset", required_argument, NULL, 'a' },
+	{ "serial", required_argument, NULL, 's' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "csv", no_argument, NULL, 'c' },
+	{ "jsonl", no_argument, NULL, 'J' },
+	{ "anchor", required_argument, NULL, 'A' },
+	{ "trust", required_argument, NULL, 't' },
+	{ "trust-ca", required_argument, NULL, 'C' },
+	{ "debug", no_argument, NULL, 'D' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
 static int ledger_cmd_add(int argc, char **argv);
 static int ledger_cmd_verify(int argc, char **argv);
-static int ledger_cmd_show(int argc, char **argv);
-static int ledger_cmd_list(int argc, char **argv);
-static int ledger_cmd_export(int argc, char **argv);
-static int ledger_cmd_reconcile(int argc, char **argv);
 
 static const struct ui_command subs[] = {
 	{ "add", ledger_cmd_add, "CERT...", "verify certificates and record them" },
@@ -87,8 +56,6 @@ static const struct ui_command subs[] = {
 	  "which assets of a list have a certificate" },
 	{ NULL, NULL, NULL, NULL },
 };
-
-#define JSON_HELP "  --json         JSON output\n"
 
 static int action_help(const char *name, const struct action *a)
 {
@@ -130,11 +97,7 @@ static int check_opts(const char *name, const struct action *a, const struct led
 	return 0;
 }
 
-/*
- * The options of action argv[0], parsed by the action with its own @a.
- * Return: -1 to go on, or the exit code to return at once (0 after --help)
- */
-static int ledger_args(int argc, char **argv, const struct action *a, struct ledger_opts *o)
+int ledger_args(int argc, char **argv, const struct action *a, struct ledger_opts *o)
 {
 	int c, r;
 
@@ -144,16 +107,16 @@ static int ledger_args(int argc, char **argv, const struct action *a, struct led
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
-		case OPT_LEDGER: o->path = optarg; break;
-		case OPT_ASSET: o->asset = optarg; break;
-		case OPT_SERIAL: o->serial = optarg; break;
-		case OPT_JSON: o->json = true; break;
-		case OPT_CSV: o->csv = true; break;
-		case OPT_JSONL: o->jsonl = true; break;
-		case OPT_ANCHOR: o->anchor = optarg; break;
-		case OPT_TRUST: o->trust = optarg; break;
-		case OPT_CA: o->trust_ca = optarg; break;
-		case OPT_DEBUG: ui_debug = true; break;
+		case 'L': o->path = optarg; break;
+		case 'a': o->asset = optarg; break;
+		case 's': o->serial = optarg; break;
+		case 'j': o->json = true; break;
+		case 'c': o->csv = true; break;
+		case 'J': o->jsonl = true; break;
+		case 'A': o->anchor = optarg; break;
+		case 't': o->trust = optarg; break;
+		case 'C': o->trust_ca = optarg; break;
+		case 'D': ui_debug = true; break;
 		case 'h': o->help = true; break;
 		default: return ui_option_error("ledger", c, argv, longopts);
 		}
@@ -166,12 +129,12 @@ static int ledger_args(int argc, char **argv, const struct action *a, struct led
 	return r ? r : -1;
 }
 
-static const char *errtext(int r)
+const char *ledger_errtext(int r)
 {
 	return r == -EFBIG ? "file too large" : r == -EINVAL ? "not a regular file" : strerror(-r);
 }
 
-static int open_ledger(const struct ledger_opts *o, unsigned flags, struct ledger **l)
+int ledger_open_ui(const struct ledger_opts *o, unsigned flags, struct ledger **l)
 {
 	int r = ledger_open(l, o->path, flags);
 
@@ -194,7 +157,7 @@ static int open_trusted(const struct ledger_opts *o, unsigned flags, struct cert
 
 	if (r)
 		return r;
-	if (open_ledger(o, flags, l) < 0) {
+	if (ledger_open_ui(o, flags, l) < 0) {
 		cert_trust_free(*ct);
 		return KESU_EXIT_FAILURE;
 	}
@@ -215,7 +178,7 @@ static int add_one(struct ledger *l, const char *lpath, const char *file, struct
 	int r = ledger_cert_load(file, &c), ret = KESU_EXIT_FAILURE;
 
 	if (r < 0) {
-		ui_err("%s: %s", ui_safe(c.failed ? c.failed : file), errtext(r));
+		ui_err("%s: %s", ui_safe(c.failed ? c.failed : file), ledger_errtext(r));
 		goto out;
 	}
 	t->verdict = CERT_VALID;
@@ -273,22 +236,14 @@ static int ledger_cmd_add(int argc, char **argv)
 /* What verify found, for the person; @r: 0 intact, -EBADMSG broken. */
 static int verify_report(const struct ledger_opts *o, const struct ledger_check *chk, int r)
 {
-	if (o->json) {
-		json_t *doc = ledger_check_json(o->path, chk, r == 0);
+	int w = ledger_ui_check(o->path, chk, r == 0, o->json);
 
-		if (!doc || ui_print_json(stdout, doc) < 0)
-			r = r ? r : -EIO;
-		json_decref(doc);
-	} else if (r == 0) {
-		printf("%s: %" PRId64 " rows, chain intact, head %s\n", ui_safe(o->path), chk->rows,
-		       chk->head[0] ? chk->head : "-");
-	}
 	if (r == -EBADMSG) {
 		ui_err("%s: seq %" PRId64 " %s: %s (certificate %s)", ui_safe(o->path), chk->seq,
 		       ledger_fault_name(chk->fault), chk->why, ui_safe(chk->id));
 		return KESU_EXIT_LEDGER;
 	}
-	return r ? KESU_EXIT_FAILURE : KESU_EXIT_SUCCESS;
+	return w ? KESU_EXIT_FAILURE : KESU_EXIT_SUCCESS;
 }
 
 static int ledger_cmd_verify(int argc, char **argv)
@@ -327,261 +282,6 @@ static int ledger_cmd_verify(int argc, char **argv)
 		return KESU_EXIT_FAILURE;
 	}
 	return verify_report(&o, &chk, r);
-}
-
-/* One cell of terminal output: escaped, "-" for none. */
-static void put_text(const char *s, const char *sep)
-{
-	char *e = NULL;
-
-	if (s && *s && text_escape(s, &e) == 0)
-		fputs(e, stdout);
-	else
-		fputs(s && *s && !e ? "(out of memory)" : "-", stdout);
-	fputs(sep, stdout);
-	free(e);
-}
-
-static void put_sig_names(const char *sigs)
-{
-	json_t *doc = json_loads(sigs, 0, NULL), *v;
-	const char *name;
-	bool first = true;
-
-	json_object_foreach(doc, name, v)
-	{
-		printf("%s%s", first ? "" : ", ", name);
-		first = false;
-	}
-	puts(first ? "-" : "");
-	json_decref(doc);
-}
-
-static int show_row(const struct ledger_row *row, void *usr)
-{
-	const struct ledger_opts *o = usr;
-
-	if (o->json) {
-		json_t *doc = ledger_row_json(row);
-		int r = doc ? ui_print_json(stdout, doc) : -ENOMEM;
-
-		json_decref(doc);
-		return r;
-	}
-	printf("%-19s %" PRId64 "\n", "seq", row->seq);
-	printf("%-19s ", "certificate_id");
-	put_text(row->id, "\n");
-	printf("%-19s %s\n", "certificate_sha256", row->cert_sha256);
-	for (int i = 0; i < LEDGER_NFIELDS; i++) {
-		printf("%-19s ", ledger_field_names[i]);
-		put_text(row->field[i], "\n");
-	}
-	printf("%-19s ", "signatures");
-	put_sig_names(row->sigs);
-	printf("%-19s %s\n%-19s %s\n", "prev_hash", row->prev_hash, "row_hash", row->row_hash);
-	return 0;
-}
-
-static int list_row(const struct ledger_row *row, void *usr)
-{
-	json_t *arr = usr, *o;
-
-	if (arr) {
-		o = ledger_row_json(row);
-		return o && json_array_append_new(arr, o) == 0 ? 0 : -ENOMEM;
-	}
-	printf("%-6" PRId64 " ", row->seq);
-	put_text(row->id, "  ");
-	put_text(row->field[LEDGER_ASSET_TAG], "  ");
-	put_text(row->field[LEDGER_SERIAL], "  ");
-	put_text(row->field[LEDGER_RESULT], "  ");
-	put_text(row->field[LEDGER_APPROVER], "  ");
-	put_text(row->field[LEDGER_FINISHED], "\n");
-	return 0;
-}
-
-/* The end of a read-only action: its message, the flush, the exit code. */
-static int read_done(const struct ledger_opts *o, int r, const char *what)
-{
-	if (r == 0 && fflush(stdout) == EOF)
-		r = -errno;
-	if (r < 0)
-		ui_err("%s: %s%s", ui_safe(o->path), what, strerror(-r));
-	return r ? KESU_EXIT_FAILURE : KESU_EXIT_SUCCESS;
-}
-
-static int ledger_cmd_show(int argc, char **argv)
-{
-	static const struct action a = { .min = 1, .max = 1, .json = true, .options = JSON_HELP };
-	struct ledger_opts o;
-	struct ledger *l;
-	int r = ledger_args(argc, argv, &a, &o);
-
-	if (r >= 0)
-		return r;
-	if (open_ledger(&o, LEDGER_RDONLY, &l) < 0)
-		return KESU_EXIT_FAILURE;
-	r = ledger_get(l, o.args[0], show_row, &o);
-	ledger_close(l);
-	if (r == -ENOENT) {
-		ui_err("%s: no certificate %s", ui_safe(o.path), ui_safe(o.args[0]));
-		return KESU_EXIT_FAILURE;
-	}
-	return read_done(&o, r, "");
-}
-
-static int ledger_cmd_list(int argc, char **argv)
-{
-	static const struct action a = {
-		.json = true,
-		.filter = true,
-		.options = "  --asset TAG    only certificates for this asset tag\n"
-			   "  --serial S     only certificates for this serial number\n" JSON_HELP,
-	};
-	struct ledger_filter f = { .no_blobs = true };
-	json_t *arr = NULL;
-	struct ledger_opts o;
-	struct ledger *l;
-	int r = ledger_args(argc, argv, &a, &o);
-
-	if (r >= 0)
-		return r;
-	if (open_ledger(&o, LEDGER_RDONLY, &l) < 0)
-		return KESU_EXIT_FAILURE;
-	f.asset_tag = o.asset;
-	f.serial = o.serial;
-	if (o.json && !(arr = json_array()))
-		r = -ENOMEM;
-	else if (!o.json)
-		printf("SEQ    CERTIFICATE-ID  ASSET-TAG  SERIAL  RESULT  APPROVER  FINISHED\n");
-	if (r != -ENOMEM)
-		r = ledger_iterate(l, &f, list_row, arr);
-	if (r == 0 && arr)
-		r = ui_print_json(stdout, arr);
-	json_decref(arr);
-	ledger_close(l);
-	return read_done(&o, r, "");
-}
-
-static int export_row(const struct ledger_row *row, void *usr)
-{
-	const enum ledger_export_format *fmt = usr;
-	char *line;
-	int r = ledger_export_line(*fmt, row, &line);
-
-	if (r == 0 && (fputs(line, stdout) == EOF || ferror(stdout)))
-		r = -EIO;
-	free(line);
-	return r;
-}
-
-static int ledger_cmd_export(int argc, char **argv)
-{
-	static const struct action a = {
-		.format = true,
-		.options = "  --csv          CSV with a header row (RFC 4180)\n"
-			   "  --jsonl        one JSON object per line\n",
-	};
-	static const struct ledger_filter f = { .no_blobs = true };
-	enum ledger_export_format fmt;
-	struct ledger_opts o;
-	struct ledger *l;
-	char *head = NULL;
-	int r = ledger_args(argc, argv, &a, &o);
-
-	if (r >= 0)
-		return r;
-	if (open_ledger(&o, LEDGER_RDONLY, &l) < 0)
-		return KESU_EXIT_FAILURE;
-	fmt = o.csv ? LEDGER_EXPORT_CSV : LEDGER_EXPORT_JSONL;
-	r = ledger_export_header(fmt, &head);
-	if (r == 0 && fputs(head, stdout) == EOF)
-		r = -EIO;
-	if (r == 0)
-		r = ledger_iterate(l, &f, export_row, &fmt);
-	free(head);
-	ledger_close(l);
-	return read_done(&o, r, "cannot export: ");
-}
-
-static void reconcile_text(const struct ledger_assets *as, const struct ledger_reconcile *rec)
-{
-	for (int pass = 0; pass < 2; pass++)
-		for (size_t i = 0; i < rec->n; i++) {
-			const struct ledger_match *m = &rec->match[i];
-
-			if ((m->status == LEDGER_CERTIFIED) != (pass == 0))
-				continue;
-			fputs(pass == 0 ? "certified  " : "missing    ", stdout);
-			put_text(as->a[i].asset_tag, "  ");
-			put_text(as->a[i].serial, "  ");
-			put_text(m->id, pass == 0 ? "\n" : "  ");
-			if (pass == 1)
-				puts(ledger_missing_reason(m));
-		}
-	for (size_t i = 0; i < rec->nunmatched; i++) {
-		fputs("unmatched  ", stdout);
-		put_text(rec->unmatched[i].asset_tag, "  ");
-		put_text(rec->unmatched[i].serial, "  ");
-		put_text(rec->unmatched[i].id, "\n");
-	}
-	printf("%zu certified, %zu missing, %zu unmatched certificates\n", rec->certified,
-	       rec->missing, rec->nunmatched);
-}
-
-static int reconcile_print(const struct ledger_opts *o, const struct ledger_assets *as,
-			   const struct ledger_reconcile *rec)
-{
-	int r;
-
-	if (o->json) {
-		json_t *doc = ledger_reconcile_json(as->a, rec);
-
-		r = doc ? ui_print_json(stdout, doc) : -ENOMEM;
-		json_decref(doc);
-	} else {
-		reconcile_text(as, rec);
-		r = fflush(stdout) == EOF ? -errno : 0;
-	}
-	if (r < 0) {
-		ui_err("cannot write the result: %s", strerror(-r));
-		return KESU_EXIT_FAILURE;
-	}
-	return rec->missing ? KESU_EXIT_LEDGER : KESU_EXIT_SUCCESS;
-}
-
-static int ledger_cmd_reconcile(int argc, char **argv)
-{
-	static const struct action a = { .min = 1, .max = 1, .json = true, .options = JSON_HELP };
-	struct ledger_reconcile rec;
-	struct ledger_assets as;
-	struct ledger_opts o;
-	struct ledger *l = NULL;
-	int r = ledger_args(argc, argv, &a, &o);
-
-	if (r >= 0)
-		return r;
-	r = ledger_assets_load(o.args[0], &as);
-	if (r < 0) {
-		ui_err("%s: %s", ui_safe(o.args[0]), r == -EBADMSG ? as.why : errtext(r));
-		ledger_assets_free(&as);
-		return r == -EBADMSG ? KESU_EXIT_USAGE : KESU_EXIT_FAILURE;
-	}
-	if (open_ledger(&o, LEDGER_RDONLY, &l) < 0) {
-		ledger_assets_free(&as);
-		return KESU_EXIT_FAILURE;
-	}
-	r = ledger_reconcile(l, as.a, as.n, &rec);
-	ledger_close(l);
-	if (r < 0) {
-		ui_err("%s: cannot reconcile: %s", ui_safe(o.path), strerror(-r));
-		ledger_assets_free(&as);
-		return KESU_EXIT_FAILURE;
-	}
-	r = reconcile_print(&o, &as, &rec);
-	ledger_reconcile_free(&rec);
-	ledger_assets_free(&as);
-	return r;
 }
 
 /* Whether long option @arg ("--ledger", or a prefix getopt_long accepts) takes a value. */
