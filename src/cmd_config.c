@@ -14,7 +14,7 @@
 
 #include <jansson.h>
 
-#include "cert/ledger.h"
+#include "ledger/ledger.h"
 #include "certsign.h"
 #include "conffile.h"
 #include "kesu.h"

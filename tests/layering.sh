@@ -1,26 +1,27 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Data flows one way: src/ -> erase/ -> verify/ -> lib/, and cert/, crypt/
-# use lib/ only. Fail when an #include in one of these directories reaches
-# a directory it must not use, by a path ("../erase/x.h", "erase/x.h",
-# <src/x.h>) or by a bare name that only an -I path could resolve ("x.h"
-# when x.h lives in erase/).
+# Data flows one way: src/ -> erase/ -> verify/ -> lib/; ledger/ uses cert/
+# and lib/; cert/, crypt/ use lib/ only. Fail when an #include in one of
+# these directories reaches a directory it must not use, by a path
+# ("../erase/x.h", "erase/x.h", <src/x.h>) or by a bare name that only an -I
+# path could resolve ("x.h" when x.h lives in erase/).
 #
 # usage: layering.sh [TOPDIR]    (default: $KESU_SRCDIR, else the parent of
 #                                 this script's directory)
 # The checker first proves itself on small trees with known bad includes.
 set -eu
 
-LAYERED="lib verify erase src cert crypt"
+LAYERED="lib verify erase src cert crypt ledger"
 
 # forbidden DIR: the directories DIR must not include from
 forbidden() {
 	case $1 in
-	lib) echo "verify erase src cert crypt" ;;
-	verify) echo "erase src cert crypt" ;;
-	erase) echo "src cert crypt" ;;
-	cert) echo "verify erase src crypt" ;;
-	crypt) echo "verify erase src cert" ;;
+	lib) echo "verify erase src cert crypt ledger" ;;
+	verify) echo "erase src cert crypt ledger" ;;
+	erase) echo "src cert crypt ledger" ;;
+	cert) echo "verify erase src crypt ledger" ;;
+	crypt) echo "verify erase src cert ledger" ;;
+	ledger) echo "verify erase src crypt" ;;
 	*) echo "" ;;
 	esac
 }
@@ -116,6 +117,11 @@ good_tree() {
 	put "$1" src/cmd.c '#include <erase/report.h>'
 	put "$1" cert/cert.c '#include "dev.h"'
 	put "$1" crypt/age.c '#include "lib/pattern.h"'
+	put "$1" cert/cert.h '/* cert */'
+	put "$1" ledger/ledger.h '#include "cert/cert.h"'
+	put "$1" ledger/ledger.c '#include "ledger.h"'
+	put "$1" ledger/ledger.c '#include "dev.h"'
+	put "$1" src/cmd.c '#include "ledger/ledger.h"'
 }
 
 selftest() {
@@ -123,11 +129,11 @@ selftest() {
 	good_tree "$t"
 	check_tree "$t" || { cat "$tmp/found"; echo "layering: self-test: good tree refused"; exit 1; }
 	# FILE LINE: each alone must be found
-	while IFS='|' read -r file line; do
+	while IFS='|' read -r pfile pline; do
 		good_tree "$t"
-		put "$t" "$file" "$line"
+		put "$t" "$pfile" "$pline"
 		if check_tree "$t"; then
-			echo "layering: self-test: $file with '$line' not caught"
+			echo "layering: self-test: $pfile with '$pline' not caught"
 			exit 1
 		fi
 	done <<-'EOF'
@@ -146,6 +152,13 @@ selftest() {
 	cert/cert.c|#include "../crypt/age.c"
 	crypt/age.c|#include "cert.c"
 	crypt/age.c|#include "erase/report.h"
+	crypt/age.c|#include "ledger/ledger.h"
+	ledger/ledger.c|#include "erase/report.h"
+	ledger/ledger.c|#include "../crypt/age.c"
+	ledger/ledger.c|#include "kesu.h"
+	cert/cert.c|#include "ledger/ledger.h"
+	cert/cert.c|#include "ledger.c"
+	lib/pool.c|#include <ledger/ledger.h>
 	EOF
 }
 
@@ -157,4 +170,4 @@ if ! check_tree "$top"; then
 	sed 's/^/layering: /' "$tmp/found"
 	exit 1
 fi
-echo "ok: includes keep to the layers (src -> erase -> verify -> lib; cert, crypt -> lib)"
+echo "ok: includes keep to the layers (src -> erase -> verify -> lib; ledger -> cert -> lib; crypt -> lib)"

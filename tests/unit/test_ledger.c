@@ -3,7 +3,9 @@
  * The ledger: the row hash against a vector computed with Python's hashlib,
  * idempotent adds, the verdict's reason and approver, the chain check, the
  * reconcile groups, and the CSV parser on the inputs RFC 4180 allows and
- * the ones it does not.
+ * the ones it does not; the anchor check, the asset list reader, the
+ * sidecars found next to a certificate, the export lines and the choice of
+ * backend by location.
  */
 #include "config.h"
 
@@ -12,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,7 +25,7 @@
 
 #include <jansson.h>
 
-#include "cert/ledger.h"
+#include "ledger/ledger.h"
 
 struct fx {
 	char dir[PATH_MAX - 64];
@@ -345,6 +349,245 @@ static void test_csv(void **state)
 	BAD("\"a\0\"\n", 1);
 }
 
+static int row_hash_of(const struct ledger_row *row, void *usr)
+{
+	struct ledger_anchor *a = usr;
+
+	if (row->seq == a->seq)
+		snprintf(a->hash, sizeof(a->hash), "%s", row->row_hash);
+	return 0;
+}
+
+static void test_anchor(void **state)
+{
+	struct fx *f = *state;
+	struct ledger_anchor a;
+	struct ledger_check chk;
+
+	assert_int_equal(ledger_anchor_parse("2:ab", &a), -EINVAL);
+	assert_int_equal(ledger_anchor_parse(
+				 "0:"
+				 "0000000000000000000000000000000000000000000000000000000000000000",
+				 &a),
+			 -EINVAL);
+	assert_int_equal(ledger_anchor_parse(
+				 "2:"
+				 "000000000000000000000000000000000000000000000000000000000000000A",
+				 &a),
+			 -EINVAL);
+	assert_int_equal(
+		ledger_anchor_parse(
+			"2:"
+			"0000000000000000000000000000000000000000000000000000000000000000x",
+			&a),
+		-EINVAL);
+	assert_int_equal(ledger_anchor_parse(
+				 "2:"
+				 "00000000000000000000000000000000000000000000000000000000000000ff",
+				 &a),
+			 0);
+	assert_int_equal(a.seq, 2);
+	assert_string_equal(a.hash,
+			    "00000000000000000000000000000000000000000000000000000000000000ff");
+
+	assert_int_equal(add(f, make_cert("a", "T1", "S1", "success"), "Boss", NULL, NULL), 0);
+	assert_int_equal(add(f, make_cert("b", "T2", "S2", "success"), "Boss", NULL, NULL), 0);
+	/* the real hash of row 2 holds */
+	a.seq = 2;
+	assert_int_equal(ledger_iterate(f->l, NULL, row_hash_of, &a), 0);
+	memset(&chk, 0, sizeof(chk));
+	assert_int_equal(ledger_anchor_check(f->l, &a, &chk), 0);
+	assert_int_equal(chk.fault, LEDGER_INTACT);
+	/* another hash for row 2: the chain was rewritten */
+	a.hash[0] = a.hash[0] == '0' ? '1' : '0';
+	assert_int_equal(ledger_anchor_check(f->l, &a, &chk), -EBADMSG);
+	assert_int_equal(chk.fault, LEDGER_ALTERED);
+	assert_int_equal(chk.seq, 2);
+	assert_string_equal(chk.id, "b");
+	/* a row past the end: rows were removed from the end */
+	a.seq = 3;
+	memset(&chk, 0, sizeof(chk));
+	assert_int_equal(ledger_anchor_check(f->l, &a, &chk), -EBADMSG);
+	assert_int_equal(chk.fault, LEDGER_DELETED);
+	assert_int_equal(chk.seq, 3);
+	assert_non_null(strstr(chk.why, "anchored row is gone"));
+}
+
+static void assets_ok(const char *csv, size_t n, const char *tag0, const char *serial0)
+{
+	struct ledger_assets as;
+
+	assert_int_equal(ledger_assets_parse(csv, strlen(csv), &as), 0);
+	assert_int_equal(as.n, n);
+	assert_string_equal(as.a[0].asset_tag, tag0);
+	assert_string_equal(as.a[0].serial, serial0);
+	ledger_assets_free(&as);
+}
+
+static void assets_bad(const char *csv, const char *why)
+{
+	struct ledger_assets as;
+
+	assert_int_equal(ledger_assets_parse(csv, strlen(csv), &as), -EBADMSG);
+	assert_string_equal(as.why, why);
+	ledger_assets_free(&as);
+}
+
+static void test_assets(void **state)
+{
+	(void)state;
+	/* Snipe-IT's header, values trimmed, other columns ignored */
+	assets_ok("Name,\"Asset Tag\",Serial\r\nPC,  T-1\t, S-1 \r\nPC2,T-2,\r\n", 2, "T-1", "S-1");
+	assets_ok("asset-tag\nT-9\n", 1, "T-9", "");
+	assets_ok("SERIAL\nS-9\n", 1, "", "S-9");
+	assets_bad("name,room\nx,1\n", "the header has no asset_tag or serial column");
+	assets_bad("serial,Serial\nx,y\n", "two serial columns");
+	assets_bad("asset_tag,serial\nT1\n", "line 2: 1 fields, the header has 2");
+	assets_bad("asset_tag,serial,n\nT1,S1,x\n ,\t,x\n",
+		   "line 3: neither an asset tag nor a serial");
+	assets_bad("asset_tag\n\"T1\n", "line 2: not valid CSV");
+	assets_bad("", "empty: no header");
+}
+
+static void test_reconcile_json(void **state)
+{
+	struct fx *f = *state;
+	const struct ledger_asset assets[] = {
+		{ "T1", "" }, { "T2", "" }, { "", "S3" }, { "T4", "" }
+	};
+	struct ledger_reconcile rec;
+	json_t *doc, *m;
+
+	assert_int_equal(add(f, make_cert("a", "T1", "S1", "success"), "Boss", NULL, NULL), 0);
+	assert_int_equal(add(f, make_cert("b", "T2", "S2", "failed"), "Boss", NULL, NULL), 0);
+	assert_int_equal(add(f, make_cert("c", "T3", "S3", "success"), NULL, NULL, NULL), 0);
+	assert_int_equal(add(f, make_cert("d", "T9", "S9", "success"), "Boss", NULL, NULL), 0);
+	assert_int_equal(ledger_reconcile(f->l, assets, 4, &rec), 0);
+	assert_string_equal(ledger_missing_reason(&rec.match[1]), "erasure not successful");
+	assert_string_equal(ledger_missing_reason(&rec.match[2]), "not approved");
+	assert_string_equal(ledger_missing_reason(&rec.match[3]), "no certificate");
+	doc = ledger_reconcile_json(assets, &rec);
+	assert_non_null(doc);
+	assert_int_equal(json_array_size(json_object_get(doc, "certified")), 1);
+	assert_string_equal(
+		json_string_value(json_object_get(
+			json_array_get(json_object_get(doc, "certified"), 0), "certificate_id")),
+		"a");
+	m = json_object_get(doc, "missing");
+	assert_int_equal(json_array_size(m), 3);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(m, 0), "reason")),
+			    "erasure not successful");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(m, 1), "serial")),
+			    "S3");
+	assert_true(json_is_null(json_object_get(json_array_get(m, 2), "certificate_id")));
+	assert_string_equal(
+		json_string_value(json_object_get(
+			json_array_get(json_object_get(doc, "unmatched"), 0), "certificate_id")),
+		"d");
+	json_decref(doc);
+	ledger_reconcile_free(&rec);
+}
+
+static void put_file(const char *dir, const char *name, const char *text)
+{
+	char path[PATH_MAX];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+}
+
+static void test_cert_load(void **state)
+{
+	struct fx *f = *state;
+	struct ledger_cert c;
+	char path[PATH_MAX], side[PATH_MAX + 32];
+
+	put_file(f->dir, "c.json", "{\"id\":\"x\"}");
+	put_file(f->dir, "c.json.operator.minisig", "OP");
+	put_file(f->dir, "c.json.approver.p7s", "AP");
+	put_file(f->dir, "c.json.witness.minisig", "not a sidecar the ledger reads");
+	snprintf(path, sizeof(path), "%s/c.json", f->dir);
+	assert_int_equal(ledger_cert_load(path, &c), 0);
+	assert_int_equal(c.len, 10);
+	assert_memory_equal(c.data, "{\"id\":\"x\"}", 10);
+	assert_int_equal(c.sigs.n, 2);
+	assert_string_equal(c.sigs.sig[0].name, "operator.minisig");
+	assert_memory_equal(c.sigs.sig[0].data, "OP", 2);
+	assert_string_equal(c.sigs.sig[1].name, "approver.p7s");
+	assert_int_equal(c.sigs.sig[1].len, 2);
+	ledger_cert_free(&c);
+	/* a sidecar that exists but cannot be read is named; a missing certificate too */
+	snprintf(side, sizeof(side), "%s.approver.minisig", path);
+	assert_int_equal(mkdir(side, 0700), 0);
+	assert_int_equal(ledger_cert_load(path, &c), -EISDIR);
+	assert_string_equal(c.failed, side);
+	ledger_cert_free(&c);
+	snprintf(path, sizeof(path), "%s/none.json", f->dir);
+	assert_int_equal(ledger_cert_load(path, &c), -ENOENT);
+	assert_string_equal(c.failed, path);
+	ledger_cert_free(&c);
+}
+
+static int export_both(const struct ledger_row *row, void *usr)
+{
+	char **out = usr;
+
+	assert_int_equal(ledger_export_line(LEDGER_EXPORT_CSV, row, &out[0]), 0);
+	assert_int_equal(ledger_export_line(LEDGER_EXPORT_JSONL, row, &out[1]), 0);
+	return 1;
+}
+
+static void test_export_lines(void **state)
+{
+	struct fx *f = *state;
+	char *line[2] = { NULL, NULL }, *head;
+	json_t *doc;
+
+	assert_int_equal(
+		add(f, make_cert("a", "=1+2", "S,\\\"q\\\"", "success"), "Boss", NULL, NULL), 0);
+	assert_int_equal(ledger_export_header(LEDGER_EXPORT_CSV, &head), 0);
+	assert_string_equal(head,
+			    "asset_tag,serial,model,category,technique,result,started,finished,"
+			    "operator,witness,approver,certificate_id,certificate_sha256\r\n");
+	free(head);
+	assert_int_equal(ledger_export_header(LEDGER_EXPORT_JSONL, &head), 0);
+	assert_string_equal(head, "");
+	free(head);
+	assert_int_equal(ledger_iterate(f->l, NULL, export_both, line), 1);
+	/* the formula defused, the comma and quotes quoted, CRLF */
+	assert_non_null(strstr(line[0], "\"'=1+2\",\"S,\"\"q\"\"\",,,,success,,,,,Boss,a,"));
+	assert_int_equal(strcmp(line[0] + strlen(line[0]) - 2, "\r\n"), 0);
+	doc = json_loads(line[1], 0, NULL);
+	assert_non_null(doc);
+	assert_string_equal(json_string_value(json_object_get(doc, "asset_tag")), "=1+2");
+	assert_true(json_is_null(json_object_get(doc, "model")));
+	assert_int_equal(line[1][strlen(line[1]) - 1], '\n');
+	json_decref(doc);
+	free(line[0]);
+	free(line[1]);
+}
+
+static void test_open_location(void **state)
+{
+	struct fx *f = *state;
+	char path[PATH_MAX];
+	struct ledger *l;
+
+	assert_int_equal(ledger_open(&l, "postgresql://db.example/kesu", LEDGER_CREATE),
+			 -EPROTONOSUPPORT);
+	assert_int_equal(ledger_open(&l, "sqlite://x.db", LEDGER_CREATE), -EPROTONOSUPPORT);
+	/* not a scheme: a path for SQLite, even with "://" in it */
+	snprintf(path, sizeof(path), "%s/a://b.db", f->dir);
+	assert_int_equal(ledger_open(&l, path, LEDGER_CREATE), 0);
+	ledger_close(l);
+	snprintf(path, sizeof(path), "%s/a:", f->dir);
+	assert_int_equal(access(path, F_OK), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -356,6 +599,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reconcile, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_refuses_other_db, setup, teardown),
 		cmocka_unit_test(test_csv),
+		cmocka_unit_test_setup_teardown(test_anchor, setup, teardown),
+		cmocka_unit_test(test_assets),
+		cmocka_unit_test_setup_teardown(test_reconcile_json, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cert_load, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_export_lines, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_open_location, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,9 +2,10 @@
 /*
  * The asset ledger: every recorded certificate, its canonical bytes and its
  * signature sidecars, in rows chained by hashes so that a deleted, inserted
- * or altered row is found. Storage sits behind struct ledger_ops (SQLite
- * now; a central PostgreSQL ledger later). The ledger does not judge
- * certificates itself: the caller hands it a verdict callback.
+ * or altered row is found. Storage sits behind struct ledger_ops
+ * (backend.h): the location chooses the backend, a path meaning SQLite. The
+ * chain does not judge certificates itself: the caller hands it a verdict
+ * callback (ledger_cert_verdict() judges them against a trust store).
  */
 #ifndef KESU_LEDGER_H
 #define KESU_LEDGER_H
@@ -12,6 +13,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <jansson.h>
+
+#include "cert/verdict.h"
 
 #define LEDGER_DEFAULT_PATH "/var/lib/kesu/ledger.db"
 /* a SHA-256 in lowercase hexadecimal, with its NUL */
@@ -92,37 +97,8 @@ struct ledger_filter {
 /* Return 0 to go on, or a value that stops the iteration and is returned. */
 typedef int (*ledger_row_fn)(const struct ledger_row *row, void *usr);
 
+/* An open ledger; its backend is private to ledger/ (backend.h). */
 struct ledger;
-
-/*
- * A storage backend. Each function returns 0 or a negative errno: -ENOENT
- * (no such ledger or row), -EBUSY (locked longer than the busy timeout),
- * -EBADMSG (not a ledger, or a damaged one), -ENOMEM, -EIO.
- */
-struct ledger_ops {
-	const char *name;
-	int (*open)(struct ledger *l, const char *path, unsigned flags);
-	void (*close)(struct ledger *l);
-	/* a write transaction that excludes other writers, and its end */
-	int (*begin)(struct ledger *l);
-	int (*end)(struct ledger *l, bool commit);
-	/* the row with @id, handed to @fn; -ENOENT when there is none */
-	int (*get)(struct ledger *l, const char *id, ledger_row_fn fn, void *usr);
-	/* rows in seq order */
-	int (*iterate)(struct ledger *l, const struct ledger_filter *f, ledger_row_fn fn,
-		       void *usr);
-	/* the last row's seq and hash; seq 0 and "" when the ledger is empty */
-	int (*last_hash)(struct ledger *l, int64_t *seq, char hash[LEDGER_HASH_HEX]);
-	/* append @row (seq ignored); sets *@seq */
-	int (*insert)(struct ledger *l, const struct ledger_row *row, int64_t *seq);
-};
-
-extern const struct ledger_ops ledger_sqlite_ops;
-
-struct ledger {
-	const struct ledger_ops *ops;
-	void *priv; /* the backend's */
-};
 
 enum {
 	LEDGER_CREATE = 1 << 0, /* create the ledger (and its directory, mode 0700) if missing */
@@ -133,17 +109,21 @@ enum {
 #define LEDGER_ALREADY 1
 
 /**
- * ledger_open() - open the ledger at @path with the SQLite backend
+ * ledger_open() - open the ledger at @location
  * @out: set to the ledger; ledger_close() it
+ * @location: "SCHEME://..." names a backend by its scheme; anything else is
+ *            the path of an SQLite ledger
  * @flags: LEDGER_CREATE, LEDGER_RDONLY
  *
- * A new ledger's directory is created with mode 0700; the database runs in
- * WAL mode with a busy timeout, so readers and one writer at a time share it.
+ * SQLite: a new ledger's directory is created with mode 0700; the database
+ * runs in WAL mode with a busy timeout, so readers and one writer at a time
+ * share it.
  *
- * Return: 0, -ENOENT (no ledger and no LEDGER_CREATE), -EACCES, -EBADMSG
- * (the file is not a kesu ledger), -EBUSY, -ENOMEM, -EIO
+ * Return: 0, -ENOENT (no ledger and no LEDGER_CREATE), -EPROTONOSUPPORT (no
+ * backend for the location's scheme), -EACCES, -EBADMSG (not a kesu
+ * ledger), -EBUSY, -ENOMEM, -EIO
  */
-int ledger_open(struct ledger **out, const char *path, unsigned flags);
+int ledger_open(struct ledger **out, const char *location, unsigned flags);
 
 /** ledger_close() - close @l; NULL is ignored */
 void ledger_close(struct ledger *l);
@@ -286,5 +266,177 @@ int ledger_csv_parse(const char *buf, size_t len,
  * Return: 0 or -ENOMEM
  */
 int ledger_sha256_hex(const void *data, size_t len, char hex[LEDGER_HASH_HEX]);
+
+/* The anchor a "ledger add" record of the security log gives: row @seq had @hash. */
+struct ledger_anchor {
+	int64_t seq;
+	char hash[LEDGER_HASH_HEX];
+};
+
+/**
+ * ledger_anchor_parse() - read "SEQ:HASH" (a sequence number from 1, 64 lowercase hex digits)
+ * Return: 0, -EINVAL (not of that form)
+ */
+int ledger_anchor_parse(const char *s, struct ledger_anchor *a);
+
+/**
+ * ledger_anchor_check() - is the anchored row still there, with the same hash?
+ * @out: when it is not: ->seq, ->fault (LEDGER_DELETED when the row is gone:
+ *       rows were removed from the end; LEDGER_ALTERED when its hash differs:
+ *       the chain was rewritten), ->id and ->why; untouched otherwise
+ *
+ * The chain check cannot see the last rows removed, nor a chain rebuilt
+ * from scratch; a hash recorded elsewhere can.
+ *
+ * Return: 0 (the anchor holds), -EBADMSG (it does not; @out says how), or a
+ * backend errno (-EBUSY, -EIO, -ENOMEM)
+ */
+int ledger_anchor_check(struct ledger *l, const struct ledger_anchor *a, struct ledger_check *out);
+
+/**
+ * ledger_row_json() - a row as JSON: seq, certificate_id, certificate_sha256
+ * and the columns (null when absent); with the certificate, its signatures
+ * and the two hashes when the row was read with its blobs
+ * Return: a new object, or NULL when out of memory
+ */
+json_t *ledger_row_json(const struct ledger_row *row);
+
+/**
+ * ledger_check_json() - what ledger_verify() (and ledger_anchor_check())
+ * found, as JSON: ledger, rows, intact, fault, and head when intact, else
+ * seq, id and why of the broken row
+ * @location: the ledger, as it was opened
+ * @intact: whether the checks passed
+ * Return: a new object, or NULL when out of memory
+ */
+json_t *ledger_check_json(const char *location, const struct ledger_check *chk, bool intact);
+
+/* The sidecars ledger_cert_load() looks for next to a certificate, by name. */
+#define LEDGER_NSIDECARS 4
+extern const char *const ledger_sidecar_names[LEDGER_NSIDECARS];
+
+/* One certificate file as the ledger records it: its bytes and its sidecars. */
+struct ledger_cert {
+	char *data; /* the certificate's bytes */
+	size_t len;
+	struct ledger_sig sig[LEDGER_NSIDECARS];
+	struct ledger_sigs sigs; /* the sidecars found, in sig[] */
+	char *failed;		 /* the file that could not be read, when loading failed */
+};
+
+/**
+ * ledger_cert_load() - read the certificate at @path and the sidecars next
+ * to it (PATH.operator.minisig, PATH.approver.minisig, PATH.operator.p7s,
+ * PATH.approver.p7s: those that exist)
+ * @out: filled in; ledger_cert_free() it, also after an error
+ *
+ * Return: 0, -ENOMEM, or the errno of reading @out->failed: -ENOENT (the
+ * certificate only: a missing sidecar is no error), -EACCES, -EISDIR,
+ * -EINVAL (not a regular file), -EFBIG (larger than a certificate or a
+ * signature can be)
+ */
+int ledger_cert_load(const char *path, struct ledger_cert *out);
+
+void ledger_cert_free(struct ledger_cert *c);
+
+/* The verdict the ledger records by: its @usr (in struct ledger_verdict) is one of these. */
+struct ledger_trust {
+	const struct cert_trust *trust;
+	/* CERT_VALID, or why the last certificate was refused */
+	enum cert_verdict verdict;
+};
+
+/**
+ * ledger_cert_verdict() - a ledger_verify_fn: the certificate's form and
+ * signatures verify against the trust store in struct ledger_trust
+ *
+ * An unapproved certificate, or one of an erasure that failed, is valid for
+ * the ledger: it records what happened to the asset, and reconcile tells
+ * them apart. The approver is the name the trust store gives the approving
+ * key, never the one the signature carries.
+ *
+ * Return: 0 (valid; ->approver set when approved), -EBADMSG (malformed),
+ * -EKEYREJECTED (a bad signature, an untrusted or unapproved signer; the
+ * verdict is in struct ledger_trust), -ENOMEM
+ */
+int ledger_cert_verdict(const void *cert, size_t len, const struct ledger_sigs *sigs, void *usr);
+
+/* An asset list as read from CSV: the assets, and the text they point to. */
+struct ledger_assets {
+	struct ledger_asset *a;
+	size_t n;
+	char why[128]; /* why the list was refused */
+	/* private to the reader */
+	char **text;
+	size_t cap, ncols;
+	int tag_col, serial_col;
+};
+
+/**
+ * ledger_assets_parse() - an asset list from CSV text (ledger_csv_parse())
+ * whose header names an asset_tag and/or a serial column ("Asset Tag",
+ * "asset-tag" and "asset_tag" are the same); other columns are ignored and
+ * the values are trimmed of spaces and tabs
+ * @out: filled in; ledger_assets_free() it, also after an error
+ *
+ * Return: 0, -EBADMSG (not valid CSV, no such column, two of one, a record
+ * with another number of fields than the header, or with neither value;
+ * @out->why says which and on what line), -ENOMEM
+ */
+int ledger_assets_parse(const char *buf, size_t len, struct ledger_assets *out);
+
+/**
+ * ledger_assets_load() - ledger_assets_parse() on the file at @path
+ * Return: as ledger_assets_parse(), or the errno of reading it (-ENOENT,
+ * -EACCES, -EISDIR, -EINVAL for not a regular file, -EFBIG)
+ */
+int ledger_assets_load(const char *path, struct ledger_assets *out);
+
+void ledger_assets_free(struct ledger_assets *as);
+
+/**
+ * ledger_missing_reason() - why a missing asset is missing: "no
+ * certificate", "erasure not successful" or "not approved"
+ * Return: a static string
+ */
+const char *ledger_missing_reason(const struct ledger_match *m);
+
+/**
+ * ledger_reconcile_json() - the result of ledger_reconcile() on @assets as
+ * {"certified": [...], "missing": [...], "unmatched": [...]}; each entry
+ * has asset_tag, serial and certificate_id, a missing one its reason
+ * Return: a new object, or NULL when out of memory
+ */
+json_t *ledger_reconcile_json(const struct ledger_asset *assets,
+			      const struct ledger_reconcile *rec);
+
+/* export: the columns, in order; Snipe-IT maps them by header name (kesu-ledger(8)) */
+#define LEDGER_EXPORT_NCOLS 13
+extern const char *const ledger_export_cols[LEDGER_EXPORT_NCOLS];
+
+enum ledger_export_format {
+	LEDGER_EXPORT_CSV,   /* RFC 4180, CRLF, formula cells defused */
+	LEDGER_EXPORT_JSONL, /* one JSON object per line */
+};
+
+/**
+ * ledger_export_header() - the export's first line, in a new string (free()
+ * it): the CSV header row with its CRLF, or "" for JSONL, which has none
+ * Return: 0, -ENOMEM
+ */
+int ledger_export_header(enum ledger_export_format fmt, char **line);
+
+/**
+ * ledger_export_line() - @row as one export record with its line end, in a
+ * new string (free() it)
+ *
+ * CSV: a cell is quoted when it holds a comma, a quote or a line break; one
+ * that a spreadsheet would run as a formula (starting with = + - @, tab or
+ * CR) gets a leading apostrophe (OWASP "CSV injection"). JSONL keeps the
+ * values as they are, null when absent.
+ *
+ * Return: 0, -ENOMEM
+ */
+int ledger_export_line(enum ledger_export_format fmt, const struct ledger_row *row, char **line);
 
 #endif

@@ -1,15 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Reconciling an asset list against the ledger: hash tables over the rows
- * by asset tag and by serial, so 10,000 assets take one pass over each side.
+ * Reconciling an asset list against the ledger: the list read from an asset
+ * register's CSV export, hash tables over the rows by asset tag and by
+ * serial, so 10,000 assets take one pass over each side, and the result.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ledger.h"
+#include "file.h"
+#include "jsonutil.h"
+
+/* an asset register export is a few MiB */
+#define ASSETS_MAX (256u << 20)
 
 /* What reconciling needs of a row. */
 struct rec_row {
@@ -241,4 +248,188 @@ void ledger_reconcile_free(struct ledger_reconcile *r)
 	free(r->match);
 	free(r->unmatched);
 	memset(r, 0, sizeof(*r));
+}
+
+/* "Asset Tag", "asset-tag" and "asset_tag" name the same column (Snipe-IT writes the first). */
+static void header_name(const char *s, char *out, size_t len)
+{
+	size_t i = 0;
+
+	for (; *s == ' '; s++)
+		;
+	for (; *s && i + 1 < len; s++)
+		out[i++] = (*s == ' ' || *s == '-') ? '_' :
+			   (*s >= 'A' && *s <= 'Z') ? (char)(*s - 'A' + 'a') :
+						      *s;
+	while (i && out[i - 1] == '_')
+		i--;
+	out[i] = '\0';
+}
+
+static int asset_header(struct ledger_assets *as, char **cells, size_t n)
+{
+	char name[64];
+
+	as->ncols = n;
+	for (size_t i = 0; i < n; i++) {
+		header_name(cells[i], name, sizeof(name));
+		if (!strcmp(name, "asset_tag") || !strcmp(name, "serial")) {
+			int *col = name[0] == 'a' ? &as->tag_col : &as->serial_col;
+
+			if (*col >= 0) {
+				snprintf(as->why, sizeof(as->why), "two %s columns", name);
+				return -EBADMSG;
+			}
+			*col = (int)i;
+		}
+	}
+	if (as->tag_col < 0 && as->serial_col < 0) {
+		snprintf(as->why, sizeof(as->why), "the header has no asset_tag or serial column");
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+static char *trimmed(const char *s)
+{
+	size_t n;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	return strndup(s, n);
+}
+
+static int assets_grow(struct ledger_assets *as)
+{
+	size_t cap = as->cap ? as->cap * 2 : 1024;
+	struct ledger_asset *p = realloc(as->a, cap * sizeof(*p));
+	char **t = p ? realloc(as->text, 2 * cap * sizeof(*t)) : NULL;
+
+	if (p)
+		as->a = p;
+	if (!p || !t)
+		return -ENOMEM;
+	as->text = t;
+	as->cap = cap;
+	return 0;
+}
+
+static int asset_record(char **cells, size_t n, size_t line, void *usr)
+{
+	struct ledger_assets *as = usr;
+	struct ledger_asset *a;
+
+	if (!as->ncols)
+		return asset_header(as, cells, n);
+	if (n != as->ncols) {
+		snprintf(as->why, sizeof(as->why), "line %zu: %zu fields, the header has %zu", line,
+			 n, as->ncols);
+		return -EBADMSG;
+	}
+	if (as->n == as->cap && assets_grow(as) < 0)
+		return -ENOMEM;
+	a = &as->a[as->n];
+	as->text[2 * as->n] = as->tag_col >= 0 ? trimmed(cells[as->tag_col]) : strdup("");
+	as->text[2 * as->n + 1] = as->serial_col >= 0 ? trimmed(cells[as->serial_col]) : strdup("");
+	a->asset_tag = as->text[2 * as->n];
+	a->serial = as->text[2 * as->n + 1];
+	as->n++;
+	if (!a->asset_tag || !a->serial)
+		return -ENOMEM;
+	if (!*a->asset_tag && !*a->serial) {
+		snprintf(as->why, sizeof(as->why), "line %zu: neither an asset tag nor a serial",
+			 line);
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+void ledger_assets_free(struct ledger_assets *as)
+{
+	for (size_t i = 0; i < 2 * as->n; i++)
+		free(as->text[i]);
+	free(as->text);
+	free(as->a);
+	memset(as, 0, sizeof(*as));
+}
+
+int ledger_assets_parse(const char *buf, size_t len, struct ledger_assets *as)
+{
+	size_t line = 0;
+	int r;
+
+	memset(as, 0, sizeof(*as));
+	as->tag_col = as->serial_col = -1;
+	r = ledger_csv_parse(buf, len, asset_record, as, &line);
+	if (r == 0 && !as->ncols) {
+		snprintf(as->why, sizeof(as->why), "empty: no header");
+		r = -EBADMSG;
+	}
+	if (r == -EBADMSG && !as->why[0])
+		snprintf(as->why, sizeof(as->why), "line %zu: not valid CSV", line);
+	return r;
+}
+
+int ledger_assets_load(const char *path, struct ledger_assets *as)
+{
+	size_t len;
+	char *buf;
+	int r;
+
+	memset(as, 0, sizeof(*as));
+	r = file_read(path, ASSETS_MAX, &buf, &len);
+	if (r < 0)
+		return r;
+	r = ledger_assets_parse(buf, len, as);
+	free(buf);
+	return r;
+}
+
+const char *ledger_missing_reason(const struct ledger_match *m)
+{
+	if (!m->id)
+		return "no certificate";
+	if (!m->result || strcmp(m->result, "success"))
+		return "erasure not successful";
+	return "not approved";
+}
+
+static int add_unmatched(json_t *arr, const struct ledger_unmatched *u)
+{
+	return json_array_append_new(
+		arr, json_pack("{s:o,s:o,s:o}", "certificate_id", json_text(u->id), "asset_tag",
+			       json_text(u->asset_tag), "serial", json_text(u->serial)));
+}
+
+json_t *ledger_reconcile_json(const struct ledger_asset *assets, const struct ledger_reconcile *rec)
+{
+	json_t *doc = json_pack("{s:[],s:[],s:[]}", "certified", "missing", "unmatched");
+
+	for (size_t i = 0; doc && i < rec->n; i++) {
+		const struct ledger_match *m = &rec->match[i];
+		bool ok = m->status == LEDGER_CERTIFIED;
+		json_t *o = json_pack("{s:o,s:o,s:o}", "asset_tag", json_text(assets[i].asset_tag),
+				      "serial", json_text(assets[i].serial), "certificate_id",
+				      json_text(m->id));
+
+		if (o && !ok &&
+		    json_object_set_new(o, "reason", json_string(ledger_missing_reason(m)))) {
+			json_decref(o);
+			o = NULL;
+		}
+		if (!o ||
+		    json_array_append_new(json_object_get(doc, ok ? "certified" : "missing"), o)) {
+			json_decref(doc);
+			return NULL;
+		}
+	}
+	for (size_t i = 0; doc && i < rec->nunmatched; i++)
+		if (add_unmatched(json_object_get(doc, "unmatched"), &rec->unmatched[i])) {
+			json_decref(doc);
+			return NULL;
+		}
+	return doc;
 }

@@ -12,7 +12,7 @@
 
 #include <sqlite3.h>
 
-#include "ledger.h"
+#include "backend.h"
 #include "log.h"
 
 #define LEDGER_SCHEMA_VERSION 1
@@ -388,6 +388,7 @@ static int sq_insert(struct ledger *l, const struct ledger_row *row, int64_t *se
 
 const struct ledger_ops ledger_sqlite_ops = {
 	.name = "sqlite",
+	.scheme = NULL, /* a path */
 	.open = sq_open,
 	.close = sq_close,
 	.begin = sq_begin,

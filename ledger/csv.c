@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * CSV (RFC 4180) for asset lists. No CSV library is among kesu's
- * dependencies, and an asset register export is the one CSV kesu reads, so
- * this is the one parser written here; tests/fuzz/fuzz_csv.c exercises it.
+ * CSV (RFC 4180): asset lists in, the ledger's export out. No CSV library
+ * is among kesu's dependencies, and an asset register export is the one CSV
+ * kesu reads, so this is the one parser written here;
+ * tests/fuzz/fuzz_csv.c exercises it.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ledger.h"
+#include "jsonutil.h"
 #include "text.h"
 
 /* The cells of the record being read, and the text of the cell being read. */
@@ -179,4 +182,110 @@ out:
 	free(s.cells);
 	free(s.cell);
 	return r;
+}
+
+const char *const ledger_export_cols[LEDGER_EXPORT_NCOLS] = {
+	"asset_tag",	      "serial",	 "model",    "category",
+	"technique",	      "result",	 "started",  "finished",
+	"operator",	      "witness", "approver", "certificate_id",
+	"certificate_sha256",
+};
+
+static const char *export_value(const struct ledger_row *row, size_t col)
+{
+	static const enum ledger_field fields[] = {
+		LEDGER_ASSET_TAG, LEDGER_SERIAL,  LEDGER_MODEL,	   LEDGER_CATEGORY,
+		LEDGER_TECHNIQUE, LEDGER_RESULT,  LEDGER_STARTED,  LEDGER_FINISHED,
+		LEDGER_OPERATOR,  LEDGER_WITNESS, LEDGER_APPROVER,
+	};
+
+	if (col < sizeof(fields) / sizeof(fields[0]))
+		return row->field[fields[col]];
+	return col == LEDGER_EXPORT_NCOLS - 2 ? row->id : row->cert_sha256;
+}
+
+/* One CSV cell and what follows it: quoted when needed, a formula defused. */
+static void csv_cell(FILE *f, const char *s, bool last)
+{
+	bool formula =
+		s && (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' || *s == '\r');
+
+	s = s ? s : "";
+	if (strpbrk(s, ",\"\r\n") || formula) {
+		putc('"', f);
+		if (formula)
+			putc('\'', f);
+		for (; *s; s++) {
+			if (*s == '"')
+				putc('"', f);
+			putc(*s, f);
+		}
+		putc('"', f);
+	} else {
+		fputs(s, f);
+	}
+	fputs(last ? "\r\n" : ",", f);
+}
+
+/* A new string built by @fn on a memory stream. */
+static int build(char **line, int (*fn)(FILE *f, const void *arg), const void *arg)
+{
+	size_t len;
+	FILE *f = open_memstream(line, &len);
+	int r;
+
+	*line = NULL;
+	if (!f)
+		return -ENOMEM;
+	r = fn(f, arg);
+	if (fclose(f) != 0 && r == 0)
+		r = -ENOMEM;
+	if (r < 0) {
+		free(*line);
+		*line = NULL;
+	}
+	return r;
+}
+
+static int header_csv(FILE *f, const void *arg)
+{
+	(void)arg;
+	for (size_t c = 0; c < LEDGER_EXPORT_NCOLS; c++)
+		csv_cell(f, ledger_export_cols[c], c == LEDGER_EXPORT_NCOLS - 1);
+	return 0;
+}
+
+static int row_csv(FILE *f, const void *arg)
+{
+	for (size_t c = 0; c < LEDGER_EXPORT_NCOLS; c++)
+		csv_cell(f, export_value(arg, c), c == LEDGER_EXPORT_NCOLS - 1);
+	return 0;
+}
+
+static int row_jsonl(FILE *f, const void *arg)
+{
+	json_t *obj = json_object();
+	int r = obj ? 0 : -ENOMEM;
+
+	for (size_t c = 0; r == 0 && c < LEDGER_EXPORT_NCOLS; c++)
+		if (json_object_set_new(obj, ledger_export_cols[c],
+					json_text(export_value(arg, c))))
+			r = -ENOMEM;
+	if (r == 0 && (json_dumpf(obj, f, JSON_COMPACT) < 0 || putc('\n', f) == EOF))
+		r = -ENOMEM;
+	json_decref(obj);
+	return r;
+}
+
+int ledger_export_header(enum ledger_export_format fmt, char **line)
+{
+	if (fmt == LEDGER_EXPORT_CSV)
+		return build(line, header_csv, NULL);
+	*line = strdup("");
+	return *line ? 0 : -ENOMEM;
+}
+
+int ledger_export_line(enum ledger_export_format fmt, const struct ledger_row *row, char **line)
+{
+	return build(line, fmt == LEDGER_EXPORT_CSV ? row_csv : row_jsonl, row);
 }

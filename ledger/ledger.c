@@ -6,17 +6,21 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 #include <openssl/evp.h>
 #include <sodium.h>
 
-#include "ledger.h"
+#include "backend.h"
+#include "jsonutil.h"
+#include "secmem.h"
 #include "text.h"
 
 const char *const ledger_field_names[LEDGER_NFIELDS] = {
@@ -47,15 +51,54 @@ static const char *const field_paths[LEDGER_NFIELDS] = {
 static const char zero_hash[LEDGER_HASH_HEX] =
 	"0000000000000000000000000000000000000000000000000000000000000000";
 
-int ledger_open(struct ledger **out, const char *path, unsigned flags)
+/* The backends; the first one without a scheme takes paths. */
+static const struct ledger_ops *const backends[] = {
+	&ledger_sqlite_ops,
+};
+
+/*
+ * The length of @location's URI scheme (RFC 3986: a letter, then letters,
+ * digits, "+", "-", "."), followed by "://"; 0 when it is a path, so that
+ * "./a://b" stays a file name.
+ */
+static size_t scheme_len(const char *location)
 {
-	struct ledger *l = calloc(1, sizeof(*l));
+	size_t n = 0;
+
+	if (!isalpha((unsigned char)location[0]))
+		return 0;
+	while (isalnum((unsigned char)location[n]) || (location[n] && strchr("+-.", location[n])))
+		n++;
+	return location[n] && !strncmp(location + n, "://", 3) ? n : 0;
+}
+
+static const struct ledger_ops *backend_for(const char *location)
+{
+	size_t n = scheme_len(location);
+
+	for (size_t i = 0; i < sizeof(backends) / sizeof(backends[0]); i++) {
+		const char *scheme = backends[i]->scheme;
+
+		if (!n ? !scheme :
+			 scheme && strlen(scheme) == n && !strncasecmp(scheme, location, n))
+			return backends[i];
+	}
+	return NULL;
+}
+
+int ledger_open(struct ledger **out, const char *location, unsigned flags)
+{
+	const struct ledger_ops *ops = backend_for(location);
+	struct ledger *l;
 	int r;
 
+	if (!ops)
+		return -EPROTONOSUPPORT;
+	l = calloc(1, sizeof(*l));
 	if (!l)
 		return -ENOMEM;
-	l->ops = &ledger_sqlite_ops;
-	r = l->ops->open(l, path, flags);
+	l->ops = ops;
+	r = l->ops->open(l, location, flags);
 	if (r < 0) {
 		free(l);
 		return r;
@@ -115,7 +158,7 @@ static int row_hash(const char *prev, const void *cert, size_t len, const char *
 	hex(md, sizeof(md), out);
 	r = 0;
 out:
-	sodium_memzero(buf, sizeof(buf));
+	secmem_wipe(buf, sizeof(buf));
 	return r;
 }
 
@@ -555,4 +598,101 @@ int ledger_verify(struct ledger *l, ledger_verify_fn verify, void *usr, struct l
 	if (r == 1)
 		return -EBADMSG;
 	return r;
+}
+
+int ledger_anchor_parse(const char *s, struct ledger_anchor *a)
+{
+	long long seq;
+	int n = 0;
+
+	memset(a, 0, sizeof(*a));
+	if (sscanf(s, "%lld:%64[0-9a-f]%n", &seq, a->hash, &n) != 2 || s[n] || seq < 1 ||
+	    strlen(a->hash) != 64)
+		return -EINVAL;
+	a->seq = seq;
+	return 0;
+}
+
+/* The anchored row as the ledger holds it now. */
+struct anchor_walk {
+	const struct ledger_anchor *a;
+	bool same;
+	char id[128];
+};
+
+static int anchor_row(const struct ledger_row *row, void *usr)
+{
+	struct anchor_walk *w = usr;
+
+	if (row->seq != w->a->seq)
+		return 0;
+	w->same = !strcmp(row->row_hash, w->a->hash);
+	snprintf(w->id, sizeof(w->id), "%s", row->id);
+	return 1;
+}
+
+int ledger_anchor_check(struct ledger *l, const struct ledger_anchor *a, struct ledger_check *out)
+{
+	static const struct ledger_filter f = { .no_blobs = true };
+	struct anchor_walk w = { .a = a };
+	int r = ledger_iterate(l, &f, anchor_row, &w);
+
+	if (r < 0)
+		return r;
+	if (w.same)
+		return 0;
+	out->seq = a->seq;
+	out->fault = r == 1 ? LEDGER_ALTERED : LEDGER_DELETED;
+	snprintf(out->id, sizeof(out->id), "%s", r == 1 ? w.id : "-");
+	snprintf(out->why, sizeof(out->why), "%s",
+		 r == 1 ? "its hash differs from the anchor: the chain was rewritten" :
+			  "the anchored row is gone: rows were removed from the end");
+	return -EBADMSG;
+}
+
+json_t *ledger_row_json(const struct ledger_row *row)
+{
+	json_t *o = json_pack("{s:I,s:s,s:s}", "seq", (json_int_t)row->seq, "certificate_id",
+			      row->id, "certificate_sha256", row->cert_sha256);
+
+	for (int i = 0; o && i < LEDGER_NFIELDS; i++)
+		if (json_object_set_new(o, ledger_field_names[i], json_text(row->field[i]))) {
+			json_decref(o);
+			return NULL;
+		}
+	if (o && row->cert) {
+		json_t *cert = json_loadb((const char *)row->cert, row->cert_len, 0, NULL);
+		json_t *sigs = json_loads(row->sigs, 0, NULL);
+
+		if (json_object_set_new(o, "certificate", cert ? cert : json_null()) ||
+		    json_object_set_new(o, "signatures", sigs ? sigs : json_null()) ||
+		    json_object_set_new(o, "prev_hash", json_string(row->prev_hash)) ||
+		    json_object_set_new(o, "row_hash", json_string(row->row_hash))) {
+			json_decref(o);
+			return NULL;
+		}
+	}
+	return o;
+}
+
+json_t *ledger_check_json(const char *location, const struct ledger_check *chk, bool intact)
+{
+	json_t *doc =
+		json_pack("{s:s,s:I,s:b,s:s}", "ledger", location, "rows", (json_int_t)chk->rows,
+			  "intact", intact, "fault", ledger_fault_name(chk->fault));
+	int r;
+
+	if (!doc)
+		return NULL;
+	if (intact)
+		r = json_object_set_new(doc, "head", json_string(chk->head));
+	else
+		r = json_object_update_new(doc,
+					   json_pack("{s:I,s:s,s:s}", "seq", (json_int_t)chk->seq,
+						     "id", chk->id, "why", chk->why));
+	if (r) {
+		json_decref(doc);
+		return NULL;
+	}
+	return doc;
 }

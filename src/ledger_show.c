@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * kesu ledger's actions that read the ledger out (show, list, export,
+ * reconcile) and their output, and the output of verify. Every value that
+ * came from a certificate or a file is escaped before it reaches the
+ * terminal.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "kesu.h"
+#include "ledger_cmd.h"
+#include "text.h"
+
+/* One cell of terminal output: escaped, "-" for none. */
+static void put_text(const char *s, const char *sep)
+{
+	char *e = NULL;
+
+	if (s && *s && text_escape(s, &e) == 0)
+		fputs(e, stdout);
+	else
+		fputs(s && *s && !e ? "(out of memory)" : "-", stdout);
+	fputs(sep, stdout);
+	free(e);
+}
+
+static void put_sig_names(const char *sigs)
+{
+	json_t *doc = json_loads(sigs, 0, NULL), *v;
+	const char *name;
+	bool first = true;
+
+	json_object_foreach(doc, name, v)
+	{
+		printf("%s%s", first ? "" : ", ", name);
+		first = false;
+	}
+	puts(first ? "-" : "");
+	json_decref(doc);
+}
+
+static int ui_row(const struct ledger_row *row, void *usr)
+{
+	if (*(const bool *)usr) {
+		json_t *doc = ledger_row_json(row);
+		int r = doc ? ui_print_json(stdout, doc) : -ENOMEM;
+
+		json_decref(doc);
+		return r;
+	}
+	printf("%-19s %" PRId64 "\n", "seq", row->seq);
+	printf("%-19s ", "certificate_id");
+	put_text(row->id, "\n");
+	printf("%-19s %s\n", "certificate_sha256", row->cert_sha256);
+	for (int i = 0; i < LEDGER_NFIELDS; i++) {
+		printf("%-19s ", ledger_field_names[i]);
+		put_text(row->field[i], "\n");
+	}
+	printf("%-19s ", "signatures");
+	put_sig_names(row->sigs);
+	printf("%-19s %s\n%-19s %s\n", "prev_hash", row->prev_hash, "row_hash", row->row_hash);
+	return 0;
+}
+
+static int ui_list_row(const struct ledger_row *row, void *usr)
+{
+	json_t *arr = usr, *o;
+
+	if (arr) {
+		o = ledger_row_json(row);
+		return o && json_array_append_new(arr, o) == 0 ? 0 : -ENOMEM;
+	}
+	printf("%-6" PRId64 " ", row->seq);
+	put_text(row->id, "  ");
+	put_text(row->field[LEDGER_ASSET_TAG], "  ");
+	put_text(row->field[LEDGER_SERIAL], "  ");
+	put_text(row->field[LEDGER_RESULT], "  ");
+	put_text(row->field[LEDGER_APPROVER], "  ");
+	put_text(row->field[LEDGER_FINISHED], "\n");
+	return 0;
+}
+
+static void ui_list_header(void)
+{
+	printf("SEQ    CERTIFICATE-ID  ASSET-TAG  SERIAL  RESULT  APPROVER  FINISHED\n");
+}
+
+static int ui_export_row(const struct ledger_row *row, void *usr)
+{
+	const enum ledger_export_format *fmt = usr;
+	char *line;
+	int r = ledger_export_line(*fmt, row, &line);
+
+	if (r == 0 && (fputs(line, stdout) == EOF || ferror(stdout)))
+		r = -EIO;
+	free(line);
+	return r;
+}
+
+/* @json: the document to print; NULL (out of memory) is -ENOMEM */
+static int print_json(json_t *doc)
+{
+	int r = doc ? ui_print_json(stdout, doc) : -ENOMEM;
+
+	json_decref(doc);
+	return r;
+}
+
+int ledger_ui_check(const char *location, const struct ledger_check *chk, bool intact, bool json)
+{
+	if (json)
+		return print_json(ledger_check_json(location, chk, intact));
+	if (intact)
+		printf("%s: %" PRId64 " rows, chain intact, head %s\n", ui_safe(location),
+		       chk->rows, chk->head[0] ? chk->head : "-");
+	return fflush(stdout) == EOF ? -errno : 0;
+}
+
+static void reconcile_text(const struct ledger_assets *as, const struct ledger_reconcile *rec)
+{
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < rec->n; i++) {
+			const struct ledger_match *m = &rec->match[i];
+
+			if ((m->status == LEDGER_CERTIFIED) != (pass == 0))
+				continue;
+			fputs(pass == 0 ? "certified  " : "missing    ", stdout);
+			put_text(as->a[i].asset_tag, "  ");
+			put_text(as->a[i].serial, "  ");
+			put_text(m->id, pass == 0 ? "\n" : "  ");
+			if (pass == 1)
+				puts(ledger_missing_reason(m));
+		}
+	for (size_t i = 0; i < rec->nunmatched; i++) {
+		fputs("unmatched  ", stdout);
+		put_text(rec->unmatched[i].asset_tag, "  ");
+		put_text(rec->unmatched[i].serial, "  ");
+		put_text(rec->unmatched[i].id, "\n");
+	}
+	printf("%zu certified, %zu missing, %zu unmatched certificates\n", rec->certified,
+	       rec->missing, rec->nunmatched);
+}
+
+static int ui_reconcile(const struct ledger_assets *as, const struct ledger_reconcile *rec,
+			bool json)
+{
+	if (json)
+		return print_json(ledger_reconcile_json(as->a, rec));
+	reconcile_text(as, rec);
+	return fflush(stdout) == EOF ? -errno : 0;
+}
+
+/* The end of a read-only action: its message, the flush, the exit code. */
+static int read_done(const struct ledger_opts *o, int r, const char *what)
+{
+	if (r == 0 && fflush(stdout) == EOF)
+		r = -errno;
+	if (r < 0)
+		ui_err("%s: %s%s", ui_safe(o->path), what, strerror(-r));
+	return r ? KESU_EXIT_FAILURE : KESU_EXIT_SUCCESS;
+}
+
+int ledger_cmd_show(int argc, char **argv)
+{
+	static const struct action a = { .min = 1, .max = 1, .json = true, .options = JSON_HELP };
+	struct ledger_opts o;
+	struct ledger *l;
+	int r = ledger_args(argc, argv, &a, &o);
+
+	if (r >= 0)
+		return r;
+	if (ledger_open_ui(&o, LEDGER_RDONLY, &l) < 0)
+		return KESU_EXIT_FAILURE;
+	r = ledger_get(l, o.args[0], ui_row, &o.json);
+	ledger_close(l);
+	if (r == -ENOENT) {
+		ui_err("%s: no certificate %s", ui_safe(o.path), ui_safe(o.args[0]));
+		return KESU_EXIT_FAILURE;
+	}
+	return read_done(&o, r, "");
+}
+
+int ledger_cmd_list(int argc, char **argv)
+{
+	static const struct action a = {
+		.json = true,
+		.filter = true,
+		.options = "  --asset TAG    only certificates for this asset tag\n"
+			   "  --serial S     only certificates for this serial number\n" JSON_HELP,
+	};
+	struct ledger_filter f = { .no_blobs = true };
+	json_t *arr = NULL;
+	struct ledger_opts o;
+	struct ledger *l;
+	int r = ledger_args(argc, argv, &a, &o);
+
+	if (r >= 0)
+		return r;
+	if (ledger_open_ui(&o, LEDGER_RDONLY, &l) < 0)
+		return KESU_EXIT_FAILURE;
+	f.asset_tag = o.asset;
+	f.serial = o.serial;
+	if (o.json && !(arr = json_array()))
+		r = -ENOMEM;
+	else if (!o.json)
+		ui_list_header();
+	if (r != -ENOMEM)
+		r = ledger_iterate(l, &f, ui_list_row, arr);
+	if (r == 0 && arr)
+		r = ui_print_json(stdout, arr);
+	json_decref(arr);
+	ledger_close(l);
+	return read_done(&o, r, "");
+}
+
+int ledger_cmd_export(int argc, char **argv)
+{
+	static const struct action a = {
+		.format = true,
+		.options = "  --csv          CSV with a header row (RFC 4180)\n"
+			   "  --jsonl        one JSON object per line\n",
+	};
+	static const struct ledger_filter f = { .no_blobs = true };
+	enum ledger_export_format fmt;
+	struct ledger_opts o;
+	struct ledger *l;
+	char *head = NULL;
+	int r = ledger_args(argc, argv, &a, &o);
+
+	if (r >= 0)
+		return r;
+	if (ledger_open_ui(&o, LEDGER_RDONLY, &l) < 0)
+		return KESU_EXIT_FAILURE;
+	fmt = o.csv ? LEDGER_EXPORT_CSV : LEDGER_EXPORT_JSONL;
+	r = ledger_export_header(fmt, &head);
+	if (r == 0 && fputs(head, stdout) == EOF)
+		r = -EIO;
+	if (r == 0)
+		r = ledger_iterate(l, &f, ui_export_row, &fmt);
+	free(head);
+	ledger_close(l);
+	return read_done(&o, r, "cannot export: ");
+}
+
+int ledger_cmd_reconcile(int argc, char **argv)
+{
+	static const struct action a = { .min = 1, .max = 1, .json = true, .options = JSON_HELP };
+	struct ledger_reconcile rec;
+	struct ledger_assets as;
+	struct ledger_opts o;
+	struct ledger *l = NULL;
+	int r = ledger_args(argc, argv, &a, &o);
+
+	if (r >= 0)
+		return r;
+	r = ledger_assets_load(o.args[0], &as);
+	if (r < 0) {
+		ui_err("%s: %s", ui_safe(o.args[0]), r == -EBADMSG ? as.why : ledger_errtext(r));
+		ledger_assets_free(&as);
+		return r == -EBADMSG ? KESU_EXIT_USAGE : KESU_EXIT_FAILURE;
+	}
+	if (ledger_open_ui(&o, LEDGER_RDONLY, &l) < 0) {
+		ledger_assets_free(&as);
+		return KESU_EXIT_FAILURE;
+	}
+	r = ledger_reconcile(l, as.a, as.n, &rec);
+	ledger_close(l);
+	if (r < 0) {
+		ui_err("%s: cannot reconcile: %s", ui_safe(o.path), strerror(-r));
+		ledger_assets_free(&as);
+		return KESU_EXIT_FAILURE;
+	}
+	r = ui_reconcile(&as, &rec, o.json);
+	if (r < 0)
+		ui_err("cannot write the result: %s", strerror(-r));
+	r = r < 0 ? KESU_EXIT_FAILURE : rec.missing ? KESU_EXIT_LEDGER : KESU_EXIT_SUCCESS;
+	ledger_reconcile_free(&rec);
+	ledger_assets_free(&as);
+	return r;
+}
