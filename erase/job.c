@@ -2,19 +2,57 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "guard.h"
+#include "inuse.h"
 #include "job.h"
 #include "log.h"
 #include "luks.h"
 #include "pool.h"
 #include "purge.h"
 #include "secmem.h"
+
+#ifdef KESU_TEST_HOOKS
+/* Test hook: change one block between the write and the read-back. */
+static void corrupt_after_write(struct dev *d, unsigned pass, void *usr)
+{
+	unsigned long long off = strtoull(usr, NULL, 0);
+	char junk[512];
+	int fd = open(d->path, O_WRONLY | O_CLOEXEC);
+
+	memset(junk, 0x5a, sizeof(junk));
+	if (fd < 0)
+		return;
+	if (pwrite(fd, junk, sizeof(junk), (off_t)off) == (ssize_t)sizeof(junk))
+		fsync(fd);
+	close(fd);
+}
+#endif
+
+/*
+ * KESU_TEST_CORRUPT_AFTER_WRITE=OFFSET (builds with test hooks): the CLI
+ * tests prove that verification reads the device back, not a copy.
+ */
+static void test_hooks(struct erase_job_opts *o)
+{
+#ifdef KESU_TEST_HOOKS
+	const char *hook = getenv("KESU_TEST_CORRUPT_AFTER_WRITE");
+
+	if (hook && *hook && !o->after_write) {
+		o->after_write = corrupt_after_write;
+		o->after_write_usr = (void *)hook;
+	}
+#else
+	(void)o;
+#endif
+}
 
 int erase_job_new(const struct erase_job_opts *o, char *const *paths, size_t n,
 		  struct erase_job **out)
@@ -29,6 +67,7 @@ int erase_job_new(const struct erase_job_opts *o, char *const *paths, size_t n,
 		return -ENOMEM;
 	}
 	j->o = *o;
+	test_hooks(&j->o);
 	j->n = n;
 	for (size_t i = 0; i < n; i++) {
 		j->t[i].path = paths[i];
@@ -37,6 +76,24 @@ int erase_job_new(const struct erase_job_opts *o, char *const *paths, size_t n,
 	}
 	*out = j;
 	return 0;
+}
+
+static bool firmware_method(const struct erase_method *m)
+{
+	return m->run != erase_run;
+}
+
+int erase_job_check_opts(const struct erase_job_opts *o)
+{
+	struct erase_plan plan;
+	int r = erase_plan_make(o->method, o->passes, o->blank, o->verify, o->sample_pct, &plan);
+	/* the drive's own command has no passes to repeat or to add to ("auto" may overwrite) */
+	bool firmware = !r && firmware_method(plan.m) && strcmp(plan.m->name, "auto");
+
+	erase_plan_free(&plan);
+	if (firmware && (o->passes > 1 || o->blank))
+		return -EOPNOTSUPP;
+	return r;
 }
 
 /* Record why target @t does not go on; returns @err. */
@@ -90,11 +147,6 @@ static int open_target(struct erase_target *t)
 		return stop(t, r, "%s", g.why);
 	t->dev = g.dev;
 	return 0;
-}
-
-static bool firmware_method(const struct erase_method *m)
-{
-	return m->run != erase_run;
 }
 
 /* Open the transport and probe the drive; a file or a loop device has none. */
@@ -207,6 +259,18 @@ int erase_job_hold(struct erase_job *j, size_t i)
 	}
 	t->held = true;
 	return 0;
+}
+
+int erase_job_in_use(struct erase_job *j, size_t i, bool *busy)
+{
+	struct erase_target *t = &j->t[i];
+	struct inuse u;
+	int r = inuse_check(&t->info, -1, &u);
+
+	*busy = !r && inuse_any(&u);
+	if (*busy)
+		stop(t, -EBUSY, "%s", u.why);
+	return r;
 }
 
 void erase_job_refuse(struct erase_job *j, size_t i, int err, const char *why)

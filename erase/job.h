@@ -43,7 +43,10 @@ struct erase_job_opts {
 	const char *who;	      /* the user, for the security log */
 	volatile sig_atomic_t *abort; /* set by a signal: stop soon */
 	progress_fn progress;
-	/* test hook, see struct erase_opts */
+	/*
+	 * test hook, see struct erase_opts; in a build with test hooks,
+	 * erase_job_new() sets it from KESU_TEST_CORRUPT_AFTER_WRITE when NULL
+	 */
 	void (*after_write)(struct dev *d, unsigned pass, void *usr);
 	void *after_write_usr;
 	/*
@@ -96,6 +99,16 @@ struct erase_job {
 };
 
 /**
+ * erase_job_check_opts() - check the method, its passes and the
+ * verification of @o, before any target is looked at
+ * Return: 0; -ENOENT (no such method), -EINVAL (a bad argument to the
+ * method), -E2BIG (more than ERASE_MAX_PASSES passes in all), -EOPNOTSUPP
+ * (passes repeated or a blank pass added to a drive's own command, which
+ * writes no passes), -ENOMEM
+ */
+int erase_job_check_opts(const struct erase_job_opts *o);
+
+/**
  * erase_job_new() - a job for @n targets; nothing is opened yet
  * @o: copied (the strings it points to must outlive the job)
  * Return: 0, -ENOMEM
@@ -129,6 +142,16 @@ int erase_job_identify(struct erase_job *j, size_t i);
  * and t->why are set; or the errno of reserving the report: t->report_err
  */
 int erase_job_hold(struct erase_job *j, size_t i);
+
+/**
+ * erase_job_in_use() - for a dry run: whether target @i is in use, as
+ * erase_job_hold() would find it, without holding it
+ * @busy: set when it is in use; t->why then says by what
+ * Return: 0 (the answer is in @busy), or the errno of inuse_check() when
+ * the check itself failed (-ENOMEM, or that of reading sysfs or the mount
+ * table): then the target is to be taken as in use
+ */
+int erase_job_in_use(struct erase_job *j, size_t i, bool *busy);
 
 /** erase_job_refuse() - the person did not confirm (or another reason): record @err, @why */
 void erase_job_refuse(struct erase_job *j, size_t i, int err, const char *why);
