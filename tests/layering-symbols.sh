@@ -33,7 +33,8 @@ allowed() {
 # source_of SRC DIR OBJ: the source file OBJ was compiled from, empty when
 # none; automake names objects of targets with their own flags TARGET-NAME.o
 source_of() {
-	base=$(basename "$3" .o)
+	base=${3##*/}
+	base=${base%.o}
 	for s in "$base" "${base#*-}"; do
 		for ext in c S; do
 			[ -f "$1/$2/$s.$ext" ] && { echo "$1/$2/$s.$ext"; return 0; }
@@ -42,13 +43,13 @@ source_of() {
 	return 0
 }
 
-# list_objects BUILD SRC: "DIR OBJECT" for each object of a layered directory
+# list_objects BUILD SRC: each object of a layered directory, as DIR/NAME.o
 list_objects() {
 	for dir in $LAYERED; do
 		[ -d "$1/$dir" ] || continue
-		find "$1/$dir" -maxdepth 1 -type f -name '*.o' | LC_ALL=C sort |
+		(cd "$1" && find "$dir" -maxdepth 1 -type f -name '*.o') | LC_ALL=C sort |
 			while IFS= read -r obj; do
-				[ -n "$(source_of "$2" "$dir" "$obj")" ] && echo "$dir $obj"
+				[ -n "$(source_of "$2" "$dir" "$obj")" ] && echo "$obj"
 			done
 	done
 	return 0
@@ -59,31 +60,29 @@ list_objects() {
 check_objects() {
 	list_objects "$1" "$2" > "$tmp/objects"
 	[ -s "$tmp/objects" ] || { echo "no objects under $1" > "$tmp/found"; return 1; }
-	: > "$tmp/defs"
-	: > "$tmp/uses"
-	while read -r dir obj; do
-		shown=${obj#"$1"/}
-		"$NM" -P -g --defined-only "$obj" |
-			awk -v d="$dir" -v o="$shown" '{ print $1, d, o }' >> "$tmp/defs"
-		"$NM" -P -u "$obj" | awk -v d="$dir" -v o="$shown" '{ print $1, d, o }' >> "$tmp/uses"
-	done < "$tmp/objects"
+	# "DIR/NAME.o: SYMBOL TYPE ..." for each global definition, and for each use
+	(cd "$1" && xargs "$NM" -A -P -g --defined-only < "$tmp/objects") > "$tmp/defs"
+	(cd "$1" && xargs "$NM" -A -P -u < "$tmp/objects") > "$tmp/uses"
 	: > "$tmp/rules"
 	for dir in $LAYERED; do
 		echo "$dir $(allowed "$dir")" >> "$tmp/rules"
 	done
 	# rules first, then the definitions, then each use; a symbol defined in
 	# several directories is checked against each of them
-	awk 'FILENAME == ARGV[1] { ok[$1] = " " $0 " "; next }
-		FILENAME == ARGV[2] { def[$1] = def[$1] " " $2 ":" $3; next }
-		!($1 in def) { next }
+	awk 'function dir(o) { sub(/\/.*/, "", o); return o }
+		{ sub(/:$/, "", $1) }
+		FILENAME == ARGV[1] { ok[$1] = " " $0 " "; next }
+		FILENAME == ARGV[2] { def[$2] = def[$2] " " $1; next }
+		!($2 in def) { next }
 		{
-			n = split(def[$1], where, " ")
+			d = dir($1)
+			n = split(def[$2], where, " ")
 			for (i = 1; i <= n; i++) {
-				split(where[i], dw, ":")
-				if (dw[1] == $2 || index(ok[$2], " * ") || index(ok[$2], " " dw[1] " "))
+				w = dir(where[i])
+				if (w == d || index(ok[d], " * ") || index(ok[d], " " w " "))
 					continue
 				printf "%s: %s (defined in %s): %s/ must not use %s/\n",
-					$3, $1, dw[2], $2, dw[1]
+					$1, $2, where[i], d, w
 			}
 		}' "$tmp/rules" "$tmp/defs" "$tmp/uses" > "$tmp/found"
 	[ ! -s "$tmp/found" ]
@@ -124,12 +123,12 @@ selftest() {
 	check_objects "$t/build" "$t/src" ||
 		{ cat "$tmp/found"; echo "layering-symbols: self-test: good objects refused"; exit 1; }
 	# DIR NAME TEXT|MESSAGE: each alone must be caught, with this message
-	while IFS='|' read -r dir name text want; do
+	while IFS='|' read -r pdir name text want; do
 		rm -rf "$t"
 		cp -R "$tmp/good" "$t"
-		plant "$t" "$dir" "$name" "$text"
+		plant "$t" "$pdir" "$name" "$text"
 		if check_objects "$t/build" "$t/src"; then
-			echo "layering-symbols: self-test: $dir/$name.c with '$text' not caught"
+			echo "layering-symbols: self-test: $pdir/$name.c with '$text' not caught"
 			exit 1
 		fi
 		grep -qxF "$want" "$tmp/found" || {
