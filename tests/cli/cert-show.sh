@@ -5,13 +5,17 @@
 # terminal lines and the HTML page stay well-formed whatever the strings
 # hold, --json prints the canonical bytes, and a file that is not canonical
 # or not a kesu-certificate/1 is refused with exit 9.
-# The certificate is made by tests/cli/mkcert (cert_from_report and
-# jcs_dump), a stand-in until `kesu cert issue` exists.
+# The certificate is made by `kesu cert issue` with the committed operator key.
 . "$(dirname "$0")/lib.sh"
 set -e
 command -v jq >/dev/null || skip "jq missing"
-mkcert=${KESU_BUILDDIR:?}/tests/cli/mkcert
-[ -x "$mkcert" ] || skip "tests/cli/mkcert not built"
+
+keys=${KESU_SRCDIR:?}/tests/data/keys
+# git does not keep modes and kesu refuses a secret key group or others may read
+mkdir "$WORK/keys"
+cp "$keys/operator.key" "$keys/operator.key.pub" "$WORK/keys/"
+chmod 600 "$WORK/keys/operator.key"
+printf 'kesu-test-operator\n' > "$WORK/op.pass"
 
 dev=$(mkloop $((4 * 1024 * 1024)))
 r=$WORK/r.json c=$WORK/c.json
@@ -20,12 +24,23 @@ expect_rc 0 "$KESU" erase --yes --quiet --method zero --report "$r" \
 	--lease-contract 'L-2026-0412' --witness 'Suzuki Ichiro' --location 'Server room B' \
 	"$dev" 2>/dev/null
 sha=$(sha256sum "$KESU" | cut -d' ' -f1)
-# an organisation name that would be markup, and notes that would be a second
-# line and a colour change on a terminal
+# an organisation name that would be markup
+issued=$WORK/issued.json
+expect_rc 0 "$KESU" cert issue "$r" -o "$issued" --sign-key "$WORK/keys/operator.key" \
+	--passphrase-file "$WORK/op.pass" --organisation '<script>alert(1)</script> & Co' \
+	--department '総務課' --classification '機密性2' --destination return-to-lessor \
+	--media-type SSD --manufacturer Samsung --notes 'line one' > /dev/null
+[ -f "$issued.operator.minisig" ] || fail "cert issue wrote no operator signature"
+# notes that would be a second line and a colour change on a terminal: kesu cert
+# issue refuses them, a certificate made elsewhere may hold them; jq -cjS writes
+# the canonical form (it gives back the issued file's bytes unchanged)
 notes=$(printf 'line one\nForged: yes\033[31m')
-id=$("$mkcert" "$r" "$c" organisation='<script>alert(1)</script> & Co' \
-	department='総務課' classification='機密性2' destination=return-to-lessor \
-	media_type=SSD manufacturer=Samsung tool_sha256="$sha" notes="$notes")
+expect_rc 2 "$KESU" cert issue "$r" -o "$WORK/refused.json" --sign-key "$WORK/keys/operator.key" \
+	--passphrase-file "$WORK/op.pass" --notes "$notes" 2> /dev/null
+[ ! -e "$WORK/refused.json" ] || fail "cert issue wrote a certificate with control characters"
+jq -cjS . "$issued" | cmp -s - "$issued" || fail "jq -cjS does not give the canonical form"
+jq -cjS --arg n "$notes" '.notes = $n' "$issued" > "$c"
+id=$(jq -r .id "$c")
 
 [ "$(tail -c 1 "$c" | od -An -c | tr -d ' ')" = '}' ] || fail "the file does not end with '}'"
 jq -e --slurpfile rep "$r" --arg id "$id" --arg sha "$sha" '

@@ -27,7 +27,8 @@ run_logged() {
 		rm -f /dev/log && ln -s "$1" /dev/log || exit 99
 		shift 2
 		exec "$@"' sh "$WORK/log.sock" "$WORK/ov" "$@" || rc=$?
-	sleep 0.2
+	# kesu has exited, so its records are queued on the socket: the sink prints
+	# them before it stops
 	kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
 	[ $rc -ne 99 ] || skip "cannot put a listener on /dev/log"
 	return $rc
@@ -65,9 +66,15 @@ ok "a refused target logs one end record with result refused"
 
 # SIGHUP (the terminal closed) mid-erase: the end record says aborted
 truncate -s $((256 * 1024 * 1024)) "$WORK/slow.img"
+# once the start record is in (kesu catches signals from before it), SIGHUP to
 # the kesu process itself, not the shells around it that name the same image
 (
-	sleep 1
+	i=0
+	while ! grep -qF "erase start: target=\"$WORK/slow.img\"" "$WORK/log" 2>/dev/null &&
+		[ $i -lt 1200 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
 	for p in $(pgrep -f "$WORK/slow.img"); do
 		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = kesu ] && kill -HUP "$p"
 	done

@@ -254,7 +254,7 @@ PTY="python3 ${KESU_SRCDIR:?}/tests/cli/ptyrun.py"
 for args in "key generate --role operator --name T -o $P/k4" "encrypt -p -o $P/t.age $P/plain"; do
 	set +e
 	# shellcheck disable=SC2086
-	PTY_ANSWERS='Qm7v-kesu-Zr2x-Tb9w|Qm7v-kesu-Zr2x-Tb9X' $PTY "$KESU" $args > "$WORK/out"
+	PTY_ANSWERS=$(printf 'Qm7v-kesu-Zr2x-Tb9w\nQm7v-kesu-Zr2x-Tb9X') $PTY "$KESU" $args > "$WORK/out"
 	got=$?
 	set -e
 	[ "$got" -eq 4 ] || fail "answers differ: kesu $args: exit $got, expected 4: $(cat "$WORK/out")"

@@ -134,17 +134,24 @@ chmod 600 op.key
 ok "a secret key readable by group or others is refused"
 
 # --- the passphrase asked twice on a terminal
-command -v script > /dev/null || skip "script (util-linux) missing"
-# type each line after its prompt: turning echo off flushes input typed ahead
-typed() { for l in "$@"; do sleep 1; printf '%s\n' "$l"; done; sleep 1; }
-typed 'tty pass' 'tty pass' |
-	script -qec "$KESU key generate --role approver --name Tty -o tty.key" /dev/null > tty.out 2>&1 ||
-	fail "generate on a terminal: $(cat tty.out)"
+command -v python3 > /dev/null || skip "python3 missing (tests/cli/ptyrun.py)"
+# ptyrun.py types each answer once its prompt is shown with echo off: typed
+# ahead, the TCSAFLUSH that turns echo off would discard it
+PTY="python3 ${KESU_SRCDIR:?}/tests/cli/ptyrun.py"
+PTY_ANSWERS=$(printf 'tty pass\ntty pass') $PTY "$KESU" key generate --role approver --name Tty \
+	-o tty.key > tty.out 2>&1 || fail "generate on a terminal: $(cat tty.out)"
 grep -q 'passphrase for the new key (again)' tty.out || fail "the passphrase was not asked twice"
 grep -q 'tty pass' tty.out && fail "the passphrase was echoed"
 echo 'tty pass' | "$MS" sign tty.key cert.json tty.minisig "x" || fail "tty.key: passphrase not as typed"
-typed one two |
-	script -qec "$KESU key generate --role approver --name Tty -o tty2.key" /dev/null > tty.out 2>&1 &&
-	fail "two different passphrases accepted"
+set +e
+# two strong answers: a weak first one could be refused before the second prompt
+PTY_ANSWERS=$(printf 'violet kettle harbour 7\nviolet kettle harbour 8') $PTY "$KESU" key generate --role approver --name Tty \
+	-o tty2.key > tty.out 2>&1
+rc=$?
+set -e
+[ $rc -ne 0 ] || fail "two different passphrases accepted"
+[ $rc -ne 124 ] || fail "two different passphrases: kesu still waiting after 300 s"
+grep -q 'passphrase for the new key (again)' tty.out || fail "the second answer was not asked for"
+grep -q 'differ' tty.out || fail "two different passphrases: $(cat tty.out)"
 [ ! -e tty2.key ] || fail "tty2.key written"
 ok "on a terminal the passphrase is asked twice, without echo"

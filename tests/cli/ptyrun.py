@@ -2,17 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Run a command on a new pseudo-terminal, type $PTY_ANSWER at each passphrase
 prompt, copy everything it printed to standard output and exit with its
-status (124 after 300 s).
+status (124 after 300 s). $PTY_ANSWERS instead holds one answer a line, typed
+at the prompts in turn; a prompt after the last gets end-of-file (Control-D).
+$PTY_SIGNAL (e.g. "INT") sends that signal to the program at the first prompt
+instead of answering it.
 
 Both kesu and stock age read passphrases from the terminal with echo off.
 The answer is typed only once the output ends with a prompt ("...passphrase...: ")
 and the terminal's echo is off, that is when the program waits for it:
 typed earlier, a TCSAFLUSH would discard it.
-
-$PTY_ANSWERS, "|"-separated, types its answers one per prompt in turn (the
-last one again at any further prompt). $PTY_SIGNAL (e.g. "INT") sends that
-signal to the program at the first prompt instead of answering it.
 """
+import itertools
 import os
 import pty
 import re
@@ -25,18 +25,24 @@ import time
 PROMPT = re.compile(rb"(?i)passphrase[^\r\n]*: $")
 
 
+def answer_list():
+    """What to type at each prompt in turn: None when nothing is to be typed."""
+    one = os.environ.get("PTY_ANSWER")
+    many = os.environ.get("PTY_ANSWERS")
+    if many is not None:
+        return iter([line.encode() + b"\n" for line in many.split("\n")])
+    if one is not None:
+        return itertools.repeat(one.encode() + b"\n")
+    return None
+
+
 def main():
     if len(sys.argv) < 2:
         sys.exit("usage: ptyrun.py CMD [ARG...]")
-    answer = os.environ.get("PTY_ANSWER")
-    answers = os.environ.get("PTY_ANSWERS")
-    answers = answers.split("|") if answers is not None else None
+    answers = answer_list()
     sig = os.environ.get("PTY_SIGNAL")
-    if answers:
-        answer = answers[0]
     if sig:
-        answer = ""
-    prompts = 0
+        answers = itertools.repeat(b"")
     pid, fd = pty.fork()
     if pid == 0:
         os.execvp(sys.argv[1], sys.argv[1:])
@@ -54,20 +60,17 @@ def main():
                 break
             out += data
             continue
-        if answer is None or answered_at == len(out) or not PROMPT.search(bytes(out[-200:])):
+        if answers is None or answered_at == len(out) or not PROMPT.search(bytes(out[-200:])):
             continue
         try:
             echo = termios.tcgetattr(fd)[3] & termios.ECHO
         except termios.error:
             break
-        if not echo:
-            if sig:
-                os.kill(pid, getattr(signal, "SIG" + sig))
-            else:
-                if answers:
-                    answer = answers[min(prompts, len(answers) - 1)]
-                os.write(fd, answer.encode() + b"\n")
-            prompts += 1
+        if not echo and sig:
+            os.kill(pid, getattr(signal, "SIG" + sig))
+            answered_at = len(out)
+        elif not echo:
+            os.write(fd, next(answers, b"\x04"))
             answered_at = len(out)
     else:
         os.kill(pid, signal.SIGKILL)
