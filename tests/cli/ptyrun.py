@@ -12,6 +12,8 @@ typed earlier, a TCSAFLUSH would discard it.
 $PTY_ANSWERS, "|"-separated, types its answers one per prompt in turn (the
 last one again at any further prompt). $PTY_SIGNAL (e.g. "INT") sends that
 signal to the program at the first prompt instead of answering it.
+$PTY_PROMPT, a regular expression, is the prompt to wait for instead (a
+confirmation, typed with echo on: the echo is not waited for).
 """
 import os
 import pty
@@ -37,6 +39,9 @@ def main():
     if sig:
         answer = ""
     prompts = 0
+    prompt = PROMPT
+    if os.environ.get("PTY_PROMPT"):
+        prompt = re.compile(os.environ["PTY_PROMPT"].encode() + rb"$")
     pid, fd = pty.fork()
     if pid == 0:
         os.execvp(sys.argv[1], sys.argv[1:])
@@ -54,13 +59,13 @@ def main():
                 break
             out += data
             continue
-        if answer is None or answered_at == len(out) or not PROMPT.search(bytes(out[-200:])):
+        if answer is None or answered_at == len(out) or not prompt.search(bytes(out[-200:])):
             continue
         try:
             echo = termios.tcgetattr(fd)[3] & termios.ECHO
         except termios.error:
             break
-        if not echo:
+        if not echo or prompt is not PROMPT:
             if sig:
                 os.kill(pid, getattr(signal, "SIG" + sig))
             else:
