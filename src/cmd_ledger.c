@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,8 +20,9 @@
 #include "log.h"
 
 static const int ledger_exits[] = {
-	KESU_EXIT_SUCCESS,	 KESU_EXIT_FAILURE,   KESU_EXIT_USAGE,	      KESU_EXIT_MALFORMED,
-	KESU_EXIT_BAD_SIGNATURE, KESU_EXIT_UNTRUSTED, KESU_EXIT_NOT_APPROVED, KESU_EXIT_LEDGER,
+	KESU_EXIT_SUCCESS,	KESU_EXIT_FAILURE,   KESU_EXIT_USAGE,	      KESU_EXIT_REFUSED,
+	KESU_EXIT_IO,		KESU_EXIT_MALFORMED, KESU_EXIT_BAD_SIGNATURE, KESU_EXIT_UNTRUSTED,
+	KESU_EXIT_NOT_APPROVED, KESU_EXIT_LEDGER,
 };
 
 /*
@@ -161,51 +163,44 @@ static int open_trusted(const struct ledger_opts *o, unsigned flags, struct cert
 
 	if (r)
 		return r;
-	if (ledger_open_ui(o, flags, l) < 0) {
+	if ((r = ledger_open_ui(o, flags, l)) < 0) {
 		cert_trust_free(*ct);
-		return KESU_EXIT_FAILURE;
+		return ui_exit(r, UI_CTX_NONE);
 	}
 	return 0;
 }
 
 static int add_one(struct ledger *l, const char *lpath, const char *file, struct ledger_trust *t)
 {
-	static const int codes[] = {
-		[CERT_MALFORMED] = KESU_EXIT_MALFORMED,
-		[CERT_BAD_SIGNATURE] = KESU_EXIT_BAD_SIGNATURE,
-		[CERT_UNTRUSTED] = KESU_EXIT_UNTRUSTED,
-		[CERT_NOT_APPROVED] = KESU_EXIT_NOT_APPROVED,
-	};
 	char why[256], seqs[32], head[LEDGER_HASH_HEX] = "";
 	struct ledger_cert c;
 	int64_t seq = 0, last;
-	int r = ledger_cert_load(file, &c), ret = KESU_EXIT_FAILURE;
+	int r = ledger_cert_load(file, &c), ret;
 
 	if (r < 0) {
 		ui_err("%s: %s", ui_safe(c.failed ? c.failed : file), ledger_errtext(r));
+		/* a directory is usage (2), missing is failure (1), too large is malformed (9) */
+		ret = ui_exit(r, UI_CTX_CERT);
 		goto out;
 	}
 	t->verdict = CERT_VALID;
 	r = ledger_add(l, c.data, c.len, &c.sigs, ledger_cert_verdict, t, why, sizeof(why), &seq);
-	if (r >= 0) {
+	if (r >= 0)
 		printf("%s: %s (seq %" PRId64 ")\n", ui_safe(file),
 		       r == LEDGER_ALREADY ? "already recorded" : "recorded", seq);
-		ret = KESU_EXIT_SUCCESS;
-	}
 	/* the head of the chain in the security log: an anchor the ledger file cannot rewrite */
 	if (r == 0 && ledger_last_hash(l, &last, head) == 0) {
 		snprintf(seqs, sizeof(seqs), "%" PRId64, last);
 		kesu_audit("ledger add", "ledger", lpath, "seq", seqs, "row_hash", head, "user",
 			   ui_who(), NULL);
 	}
-	if (r < 0) {
+	if (r < 0)
 		ui_err("%s: not recorded: %s", ui_safe(file), ui_safe(why));
-		/* the verdict's own exit code first: it knows a bad signature from bad JSON */
-		if (r != -EEXIST && t->verdict != CERT_VALID && t->verdict < CERT_NOT_ERASED)
-			ret = codes[t->verdict];
-		else if (r == -EBADMSG)
-			ret = KESU_EXIT_MALFORMED;
-	}
+	/* the verdict's own exit code first: it knows a bad signature from bad JSON */
+	if (r < 0 && r != -EEXIST && t->verdict != CERT_VALID)
+		ret = ui_exit(-(int)t->verdict, UI_CTX_VERDICT);
+	else
+		ret = ui_exit(r < 0 ? r : 0, UI_CTX_CERT);
 out:
 	ledger_cert_free(&c);
 	return ret;
@@ -232,8 +227,13 @@ static int ledger_cmd_add(int argc, char **argv)
 	}
 	ledger_close(l);
 	cert_trust_free(ct);
-	if (fflush(stdout) == EOF)
-		ret = ret ? ret : KESU_EXIT_FAILURE;
+	/* the lines said what was recorded: losing them is a write failure (6) */
+	if (fflush(stdout) == EOF && !ret) {
+		int err = errno ? -errno : -EIO;
+
+		ui_err("cannot write to standard output: %s", strerror(-err));
+		ret = ui_exit(err, UI_CTX_NONE);
+	}
 	return ret;
 }
 
@@ -242,12 +242,13 @@ static int verify_report(const struct ledger_opts *o, const struct ledger_check 
 {
 	int w = ledger_ui_check(o->path, chk, r == 0, o->json);
 
-	if (r == -EBADMSG) {
+	if (r == -EBADMSG)
 		ui_err("%s: seq %" PRId64 " %s: %s (certificate %s)", ui_safe(o->path), chk->seq,
 		       ledger_fault_name(chk->fault), chk->why, ui_safe(chk->id));
-		return KESU_EXIT_LEDGER;
-	}
-	return w ? KESU_EXIT_FAILURE : KESU_EXIT_SUCCESS;
+	else if (w)
+		ui_err("cannot write to standard output: %s", strerror(-w));
+	/* a broken chain (15) is what a person must hear, even when its output failed */
+	return r ? ui_exit(r, UI_CTX_LEDGER) : ui_exit(w, UI_CTX_NONE);
 }
 
 static int ledger_cmd_verify(int argc, char **argv)
@@ -283,7 +284,7 @@ static int ledger_cmd_verify(int argc, char **argv)
 	cert_trust_free(ct);
 	if (r < 0 && r != -EBADMSG) {
 		ui_err("%s: cannot read the ledger: %s", ui_safe(o.path), strerror(-r));
-		return KESU_EXIT_FAILURE;
+		return ui_exit(r, UI_CTX_NONE);
 	}
 	return verify_report(&o, &chk, r);
 }
@@ -316,6 +317,8 @@ int cmd_ledger(int argc, char **argv)
 	char **v;
 	int i, r;
 
+	/* a reader that went away is a write failure, told with exit 6, not a silent death */
+	signal(SIGPIPE, SIG_IGN);
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--"))
 			i++;
@@ -335,7 +338,7 @@ int cmd_ledger(int argc, char **argv)
 	v = calloc((size_t)argc + 1, sizeof(*v));
 	if (!v) {
 		ui_err("%s", strerror(ENOMEM));
-		return KESU_EXIT_FAILURE;
+		return ui_exit(-ENOMEM, UI_CTX_NONE);
 	}
 	v[0] = argv[0];
 	v[1] = argv[i];

@@ -88,13 +88,10 @@ static int reserve_record(const struct media_cli *o, struct outfile *of)
 		return 0;
 	r = outfile_reserve(of, o->record, RECORD_RESERVE, 0);
 	if (r == -EEXIST)
-		return ui_usage_error("media", "%s: exists; a record is never replaced",
-				      ui_safe(o->record));
-	if (r) {
+		ui_err("%s: exists; a record is never replaced", ui_safe(o->record));
+	else if (r)
 		ui_err("cannot write the record %s: %s", ui_safe(o->record), strerror(-r));
-		return KESU_EXIT_FAILURE;
-	}
-	return 0;
+	return ui_exit(r, UI_CTX_NONE);
 }
 
 static int do_format(const char *path, struct media_cli *o, struct dev_info *info,
@@ -128,7 +125,7 @@ static int do_format(const char *path, struct media_cli *o, struct dev_info *inf
 		"kesu: %s: formatted: LUKS2 %s-%s, %u-bit key, %u-byte sectors, %s, UUID %s\n",
 		ui_safe(path), p->cipher, p->mode, p->key_bits, p->sector_size,
 		strcmp(o->fs, "none") ? o->fs : "no file system", out.uuid);
-	return o->record && media_cli_write_record(of, &req, o) ? KESU_EXIT_FAILURE : 0;
+	return ui_exit(o->record ? media_cli_write_record(of, &req, o) : 0, UI_CTX_NONE);
 }
 
 static int cmd_format(struct media_cli *o)
@@ -150,9 +147,6 @@ static int cmd_format(struct media_cli *o)
 	    strcmp(o->fs, "none"))
 		code = ui_usage_error("media", "--label: at most %d bytes for %s",
 				      !strcmp(o->fs, "exfat") ? 11 : 16, o->fs);
-	if (!code && o->record && outfile_check_path(o->record, 0))
-		code = ui_usage_error("media", "--record %s: %s", ui_safe(o->record),
-				      strerror(-outfile_check_path(o->record, 0)));
 	if (!code)
 		code = reserve_record(o, &of);
 	if (!code)
@@ -194,7 +188,7 @@ static int cmd_passphrase(struct media_cli *o)
 		ui_err("%s: refusing to remove keyslot %d: it is the last one; to end the medium's "
 		       "life use kesu erase --method luks-crypto-erase",
 		       ui_safe(path), slot);
-		code = KESU_EXIT_REFUSED;
+		code = ui_exit(r, UI_CTX_LUKS);
 	} else if (r) {
 		code = media_cli_luks_error(path, op, r);
 	} else {
@@ -227,7 +221,8 @@ static int open_medium(struct media_cli *o, const char *path, char *name, size_t
 	passphrase_free(pass);
 	if (r == -EEXIST) {
 		ui_err("%s: the name %s is taken", ui_safe(path), name);
-		return KESU_EXIT_REFUSED;
+		/* in use by another mapping: refused (3), not an output that exists (1) */
+		return ui_exit(-EBUSY, UI_CTX_LUKS);
 	}
 	if (r)
 		return media_cli_luks_error(path, "open it", r);
@@ -267,7 +262,7 @@ static int cmd_mount(struct media_cli *o)
 			&stage);
 	if (r && stage == MEDIA_STAGE_MKDIR) {
 		ui_err("cannot create %s: %s", dir, strerror(-r));
-		return KESU_EXIT_FAILURE;
+		return ui_exit(r, UI_CTX_NONE);
 	}
 	if (r) {
 		ui_err("/dev/mapper/%s: cannot mount it on %s: %s", ui_safe(name), ui_safe(dir),

@@ -68,13 +68,19 @@ static void describe(const struct dev_info *info)
 		ui_safe(info->content ? info->content : "no known signature"));
 }
 
-/* The answer: one line of standard input, or -EINTR when a signal ended the wait. */
-static int read_answer(char *buf, size_t len)
+/*
+ * The answer: one line of standard input, or -EINTR when a signal ended the
+ * wait. The prompt is printed here, once the signals are caught: a signal
+ * sent as soon as it shows is an interrupt, never the default death.
+ */
+static int read_answer(const char *prompt, char *buf, size_t len)
 {
 	struct sigaction old[sizeof(stop_signals) / sizeof(stop_signals[0])];
 	char *got;
 
 	catch_stops(old);
+	fputs(prompt, stderr);
+	fflush(stderr);
 	got = ui_interrupted ? NULL : fgets(buf, (int)len, stdin);
 	restore_stops(old);
 	if (ui_interrupted)
@@ -87,7 +93,7 @@ static int read_answer(char *buf, size_t len)
 
 int ui_confirm(const struct dev_info *info, const char *verb)
 {
-	char answer[256], want[256];
+	char answer[256], want[256], prompt[600];
 	const char *what = "serial number";
 	int r;
 
@@ -108,9 +114,8 @@ int ui_confirm(const struct dev_info *info, const char *verb)
 	}
 	fprintf(stderr, "kesu: all data on this target will be destroyed:\n");
 	describe(info);
-	fprintf(stderr, "type its %s (%s) to %s it: ", what, want, verb);
-	fflush(stderr);
-	r = read_answer(answer, sizeof(answer));
+	snprintf(prompt, sizeof(prompt), "type its %s (%s) to %s it: ", what, want, verb);
+	r = read_answer(prompt, answer, sizeof(answer));
 	if (r == -EINTR) {
 		ui_err("%s: interrupted (%s), nothing was written", ui_safe(info->path),
 		       ui_signal_name(ui_interrupted));

@@ -163,6 +163,17 @@ enum ui_ctx {
 	UI_CTX_PASS,
 	/* a secret key: -EPERM (others may read it), -EBADMSG, -EOPNOTSUPP refused (3) */
 	UI_CTX_KEY,
+	/*
+	 * @err is -(enum cert_verdict): malformed (9), bad signature (10),
+	 * untrusted (11), not approved (12), not erased (13)
+	 */
+	UI_CTX_VERDICT,
+	/* what the ledger holds: -EBADMSG, a broken chain or an asset without a certificate (15) */
+	UI_CTX_LEDGER,
+	/* a list named as an argument (an asset list): -EBADMSG, not valid CSV, usage (2) */
+	UI_CTX_LIST,
+	/* a medium's keyslots: -ENOSPC none free, failure (1); -EPERM the last one, refused (3) */
+	UI_CTX_LUKS,
 };
 
 /**

@@ -99,8 +99,9 @@ static int ui_export_row(const struct ledger_row *row, void *usr)
 	char *line;
 	int r = ledger_export_line(*fmt, row, &line);
 
+	errno = 0;
 	if (r == 0 && (fputs(line, stdout) == EOF || ferror(stdout)))
-		r = -EIO;
+		r = errno ? -errno : -EIO;
 	free(line);
 	return r;
 }
@@ -165,7 +166,7 @@ static int read_done(const struct ledger_opts *o, int r, const char *what)
 		r = -errno;
 	if (r < 0)
 		ui_err("%s: %s%s", ui_safe(o->path), what, strerror(-r));
-	return r ? KESU_EXIT_FAILURE : KESU_EXIT_SUCCESS;
+	return ui_exit(r, UI_CTX_NONE);
 }
 
 int ledger_cmd_show(int argc, char **argv)
@@ -177,13 +178,13 @@ int ledger_cmd_show(int argc, char **argv)
 
 	if (r >= 0)
 		return r;
-	if (ledger_open_ui(&o, LEDGER_RDONLY, &l) < 0)
-		return KESU_EXIT_FAILURE;
+	if ((r = ledger_open_ui(&o, LEDGER_RDONLY, &l)) < 0)
+		return ui_exit(r, UI_CTX_NONE);
 	r = ledger_get(l, o.args[0], ui_row, &o.json);
 	ledger_close(l);
 	if (r == -ENOENT) {
 		ui_err("%s: no certificate %s", ui_safe(o.path), ui_safe(o.args[0]));
-		return KESU_EXIT_FAILURE;
+		return ui_exit(r, UI_CTX_NONE);
 	}
 	return read_done(&o, r, "");
 }
@@ -204,8 +205,9 @@ int ledger_cmd_list(int argc, char **argv)
 
 	if (r >= 0)
 		return r;
-	if (ledger_open_ui(&o, LEDGER_RDONLY, &l) < 0)
-		return KESU_EXIT_FAILURE;
+	if ((r = ledger_open_ui(&o, LEDGER_RDONLY, &l)) < 0)
+		return ui_exit(r, UI_CTX_NONE);
+	r = 0;
 	f.asset_tag = o.asset;
 	f.serial = o.serial;
 	if (o.json && !(arr = json_array()))
@@ -237,12 +239,13 @@ int ledger_cmd_export(int argc, char **argv)
 
 	if (r >= 0)
 		return r;
-	if (ledger_open_ui(&o, LEDGER_RDONLY, &l) < 0)
-		return KESU_EXIT_FAILURE;
+	if ((r = ledger_open_ui(&o, LEDGER_RDONLY, &l)) < 0)
+		return ui_exit(r, UI_CTX_NONE);
 	fmt = o.csv ? LEDGER_EXPORT_CSV : LEDGER_EXPORT_JSONL;
 	r = ledger_export_header(fmt, &head);
+	errno = 0;
 	if (r == 0 && fputs(head, stdout) == EOF)
-		r = -EIO;
+		r = errno ? -errno : -EIO;
 	if (r == 0)
 		r = ledger_iterate(l, &f, ui_export_row, &fmt);
 	free(head);
@@ -265,23 +268,24 @@ int ledger_cmd_reconcile(int argc, char **argv)
 	if (r < 0) {
 		ui_err("%s: %s", ui_safe(o.args[0]), r == -EBADMSG ? as.why : ledger_errtext(r));
 		ledger_assets_free(&as);
-		return r == -EBADMSG ? KESU_EXIT_USAGE : KESU_EXIT_FAILURE;
+		return ui_exit(r, UI_CTX_LIST);
 	}
-	if (ledger_open_ui(&o, LEDGER_RDONLY, &l) < 0) {
+	if ((r = ledger_open_ui(&o, LEDGER_RDONLY, &l)) < 0) {
 		ledger_assets_free(&as);
-		return KESU_EXIT_FAILURE;
+		return ui_exit(r, UI_CTX_NONE);
 	}
 	r = ledger_reconcile(l, as.a, as.n, &rec);
 	ledger_close(l);
 	if (r < 0) {
 		ui_err("%s: cannot reconcile: %s", ui_safe(o.path), strerror(-r));
 		ledger_assets_free(&as);
-		return KESU_EXIT_FAILURE;
+		return ui_exit(r, UI_CTX_NONE);
 	}
 	r = ui_reconcile(&as, &rec, o.json);
 	if (r < 0)
 		ui_err("cannot write the result: %s", strerror(-r));
-	r = r < 0 ? KESU_EXIT_FAILURE : rec.missing ? KESU_EXIT_LEDGER : KESU_EXIT_SUCCESS;
+	/* an asset without a certificate is what the ledger holds (15), like a broken chain */
+	r = r < 0 ? ui_exit(r, UI_CTX_NONE) : ui_exit(rec.missing ? -EBADMSG : 0, UI_CTX_LEDGER);
 	ledger_reconcile_free(&rec);
 	ledger_assets_free(&as);
 	return r;

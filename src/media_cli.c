@@ -123,19 +123,18 @@ int media_cli_luks_error(const char *path, const char *what, int err)
 	switch (err) {
 	case -EMEDIUMTYPE:
 		ui_err("%s: not a LUKS medium (no LUKS header found)", ui_safe(path));
-		return KESU_EXIT_FAILURE;
+		break;
 	case -EKEYREJECTED:
 		ui_err("%s: no keyslot opens with this passphrase", ui_safe(path));
-		return KESU_EXIT_NO_KEY;
-	case -ENOSPC: ui_err("%s: no free keyslot", ui_safe(path)); return KESU_EXIT_FAILURE;
+		break;
+	case -ENOSPC: ui_err("%s: no free keyslot", ui_safe(path)); break;
 	case -ENOTSUP:
 		ui_err("%s: cannot %s: no device-mapper (dm-crypt) in this kernel", ui_safe(path),
 		       what);
-		return KESU_EXIT_FAILURE;
-	default:
-		ui_err("%s: cannot %s: %s", ui_safe(path), what, strerror(-err));
-		return ui_exit_from_errno(err);
+		break;
+	default: ui_err("%s: cannot %s: %s", ui_safe(path), what, strerror(-err));
 	}
+	return ui_exit(err, UI_CTX_LUKS);
 }
 
 /* A block device or a regular file, before anything else is done. */
@@ -230,8 +229,10 @@ int media_cli_status(struct media_cli *o)
 		if (o->json) {
 			json_t *doc = media_status_json(li, v);
 
-			if (!doc || ui_print_json(stdout, doc))
-				code = KESU_EXIT_FAILURE;
+			r = doc ? ui_print_json(stdout, doc) : -ENOMEM;
+			if (r)
+				ui_err("cannot write the status: %s", strerror(-r));
+			code = ui_exit(r, UI_CTX_NONE);
 			json_decref(doc);
 		} else {
 			print_status(path, li, v);
@@ -259,10 +260,11 @@ int media_cli_header_backup(struct media_cli *o)
 	if ((code = media_cli_check_target(path)))
 		return code;
 	r = outfile_check_path(file, 0);
-	if (r)
-		return ui_usage_error("media", "%s: %s", ui_safe(file),
-				      r == -EEXIST ? "exists; a header backup is never replaced" :
-						     strerror(-r));
+	if (r) {
+		ui_err("%s: %s", ui_safe(file),
+		       r == -EEXIST ? "exists; a header backup is never replaced" : strerror(-r));
+		return ui_exit(r, UI_CTX_NONE);
+	}
 	ui_warn("a header backup defeats crypto-erase: with it and an old passphrase the "
 		"medium can be opened after kesu erase --method luks-crypto-erase; destroy it, "
 		"or keep it under the same protection as the medium's data");
@@ -277,18 +279,14 @@ static int close_name(const char *name)
 {
 	int r = media_close(name, ui_who());
 
-	if (r == -EBUSY) {
+	if (r == -EBUSY)
 		ui_err("%s: in use (mounted?): unmount it first", ui_safe(name));
-		return KESU_EXIT_REFUSED;
-	}
-	if (r == -ENODEV) {
+	else if (r == -ENODEV)
 		ui_err("%s: no such open medium", ui_safe(name));
-		return KESU_EXIT_FAILURE;
-	}
-	if (r) {
+	else if (r)
 		ui_err("%s: cannot close it: %s", ui_safe(name), strerror(-r));
-		return ui_exit_from_errno(r);
-	}
+	if (r)
+		return ui_exit(r, UI_CTX_LUKS);
 	fprintf(stderr, "kesu: %s: closed\n", ui_safe(name));
 	return 0;
 }
@@ -308,20 +306,14 @@ int media_cli_umount(struct media_cli *o)
 	if (o->nargs != 1)
 		return ui_usage_error("media", "umount DIR");
 	r = media_umount(o->args[0], ui_who(), name, sizeof(name));
-	if (r == -ENOENT || r == -EMEDIUMTYPE) {
+	if (r == -ENOENT || r == -EMEDIUMTYPE)
 		ui_err("%s: %s", ui_safe(o->args[0]),
 		       r == -ENOENT ? "nothing is mounted there" : "not an open kesu medium");
-		return KESU_EXIT_FAILURE;
-	}
-	if (r == -EBUSY) {
+	else if (r == -EBUSY)
 		ui_err("%s: cannot unmount it: %s", ui_safe(o->args[0]), "busy or not permitted");
-		return KESU_EXIT_REFUSED;
-	}
-	if (r) {
+	else if (r)
 		ui_err("%s: cannot unmount it: %s", ui_safe(o->args[0]), strerror(-r));
-		return KESU_EXIT_FAILURE;
-	}
-	return close_name(name);
+	return r ? ui_exit(r, UI_CTX_LUKS) : close_name(name);
 }
 
 /* The options every action has, after its name (argv[0]), then the action's arguments. */
@@ -377,7 +369,7 @@ int media_cli_dispatch(const struct ui_command *subs, int argc, char **argv)
 	moved = calloc((size_t)argc + 1, sizeof(*moved));
 	if (!moved) {
 		ui_err("out of memory");
-		return KESU_EXIT_FAILURE;
+		return ui_exit(-ENOMEM, UI_CTX_NONE);
 	}
 	moved[0] = argv[0];
 	moved[1] = argv[optind];

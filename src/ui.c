@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cert/verdict.h"
 #include "devinfo.h"
 #include <jansson.h>
 
@@ -275,6 +276,20 @@ static int exit_common(int err)
 	}
 }
 
+/* A certificate's verdict (cert/verdict.h), worst first as the codes are. */
+static int verdict_exit(int v)
+{
+	switch (v) {
+	case CERT_VALID: return KESU_EXIT_SUCCESS;
+	case CERT_MALFORMED: return KESU_EXIT_MALFORMED;
+	case CERT_BAD_SIGNATURE: return KESU_EXIT_BAD_SIGNATURE;
+	case CERT_UNTRUSTED: return KESU_EXIT_UNTRUSTED;
+	case CERT_NOT_APPROVED: return KESU_EXIT_NOT_APPROVED;
+	case CERT_NOT_ERASED: return KESU_EXIT_NOT_ERASED;
+	default: return KESU_EXIT_FAILURE;
+	}
+}
+
 int ui_exit(int err, enum ui_ctx ctx)
 {
 	switch (ctx) {
@@ -295,6 +310,21 @@ int ui_exit(int err, enum ui_ctx ctx)
 		break;
 	case UI_CTX_KEY:
 		if (err == -EPERM || err == -EBADMSG || err == -EOPNOTSUPP)
+			return KESU_EXIT_REFUSED;
+		break;
+	case UI_CTX_VERDICT: return verdict_exit(-err);
+	case UI_CTX_LEDGER:
+		if (err == -EBADMSG)
+			return KESU_EXIT_LEDGER;
+		break;
+	case UI_CTX_LIST:
+		if (err == -EBADMSG)
+			return KESU_EXIT_USAGE;
+		break;
+	case UI_CTX_LUKS:
+		if (err == -ENOSPC)
+			return KESU_EXIT_FAILURE;
+		if (err == -EPERM)
 			return KESU_EXIT_REFUSED;
 		break;
 	case UI_CTX_NONE: break;

@@ -292,3 +292,113 @@ for cmd in "encrypt --passphrase-file $P/strong $P/big" "decrypt --passphrase-fi
 	[ "$got" -eq 6 ] || fail "broken pipe: kesu $cmd: exit $got, expected 6"
 done
 ok "a full file system and a broken pipe exit 6 in encrypt and decrypt"
+
+# kesu ledger: the same situations, the same codes
+"$KESU" cert issue --sign-key "$P/op.key" --passphrase-file "$P/pw" -o "$P/lc.json" "$P/r.json" \
+	> /dev/null 2>&1 || fail "cert issue for the ledger"
+printf '{}' > "$P/malformed.json"
+L="ledger --trust $P/trust --ledger $P/l.db"
+failed=""
+run_table <<'TABLE'
+0||$L add "$P/lc.json"
+2||$L add "$WORK"
+2|not a regular file|$L add /dev/null
+2||$L reconcile "$WORK"
+1||$L add "$missing"
+1||$L reconcile "$missing"
+9||$L add "$P/malformed.json"
+# a --ledger whose directory is missing: add makes it (kesu-ledger(8)) unless it cannot
+1|cannot open|ledger --trust "$P/trust" --ledger "$P/plain/no/l.db" add "$P/lc.json"
+1|no ledger there|ledger --ledger "$P/no/l.db" list
+1|no ledger there|ledger --ledger "$P/no/l.db" export --csv
+6|No space left|$L export --csv > /dev/full
+6|No space left|$L list > /dev/full
+6|No space left|$L verify --json > /dev/full
+6|No space left|$L add "$P/lc.json" > /dev/full
+TABLE
+[ -z "$failed" ] || fail "$(echo $failed | wc -w) rows of the ledger table"
+[ ! -e "$P/plain" ] || [ -f "$P/plain" ] || fail "ledger add replaced a file with a directory"
+# a reader that went away before the first byte: the pipe's read end is closed first, so
+# the write fails however small the output is (`| head -c1` would race with a short one)
+for cmd in "export --csv" "export --jsonl" list "show $(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["id"])' "$P/lc.json")"; do
+	set +e
+	# shellcheck disable=SC2086
+	python3 -c 'import os, subprocess, sys
+r, w = os.pipe()
+os.close(r)
+sys.exit(subprocess.call(sys.argv[1:], stdout=w))' "$KESU" $L $cmd 2> "$WORK/err"
+	got=$?
+	set -e
+	[ "$got" -eq 6 ] || fail "broken pipe: kesu ledger $cmd: exit $got, expected 6: $(cat "$WORK/err")"
+	grep -q 'Broken pipe' "$WORK/err" || fail "broken pipe: kesu ledger $cmd: $(cat "$WORK/err")"
+done
+ok "kesu ledger: a directory is usage, missing is failure, a failed write is an I/O error"
+
+# kesu media: the passphrase rows, on a LUKS2 image (the test-only weak key derivation);
+# each action fails or stops before it would need device-mapper, which this host lacks
+img=$P/m.img
+head -c 33554432 /dev/zero > "$img"
+"$KESU" media format --yes --fs none --passphrase-file "$P/strong" "$img" 2> /dev/null ||
+	fail "media format"
+cp "$img" "$P/m.copy"
+printf 'Qm7v-kesu-Zr2x-Tb9w\nabc\n' > "$P/cur-weak"
+printf 'not the passphrase\nLk3m-new-Xy7q-Pw4z\n' > "$P/bad-new"
+chmod 600 "$P/cur-weak" "$P/bad-new"
+failed=""
+run_table <<'TABLE'
+16|no keyslot opens|media passphrase add --passphrase-file "$P/bad-new" "$img"
+16|no keyslot opens|media passphrase change --passphrase-file "$P/bad-new" "$img"
+16|no keyslot opens|media passphrase remove --passphrase-file "$P/bad" "$img"
+19|too weak|media passphrase add --passphrase-file "$P/cur-weak" "$img"
+19|too weak|media passphrase change --passphrase-file "$P/cur-weak" "$img"
+1|no LUKS header|media passphrase add --passphrase-file "$P/strong" "$P/plain"
+2||media passphrase add --passphrase-file "$P/strong" "$WORK"
+TABLE
+[ -z "$failed" ] || fail "$(echo $failed | wc -w) rows of the media table"
+for args in "open $img" "passphrase add $img" "passphrase change $img"; do
+	set +e
+	# shellcheck disable=SC2086
+	setsid -w "$KESU" media $args < /dev/null > /dev/null 2> "$WORK/err"
+	got=$?
+	set -e
+	[ "$got" -eq 2 ] || fail "no terminal: kesu media $args: exit $got, expected 2: $(cat "$WORK/err")"
+	grep -q 'no terminal' "$WORK/err" || fail "no terminal: kesu media $args: $(cat "$WORK/err")"
+done
+for args in "passphrase add $img" "passphrase change $img"; do
+	set +e
+	# shellcheck disable=SC2086
+	PTY_ANSWERS=$(printf 'Qm7v-kesu-Zr2x-Tb9w\nLk3m-new-Xy7q-Pw4z\nLk3m-new-Xy7q-Pw4Z') $PTY "$KESU" media $args \
+		> "$WORK/out"
+	got=$?
+	set -e
+	[ "$got" -eq 4 ] || fail "answers differ: kesu media $args: exit $got, expected 4: $(cat "$WORK/out")"
+	grep -q 'the two answers differ' "$WORK/out" || fail "answers differ: kesu media $args"
+done
+for args in "open $img" "passphrase add $img" "passphrase change $img" "passphrase remove $img"; do
+	set +e
+	# shellcheck disable=SC2086
+	PTY_SIGNAL=INT $PTY "$KESU" media $args > "$WORK/out"
+	got=$?
+	set -e
+	[ "$got" -eq 7 ] || fail "SIGINT at the prompt: kesu media $args: exit $got, expected 7: $(cat "$WORK/out")"
+done
+cmp "$img" "$P/m.copy" || fail "a refused or interrupted media action changed the image"
+# the right passphrase does open it: the 16 above was the wrong one's
+cp "$img" "$P/m.add"
+printf 'Qm7v-kesu-Zr2x-Tb9w\nLk3m-new-Xy7q-Pw4z\n' |
+	expect_rc 0 "$KESU" media passphrase add --passphrase-fd 0 "$P/m.add" 2> /dev/null
+ok "kesu media: no terminal 2, answers differ 4, SIGINT 7, wrong passphrase 16, weak 19"
+
+# SIGINT at the confirmation prompt of the commands that destroy data: 7, nothing written
+for cmd in "erase -m zero" "media format --fs none"; do
+	set +e
+	# shellcheck disable=SC2086
+	PTY_PROMPT='to (erase|format) it: ' PTY_SIGNAL=INT $PTY "$KESU" $cmd "$img" > "$WORK/out"
+	got=$?
+	set -e
+	[ "$got" -eq 7 ] || fail "SIGINT at the confirmation: kesu $cmd: exit $got, expected 7: $(cat "$WORK/out")"
+	grep -q 'interrupted (SIGINT), nothing was written' "$WORK/out" ||
+		fail "SIGINT at the confirmation: kesu $cmd: $(cat "$WORK/out")"
+	cmp "$img" "$P/m.copy" || fail "SIGINT at the confirmation: kesu $cmd wrote to the image"
+done
+ok "SIGINT at the confirmation prompt exits 7 in erase and media format, nothing written"

@@ -46,7 +46,7 @@ expect_rc 2 "$KESU" media format --yes --fs btrfs --allow-weak --passphrase-file
 expect_rc 2 "$KESU" media format --yes --label "$(printf 'a\nb')" --allow-weak \
 	--passphrase-file "$WORK/p1" "$img" 2> /dev/null
 : > "$WORK/taken.json"
-expect_rc 2 "$KESU" media format --yes --fs none --allow-weak --record "$WORK/taken.json" \
+expect_rc 1 "$KESU" media format --yes --fs none --allow-weak --record "$WORK/taken.json" \
 	--passphrase-file "$WORK/p1" "$img" 2> /dev/null
 # in use: the backing file of a loop device
 loop=$(losetup -f --show "$img")
@@ -124,7 +124,7 @@ off=$(jqf "$s" .data_offset)
 [ "$(stat -c %s "$WORK/hdr")" = "$off" ] || fail "backup size is not the data offset"
 cmp -n "$off" "$WORK/hdr" "$img" || fail "backup differs from the header area"
 [ "$(stat -c %a "$WORK/hdr")" = 600 ] || fail "backup is readable by others"
-expect_rc 2 "$KESU" media header-backup "$img" "$WORK/hdr" 2> /dev/null
+expect_rc 1 "$KESU" media header-backup "$img" "$WORK/hdr" 2> /dev/null
 ok "header backup"
 
 # --- policy -------------------------------------------------------------------

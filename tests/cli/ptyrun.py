@@ -5,7 +5,9 @@ prompt, copy everything it printed to standard output and exit with its
 status (124 after 300 s). $PTY_ANSWERS instead holds one answer a line, typed
 at the prompts in turn; a prompt after the last gets end-of-file (Control-D).
 $PTY_SIGNAL (e.g. "INT") sends that signal to the program at the first prompt
-instead of answering it.
+instead of answering it. $PTY_PROMPT, a regular expression, is the prompt
+to wait for instead (a confirmation, typed with echo on: the echo is not
+waited for).
 
 Both kesu and stock age read passphrases from the terminal with echo off.
 The answer is typed only once the output ends with a prompt ("...passphrase...: ")
@@ -43,6 +45,9 @@ def main():
     sig = os.environ.get("PTY_SIGNAL")
     if sig:
         answers = itertools.repeat(b"")
+    prompt = PROMPT
+    if os.environ.get("PTY_PROMPT"):
+        prompt = re.compile(os.environ["PTY_PROMPT"].encode() + rb"$")
     pid, fd = pty.fork()
     if pid == 0:
         os.execvp(sys.argv[1], sys.argv[1:])
@@ -60,12 +65,14 @@ def main():
                 break
             out += data
             continue
-        if answers is None or answered_at == len(out) or not PROMPT.search(bytes(out[-200:])):
+        if answers is None or answered_at == len(out) or not prompt.search(bytes(out[-200:])):
             continue
         try:
             echo = termios.tcgetattr(fd)[3] & termios.ECHO
         except termios.error:
             break
+        if prompt is not PROMPT:
+            echo = False
         if not echo and sig:
             os.kill(pid, getattr(signal, "SIG" + sig))
             answered_at = len(out)
