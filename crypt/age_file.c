@@ -37,30 +37,33 @@ static int add_lines(char *buf, struct age_recipients **rs, struct age_identitie
 	return r ? r : found ? 0 : -ENODATA;
 }
 
-int age_recipients_load(struct age_recipients **rs, const char *path, struct age_file_error *err)
+/* Identities are secret keys: secure memory, and a file that is the owner's alone. */
+static int load(const char *path, struct age_recipients **rs, struct age_identities **ids,
+		struct age_file_error *err)
 {
 	char *buf = NULL;
 	size_t len;
-	int r = file_read(path, AGE_RECIPIENTS_FILE_MAX, &buf, &len);
+	int r = ids ? file_read_secret(path, AGE_IDENTITY_FILE_MAX, &buf, &len) :
+		      file_read(path, AGE_RECIPIENTS_FILE_MAX, &buf, &len);
 
 	err->reading = r != 0;
 	if (!r)
-		r = add_lines(buf, rs, NULL, err);
-	free(buf);
+		r = add_lines(buf, rs, ids, err);
+	if (ids)
+		secmem_free(buf);
+	else
+		free(buf);
 	return r;
+}
+
+int age_recipients_load(struct age_recipients **rs, const char *path, struct age_file_error *err)
+{
+	return load(path, rs, NULL, err);
 }
 
 int age_identities_load(struct age_identities **ids, const char *path, struct age_file_error *err)
 {
-	char *buf = NULL;
-	size_t len;
-	int r = file_read_secret(path, AGE_IDENTITY_FILE_MAX, &buf, &len);
-
-	err->reading = r != 0;
-	if (!r)
-		r = add_lines(buf, NULL, ids, err);
-	secmem_free(buf);
-	return r;
+	return load(path, NULL, ids, err);
 }
 
 int age_file_open_input(struct age_file_io *io, const char *path)
