@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cert.h"
+#include "certfile.h"
+#include "file.h"
+#include "outfile.h"
+
+char *cert_default_path(const char *report)
+{
+	size_t n = strlen(report);
+	char *out;
+
+	if (n > 5 && !strcmp(report + n - 5, ".json"))
+		n -= 5;
+	if (asprintf(&out, "%.*s.cert.json", (int)n, report) < 0)
+		return NULL;
+	return out;
+}
+
+int cert_report_read(const char *path, json_t **report, char *why, size_t len)
+{
+	json_error_t jerr;
+	char *buf = NULL;
+	size_t n;
+	int r = file_read(path, CERT_REPORT_MAX, &buf, &n);
+
+	*report = NULL;
+	if (r)
+		return r;
+	*report = json_loadb(buf, n, JSON_REJECT_DUPLICATES, &jerr);
+	free(buf);
+	if (!*report) {
+		snprintf(why, len, "%s", jerr.text);
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+bool cert_is_self_approval(const struct cert_verification *v, const struct cert_signer *s)
+{
+	const char *witness = cert_get_string(v->doc, "witness.name");
+
+	return !strcmp(v->sig[CERT_ROLE_OPERATOR].key_id, cert_signer_key_id(s)) ||
+	       !strcmp(v->sig[CERT_ROLE_OPERATOR].name, cert_signer_name(s)) ||
+	       (witness && !strcmp(witness, cert_signer_name(s)));
+}
+
+int cert_approve_file(const char *path, const struct cert_verification *v,
+		      const struct cert_signer *s, const char *reason, char **sig_path)
+{
+	struct outfile of = { .fd = -1, .dirfd = -1 };
+	char *buf = NULL;
+	size_t len, siglen = 0;
+	void *sig = NULL;
+	int r;
+
+	*sig_path = cert_sig_path(path, CERT_ROLE_APPROVER, cert_signer_ext(s));
+	r = *sig_path ? file_read(path, CERT_FILE_MAX, &buf, &len) : -ENOMEM;
+	if (!r)
+		r = outfile_reserve(&of, *sig_path, 4096, 0);
+	if (!r)
+		r = cert_sign(s, buf, len, v->id, CERT_ROLE_APPROVER, reason, &sig, &siglen);
+	if (!r)
+		r = outfile_commit(&of, sig, siglen);
+	outfile_release(&of);
+	free(sig);
+	free(buf);
+	return r;
+}
+
+int cert_device_check(const json_t *cert, const struct dev_info *info, char *why, size_t len)
+{
+	const char *serial = cert_get_string(cert, "media.serial");
+	json_t *size = cert_get(cert, "media.capacity_bytes");
+
+	why[0] = '\0';
+	if ((serial || info->serial) && (!serial || !info->serial || strcmp(serial, info->serial)))
+		snprintf(why, len, "serial %s, the certificate's is %s",
+			 info->serial ? info->serial : "none", serial ? serial : "none");
+	else if (!json_is_integer(size) || (uint64_t)json_integer_value(size) != info->size)
+		snprintf(why, len, "size %llu bytes, the certificate's is %lld",
+			 (unsigned long long)info->size, (long long)json_integer_value(size));
+	return why[0] ? -ENODEV : 0;
+}
+
+const char *cert_last_pattern(const json_t *cert)
+{
+	json_t *passes = cert_get(cert, "sanitization.passes");
+	json_t *last = json_array_get(passes, json_array_size(passes) - 1);
+
+	return json_string_value(json_object_get(last, "pattern"));
+}

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "age_file.h"
+#include "file.h"
+#include "secmem.h"
+
+/*
+ * The lines of a recipients (@ids NULL) or identity file: "#" comments and
+ * blank lines are skipped, every other line must parse.
+ */
+static int add_lines(char *buf, struct age_recipients **rs, struct age_identities **ids,
+		     struct age_file_error *err)
+{
+	char *line, *next;
+	size_t found = 0;
+	int r = 0;
+
+	err->line = 0;
+	for (line = buf; line && !r; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		err->line++;
+		if (!*line || *line == '#')
+			continue;
+		r = ids ? age_identity_add(ids, line, err->why, sizeof(err->why)) :
+			  age_recipient_add(rs, line, err->why, sizeof(err->why));
+		found++;
+	}
+	return r ? r : found ? 0 : -ENODATA;
+}
+
+/* Identities are secret keys: secure memory, and a file that is the owner's alone. */
+static int load(const char *path, struct age_recipients **rs, struct age_identities **ids,
+		struct age_file_error *err)
+{
+	char *buf = NULL;
+	size_t len;
+	int r = ids ? file_read_secret(path, AGE_IDENTITY_FILE_MAX, &buf, &len) :
+		      file_read(path, AGE_RECIPIENTS_FILE_MAX, &buf, &len);
+
+	err->reading = r != 0;
+	if (!r)
+		r = add_lines(buf, rs, ids, err);
+	if (ids)
+		secmem_free(buf);
+	else
+		free(buf);
+	return r;
+}
+
+int age_recipients_load(struct age_recipients **rs, const char *path, struct age_file_error *err)
+{
+	return load(path, rs, NULL, err);
+}
+
+int age_identities_load(struct age_identities **ids, const char *path, struct age_file_error *err)
+{
+	return load(path, NULL, ids, err);
+}
+
+int age_file_open_input(struct age_file_io *io, const char *path)
+{
+	io->in = STDIN_FILENO;
+	if (path) {
+		io->in = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		if (io->in < 0)
+			return -errno;
+	}
+	if (fstat(io->in, &io->in_st) < 0)
+		return -errno;
+	return S_ISDIR(io->in_st.st_mode) ? -EISDIR : 0;
+}
+
+bool age_file_is_input(const struct age_file_io *io, const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && st.st_dev == io->in_st.st_dev && st.st_ino == io->in_st.st_ino;
+}
+
+int age_file_open_output(struct age_file_io *io, const char *path, unsigned flags)
+{
+	size_t size = S_ISREG(io->in_st.st_mode) ? (size_t)io->in_st.st_size : 0;
+	int r;
+
+	io->out = STDOUT_FILENO;
+	if (!path)
+		return 0;
+	r = outfile_reserve(&io->of, path, size, flags);
+	if (!r)
+		io->out = io->of.fd;
+	return r;
+}
+
+static bool aborted(const struct age_file_io *io)
+{
+	return io->abort && *io->abort;
+}
+
+/* An interrupt ends the work through the error path: no output is published. */
+ssize_t age_file_read(void *usr, void *buf, size_t len)
+{
+	struct age_file_io *io = usr;
+
+	for (;;) {
+		ssize_t n;
+
+		if (aborted(io))
+			return -EINTR;
+		n = read(io->in, buf, len);
+		/* the signal may have gone to another thread while this one waited */
+		if (aborted(io))
+			return -EINTR;
+		if (n >= 0)
+			return n;
+		if (errno != EINTR)
+			return -errno;
+	}
+}
+
+int age_file_write(void *usr, const void *buf, size_t len)
+{
+	struct age_file_io *io = usr;
+	const char *p = buf;
+
+	while (len) {
+		ssize_t n;
+
+		if (aborted(io))
+			return -EINTR;
+		n = write(io->out, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return io->werr = -errno;
+		p += n;
+		len -= (size_t)n;
+	}
+	/* a file: write back as it grows, so the commit's fsync does not wait for all of it */
+	if (io->of.fd >= 0)
+		outfile_flush_behind(&io->of, 8 << 20);
+	return 0;
+}
+
+int age_file_commit(struct age_file_io *io)
+{
+	return io->of.fd < 0 ? 0 : outfile_commit_written(&io->of);
+}
+
+void age_file_close(struct age_file_io *io)
+{
+	if (io->in > STDIN_FILENO)
+		close(io->in);
+	io->in = -1;
+	outfile_release(&io->of);
+}

@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * kesu cert verify: check certificates offline, one line (or one JSON
+ * object) each, and with --device whether a device is still the certified
+ * one and still reads as erased.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cert/certfile.h"
+#include "cert_verify.h"
+#include "certsign.h"
+#include "dev.h"
+#include "devinfo.h"
+#include "jsonutil.h"
+#include "kesu.h"
+#include "pattern.h"
+#include "secmem.h"
+#include "verify/verify.h"
+
+static const int verify_exits[] = {
+	KESU_EXIT_SUCCESS,	KESU_EXIT_FAILURE,	 KESU_EXIT_USAGE,
+	KESU_EXIT_MALFORMED,	KESU_EXIT_BAD_SIGNATURE, KESU_EXIT_UNTRUSTED,
+	KESU_EXIT_NOT_APPROVED, KESU_EXIT_NOT_ERASED,	 KESU_EXIT_DEVICE_MISMATCH,
+};
+
+int cert_cli_verdict_exit(enum cert_verdict v)
+{
+	static const int codes[] = {
+		[CERT_VALID] = KESU_EXIT_SUCCESS,
+		[CERT_MALFORMED] = KESU_EXIT_MALFORMED,
+		[CERT_BAD_SIGNATURE] = KESU_EXIT_BAD_SIGNATURE,
+		[CERT_UNTRUSTED] = KESU_EXIT_UNTRUSTED,
+		[CERT_NOT_APPROVED] = KESU_EXIT_NOT_APPROVED,
+		[CERT_NOT_ERASED] = KESU_EXIT_NOT_ERASED,
+	};
+
+	return codes[v];
+}
+
+struct verify_opts_cli {
+	const char *trust, *trust_ca;
+	unsigned flags;
+	const char *device;
+	bool json;
+};
+
+/* The last pass's pattern read back from a sample of the device: still erased as certified? */
+static int device_reads_erased(const char *device, const char *pattern, char *why, size_t len)
+{
+	struct verify_opts vo = { .sample_pct = 10, .pass = 1, .npasses = 1 };
+	struct verify_result vr = { 0 };
+	struct pattern p = { 0 };
+	struct dev *d = NULL;
+	int r;
+
+	if (!strcmp(pattern, "random") || pattern_parse(pattern, &p)) {
+		snprintf(why, len,
+			 "identity matches; the last pass was %s, which cannot be read "
+			 "back without its key",
+			 pattern);
+		return 0;
+	}
+	secmem_random(&vo.seed, sizeof(vo.seed));
+	r = dev_open(device, 0, &d);
+	if (!r)
+		r = verify_run(d, &p, &vo, &vr);
+	if (r)
+		snprintf(why, len, "cannot read it back: %s", strerror(-r));
+	else if (vr.mismatch.n || vr.read_errors.n)
+		snprintf(why, len, "no longer reads as %s: %llu blocks differ, %llu unreadable",
+			 pattern, (unsigned long long)ranges_blocks(&vr.mismatch),
+			 (unsigned long long)ranges_blocks(&vr.read_errors));
+	else
+		snprintf(why, len, "identity matches and %llu sampled bytes read back as %s",
+			 (unsigned long long)vr.bytes_read, pattern);
+	r = r					? KESU_EXIT_FAILURE :
+	    (vr.mismatch.n || vr.read_errors.n) ? KESU_EXIT_DEVICE_MISMATCH :
+						  0;
+	verify_result_free(&vr);
+	pattern_free(&p);
+	dev_close(d);
+	return r;
+}
+
+static int check_device(const json_t *doc, const char *device, char *why, size_t len)
+{
+	const char *last = cert_last_pattern(doc);
+	struct dev_info info;
+	int r = devinfo_get(device, &info);
+
+	if (r) {
+		snprintf(why, len, "%s: %s", device, strerror(-r));
+		return ui_exit(r, UI_CTX_NONE);
+	}
+	r = cert_device_check(doc, &info, why, len);
+	devinfo_free(&info);
+	if (r)
+		return KESU_EXIT_DEVICE_MISMATCH;
+	return device_reads_erased(device, last ? last : "random", why, len);
+}
+
+static json_t *signer_json(const struct cert_verification *v, enum cert_role role, bool ok)
+{
+	const struct cert_sig_check *s = &v->sig[role];
+
+	if (!ok)
+		return json_null();
+	return json_pack("{s:o,s:s,s:s}", "name", json_text(s->name), "key_id", s->key_id, "time",
+			 s->time);
+}
+
+static void print_result(const char *path, const struct cert_verification *v, int code,
+			 const char *why, bool json)
+{
+	const char *name = code == KESU_EXIT_DEVICE_MISMATCH ? "device-mismatch" :
+							       cert_verdict_name(v->verdict);
+	bool op_ok = v->verdict == CERT_VALID || v->verdict >= CERT_NOT_APPROVED;
+	json_t *o;
+
+	if (!json) {
+		if (!code)
+			printf("%s: valid: certificate %s, operator %s, %s%s%s%s%s\n",
+			       ui_safe(path), v->id, ui_safe(v->sig[CERT_ROLE_OPERATOR].name),
+			       v->approved ? "approver " : "not approved",
+			       v->approved ? ui_safe(v->sig[CERT_ROLE_APPROVER].name) : "",
+			       v->self_approved ? " (self-approval: " : "",
+			       v->self_approved ? ui_safe(v->sig[CERT_ROLE_APPROVER].self_reason) :
+						  "",
+			       v->self_approved ? ")" : "");
+		else
+			printf("%s: %s: %s\n", ui_safe(path), name, ui_safe(why));
+		if (!code && why[0])
+			printf("%s: device: %s\n", ui_safe(path), ui_safe(why));
+		return;
+	}
+	o = json_pack("{s:o,s:s,s:s,s:i,s:o,s:o,s:o,s:o}", "file", json_text(path), "id", v->id,
+		      "verdict", code ? name : "valid", "exit", code, "why", json_text(why),
+		      "operator", signer_json(v, CERT_ROLE_OPERATOR, op_ok), "approver",
+		      signer_json(v, CERT_ROLE_APPROVER, v->approved), "self_approval",
+		      v->self_approved ? json_text(v->sig[CERT_ROLE_APPROVER].self_reason) :
+					 json_null());
+	if (!o || ui_print_json(stdout, o))
+		ui_err("%s: cannot print the result", ui_safe(path));
+	json_decref(o);
+}
+
+static int verify_one(const char *path, const struct cert_trust *t, const struct verify_opts_cli *o)
+{
+	struct cert_verification v = { 0 };
+	char dwhy[512] = "";
+	int code, r = cert_verify_file(path, t, o->flags, &v);
+
+	if (r) {
+		ui_err("%s: %s", ui_safe(path), strerror(-r));
+		return ui_exit(r, UI_CTX_CERT);
+	}
+	code = cert_cli_verdict_exit(v.verdict);
+	if (!code && o->device)
+		code = check_device(v.doc, o->device, dwhy, sizeof(dwhy));
+	print_result(path, &v, code, o->device && !v.verdict ? dwhy : v.why, o->json);
+	cert_verification_free(&v);
+	return code;
+}
+
+static int verify_help(void)
+{
+	printf("usage: kesu cert verify FILE... [--trust DIR] [--require-approval] [--device DEV]"
+	       " [--json]\n\n"
+	       "Check certificates offline: canonical form, the operator's and the approver's\n"
+	       "signatures by keys trusted for those roles, Art. 6, and the result; one line each.\n\n"
+	       "      --trust DIR          trusted public keys (default " TRUST_DIR ")\n"
+	       "      --trust-ca FILE      CA certificates that CMS (.p7s) signers chain to\n"
+	       "      --require-approval   a certificate without an approval is not valid\n"
+	       "      --device DEV         DEV must be the certified device and still read as\n"
+	       "                           erased (serial, size, a sampled read-back)\n"
+	       "      --json               one JSON object per line\n"
+	       "  -h, --help\n\n");
+	ui_print_exit_status(stdout, verify_exits, sizeof(verify_exits) / sizeof(verify_exits[0]));
+	return KESU_EXIT_SUCCESS;
+}
+
+int cert_cmd_verify(int argc, char **argv)
+{
+	enum { OPT_TRUST = 0x400, OPT_REQUIRE, OPT_DEVICE, OPT_JSON, OPT_CA };
+	static const struct option opts[] = {
+		{ "trust", required_argument, NULL, OPT_TRUST },
+		{ "trust-ca", required_argument, NULL, OPT_CA },
+		{ "require-approval", no_argument, NULL, OPT_REQUIRE },
+		{ "device", required_argument, NULL, OPT_DEVICE },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct verify_opts_cli o = { 0 };
+	struct cert_trust *t = NULL;
+	bool help = false;
+	int c, code = 0;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_TRUST: o.trust = optarg; break;
+		case OPT_CA: o.trust_ca = optarg; break;
+		case OPT_REQUIRE: o.flags |= CERT_REQUIRE_APPROVAL; break;
+		case OPT_DEVICE: o.device = optarg; break;
+		case OPT_JSON: o.json = true; break;
+		case 'h': help = true; break;
+		default: return ui_option_error("cert verify", c, argv, opts);
+		}
+	}
+	if (help)
+		return verify_help();
+	if (optind >= argc)
+		return ui_usage_error("cert verify", "no certificate given");
+	if (o.device && argc - optind > 1)
+		return ui_usage_error("cert verify", "--device checks one certificate");
+	code = certsign_trust(o.trust, o.trust_ca, &t);
+	if (code)
+		return code;
+	/* every file gets its line; the exit status is the worst verdict */
+	for (int i = optind; i < argc; i++)
+		code = ui_exit_worst(code, verify_one(argv[i], t, &o));
+	cert_trust_free(t);
+	return code;
+}

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* `kesu cert verify` (src/cert_verify.c), dispatched by cmd_cert(). */
+#ifndef KESU_SRC_CERT_VERIFY_H
+#define KESU_SRC_CERT_VERIFY_H
+
+#include "cert/verdict.h"
+
+/* kesu cert verify FILE... [OPTIONS]; @argv[0] is "verify" */
+int cert_cmd_verify(int argc, char **argv);
+
+/* The exit code of a certificate's verdict (kesu(8)), for verify and approve. */
+int cert_cli_verdict_exit(enum cert_verdict v);
+
+#endif
