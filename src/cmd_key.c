@@ -29,18 +29,19 @@
 #include "secmem.h"
 
 static const int key_exits[] = { KESU_EXIT_SUCCESS,	  KESU_EXIT_FAILURE, KESU_EXIT_USAGE,
-				 KESU_EXIT_NOT_CONFIRMED, KESU_EXIT_IO,	     KESU_EXIT_ABORTED };
+				 KESU_EXIT_NOT_CONFIRMED, KESU_EXIT_IO,	     KESU_EXIT_ABORTED,
+				 KESU_EXIT_WEAK };
 
 struct keygen_opts {
 	const char *role, *name, *out;
 	struct pass_source pass;
-	bool age, force, help;
+	bool age, force, allow_weak, help;
 };
 
 static int key_help(void)
 {
 	fputs("usage: kesu key generate --role operator|approver --name NAME -o FILE\n"
-	      "                         [--passphrase-fd N | --passphrase-file F]\n"
+	      "                         [--passphrase-fd N | --passphrase-file F] [--allow-weak]\n"
 	      "       kesu key generate --age -o FILE [--force]\n"
 	      "       kesu key show FILE\n"
 	      "\n"
@@ -55,6 +56,7 @@ static int key_help(void)
 	      "      --passphrase-fd N    read the passphrase from descriptor N (one line)\n"
 	      "      --passphrase-file F  read the passphrase from the first line of F\n"
 	      "                           (default: ask twice on the terminal)\n"
+	      "      --allow-weak         accept a passphrase the strength check refuses\n"
 	      "      --age                an age X25519 identity for kesu decrypt and age -d,\n"
 	      "                           in age-keygen's format (mode 0600); its public key\n"
 	      "                           (age1...) is printed and kept in a comment line\n"
@@ -86,6 +88,7 @@ static int keygen_opt(int c, char **argv, struct keygen_opts *o, const struct op
 	case 'D': ui_debug = true; return 0;
 	case 'A': o->age = true; return 0;
 	case 'X': o->force = true; return 0;
+	case 'W': o->allow_weak = true; return 0;
 	case 'h': o->help = true; return 0;
 	default: return ui_option_error("key", c, argv, longopts);
 	}
@@ -96,7 +99,7 @@ static int keygen_parse_age(const struct keygen_opts *o)
 {
 	if (o->role || o->name)
 		return ui_usage_error("key", "--age keys have no --role or --name");
-	if (pass_source_given(&o->pass))
+	if (pass_source_given(&o->pass) || o->allow_weak)
 		return ui_usage_error("key", "--age keys are not passphrase-protected "
 					     "(age-keygen's format): keep the file 0600");
 	if (!o->out)
@@ -116,6 +119,7 @@ static int keygen_parse(int argc, char **argv, struct keygen_opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ "age", no_argument, NULL, 'A' },
 		{ "force", no_argument, NULL, 'X' },
+		{ "allow-weak", no_argument, NULL, 'W' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, r;
@@ -142,13 +146,17 @@ static int keygen_parse(int argc, char **argv, struct keygen_opts *o)
 	return 0;
 }
 
-/* The new key's passphrase: asked twice on a terminal; nothing of it is printed. */
+/*
+ * The new key's passphrase: asked twice on a terminal; nothing of it is
+ * printed. It is checked as every new passphrase is: the key signs
+ * certificates, and its file may be copied wherever it goes.
+ */
 static int keygen_passphrase(struct keygen_opts *o, char **pass)
 {
 	struct pass_request req = { .src = &o->pass,
 				    .prompt = "passphrase for the new key",
 				    .create = true,
-				    .unchecked = true };
+				    .allow_weak = o->allow_weak };
 	int r;
 
 	ui_catch_interrupts();

@@ -177,8 +177,10 @@ check_unread 1 encrypt -r "$apub" -R nofile
 only "" "refused options"
 ok "bad recipients, identities, options and destinations: exit 2 or 1 before any input was read"
 
-# --- weak passphrases: refused with the reason, no file; --allow-weak warns
-for weak in password1 qwertyuiop aaaaaaaaaaaa; do
+# --- weak passphrases: refused with the reason, no file; --allow-weak warns.
+# Full-width and Japanese ones are scored as they read, not as UTF-8 bytes.
+for weak in password1 qwertyuiop ｐａｓｓｗｏｒｄ ｑｗｅｒｔｙ １２３４５６７８ パスワード あいうえお \
+	さくら ｱｲｳｴｵ aaaaaaaaaaaa; do
 	printf '%s\n' "$weak" > weak
 	set +e
 	"$KESU" encrypt --passphrase-file weak -o out/w small 2> err
@@ -195,6 +197,15 @@ grep -q "warning" err || fail "--allow-weak without a warning"
 	fail "--allow-weak round trip"
 rm out/w out/w.out
 ok "weak passphrases refused with exit 19 and the reason; --allow-weak warns"
+
+# five words a die chose, in kana: strong, and the passphrase is the bytes as typed
+printf '%s\n' 'かみなり つくえ ほしぞら えんぴつ みずうみ' > ja
+"$KESU" encrypt --passphrase-file ja -o out/ja small 2> err || { cat err; fail "strong kana refused"; }
+[ ! -s err ] || { cat err; fail "strong kana: a warning"; }
+"$KESU" decrypt --passphrase-file ja -o out/ja.out out/ja && cmp small out/ja.out ||
+	fail "kana passphrase round trip"
+rm out/ja out/ja.out
+ok "a strong passphrase in kana is accepted without a warning"
 
 # --- the terminal: never binary ciphertext; armor is fine; no prompt without scrypt
 expect_rc 2 $PTY "$KESU" encrypt -r "$apub" small > tty.out

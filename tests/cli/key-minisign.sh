@@ -3,7 +3,8 @@
 # Keys work both ways with stock minisign 0.11: kesu key generate makes a key
 # minisign -S signs with and kesu verifies; a minisign -G key signs through
 # cert/minisign and minisign -V accepts it, trusted comment included. Wrong
-# passphrases, flipped bytes and a readable secret key are refused.
+# passphrases, weak new ones, flipped bytes and a readable secret key are
+# refused.
 # tests/cli/minisig is cert/minisign from the shell (sign/verify).
 . "$(dirname "$0")/lib.sh"
 set -e
@@ -15,7 +16,7 @@ MS=${KESU_BUILDDIR:?}/tests/cli/minisig
 export KESU_TEST_WEAK_KDF=1
 cd "$WORK"
 
-printf '%s\n' 'operator pass' > pw
+printf '%s\n' 'kelp ferry 47 lantern' > pw
 printf '%s\n' 'wrong pass' > badpw
 printf '{"format":"kesu-certificate/1","id":"f00"}' > cert.json
 TC='kesu-certificate/1 id=f00 role=operator name="Sato \"Ken\"" time=2026-01-01T00:00:00Z'
@@ -48,6 +49,20 @@ expect_rc 2 "$KESU" key generate --role approver --name X -o w.key < /dev/null 2
 [ ! -e w.key ] && [ ! -e w.key.pub ] || fail "a refused generate left a file"
 ls -A | grep -q '^\.kesu-' && fail "a temporary file was left"
 ok "kesu key generate refuses existing files, bad roles and names, and a missing terminal"
+
+# a new key's passphrase is checked as every new passphrase is
+printf 'a\n' > weakpw
+expect_rc 19 "$KESU" key generate --role approver --name X -o weak.key --passphrase-file weakpw \
+	2> err
+grep -q 'too weak: ' err || fail "weak key passphrase: $(cat err)"
+[ ! -e weak.key ] && [ ! -e weak.key.pub ] || fail "a key was written with a weak passphrase"
+ls -A | grep -q '^\.kesu-' && fail "a temporary file was left"
+expect_rc 0 "$KESU" key generate --role approver --name X -o weak.key --passphrase-file weakpw \
+	--allow-weak > /dev/null 2> err
+grep -q 'warning: the new passphrase is weak' err || fail "--allow-weak without a warning"
+echo a | "$MS" sign weak.key cert.json weak.minisig "x" || fail "weak.key: passphrase not as given"
+expect_rc 2 "$KESU" key generate --age --allow-weak -o weak.age 2> /dev/null
+ok "kesu key generate refuses a weak passphrase (19); --allow-weak takes it with a warning"
 
 # --- stock minisign signs with the kesu key; kesu verifies, and so does minisign
 minisign -S -s op.key -m cert.json -x cert.json.operator.minisig -t "$TC" < pw > /dev/null 2>&1 ||
@@ -138,11 +153,11 @@ command -v python3 > /dev/null || skip "python3 missing (tests/cli/ptyrun.py)"
 # ptyrun.py types each answer once its prompt is shown with echo off: typed
 # ahead, the TCSAFLUSH that turns echo off would discard it
 PTY="python3 ${KESU_SRCDIR:?}/tests/cli/ptyrun.py"
-PTY_ANSWERS=$(printf 'tty pass\ntty pass') $PTY "$KESU" key generate --role approver --name Tty \
+PTY_ANSWERS=$(printf 'rook mist 12 anvil\nrook mist 12 anvil') $PTY "$KESU" key generate --role approver --name Tty \
 	-o tty.key > tty.out 2>&1 || fail "generate on a terminal: $(cat tty.out)"
 grep -q 'passphrase for the new key (again)' tty.out || fail "the passphrase was not asked twice"
-grep -q 'tty pass' tty.out && fail "the passphrase was echoed"
-echo 'tty pass' | "$MS" sign tty.key cert.json tty.minisig "x" || fail "tty.key: passphrase not as typed"
+grep -q 'rook mist 12 anvil' tty.out && fail "the passphrase was echoed"
+echo 'rook mist 12 anvil' | "$MS" sign tty.key cert.json tty.minisig "x" || fail "tty.key: passphrase not as typed"
 set +e
 # two strong answers: a weak first one could be refused before the second prompt
 PTY_ANSWERS=$(printf 'violet kettle harbour 7\nviolet kettle harbour 8') $PTY "$KESU" key generate --role approver --name Tty \
@@ -155,3 +170,15 @@ grep -q 'passphrase for the new key (again)' tty.out || fail "the second answer 
 grep -q 'differ' tty.out || fail "two different passphrases: $(cat tty.out)"
 [ ! -e tty2.key ] || fail "tty2.key written"
 ok "on a terminal the passphrase is asked twice, without echo"
+
+# a weak one is refused after the first answer, before it is typed again
+set +e
+PTY_ANSWERS='パスワード' $PTY "$KESU" key generate --role approver --name Tty -o tty3.key \
+	> tty.out 2>&1
+rc=$?
+set -e
+[ $rc -eq 19 ] || fail "a weak passphrase on a terminal: exit $rc: $(cat tty.out)"
+grep -q 'too weak' tty.out || fail "no reason given: $(cat tty.out)"
+grep -q '(again)' tty.out && fail "a weak passphrase was asked for again"
+[ ! -e tty3.key ] && [ ! -e tty3.key.pub ] || fail "tty3.key written"
+ok "on a terminal a weak passphrase is refused before the second prompt"
