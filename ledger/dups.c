@@ -169,12 +169,11 @@ json_t *ledger_dups_json(const struct ledger_dups *d)
 	for (size_t i = 0; arr && i < d->n; i++) {
 		const struct ledger_dup *u = &d->dup[i];
 
-		if (json_array_append_new(arr, json_pack("{s:I,s:s,s:I,s:s,s:s}", "seq",
-							 (json_int_t)u->seq, "certificate_id",
-							 u->id, "first_seq",
-							 (json_int_t)u->first_seq,
-							 "first_certificate_id", u->first_id,
-							 "same", u->same))) {
+		if (json_array_append_new(
+			    arr, json_pack("{s:I,s:s,s:I,s:s,s:s}", "seq", (json_int_t)u->seq,
+					   "certificate_id", u->id, "first_seq",
+					   (json_int_t)u->first_seq, "first_certificate_id",
+					   u->first_id, "same", u->same))) {
 			json_decref(arr);
 			return NULL;
 		}
