@@ -6,9 +6,12 @@
 # keys. A certificate whose signature is missing, altered or made by a key
 # outside the trust store is refused (10, 11) and not recorded. Rows deleted,
 # inserted and edited with the stock sqlite3 tool are found by `kesu ledger
-# verify`; add is idempotent by id; the CSV export is read back with Python's
-# csv module, the JSONL export with jq; reconcile sorts a sample asset list
-# into its three groups.
+# verify`, also the last row deleted before another add (seq is never reused,
+# and is in the row hash, which Python recomputes); add is idempotent by id
+# and signatures, a later approval is a row that refers to the first; two
+# certificates of one erasure are flagged; the CSV export (every field
+# quoted) is read back with Python's csv module, the JSONL export with jq;
+# reconcile sorts a sample asset list into its three groups.
 . "$(dirname "$0")/lib.sh"
 set -e
 for t in sqlite3 jq python3 minisign; do
