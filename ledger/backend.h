@@ -24,15 +24,17 @@ struct ledger_ops {
 	/* a write transaction that excludes other writers, and its end */
 	int (*begin)(struct ledger *l);
 	int (*end)(struct ledger *l, bool commit);
-	/* the row with @id, handed to @fn; -ENOENT when there is none */
-	int (*get)(struct ledger *l, const char *id, ledger_row_fn fn, void *usr);
-	/* rows in seq order */
+	/* the schema version of the ledger at @location, without using it */
+	int (*schema)(const char *location, int *version);
+	/* rows in seq order; with f->id and no row, -ENOENT */
 	int (*iterate)(struct ledger *l, const struct ledger_filter *f, ledger_row_fn fn,
 		       void *usr);
 	/* the last row's seq and hash; seq 0 and "" when the ledger is empty */
 	int (*last_hash)(struct ledger *l, int64_t *seq, char hash[LEDGER_HASH_HEX]);
-	/* append @row (seq ignored); sets *@seq */
-	int (*insert)(struct ledger *l, const struct ledger_row *row, int64_t *seq);
+	/* the highest seq ever issued, also when its row is gone; 0 for none */
+	int (*issued)(struct ledger *l, int64_t *seq);
+	/* append @row with its ->seq (after the last one issued: its hash covers it) */
+	int (*insert)(struct ledger *l, const struct ledger_row *row);
 };
 
 struct ledger {
@@ -41,5 +43,23 @@ struct ledger {
 };
 
 extern const struct ledger_ops ledger_sqlite_ops;
+
+/* Finding certificates of one erasure (dups.c): note every row, then finish. */
+struct ledger_dup_finder {
+	struct dup_key *k;
+	size_t n, cap;
+};
+
+/** ledger_dup_note() - remember @row's report_id and serial+started. Return: 0, -ENOMEM */
+int ledger_dup_note(struct ledger_dup_finder *d, const struct ledger_row *row);
+
+/**
+ * ledger_dup_finish() - the certificates that repeat an earlier one's erasure
+ * @out: one entry per later certificate, in seq order; ledger_dups_free() it
+ * Return: 0, -ENOMEM
+ */
+int ledger_dup_finish(struct ledger_dup_finder *d, struct ledger_dups *out);
+
+void ledger_dup_finder_free(struct ledger_dup_finder *d);
 
 #endif

@@ -185,10 +185,9 @@ out:
 }
 
 const char *const ledger_export_cols[LEDGER_EXPORT_NCOLS] = {
-	"asset_tag",	      "serial",	 "model",    "category",
-	"technique",	      "result",	 "started",  "finished",
-	"operator",	      "witness", "approver", "certificate_id",
-	"certificate_sha256",
+	"asset_tag", "serial",	      "model",		"category",	      "technique",
+	"result",    "started",	      "finished",	"operator",	      "witness",
+	"approver",  "self_approval", "certificate_id", "certificate_sha256",
 };
 
 static const char *export_value(const struct ledger_row *row, size_t col)
@@ -196,7 +195,7 @@ static const char *export_value(const struct ledger_row *row, size_t col)
 	static const enum ledger_field fields[] = {
 		LEDGER_ASSET_TAG, LEDGER_SERIAL,  LEDGER_MODEL,	   LEDGER_CATEGORY,
 		LEDGER_TECHNIQUE, LEDGER_RESULT,  LEDGER_STARTED,  LEDGER_FINISHED,
-		LEDGER_OPERATOR,  LEDGER_WITNESS, LEDGER_APPROVER,
+		LEDGER_OPERATOR,  LEDGER_WITNESS, LEDGER_APPROVER, LEDGER_SELF_APPROVAL,
 	};
 
 	if (col < sizeof(fields) / sizeof(fields[0]))
@@ -204,26 +203,26 @@ static const char *export_value(const struct ledger_row *row, size_t col)
 	return col == LEDGER_EXPORT_NCOLS - 2 ? row->id : row->cert_sha256;
 }
 
-/* One CSV cell and what follows it: quoted when needed, a formula defused. */
+/*
+ * One CSV cell and what follows it: always quoted, since a spreadsheet
+ * reading with ";" or a tab as separator would split an unquoted "x;=1+1"
+ * and run its second half; a formula defused.
+ */
 static void csv_cell(FILE *f, const char *s, bool last)
 {
 	bool formula =
 		s && (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' || *s == '\r');
 
 	s = s ? s : "";
-	if (strpbrk(s, ",\"\r\n") || formula) {
-		putc('"', f);
-		if (formula)
-			putc('\'', f);
-		for (; *s; s++) {
-			if (*s == '"')
-				putc('"', f);
-			putc(*s, f);
-		}
-		putc('"', f);
-	} else {
-		fputs(s, f);
+	putc('"', f);
+	if (formula)
+		putc('\'', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			putc('"', f);
+		putc(*s, f);
 	}
+	putc('"', f);
 	fputs(last ? "\r\n" : ",", f);
 }
 

@@ -30,9 +30,10 @@ const char *const ledger_field_names[LEDGER_NFIELDS] = {
 	[LEDGER_STARTED] = "started",	  [LEDGER_FINISHED] = "finished",
 	[LEDGER_OPERATOR] = "operator",	  [LEDGER_WITNESS] = "witness",
 	[LEDGER_APPROVER] = "approver",	  [LEDGER_ISSUED] = "issued",
+	[LEDGER_REPORT_ID] = "report_id", [LEDGER_SELF_APPROVAL] = "self_approval",
 };
 
-/* Where each column comes from in the certificate; the approver comes from the verdict. */
+/* Where each column comes from in the certificate; the approval's two come from the verdict. */
 static const char *const field_paths[LEDGER_NFIELDS] = {
 	[LEDGER_ASSET_TAG] = "media.asset_tag",
 	[LEDGER_SERIAL] = "media.serial",
@@ -46,6 +47,8 @@ static const char *const field_paths[LEDGER_NFIELDS] = {
 	[LEDGER_WITNESS] = "witness.name",
 	[LEDGER_APPROVER] = NULL,
 	[LEDGER_ISSUED] = "issued",
+	[LEDGER_REPORT_ID] = "report_id",
+	[LEDGER_SELF_APPROVAL] = NULL,
 };
 
 static const char zero_hash[LEDGER_HASH_HEX] =
@@ -107,6 +110,13 @@ int ledger_open(struct ledger **out, const char *location, unsigned flags)
 	return 0;
 }
 
+int ledger_schema(const char *location, int *version)
+{
+	const struct ledger_ops *ops = backend_for(location);
+
+	return ops ? ops->schema(location, version) : -EPROTONOSUPPORT;
+}
+
 void ledger_close(struct ledger *l)
 {
 	if (!l)
@@ -136,21 +146,34 @@ int ledger_sha256_hex(const void *data, size_t len, char out[LEDGER_HASH_HEX])
 	return 0;
 }
 
-/*
- * row_hash = SHA-256(prev_hash || SHA-256(certificate) || SHA-256(signatures)),
- * over the 32-byte binary values; @prev is hexadecimal.
- */
-static int row_hash(const char *prev, const void *cert, size_t len, const char *sigs,
-		    char out[LEDGER_HASH_HEX])
+static void put_be64(unsigned char *p, int64_t v)
 {
-	unsigned char buf[96], md[32];
+	uint64_t u = (uint64_t)v;
+
+	for (int i = 7; i >= 0; i--, u >>= 8)
+		p[i] = (unsigned char)(u & 0xff);
+}
+
+/*
+ * row_hash = SHA-256(seq || prev_hash || SHA-256(certificate) ||
+ * SHA-256(signatures) || refers), seq and refers as 8-byte big-endian
+ * integers (refers 0 for none), the hashes as 32-byte binary values; the
+ * row's prev_hash is hexadecimal. The seq makes a row's hash its own: a row
+ * given the seq of a deleted one cannot take the deleted one's anchor.
+ */
+static int row_hash(const struct ledger_row *row, const char *sigs, char out[LEDGER_HASH_HEX])
+{
+	unsigned char buf[112], md[32];
 	size_t n = 0;
 	int r = -EBADMSG;
 
-	if (strlen(prev) != 64 || sodium_hex2bin(buf, 32, prev, 64, NULL, &n, NULL) || n != 32)
+	put_be64(buf, row->seq);
+	if (strlen(row->prev_hash) != 64 ||
+	    sodium_hex2bin(buf + 8, 32, row->prev_hash, 64, NULL, &n, NULL) || n != 32)
 		return -EBADMSG;
-	if (!EVP_Digest(cert, len, buf + 32, NULL, EVP_sha256(), NULL) ||
-	    !EVP_Digest(sigs, strlen(sigs), buf + 64, NULL, EVP_sha256(), NULL) ||
+	put_be64(buf + 104, row->refers);
+	if (!EVP_Digest(row->cert, row->cert_len, buf + 40, NULL, EVP_sha256(), NULL) ||
+	    !EVP_Digest(sigs, strlen(sigs), buf + 72, NULL, EVP_sha256(), NULL) ||
 	    !EVP_Digest(buf, sizeof(buf), md, NULL, EVP_sha256(), NULL)) {
 		r = -ENOMEM;
 		goto out;
@@ -325,63 +348,148 @@ static int run_verdict(ledger_verify_fn verify, void *usr, const void *cert, siz
 	return r;
 }
 
-/* Compare a recorded certificate with the one being added. */
+/*
+ * Whether signatures @now keep every one of @before, unchanged, and add at
+ * least one: an approval given after the certificate was recorded.
+ * Return: 1 (they do), 0 (they do not), -EBADMSG, -ENOMEM
+ */
+static int sigs_extend(const char *before, const char *now)
+{
+	json_t *b = json_loads(before, JSON_REJECT_DUPLICATES, NULL);
+	json_t *n = json_loads(now, JSON_REJECT_DUPLICATES, NULL);
+	const char *name;
+	json_t *v;
+	int r = json_is_object(b) && json_is_object(n) ? 1 : -EBADMSG;
+
+	if (r == 1 && json_object_size(n) <= json_object_size(b))
+		r = 0;
+	if (r == 1) {
+		json_object_foreach(b, name, v)
+		{
+			if (!json_equal(v, json_object_get(n, name)))
+				r = 0;
+		}
+	}
+	json_decref(b);
+	json_decref(n);
+	return r;
+}
+
+/* The certificate's last row, if any, against the one being added. */
 struct same_ctx {
 	const void *cert;
 	size_t len;
 	const char *sigs;
-	int64_t seq;
-	int verdict;
+	struct ledger_anchor row;
+	enum { SAME, OTHER_BYTES, MORE_SIGS, OTHER_SIGS } verdict;
+	int err;
 };
 
 static int compare_row(const struct ledger_row *row, void *usr)
 {
 	struct same_ctx *c = usr;
+	int r;
 
-	c->seq = row->seq;
-	if (row->cert_len != c->len || memcmp(row->cert, c->cert, c->len))
-		c->verdict = 1;
-	else if (strcmp(row->sigs, c->sigs))
-		c->verdict = 2;
-	else
-		c->verdict = 0;
+	c->row.seq = row->seq;
+	snprintf(c->row.hash, sizeof(c->row.hash), "%s", row->row_hash);
+	if (row->cert_len != c->len || memcmp(row->cert, c->cert, c->len)) {
+		c->verdict = OTHER_BYTES;
+	} else if (!strcmp(row->sigs, c->sigs)) {
+		c->verdict = SAME;
+	} else {
+		r = sigs_extend(row->sigs, c->sigs);
+		c->verdict = r == 1 ? MORE_SIGS : OTHER_SIGS;
+		c->err = r < 0 && r != -EBADMSG ? r : 0;
+	}
 	return 0;
 }
 
-static int add_row(struct ledger *l, const void *cert, size_t len, const char *sigs,
-		   const struct cert_fields *f, const char *approver, int64_t *seq)
+/* What the verdict says of the approval, in the two columns it fills. */
+static void approval_fields(const char **field, const struct ledger_verdict *v)
 {
-	struct ledger_row row = { .id = f->id, .cert = cert, .cert_len = len, .sigs = sigs };
+	bool approved = v->approver[0];
+
+	field[LEDGER_APPROVER] = approved ? v->approver : NULL;
+	field[LEDGER_SELF_APPROVAL] = approved ? (v->self_approved ? "yes" : "no") : NULL;
+}
+
+static int add_row(struct ledger *l, const void *cert, size_t len, const char *sigs,
+		   const struct cert_fields *f, const struct ledger_verdict *v, int64_t refers,
+		   struct ledger_anchor *out)
+{
+	struct ledger_row row = {
+		.id = f->id, .refers = refers, .cert = cert, .cert_len = len, .sigs = sigs
+	};
 	char prev[LEDGER_HASH_HEX], hash[LEDGER_HASH_HEX], certsum[LEDGER_HASH_HEX];
-	int64_t last;
+	int64_t last, issued;
 	int r;
 
 	r = l->ops->last_hash(l, &last, prev);
+	if (r == 0)
+		r = l->ops->issued(l, &issued);
 	if (r < 0)
 		return r;
 	if (!last)
 		memcpy(prev, zero_hash, sizeof(prev));
-	r = row_hash(prev, cert, len, sigs, hash);
+	/* after every seq ever issued, also one whose row is gone */
+	row.seq = (issued > last ? issued : last) + 1;
+	row.prev_hash = prev;
+	r = row_hash(&row, sigs, hash);
 	if (r == 0)
 		r = ledger_sha256_hex(cert, len, certsum);
 	if (r < 0)
 		return r;
 	memcpy(row.field, f->field, sizeof(row.field));
-	row.field[LEDGER_APPROVER] = approver && *approver ? approver : NULL;
+	approval_fields(row.field, v);
 	row.cert_sha256 = certsum;
-	row.prev_hash = prev;
 	row.row_hash = hash;
-	return l->ops->insert(l, &row, seq);
+	r = l->ops->insert(l, &row);
+	if (r == 0 && out) {
+		out->seq = row.seq;
+		memcpy(out->hash, hash, sizeof(out->hash));
+	}
+	return r;
+}
+
+/*
+ * The certificate recorded before: 0 when it is not, or a new row may add
+ * its signatures (@refers set); LEDGER_ALREADY or -EEXIST with @why.
+ */
+static int recorded_before(struct ledger *l, struct same_ctx *same, const char *id, int64_t *refers,
+			   char *why, size_t whylen)
+{
+	struct ledger_filter f = { .id = id, .last = true };
+	int r = l->ops->iterate(l, &f, compare_row, same);
+
+	*refers = 0;
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0 || (r = same->err) < 0)
+		return r;
+	switch (same->verdict) {
+	case MORE_SIGS: *refers = same->row.seq; return 0;
+	case SAME: snprintf(why, whylen, "already recorded"); return LEDGER_ALREADY;
+	case OTHER_BYTES: snprintf(why, whylen, "the id is recorded with other bytes"); break;
+	case OTHER_SIGS:
+		snprintf(why, whylen,
+			 "recorded as seq %lld with other signatures: a later row may only add "
+			 "signatures, keeping those recorded",
+			 (long long)same->row.seq);
+		break;
+	}
+	return -EEXIST;
 }
 
 int ledger_add(struct ledger *l, const void *cert, size_t len, const struct ledger_sigs *sigs,
-	       ledger_verify_fn verify, void *usr, char *why, size_t whylen, int64_t *seq)
+	       ledger_verify_fn verify, void *usr, char *why, size_t whylen,
+	       struct ledger_anchor *row)
 {
 	struct same_ctx same = { .cert = cert, .len = len };
 	struct ledger_verdict v;
 	struct cert_fields f;
 	char *stext = NULL;
 	bool began = false;
+	int64_t refers;
 	int r;
 
 	why[0] = '\0';
@@ -399,29 +507,24 @@ int ledger_add(struct ledger *l, const void *cert, size_t len, const struct ledg
 	if (r < 0)
 		goto out;
 	began = true;
-	r = l->ops->get(l, f.id, compare_row, &same);
-	if (r == 0) {
-		if (seq)
-			*seq = same.seq;
-		r = same.verdict ? -EEXIST : LEDGER_ALREADY;
-		snprintf(why, whylen, "%s",
-			 same.verdict == 1 ? "the id is recorded with other bytes" :
-			 same.verdict == 2 ? "recorded with other signatures" :
-					     "already recorded");
+	r = recorded_before(l, &same, f.id, &refers, why, whylen);
+	if (r != 0) {
+		if (row && r == LEDGER_ALREADY)
+			*row = same.row;
 		goto out;
 	}
-	if (r != -ENOENT)
-		goto out;
 	r = run_verdict(verify, usr, cert, len, sigs, &v);
 	if (r < 0) {
 		snprintf(why, whylen, "%s", v.why);
 		goto out;
 	}
-	r = add_row(l, cert, len, stext, &f, v.approver, seq);
+	r = add_row(l, cert, len, stext, &f, &v, refers, row);
 	if (r == 0) {
 		began = false;
 		r = l->ops->end(l, true);
 	}
+	if (r == 0 && refers)
+		r = LEDGER_SIGS_ADDED;
 out:
 	if (began)
 		l->ops->end(l, false);
@@ -434,7 +537,9 @@ out:
 
 int ledger_get(struct ledger *l, const char *id, ledger_row_fn fn, void *usr)
 {
-	return l->ops->get(l, id, fn, usr);
+	struct ledger_filter f = { .id = id, .last = true };
+
+	return l->ops->iterate(l, &f, fn, usr);
 }
 
 int ledger_iterate(struct ledger *l, const struct ledger_filter *f, ledger_row_fn fn, void *usr)
@@ -463,9 +568,11 @@ const char *ledger_fault_name(enum ledger_fault f)
 
 /* The walk along the chain: the two rows before the current one. */
 struct walk {
+	struct ledger *l;
 	ledger_verify_fn verify;
 	void *usr;
 	struct ledger_check *out;
+	struct ledger_dup_finder dups;
 	int64_t prev_seq;
 	char prev[LEDGER_HASH_HEX];  /* the previous row's hash */
 	char prev2[LEDGER_HASH_HEX]; /* the one before it */
@@ -497,12 +604,13 @@ static bool same_text(const char *a, const char *b)
 /* A row's link to the one before it. */
 static int check_link(struct walk *w, const struct ledger_row *row)
 {
-	if (!strcmp(row->prev_hash, w->prev))
-		return 0;
+	/* seq is never issued twice: a gap is rows deleted, also when the next row links across */
 	if (row->seq > w->prev_seq + 1)
 		return fault(w, row->seq, row->id, LEDGER_DELETED,
 			     "rows %lld to %lld are missing before it", (long long)w->prev_seq + 1,
 			     (long long)row->seq - 1);
+	if (!strcmp(row->prev_hash, w->prev))
+		return 0;
 	/* it links to the row before the previous one: the previous one is the stranger */
 	if (w->out->rows > 2 && !strcmp(row->prev_hash, w->prev2))
 		return fault(w, w->prev_seq, w->prev_id, LEDGER_INSERTED,
@@ -513,17 +621,48 @@ static int check_link(struct walk *w, const struct ledger_row *row)
 		     w->prev_seq ? "the row before" : "the start of the chain");
 }
 
+/* The stored signatures through the verdict again: the approval columns must agree. */
+static int check_verdict(struct walk *w, const struct ledger_row *row)
+{
+	const char *want[LEDGER_NFIELDS] = { 0 };
+	struct sigs_buf sb = { 0 };
+	struct ledger_sigs sigs;
+	struct ledger_verdict v;
+	int r = sigs_parse(row->sigs, &sb);
+
+	if (r == -EBADMSG) {
+		r = fault(w, row->seq, row->id, LEDGER_ALTERED, "its signatures cannot be read");
+		goto out;
+	}
+	if (r < 0)
+		goto out;
+	sigs.n = sb.n;
+	sigs.sig = sb.sig;
+	if (run_verdict(w->verify, w->usr, row->cert, row->cert_len, &sigs, &v) < 0) {
+		r = fault(w, row->seq, row->id, LEDGER_INVALID, "%s", v.why);
+		goto out;
+	}
+	approval_fields(want, &v);
+	for (int i = LEDGER_APPROVER; i <= LEDGER_SELF_APPROVAL; i++)
+		if (!field_paths[i] && !same_text(want[i], row->field[i])) {
+			r = fault(w, row->seq, row->id, LEDGER_ALTERED,
+				  "column %s does not match its approval signature",
+				  ledger_field_names[i]);
+			break;
+		}
+out:
+	sigs_buf_free(&sb);
+	return r;
+}
+
 /* A row's own contents: its hash, its columns, and the verdict on its certificate. */
 static int check_row(struct walk *w, const struct ledger_row *row)
 {
 	char hash[LEDGER_HASH_HEX], sum[LEDGER_HASH_HEX], why[256];
-	struct sigs_buf sb = { 0 };
-	struct ledger_sigs sigs;
-	struct ledger_verdict v;
 	struct cert_fields f = { 0 };
 	int r;
 
-	r = row_hash(row->prev_hash, row->cert, row->cert_len, row->sigs, hash);
+	r = row_hash(row, row->sigs, hash);
 	if (r == -EBADMSG || (r == 0 && strcmp(hash, row->row_hash))) {
 		r = fault(w, row->seq, row->id, LEDGER_ALTERED,
 			  "its certificate, signatures or hashes differ from what was recorded");
@@ -548,24 +687,52 @@ static int check_row(struct walk *w, const struct ledger_row *row)
 				  ledger_field_names[i]);
 			goto out;
 		}
-	r = sigs_parse(row->sigs, &sb);
-	if (r == -EBADMSG) {
-		r = fault(w, row->seq, row->id, LEDGER_ALTERED, "its signatures cannot be read");
-		goto out;
-	}
-	if (r < 0)
-		goto out;
-	sigs.n = sb.n;
-	sigs.sig = sb.sig;
-	if (run_verdict(w->verify, w->usr, row->cert, row->cert_len, &sigs, &v) < 0)
-		r = fault(w, row->seq, row->id, LEDGER_INVALID, "%s", v.why);
-	else if (!same_text(v.approver[0] ? v.approver : NULL, row->field[LEDGER_APPROVER]))
-		r = fault(w, row->seq, row->id, LEDGER_ALTERED,
-			  "column approver does not match its approval signature");
+	r = check_verdict(w, row);
 out:
-	sigs_buf_free(&sb);
 	json_decref(f.doc);
 	return r;
+}
+
+/* The certificate's previous row, as the row being checked needs to see it. */
+struct prior {
+	int64_t seq;
+	bool same_bytes;
+	int extends; /* sigs_extend() */
+	const struct ledger_row *row;
+};
+
+static int prior_row(const struct ledger_row *row, void *usr)
+{
+	struct prior *p = usr;
+
+	p->seq = row->seq;
+	p->same_bytes = !strcmp(row->cert_sha256, p->row->cert_sha256);
+	p->extends = sigs_extend(row->sigs, p->row->sigs);
+	return 0;
+}
+
+/* A certificate's later row refers to its previous one and keeps its signatures. */
+static int check_refers(struct walk *w, const struct ledger_row *row)
+{
+	struct ledger_filter f = { .id = row->id, .before = row->seq, .last = true };
+	struct prior p = { .row = row };
+	int r = ledger_iterate(w->l, &f, prior_row, &p);
+
+	if (r < 0 && r != -ENOENT)
+		return r;
+	if (p.extends == -ENOMEM)
+		return -ENOMEM;
+	if (p.seq != row->refers)
+		return fault(w, row->seq, row->id, LEDGER_ALTERED,
+			     p.seq ? "its certificate's previous row is seq %lld, and it does "
+				     "not refer to it" :
+				     "it refers to seq %lld, which is not its certificate's",
+			     (long long)(p.seq ? p.seq : row->refers));
+	if (p.seq && (!p.same_bytes || p.extends != 1))
+		return fault(w, row->seq, row->id, LEDGER_ALTERED,
+			     "it does not keep the %s of seq %lld and add signatures",
+			     p.same_bytes ? "signatures" : "certificate", (long long)p.seq);
+	return 0;
 }
 
 static int walk_row(const struct ledger_row *row, void *usr)
@@ -574,9 +741,13 @@ static int walk_row(const struct ledger_row *row, void *usr)
 	int r;
 
 	w->out->rows++;
-	r = check_row(w, row);
+	r = check_link(w, row);
 	if (r == 0)
-		r = check_link(w, row);
+		r = check_row(w, row);
+	if (r == 0)
+		r = check_refers(w, row);
+	if (r == 0)
+		r = ledger_dup_note(&w->dups, row);
 	if (r)
 		return r;
 	memcpy(w->prev2, w->prev, sizeof(w->prev2));
@@ -587,14 +758,39 @@ static int walk_row(const struct ledger_row *row, void *usr)
 	return 0;
 }
 
+/* The seq counter against the last row: rows removed from the end leave it ahead. */
+static int check_end(struct walk *w)
+{
+	int64_t issued;
+	int r = w->l->ops->issued(w->l, &issued);
+
+	if (r < 0)
+		return r;
+	if (issued > w->prev_seq)
+		return fault(w, w->prev_seq + 1, "-", LEDGER_DELETED,
+			     "rows %lld to %lld are missing at the end: the ledger issued seq "
+			     "%lld",
+			     (long long)w->prev_seq + 1, (long long)issued, (long long)issued);
+	if (issued < w->prev_seq)
+		return fault(w, w->prev_seq, w->prev_id, LEDGER_ALTERED,
+			     "the ledger's seq counter says %lld, below its last row",
+			     (long long)issued);
+	return 0;
+}
+
 int ledger_verify(struct ledger *l, ledger_verify_fn verify, void *usr, struct ledger_check *out)
 {
-	struct walk w = { .verify = verify, .usr = usr, .out = out };
+	struct walk w = { .l = l, .verify = verify, .usr = usr, .out = out };
 	int r;
 
 	memset(out, 0, sizeof(*out));
 	memcpy(w.prev, zero_hash, sizeof(w.prev));
 	r = ledger_iterate(l, NULL, walk_row, &w);
+	if (r == 0)
+		r = check_end(&w);
+	if (r == 0)
+		r = ledger_dup_finish(&w.dups, &out->dups);
+	ledger_dup_finder_free(&w.dups);
 	if (r == 1)
 		return -EBADMSG;
 	return r;
@@ -652,8 +848,9 @@ int ledger_anchor_check(struct ledger *l, const struct ledger_anchor *a, struct 
 
 json_t *ledger_row_json(const struct ledger_row *row)
 {
-	json_t *o = json_pack("{s:I,s:s,s:s}", "seq", (json_int_t)row->seq, "certificate_id",
-			      row->id, "certificate_sha256", row->cert_sha256);
+	json_t *o = json_pack("{s:I,s:s,s:s,s:o}", "seq", (json_int_t)row->seq, "certificate_id",
+			      row->id, "certificate_sha256", row->cert_sha256, "refers",
+			      row->refers ? json_integer(row->refers) : json_null());
 
 	for (int i = 0; o && i < LEDGER_NFIELDS; i++)
 		if (json_object_set_new(o, ledger_field_names[i], json_text(row->field[i]))) {
@@ -685,7 +882,8 @@ json_t *ledger_check_json(const char *location, const struct ledger_check *chk, 
 	if (!doc)
 		return NULL;
 	if (intact)
-		r = json_object_set_new(doc, "head", json_string(chk->head));
+		r = json_object_set_new(doc, "head", json_string(chk->head)) ||
+		    json_object_set_new(doc, "duplicates", ledger_dups_json(&chk->dups));
 	else
 		r = json_object_update_new(doc,
 					   json_pack("{s:I,s:s,s:s}", "seq", (json_int_t)chk->seq,

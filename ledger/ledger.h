@@ -42,6 +42,7 @@ struct ledger_verdict {
 	void *usr;	    /* the pointer given to ledger_add() or ledger_verify() */
 	char why[256];	    /* set when the callback rejects the certificate */
 	char approver[256]; /* the verified approver's name; empty when not approved */
+	bool self_approved; /* approved by the operator, under a recorded exception (Art. 6.2) */
 };
 
 /*
@@ -67,6 +68,8 @@ enum ledger_field {
 	LEDGER_WITNESS,
 	LEDGER_APPROVER,
 	LEDGER_ISSUED,
+	LEDGER_REPORT_ID,
+	LEDGER_SELF_APPROVAL, /* from the verdict: "yes", "no", or NULL when not approved */
 	LEDGER_NFIELDS
 };
 
@@ -76,6 +79,7 @@ extern const char *const ledger_field_names[LEDGER_NFIELDS];
 /* One stored row; the pointers are valid only during the callback that receives it. */
 struct ledger_row {
 	int64_t seq;
+	int64_t refers; /* the certificate's previous row, when this one adds signatures; else 0 */
 	const char *id;
 	const unsigned char *cert;
 	size_t cert_len;
@@ -91,7 +95,9 @@ struct ledger_filter {
 	const char *id;
 	const char *asset_tag;
 	const char *serial;
-	bool no_blobs; /* leave cert and sigs NULL: listing and reconciling do not need them */
+	int64_t before; /* only rows before this seq; 0: all */
+	bool last;	/* only the last row that matches */
+	bool no_blobs;	/* leave cert and sigs NULL: listing and reconciling do not need them */
 };
 
 /* Return 0 to go on, or a value that stops the iteration and is returned. */
@@ -107,6 +113,21 @@ enum {
 
 /* ledger_add(): the certificate was recorded before, with the same bytes and signatures */
 #define LEDGER_ALREADY 1
+/* ledger_add(): a new row adds signatures (an approval) to a certificate recorded before */
+#define LEDGER_SIGS_ADDED 2
+
+/*
+ * The layout of the rows and of the row hash. Schema 1 (kesu 0.1.0) did not
+ * hash seq; its ledgers are refused (-EPROTO), not converted: recomputing
+ * their hashes would replace the evidence they are. kesu-ledger(8), SCHEMA.
+ */
+#define LEDGER_SCHEMA 2
+
+/* A row as the security log records it: row @seq had @hash ("SEQ:HASH"). */
+struct ledger_anchor {
+	int64_t seq;
+	char hash[LEDGER_HASH_HEX];
+};
 
 /**
  * ledger_open() - open the ledger at @location
@@ -121,9 +142,17 @@ enum {
  *
  * Return: 0, -ENOENT (no ledger and no LEDGER_CREATE), -EPROTONOSUPPORT (no
  * backend for the location's scheme), -EACCES, -EBADMSG (not a kesu
- * ledger), -EBUSY, -ENOMEM, -EIO
+ * ledger), -EPROTO (a kesu ledger of another schema: ledger_schema() says
+ * which), -EBUSY, -ENOMEM, -EIO
  */
 int ledger_open(struct ledger **out, const char *location, unsigned flags);
+
+/**
+ * ledger_schema() - the schema of the kesu ledger at @location, read
+ * without using it: for saying why ledger_open() refused it with -EPROTO
+ * Return: 0 (@version set), or as ledger_open()
+ */
+int ledger_schema(const char *location, int *version);
 
 /** ledger_close() - close @l; NULL is ignored */
 void ledger_close(struct ledger *l);
@@ -135,21 +164,31 @@ void ledger_close(struct ledger *l);
  * @verify: the verdict; run unless the certificate is already recorded
  * @usr: handed to @verify in struct ledger_verdict
  * @why: set to the reason when the certificate is not recorded
- * @seq: set to the row's seq (also the existing row's, for LEDGER_ALREADY); may be NULL
+ * @row: set to the new row's seq and hash, the new head of the chain (the
+ *       existing row's, for LEDGER_ALREADY); may be NULL
  *
- * Idempotent by certificate id. The row's hash covers the previous row's
- * hash, the SHA-256 of @cert and the SHA-256 of the signatures' canonical
- * JSON; the whole addition is one transaction.
+ * Idempotent by certificate id and signatures. A certificate recorded
+ * before with the same bytes and fewer signatures (an approval added
+ * since) gets a new row that refers to its previous one; the signatures
+ * recorded before must all be among the new ones, unchanged. The row's
+ * hash covers its seq, the previous row's hash, the SHA-256 of @cert, the
+ * SHA-256 of the signatures' canonical JSON and the row it refers to; the
+ * whole addition is one transaction, and no seq is ever issued twice.
  *
- * Return: 0 (recorded), LEDGER_ALREADY, -EEXIST (the id is recorded with
- * other bytes or other signatures), -EBADMSG (not JSON, no id), -EINVAL (a
- * sidecar name outside [a-z0-9._-] or given twice), the negative errno of
- * @verify, or a backend errno (-EBUSY, -EIO, -ENOSPC, -ENOMEM)
+ * Return: 0 (recorded), LEDGER_SIGS_ADDED, LEDGER_ALREADY, -EEXIST (the id is recorded with
+ * other bytes, or with signatures that the new ones do not all keep),
+ * -EBADMSG (not JSON, no id), -EINVAL (a sidecar name outside [a-z0-9._-]
+ * or given twice), the negative errno of @verify, or a backend errno
+ * (-EBUSY, -EIO, -ENOSPC, -ENOMEM)
  */
 int ledger_add(struct ledger *l, const void *cert, size_t len, const struct ledger_sigs *sigs,
-	       ledger_verify_fn verify, void *usr, char *why, size_t whylen, int64_t *seq);
+	       ledger_verify_fn verify, void *usr, char *why, size_t whylen,
+	       struct ledger_anchor *row);
 
-/** ledger_get() - hand the row with @id to @fn. Return: 0, -ENOENT, @fn's value, backend errno */
+/**
+ * ledger_get() - hand the last row with @id (its latest signatures) to @fn
+ * Return: 0, -ENOENT, @fn's value, backend errno
+ */
 int ledger_get(struct ledger *l, const char *id, ledger_row_fn fn, void *usr);
 
 /** ledger_iterate() - hand the rows @f selects to @fn in seq order. Return: as ledger_get() */
@@ -169,6 +208,25 @@ enum ledger_fault {
 	LEDGER_INVALID,	 /* ->seq's certificate no longer passes the verdict */
 };
 
+/*
+ * Two certificates of one erasure: the later one, and the one it repeats.
+ * Found by the same report_id, or the same serial and start time.
+ */
+struct ledger_dup {
+	int64_t seq;
+	char *id;
+	int64_t first_seq;
+	char *first_id;
+	const char *same; /* "report_id", or "serial and started" */
+};
+
+struct ledger_dups {
+	struct ledger_dup *dup; /* in seq order, one per later certificate */
+	size_t n;
+};
+
+void ledger_dups_free(struct ledger_dups *d);
+
 /* What ledger_verify() found. */
 struct ledger_check {
 	int64_t rows;		    /* rows checked */
@@ -177,7 +235,11 @@ struct ledger_check {
 	char id[128];		    /* the broken row's certificate id */
 	char why[512];		    /* what is wrong with it */
 	char head[LEDGER_HASH_HEX]; /* the last row's hash */
+	struct ledger_dups dups; /* when intact: certificates of one erasure; ledger_check_free() */
 };
+
+/** ledger_check_free() - release what ledger_verify() allocated in @c */
+void ledger_check_free(struct ledger_check *c);
 
 /** ledger_fault_name() - "deleted", "inserted", "altered", "invalid" or "intact" */
 const char *ledger_fault_name(enum ledger_fault f);
@@ -188,7 +250,12 @@ const char *ledger_fault_name(enum ledger_fault f);
  *
  * Each row's hash is recomputed from its contents, its link to the row
  * before is checked, its indexed columns are compared with the values
- * read from its certificate and the approver @verify reports now.
+ * read from its certificate and the approver @verify reports now, a row
+ * that adds signatures must refer to its certificate's previous row and
+ * keep its signatures, and the highest seq the ledger ever issued must be
+ * the last row's (rows removed from the end). When the chain is intact,
+ * @out->dups lists the certificates of one erasure. ledger_check_free()
+ * @out in every case.
  *
  * Return: 0 (intact), -EBADMSG (broken; @out says where and why), or a
  * backend errno
@@ -225,6 +292,7 @@ struct ledger_reconcile {
 		char *serial;
 	} * unmatched;
 	size_t nunmatched;
+	struct ledger_dups dups; /* certificates of one erasure */
 };
 
 /**
@@ -232,7 +300,8 @@ struct ledger_reconcile {
  * @out: filled in; ledger_reconcile_free() it
  *
  * A certificate matches an asset when its asset tag equals the asset's, or
- * its serial equals the asset's (empty values never match). Hash tables
+ * its serial equals the asset's (empty values never match). A certificate
+ * recorded again with more signatures counts by its last row. Hash tables
  * over the ledger's rows, so the time grows with the number of rows and
  * assets, not their product.
  *
@@ -267,12 +336,6 @@ int ledger_csv_parse(const char *buf, size_t len,
  */
 int ledger_sha256_hex(const void *data, size_t len, char hex[LEDGER_HASH_HEX]);
 
-/* The anchor a "ledger add" record of the security log gives: row @seq had @hash. */
-struct ledger_anchor {
-	int64_t seq;
-	char hash[LEDGER_HASH_HEX];
-};
-
 /**
  * ledger_anchor_parse() - read "SEQ:HASH" (a sequence number from 1, 64 lowercase hex digits)
  * Return: 0, -EINVAL (not of that form)
@@ -303,13 +366,20 @@ json_t *ledger_row_json(const struct ledger_row *row);
 
 /**
  * ledger_check_json() - what ledger_verify() (and ledger_anchor_check())
- * found, as JSON: ledger, rows, intact, fault, and head when intact, else
- * seq, id and why of the broken row
+ * found, as JSON: ledger, rows, intact, fault, and head and duplicates
+ * (ledger_dups_json()) when intact, else seq, id and why of the broken row
  * @location: the ledger, as it was opened
  * @intact: whether the checks passed
  * Return: a new object, or NULL when out of memory
  */
 json_t *ledger_check_json(const char *location, const struct ledger_check *chk, bool intact);
+
+/**
+ * ledger_dups_json() - @d as an array of {seq, certificate_id, first_seq,
+ * first_certificate_id, same}
+ * Return: a new array, or NULL when out of memory
+ */
+json_t *ledger_dups_json(const struct ledger_dups *d);
 
 /* The sidecars ledger_cert_load() looks for next to a certificate, by name. */
 #define LEDGER_NSIDECARS 4
@@ -355,7 +425,8 @@ struct ledger_trust {
  * them apart. The approver is the name the trust store gives the approving
  * key, never the one the signature carries.
  *
- * Return: 0 (valid; ->approver set when approved), -EBADMSG (malformed),
+ * Return: 0 (valid; ->approver and ->self_approved set when approved),
+ * -EBADMSG (malformed),
  * -EKEYREJECTED (a bad signature, an untrusted or unapproved signer; the
  * verdict is in struct ledger_trust), -ENOMEM
  */
@@ -403,15 +474,16 @@ const char *ledger_missing_reason(const struct ledger_match *m);
 
 /**
  * ledger_reconcile_json() - the result of ledger_reconcile() on @assets as
- * {"certified": [...], "missing": [...], "unmatched": [...]}; each entry
- * has asset_tag, serial and certificate_id, a missing one its reason
+ * {"certified": [...], "missing": [...], "unmatched": [...], "duplicates":
+ * [...]}; each entry of the first three has asset_tag, serial and
+ * certificate_id, a missing one its reason; duplicates as ledger_dups_json()
  * Return: a new object, or NULL when out of memory
  */
 json_t *ledger_reconcile_json(const struct ledger_asset *assets,
 			      const struct ledger_reconcile *rec);
 
 /* export: the columns, in order; Snipe-IT maps them by header name (kesu-ledger(8)) */
-#define LEDGER_EXPORT_NCOLS 13
+#define LEDGER_EXPORT_NCOLS 14
 extern const char *const ledger_export_cols[LEDGER_EXPORT_NCOLS];
 
 enum ledger_export_format {
@@ -430,10 +502,11 @@ int ledger_export_header(enum ledger_export_format fmt, char **line);
  * ledger_export_line() - @row as one export record with its line end, in a
  * new string (free() it)
  *
- * CSV: a cell is quoted when it holds a comma, a quote or a line break; one
- * that a spreadsheet would run as a formula (starting with = + - @, tab or
- * CR) gets a leading apostrophe (OWASP "CSV injection"). JSONL keeps the
- * values as they are, null when absent.
+ * CSV: every cell is quoted, so that a spreadsheet reading with another
+ * separator (";" in much of Europe and Japan's LibreOffice defaults) still
+ * sees one cell; one that a spreadsheet would run as a formula (starting
+ * with = + - @, tab or CR) gets a leading apostrophe (OWASP "CSV
+ * injection"). JSONL keeps the values as they are, null when absent.
  *
  * Return: 0, -ENOMEM
  */

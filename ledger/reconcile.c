@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ledger.h"
+#include "backend.h"
 #include "file.h"
 #include "jsonutil.h"
 
@@ -21,8 +21,10 @@
 /* What reconciling needs of a row. */
 struct rec_row {
 	char *id, *tag, *serial, *result;
+	int64_t seq;
 	bool approved;
 	bool matched;
+	bool superseded; /* its certificate has a later row, with more signatures */
 	size_t stamp; /* the asset (+1) that last looked at it: a row matching by tag and serial counts once */
 	size_t next_tag, next_serial; /* chains in the tables; SIZE_MAX ends them */
 };
@@ -37,6 +39,7 @@ struct rec {
 	struct rec_row *row;
 	size_t n, cap;
 	struct index tag, serial;
+	struct ledger_dup_finder dups;
 };
 
 static uint64_t fnv1a(const char *s)
@@ -80,7 +83,7 @@ static int index_build(struct index *ix, struct rec *rc, bool by_tag)
 		const char *key = row_key(&rc->row[i], by_tag);
 		size_t *s;
 
-		if (!key || !*key)
+		if (!key || !*key || rc->row[i].superseded)
 			continue;
 		s = index_slot(ix, rc, key, by_tag);
 		if (by_tag)
@@ -97,10 +100,32 @@ static char *dup_or_null(const char *s)
 	return s && *s ? strdup(s) : NULL;
 }
 
+/* The row a later one refers to: rows come in seq order, so a binary search finds it. */
+static void supersede(struct rec *rc, int64_t seq)
+{
+	size_t lo = 0, hi = rc->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (rc->row[mid].seq < seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < rc->n && rc->row[lo].seq == seq)
+		rc->row[lo].superseded = true;
+}
+
 static int collect(const struct ledger_row *row, void *usr)
 {
 	struct rec *rc = usr;
 	struct rec_row *r;
+
+	if (ledger_dup_note(&rc->dups, row) < 0)
+		return -ENOMEM;
+	if (row->refers)
+		supersede(rc, row->refers);
 
 	if (rc->n == rc->cap) {
 		size_t cap = rc->cap ? rc->cap * 2 : 256;
@@ -113,6 +138,7 @@ static int collect(const struct ledger_row *row, void *usr)
 	}
 	r = &rc->row[rc->n];
 	memset(r, 0, sizeof(*r));
+	r->seq = row->seq;
 	r->id = strdup(row->id);
 	r->tag = dup_or_null(row->field[LEDGER_ASSET_TAG]);
 	r->serial = dup_or_null(row->field[LEDGER_SERIAL]);
@@ -177,7 +203,7 @@ static int list_unmatched(struct rec *rc, struct ledger_reconcile *out)
 	for (size_t i = 0; i < rc->n; i++) {
 		struct ledger_unmatched *u = &out->unmatched[out->nunmatched];
 
-		if (rc->row[i].matched)
+		if (rc->row[i].matched || rc->row[i].superseded)
 			continue;
 		/* the strings move to @out */
 		u->id = rc->row[i].id;
@@ -219,7 +245,10 @@ int ledger_reconcile(struct ledger *l, const struct ledger_asset *assets, size_t
 	}
 	if (r == 0)
 		r = list_unmatched(&rc, out);
+	if (r == 0)
+		r = ledger_dup_finish(&rc.dups, &out->dups);
 out:
+	ledger_dup_finder_free(&rc.dups);
 	for (size_t i = 0; i < rc.n; i++) {
 		free(rc.row[i].id);
 		free(rc.row[i].tag);
@@ -247,6 +276,7 @@ void ledger_reconcile_free(struct ledger_reconcile *r)
 	}
 	free(r->match);
 	free(r->unmatched);
+	ledger_dups_free(&r->dups);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -406,7 +436,8 @@ static int add_unmatched(json_t *arr, const struct ledger_unmatched *u)
 
 json_t *ledger_reconcile_json(const struct ledger_asset *assets, const struct ledger_reconcile *rec)
 {
-	json_t *doc = json_pack("{s:[],s:[],s:[]}", "certified", "missing", "unmatched");
+	json_t *doc = json_pack("{s:[],s:[],s:[],s:o}", "certified", "missing", "unmatched",
+				"duplicates", ledger_dups_json(&rec->dups));
 
 	for (size_t i = 0; doc && i < rec->n; i++) {
 		const struct ledger_match *m = &rec->match[i];

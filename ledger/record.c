@@ -108,6 +108,7 @@ int ledger_cert_verdict(const void *cert, size_t len, const struct ledger_sigs *
 	} else if (cv.approved) {
 		snprintf(v->approver, sizeof(v->approver), "%.255s",
 			 cv.sig[CERT_ROLE_APPROVER].name);
+		v->self_approved = cv.self_approved;
 	}
 	cert_verification_free(&cv);
 	return r;

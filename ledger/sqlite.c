@@ -15,21 +15,31 @@
 #include "backend.h"
 #include "log.h"
 
-#define LEDGER_SCHEMA_VERSION 1
 /* another writer (a second erasure station's `ledger add`) holds the lock at most this long */
 #define LEDGER_BUSY_MS 10000
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x) STRINGIFY_(x)
 
+/*
+ * AUTOINCREMENT: SQLite keeps the highest seq ever issued in sqlite_sequence,
+ * so a deleted last row's seq is not given again, and verify can tell that
+ * rows were removed from the end. An id has several rows when signatures
+ * were added later (refers: the certificate's previous row).
+ */
 static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS certificates ("
-	" seq INTEGER PRIMARY KEY,"
-	" id TEXT NOT NULL UNIQUE,"
+	" seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" id TEXT NOT NULL,"
+	" refers INTEGER,"
 	" certificate BLOB NOT NULL,"
 	" signatures TEXT NOT NULL,"
 	" certificate_sha256 TEXT NOT NULL,"
 	" asset_tag TEXT, serial TEXT, model TEXT, category TEXT, technique TEXT, result TEXT,"
 	" started TEXT, finished TEXT, operator TEXT, witness TEXT, approver TEXT, issued TEXT,"
+	" report_id TEXT, self_approval TEXT,"
 	" prev_hash TEXT NOT NULL,"
 	" row_hash TEXT NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS certificates_id ON certificates(id);"
 	"CREATE INDEX IF NOT EXISTS certificates_asset_tag ON certificates(asset_tag);"
 	"CREATE INDEX IF NOT EXISTS certificates_serial ON certificates(serial);";
 
@@ -122,6 +132,18 @@ static int query_int(sqlite3 *db, const char *sql, int *out)
 	return r;
 }
 
+/* A version other than 0 (new) and ours: a kesu ledger has a certificates table. */
+static int other_version(sqlite3 *db)
+{
+	int n = 0;
+	int r = query_int(db,
+			  "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+			  " AND name = 'certificates'",
+			  &n);
+
+	return r < 0 ? r : n ? -EPROTO : -EBADMSG;
+}
+
 /*
  * A file that exists but is not a kesu ledger must not be taken over. The
  * schema is created under the write lock, after looking again: another
@@ -132,10 +154,12 @@ static int check_schema(sqlite3 *db, unsigned flags)
 	int version = -1, objects = -1, r;
 
 	r = query_int(db, "PRAGMA user_version", &version);
-	if (r < 0 || version == LEDGER_SCHEMA_VERSION)
+	if (r < 0 || version == LEDGER_SCHEMA)
 		return r;
-	if (version != 0 || !(flags & LEDGER_CREATE))
-		return version == 0 ? -ENOENT : -EBADMSG;
+	if (version != 0)
+		return other_version(db);
+	if (!(flags & LEDGER_CREATE))
+		return -ENOENT;
 	r = exec(db, "BEGIN IMMEDIATE");
 	if (r < 0)
 		return r;
@@ -148,9 +172,9 @@ static int check_schema(sqlite3 *db, unsigned flags)
 		if (r == 0)
 			r = exec(db, schema);
 		if (r == 0)
-			r = exec(db, "PRAGMA user_version = 1");
-	} else if (r == 0 && version != LEDGER_SCHEMA_VERSION) {
-		r = -EBADMSG;
+			r = exec(db, "PRAGMA user_version = " STRINGIFY(LEDGER_SCHEMA));
+	} else if (r == 0 && version != LEDGER_SCHEMA) {
+		r = other_version(db);
 	}
 	if (r == 0)
 		return exec(db, "COMMIT");
@@ -209,6 +233,17 @@ fail:
 	return r;
 }
 
+static int sq_schema(const char *path, int *version)
+{
+	sqlite3 *db = NULL;
+	int r = sq_errno(NULL, sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL));
+
+	if (r == 0)
+		r = query_int(db, "PRAGMA user_version", version);
+	sqlite3_close(db);
+	return r;
+}
+
 static void sq_close(struct ledger *l)
 {
 	struct sqlite_ledger *s = l->priv;
@@ -230,12 +265,13 @@ static int sq_end(struct ledger *l, bool commit)
 	return exec(db_of(l), commit ? "COMMIT" : "ROLLBACK");
 }
 
-#define COLUMNS                                                                                    \
-	"seq, id, certificate, signatures, certificate_sha256, asset_tag, serial, model, "         \
-	"category, technique, result, started, finished, operator, witness, approver, issued, "    \
-	"prev_hash, row_hash"
+#define FIELD_COLUMNS                                                                              \
+	"asset_tag, serial, model, category, technique, result, started, finished, operator, "     \
+	"witness, approver, issued, report_id, self_approval, prev_hash, row_hash"
+#define COLUMNS "seq, id, refers, certificate, signatures, certificate_sha256, " FIELD_COLUMNS
+#define NO_BLOBS "seq, id, refers, NULL, NULL, certificate_sha256, " FIELD_COLUMNS
 /* the column of the first field, in COLUMNS order (enum ledger_field order) */
-#define COL_FIELD0 5
+#define COL_FIELD0 6
 
 static const char *text(sqlite3_stmt *st, int col)
 {
@@ -252,12 +288,13 @@ static int run_select(sqlite3 *db, sqlite3_stmt *st, bool blobs, ledger_row_fn f
 		memset(&row, 0, sizeof(row));
 		row.seq = sqlite3_column_int64(st, 0);
 		row.id = text(st, 1);
+		row.refers = sqlite3_column_int64(st, 2);
 		if (blobs) {
-			row.cert = sqlite3_column_blob(st, 2);
-			row.cert_len = (size_t)sqlite3_column_bytes(st, 2);
-			row.sigs = text(st, 3);
+			row.cert = sqlite3_column_blob(st, 3);
+			row.cert_len = (size_t)sqlite3_column_bytes(st, 3);
+			row.sigs = text(st, 4);
 		}
-		row.cert_sha256 = text(st, 4);
+		row.cert_sha256 = text(st, 5);
 		for (int i = 0; i < LEDGER_NFIELDS; i++)
 			row.field[i] = text(st, COL_FIELD0 + i);
 		row.prev_hash = text(st, COL_FIELD0 + LEDGER_NFIELDS);
@@ -291,13 +328,9 @@ static int sq_iterate(struct ledger *l, const struct ledger_filter *f, ledger_ro
 	static const char *const cols[3] = { "id", "asset_tag", "serial" };
 	sqlite3_stmt *st = NULL;
 	bool any = false;
-	int n = 0, r;
+	int n = 0, k = 0, r;
 
-	snprintf(sql, sizeof(sql), "SELECT %s FROM certificates",
-		 f->no_blobs ? "seq, id, NULL, NULL, certificate_sha256, asset_tag, serial, model, "
-			       "category, technique, result, started, finished, operator, "
-			       "witness, approver, issued, prev_hash, row_hash" :
-			       COLUMNS);
+	snprintf(sql, sizeof(sql), "SELECT %s FROM certificates", f->no_blobs ? NO_BLOBS : COLUMNS);
 	for (int i = 0; i < 3; i++)
 		if (vals[i]) {
 			size_t len = strlen(sql);
@@ -306,24 +339,25 @@ static int sq_iterate(struct ledger *l, const struct ledger_filter *f, ledger_ro
 				 cols[i], n + 1);
 			n++;
 		}
-	strncat(sql, " ORDER BY seq", sizeof(sql) - strlen(sql) - 1);
+	if (f->before) {
+		size_t len = strlen(sql);
+
+		snprintf(sql + len, sizeof(sql) - len, " %s seq < ?%d", n ? "AND" : "WHERE", n + 1);
+	}
+	strncat(sql, f->last ? " ORDER BY seq DESC LIMIT 1" : " ORDER BY seq",
+		sizeof(sql) - strlen(sql) - 1);
 	r = sq_errno(db, sqlite3_prepare_v2(db, sql, -1, &st, NULL));
-	for (int i = 0, k = 1; r == 0 && i < 3; i++)
+	for (int i = 0; r == 0 && i < 3; i++)
 		if (vals[i])
-			r = sq_errno(db, sqlite3_bind_text(st, k++, vals[i], -1, SQLITE_STATIC));
+			r = sq_errno(db, sqlite3_bind_text(st, ++k, vals[i], -1, SQLITE_STATIC));
+	if (r == 0 && f->before)
+		r = sq_errno(db, sqlite3_bind_int64(st, ++k, f->before));
 	if (r == 0)
 		r = run_select(db, st, !f->no_blobs, fn, usr, &any);
 	sqlite3_finalize(st);
 	if (r == 0 && f->id && !any)
 		return -ENOENT;
 	return r;
-}
-
-static int sq_get(struct ledger *l, const char *id, ledger_row_fn fn, void *usr)
-{
-	struct ledger_filter f = { .id = id };
-
-	return sq_iterate(l, &f, fn, usr);
 }
 
 static int sq_last_hash(struct ledger *l, int64_t *seq, char hash[LEDGER_HASH_HEX])
@@ -351,7 +385,30 @@ static int sq_last_hash(struct ledger *l, int64_t *seq, char hash[LEDGER_HASH_HE
 	return r;
 }
 
-static int sq_insert(struct ledger *l, const struct ledger_row *row, int64_t *seq)
+/* sqlite_sequence has no row for the table until its first insert */
+static int sq_issued(struct ledger *l, int64_t *seq)
+{
+	sqlite3 *db = db_of(l);
+	sqlite3_stmt *st;
+	int r, rc;
+
+	*seq = 0;
+	r = sq_errno(db, sqlite3_prepare_v2(db,
+					    "SELECT seq FROM sqlite_sequence"
+					    " WHERE name = 'certificates'",
+					    -1, &st, NULL));
+	if (r < 0)
+		return r;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*seq = sqlite3_column_int64(st, 0);
+	else
+		r = sq_errno(db, rc);
+	sqlite3_finalize(st);
+	return r;
+}
+
+static int sq_insert(struct ledger *l, const struct ledger_row *row)
 {
 	sqlite3 *db = db_of(l);
 	sqlite3_stmt *st;
@@ -359,12 +416,17 @@ static int sq_insert(struct ledger *l, const struct ledger_row *row, int64_t *se
 
 	r = sq_errno(db,
 		     sqlite3_prepare_v2(db,
-					"INSERT INTO certificates (" COLUMNS ") VALUES (NULL,"
-					" ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+					"INSERT INTO certificates (" COLUMNS ") VALUES (?, ?, ?,"
+					" ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 					-1, &st, NULL));
 	if (r < 0)
 		return r;
-	r = sq_errno(db, sqlite3_bind_text(st, k++, row->id, -1, SQLITE_STATIC));
+	r = sq_errno(db, sqlite3_bind_int64(st, k++, row->seq));
+	if (r == 0)
+		r = sq_errno(db, sqlite3_bind_text(st, k++, row->id, -1, SQLITE_STATIC));
+	if (r == 0)
+		r = sq_errno(db, row->refers ? sqlite3_bind_int64(st, k++, row->refers) :
+					       sqlite3_bind_null(st, k++));
 	if (r == 0)
 		r = sq_errno(db, sqlite3_bind_blob(st, k++, row->cert, (int)row->cert_len,
 						   SQLITE_STATIC));
@@ -380,8 +442,6 @@ static int sq_insert(struct ledger *l, const struct ledger_row *row, int64_t *se
 		r = sq_errno(db, sqlite3_bind_text(st, k++, row->row_hash, -1, SQLITE_STATIC));
 	if (r == 0)
 		r = sq_errno(db, sqlite3_step(st));
-	if (r == 0 && seq)
-		*seq = sqlite3_last_insert_rowid(db);
 	sqlite3_finalize(st);
 	return r;
 }
@@ -393,8 +453,9 @@ const struct ledger_ops ledger_sqlite_ops = {
 	.close = sq_close,
 	.begin = sq_begin,
 	.end = sq_end,
-	.get = sq_get,
+	.schema = sq_schema,
 	.iterate = sq_iterate,
 	.last_hash = sq_last_hash,
+	.issued = sq_issued,
 	.insert = sq_insert,
 };

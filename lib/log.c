@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <syslog.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 #include "log.h"
 #include "text.h"
@@ -59,11 +62,31 @@ int kesu_audit_format(char **out, const char *event, va_list ap)
 	return 0;
 }
 
-void kesu_audit(const char *event, ...)
+/* Whether a log daemon listens where syslog(3) sends: a datagram socket, else a stream one. */
+static int log_reachable(void)
+{
+	static const int types[] = { SOCK_DGRAM, SOCK_STREAM };
+	struct sockaddr_un sa = { .sun_family = AF_UNIX, .sun_path = "/dev/log" };
+	int r = -ENOENT;
+
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		int fd = socket(AF_UNIX, types[i] | SOCK_CLOEXEC, 0);
+
+		if (fd < 0)
+			return -errno;
+		r = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 ? 0 : -errno;
+		close(fd);
+		if (r != -EPROTOTYPE)
+			break;
+	}
+	return r;
+}
+
+int kesu_audit(const char *event, ...)
 {
 	char *msg = NULL;
 	va_list ap;
-	int r;
+	int r, reach = log_reachable();
 
 	va_start(ap, event);
 	r = kesu_audit_format(&msg, event, ap);
@@ -76,4 +99,5 @@ void kesu_audit(const char *event, ...)
 		syslog(LOG_AUTHPRIV | LOG_NOTICE, "%s", msg);
 	closelog();
 	free(msg);
+	return reach;
 }

@@ -49,8 +49,16 @@ void kesu_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 
  * are not UTF-8 become `\xNN`, so no value can end its field or the record,
  * or forge another one. Used for the start and end of every destructive or
  * cryptographic operation.
+ *
+ * syslog(3) drops a record silently when no daemon listens; the socket at
+ * /dev/log is therefore tried first, so that a caller whose record is
+ * evidence (a ledger anchor) can say that it was lost.
+ *
+ * Return: 0 (a log daemon listens on /dev/log), or the negative errno of
+ * connecting to it (-ENOENT, -ECONNREFUSED, -EACCES, ...); the record is
+ * handed to syslog(3) either way
  */
-void kesu_audit(const char *event, ...) __attribute__((sentinel));
+int kesu_audit(const char *event, ...) __attribute__((sentinel));
 
 /**
  * kesu_audit_format() - the text kesu_audit() sends, for tests

@@ -142,12 +142,17 @@ const char *ledger_errtext(int r)
 
 int ledger_open_ui(const struct ledger_opts *o, unsigned flags, struct ledger **l)
 {
-	int r = ledger_open(l, o->path, flags);
+	int r = ledger_open(l, o->path, flags), version;
 
 	if (r == -ENOENT)
 		ui_err("%s: no ledger there (kesu ledger add creates one)", ui_safe(o->path));
 	else if (r == -EBADMSG)
 		ui_err("%s: not a kesu ledger", ui_safe(o->path));
+	else if (r == -EPROTO && ledger_schema(o->path, &version) == 0)
+		ui_err("%s: ledger schema %d: made by %s kesu (this one reads schema %d); see "
+		       "kesu-ledger(8), SCHEMA",
+		       ui_safe(o->path), version, version < LEDGER_SCHEMA ? "an older" : "a newer",
+		       LEDGER_SCHEMA);
 	else if (r == -EPROTONOSUPPORT)
 		ui_err("%s: no ledger backend for this kind of location", ui_safe(o->path));
 	else if (r < 0)
@@ -170,12 +175,13 @@ static int open_trusted(const struct ledger_opts *o, unsigned flags, struct cert
 	return 0;
 }
 
-static int add_one(struct ledger *l, const char *lpath, const char *file, struct ledger_trust *t)
+static int add_one(struct ledger *l, const char *lpath, const char *file, struct ledger_trust *t,
+		   bool *log_warned)
 {
-	char why[256], seqs[32], head[LEDGER_HASH_HEX] = "";
+	char why[256], seqs[32];
+	struct ledger_anchor row = { 0 };
 	struct ledger_cert c;
-	int64_t seq = 0, last;
-	int r = ledger_cert_load(file, &c), ret;
+	int r = ledger_cert_load(file, &c), ret = KESU_EXIT_FAILURE;
 
 	if (r < 0) {
 		ui_err("%s: %s", ui_safe(c.failed ? c.failed : file), ledger_errtext(r));
@@ -184,15 +190,23 @@ static int add_one(struct ledger *l, const char *lpath, const char *file, struct
 		goto out;
 	}
 	t->verdict = CERT_VALID;
-	r = ledger_add(l, c.data, c.len, &c.sigs, ledger_cert_verdict, t, why, sizeof(why), &seq);
-	if (r >= 0)
-		printf("%s: %s (seq %" PRId64 ")\n", ui_safe(file),
-		       r == LEDGER_ALREADY ? "already recorded" : "recorded", seq);
-	/* the head of the chain in the security log: an anchor the ledger file cannot rewrite */
-	if (r == 0 && ledger_last_hash(l, &last, head) == 0) {
-		snprintf(seqs, sizeof(seqs), "%" PRId64, last);
-		kesu_audit("ledger add", "ledger", lpath, "seq", seqs, "row_hash", head, "user",
-			   ui_who(), NULL);
+	r = ledger_add(l, c.data, c.len, &c.sigs, ledger_cert_verdict, t, why, sizeof(why), &row);
+	if (r == LEDGER_ALREADY)
+		printf("%s: already recorded as seq %" PRId64 "\n", ui_safe(file), row.seq);
+	else if (r >= 0)
+		printf("%s: %s as seq %" PRId64 ", head %" PRId64 ":%s\n", ui_safe(file),
+		       r == LEDGER_SIGS_ADDED ? "signatures added" : "recorded", row.seq, row.seq,
+		       row.hash);
+	/* every head in the security log: anchors the ledger file cannot rewrite */
+	if (r >= 0 && r != LEDGER_ALREADY) {
+		snprintf(seqs, sizeof(seqs), "%" PRId64, row.seq);
+		if (kesu_audit("ledger add", "ledger", lpath, "seq", seqs, "row_hash", row.hash,
+			       "user", ui_who(), NULL) < 0 &&
+		    !*log_warned) {
+			ui_warn("the security log cannot be reached: the ledger's new heads are not "
+				"recorded there; keep the heads printed here as anchors");
+			*log_warned = true;
+		}
 	}
 	if (r < 0)
 		ui_err("%s: not recorded: %s", ui_safe(file), ui_safe(why));
@@ -213,13 +227,14 @@ static int ledger_cmd_add(int argc, char **argv)
 	struct ledger_trust t = { 0 };
 	struct ledger_opts o;
 	struct ledger *l;
+	bool log_warned = false;
 	int ret = ledger_args(argc, argv, &a, &o);
 
 	if (ret >= 0 || (ret = open_trusted(&o, LEDGER_CREATE, &ct, &l)))
 		return ret;
 	t.trust = ct;
 	for (int i = 0; i < o.nargs; i++) {
-		int r = add_one(l, o.path, o.args[i], &t);
+		int r = add_one(l, o.path, o.args[i], &t, &log_warned);
 
 		/* the status of the first certificate that was not recorded */
 		if (ret == KESU_EXIT_SUCCESS)
@@ -284,9 +299,12 @@ static int ledger_cmd_verify(int argc, char **argv)
 	cert_trust_free(ct);
 	if (r < 0 && r != -EBADMSG) {
 		ui_err("%s: cannot read the ledger: %s", ui_safe(o.path), strerror(-r));
+		ledger_check_free(&chk);
 		return ui_exit(r, UI_CTX_NONE);
 	}
-	return verify_report(&o, &chk, r);
+	r = verify_report(&o, &chk, r);
+	ledger_check_free(&chk);
+	return r;
 }
 
 /* Whether long option @arg ("--ledger", or a prefix getopt_long accepts) takes a value. */

@@ -115,13 +115,27 @@ static int print_json(json_t *doc)
 	return r;
 }
 
+/* Certificates of one erasure, one line each. */
+static void put_dups(const struct ledger_dups *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		printf("duplicate  seq %" PRId64 " ", d->dup[i].seq);
+		put_text(d->dup[i].id, "");
+		printf(": the same erasure as seq %" PRId64 " ", d->dup[i].first_seq);
+		put_text(d->dup[i].first_id, "");
+		printf(" (same %s)\n", d->dup[i].same);
+	}
+}
+
 int ledger_ui_check(const char *location, const struct ledger_check *chk, bool intact, bool json)
 {
 	if (json)
 		return print_json(ledger_check_json(location, chk, intact));
-	if (intact)
+	if (intact) {
 		printf("%s: %" PRId64 " rows, chain intact, head %s\n", ui_safe(location),
 		       chk->rows, chk->head[0] ? chk->head : "-");
+		put_dups(&chk->dups);
+	}
 	return fflush(stdout) == EOF ? -errno : 0;
 }
 
@@ -146,6 +160,7 @@ static void reconcile_text(const struct ledger_assets *as, const struct ledger_r
 		put_text(rec->unmatched[i].serial, "  ");
 		put_text(rec->unmatched[i].id, "\n");
 	}
+	put_dups(&rec->dups);
 	printf("%zu certified, %zu missing, %zu unmatched certificates\n", rec->certified,
 	       rec->missing, rec->nunmatched);
 }

@@ -6,9 +6,12 @@
 # keys. A certificate whose signature is missing, altered or made by a key
 # outside the trust store is refused (10, 11) and not recorded. Rows deleted,
 # inserted and edited with the stock sqlite3 tool are found by `kesu ledger
-# verify`; add is idempotent by id; the CSV export is read back with Python's
-# csv module, the JSONL export with jq; reconcile sorts a sample asset list
-# into its three groups.
+# verify`, also the last row deleted before another add (seq is never reused,
+# and is in the row hash, which Python recomputes); add is idempotent by id
+# and signatures, a later approval is a row that refers to the first; two
+# certificates of one erasure are flagged; the CSV export (every field
+# quoted) is read back with Python's csv module, the JSONL export with jq;
+# reconcile sorts a sample asset list into its three groups.
 . "$(dirname "$0")/lib.sh"
 set -e
 for t in sqlite3 jq python3 minisign; do
@@ -48,10 +51,13 @@ dev=$(mkloop 1048576)
 "$KESU" erase --yes --quiet -m zero --operator 'Test Operator' --witness 'Sato Jiro' \
 	--report "$WORK/R.json" "$dev" 2> err || fail "erase: $(cat err)"
 
-# cert FILE TAG SERIAL [failed]: FILE, a certificate signed by the operator, from R.json with
-# the asset's own tag, serial and model; "failed": a run whose read-back found a mismatch
+# cert FILE TAG SERIAL [failed [REPORT-ID]]: FILE, a certificate signed by the operator, from
+# R.json with the asset's own tag, serial, model and report id (REPORT-ID: that of another
+# certificate: a second certificate of one erasure); "failed": a run whose read-back found a
+# mismatch
 cert() {
-	jq --arg t "$2" --arg s "$3" --arg f "${4:-}" '.operator.asset_tag = $t
+	rid=${5:-$(cat /proc/sys/kernel/random/uuid)}
+	jq --arg t "$2" --arg s "$3" --arg f "${4:-}" --arg r "$rid" '.id = $r | .operator.asset_tag = $t
 		| .device.serial = $s | .device.model = "ST1000DM010"
 		| if $f == "failed" then .result = "failed"
 			| .result_reason = "verification found 8 sectors that do not read back"
@@ -79,7 +85,7 @@ cert c/1.json PC-0001 S-AAA
 approve c/1.json
 cert c/2.json PC-0002 S-BBB failed
 cert c/3.json PC-0003 S-CCC
-cert c/4.json '=HYPERLINK("http://x")' 'S,"D"'
+cert c/4.json '=HYPERLINK("http://x")' 'S,"D";=1+1'
 approve c/4.json
 cert c/5.json PC-0099 S-ZZZ
 approve c/5.json
@@ -93,7 +99,15 @@ ID4=$(jq -r .id c/4.json)
 
 # shellcheck disable=SC2086
 expect_rc 0 "$KESU" ledger $L $T add c/*.json
-[ "$(grep -c ': recorded (seq [1-5])$' out)" = 5 ] || fail "add: $(cat out)"
+# each new head printed, as sqlite3 reads it from the file
+for i in 1 2 3 4 5; do
+	h=$(sqlite3 var/kesu/ledger.db "SELECT row_hash FROM certificates WHERE seq = $i")
+	grep -qx "c/$i.json: recorded as seq $i, head $i:$h" out || fail "add: head $i: $(cat out)"
+done
+# no log daemon here: one warning that the anchors are not in the security log
+if [ ! -S /dev/log ]; then
+	[ "$(grep -c 'security log cannot be reached' err)" = 1 ] || fail "add: no warning: $(cat err)"
+fi
 [ "$(stat -c %a var/kesu)" = 700 ] || fail "ledger directory mode $(stat -c %a var/kesu)"
 [ "$(stat -c %a var/kesu/ledger.db)" = 600 ] || fail "ledger mode $(stat -c %a var/kesu/ledger.db)"
 [ "$(sqlite3 var/kesu/ledger.db 'PRAGMA journal_mode')" = wal ] || fail "not in WAL mode"
@@ -166,7 +180,7 @@ fi
 ok "missing, altered and foreign signatures: 10 or 11, nothing recorded"
 
 expect_rc 0 "$KESU" ledger $L $T add "$C1"
-grep -q "already recorded (seq 1)" out || fail "idempotent add: $(cat out)"
+grep -qx "$C1: already recorded as seq 1" out || fail "idempotent add: $(cat out)"
 [ "$(rows var/kesu/ledger.db)" = 5 ] || fail "row added twice"
 jq -cSj '.media.model = "other"' "$C1" > other.json
 expect_err 1 "the id is recorded with other bytes" "$KESU" ledger $L $T add other.json
@@ -211,8 +225,9 @@ cert 6.json PC-0006 S-FFF
 approve 6.json
 expect_rc 0 "$KESU" ledger --ledger "$WORK/other.db" $T add 6.json
 sqlite3 other.db 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null
-COLS="id, certificate, signatures, certificate_sha256, asset_tag, serial, model, category,
-	technique, result, started, finished, operator, witness, approver, issued, prev_hash, row_hash"
+COLS="id, refers, certificate, signatures, certificate_sha256, asset_tag, serial, model, category,
+	technique, result, started, finished, operator, witness, approver, issued, report_id,
+	self_approval, prev_hash, row_hash"
 tamper "an inserted row" "ATTACH '$WORK/other.db' AS o;
 	INSERT INTO certificates SELECT NULL, $COLS FROM o.certificates" \
 	"seq 6 inserted: it does not link to the row before"
@@ -232,14 +247,49 @@ expect_rc 0 "$KESU" ledger $L $T verify --anchor "5:$head"
 cp var/kesu/ledger.db t.db
 rm -f t.db-wal t.db-shm
 sqlite3 t.db "DELETE FROM certificates WHERE seq = 5"
-expect_rc 0 "$KESU" ledger --ledger "$WORK/t.db" $T verify
-expect_err 15 "seq 5 deleted: the anchored row is gone" \
+# SQLite's counter still says 5: the chain check finds the last row gone by itself
+expect_err 15 "seq 5 deleted: rows 5 to 5 are missing at the end" \
+	"$KESU" ledger --ledger "$WORK/t.db" $T verify
+# and after another certificate was added: it takes seq 6, not the deleted row's
+cert 7.json PC-0007 S-HHH
+approve 7.json
+expect_rc 0 "$KESU" ledger --ledger "$WORK/t.db" $T add 7.json
+grep -q "^7.json: recorded as seq 6, head 6:" out || fail "seq reused: $(cat out)"
+[ "$(sqlite3 t.db 'SELECT seq FROM certificates WHERE seq = 5')" = "" ] || fail "seq 5 reused"
+expect_err 15 "seq 6 deleted: rows 5 to 5 are missing before it" \
+	"$KESU" ledger --ledger "$WORK/t.db" $T verify
+# the counter put back too: the new row takes seq 5, but a hash of its own, not the anchor's
+cp var/kesu/ledger.db t.db
+rm -f t.db-wal t.db-shm
+sqlite3 t.db "DELETE FROM certificates WHERE seq = 5;
+	UPDATE sqlite_sequence SET seq = 4 WHERE name = 'certificates'"
+expect_rc 0 "$KESU" ledger --ledger "$WORK/t.db" $T add 7.json
+new=$(sed -n 's/^7.json: recorded as seq 5, head 5:\([0-9a-f]*\)$/\1/p' out)
+[ -n "$new" ] && [ "$new" != "$head" ] || fail "seq 5 took the deleted row's hash: $(cat out)"
+expect_err 15 "seq 5 altered: its hash differs from the anchor" \
 	"$KESU" ledger --ledger "$WORK/t.db" $T verify --anchor "5:$head"
 sqlite3 t.db "UPDATE certificates SET row_hash = '$(printf %064d 0)' WHERE seq = 4"
 expect_err 15 "seq 4 altered" "$KESU" ledger --ledger "$WORK/t.db" $T verify --anchor "4:$head"
 expect_rc 2 "$KESU" ledger $L $T verify --anchor 5:ABC
 expect_rc 2 "$KESU" ledger $L list --anchor "5:$head"
-ok "verify --anchor finds the last row removed"
+ok "a deleted last row is found, also after another add; seq is never reused; --anchor"
+
+# the row hash, recomputed by Python from what sqlite3 reads out of the file
+python3 - var/kesu/ledger.db <<'PY' || fail "row hashes do not match Python's"
+import hashlib, sqlite3, struct, sys
+db = sqlite3.connect(sys.argv[1])
+prev = '0' * 64
+for seq, refers, cert, sigs, ph, rh in db.execute(
+        'SELECT seq, refers, certificate, signatures, prev_hash, row_hash FROM certificates'
+        ' ORDER BY seq'):
+    assert ph == prev, (seq, ph, prev)
+    h = hashlib.sha256(struct.pack('>q', seq) + bytes.fromhex(ph) + hashlib.sha256(cert).digest()
+                       + hashlib.sha256(sigs.encode()).digest() + struct.pack('>q', refers or 0))
+    assert h.hexdigest() == rh, seq
+    prev = rh
+assert db.execute('PRAGMA user_version').fetchone()[0] == 2
+PY
+ok "row_hash = SHA-256(seq, prev_hash, certificate, signatures, refers), as Python computes it"
 
 expect_rc 0 "$KESU" ledger $L list --asset PC-0002
 [ "$(grep -c "$ID2" out)" = 1 ] && [ "$(wc -l < out)" = 2 ] || fail "list --asset: $(cat out)"
@@ -272,25 +322,31 @@ ok "list by asset tag and serial, show by id; control characters escaped"
 expect_rc 0 "$KESU" ledger $L export --csv
 cp out export.csv
 python3 - export.csv "$ID1" "$ID3" "$ID4" "$C1" <<'PY' || fail "CSV export: $(cat export.csv)"
-import csv, hashlib, sys
+import csv, hashlib, io, sys
 raw = open(sys.argv[1], 'rb').read()
 assert raw.count(b'\r\n') == raw.count(b'\n'), 'records end with CRLF'
+# every field quoted: the file is what Python writes with QUOTE_ALL from what it reads
+recs = list(csv.reader(open(sys.argv[1], newline='', encoding='utf-8')))
+out = io.StringIO()
+csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator='\r\n').writerows(recs)
+assert out.getvalue().encode() == raw, 'not every field is quoted'
 rows = list(csv.DictReader(open(sys.argv[1], newline='', encoding='utf-8')))
 assert list(rows[0].keys()) == ['asset_tag', 'serial', 'model', 'category', 'technique',
-    'result', 'started', 'finished', 'operator', 'witness', 'approver', 'certificate_id',
-    'certificate_sha256'], rows[0].keys()
+    'result', 'started', 'finished', 'operator', 'witness', 'approver', 'self_approval',
+    'certificate_id', 'certificate_sha256'], rows[0].keys()
 assert len(rows) == 5, len(rows)
 by = {r['certificate_id']: r for r in rows}
 id1, id3, id4, c1 = sys.argv[2:6]
 r = by[id4]
 assert r['asset_tag'] == '\'=HYPERLINK("http://x")', r['asset_tag']
-assert r['serial'] == 'S,"D"', r['serial']
+assert r['serial'] == 'S,"D";=1+1', r['serial']
 r = by[id1]
 assert r['result'] == 'success' and r['approver'] == 'Test Approver', r
+assert r['self_approval'] == 'no', r
 assert r['operator'] == 'Test Operator' and r['witness'] == 'Sato Jiro', r
 data = open(c1, 'rb').read()
 assert r['certificate_sha256'] == hashlib.sha256(data).hexdigest()
-assert by[id3]['approver'] == ''
+assert by[id3]['approver'] == '' and by[id3]['self_approval'] == ''
 PY
 expect_rc 0 "$KESU" ledger $L export --jsonl
 [ "$(jq -s 'length' out)" = 5 ] || fail "jsonl: $(cat out)"
@@ -337,7 +393,7 @@ wait $p1 || fail "writer 1: $(cat par1.out)"
 wait $p2 || fail "writer 2: $(cat par2.out)"
 expect_rc 0 "$KESU" ledger --ledger "$WORK/par.db" $T verify
 grep -q ": 40 rows, chain intact" out || fail "concurrent adds: $(cat out)"
-[ "$(cat par1.out par2.out par3.out | grep -c ': recorded (seq')" = 40 ] ||
+[ "$(cat par1.out par2.out par3.out | grep -c ': recorded as seq')" = 40 ] ||
 	fail "concurrent adds: not each recorded once: $(cat par1.out par2.out par3.out)"
 ok "three concurrent writers: 40 rows, one intact chain"
 
@@ -349,3 +405,106 @@ expect_rc 2 "$KESU" ledger $L frobnicate
 expect_rc 2 "$KESU" ledger $L list --csv
 expect_rc 2 "$KESU" ledger $L $T add
 ok "missing ledger, a file that is not one, unknown actions and misplaced options"
+
+DB=var/kesu/ledger.db
+# a later approval: c/3.json was recorded unapproved; approved now, it gets a row of its own
+approve c/3.json
+expect_rc 0 "$KESU" ledger $L $T add c/3.json
+n=$(sqlite3 $DB "SELECT max(seq) FROM certificates")
+h=$(sqlite3 $DB "SELECT row_hash FROM certificates WHERE seq = $n")
+grep -qx "c/3.json: signatures added as seq $n, head $n:$h" out || fail "approval: $(cat out)"
+[ "$(sqlite3 $DB "SELECT refers, approver FROM certificates WHERE seq = $n")" = "3|Test Approver" ] ||
+	fail "approval row: $(sqlite3 $DB "SELECT seq, refers, approver FROM certificates")"
+[ "$(sqlite3 $DB "SELECT count(*) FROM certificates WHERE id = '$ID3'")" = 2 ] || fail "rows of $ID3"
+expect_rc 0 "$KESU" ledger $L $T add c/3.json
+grep -qx "c/3.json: already recorded as seq $n" out || fail "approval again: $(cat out)"
+expect_rc 15 "$KESU" ledger $L reconcile assets.csv --json
+jq -e '(.certified | map(.asset_tag)) == ["PC-0001", "PC-0003"]
+	and (.missing | map(.asset_tag)) == ["", "PC-0404"]
+	and (.unmatched | map(.asset_tag)) == ["=HYPERLINK(\"http://x\")", "PC-0099"]' out >/dev/null ||
+	fail "reconcile after the approval: $(cat out)"
+expect_rc 0 "$KESU" ledger $L $T verify
+expect_rc 0 "$KESU" ledger $L show "$ID3" --json
+jq -e --argjson n "$n" '.seq == $n and .refers == 3 and .approver == "Test Approver"' out \
+	>/dev/null || fail "show after the approval: $(cat out)"
+# fewer signatures than recorded (the approval left out) is not a later approval
+mkdir fewer
+cp "$C1" "$C1.operator.minisig" fewer/
+expect_err 1 "recorded as seq 1 with other signatures" "$KESU" ledger $L $T add fewer/1.json
+ok "a later approval is recorded as a row that refers to the first; reconcile counts it"
+
+# one erasure certified twice: the same report made out for another asset
+cert dup.json PC-0100 S-DUP "" "$(jq -r .report_id "$C1")"
+approve dup.json
+IDD=$(jq -r .id dup.json)
+expect_rc 0 "$KESU" ledger $L $T add dup.json
+nd=$(sqlite3 $DB "SELECT seq FROM certificates WHERE id = '$IDD'")
+expect_rc 0 "$KESU" ledger $L $T verify
+grep -qx "duplicate  seq $nd $IDD: the same erasure as seq 1 $ID1 (same report_id)" out ||
+	fail "verify: duplicate not flagged: $(cat out)"
+[ "$(grep -c '^duplicate' out)" = 1 ] || fail "verify: $(cat out)"
+expect_rc 0 "$KESU" ledger $L $T verify --json
+jq -e --arg d "$IDD" --arg f "$ID1" '.intact and (.duplicates | length) == 1
+	and .duplicates[0].certificate_id == $d and .duplicates[0].first_certificate_id == $f
+	and .duplicates[0].same == "report_id"' out >/dev/null || fail "verify --json: $(cat out)"
+expect_rc 15 "$KESU" ledger $L reconcile assets.csv
+grep -qx "duplicate  seq $nd $IDD: the same erasure as seq 1 $ID1 (same report_id)" out ||
+	fail "reconcile: duplicate not flagged: $(cat out)"
+ok "two certificates of one erasure are flagged by verify and reconcile"
+
+# self-approval: the approver witnessed the erasure, and approved under a recorded exception
+jq '.operator.witness = "Test Approver"' R.json > Rw.json
+"$KESU" cert issue Rw.json --sign-key keys/operator.key --passphrase-file op.pass -o self.json \
+	> /dev/null 2> err || fail "cert issue: $(cat err)"
+"$KESU" cert approve $T --sign-key keys/approver.key --passphrase-file ap.pass \
+	--allow-self-approval --reason "only one person on site" self.json > /dev/null 2> err ||
+	fail "cert approve --allow-self-approval: $(cat err)"
+expect_rc 0 "$KESU" ledger --ledger "$WORK/self.db" $T add self.json "$C1"
+expect_rc 0 "$KESU" ledger --ledger "$WORK/self.db" export --csv
+python3 - out "$(jq -r .id self.json)" "$ID1" <<'PY' || fail "self_approval column: $(cat out)"
+import csv, sys
+rows = {r['certificate_id']: r for r in csv.DictReader(open(sys.argv[1], newline=''))}
+assert rows[sys.argv[2]]['self_approval'] == 'yes', rows[sys.argv[2]]
+assert rows[sys.argv[3]]['self_approval'] == 'no', rows[sys.argv[3]]
+PY
+ok "the export's self_approval column says which approvals were the operator's own"
+
+# a ledger of schema 1 (an older kesu) is refused, named, and left as it was
+sqlite3 old.db "CREATE TABLE certificates (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE);
+	PRAGMA user_version = 1"
+cp old.db old.copy
+expect_err 1 "old.db: ledger schema 1: made by an older kesu" \
+	"$KESU" ledger --ledger "$WORK/old.db" $T add "$C1"
+expect_err 1 "ledger schema 1" "$KESU" ledger --ledger "$WORK/old.db" list
+cmp old.db old.copy || fail "a schema 1 ledger was changed"
+ok "a schema 1 ledger is refused with its version, unchanged"
+
+# with a log daemon listening, each new head reaches the security log and nothing is warned
+sink=${KESU_BUILDDIR:?}/tests/cli/logsink
+if [ -x "$sink" ] && command -v unshare >/dev/null; then
+	"$sink" "$WORK/log.sock" 30 > "$WORK/log" &
+	pid=$!
+	i=0
+	while [ ! -S "$WORK/log.sock" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	mkdir -p ov/up ov/wk
+	cert logged.json PC-0200 S-LOG
+	rc=0
+	unshare -m sh -c '
+		mount --make-rprivate / &&
+		mount -t overlay overlay -o "lowerdir=/dev,upperdir=$2/up,workdir=$2/wk" /dev &&
+		rm -f /dev/log && ln -s "$1" /dev/log || exit 99
+		shift 2
+		exec "$@"' sh "$WORK/log.sock" "$WORK/ov" \
+		"$KESU" ledger $L $T add logged.json > out 2> err || rc=$?
+	sleep 0.2
+	kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
+	if [ $rc -ne 99 ]; then
+		[ $rc -eq 0 ] || fail "add with a log daemon: exit $rc: $(cat err)"
+		n=$(sqlite3 $DB "SELECT max(seq) FROM certificates")
+		h=$(sqlite3 $DB "SELECT row_hash FROM certificates WHERE seq = $n")
+		grep -q "kesu\[[0-9]*\]: ledger add: ledger=\"$WORK/var/kesu/ledger.db\" seq=\"$n\" row_hash=\"$h\" user=\"" \
+			"$WORK/log" || fail "no ledger add record: $(cat "$WORK/log")"
+		! grep -q "security log" err || fail "warned with a log daemon: $(cat err)"
+		ok "with a log daemon, the new head is in the security log and nothing is warned"
+	fi
+fi

@@ -24,6 +24,7 @@
 #include <cmocka.h>
 
 #include <jansson.h>
+#include <sqlite3.h>
 
 #include "ledger/ledger.h"
 
@@ -85,6 +86,8 @@ static int verdict(const void *cert, size_t len, const struct ledger_sigs *sigs,
 		if (!strcmp(sigs->sig[i].name, "approver.x"))
 			snprintf(v->approver, sizeof(v->approver), "%.*s", (int)sigs->sig[i].len,
 				 (const char *)sigs->sig[i].data);
+	/* the operator approving their own erasure, under a recorded exception */
+	v->self_approved = !strcmp(v->approver, "Self");
 	json_decref(doc);
 	return r;
 }
@@ -102,11 +105,16 @@ static char *make_cert(const char *id, const char *tag, const char *serial, cons
 
 static int add(struct fx *f, const char *cert, const char *approver, char *why, int64_t *seq)
 {
-	struct ledger_sig s = { "approver.x", approver, approver ? strlen(approver) : 0 };
-	struct ledger_sigs sigs = { approver ? 1 : 0, &s };
+	struct ledger_sig s[2] = { { "operator.x", "OP", 2 },
+				   { "approver.x", approver, approver ? strlen(approver) : 0 } };
+	struct ledger_sigs sigs = { approver ? 2 : 1, s };
+	struct ledger_anchor row = { 0 };
 	char w[256];
+	int r = ledger_add(f->l, cert, strlen(cert), &sigs, verdict, f, why ? why : w, 256, &row);
 
-	return ledger_add(f->l, cert, strlen(cert), &sigs, verdict, f, why ? why : w, 256, seq);
+	if (seq)
+		*seq = row.seq;
+	return r;
 }
 
 static int first_hash(const struct ledger_row *row, void *usr)
@@ -125,15 +133,20 @@ static void test_row_hash_vector(void **state)
 	struct ledger_sig s = { "approver.minisig", "A", 1 };
 	struct ledger_sigs sigs = { 1, &s };
 	char why[256], hash[LEDGER_HASH_HEX] = "";
-	int64_t seq = 0;
+	struct ledger_anchor row = { 0 };
 
 	assert_int_equal(
-		ledger_add(f->l, cert, strlen(cert), &sigs, verdict, f, why, sizeof(why), &seq), 0);
-	assert_int_equal(seq, 1);
-	/* sha256(32 zero bytes || sha256(cert) || sha256('{"approver.minisig":"QQ=="}')) */
+		ledger_add(f->l, cert, strlen(cert), &sigs, verdict, f, why, sizeof(why), &row), 0);
+	assert_int_equal(row.seq, 1);
+	/*
+	 * sha256(pack('>q', 1) || 32 zero bytes || sha256(cert) ||
+	 * sha256('{"approver.minisig":"QQ=="}') || pack('>q', 0))
+	 */
 	assert_int_equal(ledger_iterate(f->l, NULL, first_hash, hash), 1);
 	assert_string_equal(hash,
-			    "49586e232634fdfcf6443031eec49147453a72251a79d7eef3ef2f6a974d1acb");
+			    "ed019f5214d2f3bf92f7edd056009d721dcc59567192bd65737d01c8ef0b69d5");
+	/* ledger_add() hands out the new head it wrote */
+	assert_string_equal(row.hash, hash);
 }
 
 static void test_add_idempotent(void **state)
@@ -153,8 +166,61 @@ static void test_add_idempotent(void **state)
 	assert_int_equal(add(f, make_cert("id-1", "T1", "S1", "failed"), "Boss", why, NULL),
 			 -EEXIST);
 	assert_string_equal(why, "the id is recorded with other bytes");
+	/* fewer signatures than recorded: not a later approval */
 	assert_int_equal(add(f, c1, NULL, why, NULL), -EEXIST);
-	assert_string_equal(why, "recorded with other signatures");
+	assert_string_equal(why, "recorded as seq 1 with other signatures: a later row may only "
+				 "add signatures, keeping those recorded");
+}
+
+static int get_row(const struct ledger_row *row, void *usr)
+{
+	struct ledger_row *out = usr;
+
+	out->seq = row->seq;
+	out->refers = row->refers;
+	assert_string_equal(row->field[LEDGER_APPROVER] ? row->field[LEDGER_APPROVER] : "-",
+			    out->field[LEDGER_APPROVER]);
+	return 0;
+}
+
+/* An approval given after the certificate was recorded: a new row that refers to the first. */
+static void test_later_approval(void **state)
+{
+	struct fx *f = *state;
+	const struct ledger_asset asset = { "T1", NULL };
+	struct ledger_row got = { .field[LEDGER_APPROVER] = "Boss" };
+	struct ledger_reconcile rec;
+	struct ledger_check chk;
+	char why[256], c1[512];
+	int64_t seq = 0;
+
+	snprintf(c1, sizeof(c1), "%s", make_cert("id-1", "T1", "S1", "success"));
+	assert_int_equal(add(f, c1, NULL, why, &seq), 0);
+	assert_int_equal(ledger_reconcile(f->l, &asset, 1, &rec), 0);
+	assert_int_equal(rec.certified, 0);
+	ledger_reconcile_free(&rec);
+	assert_int_equal(add(f, c1, "Boss", why, &seq), LEDGER_SIGS_ADDED);
+	assert_int_equal(seq, 2);
+	/* the same again: idempotent, the later row's seq */
+	assert_int_equal(add(f, c1, "Boss", why, &seq), LEDGER_ALREADY);
+	assert_int_equal(seq, 2);
+	assert_string_equal(why, "already recorded");
+	/* another approver in place of the recorded one: not an addition */
+	assert_int_equal(add(f, c1, "Chief", why, NULL), -EEXIST);
+	assert_int_equal(ledger_get(f->l, "id-1", get_row, &got), 0);
+	assert_int_equal(got.seq, 2);
+	assert_int_equal(got.refers, 1);
+	assert_int_equal(ledger_verify(f->l, verdict, f, &chk), 0);
+	assert_int_equal(chk.rows, 2);
+	/* a certificate's later rows are not a second certificate of its erasure */
+	assert_int_equal(chk.dups.n, 0);
+	ledger_check_free(&chk);
+	/* reconcile goes by the latest row: certified, and the first row is not unmatched */
+	assert_int_equal(ledger_reconcile(f->l, &asset, 1, &rec), 0);
+	assert_int_equal(rec.certified, 1);
+	assert_string_equal(rec.match[0].id, "id-1");
+	assert_int_equal(rec.nunmatched, 0);
+	ledger_reconcile_free(&rec);
 }
 
 static void test_add_rejected(void **state)
@@ -272,6 +338,168 @@ static void test_reconcile(void **state)
 	assert_string_equal(rec.unmatched[0].id, "d");
 	assert_string_equal(rec.unmatched[1].id, "h");
 	ledger_reconcile_free(&rec);
+}
+
+static int row_hash_of(const struct ledger_row *row, void *usr);
+
+/* Run @sql on the ledger's file with SQLite itself, as someone with write access would. */
+static void tamper(struct fx *f, const char *sql)
+{
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+/*
+ * The last row deleted, then a certificate added: its seq is not the deleted
+ * one's, verify finds the gap, and the deleted row's anchor fails.
+ */
+static void test_deleted_last_row(void **state)
+{
+	struct fx *f = *state;
+	struct ledger_anchor a = { .seq = 3 };
+	struct ledger_check chk;
+	int64_t seq = 0;
+
+	assert_int_equal(add(f, make_cert("a", "T1", "S1", "success"), "Boss", NULL, NULL), 0);
+	assert_int_equal(add(f, make_cert("b", "T2", "S2", "success"), "Boss", NULL, NULL), 0);
+	assert_int_equal(add(f, make_cert("c", "T3", "S3", "success"), "Boss", NULL, NULL), 0);
+	assert_int_equal(ledger_iterate(f->l, NULL, row_hash_of, &a), 0);
+	tamper(f, "DELETE FROM certificates WHERE seq = 3");
+	/* nothing added yet: the seq counter still says 3 */
+	assert_int_equal(ledger_verify(f->l, verdict, f, &chk), -EBADMSG);
+	assert_int_equal(chk.fault, LEDGER_DELETED);
+	assert_int_equal(chk.seq, 3);
+	assert_non_null(strstr(chk.why, "missing at the end"));
+	ledger_check_free(&chk);
+	assert_int_equal(add(f, make_cert("d", "T4", "S4", "success"), "Boss", NULL, &seq), 0);
+	assert_int_equal(seq, 4);
+	assert_int_equal(ledger_verify(f->l, verdict, f, &chk), -EBADMSG);
+	assert_int_equal(chk.fault, LEDGER_DELETED);
+	assert_int_equal(chk.seq, 4);
+	ledger_check_free(&chk);
+	memset(&chk, 0, sizeof(chk));
+	assert_int_equal(ledger_anchor_check(f->l, &a, &chk), -EBADMSG);
+	assert_int_equal(chk.fault, LEDGER_DELETED);
+	/* the counter put back as well: the new row takes seq 3, but not the old row's hash */
+	tamper(f, "DELETE FROM certificates WHERE seq = 4;"
+		  "UPDATE sqlite_sequence SET seq = 2 WHERE name = 'certificates'");
+	assert_int_equal(add(f, make_cert("e", "T5", "S5", "success"), "Boss", NULL, &seq), 0);
+	assert_int_equal(seq, 3);
+	assert_int_equal(ledger_verify(f->l, verdict, f, &chk), 0);
+	ledger_check_free(&chk);
+	memset(&chk, 0, sizeof(chk));
+	assert_int_equal(ledger_anchor_check(f->l, &a, &chk), -EBADMSG);
+	assert_int_equal(chk.fault, LEDGER_ALTERED);
+}
+
+/* seq and the certificate's previous row are in the hash: renumbering is found. */
+static void test_seq_in_hash(void **state)
+{
+	struct fx *f = *state;
+	struct ledger_check chk;
+
+	assert_int_equal(add(f, make_cert("a", "T1", "S1", "success"), NULL, NULL, NULL), 0);
+	assert_int_equal(add(f, make_cert("a", "T1", "S1", "success"), "Boss", NULL, NULL),
+			 LEDGER_SIGS_ADDED);
+	tamper(f, "UPDATE certificates SET refers = NULL WHERE seq = 2");
+	assert_int_equal(ledger_verify(f->l, verdict, f, &chk), -EBADMSG);
+	assert_int_equal(chk.fault, LEDGER_ALTERED);
+	assert_int_equal(chk.seq, 2);
+	ledger_check_free(&chk);
+	tamper(f, "UPDATE certificates SET refers = 1 WHERE seq = 2;"
+		  "UPDATE certificates SET seq = 7 WHERE seq = 2;"
+		  "UPDATE sqlite_sequence SET seq = 7 WHERE name = 'certificates'");
+	assert_int_equal(ledger_verify(f->l, verdict, f, &chk), -EBADMSG);
+	assert_int_equal(chk.seq, 7);
+	ledger_check_free(&chk);
+}
+
+static char *cert_of_report(const char *id, const char *tag, const char *serial, const char *report,
+			    const char *started)
+{
+	static char buf[512];
+
+	snprintf(
+		buf, sizeof(buf),
+		"{\"format\":\"kesu-certificate/1\",\"id\":\"%s\",\"media\":{\"asset_tag\":\"%s\","
+		"\"serial\":\"%s\"},\"report_id\":\"%s\",\"result\":\"success\",\"started\":\"%s\"}",
+		id, tag, serial, report, started);
+	return buf;
+}
+
+/* Two certificates of one erasure: by report id, or by serial and start time. */
+static void test_duplicates(void **state)
+{
+	struct fx *f = *state;
+	const struct ledger_asset assets[] = { { "T1", NULL }, { "T2", NULL } };
+	struct ledger_reconcile rec;
+	struct ledger_check chk;
+	json_t *doc;
+
+	assert_int_equal(add(f, cert_of_report("a", "T1", "S1", "R1", "t1"), NULL, NULL, NULL), 0);
+	/* a later approval of "a": not a duplicate */
+	assert_int_equal(add(f, cert_of_report("a", "T1", "S1", "R1", "t1"), "Boss", NULL, NULL),
+			 LEDGER_SIGS_ADDED);
+	/* the same report, made out for another asset */
+	assert_int_equal(add(f, cert_of_report("b", "T2", "S2", "R1", "t2"), "Boss", NULL, NULL),
+			 0);
+	/* the same device and start time, under another report id */
+	assert_int_equal(add(f, cert_of_report("c", "T3", "S1", "R3", "t1"), "Boss", NULL, NULL),
+			 0);
+	/* another erasure of the same device */
+	assert_int_equal(add(f, cert_of_report("d", "T1", "S1", "R4", "t4"), "Boss", NULL, NULL),
+			 0);
+	assert_int_equal(ledger_verify(f->l, verdict, f, &chk), 0);
+	assert_int_equal(chk.dups.n, 2);
+	assert_int_equal(chk.dups.dup[0].seq, 3);
+	assert_string_equal(chk.dups.dup[0].id, "b");
+	assert_int_equal(chk.dups.dup[0].first_seq, 1);
+	assert_string_equal(chk.dups.dup[0].first_id, "a");
+	assert_string_equal(chk.dups.dup[0].same, "report_id");
+	assert_string_equal(chk.dups.dup[1].id, "c");
+	assert_string_equal(chk.dups.dup[1].same, "serial and started");
+	doc = ledger_check_json("x", &chk, true);
+	assert_int_equal(json_array_size(json_object_get(doc, "duplicates")), 2);
+	json_decref(doc);
+	ledger_check_free(&chk);
+	assert_int_equal(ledger_reconcile(f->l, assets, 2, &rec), 0);
+	assert_int_equal(rec.dups.n, 2);
+	assert_string_equal(rec.dups.dup[0].id, "b");
+	doc = ledger_reconcile_json(assets, &rec);
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(json_object_get(doc, "duplicates"), 1),
+				    "first_certificate_id")),
+			    "a");
+	json_decref(doc);
+	ledger_reconcile_free(&rec);
+}
+
+/* A ledger of schema 1 is refused, and says which schema it is. */
+static void test_old_schema(void **state)
+{
+	struct fx *f = *state;
+	char path[PATH_MAX];
+	struct ledger *l;
+	sqlite3 *db;
+	int version = 0;
+
+	snprintf(path, sizeof(path), "%s/old.db", f->dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+				      "CREATE TABLE certificates (seq INTEGER PRIMARY KEY,"
+				      " id TEXT NOT NULL UNIQUE); PRAGMA user_version = 1",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(ledger_open(&l, path, LEDGER_CREATE), -EPROTO);
+	assert_int_equal(ledger_open(&l, path, LEDGER_RDONLY), -EPROTO);
+	assert_int_equal(ledger_schema(path, &version), 0);
+	assert_int_equal(version, 1);
+	assert_int_equal(ledger_schema(f->path, &version), 0);
+	assert_int_equal(version, LEDGER_SCHEMA);
 }
 
 static void test_open_refuses_other_db(void **state)
@@ -549,17 +777,21 @@ static void test_export_lines(void **state)
 
 	assert_int_equal(
 		add(f, make_cert("a", "=1+2", "S,\\\"q\\\"", "success"), "Boss", NULL, NULL), 0);
+	assert_int_equal(add(f, make_cert("b", "x;=1+1", "S2", "success"), "Self", NULL, NULL), 0);
 	assert_int_equal(ledger_export_header(LEDGER_EXPORT_CSV, &head), 0);
-	assert_string_equal(head,
-			    "asset_tag,serial,model,category,technique,result,started,finished,"
-			    "operator,witness,approver,certificate_id,certificate_sha256\r\n");
+	assert_string_equal(head, "\"asset_tag\",\"serial\",\"model\",\"category\",\"technique\","
+				  "\"result\",\"started\",\"finished\",\"operator\",\"witness\","
+				  "\"approver\",\"self_approval\",\"certificate_id\","
+				  "\"certificate_sha256\"\r\n");
 	free(head);
 	assert_int_equal(ledger_export_header(LEDGER_EXPORT_JSONL, &head), 0);
 	assert_string_equal(head, "");
 	free(head);
 	assert_int_equal(ledger_iterate(f->l, NULL, export_both, line), 1);
-	/* the formula defused, the comma and quotes quoted, CRLF */
-	assert_non_null(strstr(line[0], "\"'=1+2\",\"S,\"\"q\"\"\",,,,success,,,,,Boss,a,"));
+	/* every cell quoted, the formula defused, quotes doubled, CRLF */
+	assert_non_null(strstr(line[0],
+			       "\"'=1+2\",\"S,\"\"q\"\"\",\"\",\"\",\"\",\"success\",\"\",\"\","
+			       "\"\",\"\",\"Boss\",\"no\",\"a\",\""));
 	assert_int_equal(strcmp(line[0] + strlen(line[0]) - 2, "\r\n"), 0);
 	doc = json_loads(line[1], 0, NULL);
 	assert_non_null(doc);
@@ -567,6 +799,13 @@ static void test_export_lines(void **state)
 	assert_true(json_is_null(json_object_get(doc, "model")));
 	assert_int_equal(line[1][strlen(line[1]) - 1], '\n');
 	json_decref(doc);
+	free(line[0]);
+	free(line[1]);
+	/* a ";" in a value stays inside its quoted cell; the operator approved it */
+	assert_int_equal(
+		ledger_iterate(f->l, &(struct ledger_filter){ .id = "b" }, export_both, line), 1);
+	assert_non_null(strstr(line[0], "\"x;=1+1\",\"S2\","));
+	assert_non_null(strstr(line[0], "\"Self\",\"yes\",\"b\","));
 	free(line[0]);
 	free(line[1]);
 }
@@ -593,6 +832,11 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_row_hash_vector, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_add_idempotent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_later_approval, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deleted_last_row, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_seq_in_hash, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_duplicates, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_old_schema, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_add_rejected, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_iterate_and_verify, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verify_reruns_verdict, setup, teardown),
