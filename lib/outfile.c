@@ -20,9 +20,10 @@
  * /proc/self/fd/N form with AT_SYMLINK_FOLLOW links the same open file.
  *
  * Where the file system has no O_TMPFILE (EOPNOTSUPP, or EISDIR from an old
- * kernel: vfat, some FUSE), or /proc is missing, the file is a named
- * .kesu-PID-RANDOM.tmp from the start and is published by link (or rename
- * with OUTFILE_REPLACE); a crash leaves it. So every reserve first removes
+ * kernel: vfat, exfat, some FUSE), or /proc is missing, the file is a named
+ * .kesu-PID-RANDOM.tmp from the start and is published by link, by
+ * renameat2(RENAME_NOREPLACE) where there are no hard links (vfat, exfat),
+ * or by rename with OUTFILE_REPLACE; a crash leaves it. So every reserve first removes
  * from its directory the temporary files of processes that no longer exist:
  * names of exactly that form only, regular files owned by the effective user
  * only, and only when kill(PID, 0) fails with ESRCH. A live process of
@@ -324,6 +325,39 @@ static int replace_nameless(struct outfile *of, const char *name)
 	return r;
 }
 
+/* test builds: KESU_TEST_NO_TMPFILE=nolink behaves as vfat, without hard links too */
+static bool hard_links_ok(void)
+{
+#ifdef KESU_TEST_HOOKS
+	const char *v = getenv("KESU_TEST_NO_TMPFILE");
+
+	if (v && !strcmp(v, "nolink")) {
+		errno = EPERM;
+		return false;
+	}
+#endif
+	return true;
+}
+
+/*
+ * The named temporary file to @name, never over another file: link(2), or
+ * where the file system has no hard links (vfat, exfat: EPERM) a rename
+ * that refuses an existing target. A file system with neither (FUSE without
+ * rename2) cannot take an output that must not replace: -EOPNOTSUPP.
+ */
+static int link_named(struct outfile *of, const char *name)
+{
+	if (hard_links_ok() && linkat(of->dirfd, of->tmpname, of->dirfd, name, 0) == 0) {
+		unlinkat(of->dirfd, of->tmpname, 0);
+		return 0;
+	}
+	if (errno != EPERM && errno != EOPNOTSUPP && errno != ENOSYS)
+		return -errno;
+	if (renameat2(of->dirfd, of->tmpname, of->dirfd, name, RENAME_NOREPLACE) == 0)
+		return 0;
+	return errno == EINVAL || errno == ENOSYS ? -EOPNOTSUPP : -errno;
+}
+
 /* Move the written file to @name; without replace, never over another file. */
 static int publish(struct outfile *of, const char *name)
 {
@@ -336,9 +370,10 @@ static int publish(struct outfile *of, const char *name)
 		if (renameat(of->dirfd, of->tmpname, of->dirfd, name) < 0)
 			return -errno;
 	} else {
-		if (linkat(of->dirfd, of->tmpname, of->dirfd, name, 0) < 0)
-			return -errno;
-		unlinkat(of->dirfd, of->tmpname, 0);
+		int r = link_named(of, name);
+
+		if (r)
+			return r;
 	}
 	free(of->tmpname);
 	of->tmpname = NULL;

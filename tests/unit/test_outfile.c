@@ -2,9 +2,9 @@
 /*
  * Reserved output files: space taken before the work, the document moved
  * into place at the end, never over a file that is there unless asked. Each
- * test runs twice: with the nameless temporary file (O_TMPFILE) and with the
- * named one of file systems without it (forced by KESU_TEST_NO_TMPFILE, so
- * only in a build with --enable-test-hooks). A process killed while writing
+ * test runs with the nameless temporary file (O_TMPFILE), and with the named
+ * one of file systems without it, with and without hard links (forced by
+ * KESU_TEST_NO_TMPFILE, so only in a build with --enable-test-hooks). A process killed while writing
  * leaves nothing in the first case, and a file the next reserve removes in
  * the second.
  */
@@ -346,6 +346,13 @@ static int group_named(void **state)
 	return setenv("KESU_TEST_NO_TMPFILE", "1", 1);
 }
 
+/* vfat and exfat: no hard links either, so no link(2) to publish without replacing */
+static int group_named_nolink(void **state)
+{
+	named = true;
+	return setenv("KESU_TEST_NO_TMPFILE", "nolink", 1);
+}
+
 #define EACH(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
 
 int main(void)
@@ -359,6 +366,7 @@ int main(void)
 
 #ifdef KESU_TEST_HOOKS
 	rc |= cmocka_run_group_tests_name("named", tests, group_named, NULL);
+	rc |= cmocka_run_group_tests_name("named, no hard links", tests, group_named_nolink, NULL);
 #else
 	fprintf(stderr, "test_outfile: built without --enable-test-hooks: the named temporary "
 			"files of file systems without O_TMPFILE are not tested\\n");
