@@ -230,6 +230,7 @@ static void reader(struct pipe *p)
 	size_t cap = BATCH * (p->s->decrypt ? AGE_CT_CHUNK : AGE_CHUNK);
 	struct slot *sl;
 	uint64_t seq;
+	bool last;
 
 	for (seq = 0;; seq++) {
 		sl = &p->slot[seq % p->nslots];
@@ -241,14 +242,23 @@ static void reader(struct pipe *p)
 			return;
 		}
 		pthread_mutex_unlock(&p->mu);
+		/*
+		 * A slot holds its previous batch until a worker fills it again; one
+		 * that fails here is never given to a worker, so the writer must not
+		 * find the old length in it.
+		 */
+		sl->out_len = 0;
+		sl->final = false;
 		sl->first = seq * BATCH;
 		sl->err = read_batch(p, sl, cap);
+		/* once published, the slot is the worker's: decide from what was read */
+		last = sl->final || sl->err;
 		pthread_mutex_lock(&p->mu);
 		sl->state = SLOT_FILLED;
 		p->filled = seq + 1;
 		pthread_cond_broadcast(&p->cv);
 		pthread_mutex_unlock(&p->mu);
-		if (sl->final || sl->err)
+		if (last)
 			return;
 	}
 }

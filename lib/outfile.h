@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * A file that must exist when a long piece of work ends (a report, later a
- * certificate or an encrypted file) is created before the work starts: a
- * temporary file in the destination directory, with room reserved for it,
- * so that an unwritable or full destination is found out before the first
- * byte goes to a device. At the end the document replaces the placeholder
- * and the file is moved into place atomically.
+ * A file that must exist when a long piece of work ends (a report, a
+ * certificate, a key, an encrypted or decrypted file) is created before the
+ * work starts: a temporary file in the destination directory, with room
+ * reserved for it, so that an unwritable or full destination is found out
+ * before the first byte goes to a device. At the end the document replaces
+ * the placeholder and the file is moved into place atomically. The temporary
+ * file has no name where the file system allows it (O_TMPFILE), so a crash
+ * leaves nothing; elsewhere a later reserve removes what a crash left.
  */
 #ifndef KESU_OUTFILE_H
 #define KESU_OUTFILE_H
@@ -17,12 +19,13 @@ struct outfile {
 	int dirfd;	   /* the destination directory, held open */
 	int fd;		   /* the temporary file, -1 when none */
 	char *dir;	   /* for messages */
-	char *tmpname;	   /* name of the temporary file in dir */
+	char *tmpname;	   /* name of the temporary file in dir; NULL: it has none (O_TMPFILE) */
 	char *name;	   /* final name in dir; NULL: chosen at commit (outfile_commit_unique) */
 	bool replace;	   /* an existing file at the final name may be replaced */
 	bool private;	   /* published 0600, not 0644 */
 	char *final_path;  /* set by a successful commit: dir/name */
 	long long flushed; /* written back up to here (outfile_flush_behind) */
+	unsigned stale;	   /* temporary files of dead processes the reserve removed from dir */
 };
 
 enum {
@@ -49,6 +52,11 @@ int outfile_check_path(const char *path, unsigned flags);
  * @reserve bytes in it
  * @of: filled in; outfile_commit() it at the end, outfile_release() it always
  *
+ * First removes from the directory the temporary files (.kesu-PID-*.tmp)
+ * that processes which no longer exist left there, and counts them in
+ * @of->stale for the caller to tell (also on failure, once the directory
+ * was opened).
+ *
  * Return: 0, the errno of outfile_check_path(), or the errno of opening
  * the directory, creating the file or reserving its space (-EACCES,
  * -EROFS, -ENOSPC, -ENOENT, ...)
@@ -67,7 +75,8 @@ int outfile_reserve_in_dir(struct outfile *of, const char *dir, size_t reserve);
  * fsync, move it to its final name and fsync the directory
  *
  * Without OUTFILE_REPLACE an existing final name is never replaced (link(2)
- * semantics). On failure the temporary file is left for a retry.
+ * semantics); with it, it is replaced atomically (rename(2)). On failure the
+ * temporary file is left for a retry.
  *
  * Return: 0, -EEXIST, -ENOSPC, -EIO, or another errno
  */

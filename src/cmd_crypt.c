@@ -117,6 +117,9 @@ static int io_open(const struct crypt_opts *o, struct age_file_io *io, unsigned 
 	if (o->out && age_file_is_input(io, o->out))
 		return ui_usage_error(o->cmd, "%s: is also the input", ui_safe(o->out));
 	r = age_file_open_output(io, o->out, flags | (o->force ? OUTFILE_REPLACE : 0));
+	if (io->of.stale)
+		ui_warn("%s: removed %u temporary file(s) an interrupted run left beside it",
+			ui_safe(o->out), io->of.stale);
 	if (r) {
 		ui_err("%s: cannot create: %s", ui_safe(o->out), strerror(-r));
 		return ui_exit(r, UI_CTX_NONE);

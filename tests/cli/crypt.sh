@@ -110,11 +110,12 @@ mkfifo fifo
 feeder=$!
 "$KESU" decrypt -i a.key -o out/x fifo 2> err &
 kpid=$!
-# the temporary file beside OUT exists once kesu is at work
+# the output file, nameless in out/ until it is complete, is open once kesu is at work
+outdir=$(cd out && pwd -P)
 i=0
-until ls -A out | grep -q '^\.kesu-'; do
+until ls -l /proc/$kpid/fd 2>/dev/null | grep -qF -- "-> $outdir/"; do
 	i=$((i + 1))
-	[ $i -lt 600 ] || fail "no temporary file appeared in out/"
+	[ $i -lt 600 ] || fail "kesu never opened an output file in out/"
 	sleep 0.1
 done
 kill -TERM $kpid

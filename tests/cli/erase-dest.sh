@@ -78,7 +78,15 @@ expect_rc 0 "$KESU" erase --yes --quiet --method zero --force --report "$WORK/ol
 cmp -n $((4 * MiB)) "$dev" /dev/zero || fail "--force: the device was not zeroed"
 ok "--force replaces an existing report"
 
-# the report is reserved in its directory while the erasure runs
+# the report is reserved in its directory while the erasure runs: a file that
+# has no name there until it is published (O_TMPFILE), held open by kesu
+# held_in PID DIR: the /proc/PID/fd/N of a file PID holds open in DIR
+held_in() {
+	for fd in /proc/"$1"/fd/*; do
+		case $(readlink "$fd" 2>/dev/null) in "$2"/*) echo "$fd"; return 0 ;; esac
+	done
+	return 1
+}
 big=$WORK/big.img
 truncate -s $((256 * MiB)) "$big"
 mkdir "$WORK/res"
@@ -86,12 +94,12 @@ mkdir "$WORK/res"
 	--report "$WORK/res/r.json" "$big" 2> "$WORK/err" &
 pid=$!
 i=0
-while [ -z "$(find "$WORK/res" -name '.kesu-*.tmp')" ] && [ $i -lt 50 ]; do
+while ! tmp=$(held_in $pid "$WORK/res") && [ $i -lt 50 ]; do
 	sleep 0.1; i=$((i + 1))
 done
-tmp=$(find "$WORK/res" -name '.kesu-*.tmp')
 [ -n "$tmp" ] || fail "no reserved report file while the erasure runs"
-[ "$(stat -c %s "$tmp")" -ge 262144 ] || fail "the reserved report holds $(stat -c %s "$tmp") bytes"
+[ "$(stat -L -c %s "$tmp")" -ge 262144 ] || fail "the reserved report holds $(stat -L -c %s "$tmp") bytes"
+[ -z "$(ls -A "$WORK/res")" ] || fail "the reserved report has a name before it is complete: $(ls -A "$WORK/res")"
 # someone else takes the report's name meanwhile: kesu must not overwrite
 # it, and the proof must not be lost either
 echo '{"someone":"else"}' > "$WORK/res/r.json"
@@ -109,7 +117,7 @@ ok "the report is reserved before the erasure, and never replaces a file that ap
 	--report "$WORK/res/r2.json" "$big" > "$WORK/rescued" 2> "$WORK/err" &
 pid=$!
 i=0
-while [ -z "$(find "$WORK/res" -name '.kesu-*.tmp')" ] && [ $i -lt 50 ]; do
+while ! held_in $pid "$WORK/res" >/dev/null && [ $i -lt 50 ]; do
 	sleep 0.05; i=$((i + 1))
 done
 echo x > "$WORK/res/r2.json"

@@ -538,6 +538,84 @@ static void test_chunks_tampered(void **state)
 	free(plain);
 }
 
+/* ---- a read error in the middle of the payload ---- */
+
+struct failing {
+	struct mem m;
+	size_t fail_at; /* the read that would reach past this offset fails */
+};
+
+static ssize_t failing_read(void *usr, void *buf, size_t len)
+{
+	struct failing *f = usr;
+
+	if (f->m.off >= f->fail_at)
+		return -EIO;
+	if (len > f->fail_at - f->m.off)
+		len = f->fail_at - f->m.off;
+	return mem_read(&f->m, buf, len);
+}
+
+/* the bytes handed to the writer: at most what was read, and never a batch twice */
+static void check_prefix(const struct mem *out, const uint8_t *want, size_t max)
+{
+	assert_true(out->len <= max);
+	if (out->len)
+		assert_memory_equal(out->p, want, out->len);
+}
+
+/*
+ * A read that fails after several rounds of the slot ring: a slot reused for
+ * the failing batch must not hand its previous batch to the writer again.
+ * With 1 thread the ring has 4 slots, with 2 threads 6; failing in batches 5
+ * to 13 reuses slots on both.
+ */
+static void test_read_error_mid_stream(void **state)
+{
+	struct keys *k = *state;
+	size_t len = 16u << 20, batch = 4 * AGE_CHUNK, ct_batch = 4 * AGE_CT_CHUNK, at, off;
+	uint8_t *plain = pattern(len);
+	struct mem ct, out;
+	unsigned t, b;
+
+	{
+		struct age_enc_opts eo = { .rcpt = k->rs };
+
+		assert_int_equal(enc(&eo, plain, len, &ct), 0);
+	}
+	off = payload_off(&ct) + 16;
+	for (t = 1; t <= 2; t++) {
+		struct age_dec_opts d = { .ids = k->ids, .threads = t };
+		struct age_enc_opts eo = { .rcpt = k->rs, .threads = t };
+
+		for (b = 5; b <= 13; b += 4) {
+			struct failing f = { .m = { .p = ct.p, .len = ct.len, .step = 5000 } };
+			struct age_dec_info info;
+
+			/* decrypt: the plaintext written is a prefix of the original */
+			at = b * ct_batch + 1000;
+			f.fail_at = off + at;
+			memset(&out, 0, sizeof(out));
+			assert_int_equal(age_decrypt(failing_read, &f, mem_write, &out, &d, &info),
+					 -EIO);
+			check_prefix(&out, plain, at / AGE_CT_CHUNK * AGE_CHUNK);
+			assert_int_equal(info.released, out.len);
+			free(out.p);
+
+			/* encrypt: never more chunks out than were read in */
+			f = (struct failing){ .m = { .p = plain, .len = len, .step = 5000 } };
+			f.fail_at = b * batch + 1000;
+			memset(&out, 0, sizeof(out));
+			assert_int_equal(age_encrypt(failing_read, &f, mem_write, &out, &eo), -EIO);
+			assert_true(out.len >= off);
+			assert_true(out.len - off <= f.fail_at / AGE_CHUNK * AGE_CT_CHUNK);
+			free(out.p);
+		}
+	}
+	free(ct.p);
+	free(plain);
+}
+
 /*
  * A file made here chunk by chunk with a known file key, to break the
  * last-chunk rules that age_encrypt() never breaks.
@@ -933,6 +1011,7 @@ int main(void)
 		cmocka_unit_test(test_wrong_key),
 		cmocka_unit_test(test_header_mac_flipped),
 		cmocka_unit_test(test_chunks_tampered),
+		cmocka_unit_test(test_read_error_mid_stream),
 		cmocka_unit_test(test_last_chunk_rules),
 		cmocka_unit_test(test_scrypt_work_factor),
 		cmocka_unit_test(test_scrypt_mixed),
