@@ -360,15 +360,17 @@ static void trust_file(void **state)
 	/* one store, many verifications */
 	assert_int_equal(cms_trust_load(pki("ca.pem"), &t, why, sizeof(why)), 0);
 	for (int i = 0; i < 3; i++)
-		assert_int_equal(cms_verify_trust(doc, DOC_LEN, der, len, t, cn, sizeof(cn), why,
-						  sizeof(why)),
+		assert_int_equal(cms_verify_trust(doc, DOC_LEN, der, len, t, NULL, cn, sizeof(cn),
+						  why, sizeof(why)),
 				 0);
 	/* "Taro Yamada" is 11 bytes: 12 fit it with its NUL, 11 do not */
-	assert_int_equal(cms_verify_trust(doc, DOC_LEN, der, len, t, cn, 12, why, sizeof(why)), 0);
-	assert_int_equal(cms_verify_trust(doc, DOC_LEN, der, len, t, cn, 11, why, sizeof(why)),
+	assert_int_equal(
+		cms_verify_trust(doc, DOC_LEN, der, len, t, NULL, cn, 12, why, sizeof(why)), 0);
+	assert_int_equal(cms_verify_trust(doc, DOC_LEN, der, len, t, NULL, cn, 11, why,
+					  sizeof(why)),
 			 -ENAMETOOLONG);
-	assert_int_equal(cms_verify_trust(doc, (size_t)INT_MAX + 1, der, len, t, cn, sizeof(cn),
-					  why, sizeof(why)),
+	assert_int_equal(cms_verify_trust(doc, (size_t)INT_MAX + 1, der, len, t, NULL, cn,
+					  sizeof(cn), why, sizeof(why)),
 			 -EFBIG);
 	cms_trust_free(t);
 	free(der);
