@@ -160,6 +160,14 @@ openssl verify -crl_check -CAfile "$pki/ca-expired-crl.pem" "$pki/operator.pem" 
 	grep -q "CRL has expired" || fail "stock openssl verify accepts the expired CRL"
 ok "a revoked signer (CRL in the bundle) and an expired CRL are untrusted (11), as for openssl"
 
+# a line of x509-roles that binds nothing is an error with its line, not ignored
+printf 'approver %s\nboss CN=Mallory\n' "$(subject approver)" > "$WORK/empty/x509-roles"
+verify_rc --trust "$WORK/empty" --trust-ca "$pki/ca.pem" "$WORK/c.json"
+[ $rc -eq 1 ] || fail "bad x509-roles: exit $rc: $(cat "$WORK/out")"
+grep -q "x509-roles:2: " "$WORK/out" || fail "bad x509-roles: no line: $(cat "$WORK/out")"
+rm "$WORK/empty/x509-roles"
+ok "a line of x509-roles with an unknown role is refused with its line (1)"
+
 # without the CA, or with another CA: untrusted
 set +e
 "$KESU" cert verify --trust "$WORK/empty" --trust-ca "$pki/untrusted-ca.pem" "$WORK/c.json" \
