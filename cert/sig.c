@@ -455,6 +455,7 @@ static int check_comment(const char *tc, const char *id, enum cert_role role,
 static int check_cms(const char *der, size_t dlen, const void *doc, size_t len, enum cert_role role,
 		     const struct cert_trust *t, struct cert_sig_check *out)
 {
+	bool unbound;
 	int r;
 
 	if (!t || !t->cms) {
@@ -462,12 +463,15 @@ static int check_cms(const char *der, size_t dlen, const void *doc, size_t len, 
 			 "a CMS signature, and no --trust-ca was given");
 		return -EACCES;
 	}
-	if (role == CERT_ROLE_APPROVER && cms_binding_empty(t->bind[role])) {
+	/* checked all the same, so that a changed certificate is reported as such */
+	unbound = role == CERT_ROLE_APPROVER && cms_binding_empty(t->bind[role]);
+	r = cms_verify_trust(doc, len, (const unsigned char *)der, dlen, t->cms,
+			     unbound ? NULL : t->bind[role], out->name, sizeof(out->name), out->why,
+			     sizeof(out->why));
+	if (!r && unbound) {
 		snprintf(out->why, sizeof(out->why), "%s", NO_APPROVER_BINDING);
-		return -EACCES;
+		r = -EACCES;
 	}
-	r = cms_verify_trust(doc, len, (const unsigned char *)der, dlen, t->cms, t->bind[role],
-			     out->name, sizeof(out->name), out->why, sizeof(out->why));
 	if (!r)
 		cn_key_id(out->name, out->key_id);
 	if (r == -ENOMEM || r == -EKEYREJECTED || r == -EACCES || !r)
