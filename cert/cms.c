@@ -11,6 +11,8 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +26,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
 
 #include "cms.h"
 #include "file.h"
@@ -41,7 +44,18 @@ struct cms_signer {
 
 struct cms_trust {
 	X509_STORE *store;
+	int ncrl; /* CRLs in the bundle: when any, every certificate's issuer must have one */
 };
+
+/* the certificates one role accepts: any of these OIDs (EKU or policy), or these subjects */
+struct cms_binding {
+	STACK_OF(ASN1_OBJECT) * oids;
+	char **subjects; /* RFC 2253, UTF-8 unescaped */
+	size_t nsubjects;
+};
+
+/* RFC 2253 as `openssl x509 -nameopt RFC2253,-esc_msb` prints it: UTF-8 left as it is */
+#define CMS_SUBJECT_FLAGS (XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB)
 
 /* the passphrase callback's view: what to answer, and whether it was asked */
 struct pass_ctx {
@@ -141,6 +155,37 @@ static int key_usable(EVP_PKEY *k, const char *what, char *why, size_t why_len)
 	return 0;
 }
 
+/*
+ * Is @x a certificate for signing documents? A CA certificate signs
+ * certificates, a TLS server certificate encrypts session keys: neither is
+ * a person's signature, whatever CA issued it. keyUsage must be present and
+ * allow digitalSignature or nonRepudiation (contentCommitment).
+ */
+static int cert_signs(X509 *x, char *why, size_t why_len)
+{
+	uint32_t ku;
+
+	/* X509_check_ca() also caches the extensions; a malformed one is refused there */
+	if (X509_check_ca(x)) {
+		say(why, why_len, "the signer's certificate is a CA certificate, not a person's");
+		return -EACCES;
+	}
+	if (X509_get_extension_flags(x) & EXFLAG_INVALID) {
+		say(why, why_len, "the signer's certificate has a malformed extension");
+		return -EACCES;
+	}
+	ku = X509_get_key_usage(x);
+	if (!(X509_get_extension_flags(x) & EXFLAG_KUSAGE) ||
+	    !(ku & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION))) {
+		say(why, why_len,
+		    "the signer's certificate is not for signing: its keyUsage %s neither "
+		    "digitalSignature nor nonRepudiation",
+		    X509_get_extension_flags(x) & EXFLAG_KUSAGE ? "allows" : "is missing, so");
+		return -EACCES;
+	}
+	return 0;
+}
+
 /* the signer's certificate, then the intermediates that follow it in the file */
 static int load_certs(struct cms_signer *s, const char *path, char *why, size_t why_len)
 {
@@ -172,6 +217,8 @@ static int load_certs(struct cms_signer *s, const char *path, char *why, size_t 
 	/* the end of the file reads as "no start line": not an error */
 	ERR_clear_error();
 	rc = key_usable(X509_get0_pubkey(s->cert), path, why, why_len);
+	if (!rc && cert_signs(s->cert, why, why_len))
+		rc = -EOPNOTSUPP;
 out:
 	BIO_free(bio);
 	free(pem);
@@ -346,9 +393,10 @@ int cms_sign(const void *buf, size_t len, const char *cert_pem, const char *key_
 	return rc;
 }
 
-/* the certificates and CRLs of a PEM bundle into @store; how many certificates */
-static int store_add_pem(X509_STORE *store, const char *pem, size_t len)
+/* the certificates and CRLs of a PEM bundle into @t's store; how many certificates */
+static int store_add_pem(struct cms_trust *t, const char *pem, size_t len)
 {
+	X509_STORE *store = t->store;
 	BIO *bio = BIO_new_mem_buf(pem, (int)len);
 	STACK_OF(X509_INFO) *infos = NULL;
 	X509_INFO *xi;
@@ -364,8 +412,8 @@ static int store_add_pem(X509_STORE *store, const char *pem, size_t len)
 		xi = sk_X509_INFO_value(infos, i);
 		if (xi->x509 && X509_STORE_add_cert(store, xi->x509))
 			n++;
-		if (xi->crl)
-			X509_STORE_add_crl(store, xi->crl);
+		if (xi->crl && X509_STORE_add_crl(store, xi->crl))
+			t->ncrl++;
 	}
 	sk_X509_INFO_pop_free(infos, X509_INFO_free);
 	return n;
@@ -389,7 +437,7 @@ int cms_trust_load(const char *ca_file, struct cms_trust **out, char *why, size_
 	/* no X509_STORE_set_default_paths(): only the organisation's CAs count */
 	if (!t || !(t->store = X509_STORE_new()))
 		goto out;
-	rc = store_add_pem(t->store, pem, len);
+	rc = store_add_pem(t, pem, len);
 	if (rc == 0) {
 		say(why, why_len, "%s: no PEM certificate", ca_file);
 		rc = -EINVAL;
@@ -548,6 +596,14 @@ static int check_chain(CMS_ContentInfo *cms, X509 *signer, const struct cms_trus
 	/* an organisation's role certificates carry no S/MIME purpose: any */
 	if (!X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_ANY))
 		goto out;
+	/*
+	 * A bundle that holds CRLs is one whose CAs publish them: then every
+	 * certificate of the chain is checked against its issuer's, and a
+	 * missing or expired CRL is an error (OpenSSL's own rule once asked),
+	 * never the same as no revocation.
+	 */
+	if (t->ncrl)
+		X509_STORE_CTX_set_flags(ctx, X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
 	if (X509_verify_cert(ctx) == 1) {
 		rc = 0;
 	} else {
@@ -594,17 +650,179 @@ static int subject_cn(X509 *x, char *cn, size_t cn_len, char *why, size_t why_le
 	return rc;
 }
 
+int cms_binding_new(struct cms_binding **out)
+{
+	struct cms_binding *b = calloc(1, sizeof(*b));
+
+	if (!b || !(b->oids = sk_ASN1_OBJECT_new_null())) {
+		free(b);
+		return -ENOMEM;
+	}
+	*out = b;
+	return 0;
+}
+
+void cms_binding_free(struct cms_binding *b)
+{
+	if (!b)
+		return;
+	sk_ASN1_OBJECT_pop_free(b->oids, ASN1_OBJECT_free);
+	for (size_t i = 0; i < b->nsubjects; i++)
+		free(b->subjects[i]);
+	free(b->subjects);
+	free(b);
+}
+
+bool cms_binding_empty(const struct cms_binding *b)
+{
+	return !b || (!sk_ASN1_OBJECT_num(b->oids) && !b->nsubjects);
+}
+
+/* one dotted OID: arcs of digits, the first 0, 1 or 2, at least two */
+static bool oid_text(const char *s, size_t n)
+{
+	size_t arcs = 1;
+
+	if (n < 3 || s[0] < '0' || s[0] > '2' || s[1] != '.')
+		return false;
+	for (size_t i = 1; i < n; i++) {
+		if (s[i] == '.') {
+			if (s[i - 1] == '.' || i + 1 == n)
+				return false;
+			arcs++;
+		} else if (s[i] < '0' || s[i] > '9') {
+			return false;
+		}
+	}
+	return arcs >= 2;
+}
+
+int cms_binding_add_oids(struct cms_binding *b, const char *list, char *why, size_t why_len)
+{
+	char text[128];
+	ASN1_OBJECT *obj;
+	size_t n;
+
+	for (const char *p = list; *p;) {
+		p += strspn(p, " \t,");
+		n = strcspn(p, " \t,");
+		if (!n)
+			break;
+		if (!oid_text(p, n) || n >= sizeof(text)) {
+			say(why, why_len, "'%.*s' is not an OID in dotted form (1.2.392...)",
+			    (int)(n > 64 ? 64 : n), p);
+			return -EINVAL;
+		}
+		memcpy(text, p, n);
+		text[n] = '\0';
+		p += n;
+		/* no_name: digits only, never a short name OpenSSL happens to know */
+		obj = OBJ_txt2obj(text, 1);
+		if (!obj || !sk_ASN1_OBJECT_push(b->oids, obj)) {
+			ASN1_OBJECT_free(obj);
+			say_ssl(why, why_len, text);
+			return obj ? -ENOMEM : -EINVAL;
+		}
+	}
+	return 0;
+}
+
+int cms_binding_add_subject(struct cms_binding *b, const char *subject)
+{
+	char **grown = realloc(b->subjects, (b->nsubjects + 1) * sizeof(*grown));
+
+	if (!grown)
+		return -ENOMEM;
+	b->subjects = grown;
+	b->subjects[b->nsubjects] = strdup(subject);
+	return b->subjects[b->nsubjects] ? (b->nsubjects++, 0) : -ENOMEM;
+}
+
+/* @x's subject as RFC 2253 text, NUL-terminated, in a buffer to free() */
+static char *subject_text(X509 *x)
+{
+	BIO *bio = BIO_new(BIO_s_mem());
+	char *data, *out = NULL;
+	long n;
+
+	if (bio && X509_NAME_print_ex(bio, X509_get_subject_name(x), 0, CMS_SUBJECT_FLAGS) >= 0) {
+		n = BIO_get_mem_data(bio, &data);
+		out = malloc(n + 1);
+		if (out) {
+			memcpy(out, data, n);
+			out[n] = '\0';
+		}
+	}
+	BIO_free(bio);
+	return out;
+}
+
+/* is one of @b's OIDs in @x's extendedKeyUsage or certificatePolicies? */
+static bool oid_match(const struct cms_binding *b, X509 *x)
+{
+	EXTENDED_KEY_USAGE *eku = X509_get_ext_d2i(x, NID_ext_key_usage, NULL, NULL);
+	CERTIFICATEPOLICIES *pol = X509_get_ext_d2i(x, NID_certificate_policies, NULL, NULL);
+	bool found = false;
+	int i, j;
+
+	for (i = 0; !found && i < sk_ASN1_OBJECT_num(b->oids); i++) {
+		const ASN1_OBJECT *want = sk_ASN1_OBJECT_value(b->oids, i);
+
+		for (j = 0; !found && j < sk_ASN1_OBJECT_num(eku); j++)
+			found = !OBJ_cmp(want, sk_ASN1_OBJECT_value(eku, j));
+		for (j = 0; !found && j < sk_POLICYINFO_num(pol); j++)
+			found = !OBJ_cmp(want, sk_POLICYINFO_value(pol, j)->policyid);
+	}
+	EXTENDED_KEY_USAGE_free(eku);
+	CERTIFICATEPOLICIES_free(pol);
+	return found;
+}
+
+/* NULL @b: any signer of the PKI; else the certificate must be one @b names */
+static int binding_match(const struct cms_binding *b, X509 *x, char *why, size_t why_len)
+{
+	char *subject;
+	bool found;
+
+	if (!b)
+		return 0;
+	if (oid_match(b, x))
+		return 0;
+	subject = subject_text(x);
+	if (!subject)
+		return -ENOMEM;
+	found = false;
+	for (size_t i = 0; !found && i < b->nsubjects; i++)
+		found = !strcmp(b->subjects[i], subject);
+	if (!found)
+		say(why, why_len,
+		    "the certificate of %.160s holds none of the role's OIDs and is not in its "
+		    "subject list",
+		    subject);
+	free(subject);
+	ERR_clear_error();
+	return found ? 0 : -EACCES;
+}
+
+int cms_signer_bound(const struct cms_signer *s, const struct cms_binding *b, char *why,
+		     size_t why_len)
+{
+	say(why, why_len, "%s", "");
+	return binding_match(b, s->cert, why, why_len);
+}
+
 int cms_signer_cn(const struct cms_signer *s, char *cn, size_t cn_len, char *why, size_t why_len)
 {
 	return subject_cn(s->cert, cn, cn_len, why, why_len);
 }
 
 int cms_verify_trust(const void *buf, size_t len, const unsigned char *der, size_t der_len,
-		     const struct cms_trust *t, char *signer_cn, size_t cn_len, char *why,
-		     size_t why_len)
+		     const struct cms_trust *t, const struct cms_binding *b, char *signer_cn,
+		     size_t cn_len, char *why, size_t why_len)
 {
 	CMS_ContentInfo *cms = NULL;
 	STACK_OF(X509) *signers = NULL;
+	X509 *signer;
 	int rc;
 
 	say(why, why_len, "%s", "");
@@ -629,9 +847,14 @@ int cms_verify_trust(const void *buf, size_t len, const unsigned char *der, size
 		rc = -EBADMSG;
 		goto out;
 	}
-	rc = check_chain(cms, sk_X509_value(signers, 0), t, why, why_len);
+	signer = sk_X509_value(signers, 0);
+	rc = check_chain(cms, signer, t, why, why_len);
 	if (!rc)
-		rc = subject_cn(sk_X509_value(signers, 0), signer_cn, cn_len, why, why_len);
+		rc = cert_signs(signer, why, why_len);
+	if (!rc)
+		rc = binding_match(b, signer, why, why_len);
+	if (!rc)
+		rc = subject_cn(signer, signer_cn, cn_len, why, why_len);
 out:
 	ERR_clear_error();
 	sk_X509_free(signers);
@@ -650,7 +873,7 @@ int cms_verify(const void *buf, size_t len, const unsigned char *der, size_t der
 	rc = cms_trust_load(ca_file, &t, why, why_len);
 	if (rc)
 		return rc == -ENOMEM ? rc : -ENOKEY;
-	rc = cms_verify_trust(buf, len, der, der_len, t, signer_cn, cn_len, why, why_len);
+	rc = cms_verify_trust(buf, len, der, der_len, t, NULL, signer_cn, cn_len, why, why_len);
 	cms_trust_free(t);
 	return rc;
 }

@@ -10,10 +10,15 @@
 
 #include <sodium.h>
 
+#include "file.h"
 #include "sig.h"
 #include "text.h"
 
 #define TRUSTED_PREFIX "kesu-certificate/1 "
+#define CERT_X509_ROLES_MAX (64 * 1024)
+#define NO_APPROVER_BINDING                                                                        \
+	"no X.509 certificate is bound to the approver role: set [trust] approver_oid in "         \
+	"kesu.conf or list approvers in " CERT_X509_ROLES " of the trust store (kesu-cert(8))"
 
 static const char *const role_names[CERT_NROLES] = { "operator", "approver" };
 
@@ -41,6 +46,8 @@ struct cert_trust {
 	struct trusted_key *keys;
 	size_t n;
 	struct cms_trust *cms; /* NULL: no CA given */
+	/* which X.509 certificates sign for each role; NULL: none configured */
+	struct cms_binding *bind[CERT_NROLES];
 };
 
 static int has_suffix(const char *s, const char *suffix)
@@ -117,11 +124,88 @@ int cert_trust_load_ca(struct cert_trust *t, const char *ca_file, char *why, siz
 	return cms_trust_load(ca_file, &t->cms, why, len);
 }
 
+static int bind_for(struct cert_trust *t, enum cert_role role)
+{
+	return t->bind[role] ? 0 : cms_binding_new(&t->bind[role]);
+}
+
+/* "ROLE SUBJECT" lines of DIR/x509-roles; '#' comments and blank lines */
+static int bind_subjects(struct cert_trust *t, const char *path, char *buf, char *why, size_t len)
+{
+	enum cert_role role;
+	char *line, *next, *subject;
+	int n = 0, r = 0;
+
+	for (line = buf; !r && line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		n++;
+		line[strcspn(line, "\r")] = '\0';
+		line += strspn(line, " \t");
+		if (!*line || *line == '#')
+			continue;
+		subject = line + strcspn(line, " \t");
+		if (*subject)
+			*subject++ = '\0';
+		subject += strspn(subject, " \t");
+		/* as `openssl x509 -subject` prints it, the label copied with it */
+		if (!strncmp(subject, "subject=", 8))
+			subject += 8;
+		if (cert_role_parse(line, &role) || !*subject) {
+			snprintf(why, len,
+				 "%s:%d: not \"operator SUBJECT\" or \"approver SUBJECT\"", path,
+				 n);
+			return -EBADMSG;
+		}
+		r = bind_for(t, role);
+		if (!r)
+			r = cms_binding_add_subject(t->bind[role], subject);
+	}
+	return r;
+}
+
+int cert_trust_bind_x509(struct cert_trust *t, const char *dir, const char *const oids[CERT_NROLES],
+			 char *why, size_t len)
+{
+	char *path = NULL, *buf = NULL, ewhy[200];
+	size_t n;
+	int r = 0;
+
+	for (int i = 0; !r && i < CERT_NROLES; i++) {
+		if (!oids[i] || !*oids[i])
+			continue;
+		r = bind_for(t, (enum cert_role)i);
+		if (!r && (r = cms_binding_add_oids(t->bind[i], oids[i], ewhy, sizeof(ewhy))))
+			snprintf(why, len, "%s OIDs: %s", role_names[i], ewhy);
+	}
+	if (r || !dir)
+		return r;
+	if (asprintf(&path, "%s/" CERT_X509_ROLES, dir) < 0)
+		return -ENOMEM;
+	r = file_read(path, CERT_X509_ROLES_MAX, &buf, &n);
+	if (r == -ENOENT) {
+		r = 0;
+	} else if (r) {
+		snprintf(why, len, "%s: %s", path, strerror(-r));
+	} else if (memchr(buf, '\0', n)) {
+		snprintf(why, len, "%s: a NUL byte", path);
+		r = -EBADMSG;
+	} else {
+		r = bind_subjects(t, path, buf, why, len);
+	}
+	free(buf);
+	free(path);
+	return r;
+}
+
 void cert_trust_free(struct cert_trust *t)
 {
 	if (!t)
 		return;
 	cms_trust_free(t->cms);
+	for (int i = 0; i < CERT_NROLES; i++)
+		cms_binding_free(t->bind[i]);
 	free(t->keys);
 	free(t);
 }
@@ -166,6 +250,18 @@ int cert_signer_load_cms(const char *cert_pem, const char *key_pem, const char *
 	cn_key_id(s->who.name, s->key_id);
 	*out = s;
 	return 0;
+}
+
+int cert_signer_bound(const struct cert_trust *t, const struct cert_signer *s, enum cert_role role,
+		      char *why, size_t len)
+{
+	if (!s->cms)
+		return 0;
+	if (role == CERT_ROLE_APPROVER && (!t || cms_binding_empty(t->bind[role]))) {
+		snprintf(why, len, "%s", NO_APPROVER_BINDING);
+		return -EACCES;
+	}
+	return cms_signer_bound(s->cms, t ? t->bind[role] : NULL, why, len);
 }
 
 const char *cert_signer_ext(const struct cert_signer *s)
@@ -348,10 +444,18 @@ static int check_comment(const char *tc, const char *id, enum cert_role role,
 	return 0;
 }
 
-/* CMS: the chain to the organisation's CA is the trust; the common name is the name. */
-static int check_cms(const char *der, size_t dlen, const void *doc, size_t len,
+/*
+ * CMS: the chain to the organisation's CA is the trust, the binding of the
+ * role says which of its certificates may sign for it; the common name is
+ * the name. Without a binding, any signing certificate of the PKI may sign
+ * as operator (it says who did the work), but none may approve: an
+ * organisation's PKI certifies every employee, and the approval is the
+ * check of Art. 6 that someone entitled to approve has looked.
+ */
+static int check_cms(const char *der, size_t dlen, const void *doc, size_t len, enum cert_role role,
 		     const struct cert_trust *t, struct cert_sig_check *out)
 {
+	bool unbound;
 	int r;
 
 	if (!t || !t->cms) {
@@ -359,8 +463,15 @@ static int check_cms(const char *der, size_t dlen, const void *doc, size_t len,
 			 "a CMS signature, and no --trust-ca was given");
 		return -EACCES;
 	}
-	r = cms_verify_trust(doc, len, (const unsigned char *)der, dlen, t->cms, out->name,
-			     sizeof(out->name), out->why, sizeof(out->why));
+	/* checked all the same, so that a changed certificate is reported as such */
+	unbound = role == CERT_ROLE_APPROVER && cms_binding_empty(t->bind[role]);
+	r = cms_verify_trust(doc, len, (const unsigned char *)der, dlen, t->cms,
+			     unbound ? NULL : t->bind[role], out->name, sizeof(out->name), out->why,
+			     sizeof(out->why));
+	if (!r && unbound) {
+		snprintf(out->why, sizeof(out->why), "%s", NO_APPROVER_BINDING);
+		r = -EACCES;
+	}
 	if (!r)
 		cn_key_id(out->name, out->key_id);
 	if (r == -ENOMEM || r == -EKEYREJECTED || r == -EACCES || !r)
@@ -406,6 +517,6 @@ int cert_check_sig_text(const char *text, size_t tlen, bool cms, const void *doc
 			struct cert_sig_check *out)
 {
 	if (cms)
-		return check_cms(text, tlen, doc, len, t, out);
+		return check_cms(text, tlen, doc, len, role, t, out);
 	return check_minisig(text, tlen, doc, len, id, role, t, out);
 }

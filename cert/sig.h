@@ -48,6 +48,27 @@ int cert_trust_load(const char *dir, struct cert_trust **out, char *why, size_t 
  */
 int cert_trust_load_ca(struct cert_trust *t, const char *ca_file, char *why, size_t len);
 
+/* the file of the trust directory that binds X.509 subjects to roles */
+#define CERT_X509_ROLES "x509-roles"
+
+/**
+ * cert_trust_bind_x509() - say which X.509 certificates sign for which role
+ * @dir: the trust directory, whose CERT_X509_ROLES file (optional) lists
+ *       "operator SUBJECT" and "approver SUBJECT" lines (cms_binding); NULL: none
+ * @oids: per role (CERT_ROLE_*), NULL or comma-separated OIDs, each an EKU
+ *        or a certificate policy that binds a certificate to the role
+ * @why: on failure, which file and line or which OID is wrong
+ *
+ * A role with neither OIDs nor subjects accepts: as operator, any signing
+ * certificate that chains to the CA; as approver, none.
+ *
+ * Return: 0; -EINVAL (an OID is not dotted digits); -EBADMSG (a line of
+ * the file that is not ROLE SUBJECT, or a NUL byte); -EFBIG, -EACCES or
+ * another errno of reading the file; -ENOMEM
+ */
+int cert_trust_bind_x509(struct cert_trust *t, const char *dir, const char *const oids[CERT_NROLES],
+			 char *why, size_t len);
+
 /** cert_trust_free() - NULL is ignored */
 void cert_trust_free(struct cert_trust *t);
 
@@ -74,6 +95,16 @@ int cert_signer_load(const char *key_path, const char *pass, struct cert_signer 
  */
 int cert_signer_load_cms(const char *cert_pem, const char *key_pem, const char *pass,
 			 enum cert_role role, struct cert_signer **out, char *why, size_t len);
+
+/**
+ * cert_signer_bound() - may an X.509 signer sign for @role under @t's
+ * binding (cert_trust_bind_x509())? Asked before signing, so that no
+ * signature is written that verification will refuse.
+ * Return: 0 (also for a minisign key: its role is in its .pub), -EACCES
+ * (@why says why), -ENOMEM
+ */
+int cert_signer_bound(const struct cert_trust *t, const struct cert_signer *s, enum cert_role role,
+		      char *why, size_t len);
 
 /** cert_signer_ext() - the sidecar's extension: "minisig" or "p7s" */
 const char *cert_signer_ext(const struct cert_signer *s);

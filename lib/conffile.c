@@ -31,8 +31,10 @@ const struct config_key config_keys[] = {
 	{ KEY("organisation", "location", false, org_location) },
 	{ KEY("organisation", "logo", true, org_logo) },
 	{ KEY("trust", "dir", true, trust_dir) },
+	{ KEY("trust", "operator_oid", false, trust_operator_oid), .is_oid_list = true },
+	{ KEY("trust", "approver_oid", false, trust_approver_oid), .is_oid_list = true },
 	{ KEY("ledger", "path", true, ledger_path) },
-	{ NULL, NULL, false, 0 },
+	{ .section = NULL },
 };
 
 const char *const config_sections[] = { "organisation", "trust", "ledger", "policy", NULL };
@@ -119,6 +121,33 @@ static char *read_line(char *buf, int num, void *usr)
 	return buf;
 }
 
+/* "2.999.1.1, 1.2.392.100" : dotted OIDs (first arc 0 to 2), commas and blanks between */
+static bool oid_list(const char *v)
+{
+	size_t n, arcs;
+	int words = 0;
+
+	for (const char *p = v; *p; p += n) {
+		p += strspn(p, " \t,");
+		n = strspn(p, "0123456789.");
+		if (!n && !*p)
+			break;
+		if (n < 3 || p[0] > '2' || p[1] != '.' || p[n - 1] == '.' ||
+		    (p[n] && !strchr(" \t,", p[n])))
+			return false;
+		arcs = 1;
+		for (size_t i = 1; i < n; i++) {
+			if (p[i] == '.' && p[i - 1] == '.')
+				return false;
+			arcs += p[i] == '.';
+		}
+		if (arcs < 2)
+			return false;
+		words++;
+	}
+	return words > 0;
+}
+
 static const char *bad_value(const struct config_key *k, const char *v)
 {
 	if (!*v)
@@ -131,6 +160,8 @@ static const char *bad_value(const struct config_key *k, const char *v)
 		return "control character in the value";
 	if (k->is_path && v[0] != '/')
 		return "not an absolute path";
+	if (k->is_oid_list && !oid_list(v))
+		return "not a list of dotted OIDs (1.2.392..., separated by commas)";
 	return NULL;
 }
 

@@ -30,6 +30,8 @@ struct kesu_config {
 	struct config_value org_location;
 	struct config_value org_logo;
 	struct config_value trust_dir;
+	struct config_value trust_operator_oid; /* EKU or policy OIDs, comma-separated */
+	struct config_value trust_approver_oid;
 	struct config_value ledger_path;
 };
 
@@ -44,8 +46,9 @@ struct config_error {
 struct config_key {
 	const char *section;
 	const char *name;
-	bool is_path;  /* an absolute path, not free text */
-	size_t offset; /* of its struct config_value in struct kesu_config */
+	bool is_path;	  /* an absolute path, not free text */
+	bool is_oid_list; /* dotted OIDs separated by commas, not free text */
+	size_t offset;	  /* of its struct config_value in struct kesu_config */
 };
 
 /* The keys in the order kesu-config(5) lists them, ended by a NULL section. */
@@ -72,7 +75,8 @@ const struct config_value *config_value(const struct kesu_config *cfg,
  * comment (";" or "#" first). Unknown sections and keys, lines that are
  * none of these, a key set twice, a line longer than libinih reads, and a
  * value that is empty, not UTF-8, holds a control character or is longer
- * than CONFIG_VALUE_MAX bytes (a path: not absolute) are errors. The file
+ * than CONFIG_VALUE_MAX bytes (a path: not absolute; an OID list: a word
+ * that is not a dotted OID) are errors. The file
  * is checked on its open descriptor: a regular file, not writable by group
  * or others, owned by root or by the real user running kesu.
  *

@@ -284,6 +284,20 @@ const char *certsign_tool_sha256(void)
 	return hex;
 }
 
+/* [trust] operator_oid and approver_oid, and DIR/x509-roles (kesu-cert(8)) */
+static int certsign_bind_x509(struct cert_trust *t, const char *dir, char *why, size_t len)
+{
+	const struct kesu_config *cfg = ui_config();
+	const char *oids[CERT_NROLES] = {
+		[CERT_ROLE_OPERATOR] = cfg->trust_operator_oid.text,
+		[CERT_ROLE_APPROVER] = cfg->trust_approver_oid.text,
+	};
+
+	if (!dir && access(TRUST_DIR, F_OK) == 0)
+		dir = TRUST_DIR;
+	return cert_trust_bind_x509(t, dir, oids, why, len);
+}
+
 /*
  * The trust store: --trust DIR (default TRUST_DIR) of minisign keys, and
  * --trust-ca FILE for CMS; with only --trust-ca, a missing default
@@ -306,8 +320,14 @@ int certsign_trust(const char *dir, const char *ca, struct cert_trust **t)
 		       ui_safe(dir ? dir : TRUST_DIR));
 	else if (r)
 		ui_err("cannot load the trust store: %s: %s", ui_safe(why), strerror(-r));
-	if (!r && ca && (r = cert_trust_load_ca(*t, ca, why, sizeof(why)))) {
+	if (r || !ca)
+		return r ? KESU_EXIT_FAILURE : 0;
+	r = cert_trust_load_ca(*t, ca, why, sizeof(why));
+	if (r)
 		ui_err("%s: %s", ui_safe(ca), ui_safe(why));
+	else if ((r = certsign_bind_x509(*t, dir, why, sizeof(why))))
+		ui_err("cannot load the X.509 role binding: %s", ui_safe(why));
+	if (r) {
 		cert_trust_free(*t);
 		*t = NULL;
 	}

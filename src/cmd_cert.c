@@ -220,12 +220,18 @@ static int approve_run(const char *path, const struct approve_opts *o)
 	struct cert_signer *s = NULL;
 	struct cert_trust *t = NULL;
 	bool self = false;
+	char why[256];
 	int code = certsign_trust(o->trust, o->trust_ca, &t);
 
 	if (!code)
 		code = approvable(path, t, &v);
 	if (!code)
 		code = certsign_load(&o->cs, CERT_ROLE_APPROVER, &s);
+	/* an X.509 approver the binding does not name: refused before anything is written */
+	if (!code && cert_signer_bound(t, s, CERT_ROLE_APPROVER, why, sizeof(why))) {
+		ui_err("%s: %s", ui_safe(o->cs.sign_cert), ui_safe(why));
+		code = KESU_EXIT_UNTRUSTED;
+	}
 	if (!code && (self = cert_is_self_approval(&v, s)) && !o->allow_self) {
 		ui_err("%s: refusing self-approval: %s signed or witnessed this erasure (policy "
 		       "Art. 6); --allow-self-approval --reason TEXT records an exception",

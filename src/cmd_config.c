@@ -66,7 +66,7 @@ int ui_config_load(void)
 /* what kesu uses when neither an option nor the file says */
 static const char *default_of(const struct config_key *k)
 {
-	if (!strcmp(k->section, "trust"))
+	if (!strcmp(k->section, "trust") && !strcmp(k->name, "dir"))
 		return TRUST_DIR;
 	if (!strcmp(k->section, "ledger"))
 		return LEDGER_DEFAULT_PATH;

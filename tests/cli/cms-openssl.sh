@@ -3,7 +3,9 @@
 # cert/cms.c (through tests/cli/cmstool) against stock `openssl cms`: each
 # verifies the other's detached signatures; a changed byte of the content or
 # of the signature, an untrusted CA, an Ed25519 key, a wrong key or
-# passphrase are each refused with their own errno.
+# passphrase are each refused with their own errno; so are a revoked signer
+# (the CRL in the CA bundle), an expired CRL, a TLS server certificate and a
+# CA certificate as signers.
 # No device is touched, so this test does not use lib.sh (which needs root
 # and loop devices); its fail/skip/expect_rc are the same.
 set -eu
@@ -179,3 +181,44 @@ ok "an attached signature (EBADMSG) and a SHA-1 one (EOPNOTSUPP) are refused"
 # a missing CA file is not an untrusted signer
 expect_rc $ENOKEY "$TOOL" verify "$WORK/none.pem" "$doc" "$WORK/operator.p7s" 2>/dev/null
 ok "a missing CA file is ENOKEY, not EACCES"
+
+# revocation: a bundle with the CA's CRL; both judge alike
+openssl cms -sign -binary -md sha256 -outform DER -in "$doc" -signer "$PKI/revoked.pem" \
+	-inkey "$PKI/revoked.key" -out "$WORK/revoked.p7s"
+[ "$("$TOOL" verify "$PKI/ca.pem" "$doc" "$WORK/revoked.p7s")" = "Ichiro Revoked" ] ||
+	fail "kesu refused the revoked signer without a CRL"
+stock_crl() {
+	openssl cms -verify -crl_check -binary -content "$doc" -inform DER -in "$1" -CAfile "$2" \
+		-purpose any -out /dev/null 2>"$WORK/stock.err"
+}
+stock_crl "$WORK/revoked.p7s" "$PKI/ca-crl.pem" && fail "openssl accepted the revoked signer"
+grep -q "certificate revoked" "$WORK/stock.err" || fail "openssl: $(cat "$WORK/stock.err")"
+expect_rc $EACCES "$TOOL" verify "$PKI/ca-crl.pem" "$doc" "$WORK/revoked.p7s" 2>"$WORK/err"
+grep -q "certificate revoked" "$WORK/err" || fail "revoked reason: $(cat "$WORK/err")"
+stock_crl "$WORK/operator.p7s" "$PKI/ca-crl.pem" || fail "openssl refused the operator with the CRL"
+"$TOOL" verify "$PKI/ca-crl.pem" "$doc" "$WORK/operator.p7s" >/dev/null ||
+	fail "kesu refused the operator with the CRL"
+stock_crl "$WORK/operator.p7s" "$PKI/ca-expired-crl.pem" && fail "openssl accepted an expired CRL"
+grep -q "CRL has expired" "$WORK/stock.err" || fail "openssl: $(cat "$WORK/stock.err")"
+expect_rc $EACCES "$TOOL" verify "$PKI/ca-expired-crl.pem" "$doc" "$WORK/operator.p7s" \
+	2>"$WORK/err"
+grep -q "CRL has expired" "$WORK/err" || fail "expired CRL reason: $(cat "$WORK/err")"
+ok "a revoked signer and an expired CRL fail openssl cms -verify -crl_check and kesu (EACCES)"
+
+# a TLS server certificate and a CA certificate: kesu signs with neither and
+# verifies neither's signature; stock openssl's S/MIME signing purpose
+# refuses the TLS certificate, and the CA certificate says CA:TRUE
+for who in tls signing-ca ca; do
+	expect_rc $EOPNOTSUPP "$TOOL" sign "$PKI/$who.pem" "$PKI/$who.key" "$doc" "$WORK/x.p7s" \
+		2>/dev/null
+	[ ! -e "$WORK/x.p7s" ] || fail "$who: a signature file was written"
+	openssl cms -sign -binary -md sha256 -outform DER -in "$doc" -signer "$PKI/$who.pem" \
+		-inkey "$PKI/$who.key" -out "$WORK/$who.p7s"
+	expect_rc $EACCES "$TOOL" verify "$PKI/ca.pem" "$doc" "$WORK/$who.p7s" 2>/dev/null
+done
+openssl cms -verify -binary -content "$doc" -inform DER -in "$WORK/tls.p7s" \
+	-CAfile "$PKI/ca.pem" -purpose smimesign -out /dev/null 2>/dev/null &&
+	fail "openssl took the TLS server certificate for a signer"
+openssl x509 -in "$PKI/signing-ca.pem" -noout -ext basicConstraints | grep -q "CA:TRUE" ||
+	fail "signing-ca.pem is no CA certificate"
+ok "TLS server and CA certificates neither sign (EOPNOTSUPP) nor verify (EACCES)"

@@ -360,15 +360,17 @@ static void trust_file(void **state)
 	/* one store, many verifications */
 	assert_int_equal(cms_trust_load(pki("ca.pem"), &t, why, sizeof(why)), 0);
 	for (int i = 0; i < 3; i++)
-		assert_int_equal(cms_verify_trust(doc, DOC_LEN, der, len, t, cn, sizeof(cn), why,
-						  sizeof(why)),
+		assert_int_equal(cms_verify_trust(doc, DOC_LEN, der, len, t, NULL, cn, sizeof(cn),
+						  why, sizeof(why)),
 				 0);
 	/* "Taro Yamada" is 11 bytes: 12 fit it with its NUL, 11 do not */
-	assert_int_equal(cms_verify_trust(doc, DOC_LEN, der, len, t, cn, 12, why, sizeof(why)), 0);
-	assert_int_equal(cms_verify_trust(doc, DOC_LEN, der, len, t, cn, 11, why, sizeof(why)),
+	assert_int_equal(
+		cms_verify_trust(doc, DOC_LEN, der, len, t, NULL, cn, 12, why, sizeof(why)), 0);
+	assert_int_equal(cms_verify_trust(doc, DOC_LEN, der, len, t, NULL, cn, 11, why,
+					  sizeof(why)),
 			 -ENAMETOOLONG);
-	assert_int_equal(cms_verify_trust(doc, (size_t)INT_MAX + 1, der, len, t, cn, sizeof(cn),
-					  why, sizeof(why)),
+	assert_int_equal(cms_verify_trust(doc, (size_t)INT_MAX + 1, der, len, t, NULL, cn,
+					  sizeof(cn), why, sizeof(why)),
 			 -EFBIG);
 	cms_trust_free(t);
 	free(der);
@@ -420,6 +422,29 @@ static unsigned char *forge(const EVP_MD *md, unsigned flags, int signers, size_
 	return der;
 }
 
+/* a detached SHA-256 signature by @who made with OpenSSL directly: no kesu check on the signer */
+static size_t forge_by(const char *who, unsigned char **der)
+{
+	const unsigned flags = CMS_BINARY | CMS_DETACHED;
+	BIO *content = BIO_new_mem_buf(doc, DOC_LEN);
+	CMS_ContentInfo *cms;
+	EVP_PKEY *k;
+	X509 *x;
+	int n;
+
+	load_identity(who, &x, &k);
+	cms = CMS_sign(x, k, NULL, content, flags);
+	assert_non_null(cms);
+	*der = NULL;
+	n = i2d_CMS_ContentInfo(cms, der);
+	assert_true(n > 0);
+	CMS_ContentInfo_free(cms);
+	EVP_PKEY_free(k);
+	X509_free(x);
+	BIO_free(content);
+	return (size_t)n;
+}
+
 static void foreign_signatures(void **state)
 {
 	unsigned char *der;
@@ -451,6 +476,123 @@ static void foreign_signatures(void **state)
 	OPENSSL_free(der);
 }
 
+/* verify doc signed by @who against the bundle @ca, with the binding @b */
+static int verify_as(const char *who, const char *ca, const struct cms_binding *b)
+{
+	struct cms_trust *t = NULL;
+	unsigned char *der;
+	size_t len;
+	int rc;
+
+	len = forge_by(who, &der);
+	assert_int_equal(cms_trust_load(pki(ca), &t, why, sizeof(why)), 0);
+	rc = cms_verify_trust(doc, DOC_LEN, der, len, t, b, cn, sizeof(cn), why, sizeof(why));
+	assert_int_equal(ERR_peek_error(), 0);
+	cms_trust_free(t);
+	OPENSSL_free(der);
+	return rc;
+}
+
+/* a CRL in the bundle is checked; without one the same signer passes */
+static void revocation(void **state)
+{
+	unsigned char *der;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(verify_as("revoked", "ca.pem", NULL), 0);
+	assert_int_equal(verify_as("revoked", "ca-crl.pem", NULL), -EACCES);
+	assert_non_null(strstr(why, "certificate revoked"));
+	assert_string_equal(cn, "");
+	assert_int_equal(verify_as("operator", "ca-crl.pem", NULL), 0);
+	/* past its nextUpdate: an error, never "no CRL" */
+	assert_int_equal(verify_as("operator", "ca-expired-crl.pem", NULL), -EACCES);
+	assert_non_null(strstr(why, "CRL has expired"));
+	/* the intermediate publishes no CRL in this bundle: fail closed */
+	assert_int_equal(cms_sign(doc, DOC_LEN, pki("clerk.chain.pem"), pki("clerk.key"), NULL,
+				  &der, &len, why, sizeof(why)),
+			 0);
+	assert_int_equal(cms_verify(doc, DOC_LEN, der, len, pki("ca-crl.pem"), cn, sizeof(cn), why,
+				    sizeof(why)),
+			 -EACCES);
+	assert_non_null(strstr(why, "unable to get certificate CRL"));
+	assert_int_equal(verify(doc, DOC_LEN, der, len), 0);
+	free(der);
+}
+
+/* a CA certificate or one whose keyUsage does not sign is no signer */
+static void signer_usage(void **state)
+{
+	unsigned char *der = NULL;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(cms_sign(doc, DOC_LEN, pki("tls.pem"), pki("tls.key"), NULL, &der, &len,
+				  why, sizeof(why)),
+			 -EOPNOTSUPP);
+	assert_non_null(strstr(why, "not for signing"));
+	assert_int_equal(cms_sign(doc, DOC_LEN, pki("signing-ca.pem"), pki("signing-ca.key"), NULL,
+				  &der, &len, why, sizeof(why)),
+			 -EOPNOTSUPP);
+	assert_non_null(strstr(why, "CA certificate"));
+	assert_int_equal(cms_sign(doc, DOC_LEN, pki("ca.pem"), pki("ca.key"), NULL, &der, &len, why,
+				  sizeof(why)),
+			 -EOPNOTSUPP);
+	assert_null(der);
+	/* made by other tools, they chain to the CA but are refused on verification */
+	assert_int_equal(verify_as("tls", "ca.pem", NULL), -EACCES);
+	assert_non_null(strstr(why, "not for signing"));
+	assert_int_equal(verify_as("signing-ca", "ca.pem", NULL), -EACCES);
+	assert_non_null(strstr(why, "CA certificate"));
+	assert_int_equal(verify_as("ca", "ca.pem", NULL), -EACCES);
+	/* nonRepudiation alone is a signing certificate */
+	assert_int_equal(verify_as("policy-approver", "ca.pem", NULL), 0);
+}
+
+/* OIDs (EKU or policy) and subjects bind certificates to a role */
+static void role_binding(void **state)
+{
+	struct cms_binding *b, *empty;
+	struct cms_signer *s;
+
+	(void)state;
+	assert_int_equal(cms_binding_new(&b), 0);
+	assert_int_equal(cms_binding_new(&empty), 0);
+	assert_true(cms_binding_empty(b));
+	assert_true(cms_binding_empty(NULL));
+	assert_int_equal(cms_binding_add_oids(b, "emailProtection", why, sizeof(why)), -EINVAL);
+	assert_int_equal(cms_binding_add_oids(b, "2.999.1.2 x", why, sizeof(why)), -EINVAL);
+	assert_int_equal(cms_binding_add_oids(b, "1..2", why, sizeof(why)), -EINVAL);
+	assert_int_equal(cms_binding_add_oids(b, " 2.999.1.2,2.999.2.2 ", why, sizeof(why)), 0);
+	assert_int_equal(
+		cms_binding_add_subject(b, "CN=\xe4\xbd\x90\xe8\x97\xa4 \xe8\x8a\xb1\xe5\xad\x90,"
+					   "OU=Approvers,O=kesu test"),
+		0);
+	assert_false(cms_binding_empty(b));
+
+	assert_int_equal(verify_as("policy-approver", "ca.pem", b), 0); /* policy 2.999.1.2 */
+	assert_int_equal(verify_as("eku-approver", "ca.pem", b), 0);	/* EKU 2.999.2.2 */
+	assert_int_equal(verify_as("approver", "ca.pem", b), 0);	/* by subject */
+	/* another operator: policy 2.999.1.1, not on the list */
+	assert_int_equal(verify_as("operator2", "ca.pem", b), -EACCES);
+	assert_non_null(strstr(why, "CN=Jiro Tanaka,OU=Operators,O=kesu test"));
+	assert_string_equal(cn, "");
+	assert_int_equal(verify_as("operator", "ca.pem", b), -EACCES);
+	assert_int_equal(verify_as("operator", "ca.pem", empty), -EACCES);
+	assert_int_equal(verify_as("operator", "ca.pem", NULL), 0);
+
+	assert_int_equal(cms_signer_load(pki("operator2.pem"), pki("operator2.key"), NULL, &s, why,
+					 sizeof(why)),
+			 0);
+	assert_int_equal(cms_signer_bound(s, b, why, sizeof(why)), -EACCES);
+	assert_int_equal(cms_signer_bound(s, NULL, why, sizeof(why)), 0);
+	assert_int_equal(cms_binding_add_oids(b, "2.999.1.1", why, sizeof(why)), 0);
+	assert_int_equal(cms_signer_bound(s, b, why, sizeof(why)), 0);
+	cms_signer_free(s);
+	cms_binding_free(b);
+	cms_binding_free(empty);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -458,7 +600,8 @@ int main(void)
 		cmocka_unit_test(sign_errors),	     cmocka_unit_test(content_changed),
 		cmocka_unit_test(signature_changed), cmocka_unit_test(untrusted),
 		cmocka_unit_test(trust_file),	     cmocka_unit_test(foreign_signatures),
-		cmocka_unit_test(key_mode),
+		cmocka_unit_test(key_mode),	     cmocka_unit_test(revocation),
+		cmocka_unit_test(signer_usage),	     cmocka_unit_test(role_binding),
 	};
 
 	int rc;

@@ -107,7 +107,10 @@ static void test_every_key(void **state)
 				 "dir = /srv/kesu/trust.d\n"
 				 "[ledger]\n"
 				 "path = /srv/kesu/ledger.db\n"
-				 "[policy]\n"),
+				 "[policy]\n"
+				 "[trust]\n"
+				 "operator_oid = 2.999.1.1\n"
+				 "approver_oid = 1.2.392.200.1, 2.999.2.2\n"),
 			 0);
 	assert_string_equal(f->cfg.file, f->path);
 	assert_string_equal(f->cfg.org_name.text, "Example Prefecture");
@@ -122,6 +125,10 @@ static void test_every_key(void **state)
 	assert_int_equal(f->cfg.trust_dir.line, 10);
 	assert_string_equal(f->cfg.ledger_path.text, "/srv/kesu/ledger.db");
 	assert_int_equal(f->cfg.ledger_path.line, 12);
+	assert_string_equal(f->cfg.trust_operator_oid.text, "2.999.1.1");
+	assert_int_equal(f->cfg.trust_operator_oid.line, 15);
+	assert_string_equal(f->cfg.trust_approver_oid.text, "1.2.392.200.1, 2.999.2.2");
+	assert_int_equal(f->cfg.trust_approver_oid.line, 16);
 	/* the table reaches the same values */
 	for (const struct config_key *k = config_keys; k->section; k++)
 		assert_int_not_equal(config_value(&f->cfg, k)->line, 0);
@@ -247,6 +254,14 @@ static void test_values(void **state)
 	refused_at(f, "[organisation]\nname = a\rz\n", 2, "control character");
 	refused_at(f, "[organisation]\ndepartment = \x93\x8c\x8b\x9e\n", 2, "not UTF-8");
 	refused_at(f, "[trust]\ndir = /a\xff\n", 2, "not UTF-8");
+	/* the role OIDs: dotted digits only, never a name OpenSSL might resolve */
+	refused_at(f, "[trust]\napprover_oid = emailProtection\n", 2, "dotted OIDs");
+	refused_at(f, "[trust]\napprover_oid = 2.999.1.2,x\n", 2, "dotted OIDs");
+	refused_at(f, "[trust]\noperator_oid = 3.1\n", 2, "dotted OIDs");
+	refused_at(f, "[trust]\noperator_oid = 1\n", 2, "dotted OIDs");
+	refused_at(f, "[trust]\noperator_oid = 1..2\n", 2, "dotted OIDs");
+	refused_at(f, "[trust]\noperator_oid = 1.2.\n", 2, "dotted OIDs");
+	refused_at(f, "[trust]\noperator_oid = ,\n", 2, "dotted OIDs");
 	/* a line longer than libinih reads: an error, never split into two */
 	snprintf(line, sizeof(line), "[organisation]\nname = %0300d\n", 7);
 	refused_at(f, line, 2, "line longer than");

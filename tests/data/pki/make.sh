@@ -17,6 +17,23 @@
 #   untrusted-ca.pem, untrusted-ca.key   "kesu untrusted CA", another root
 #   untrusted.pem, untrusted.key    "Mallory", ECDSA P-256, issued by the untrusted CA
 #
+# For revocation, key usage and the binding of roles to certificates:
+#   revoked.pem, revoked.key        "Ichiro Revoked", an operator certificate (serial 7)
+#                                   that ca.crl revokes
+#   ca.crl                          the CA's CRL revoking serial 7, next update in 100 years;
+#                                   ca-crl.pem: ca.pem then ca.crl (a bundle with its CRL)
+#   ca-expired.crl                  the CA's CRL revoking nothing, next update 2001-01-01;
+#                                   ca-expired-crl.pem: ca.pem then ca-expired.crl
+#   tls.pem, tls.key                "kesu.example", a TLS server certificate: keyUsage
+#                                   keyEncipherment only, EKU serverAuth
+#   signing-ca.pem, signing-ca.key  "kesu signing CA", CA:TRUE with digitalSignature
+#   operator2.pem, operator2.key    "Jiro Tanaka", another operator; certificate policy
+#                                   2.999.1.1 (the test profile's operator policy)
+#   policy-approver.pem, .key       "Kato Hanako", certificate policy 2.999.1.2 (approver)
+#   eku-approver.pem, .key          "Ken Sato", EKU 2.999.2.2 (the approver's EKU)
+#                                   besides emailProtection
+# 2.999 is the arc ITU-T X.660 sets aside for examples: no real profile uses it.
+#
 # Valid for 100 years so that the committed files do not expire under the
 # tests. Run from anywhere; it rewrites the files next to itself.
 #   usage: make.sh
@@ -25,6 +42,12 @@ cd "$(dirname "$0")"
 DAYS=36500
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# openssl ca's database for the CRLs, named in openssl.cnf (read by every command)
+CADIR=$tmp/ca
+export CADIR
+mkdir "$CADIR"
+: > "$CADIR/index.txt"
+echo 01 > "$CADIR/crlnumber"
 
 cat > "$tmp/openssl.cnf" <<-'X'
 	[req]
@@ -45,6 +68,44 @@ cat > "$tmp/openssl.cnf" <<-'X'
 	extendedKeyUsage = emailProtection
 	subjectKeyIdentifier = hash
 	authorityKeyIdentifier = keyid
+	[tls]
+	basicConstraints = critical, CA:FALSE
+	keyUsage = critical, keyEncipherment
+	extendedKeyUsage = serverAuth
+	subjectAltName = DNS:kesu.example
+	subjectKeyIdentifier = hash
+	authorityKeyIdentifier = keyid
+	[signca]
+	basicConstraints = critical, CA:TRUE
+	keyUsage = critical, digitalSignature, keyCertSign, cRLSign
+	subjectKeyIdentifier = hash
+	authorityKeyIdentifier = keyid
+	[oppolicy]
+	basicConstraints = critical, CA:FALSE
+	keyUsage = critical, digitalSignature, nonRepudiation
+	extendedKeyUsage = emailProtection
+	certificatePolicies = 2.999.1.1
+	subjectKeyIdentifier = hash
+	authorityKeyIdentifier = keyid
+	[appolicy]
+	basicConstraints = critical, CA:FALSE
+	keyUsage = critical, nonRepudiation
+	certificatePolicies = 2.999.1.2
+	subjectKeyIdentifier = hash
+	authorityKeyIdentifier = keyid
+	[apeku]
+	basicConstraints = critical, CA:FALSE
+	keyUsage = critical, digitalSignature
+	extendedKeyUsage = emailProtection, 2.999.2.2
+	subjectKeyIdentifier = hash
+	authorityKeyIdentifier = keyid
+	[crlca]
+	database = $ENV::CADIR/index.txt
+	crlnumber = $ENV::CADIR/crlnumber
+	certificate = ca.pem
+	private_key = ca.key
+	default_md = sha256
+	default_crl_days = 36500
 X
 
 # ec NAME: a P-256 key in NAME.key (PKCS#8, unencrypted)
@@ -96,5 +157,26 @@ cat clerk.pem sub-ca.pem > clerk.chain.pem
 ec untrusted
 leaf untrusted "/O=kesu test/CN=Mallory" untrusted-ca 2
 
+ec revoked
+leaf revoked "/O=kesu test/OU=Operators/CN=Ichiro Revoked" ca 7
+ec tls
+leaf tls "/O=kesu test/CN=kesu.example" ca 8 tls
+ec signing-ca
+leaf signing-ca "/O=kesu test/CN=kesu signing CA" ca 9 signca
+ec operator2
+leaf operator2 "/O=kesu test/OU=Operators/CN=Jiro Tanaka" ca 10 oppolicy
+ec policy-approver
+leaf policy-approver "/O=kesu test/OU=Approvers/CN=Kato Hanako" ca 11 appolicy
+ec eku-approver
+leaf eku-approver "/O=kesu test/OU=Approvers/CN=Ken Sato" ca 12 apeku
+
+# CRLs of the CA, from the state openssl ca keeps in $CADIR
+openssl ca -config "$tmp/openssl.cnf" -name crlca -gencrl -crl_lastupdate 20000101000000Z \
+	-crl_nextupdate 20010101000000Z -out ca-expired.crl
+openssl ca -config "$tmp/openssl.cnf" -name crlca -revoke revoked.pem
+openssl ca -config "$tmp/openssl.cnf" -name crlca -gencrl -out ca.crl
+cat ca.pem ca.crl > ca-crl.pem
+cat ca.pem ca-expired.crl > ca-expired-crl.pem
+
 # the files are read by tests only; keep them readable in a source tree
-chmod 0644 ./*.key ./*.pem operator.pass
+chmod 0644 ./*.key ./*.pem ./*.crl operator.pass
