@@ -213,6 +213,37 @@ static int make_fs(const struct media_format_req *req, const char *pass,
 	return r ? r : d;
 }
 
+/* @name in a directory of PATH, executable: what execvp() in media_mkfs() will find */
+static bool in_path(const char *name)
+{
+	const char *path = getenv("PATH"), *p, *end;
+	char file[PATH_MAX];
+
+	/* execvp's own search list when PATH is unset */
+	for (p = path ? path : "/bin:/usr/bin"; *p; p = *end ? end + 1 : end) {
+		end = strchrnul(p, ':');
+		snprintf(file, sizeof(file), "%.*s/%s", (int)(end - p), end == p ? "." : p, name);
+		if (!access(file, X_OK))
+			return true;
+	}
+	return false;
+}
+
+int media_format_check(const char *fs, char *why, size_t len)
+{
+	char mkfs[16];
+
+	if (!strcmp(fs, "none"))
+		return 0;
+	snprintf(mkfs, sizeof(mkfs), "mkfs.%s", fs);
+	if (!in_path(mkfs)) {
+		snprintf(why, len, "%s is not installed (%s)", mkfs,
+			 strcmp(fs, "exfat") ? "e2fsprogs" : "exfatprogs");
+		return -ENOENT;
+	}
+	return luks_dm_check(why, len);
+}
+
 int media_format(const struct media_format_req *req, const char *pass, struct media_format_out *out)
 {
 	const struct dev_info *info = req->info;
@@ -221,6 +252,10 @@ int media_format(const struct media_format_req *req, const char *pass, struct me
 	memset(out, 0, sizeof(*out));
 	media_format_defaults(info->size, info->lbs, req->label, &out->params);
 	out->params.pbkdf = req->pbkdf;
+	out->stage = MEDIA_STAGE_CHECK;
+	r = media_format_check(req->fs, out->why, sizeof(out->why));
+	if (r)
+		return audited("media format", info->path, r, NULL, req->who);
 	kesu_audit("media format start", "target", info->path, "serial", info->serial, "label",
 		   req->label, "operator", req->op_name, "user", req->who, NULL);
 	out->stage = MEDIA_STAGE_LUKS;
@@ -284,27 +319,36 @@ int media_status(const char *path, struct luks_info *li, struct media_verdict *v
 }
 
 int media_passphrase(enum media_pass_op op, const char *path, const char *pass, const char *newpass,
-		     const struct luks_pbkdf *p, const char *who, int *slot)
+		     const struct luks_pbkdf *p, const char *who, uint32_t *slots)
 {
 	static const char *const events[] = {
 		[MEDIA_PASS_ADD] = "media passphrase add",
 		[MEDIA_PASS_CHANGE] = "media passphrase change",
 		[MEDIA_PASS_REMOVE] = "media passphrase remove",
 	};
-	char detail[32];
-	int r;
+	char detail[160], which[96];
+	int r, slot = -1;
 
-	*slot = -1;
+	*slots = 0;
 	if (op == MEDIA_PASS_ADD)
 		r = luks_passphrase_add(path, pass, strlen(pass), newpass, strlen(newpass), p,
-					slot);
+					&slot);
 	else if (op == MEDIA_PASS_CHANGE)
 		r = luks_passphrase_change(path, pass, strlen(pass), newpass, strlen(newpass), p,
-					   slot);
+					   &slot);
 	else
-		r = luks_passphrase_remove(path, pass, strlen(pass), slot);
-	snprintf(detail, sizeof(detail), "keyslot %d", *slot);
-	return audited(events[op], path, r, detail, who);
+		r = luks_passphrase_remove(path, pass, strlen(pass), slots);
+	if (slot >= 0 && slot < LUKS_MAX_SLOTS)
+		*slots = 1u << slot;
+	if (r == -EEXIST) {
+		/* a refusal, with the keyslot it concerns: strerror's "File exists" would mislead */
+		snprintf(detail, sizeof(detail), "refused: the new passphrase already opens %s",
+			 luks_slots_text(*slots, which, sizeof(which)));
+		kesu_audit(events[op], "target", path, "result", "refused", "detail", detail,
+			   "user", who, NULL);
+		return r;
+	}
+	return audited(events[op], path, r, luks_slots_text(*slots, detail, sizeof(detail)), who);
 }
 
 bool media_name_valid(const char *s)

@@ -111,6 +111,7 @@ struct media_format_req {
 
 /* Where a media operation failed, for the message that names it */
 enum media_stage {
+	MEDIA_STAGE_CHECK, /* what the whole format needs, before anything is written */
 	MEDIA_STAGE_LUKS,  /* the LUKS work itself */
 	MEDIA_STAGE_OPEN,  /* activating the new medium to make its file system */
 	MEDIA_STAGE_MKFS,  /* mkfs.ext4 or mkfs.exfat */
@@ -129,7 +130,23 @@ struct media_format_out {
 	enum media_stage stage;
 	/* @mapping: the temporary mapping name, when @stage is MEDIA_STAGE_CLOSE */
 	char mapping[MEDIA_NAME_MAX + 1];
+	/* @why: what is missing, when @stage is MEDIA_STAGE_CHECK */
+	char why[192];
 };
+
+/**
+ * media_format_check() - is everything a format with the file system @fs
+ * needs here? For "ext4" and "exfat": mkfs.ext4 or mkfs.exfat in PATH, and
+ * device-mapper with its crypt target (luks_dm_check()), since the file
+ * system is made on the opened medium; "none" needs neither
+ * @why: on failure, what is missing
+ *
+ * Called before anything is asked or written: a missing piece found after
+ * luks_format() would leave a header without a file system.
+ *
+ * Return: 0, -ENOENT (mkfs not installed), or an errno of luks_dm_check()
+ */
+int media_format_check(const char *fs, char *why, size_t len);
 
 /**
  * media_format() - write a LUKS2 header (media_format_defaults(), @req->pbkdf)
@@ -140,7 +157,10 @@ struct media_format_out {
  * O_EXCL itself, which refuses anything that took it in between. mkfs runs
  * on a temporary mapping (kesu-format-PID), its output sent to /dev/null.
  *
- * Return: 0; a negative errno of libcryptsetup (lib/luks.h) or of mkfs
+ * media_format_check() runs first: nothing is written when it fails.
+ *
+ * Return: 0; an errno of media_format_check() (@out->why says what is
+ * missing), a negative errno of libcryptsetup (lib/luks.h) or of mkfs
  * (-ENOENT: not installed, -EIO: it failed); @out->stage says where
  */
 int media_format(const struct media_format_req *req, const char *pass,
@@ -187,13 +207,16 @@ enum media_pass_op { MEDIA_PASS_ADD, MEDIA_PASS_CHANGE, MEDIA_PASS_REMOVE };
  * recorded in the security log
  * @newpass: the new passphrase (add, change), else NULL
  * @p: the key derivation of a new keyslot
- * @slot: the keyslot concerned, or -1
- * Return: 0; -EPERM (remove: it is the last keyslot); -EKEYREJECTED (no
- * keyslot opens with @pass), -ENOSPC (no free keyslot) or another negative
- * errno of lib/luks.h
+ * @slots: the keyslots concerned (bit N: keyslot N): the one added or
+ * changed; those removed; with -EEXIST the one @newpass already opens; with
+ * -EPERM those remove would have destroyed
+ * Return: 0; -EEXIST (add, change: @newpass already opens a keyslot: refused,
+ * nothing written); -EPERM (remove: @pass opens every keyslot, and the last
+ * one stays); -EKEYREJECTED (no keyslot opens with @pass), -ENOSPC (no free
+ * keyslot) or another negative errno of lib/luks.h
  */
 int media_passphrase(enum media_pass_op op, const char *path, const char *pass, const char *newpass,
-		     const struct luks_pbkdf *p, const char *who, int *slot);
+		     const struct luks_pbkdf *p, const char *who, uint32_t *slots);
 
 /**
  * media_name_valid() - a mapping name kesu accepts: 1 to MEDIA_NAME_MAX

@@ -3,11 +3,14 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <libcryptsetup.h>
+#include <libdevmapper.h>
 
 #include "log.h"
 #include "luks.h"
@@ -255,6 +258,20 @@ static int load_pbkdf(const char *path, const struct luks_pbkdf *p, struct crypt
 	return r < 0 ? r : 0;
 }
 
+/* -EEXIST when @newpass already opens a keyslot (nothing is activated: name NULL) */
+static int refuse_duplicate(struct crypt_device *cd, const char *newpass, size_t newlen, int *slot)
+{
+	int s = crypt_activate_by_passphrase(cd, NULL, CRYPT_ANY_SLOT, newpass, newlen, 0);
+
+	if (s >= 0) {
+		if (slot)
+			*slot = s;
+		return -EEXIST;
+	}
+	/* -EPERM: no keyslot opens with it, the answer wanted */
+	return s == -EPERM || s == -ENOENT ? 0 : s;
+}
+
 int luks_passphrase_add(const char *path, const char *pass, size_t passlen, const char *newpass,
 			size_t newlen, const struct luks_pbkdf *pbkdf, int *slot)
 {
@@ -263,7 +280,10 @@ int luks_passphrase_add(const char *path, const char *pass, size_t passlen, cons
 
 	if (r)
 		return r;
-	r = crypt_keyslot_add_by_passphrase(cd, CRYPT_ANY_SLOT, pass, passlen, newpass, newlen);
+	r = refuse_duplicate(cd, newpass, newlen, slot);
+	if (!r)
+		r = crypt_keyslot_add_by_passphrase(cd, CRYPT_ANY_SLOT, pass, passlen, newpass,
+						    newlen);
 	crypt_free(cd);
 	if (r >= 0 && slot)
 		*slot = r;
@@ -279,34 +299,156 @@ int luks_passphrase_change(const char *path, const char *pass, size_t passlen, c
 
 	if (r)
 		return r;
-	r = crypt_keyslot_change_by_passphrase(cd, CRYPT_ANY_SLOT, CRYPT_ANY_SLOT, pass, passlen,
-					       newpass, newlen);
+	r = refuse_duplicate(cd, newpass, newlen, slot);
+	if (!r)
+		r = crypt_keyslot_change_by_passphrase(cd, CRYPT_ANY_SLOT, CRYPT_ANY_SLOT, pass,
+						       passlen, newpass, newlen);
 	crypt_free(cd);
 	if (r >= 0 && slot)
 		*slot = r;
 	return r < 0 ? key_err(r) : 0;
 }
 
-int luks_passphrase_remove(const char *path, const char *pass, size_t passlen, int *slot)
+static bool slot_active(struct crypt_device *cd, int s)
+{
+	crypt_keyslot_info st = crypt_keyslot_status(cd, s);
+
+	return st == CRYPT_SLOT_ACTIVE || st == CRYPT_SLOT_ACTIVE_LAST;
+}
+
+/* The active keyslots @pass opens, each tried on its own, into @opens; the active ones into @all */
+static int slots_opened(struct crypt_device *cd, const char *pass, size_t passlen, uint32_t *opens,
+			uint32_t *all)
+{
+	int max = crypt_keyslot_max(crypt_get_type(cd)), r;
+
+	*opens = *all = 0;
+	for (int s = 0; s < max && s < LUKS_MAX_SLOTS; s++) {
+		if (!slot_active(cd, s))
+			continue;
+		*all |= 1u << s;
+		r = crypt_activate_by_passphrase(cd, NULL, s, pass, passlen, 0);
+		if (r >= 0)
+			*opens |= 1u << s;
+		else if (r != -EPERM)
+			return r;
+	}
+	return 0;
+}
+
+int luks_passphrase_remove(const char *path, const char *pass, size_t passlen, uint32_t *slots)
 {
 	struct crypt_device *cd;
-	int r = load(path, &cd), s;
+	uint32_t opens = 0, all = 0;
+	int r = load(path, &cd);
 
+	if (slots)
+		*slots = 0;
 	if (r)
 		return r;
-	s = crypt_activate_by_passphrase(cd, NULL, CRYPT_ANY_SLOT, pass, passlen, 0);
-	if (s < 0) {
-		crypt_free(cd);
-		return key_err(s);
-	}
-	if (slot)
-		*slot = s;
-	if (crypt_keyslot_status(cd, s) == CRYPT_SLOT_ACTIVE_LAST)
+	r = slots_opened(cd, pass, passlen, &opens, &all);
+	if (!r && !opens)
+		r = -EKEYREJECTED;
+	else if (!r && opens == all)
 		r = -EPERM;
-	else
-		r = crypt_keyslot_destroy(cd, s);
+	for (int s = 0; !r && s < LUKS_MAX_SLOTS; s++)
+		if (opens & (1u << s))
+			r = crypt_keyslot_destroy(cd, s);
 	crypt_free(cd);
+	if (slots)
+		*slots = opens;
 	return r < 0 ? r : 0;
+}
+
+char *luks_slots_text(uint32_t slots, char *buf, size_t len)
+{
+	unsigned n = (unsigned)__builtin_popcount(slots), i = 0;
+	size_t off;
+
+	off = (size_t)snprintf(buf, len, "keyslot%s", n == 1 ? "" : "s");
+	for (int s = 0; s < LUKS_MAX_SLOTS && off < len; s++) {
+		if (!(slots & (1u << s)))
+			continue;
+		i++;
+		off += (size_t)snprintf(buf + off, len - off, "%s%d",
+					i == 1 ? " " :
+					i == n ? " and " :
+						 ", ",
+					s);
+	}
+	return buf;
+}
+
+/* libdevmapper's first complaint, for the reason; its messages go to the log, not stderr */
+static char dm_first_error[128];
+
+static void dm_log(int level, const char *file, int line, int dm_errno_or_class, const char *f, ...)
+	__attribute__((format(printf, 5, 6)));
+static void dm_log(int level, const char *file, int line, int dm_errno_or_class, const char *f, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	(void)file;
+	(void)line;
+	(void)dm_errno_or_class;
+	va_start(ap, f);
+	vsnprintf(msg, sizeof(msg), f, ap);
+	va_end(ap);
+	kesu_log(KESU_LOG_DEBUG, "libdevmapper: %s", msg);
+	if ((level & 7) <= 3 && !dm_first_error[0]) /* _LOG_ERR */
+		snprintf(dm_first_error, sizeof(dm_first_error), "%.*s",
+			 (int)sizeof(dm_first_error) - 1, msg);
+}
+
+/* The driver's ioctl version ("4.48.0"): what libcryptsetup asks before every activation */
+static int dm_driver(unsigned *maj, unsigned *min, char *why, size_t len)
+{
+	/* libdevmapper asks the driver's version already here, and fails without it */
+	struct dm_task *dmt = dm_task_create(DM_DEVICE_VERSION);
+	char version[32];
+	int r = 0;
+
+	if (!dmt || !dm_task_run(dmt) ||
+	    !dm_task_get_driver_version(dmt, version, sizeof(version))) {
+		r = geteuid() ? -EACCES : -ENOTSUP;
+		snprintf(why, len, "%s%s%s",
+			 r == -EACCES ? "device-mapper needs root" :
+					"no device-mapper driver in this kernel (dm_mod)",
+			 dm_first_error[0] ? ": " : "", dm_first_error);
+	} else if (sscanf(version, "%u.%u", maj, min) != 2) {
+		*maj = *min = 0;
+	}
+	if (dmt)
+		dm_task_destroy(dmt);
+	return r;
+}
+
+int luks_dm_check(char *why, size_t len)
+{
+	struct dm_task *dmt = NULL;
+	unsigned maj = 0, min = 0;
+	int r;
+
+	dm_first_error[0] = '\0';
+	dm_log_with_errno_init(dm_log);
+	r = dm_driver(&maj, &min, why, len);
+	/* the kernel loads the target's module to answer, as a table load would */
+	if (!r && (maj > 4 || (maj == 4 && min >= 41))) {
+		dmt = dm_task_create(DM_DEVICE_GET_TARGET_VERSION);
+		if (!dmt)
+			r = -ENOMEM;
+		else if (!dm_task_set_name(dmt, "crypt") || !dm_task_run(dmt))
+			r = -ENOTSUP;
+		if (r == -ENOTSUP)
+			snprintf(why, len,
+				 "device-mapper has no crypt target in this kernel (dm_crypt)");
+	}
+	if (dmt)
+		dm_task_destroy(dmt);
+	dm_lib_release();
+	dm_log_with_errno_init(NULL);
+	return r;
 }
 
 int luks_header_backup(const char *path, const char *file)

@@ -114,9 +114,15 @@ int luks_passphrase_check(const char *path, const char *pass, size_t passlen, in
 /**
  * luks_passphrase_add() - add a keyslot for @newpass, unlocked by @pass
  * @pbkdf: the new keyslot's key derivation
- * @slot: receives the new keyslot
- * Return: 0, -EKEYREJECTED (@pass opens nothing), -ENOSPC (no free keyslot),
- * -EMEDIUMTYPE, or another negative errno
+ * @slot: receives the new keyslot, or with -EEXIST the keyslot @newpass
+ * already opens
+ *
+ * Every active keyslot is tried with @newpass first: a second keyslot with
+ * the same passphrase would survive the removal of the first one.
+ *
+ * Return: 0, -EEXIST (@newpass already opens a keyslot), -EKEYREJECTED
+ * (@pass opens nothing), -ENOSPC (no free keyslot), -EMEDIUMTYPE, or another
+ * negative errno
  */
 int luks_passphrase_add(const char *path, const char *pass, size_t passlen, const char *newpass,
 			size_t newlen, const struct luks_pbkdf *pbkdf, int *slot);
@@ -124,20 +130,50 @@ int luks_passphrase_add(const char *path, const char *pass, size_t passlen, cons
 /**
  * luks_passphrase_change() - replace the passphrase of the keyslot @pass
  * opens by @newpass (its key derivation becomes @pbkdf)
- * @slot: receives the keyslot that now holds @newpass
+ * @slot: receives the keyslot that now holds @newpass, or with -EEXIST the
+ * keyslot @newpass already opens
  * Return: as luks_passphrase_add()
  */
 int luks_passphrase_change(const char *path, const char *pass, size_t passlen, const char *newpass,
 			   size_t newlen, const struct luks_pbkdf *pbkdf, int *slot);
 
 /**
- * luks_passphrase_remove() - destroy the keyslot @pass opens, unless it is
- * the last one (only a crypto-erase removes the last one)
- * @slot: receives the keyslot that was destroyed
- * Return: 0, -EKEYREJECTED, -EPERM (it is the last keyslot), -EMEDIUMTYPE,
- * or another negative errno
+ * luks_passphrase_remove() - destroy every keyslot @pass opens, unless that
+ * would leave none (only a crypto-erase removes the last one)
+ * @slots: receives the keyslots @pass opens (bit N: keyslot N): those
+ * destroyed, or with -EPERM those that would have been
+ *
+ * Each active keyslot is tried on its own, so that a passphrase set twice
+ * does not survive in the second keyslot.
+ *
+ * Return: 0, -EKEYREJECTED (no keyslot opens with it), -EPERM (it opens
+ * every active keyslot: nothing destroyed), -EMEDIUMTYPE, or another
+ * negative errno
  */
-int luks_passphrase_remove(const char *path, const char *pass, size_t passlen, int *slot);
+int luks_passphrase_remove(const char *path, const char *pass, size_t passlen, uint32_t *slots);
+
+/**
+ * luks_slots_text() - "keyslot 1", "keyslots 0 and 2", "keyslots 0, 1 and 3"
+ * @slots: bit N for keyslot N
+ * Return: @buf
+ */
+char *luks_slots_text(uint32_t slots, char *buf, size_t len);
+
+/**
+ * luks_dm_check() - can a LUKS device be activated here? Asks the kernel,
+ * through libdevmapper, what libcryptsetup's activation needs: the
+ * device-mapper driver (the version query libcryptsetup runs before any
+ * activation), and the crypt target, whose module the kernel loads when
+ * asked for its version (device-mapper ioctl 4.41 and later; before that
+ * the target is loaded at the activation and cannot be asked for)
+ * @why: on failure, the reason for the person
+ *
+ * Nothing is activated or written.
+ *
+ * Return: 0, -ENOTSUP (no device-mapper driver, or no crypt target), -EACCES
+ * (not root: the driver cannot be asked), -ENOMEM
+ */
+int luks_dm_check(char *why, size_t len);
 
 /**
  * luks_header_backup() - write the header and keyslot area of @path to the

@@ -128,6 +128,14 @@ static int do_format(const char *path, struct media_cli *o, struct dev_info *inf
 	return ui_exit(o->record ? media_cli_write_record(of, &req, o) : 0, UI_CTX_NONE);
 }
 
+static int format_check(const char *path, const char *fs)
+{
+	char why[192];
+	int r = media_format_check(fs, why, sizeof(why));
+
+	return r ? media_cli_missing(path, "format it", why, true, r) : 0;
+}
+
 static int cmd_format(struct media_cli *o)
 {
 	struct outfile of = { .fd = -1, .dirfd = -1 };
@@ -147,6 +155,9 @@ static int cmd_format(struct media_cli *o)
 	    strcmp(o->fs, "none"))
 		code = ui_usage_error("media", "--label: at most %d bytes for %s",
 				      !strcmp(o->fs, "exfat") ? 11 : 16, o->fs);
+	/* device-mapper and mkfs, before the prompts and the header: nothing half made */
+	if (!code)
+		code = format_check(path, o->fs);
 	if (!code)
 		code = reserve_record(o, &of);
 	if (!code)
@@ -159,12 +170,43 @@ static int cmd_format(struct media_cli *o)
 	return code;
 }
 
+/* The outcome of an action on the passphrases, with the keyslots it concerns: an exit code. */
+static int passphrase_result(const char *path, const char *op, int r, uint32_t slots)
+{
+	char which[96];
+
+	luks_slots_text(slots, which, sizeof(which));
+	if (r == -EEXIST) {
+		ui_err("%s: refusing the new passphrase: it already opens %s; a passphrase set "
+		       "twice would survive the removal of one of them",
+		       ui_safe(path), which);
+		/* a refusal (3), as the last keyslot's is, not an output that exists (1) */
+		return ui_exit(-EPERM, UI_CTX_LUKS);
+	}
+	if (r == -EPERM) {
+		ui_err("%s: refusing to remove %s: the passphrase opens every keyslot and the "
+		       "last one stays; to end the medium's life use kesu erase --method "
+		       "luks-crypto-erase",
+		       ui_safe(path), which);
+		return ui_exit(r, UI_CTX_LUKS);
+	}
+	if (r)
+		return media_cli_luks_error(path, op, r);
+	fprintf(stderr, "kesu: %s: passphrase %s: %s\n", ui_safe(path),
+		!strcmp(op, "add")    ? "added" :
+		!strcmp(op, "change") ? "changed" :
+					"removed",
+		which);
+	return 0;
+}
+
 static int cmd_passphrase(struct media_cli *o)
 {
 	const char *op = o->nargs > 0 ? o->args[0] : "", *path;
 	char *pass = NULL, *newpass = NULL;
 	struct luks_pbkdf p;
-	int code, r, slot = -1;
+	uint32_t slots = 0;
+	int code, r;
 
 	if (o->nargs != 2 || (strcmp(op, "add") && strcmp(op, "remove") && strcmp(op, "change")))
 		return ui_usage_error("media", "passphrase add|remove|change DEV");
@@ -183,21 +225,8 @@ static int cmd_passphrase(struct media_cli *o)
 	r = media_passphrase(!strcmp(op, "add")	   ? MEDIA_PASS_ADD :
 			     !strcmp(op, "change") ? MEDIA_PASS_CHANGE :
 						     MEDIA_PASS_REMOVE,
-			     path, pass, newpass, &p, ui_who(), &slot);
-	if (r == -EPERM) {
-		ui_err("%s: refusing to remove keyslot %d: it is the last one; to end the medium's "
-		       "life use kesu erase --method luks-crypto-erase",
-		       ui_safe(path), slot);
-		code = ui_exit(r, UI_CTX_LUKS);
-	} else if (r) {
-		code = media_cli_luks_error(path, op, r);
-	} else {
-		fprintf(stderr, "kesu: %s: passphrase %s: keyslot %d\n", ui_safe(path),
-			!strcmp(op, "add")    ? "added" :
-			!strcmp(op, "change") ? "changed" :
-						"removed",
-			slot);
-	}
+			     path, pass, newpass, &p, ui_who(), &slots);
+	code = passphrase_result(path, op, r, slots);
 out:
 	passphrase_free(pass);
 	passphrase_free(newpass);
@@ -207,11 +236,15 @@ out:
 /* Open @path as @name (default: kesu-UUID8) with a passphrase. */
 static int open_medium(struct media_cli *o, const char *path, char *name, size_t len)
 {
-	char *pass = NULL;
+	char *pass = NULL, why[192];
 	int code, r, slot = -1;
 
 	if ((code = media_cli_check_target(path)))
 		return code;
+	/* without device-mapper the passphrase would be asked for nothing */
+	r = luks_dm_check(why, sizeof(why));
+	if (r)
+		return media_cli_missing(path, "open it", why, false, r);
 	r = media_default_name(path, name, len);
 	if (r)
 		return media_cli_luks_error(path, "open it", r);

@@ -137,6 +137,14 @@ int media_cli_luks_error(const char *path, const char *what, int err)
 	return ui_exit(err, UI_CTX_LUKS);
 }
 
+/* What the operation needs is missing (@why): said before any prompt or write. */
+int media_cli_missing(const char *path, const char *what, const char *why, bool writes, int err)
+{
+	ui_err("%s: cannot %s: %s%s", ui_safe(path), what, why,
+	       writes ? "; nothing was written" : "");
+	return ui_exit(err, UI_CTX_LUKS);
+}
+
 /* A block device or a regular file, before anything else is done. */
 int media_cli_check_target(const char *path)
 {
@@ -153,6 +161,8 @@ int media_cli_check_target(const char *path)
 int media_cli_format_error(const char *path, const char *fs, const struct media_format_out *out,
 			   int r)
 {
+	if (out->stage == MEDIA_STAGE_CHECK)
+		return media_cli_missing(path, "format it", out->why, true, r);
 	if (out->stage == MEDIA_STAGE_OPEN)
 		ui_err("%s: cannot open the new medium to make its file system: %s", ui_safe(path),
 		       strerror(-r));

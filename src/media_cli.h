@@ -29,6 +29,12 @@ struct media_cli {
 /* The exit code and message of a failed libcryptsetup operation on @path. */
 int media_cli_luks_error(const char *path, const char *what, int err);
 
+/*
+ * What @what needs is missing (@why, from a check before any prompt); @writes:
+ * the action would have written to @path. An exit code.
+ */
+int media_cli_missing(const char *path, const char *what, const char *why, bool writes, int err);
+
 /* A block device or a regular file, before anything else is done: 0 or an exit code. */
 int media_cli_check_target(const char *path);
 

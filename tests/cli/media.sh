@@ -9,7 +9,11 @@
 # before a byte is written, a LUKS1 medium with low-iteration PBKDF2 made
 # by stock cryptsetup is non-compliant (20) with its reason, the header
 # backup is the device's first data-offset bytes, and a target in use or
-# not confirmed is left as it was.
+# not confirmed is left as it was. A new passphrase another keyslot already
+# has is refused (3) and remove destroys every keyslot the passphrase opens
+# (luksDump's slot list, --test-passphrase --key-slot N), refusing (3) when
+# that would leave none. Without device-mapper (this host) or mkfs, format
+# and open stop before the prompt, and format before writing.
 . "$(dirname "$0")/lib.sh"
 set -e
 need_test_hooks
@@ -25,6 +29,22 @@ P3='third medium passphrase 3'
 
 # accepts IMG PASS: stock cryptsetup opens a keyslot of IMG with PASS
 accepts() { printf '%s' "$2" | cryptsetup open --test-passphrase "$1" --key-file - 2>/dev/null; }
+# slot_accepts IMG N PASS: stock cryptsetup opens keyslot N of IMG with PASS
+slot_accepts() {
+	printf '%s' "$3" | cryptsetup open --test-passphrase --key-slot "$2" "$1" --key-file - \
+		2>/dev/null
+}
+# slots IMG: the keyslot numbers of cryptsetup luksDump, on one line
+slots() { cryptsetup luksDump "$1" | sed -n 's/^  \([0-9]*\): luks2$/\1/p' | tr '\n' ' '; }
+# addkey IMG OLD NEW: stock cryptsetup adds a keyslot for NEW (the test key derivation cost)
+addkey() {
+	printf '%s' "$2" > "$WORK/k.old"
+	printf '%s' "$3" > "$WORK/k.new"
+	cryptsetup luksAddKey -q --pbkdf argon2id --pbkdf-memory 32 --pbkdf-force-iterations 4 \
+		--pbkdf-parallel 1 --key-file "$WORK/k.old" "$1" "$WORK/k.new" ||
+		fail "stock luksAddKey failed"
+}
+PTY="python3 ${KESU_SRCDIR:?}/tests/cli/ptyrun.py"
 # dumpv IMG REGEX: the first value of a "Key: value" line of cryptsetup luksDump
 dumpv() { cryptsetup luksDump "$1" | sed -n "s/^[[:space:]]*$2:[[:space:]]*//p" | head -n 1; }
 
@@ -57,6 +77,33 @@ grep -qi "loop" "$WORK/err" || fail "in use: no reason: $(cat "$WORK/err")"
 losetup -d "$loop"
 [ "$(sha256sum < "$img")" = "$before" ] || fail "a refused format changed the image"
 ok "format refusals write nothing"
+
+# --- what the format needs, checked before the prompt and the header ---------
+# no mkfs.ext4 in PATH: refused, not even the passphrase asked (a prompt would get SIGINT: 7)
+mkdir "$WORK/nobin"
+PTY_SIGNAL=INT $PTY env PATH="$WORK/nobin" "$KESU" media format --yes --allow-weak "$img" \
+	> "$WORK/out" || true
+grep -q "mkfs.ext4 is not installed" "$WORK/out" || fail "no mkfs: $(cat "$WORK/out")"
+grep -qi "passphrase" "$WORK/out" && fail "no mkfs: a passphrase was asked: $(cat "$WORK/out")"
+expect_rc 1 env PATH="$WORK/nobin" "$KESU" media format --yes --allow-weak --passphrase-file \
+	"$WORK/p1" "$img" 2> /dev/null
+if grep -qw device-mapper /proc/misc 2>/dev/null; then
+	echo "device-mapper present: its refusal is left to tests/vm/media.sh"
+else
+	PTY_SIGNAL=INT $PTY "$KESU" media format --yes --fs exfat --allow-weak "$img" \
+		> "$WORK/out" || true
+	grep -q "no device-mapper" "$WORK/out" || fail "no dm, exfat: $(cat "$WORK/out")"
+	grep -qi "passphrase" "$WORK/out" && fail "no dm: a passphrase was asked: $(cat "$WORK/out")"
+	# a FIFO nobody writes: a passphrase read from it would block, a header written would show
+	mkfifo "$WORK/fifo"
+	expect_rc 1 "$KESU" media format --yes --fs ext4 --allow-weak --passphrase-file \
+		"$WORK/fifo" "$img" 2> "$WORK/err"
+	grep -q "cannot format it: no device-mapper driver.*nothing was written" "$WORK/err" ||
+		fail "no dm: $(cat "$WORK/err")"
+	cryptsetup isLuks "$img" && fail "no dm: a LUKS header was written"
+fi
+[ "$(sha256sum < "$img")" = "$before" ] || fail "a format refused for want of mkfs or dm wrote"
+ok "format: mkfs and device-mapper checked before the prompt, nothing written"
 
 # --- format ---------------------------------------------------------------
 expect_rc 0 "$KESU" media format --yes --fs none --allow-weak --label 'Stick "A"' \
@@ -116,6 +163,59 @@ grep -q "last one" "$WORK/err" || fail "last keyslot: $(cat "$WORK/err")"
 accepts "$img" "$P3" || fail "the last keyslot was removed"
 [ "$(cryptsetup luksDump "$img" | grep -c '^  [0-9]*: luks2')" = 1 ] || fail "keyslot count"
 ok "passphrase add/change/remove agree with cryptsetup --test-passphrase"
+
+# --- a passphrase in one keyslot only ------------------------------------------
+dup=$WORK/dup.img
+head -c $((20 * MiB)) /dev/urandom > "$dup"
+expect_rc 0 "$KESU" media format --yes --fs none --allow-weak --passphrase-file "$WORK/p1" \
+	"$dup" 2> /dev/null
+printf '%s\n%s\n' "$P1" "$P2" | expect_rc 0 "$KESU" media passphrase add --allow-weak \
+	--passphrase-fd 0 "$dup" 2> /dev/null
+[ "$(slots "$dup")" = "0 1 " ] || fail "add: luksDump slots $(slots "$dup")"
+cp "$dup" "$WORK/dup.copy"
+# P2 again: it opens keyslot 1; P1 as the new one: it opens keyslot 0
+printf '%s\n%s\n' "$P1" "$P2" | expect_rc 3 "$KESU" media passphrase add --allow-weak \
+	--passphrase-fd 0 "$dup" 2> "$WORK/err"
+grep -q "already opens keyslot 1" "$WORK/err" || fail "duplicate add: $(cat "$WORK/err")"
+printf '%s\n%s\n' "$P2" "$P1" | expect_rc 3 "$KESU" media passphrase add --allow-weak \
+	--passphrase-fd 0 "$dup" 2> "$WORK/err"
+grep -q "already opens keyslot 0" "$WORK/err" || fail "duplicate add: $(cat "$WORK/err")"
+printf '%s\n%s\n' "$P2" "$P1" | expect_rc 3 "$KESU" media passphrase change --allow-weak \
+	--passphrase-fd 0 "$dup" 2> "$WORK/err"
+grep -q "already opens keyslot 0" "$WORK/err" || fail "duplicate change: $(cat "$WORK/err")"
+[ "$(slots "$dup")" = "0 1 " ] || fail "a refused duplicate left slots $(slots "$dup")"
+cmp "$dup" "$WORK/dup.copy" || fail "a refused duplicate changed the image"
+ok "a passphrase another keyslot has is refused (3), nothing written"
+
+# P1 set twice by stock cryptsetup (keyslots 0 and 2): remove destroys both
+addkey "$dup" "$P1" "$P1"
+[ "$(slots "$dup")" = "0 1 2 " ] || fail "luksAddKey: slots $(slots "$dup")"
+slot_accepts "$dup" 2 "$P1" || fail "stock cryptsetup: P1 does not open keyslot 2"
+printf '%s\n' "$P1" | expect_rc 0 "$KESU" media passphrase remove --passphrase-fd 0 "$dup" \
+	2> "$WORK/err"
+grep -q "removed: keyslots 0 and 2" "$WORK/err" || fail "remove: $(cat "$WORK/err")"
+[ "$(slots "$dup")" = "1 " ] || fail "remove: luksDump slots $(slots "$dup")"
+accepts "$dup" "$P1" && fail "remove: P1 still opens a keyslot"
+slot_accepts "$dup" 1 "$P2" || fail "remove: P2 no longer opens keyslot 1"
+# P2 in keyslots 1 and 0, all there are: nothing removed, both named
+addkey "$dup" "$P2" "$P2"
+printf '%s\n' "$P2" | expect_rc 3 "$KESU" media passphrase remove --passphrase-fd 0 "$dup" \
+	2> "$WORK/err"
+grep -q "refusing to remove keyslots 0 and 1: the passphrase opens every keyslot" "$WORK/err" ||
+	fail "remove all: $(cat "$WORK/err")"
+[ "$(slots "$dup")" = "0 1 " ] || fail "remove all: luksDump slots $(slots "$dup")"
+slot_accepts "$dup" 0 "$P2" && slot_accepts "$dup" 1 "$P2" || fail "remove all removed one"
+ok "remove destroys every keyslot the passphrase opens, never the last"
+
+# --- open: device-mapper checked before the passphrase is asked -------------------
+if ! grep -qw device-mapper /proc/misc 2>/dev/null; then
+	PTY_SIGNAL=INT $PTY "$KESU" media open "$dup" > "$WORK/out" || true
+	grep -q "cannot open it: no device-mapper" "$WORK/out" || fail "open: $(cat "$WORK/out")"
+	grep -qi "passphrase" "$WORK/out" && fail "open: a passphrase was asked: $(cat "$WORK/out")"
+	expect_rc 1 "$KESU" media open --passphrase-file "$WORK/fifo" "$dup" 2> /dev/null
+	expect_rc 1 "$KESU" media mount --passphrase-file "$WORK/fifo" "$dup" 2> /dev/null
+	ok "open and mount without device-mapper: 1, before the passphrase"
+fi
 
 # --- header backup ----------------------------------------------------------------
 expect_rc 0 "$KESU" media header-backup "$img" "$WORK/hdr" 2> "$WORK/err"

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * lib/luks on image files (libcryptsetup without device-mapper): format and
- * inspect, passphrase check/add/change/remove with the last keyslot kept,
- * crypto-erase leaving zeros and no header; the luks-crypto-erase method's
+ * inspect, passphrase check/add/change/remove with the last keyslot kept, a
+ * passphrase another keyslot has refused, every keyslot a passphrase opens
+ * removed, crypto-erase leaving zeros and no header; the luks-crypto-erase method's
  * run and its refusal of a device without a header; crypt/media's policy
  * verdicts and format defaults.
  */
@@ -23,6 +24,7 @@
 #include <cmocka.h>
 
 #include <jansson.h>
+#include <libcryptsetup.h>
 
 #include "crypt/media.h"
 #include "erase/erase.h"
@@ -120,6 +122,7 @@ static void test_passphrases(void **state)
 {
 	struct fx *f = *state;
 	struct luks_pbkdf pb;
+	uint32_t slots = 0;
 	int slot = -1;
 
 	media_pbkdf_test(&pb);
@@ -137,12 +140,110 @@ static void test_passphrases(void **state)
 			 0);
 	assert_int_equal(luks_passphrase_check(f->path, P2, strlen(P2), NULL), -EKEYREJECTED);
 	assert_int_equal(luks_passphrase_check(f->path, "third", 5, NULL), 0);
-	assert_int_equal(luks_passphrase_remove(f->path, P1, strlen(P1), &slot), 0);
-	assert_int_equal(slot, 0);
+	assert_int_equal(luks_passphrase_remove(f->path, P1, strlen(P1), &slots), 0);
+	assert_int_equal(slots, 1u << 0);
 	assert_int_equal(luks_passphrase_check(f->path, P1, strlen(P1), NULL), -EKEYREJECTED);
 	/* the last keyslot stays: only a crypto-erase removes it */
 	assert_int_equal(luks_passphrase_remove(f->path, "third", 5, NULL), -EPERM);
 	assert_int_equal(luks_passphrase_check(f->path, "third", 5, NULL), 0);
+}
+
+/* a keyslot for @newpass however many @pass already has: libcryptsetup allows what kesu refuses */
+static int add_raw(const char *path, const char *pass, const char *newpass)
+{
+	struct crypt_pbkdf_type pb = { .type = CRYPT_KDF_PBKDF2,
+				       .hash = "sha256",
+				       .iterations = 1000,
+				       .flags = CRYPT_PBKDF_NO_BENCHMARK };
+	struct crypt_device *cd;
+	int r = crypt_init(&cd, path);
+
+	if (r < 0)
+		return r;
+	r = crypt_load(cd, CRYPT_LUKS2, NULL);
+	if (r >= 0)
+		r = crypt_set_pbkdf_type(cd, &pb);
+	if (r >= 0)
+		r = crypt_keyslot_add_by_passphrase(cd, CRYPT_ANY_SLOT, pass, strlen(pass), newpass,
+						    strlen(newpass));
+	crypt_free(cd);
+	return r;
+}
+
+/* the keyslots of @path, as libcryptsetup reports them (bit N: keyslot N) */
+static uint32_t active_slots(const char *path)
+{
+	struct luks_info li;
+	uint32_t m = 0;
+
+	assert_int_equal(luks_inspect(path, &li), 0);
+	for (unsigned i = 0; i < li.nslots; i++)
+		m |= 1u << li.slots[i].slot;
+	return m;
+}
+
+static void test_duplicate_refused(void **state)
+{
+	struct fx *f = *state;
+	struct luks_pbkdf pb;
+	int slot = -1;
+
+	media_pbkdf_test(&pb);
+	assert_int_equal(luks_passphrase_add(f->path, P1, strlen(P1), P2, strlen(P2), &pb, &slot),
+			 0);
+	assert_int_equal(slot, 1);
+	/* the new passphrase already opens keyslot 1, then keyslot 0: refused, nothing added */
+	slot = -1;
+	assert_int_equal(luks_passphrase_add(f->path, P1, strlen(P1), P2, strlen(P2), &pb, &slot),
+			 -EEXIST);
+	assert_int_equal(slot, 1);
+	assert_int_equal(luks_passphrase_add(f->path, P2, strlen(P2), P1, strlen(P1), &pb, &slot),
+			 -EEXIST);
+	assert_int_equal(slot, 0);
+	assert_int_equal(active_slots(f->path), 0x3);
+	/* change to a passphrase another keyslot has, or to the same one: refused too */
+	assert_int_equal(luks_passphrase_change(f->path, P2, strlen(P2), P1, strlen(P1), &pb,
+						&slot),
+			 -EEXIST);
+	assert_int_equal(slot, 0);
+	assert_int_equal(luks_passphrase_change(f->path, P2, strlen(P2), P2, strlen(P2), &pb,
+						&slot),
+			 -EEXIST);
+	assert_int_equal(luks_passphrase_check(f->path, P2, strlen(P2), &slot), 0);
+	assert_int_equal(slot, 1);
+	assert_int_equal(active_slots(f->path), 0x3);
+}
+
+static void test_remove_every_slot(void **state)
+{
+	struct fx *f = *state;
+	uint32_t slots = 0;
+
+	/* P1 in keyslots 0 and 1 (set twice, as stock cryptsetup allows), P2 in keyslot 2 */
+	assert_int_equal(add_raw(f->path, P1, P1), 1);
+	assert_int_equal(add_raw(f->path, P1, P2), 2);
+	assert_int_equal(luks_passphrase_remove(f->path, P1, strlen(P1), &slots), 0);
+	assert_int_equal(slots, 0x3);
+	assert_int_equal(luks_passphrase_check(f->path, P1, strlen(P1), NULL), -EKEYREJECTED);
+	assert_int_equal(active_slots(f->path), 1u << 2);
+	/* P2 in keyslots 2 and 0: every keyslot; neither is removed */
+	assert_int_equal(add_raw(f->path, P2, P2), 0);
+	assert_int_equal(luks_passphrase_remove(f->path, P2, strlen(P2), &slots), -EPERM);
+	assert_int_equal(slots, 0x5);
+	assert_int_equal(active_slots(f->path), 0x5);
+	assert_int_equal(luks_passphrase_remove(f->path, "nothing", 7, &slots), -EKEYREJECTED);
+	assert_int_equal(slots, 0);
+}
+
+static void test_slots_text(void **state)
+{
+	char buf[96];
+
+	assert_string_equal(luks_slots_text(1u << 1, buf, sizeof(buf)), "keyslot 1");
+	assert_string_equal(luks_slots_text(0x5, buf, sizeof(buf)), "keyslots 0 and 2");
+	assert_string_equal(luks_slots_text(0x8000000b, buf, sizeof(buf)),
+			    "keyslots 0, 1, 3 and 31");
+	assert_string_equal(luks_slots_text(0xffffffff, buf, 20), "keyslots 0, 1, 2, 3");
 }
 
 /* the first @len bytes of @path are zero */
@@ -335,6 +436,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_format_inspect, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_passphrases, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_duplicate_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_remove_every_slot, setup, teardown),
+		cmocka_unit_test(test_slots_text),
 		cmocka_unit_test_setup_teardown(test_crypto_erase, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_method, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_method_refuses_plain, setup_plain, teardown),

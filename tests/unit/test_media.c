@@ -3,13 +3,15 @@
  * crypt/media's workflow without a device: the register record built from
  * a crafted device and header, the status of an image file formatted by
  * media_format() (no file system: nothing is activated) and of a plain
- * one, the status JSON of a crafted verdict, mapping names, and mkfs run by
- * fork/exec on an image file (its superblock magic read back).
+ * one, the status JSON of a crafted verdict, mapping names, mkfs run by
+ * fork/exec on an image file (its superblock magic read back), and a format
+ * whose mkfs or device-mapper is missing refused before the image is touched.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -204,12 +206,71 @@ static void test_mkfs(void **state)
 	unlink(path);
 }
 
+/* the first 4 KiB of @path are still zero: no LUKS header was begun */
+static bool untouched(const char *path)
+{
+	uint8_t buf[4096];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	bool zero = fd >= 0 && pread(fd, buf, sizeof(buf), 0) == (ssize_t)sizeof(buf);
+
+	for (size_t i = 0; zero && i < sizeof(buf); i++)
+		zero = !buf[i];
+	if (fd >= 0)
+		close(fd);
+	return zero;
+}
+
+static void test_format_check(void **state)
+{
+	char path[PATH_MAX], why[192], *saved = getenv("PATH") ? strdup(getenv("PATH")) : NULL;
+	struct dev_info info = { 0 };
+	struct media_format_req req = { .fs = "ext4", .who = "root" };
+	struct media_format_out out;
+	int dm;
+
+	/* no file system: neither mkfs nor device-mapper is needed */
+	assert_int_equal(media_format_check("none", why, sizeof(why)), 0);
+	assert_int_equal(make_image(path, sizeof(path), 20 * MiB), 0);
+	assert_int_equal(devinfo_get(path, &info), 0);
+	req.info = &info;
+	media_pbkdf_test(&req.pbkdf);
+
+	/* mkfs.ext4 not in PATH: refused before the header is written */
+	setenv("PATH", "/nonexistent", 1);
+	assert_int_equal(media_format_check("ext4", why, sizeof(why)), -ENOENT);
+	assert_non_null(strstr(why, "mkfs.ext4 is not installed"));
+	assert_int_equal(media_format(&req, "unit passphrase", &out), -ENOENT);
+	assert_int_equal(out.stage, MEDIA_STAGE_CHECK);
+	assert_non_null(strstr(out.why, "mkfs.ext4"));
+	assert_true(untouched(path));
+	if (saved)
+		setenv("PATH", saved, 1);
+	else
+		unsetenv("PATH");
+	free(saved);
+
+	/* without device-mapper (the build host has none): refused the same way */
+	dm = luks_dm_check(why, sizeof(why));
+	if (!dm || system("command -v mkfs.ext4 >/dev/null 2>&1")) {
+		print_message("device-mapper present or mkfs.ext4 missing: dm refusal not tried\n");
+	} else {
+		assert_true(dm == -ENOTSUP || dm == -EACCES);
+		assert_non_null(strstr(why, "device-mapper"));
+		assert_int_equal(media_format(&req, "unit passphrase", &out), dm);
+		assert_int_equal(out.stage, MEDIA_STAGE_CHECK);
+		assert_true(untouched(path));
+		assert_false(luks_is_luks(path));
+	}
+	devinfo_free(&info);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_record),	    cmocka_unit_test(test_format_status),
 		cmocka_unit_test(test_status_json), cmocka_unit_test(test_names),
-		cmocka_unit_test(test_mkfs),
+		cmocka_unit_test(test_mkfs),	    cmocka_unit_test(test_format_check),
 	};
 
 	if (secmem_init())
