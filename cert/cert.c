@@ -479,10 +479,10 @@ static json_t *technique_json(const json_t *rep)
 static json_t *sanitization_json(const json_t *rep, const struct cert_meta *m)
 {
 	return json_pack("{s:o,s:o,s:o,s:o,s:o,s:s,s:o}", "category", copy(rep, "method.category"),
-			 "technique", technique_json(rep), "method",
-			 copy(rep, "method.name"), "passes", passes_json(rep), "blank",
-			 copy(rep, "method.blank"), "hidden_areas", "unknown",
-			 "post_classification", json_text(m->post_classification));
+			 "technique", technique_json(rep), "method", copy(rep, "method.name"),
+			 "passes", passes_json(rep), "blank", copy(rep, "method.blank"),
+			 "hidden_areas", "unknown", "post_classification",
+			 json_text(m->post_classification));
 }
 
 static json_t *verification_json(const json_t *rep)

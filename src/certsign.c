@@ -219,9 +219,8 @@ static int write_both(struct certsign_out *out, const char *doc, size_t len, con
 }
 
 /* The certificate of @report in canonical form, and its operator signature. */
-static int sign_report(const json_t *report, const struct cert_meta *m,
-		       const struct cert_signer *s, char id[37], char **doc, size_t *len,
-		       void **sig, size_t *siglen)
+static int sign_report(const json_t *report, const struct cert_meta *m, const struct cert_signer *s,
+		       char id[37], char **doc, size_t *len, void **sig, size_t *siglen)
 {
 	const struct kesu_config *cfg = ui_config();
 	struct cert_meta meta = *m;
