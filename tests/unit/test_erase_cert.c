@@ -28,10 +28,14 @@
 
 #define SIZE (4u << 20)
 
-static const struct dev_info info = {
-	.path = (char *)"/dev/sdz", .is_block = true, .size = SIZE, .lbs = 512, .pbs = 512,
-	.rotational = 0, .removable = 0, .transport = (char *)"sata"
-};
+static const struct dev_info info = { .path = (char *)"/dev/sdz",
+				      .is_block = true,
+				      .size = SIZE,
+				      .lbs = 512,
+				      .pbs = 512,
+				      .rotational = 0,
+				      .removable = 0,
+				      .transport = (char *)"sata" };
 
 static json_t *planned_cert(const char *spec, const char *category, json_t **rep)
 {
@@ -102,8 +106,7 @@ static void test_no_passes_nothing_read(void **state)
 	(void)state;
 	assert_non_null(c);
 	json_decref(c);
-	json_object_set_new(json_object_get(rep, "verification"), "bytes_read",
-			    json_integer(0));
+	json_object_set_new(json_object_get(rep, "verification"), "bytes_read", json_integer(0));
 	assert_null(cert_from_report(rep, NULL, id));
 	json_decref(rep);
 }
