@@ -74,19 +74,38 @@ int cert_approve_file(const char *path, const struct cert_verification *v,
 	return r;
 }
 
+/* @what of the certificate @c and of the device @d: "" when they agree, else the difference */
+static bool id_differs(const char *what, const char *c, const char *d, char *why, size_t len)
+{
+	if (!c && !d)
+		return false;
+	if (c && d && !strcmp(c, d))
+		return false;
+	snprintf(why, len, "%s %s, the certificate's is %s", what, d ? d : "none", c ? c : "none");
+	return true;
+}
+
 int cert_device_check(const json_t *cert, const struct dev_info *info, char *why, size_t len)
 {
 	const char *serial = cert_get_string(cert, "media.serial");
+	const char *wwn = cert_get_string(cert, "media.wwn");
 	json_t *size = cert_get(cert, "media.capacity_bytes");
 
 	why[0] = '\0';
-	if ((serial || info->serial) && (!serial || !info->serial || strcmp(serial, info->serial)))
-		snprintf(why, len, "serial %s, the certificate's is %s",
-			 info->serial ? info->serial : "none", serial ? serial : "none");
-	else if (!json_is_integer(size) || (uint64_t)json_integer_value(size) != info->size)
+	if (id_differs("serial", serial, info->serial, why, len) ||
+	    id_differs("WWN", wwn, info->wwn, why, len))
+		return -ENODEV;
+	if (!json_is_integer(size) || (uint64_t)json_integer_value(size) != info->size) {
 		snprintf(why, len, "size %llu bytes, the certificate's is %lld",
 			 (unsigned long long)info->size, (long long)json_integer_value(size));
-	return why[0] ? -ENODEV : 0;
+		return -ENODEV;
+	}
+	/* a size alone is shared by every loop device and image of that size */
+	if (!serial && !wwn) {
+		snprintf(why, len, "identity not established: neither has a serial or WWN");
+		return -ENODATA;
+	}
+	return 0;
 }
 
 const char *cert_last_pattern(const json_t *cert)

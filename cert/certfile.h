@@ -61,10 +61,13 @@ int cert_approve_file(const char *path, const struct cert_verification *v,
 
 /**
  * cert_device_check() - whether @info is the device @cert certifies: the
- * same serial (or neither has one) and the same capacity in bytes
- * @why: on -ENODEV the difference ("serial X, the certificate's is Y"),
- *       else ""
- * Return: 0, -ENODEV (another device)
+ * same serial and WWN (each absent on both sides, or equal) and the same
+ * capacity in bytes
+ * @why: on -ENODEV the difference ("serial X, the certificate's is Y"), on
+ *       -ENODATA why identity is not established, else ""
+ * Return: 0 (a serial or WWN matches, and the size); -ENODEV (another
+ * device); -ENODATA (nothing differs, but neither side has a serial or a
+ * WWN: the size alone does not tell one device from another)
  */
 int cert_device_check(const json_t *cert, const struct dev_info *info, char *why, size_t len);
 

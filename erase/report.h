@@ -46,4 +46,16 @@ json_t *erase_report(const char *id, const struct dev_info *info, const struct d
 		     const struct erase_plan *plan, const struct erase_result *r,
 		     const struct erase_operator *op, uint64_t sample_seed);
 
+/**
+ * erase_report_planned() - the report @plan would get on @info if it
+ * succeeded: every pass completed and verified, the verification read back
+ *
+ * Made before the first write, so that whatever is derived from a report
+ * (the certificate) can be checked while nothing is lost yet.
+ *
+ * Return: a new JSON object, or NULL when out of memory
+ */
+json_t *erase_report_planned(const char *id, const struct dev_info *info,
+			     const struct erase_plan *plan, const struct erase_operator *op);
+
 #endif

@@ -24,9 +24,10 @@
 #include "verify/verify.h"
 
 static const int verify_exits[] = {
-	KESU_EXIT_SUCCESS,	KESU_EXIT_FAILURE,	 KESU_EXIT_USAGE,
-	KESU_EXIT_MALFORMED,	KESU_EXIT_BAD_SIGNATURE, KESU_EXIT_UNTRUSTED,
-	KESU_EXIT_NOT_APPROVED, KESU_EXIT_NOT_ERASED,	 KESU_EXIT_DEVICE_MISMATCH,
+	KESU_EXIT_SUCCESS,	  KESU_EXIT_FAILURE,	   KESU_EXIT_USAGE,
+	KESU_EXIT_MALFORMED,	  KESU_EXIT_BAD_SIGNATURE, KESU_EXIT_UNTRUSTED,
+	KESU_EXIT_NOT_APPROVED,	  KESU_EXIT_NOT_ERASED,	   KESU_EXIT_DEVICE_MISMATCH,
+	KESU_EXIT_NOT_IDENTIFIED,
 };
 
 int cert_cli_verdict_exit(enum cert_verdict v)
@@ -61,8 +62,7 @@ static int device_reads_erased(const char *device, const char *pattern, char *wh
 
 	if (!strcmp(pattern, "random") || pattern_parse(pattern, &p)) {
 		snprintf(why, len,
-			 "identity matches; the last pass was %s, which cannot be read "
-			 "back without its key",
+			 "the last pass was %s, which cannot be read back without its key",
 			 pattern);
 		return 0;
 	}
@@ -77,7 +77,7 @@ static int device_reads_erased(const char *device, const char *pattern, char *wh
 			 pattern, (unsigned long long)ranges_blocks(&vr.mismatch),
 			 (unsigned long long)ranges_blocks(&vr.read_errors));
 	else
-		snprintf(why, len, "identity matches and %llu sampled bytes read back as %s",
+		snprintf(why, len, "%llu sampled bytes read back as %s",
 			 (unsigned long long)vr.bytes_read, pattern);
 	r = r					? KESU_EXIT_FAILURE :
 	    (vr.mismatch.n || vr.read_errors.n) ? KESU_EXIT_DEVICE_MISMATCH :
@@ -91,18 +91,28 @@ static int device_reads_erased(const char *device, const char *pattern, char *wh
 static int check_device(const json_t *doc, const char *device, char *why, size_t len)
 {
 	const char *last = cert_last_pattern(doc);
+	char id[192], back[256];
 	struct dev_info info;
-	int r = devinfo_get(device, &info);
+	int code, r = devinfo_get(device, &info);
 
 	if (r) {
 		snprintf(why, len, "%s: %s", device, strerror(-r));
 		return ui_exit(r, UI_CTX_NONE);
 	}
-	r = cert_device_check(doc, &info, why, len);
+	r = cert_device_check(doc, &info, id, sizeof(id));
 	devinfo_free(&info);
-	if (r)
+	if (r == -ENODEV) {
+		snprintf(why, len, "%s", id);
 		return KESU_EXIT_DEVICE_MISMATCH;
-	return device_reads_erased(device, last ? last : "random", why, len);
+	}
+	code = device_reads_erased(device, last ? last : "random", back, sizeof(back));
+	if (code) {
+		snprintf(why, len, "%s", back);
+		return code;
+	}
+	/* reading as erased proves no identity: any blank device of that size would */
+	snprintf(why, len, "%s; %s", r ? id : "identity matches", back);
+	return r ? KESU_EXIT_NOT_IDENTIFIED : 0;
 }
 
 static json_t *signer_json(const struct cert_verification *v, enum cert_role role, bool ok)
@@ -119,6 +129,7 @@ static void print_result(const char *path, const struct cert_verification *v, in
 			 const char *why, bool json)
 {
 	const char *name = code == KESU_EXIT_DEVICE_MISMATCH ? "device-mismatch" :
+			   code == KESU_EXIT_NOT_IDENTIFIED  ? "not-identified" :
 							       cert_verdict_name(v->verdict);
 	bool op_ok = v->verdict == CERT_VALID || v->verdict >= CERT_NOT_APPROVED;
 	json_t *o;
@@ -178,7 +189,7 @@ static int verify_help(void)
 	       "      --trust-ca FILE      CA certificates that CMS (.p7s) signers chain to\n"
 	       "      --require-approval   a certificate without an approval is not valid\n"
 	       "      --device DEV         DEV must be the certified device and still read as\n"
-	       "                           erased (serial, size, a sampled read-back)\n"
+	       "                           erased (serial or WWN, size, a sampled read-back)\n"
 	       "      --json               one JSON object per line\n"
 	       "  -h, --help\n\n");
 	ui_print_exit_status(stdout, verify_exits, sizeof(verify_exits) / sizeof(verify_exits[0]));

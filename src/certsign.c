@@ -218,14 +218,12 @@ static int write_both(struct certsign_out *out, const char *doc, size_t len, con
 	return r;
 }
 
-int certsign_issue(struct certsign_out *out, const json_t *report, const struct cert_meta *m,
-		   const struct cert_signer *s, char id[37])
+/* The certificate of @report in canonical form, and its operator signature. */
+static int sign_report(const json_t *report, const struct cert_meta *m, const struct cert_signer *s,
+		       char id[37], char **doc, size_t *len, void **sig, size_t *siglen)
 {
 	const struct kesu_config *cfg = ui_config();
 	struct cert_meta meta = *m;
-	char *doc = NULL;
-	void *sig = NULL;
-	size_t len, siglen = 0;
 	json_t *cert;
 	int r;
 
@@ -241,12 +239,35 @@ int certsign_issue(struct certsign_out *out, const json_t *report, const struct 
 	cert = cert_from_report(report, &meta, id);
 	if (!cert)
 		return errno == ENOMEM ? -ENOMEM : -EINVAL;
-	r = jcs_dump(cert, &doc, &len);
+	r = jcs_dump(cert, doc, len);
 	json_decref(cert);
 	if (!r)
-		r = cert_sign(s, doc, len, id, CERT_ROLE_OPERATOR, NULL, &sig, &siglen);
+		r = cert_sign(s, *doc, *len, id, CERT_ROLE_OPERATOR, NULL, sig, siglen);
+	return r;
+}
+
+int certsign_issue(struct certsign_out *out, const json_t *report, const struct cert_meta *m,
+		   const struct cert_signer *s, char id[37])
+{
+	char *doc = NULL;
+	void *sig = NULL;
+	size_t len, siglen = 0;
+	int r = sign_report(report, m, s, id, &doc, &len, &sig, &siglen);
+
 	if (!r)
 		r = write_both(out, doc, len, sig, siglen, id);
+	free(doc);
+	free(sig);
+	return r;
+}
+
+int certsign_check(const json_t *report, const struct cert_meta *m, const struct cert_signer *s)
+{
+	char *doc = NULL, id[37];
+	void *sig = NULL;
+	size_t len, siglen = 0;
+	int r = sign_report(report, m, s, id, &doc, &len, &sig, &siglen);
+
 	free(doc);
 	free(sig);
 	return r;

@@ -95,6 +95,15 @@ int certsign_reserve(struct certsign_out *out, const char *file, const char *dir
 int certsign_issue(struct certsign_out *out, const json_t *report, const struct cert_meta *m,
 		   const struct cert_signer *s, char id[37]);
 
+/**
+ * certsign_check() - build and sign the certificate of @report as
+ * certsign_issue() would, and write nothing: before an erasure, with the
+ * report it would get if it succeeded (erase_report_planned())
+ * Return: 0 or a negative errno (-EINVAL: the report makes no certificate;
+ * the errnos of cert_sign(): the key cannot sign)
+ */
+int certsign_check(const json_t *report, const struct cert_meta *m, const struct cert_signer *s);
+
 void certsign_out_release(struct certsign_out *out);
 
 #define TRUST_DIR "/etc/kesu/trust.d"

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "conffile.h"
 #include "erase_cli.h"
@@ -309,6 +310,33 @@ static int check_report(const struct erase_cli *o, const struct stat *st, size_t
 	return 0;
 }
 
+/*
+ * The directory the certificate goes to must take new files: a read-only or
+ * missing one is found before the passphrase is asked, as the output of any
+ * command is (the files themselves are reserved once the target is held).
+ */
+static int check_cert_dir(const char *file, const char *dir)
+{
+	char *copy = file ? strdup(file) : NULL;
+	const char *d = dir;
+	int r = 0;
+
+	if (file && !copy)
+		return -ENOMEM;
+	if (copy) {
+		char *slash = strrchr(copy, '/');
+
+		d = !slash ? "." : slash == copy ? "/" : (*slash = '\0', copy);
+	}
+	if (access(d, W_OK | X_OK) < 0) {
+		r = -errno;
+		ui_err("cannot write the certificate to %s: %s", ui_safe(file ? file : dir),
+		       strerror(-r));
+	}
+	free(copy);
+	return r;
+}
+
 /* --cert/--cert-dir and --sign-key go together; a certificate is never replaced. */
 static int check_cert(const struct erase_cli *o, size_t n)
 {
@@ -332,6 +360,8 @@ static int check_cert(const struct erase_cli *o, size_t n)
 	if (r)
 		ui_err("%s: %s", ui_safe(o->cert ? o->cert : o->cert_dir),
 		       r == -EEXIST ? "exists; a certificate is never replaced" : strerror(-r));
+	if (!r && check_cert_dir(o->cert, o->cert_dir))
+		return KESU_EXIT_FAILURE; /* an output that cannot be created, as for --report */
 	return ui_exit(r, UI_CTX_NONE);
 }
 

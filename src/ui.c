@@ -57,6 +57,9 @@ const struct kesu_exit_code kesu_exit_codes[] = {
 	  "decryption failed after part of the plaintext went to standard output: discard it" },
 	{ KESU_EXIT_WEAK, "weak-passphrase", "the passphrase is too weak: refused" },
 	{ KESU_EXIT_POLICY, "policy", "the medium does not meet the encryption policy" },
+	{ KESU_EXIT_NOT_IDENTIFIED, "not-identified",
+	  "identity not established: neither the device nor the certificate has a serial or "
+	  "WWN" },
 	{ 0, NULL, NULL },
 };
 
@@ -345,21 +348,25 @@ int ui_exit_worst(int a, int b)
 {
 	/* worst first; see EXIT STATUS in kesu(8) */
 	static const int order[] = {
-		KESU_EXIT_ABORTED,	 KESU_EXIT_IO,
-		KESU_EXIT_VERIFY,	 KESU_EXIT_REFUSED,
-		KESU_EXIT_NOT_CONFIRMED, KESU_EXIT_USAGE,
-		KESU_EXIT_MALFORMED,	 KESU_EXIT_BAD_SIGNATURE,
-		KESU_EXIT_UNTRUSTED,	 KESU_EXIT_DEVICE_MISMATCH,
-		KESU_EXIT_NOT_APPROVED,	 KESU_EXIT_NOT_ERASED,
-		KESU_EXIT_LEDGER,	 KESU_EXIT_PARTIAL,
-		KESU_EXIT_CORRUPT,	 KESU_EXIT_NO_KEY,
-		KESU_EXIT_WEAK,		 KESU_EXIT_POLICY,
-		KESU_EXIT_FAILURE,	 KESU_EXIT_UNVERIFIED,
-		KESU_EXIT_SUCCESS,
+		KESU_EXIT_ABORTED,	  KESU_EXIT_IO,
+		KESU_EXIT_VERIFY,	  KESU_EXIT_REFUSED,
+		KESU_EXIT_NOT_CONFIRMED,  KESU_EXIT_USAGE,
+		KESU_EXIT_MALFORMED,	  KESU_EXIT_BAD_SIGNATURE,
+		KESU_EXIT_UNTRUSTED,	  KESU_EXIT_DEVICE_MISMATCH,
+		KESU_EXIT_NOT_IDENTIFIED, KESU_EXIT_NOT_APPROVED,
+		KESU_EXIT_NOT_ERASED,	  KESU_EXIT_LEDGER,
+		KESU_EXIT_PARTIAL,	  KESU_EXIT_CORRUPT,
+		KESU_EXIT_NO_KEY,	  KESU_EXIT_WEAK,
+		KESU_EXIT_POLICY,	  KESU_EXIT_FAILURE,
+		KESU_EXIT_UNVERIFIED,	  KESU_EXIT_SUCCESS,
 	};
-	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		/* a code missing from the list must not turn into a success */
+		if (order[i] == KESU_EXIT_SUCCESS)
+			return a ? a : b;
 		if (a == order[i] || b == order[i])
 			return order[i];
+	}
 	return a;
 }
 

@@ -5,7 +5,8 @@
 # the signature, a second person approves it, kesu cert verify checks it
 # offline against a trust store; every way it can be wrong has its own
 # exit code: a changed byte anywhere (9 or 10), an untrusted key (11), no or
-# a self-approval (12), a failed erasure (13), another device (14).
+# a self-approval (12), a failed erasure (13), another device (14), a device
+# without a serial or WWN, whose identity the size alone cannot establish (21).
 . "$(dirname "$0")/lib.sh"
 need_test_hooks
 set -e
@@ -69,14 +70,38 @@ expect_rc 2 "$KESU" cert approve --trust "$WORK/trust" --sign-key "$K/approver.k
 	--passphrase-file "$WORK/ap.pass" "$WORK/c.json" 2>/dev/null
 ok "approved by a second person: stock minisign and kesu agree; a second approval is refused"
 
-# the device: the certified one reads as erased; another one does not match
-verify 0 --device "$dev" "$WORK/c.json"
+# the device: loop devices have no serial or WWN, so a size that matches
+# establishes no identity: the certified one reads as erased and still gets
+# 21, never 0; a never-erased one of the same size fails the read-back (14)
+[ "$(jq -r .media.serial "$WORK/c.json")" = null ] || fail "a loop device with a serial?"
+verify 21 --device "$dev" "$WORK/c.json"
+grep -q "not-identified: identity not established.* read back as zero" "$WORK/vout" ||
+	fail "$(cat "$WORK/vout")"
+verify 21 --json --device "$dev" "$WORK/c.json"
+jq -e '.exit == 21 and .verdict == "not-identified"' "$WORK/vout" > /dev/null ||
+	fail "--json: $(cat "$WORK/vout")"
 other=$(mkloop $((8 * MiB)))
+cmp -s -n $((8 * MiB)) "$other" /dev/zero && fail "the other device reads as zero already"
 verify 14 --device "$other" "$WORK/c.json"
+grep -q "no longer reads as zero" "$WORK/vout" || fail "$(cat "$WORK/vout")"
+# zeroed by dd, never erased by kesu: as blank as the certified one, still not a pass
+blank=$(mkloop $((8 * MiB)))
+dd if=/dev/zero of="$blank" bs=1M count=8 oflag=direct status=none
+verify 21 --device "$blank" "$WORK/c.json"
 dd if=/dev/urandom of="$dev" bs=64k count=4 seek=37 oflag=direct conv=notrunc status=none
 verify 14 --device "$dev" "$WORK/c.json"
 grep -q "no longer reads as zero" "$WORK/vout" || fail "$(cat "$WORK/vout")"
-ok "--device: 0 for the certified device, 14 for another, 14 once data is back on it"
+ok "--device without serial: 21 for the erased device and a blank one, 14 for a never-erased one"
+
+# a random last pass cannot be read back: without a serial the answer is 21 for any device
+rnd=$(mkloop $((4 * MiB)))
+expect_rc 0 "$KESU" erase --yes --quiet --method random --cert "$WORK/rnd.json" \
+	--sign-key "$K/operator.key" --passphrase-file "$WORK/op.pass" "$rnd" 2>/dev/null
+never=$(mkloop $((4 * MiB)))
+verify 21 --device "$never" "$WORK/rnd.json"
+grep -q "identity not established.*random" "$WORK/vout" || fail "$(cat "$WORK/vout")"
+verify 14 --device "$other" "$WORK/rnd.json"
+ok "--device after a random pass: 21 for a never-erased device of the same size, 14 for another size"
 
 # every single-byte change of the certificate fails (9: no longer canonical;
 # 10: the signature): one file per position, each with the two signatures,

@@ -6,7 +6,9 @@
 # before (od, one line per 4 KiB block), every block of the old header and
 # keyslot area reads as zeros and none that held anything is unchanged,
 # while the encrypted data area after the data offset is left as it was.
-# A device without a LUKS header is refused and not written.
+# A device without a LUKS header is refused and not written. With --cert:
+# a certificate (purge, crypto-erase) that kesu cert verify and stock
+# minisign accept; a --cert precondition that fails leaves the header.
 . "$(dirname "$0")/lib.sh"
 set -e
 command -v cryptsetup >/dev/null || skip "cryptsetup missing (apt-get install cryptsetup-bin)"
@@ -82,3 +84,69 @@ set -e
 grep -q "not a LUKS device" "$WORK/err" || fail "no reason: $(cat "$WORK/err")"
 [ "$(sha256sum < "$plain")" = "$before" ] || fail "a device without LUKS header was written"
 ok "no LUKS header: refused (exit $rc), nothing written"
+
+# --- with --cert: a certificate that kesu cert verify and stock minisign accept ----
+command -v minisign >/dev/null || skip "minisign missing (scripts/install-deps)"
+keys=${KESU_SRCDIR:?}/tests/data/keys
+mkdir "$WORK/keys" "$WORK/trust"
+cp "$keys/operator.key" "$keys/operator.key.pub" "$WORK/keys/"
+chmod 600 "$WORK/keys/operator.key"
+cp "$keys/operator.key.pub" "$WORK/trust/"
+printf 'kesu-test-operator\n' > "$WORK/op.pass"
+printf 'wrong\n' > "$WORK/bad.pass"
+K=$WORK/keys
+
+# luks2 FILE: a fresh LUKS2 image made by stock cryptsetup, and its copy FILE.orig
+luks2() {
+	head -c $((24 * MiB)) /dev/urandom > "$1"
+	printf 'one' | cryptsetup luksFormat -q --type luks2 --pbkdf argon2id --pbkdf-memory 32 \
+		--pbkdf-force-iterations 4 --pbkdf-parallel 1 "$1" -
+	cp "$1" "$1.orig"
+}
+
+img=$WORK/cert.img
+luks2 "$img"
+expect_rc 0 "$KESU" erase --method luks-crypto-erase --yes --quiet --report "$WORK/cr.json" \
+	--cert "$WORK/c.json" --sign-key "$K/operator.key" --passphrase-file "$WORK/op.pass" \
+	"$img" 2> "$WORK/err"
+cryptsetup isLuks "$img" && fail "--cert: stock cryptsetup still finds a LUKS header"
+minisign -Vm "$WORK/c.json" -x "$WORK/c.json.operator.minisig" -p "$K/operator.key.pub" \
+	> /dev/null || fail "stock minisign rejects the certificate of a LUKS crypto-erase"
+"$KESU" cert verify --trust "$WORK/trust" "$WORK/c.json" > "$WORK/vout" ||
+	fail "kesu cert verify: $(cat "$WORK/vout")"
+[ "$(jqf "$WORK/c.json" '.sanitization | [.category, .technique, .method] | join(" ")')" = \
+	"purge crypto-erase luks-crypto-erase" ] || fail "sanitization: $(jq -c .sanitization "$WORK/c.json")"
+[ "$(jqf "$WORK/c.json" .result)" = success ] || fail "certificate result"
+[ "$(jqf "$WORK/c.json" .report_id)" = "$(jqf "$WORK/cr.json" .id)" ] || fail "report_id"
+# the report keeps what kesu did; kesu cert issue makes the same kind of certificate of it
+expect_rc 0 "$KESU" cert issue --sign-key "$K/operator.key" --passphrase-file "$WORK/op.pass" \
+	-o "$WORK/c2.json" "$WORK/cr.json" > /dev/null 2>&1
+[ "$(jqf "$WORK/c2.json" .sanitization.technique)" = crypto-erase ] || fail "cert issue technique"
+ok "LUKS2 --cert: purge, crypto-erase, luks-crypto-erase; kesu cert verify and minisign accept it"
+
+# a --cert precondition that fails leaves the header where it was
+# nocert WHAT RC ARGS...: kesu erase --cert ... exits RC, and the image is as before
+nocert() {
+	what=$1 want=$2
+	shift 2
+	luks2 "$img"
+	set +e
+	"$KESU" erase --method luks-crypto-erase --yes --quiet --sign-key "$K/operator.key" \
+		"$@" "$img" > /dev/null 2> "$WORK/err"
+	rc=$?
+	set -e
+	[ $rc -eq "$want" ] || fail "$what: exit $rc, expected $want: $(cat "$WORK/err")"
+	cmp -s "$img" "$img.orig" || fail "$what: the LUKS image was written"
+	cryptsetup isLuks "$img" || fail "$what: the header is gone"
+}
+mkdir "$WORK/ro"
+mount -t tmpfs -o ro,size=1m tmpfs "$WORK/ro"
+MOUNTS="$MOUNTS $WORK/ro"
+nocert "read-only --cert directory" 1 --passphrase-file "$WORK/op.pass" --cert "$WORK/ro/c.json"
+grep -q "Read-only file system" "$WORK/err" || fail "read-only: $(cat "$WORK/err")"
+nocert "read-only --cert-dir" 1 --passphrase-file "$WORK/op.pass" --cert-dir "$WORK/ro"
+nocert "missing --cert directory" 1 --passphrase-file "$WORK/op.pass" --cert "$WORK/no/c.json"
+nocert "wrong passphrase" 16 --passphrase-file "$WORK/bad.pass" --cert "$WORK/w.json"
+[ ! -e "$WORK/w.json" ] || fail "wrong passphrase: a certificate was written"
+nocert "existing certificate" 1 --passphrase-file "$WORK/op.pass" --cert "$WORK/c.json"
+ok "--cert: read-only or missing destination, wrong passphrase, existing file: nothing written"

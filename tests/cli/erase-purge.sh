@@ -4,10 +4,12 @@
 # device): refused with the reason (exit 3) before a byte is written, as
 # sha256sum of the device read with O_DIRECT shows, and the report says so;
 # "auto" falls back to a software overwrite and the report says that only
-# Clear was reached. The NVMe commands themselves run in tests/vm/purge.
+# Clear was reached. With --cert, every family checks the destination and
+# the key before anything is written. The NVMe commands themselves run in
+# tests/vm/purge; tests/unit/test_erase_cert certifies simulated drives.
 . "$(dirname "$0")/lib.sh"
 set -e
-for t in jq sha256sum; do
+for t in jq sha256sum minisign; do
 	command -v $t >/dev/null || skip "$t missing"
 done
 
@@ -48,3 +50,49 @@ expect_rc 2 "$KESU" erase --yes --method nvme-format-everything "$dev" 2>/dev/nu
 expect_rc 2 "$KESU" erase --yes --method nvme-format-user --blank "$dev" 2>/dev/null
 expect_rc 2 "$KESU" erase --yes --method nvme-sanitize-block --passes 2 "$dev" 2>/dev/null
 ok "--help lists every method; an unknown one, or passes for a firmware method, is a usage error"
+
+# --- with --cert: each family's preconditions before anything is written --------------
+keys=${KESU_SRCDIR:?}/tests/data/keys
+mkdir "$WORK/keys" "$WORK/trust" "$WORK/certs"
+cp "$keys/operator.key" "$keys/operator.key.pub" "$WORK/keys/"
+chmod 600 "$WORK/keys/operator.key"
+cp "$keys/operator.key.pub" "$WORK/trust/"
+printf 'kesu-test-operator\n' > "$WORK/op.pass"
+printf 'wrong\n' > "$WORK/bad.pass"
+K=$WORK/keys
+mkdir "$WORK/ro"
+mount -t tmpfs -o ro,size=1m tmpfs "$WORK/ro"
+MOUNTS="$MOUNTS $WORK/ro"
+sum1=$(devsum "$dev")
+for m in nvme-sanitize-crypto nvme-format-user ata-sanitize-crypto ata-secure-erase \
+	scsi-sanitize-block auto random; do
+	# a read-only destination or a wrong passphrase: before the drive is even probed
+	expect_rc 1 "$KESU" erase --yes --quiet --method "$m" --cert "$WORK/ro/c.json" \
+		--sign-key "$K/operator.key" --passphrase-file "$WORK/op.pass" "$dev" 2> "$WORK/err"
+	grep -q "Read-only file system" "$WORK/err" || fail "$m: $(cat "$WORK/err")"
+	expect_rc 16 "$KESU" erase --yes --quiet --method "$m" --cert-dir "$WORK/certs" \
+		--sign-key "$K/operator.key" --passphrase-file "$WORK/bad.pass" "$dev" 2> /dev/null
+	[ "$(devsum "$dev")" = "$sum1" ] || fail "$m: a --cert precondition failed, the disk changed"
+	[ -z "$(ls -A "$WORK/certs")" ] || fail "$m: files left: $(ls -A "$WORK/certs")"
+done
+ok "--cert on every method family: a read-only destination (1), a wrong passphrase (16), untouched"
+
+# a firmware method the disk cannot do: refused (3), no certificate of nothing left behind
+for m in nvme-sanitize-crypto ata-sanitize-block scsi-sanitize-crypto; do
+	expect_rc 3 "$KESU" erase --yes --quiet --method "$m" --cert-dir "$WORK/certs" \
+		--sign-key "$K/operator.key" --passphrase-file "$WORK/op.pass" "$dev" 2> /dev/null
+	[ -z "$(ls -A "$WORK/certs")" ] || fail "$m: files left: $(ls -A "$WORK/certs")"
+	[ "$(devsum "$dev")" = "$sum1" ] || fail "$m: refused, but the disk changed"
+done
+ok "--cert with a firmware method the disk cannot do: refused, nothing written or left"
+
+# auto falls back to random: its certificate says clear/overwrite and verifies
+expect_rc 0 "$KESU" erase --yes --quiet --method auto --cert "$WORK/auto.cert.json" \
+	--sign-key "$K/operator.key" --passphrase-file "$WORK/op.pass" "$dev" 2> "$WORK/err"
+minisign -Vm "$WORK/auto.cert.json" -x "$WORK/auto.cert.json.operator.minisig" \
+	-p "$K/operator.key.pub" > /dev/null || fail "auto: stock minisign rejects the certificate"
+"$KESU" cert verify --trust "$WORK/trust" "$WORK/auto.cert.json" > /dev/null ||
+	fail "auto: kesu cert verify rejects the certificate"
+[ "$(jqf "$WORK/auto.cert.json" '.sanitization | [.category, .technique, .method] | join(" ")')" = \
+	"clear overwrite random" ] || fail "auto: $(jq -c .sanitization "$WORK/auto.cert.json")"
+ok "auto --cert: the certificate of the fallback (clear, overwrite, random) verifies"

@@ -135,7 +135,7 @@ ok "every (command, situation) exits with the code of the table"
 # the codes listed by --help are the table's, and kesu(8) gives each the same text
 "$KESU" --help > "$WORK/help"
 sed -n '/^exit status:/,/^$/p' "$WORK/help" | grep -E '^ +[0-9]+  ' > "$WORK/codes"
-[ "$(wc -l < "$WORK/codes")" -eq 21 ] || fail "kesu --help lists: $(cat "$WORK/codes")"
+[ "$(wc -l < "$WORK/codes")" -eq 22 ] || fail "kesu --help lists: $(cat "$WORK/codes")"
 man=${KESU_SRCDIR:?}/man/kesu.8
 while read -r code text; do
 	# in the page: .TP, .B CODE, then the same text as the first line
@@ -421,3 +421,15 @@ for cmd in "erase -m zero" "media format --fs none"; do
 	cmp "$img" "$P/m.copy" || fail "SIGINT at the confirmation: kesu $cmd wrote to the image"
 done
 ok "SIGINT at the confirmation prompt exits 7 in erase and media format, nothing written"
+
+# cert verify --device on an image file (no serial, no WWN): the size alone is no identity (21)
+head -c $MiB /dev/urandom > "$P/same-size.img"
+"$KESU" erase --yes --quiet -m zero --cert "$P/id.json" --sign-key "$P/op.key" \
+	--passphrase-file "$P/pw" "$zero" 2> /dev/null || fail "erase --cert of $zero"
+failed=""
+run_table <<'TABLE'
+21||cert verify --trust "$P/trust" --device "$zero" "$P/id.json"
+14||cert verify --trust "$P/trust" --device "$P/same-size.img" "$P/id.json"
+TABLE
+[ -z "$failed" ] || fail "$(echo $failed | wc -w) rows of the --device table"
+ok "cert verify --device without a serial: 21 when it reads as erased, 14 when it does not"

@@ -222,11 +222,29 @@ static void test_device_check(void **state)
 	assert_string_equal(why, "size 999 bytes, the certificate's is 1000");
 	json_decref(c);
 
-	/* neither has a serial: the size decides; no pass names a pattern */
-	c = json_pack("{s:{s:n,s:I}}", "media", "serial", "capacity_bytes", (json_int_t)999);
+	/* neither has a serial or WWN: the size alone establishes no identity */
+	c = json_pack("{s:{s:n,s:n,s:I}}", "media", "serial", "wwn", "capacity_bytes",
+		      (json_int_t)999);
 	info.serial = NULL;
-	assert_int_equal(cert_device_check(c, &info, why, sizeof(why)), 0);
+	info.size = 999;
+	assert_int_equal(cert_device_check(c, &info, why, sizeof(why)), -ENODATA);
+	assert_string_equal(why, "identity not established: neither has a serial or WWN");
 	assert_null(cert_last_pattern(c));
+	info.size = 998;
+	assert_int_equal(cert_device_check(c, &info, why, sizeof(why)), -ENODEV);
+	/* the device has a WWN the certificate lacks: another device */
+	info.size = 999;
+	info.wwn = "eui.0025388b71b0d1c2";
+	assert_int_equal(cert_device_check(c, &info, why, sizeof(why)), -ENODEV);
+	assert_string_equal(why, "WWN eui.0025388b71b0d1c2, the certificate's is none");
+	json_decref(c);
+
+	/* a WWN without a serial identifies it; another WWN does not match */
+	c = json_pack("{s:{s:n,s:s,s:I}}", "media", "serial", "wwn", "eui.0025388b71b0d1c2",
+		      "capacity_bytes", (json_int_t)999);
+	assert_int_equal(cert_device_check(c, &info, why, sizeof(why)), 0);
+	info.wwn = "eui.0025388b71b0d1c3";
+	assert_int_equal(cert_device_check(c, &info, why, sizeof(why)), -ENODEV);
 	json_decref(c);
 }
 
