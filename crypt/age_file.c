@@ -38,6 +38,8 @@ static int add_lines(char *buf, struct age_recipients **rs, struct age_identitie
 			  age_recipient_add(rs, line, err->why, sizeof(err->why));
 		found++;
 	}
+	if (!r)
+		err->found = found;
 	return r ? r : found ? 0 : -ENODATA;
 }
 
@@ -51,6 +53,7 @@ static int load(const char *path, struct age_recipients **rs, struct age_identit
 		      file_read(path, AGE_RECIPIENTS_FILE_MAX, &buf, &len);
 
 	err->reading = r != 0;
+	err->found = 0;
 	if (!r)
 		r = add_lines(buf, rs, ids, err);
 	if (ids)

@@ -112,6 +112,7 @@ static void test_recipients_file(void **state)
 	snprintf(text, sizeof(text), "# team\n\n%s\n# second\n%s", p1, p2);
 	put("rcpt", 0644, text);
 	assert_int_equal(age_recipients_load(&rs, at("rcpt"), &e), 0);
+	assert_int_equal(e.found, 2);
 	put("plain", 0644, "the file's text\n");
 	encrypt_file("plain", "plain.age", rs);
 
