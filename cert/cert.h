@@ -113,4 +113,12 @@ const char *cert_label(const char *path, enum cert_lang lang);
  */
 const char *cert_value_label(const char *path, const char *value, enum cert_lang lang);
 
+/**
+ * cert_reason_label() - @reason, one of the result reasons kesu writes
+ * ("8 blocks could not be written"), in @lang, written into @buf
+ * Return: @buf, or NULL when @lang is English or the reason is not one kesu
+ * writes (then show it as it is)
+ */
+const char *cert_reason_label(const char *reason, enum cert_lang lang, char *buf, size_t len);
+
 #endif

@@ -7,6 +7,8 @@
  */
 #include "config.h"
 
+#include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "cert.h"
@@ -138,5 +140,118 @@ const char *cert_value_label(const char *path, const char *value, enum cert_lang
 	for (const struct cert_value_label *v = values; value && v->path; v++)
 		if (!strcmp(v->path, path) && !strcmp(v->value, value))
 			return lang == CERT_LANG_JA ? v->ja : v->en;
+	return NULL;
+}
+
+/*
+ * The reasons for a result that kesu writes into a report (erase/engine.c,
+ * purge.c, method_luks.c, job.c), most specific first. In a pattern, %d
+ * stands for a number and %s for any text; %1, %2, %3 in the Japanese are
+ * what they stood for, copied as they are (an errno's text stays English).
+ */
+static const struct reason_label {
+	const char *en;
+	const char *ja;
+} reasons[] = {
+	{ "interrupted by signal", "シグナルにより中断" },
+	{ "interrupted by signal %s", "シグナル %1 により中断" },
+	{ "interrupted", "中断" },
+	{ "not run", "実行されていません" },
+	{ "not confirmed", "実行の確認が得られませんでした" },
+	{ "out of memory", "メモリ不足" },
+	{ "device error: %s", "デバイスのエラー: %1" },
+	{ "%d blocks could not be written", "%1 ブロックに書き込めませんでした" },
+	{ "%d blocks could not be read back", "%1 ブロックを読み戻せませんでした" },
+	{ "verification failed: %d blocks differ from what was written",
+	  "検証失敗: %1 ブロックが書き込んだ内容と異なります" },
+	{ "not verified (--verify none)", "検証していません(--verify none)" },
+	{ "%s reported success but %d of %d sampled blocks read as before",
+	  "%1 は成功を報告しましたが、抜き取った %3 ブロックのうち %2 ブロックが消去前のままです" },
+	{ "%s: %d of %d sampled blocks do not read as the pattern the device states",
+	  "%1: 抜き取った %3 ブロックのうち %2 ブロックがデバイスの示すパターンと一致しません" },
+	{ "%s: %d sampled blocks cannot be read back",
+	  "%1: 抜き取った %2 ブロックを読み戻せません" },
+	{ "aborted before %s: nothing was sent to the drive",
+	  "%1 の前に中断: ドライブには何も送っていません" },
+	{ "cannot sample the device before %s: %s",
+	  "%1 の前にデバイスを抜き取り読み出しできません: %2" },
+	{ "%s: aborted while the drive worked; the drive may go on by itself",
+	  "%1: ドライブの処理中に中断しました。ドライブが自ら処理を続ける場合があります" },
+	{ "%s: aborted while the drive worked; %s", "%1: ドライブの処理中に中断しました。%2" },
+	{ "%s: cannot read the sample back: %s", "%1: 抜き取ったブロックを読み戻せません: %2" },
+	{ "cannot read the header area back: %s", "ヘッダー領域を読み戻せません: %1" },
+	{ "libcryptsetup still recognises a LUKS header",
+	  "libcryptsetup が LUKS ヘッダーをまだ認識します" },
+	{ "%d block(s) of the header area unchanged, %d not zero afterwards",
+	  "ヘッダー領域の %1 ブロックが変化せず、%2 ブロックが消去後にゼロではありません" },
+	{ "not a LUKS device: libcryptsetup finds no LUKS1 or LUKS2 header on it; use an "
+	  "overwrite or a Purge method",
+	  "LUKS デバイスではありません: libcryptsetup は LUKS1 / LUKS2 ヘッダーを見つけられません。"
+	  "上書きまたは Purge の方式を使ってください" },
+	{ "the header is detached (data offset 0)",
+	  "ヘッダーが分離されています(データオフセット 0)" },
+	{ "cannot read the header area before the erase", "消去前にヘッダー領域を読み出せません" },
+	{ "cannot identify it: %s", "デバイスを識別できません: %1" },
+	{ "cannot plan method '%s': %s", "消去方式 '%1' を実行できません: %2" },
+	{ "cannot restore the host protected area: %s", "HPA(ホスト保護領域)を解除できません: %1" },
+	{ "%s cannot be used: %s", "%1 は使用できません: %2" },
+	{ "the certificate cannot be written", "証明書を書き込めません" },
+	{ "the report cannot be written: %s", "報告書を書き込めません: %1" },
+	{ "%s failed: %s", "%1 が失敗しました: %2" },
+	{ NULL, NULL },
+};
+
+struct capture {
+	const char *at;
+	size_t len;
+};
+
+/* Does @s match @pat whole? Fills @cap[@n...] with what each %d and %s stood for. */
+static bool reason_match(const char *pat, const char *s, struct capture *cap, int n)
+{
+	if (!*pat)
+		return !*s;
+	if (pat[0] == '%' && (pat[1] == 'd' || pat[1] == 's')) {
+		size_t len;
+
+		if (n >= 3)
+			return false;
+		/* the shortest capture that lets the rest match: "%s failed: %s" splits at the first */
+		for (len = 1; s[len - 1]; len++) {
+			if (pat[1] == 'd' && !isdigit((unsigned char)s[len - 1]))
+				return false;
+			cap[n] = (struct capture){ s, len };
+			if (reason_match(pat + 2, s + len, cap, n + 1))
+				return true;
+		}
+		return false;
+	}
+	return *pat == *s && reason_match(pat + 1, s + 1, cap, n);
+}
+
+const char *cert_reason_label(const char *reason, enum cert_lang lang, char *buf, size_t len)
+{
+	struct capture cap[3];
+	size_t o = 0;
+
+	if (lang != CERT_LANG_JA || !reason || !len)
+		return NULL;
+	for (const struct reason_label *r = reasons; r->en; r++) {
+		if (!reason_match(r->en, reason, cap, 0))
+			continue;
+		for (const char *t = r->ja; *t && o + 1 < len; t++) {
+			if (t[0] == '%' && t[1] >= '1' && t[1] <= '3') {
+				const struct capture *c = &cap[t[1] - '1'];
+
+				o += (size_t)snprintf(buf + o, len - o, "%.*s", (int)c->len, c->at);
+				o = o < len ? o : len - 1;
+				t++;
+			} else {
+				buf[o++] = *t;
+			}
+		}
+		buf[o] = '\0';
+		return buf;
+	}
 	return NULL;
 }

@@ -13,20 +13,24 @@
 
 /*
  * The lines of a recipients (@ids NULL) or identity file: "#" comments and
- * blank lines are skipped, every other line must parse.
+ * blank lines are skipped, every other line must parse. A line may end in
+ * CR LF, as files edited on Windows do; age drops that CR too.
  */
 static int add_lines(char *buf, struct age_recipients **rs, struct age_identities **ids,
 		     struct age_file_error *err)
 {
-	char *line, *next;
+	char *line, *next, *end;
 	size_t found = 0;
 	int r = 0;
 
 	err->line = 0;
 	for (line = buf; line && !r; line = next) {
 		next = strchr(line, '\n');
+		end = next ? next : line + strlen(line);
 		if (next)
 			*next++ = '\0';
+		if (end > line && end[-1] == '\r')
+			end[-1] = '\0';
 		err->line++;
 		if (!*line || *line == '#')
 			continue;
@@ -34,6 +38,8 @@ static int add_lines(char *buf, struct age_recipients **rs, struct age_identitie
 			  age_recipient_add(rs, line, err->why, sizeof(err->why));
 		found++;
 	}
+	if (!r)
+		err->found = found;
 	return r ? r : found ? 0 : -ENODATA;
 }
 
@@ -47,6 +53,7 @@ static int load(const char *path, struct age_recipients **rs, struct age_identit
 		      file_read(path, AGE_RECIPIENTS_FILE_MAX, &buf, &len);
 
 	err->reading = r != 0;
+	err->found = 0;
 	if (!r)
 		r = add_lines(buf, rs, ids, err);
 	if (ids)

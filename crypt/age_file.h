@@ -21,11 +21,12 @@
 #define AGE_RECIPIENTS_FILE_MAX (1 << 20)
 #define AGE_IDENTITY_FILE_MAX (64 << 10)
 
-/* Why a recipients or identity file was refused. */
+/* Why a recipients or identity file was refused, or what it gave. */
 struct age_file_error {
 	bool reading;  /* the file could not be read; else its content is wrong */
 	size_t line;   /* -EINVAL: the line refused, counted from 1 */
 	char why[256]; /* -EINVAL: the reason, which never quotes the line */
+	size_t found;  /* 0: how many recipients or identities the file added */
 };
 
 /**

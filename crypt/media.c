@@ -428,6 +428,7 @@ int media_mount(const char *name, const char *dir, const char *who, char *where,
 		if (mkdir(where, 0700) && errno != EEXIST) {
 			r = -errno;
 			luks_deactivate(name);
+			audited("media mount", node, r, where, who);
 			return r;
 		}
 	}

@@ -21,6 +21,7 @@
 
 #include "cert/cert.h"
 #include "cert/jcs.h"
+#include "certsign.h"
 #include "file.h"
 #include "kesu.h"
 #include "src/cert_show.h"
@@ -34,6 +35,7 @@ struct show_opts {
 	bool help;
 	enum cert_lang lang;
 	const char *file;
+	const char *trust, *trust_ca;
 };
 
 static const int show_exits[] = { KESU_EXIT_SUCCESS, KESU_EXIT_FAILURE, KESU_EXIT_USAGE,
@@ -51,9 +53,9 @@ enum word {
 	W_VERIFIED,
 	W_NOT_VERIFIED,
 	W_BLOCKS,
-	W_SIGNATURES,
-	W_SIGN_NOTE,
-	W_SIGN_DATE,
+	W_OP_SIG,
+	W_APPROVAL,
+	W_VERDICT,
 	NWORDS,
 };
 
@@ -68,12 +70,9 @@ static const char *const words[NWORDS][2] = {
 	[W_VERIFIED] = { "verified", "検証済み" },
 	[W_NOT_VERIFIED] = { "not verified", "未検証" },
 	[W_BLOCKS] = { "blocks", "ブロック" },
-	[W_SIGNATURES] = { "Signatures", "署名" },
-	[W_SIGN_NOTE] = { "The digital signatures are the files FILE.operator.minisig and "
-			  "FILE.approver.minisig (or .p7s); check them with kesu cert verify.",
-			  "電子署名は FILE.operator.minisig と FILE.approver.minisig(または "
-			  ".p7s)にあります。kesu cert verify で検証してください。" },
-	[W_SIGN_DATE] = { "Signature and date", "署名・日付" },
+	[W_OP_SIG] = { "Operator signature", "作業者の署名" },
+	[W_APPROVAL] = { "Approval", "承認" },
+	[W_VERDICT] = { "Check (kesu cert verify)", "判定(kesu cert verify)" },
 };
 
 static const char *word(enum word w, enum cert_lang lang)
@@ -84,16 +83,21 @@ static const char *word(enum word w, enum cert_lang lang)
 static int show_help(void)
 {
 	fputs("usage: kesu cert show FILE [--json] [--lang ja|en] [--format text|html]\n"
+	      "                      [--trust DIR] [--trust-ca FILE]\n"
 	      "\n"
 	      "Show an erasure certificate (kesu-certificate(5)) for people. The file must\n"
-	      "hold a kesu-certificate/1 document in RFC 8785 canonical form; signatures are\n"
-	      "not checked here (kesu cert verify).\n"
+	      "hold a kesu-certificate/1 document in RFC 8785 canonical form. The signatures\n"
+	      "next to it are checked as kesu cert verify checks them and shown with the\n"
+	      "approver; a certificate of an erasure that failed carries a warning.\n"
 	      "\n"
 	      "Options:\n"
 	      "  --json                  print the canonical document on one line\n"
 	      "  --lang ja|en            language of the labels (default: from LC_ALL,\n"
 	      "                          LC_MESSAGES or LANG; ja* gives Japanese)\n"
 	      "  --format text|html      labelled lines (default), or a printable HTML page\n"
+	      "  --trust DIR             trusted public keys (default " TRUST_DIR ";\n"
+	      "                          none there: signatures not checked)\n"
+	      "  --trust-ca FILE         CA certificates that CMS (.p7s) signers chain to\n"
 	      "  -h, --help              show this help\n\n",
 	      stdout);
 	ui_print_exit_status(stdout, show_exits, sizeof(show_exits) / sizeof(show_exits[0]));
@@ -116,12 +120,14 @@ static enum cert_lang locale_lang(void)
 
 static int show_parse(int argc, char **argv, struct show_opts *o)
 {
-	enum { OPT_JSON = 256, OPT_LANG, OPT_FORMAT, OPT_DEBUG };
+	enum { OPT_JSON = 256, OPT_LANG, OPT_FORMAT, OPT_DEBUG, OPT_TRUST, OPT_CA };
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "lang", required_argument, NULL, OPT_LANG },
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "debug", no_argument, NULL, OPT_DEBUG },
+		{ "trust", required_argument, NULL, OPT_TRUST },
+		{ "trust-ca", required_argument, NULL, OPT_CA },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -154,6 +160,8 @@ static int show_parse(int argc, char **argv, struct show_opts *o)
 						      ui_safe(optarg));
 			break;
 		case OPT_DEBUG: ui_debug = true; break;
+		case OPT_TRUST: o->trust = optarg; break;
+		case OPT_CA: o->trust_ca = optarg; break;
 		case 'h': o->help = true; break;
 		default: return ui_option_error("cert show", c, argv, longopts);
 		}
@@ -162,6 +170,9 @@ static int show_parse(int argc, char **argv, struct show_opts *o)
 		return 0;
 	if (o->json && (o->html || text))
 		return ui_usage_error("cert show", "--json and --format exclude each other");
+	if (o->json && (o->trust || o->trust_ca))
+		return ui_usage_error("cert show",
+				      "--json prints the file: --trust does not apply");
 	if (optind >= argc)
 		return ui_usage_error("cert show", "no certificate file given");
 	if (optind + 1 < argc)
@@ -232,7 +243,7 @@ static char *pass_text(const json_t *p, enum cert_lang lang)
 static char *value_text(const json_t *v, const char *path, enum cert_lang lang)
 {
 	const char *label;
-	char *s = NULL;
+	char *s = NULL, reason[1024];
 	size_t n;
 	FILE *m = open_memstream(&s, &n);
 
@@ -240,6 +251,9 @@ static char *value_text(const json_t *v, const char *path, enum cert_lang lang)
 		return NULL;
 	if (json_is_string(v)) {
 		label = cert_value_label(path, json_string_value(v), lang);
+		if (!label && !strcmp(path, "result_reason"))
+			label = cert_reason_label(json_string_value(v), lang, reason,
+						  sizeof(reason));
 		fputs(label ? label : json_string_value(v), m);
 	} else if (json_is_integer(v)) {
 		fprintf(m, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
@@ -255,32 +269,7 @@ static char *value_text(const json_t *v, const char *path, enum cert_lang lang)
 	return fclose(m) ? (free(s), NULL) : s;
 }
 
-struct printer {
-	FILE *f;
-	bool html;
-};
-
-static void html_put(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&#39;", f); break;
-		default:
-			/* control characters have no place in a page: shown as text_escape() does */
-			if ((unsigned char)*s < 0x20 || *s == 0x7f)
-				fprintf(f, "\\x%02x", (unsigned)(unsigned char)*s);
-			else
-				fputc(*s, f);
-			break;
-		}
-	}
-}
-
-static void row(const struct printer *p, const char *label, const char *value)
+static void row(const struct cert_page *p, const char *label, const char *value)
 {
 	if (!p->html) {
 		/* a value with a newline or an escape sequence cannot forge another line */
@@ -288,15 +277,16 @@ static void row(const struct printer *p, const char *label, const char *value)
 		return;
 	}
 	fputs("<tr><th>", p->f);
-	html_put(p->f, label);
+	cert_page_html_put(p->f, label);
 	fputs("</th><td>", p->f);
-	html_put(p->f, value);
+	cert_page_html_put(p->f, value);
 	fputs("</td></tr>\n", p->f);
 }
 
-static int passes_rows(const struct printer *p, const json_t *cert, enum cert_lang lang)
+static int passes_rows(const struct cert_page *p)
 {
-	const json_t *a = cert_get(cert, "sanitization.passes");
+	const json_t *a = cert_get(p->cert, "sanitization.passes");
+	enum cert_lang lang = p->lang;
 	char label[64], *s;
 
 	for (size_t i = 0; i < json_array_size(a); i++) {
@@ -310,8 +300,7 @@ static int passes_rows(const struct printer *p, const json_t *cert, enum cert_la
 	return 0;
 }
 
-static int rows(const struct printer *p, const json_t *cert, const char *sha256,
-		enum cert_lang lang)
+int cert_page_rows(const struct cert_page *p)
 {
 	const struct cert_label *l;
 	const json_t *v;
@@ -319,74 +308,95 @@ static int rows(const struct printer *p, const json_t *cert, const char *sha256,
 
 	for (l = cert_labels; l->path; l++) {
 		if (!strcmp(l->path, "sanitization.passes")) {
-			if (passes_rows(p, cert, lang))
+			if (passes_rows(p))
 				return -ENOMEM;
 			continue;
 		}
 		if (!strcmp(l->path, "sha256")) {
-			row(p, cert_label(l->path, lang), sha256);
+			row(p, cert_label(l->path, p->lang), p->sha256);
 			continue;
 		}
-		/* title and approver are no fields: the approver comes from a signature */
-		v = cert_get(cert, l->path);
+		/* the approver is no field: the trust store names whoever's approval verifies */
+		if (!strcmp(l->path, "approver")) {
+			if (p->sig->approver)
+				row(p, cert_label(l->path, p->lang), p->sig->approver);
+			continue;
+		}
+		v = cert_get(p->cert, l->path);
 		if (!v)
 			continue;
-		s = value_text(v, l->path, lang);
+		s = value_text(v, l->path, p->lang);
 		if (!s)
 			return -ENOMEM;
-		row(p, cert_label(l->path, lang), s);
+		row(p, cert_label(l->path, p->lang), s);
 		free(s);
 	}
 	return 0;
 }
 
-static const char html_style[] =
-	"body{font-family:sans-serif;margin:2em;color:#000}"
-	"h1{font-size:1.4em}table{border-collapse:collapse;width:100%;margin-bottom:1.5em}"
-	"th,td{border:1px solid #444;padding:3px 8px;text-align:left;vertical-align:top;"
-	"font-size:0.9em;word-break:break-all}th{width:35%;background:#eee}"
-	".sign td{height:4em}@media print{body{margin:1cm}}";
-
-static int print_html(FILE *f, const json_t *cert, const char *sha256, enum cert_lang lang)
+void cert_page_sig_rows(const struct cert_page *p)
 {
-	const struct printer p = { f, true };
-	static const char *const signers[] = { "operator.name", "witness.name", "approver" };
-	int r;
-
-	fprintf(f, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n",
-		lang == CERT_LANG_JA ? "ja" : "en");
-	fputs("<title>", f);
-	html_put(f, cert_label("title", lang));
-	fputs(" ", f);
-	html_put(f, cert_get_string(cert, "id"));
-	fprintf(f, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>", html_style);
-	html_put(f, cert_label("title", lang));
-	fputs("</h1>\n<table>\n", f);
-	r = rows(&p, cert, sha256, lang);
-	if (r)
-		return r;
-	fputs("</table>\n<h2>", f);
-	html_put(f, word(W_SIGNATURES, lang));
-	fputs("</h2>\n<table class=\"sign\">\n", f);
-	for (size_t i = 0; i < sizeof(signers) / sizeof(signers[0]); i++) {
-		fputs("<tr><th>", f);
-		html_put(f, cert_label(signers[i], lang));
-		fputs("</th><td>", f);
-		html_put(f, word(W_SIGN_DATE, lang));
-		fputs("</td></tr>\n", f);
-	}
-	fputs("</table>\n<p>", f);
-	html_put(f, word(W_SIGN_NOTE, lang));
-	fputs("</p>\n</body>\n</html>\n", f);
-	return 0;
+	row(p, word(W_OP_SIG, p->lang), p->sig->status[CERT_ROLE_OPERATOR]);
+	row(p, word(W_APPROVAL, p->lang), p->sig->status[CERT_ROLE_APPROVER]);
+	row(p, word(W_VERDICT, p->lang), p->sig->verdict);
 }
 
-static int print_text(FILE *f, const json_t *cert, const char *sha256, enum cert_lang lang)
+/* Why a certificate of a failed erasure proves nothing; NULL for a successful one. */
+static char *not_erased_text(const struct cert_page *p)
 {
-	const struct printer p = { f, false };
+	const char *result = cert_get_string(p->cert, "result");
+	const char *label = cert_value_label("result", result, p->lang);
+	char *s = NULL;
 
-	fprintf(f, "%s\n", cert_label("title", lang));
-	return rows(&p, cert, sha256, lang);
+	if (result && !strcmp(result, "success"))
+		return NULL;
+	if (asprintf(
+		    &s,
+		    p->lang == CERT_LANG_JA ?
+			    "消去は成功していません(結果: %s)。データが媒体に残っている可能性があり、"
+			    "この証明書は消去の証明になりません" :
+			    "the erasure did not succeed (result: %s): the data may still be on the "
+			    "media, and this certificate is no proof of erasure",
+		    label  ? label :
+		    result ? result :
+			     "-") < 0)
+		return NULL;
+	return s;
+}
+
+static int print_text(const struct cert_page *p, const char *not_erased)
+{
+	int r;
+
+	/* first, where the eye starts and where `head -1` looks */
+	if (not_erased)
+		fprintf(p->f, "!!! " NOT_ERASED ": %s !!!\n", ui_safe(not_erased));
+	fprintf(p->f, "%s\n", cert_label("title", p->lang));
+	r = cert_page_rows(p);
+	if (!r)
+		cert_page_sig_rows(p);
+	return r;
+}
+
+/* The signatures checked, the warning made, the page printed. Return: 0, -ENOMEM */
+static int print_page(const struct show_opts *o, const json_t *cert, const char *buf, size_t len,
+		      const char *sha256, const struct cert_trust *t)
+{
+	struct cert_show_sig sig;
+	struct cert_page p = { stdout, o->html, o->lang, cert, sha256, &sig };
+	char *not_erased = NULL;
+	int r = cert_show_sigs(o->file, buf, len, t, o->lang, &sig);
+
+	if (r)
+		return r;
+	not_erased = not_erased_text(&p);
+	if (!not_erased && strcmp(cert_get_string(cert, "result"), "success"))
+		r = -ENOMEM;
+	else
+		r = o->html ? cert_page_html(&p, not_erased) : print_text(&p, not_erased);
+	free(not_erased);
+	cert_show_sig_free(&sig);
+	return r;
 }
 
 /* the file's bytes as a certificate; prints why not and returns the exit code */
@@ -428,6 +438,7 @@ int cert_cmd_show(int argc, char **argv)
 	struct show_opts o = { 0 };
 	unsigned char hash[crypto_hash_sha256_BYTES];
 	char sha256[2 * sizeof(hash) + 1];
+	struct cert_trust *t = NULL;
 	json_t *cert = NULL;
 	char *buf = NULL;
 	size_t len = 0;
@@ -437,6 +448,8 @@ int cert_cmd_show(int argc, char **argv)
 	if (ret || o.help)
 		return ret ? ret : show_help();
 	ret = load(&o, &buf, &len, &cert);
+	if (!ret && !o.json)
+		ret = cert_show_trust(o.trust, o.trust_ca, &t);
 	if (ret)
 		goto out;
 	crypto_hash_sha256(hash, (const unsigned char *)buf, len);
@@ -445,10 +458,8 @@ int cert_cmd_show(int argc, char **argv)
 		/* the file's own bytes: they are the canonical form, checked above */
 		fwrite(buf, 1, len, stdout);
 		fputc('\n', stdout);
-	} else if (o.html) {
-		r = print_html(stdout, cert, sha256, o.lang);
 	} else {
-		r = print_text(stdout, cert, sha256, o.lang);
+		r = print_page(&o, cert, buf, len, sha256, t);
 	}
 	if (!r && (fflush(stdout) == EOF || ferror(stdout)))
 		r = -EIO;
@@ -457,6 +468,7 @@ int cert_cmd_show(int argc, char **argv)
 		ret = KESU_EXIT_FAILURE;
 	}
 out:
+	cert_trust_free(t);
 	json_decref(cert);
 	free(buf);
 	return ret;

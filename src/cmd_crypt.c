@@ -20,6 +20,7 @@
 #include "crypt/age_file.h"
 #include "crypt_cli.h"
 #include "kesu.h"
+#include "log.h"
 #include "outfile.h"
 #include "passphrase.h"
 #include "strength.h"
@@ -52,11 +53,13 @@ static int file_error(const char *cmd, const char *path, int r, const struct age
 	return ui_usage_error(cmd, "%s: line %zu: %s", ui_safe(path), e->line, ui_safe(e->why));
 }
 
-static int load_recipients(const struct crypt_opts *o, struct age_recipients **rs)
+/* The recipients of -r and -R; *@n: how many, for the security log. */
+static int load_recipients(const struct crypt_opts *o, struct age_recipients **rs, size_t *n)
 {
 	struct age_file_error e;
 	int r;
 
+	*n = o->nrcpt;
 	for (size_t i = 0; i < o->nrcpt; i++) {
 		r = age_recipient_add(rs, o->rcpt[i], e.why, sizeof(e.why));
 		if (r == -EINVAL)
@@ -67,20 +70,25 @@ static int load_recipients(const struct crypt_opts *o, struct age_recipients **r
 			return KESU_EXIT_FAILURE;
 		}
 	}
-	for (size_t i = 0; i < o->nrfiles; i++)
+	for (size_t i = 0; i < o->nrfiles; i++) {
 		if ((r = age_recipients_load(rs, o->rfiles[i], &e)))
 			return file_error(o->cmd, o->rfiles[i], r, &e, false);
+		*n += e.found;
+	}
 	return 0;
 }
 
-static int load_identities(const struct crypt_opts *o, struct age_identities **ids)
+static int load_identities(const struct crypt_opts *o, struct age_identities **ids, size_t *n)
 {
 	struct age_file_error e;
 	int r;
 
-	for (size_t i = 0; i < o->nidfiles; i++)
+	*n = 0;
+	for (size_t i = 0; i < o->nidfiles; i++) {
 		if ((r = age_identities_load(ids, o->idfiles[i], &e)))
 			return file_error(o->cmd, o->idfiles[i], r, &e, true);
+		*n += e.found;
+	}
 	return 0;
 }
 
@@ -104,6 +112,23 @@ static int check_output(const struct crypt_opts *o)
 static const char *in_name(const struct crypt_opts *o)
 {
 	return o->in ? o->in : "standard input";
+}
+
+/*
+ * The security log's record of one encrypt or decrypt (policy Art. 2(12), 69):
+ * the files, what the file is for or was opened with (@keys: "recipients" or
+ * "identities" and how many, or "passphrase"), the exit code. Never a key or
+ * the passphrase itself.
+ */
+static void audit(const struct crypt_opts *o, const char *keys, size_t n, bool pass, int code)
+{
+	char count[24], exit_code[12];
+
+	snprintf(count, sizeof(count), "%zu", n);
+	snprintf(exit_code, sizeof(exit_code), "%d", code);
+	kesu_audit(o->cmd, "input", in_name(o), "output", o->out ? o->out : "standard output", keys,
+		   pass ? "passphrase" : count, "result", code ? "failed" : "success", "exit",
+		   exit_code, "user", ui_who(), NULL);
 }
 
 /* Open IN and create the temporary file for OUT; OUT must not be IN. */
@@ -206,10 +231,11 @@ int cmd_encrypt(int argc, char **argv)
 	struct age_file_io io = AGE_FILE_IO_INIT;
 	struct age_recipients *rs = NULL;
 	char *pass = NULL;
-	int r = crypt_cli_parse(argc, argv, &o);
+	size_t n = 0;
+	int parsed = crypt_cli_parse(argc, argv, &o), r = parsed;
 
 	if (!r && !o.help)
-		r = load_recipients(&o, &rs);
+		r = load_recipients(&o, &rs, &n);
 	if (!r && !o.help)
 		r = check_output(&o);
 	/* the destination is made before the passphrase is asked: no question in vain */
@@ -222,6 +248,9 @@ int cmd_encrypt(int argc, char **argv)
 		if (!r)
 			r = encrypt_run(&o, &io, rs, pass);
 	}
+	/* what a person asked for is logged, whatever became of it; a typing error is not */
+	if (!parsed && !o.help)
+		audit(&o, "recipients", n, o.pass, r);
 	age_file_close(&io);
 	pass_source_close(&o.src);
 	passphrase_free(pass);
@@ -234,6 +263,7 @@ int cmd_encrypt(int argc, char **argv)
 struct dec_pass {
 	struct pass_source *src;
 	int err;
+	bool asked; /* the file has an scrypt stanza */
 };
 
 /* age_dec_opts.passphrase: asked only when the file has an scrypt stanza */
@@ -242,6 +272,7 @@ static int decrypt_passphrase(void *usr, char **pass)
 	struct dec_pass *p = usr;
 	struct pass_request req = { .src = p->src, .prompt = "passphrase" };
 
+	p->asked = true;
 	p->err = pass_resolve(&req, pass);
 	return p->err;
 }
@@ -279,7 +310,8 @@ static int decrypt_error(const struct crypt_opts *o, const struct age_file_io *i
 	return ui_exit(r, io->werr == r ? UI_CTX_NONE : UI_CTX_AGE);
 }
 
-static int decrypt_run(struct crypt_opts *o, const struct age_identities *ids)
+/* Decrypt IN to OUT; *@asked: a passphrase was asked for */
+static int decrypt_run(struct crypt_opts *o, const struct age_identities *ids, bool *asked)
 {
 	struct age_file_io io = AGE_FILE_IO_INIT;
 	struct dec_pass p = { .src = &o->src };
@@ -293,6 +325,7 @@ static int decrypt_run(struct crypt_opts *o, const struct age_identities *ids)
 		return r;
 	}
 	r = age_decrypt(age_file_read, &io, age_file_write, &io, &d, &info);
+	*asked = p.asked;
 	pass_source_close(&o->src);
 	if (r && p.err)
 		r = ui_exit(p.err, UI_CTX_PASS);
@@ -316,17 +349,21 @@ int cmd_decrypt(int argc, char **argv)
 {
 	struct crypt_opts o = { .cmd = "decrypt", .src = PASS_SOURCE_INIT };
 	struct age_identities *ids = NULL;
-	int r = crypt_cli_parse(argc, argv, &o);
+	bool asked = false;
+	size_t n = 0;
+	int parsed = crypt_cli_parse(argc, argv, &o), r = parsed;
 
 	if (!r && !o.help)
-		r = load_identities(&o, &ids);
+		r = load_identities(&o, &ids, &n);
 	if (!r && !o.help)
 		r = check_output(&o);
 	if (!r && !o.help) {
 		ui_catch_interrupts();
 		o.src.abort = &ui_interrupted;
-		r = decrypt_run(&o, ids);
+		r = decrypt_run(&o, ids, &asked);
 	}
+	if (!parsed && !o.help)
+		audit(&o, "identities", n, asked, r);
 	age_identities_free(ids);
 	crypt_cli_free(&o);
 	return r;

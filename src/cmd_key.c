@@ -24,6 +24,7 @@
 #include "crypt/age.h"
 #include "file.h"
 #include "kesu.h"
+#include "log.h"
 #include "outfile.h"
 #include "passphrase.h"
 #include "secmem.h"
@@ -307,11 +308,12 @@ static int age_key_text(const char *secret, const char *pub, char **text)
 	return 0;
 }
 
-static int key_generate_age(const struct keygen_opts *o)
+/* an age identity into o->out; @pub: its public key, "" until there is one */
+static int key_generate_age(const struct keygen_opts *o, char pub[128])
 {
 	unsigned flags = OUTFILE_PRIVATE | (o->force ? OUTFILE_REPLACE : 0);
 	struct outfile of = { .fd = -1, .dirfd = -1 };
-	char *secret = NULL, *text = NULL, pub[128];
+	char *secret = NULL, *text = NULL;
 	int r = check_dest(o->out, flags);
 
 	if (r)
@@ -337,19 +339,46 @@ static int key_generate_age(const struct keygen_opts *o)
 	return KESU_EXIT_SUCCESS;
 }
 
+/*
+ * The security log's record (policy Art. 69): the key id and the public key
+ * line of the .pub file (or the age recipient); never the passphrase or the
+ * secret key.
+ */
+static void keygen_audit(const struct keygen_opts *o, const char *pub_text, const char *age_pub,
+			 int code)
+{
+	const char *line = pub_text ? strchr(pub_text, '\n') : NULL;
+	struct minisign_pubkey pub;
+	char id[17] = "", pk[128] = "", rc[12];
+
+	if (line && !minisign_pubkey_parse(pub_text, strlen(pub_text), &pub)) {
+		minisign_keyid(pub.keynum, id);
+		snprintf(pk, sizeof(pk), "%.*s", (int)strcspn(line + 1, "\n"), line + 1);
+	} else if (age_pub) {
+		snprintf(pk, sizeof(pk), "%s", age_pub);
+	}
+	snprintf(rc, sizeof(rc), "%d", code);
+	kesu_audit("key generate", "role", o->age ? "age" : o->role, "name", o->name, "key_id",
+		   *id ? id : NULL, "public_key", *pk ? pk : NULL, "output", o->out, "result",
+		   code ? "failed" : "success", "exit", rc, "user", ui_who(), NULL);
+}
+
 static int key_generate(int argc, char **argv)
 {
 	struct keygen_opts o = { .pass = PASS_SOURCE_INIT };
 	struct keygen_files k = { .sec = { .fd = -1, .dirfd = -1 },
 				  .pub = { .fd = -1, .dirfd = -1 } };
-	char *comment = NULL, *pub_path = NULL;
+	char *comment = NULL, *pub_path = NULL, age_pub[128] = "";
 	int r;
 
 	r = keygen_parse(argc, argv, &o);
 	if (r || o.help)
 		return o.help ? key_help() : r;
-	if (o.age)
-		return key_generate_age(&o);
+	if (o.age) {
+		r = key_generate_age(&o, age_pub);
+		keygen_audit(&o, NULL, age_pub, r);
+		return r;
+	}
 	if (minisign_identity_comment(o.role, o.name, &comment))
 		return ui_usage_error("key",
 				      "invalid --name: 1 to %d bytes of UTF-8 without "
@@ -372,6 +401,7 @@ static int key_generate(int argc, char **argv)
 		r = KESU_EXIT_FAILURE;
 	if (!r)
 		r = keygen_make(&o, pub_path, comment, &k);
+	keygen_audit(&o, r ? NULL : k.pub_text, NULL, r);
 	outfile_release(&k.sec);
 	outfile_release(&k.pub);
 	free(k.sec_text);

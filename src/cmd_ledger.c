@@ -60,6 +60,11 @@ static const struct ui_command subs[] = {
 	{ NULL, NULL, NULL, NULL },
 };
 
+/* add and verify check every signature against the trust store */
+#define TRUST_HELP                                                                                 \
+	"  --trust DIR    the trust store of minisign keys (default " TRUST_DIR ")\n"              \
+	"  --trust-ca CA.pem  CA certificates that CMS signers must chain to\n"
+
 static int action_help(const char *name, const struct action *a)
 {
 	const struct ui_command *c = subs;
@@ -222,7 +227,7 @@ out:
 
 static int ledger_cmd_add(int argc, char **argv)
 {
-	static const struct action a = { .min = 1, .max = 1 << 20, .options = "" };
+	static const struct action a = { .min = 1, .max = 1 << 20, .options = TRUST_HELP };
 	struct cert_trust *ct = NULL;
 	struct ledger_trust t = { 0 };
 	struct ledger_opts o;
@@ -272,7 +277,8 @@ static int ledger_cmd_verify(int argc, char **argv)
 		.json = true,
 		.anchor = true,
 		.options = "  --anchor SEQ:HASH  row SEQ must still have this hash (from the\n"
-			   "                 security log's \"ledger add\" record)\n" JSON_HELP,
+			   "                 security log's \"ledger add\" record)\n" TRUST_HELP
+				   JSON_HELP,
 	};
 	struct cert_trust *ct = NULL;
 	struct ledger_trust t = { 0 };
@@ -349,8 +355,15 @@ int cmd_ledger(int argc, char **argv)
 		char *help[] = { argv[0], "--help", NULL };
 
 		for (i = 1; i < argc; i++)
-			if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
-				return ui_dispatch("ledger", subs, 2, help);
+			if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+				r = ui_dispatch("ledger", subs, 2, help);
+				printf("\noptions, before or after the action:\n"
+				       "  --ledger PATH  the ledger database (default " LEDGER_DEFAULT_PATH
+				       ")\n" TRUST_HELP
+				       "                 (add and verify check signatures against them)\n"
+				       "  --debug        debug messages on standard error\n");
+				return r;
+			}
 		return ui_dispatch("ledger", subs, 1, argv);
 	}
 	v = calloc((size_t)argc + 1, sizeof(*v));

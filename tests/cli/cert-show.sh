@@ -4,11 +4,15 @@
 # from the report, labels in English and Japanese (by option and by locale),
 # terminal lines and the HTML page stay well-formed whatever the strings
 # hold, --json prints the canonical bytes, and a file that is not canonical
-# or not a kesu-certificate/1 is refused with exit 9.
+# or not a kesu-certificate/1 is refused with exit 9. The signatures are
+# shown as cert verify judges them (stock minisign agrees), with the
+# approver; a failed erasure's certificate carries a banner; the reasons
+# kesu writes for a result read in Japanese with --lang ja.
 # The certificate is made by `kesu cert issue` with the committed operator key.
 . "$(dirname "$0")/lib.sh"
 set -e
 command -v jq >/dev/null || skip "jq missing"
+command -v minisign >/dev/null || skip "minisign missing (scripts/install-deps)"
 
 keys=${KESU_SRCDIR:?}/tests/data/keys
 # git does not keep modes and kesu refuses a secret key group or others may read
@@ -151,6 +155,156 @@ for i in $(seq 0 40); do
 	done
 done
 ok "$n single-byte changes refused with exit 9"
+
+# --- the signatures, checked as cert verify checks them, and the approver.
+# A certificate whose operator is the signing key's owner; kesu.conf empty,
+# so that only --trust names a trust store.
+cp "$keys/approver.key" "$keys/approver.key.pub" "$WORK/keys/"
+chmod 600 "$WORK/keys/approver.key"
+printf 'kesu-test-approver\n' > "$WORK/ap.pass"
+mkdir "$WORK/trust" "$WORK/optrust"
+cp "$keys/operator.key.pub" "$keys/approver.key.pub" "$WORK/trust/"
+cp "$keys/operator.key.pub" "$WORK/optrust/"
+(umask 077 && : > "$WORK/empty.conf")
+export KESU_CONFIG="$WORK/empty.conf"
+dev2=$(mkloop $((1024 * 1024)))
+s=$WORK/s.json
+expect_rc 0 "$KESU" erase --yes --quiet --method zero --report "$WORK/rs.json" \
+	--operator 'Test Operator' "$dev2" 2>/dev/null
+expect_rc 0 "$KESU" cert issue "$WORK/rs.json" -o "$s" --sign-key "$WORK/keys/operator.key" \
+	--passphrase-file "$WORK/op.pass" --organisation 'Example' > /dev/null
+# show_has FILE WHAT LINE...: each LINE is a whole line of FILE
+show_has() {
+	sh_file=$1 sh_what=$2
+	shift 2
+	for line in "$@"; do
+		grep -qxF -- "$line" "$sh_file" || { cat "$sh_file" >&2; fail "$sh_what: no line '$line'"; }
+	done
+}
+# show_starts FILE WHAT PREFIX: a line of FILE begins with PREFIX
+show_starts() {
+	awk -v p="$3" 'index($0, p) == 1 { found = 1 } END { exit !found }' "$1" ||
+		{ cat "$1" >&2; fail "$2: no line starting '$3'"; }
+}
+if [ ! -e /etc/kesu/trust.d ]; then
+	expect_rc 0 "$KESU" cert show "$s" > "$WORK/nt"
+	show_has "$WORK/nt" "no trust store" 'Operator signature: not checked: no trust store' \
+		'Approval: not approved' 'Check (kesu cert verify): not checked: no trust store'
+	grep -q '^Approver:' "$WORK/nt" && fail "no trust store: an approver was named"
+fi
+expect_rc 0 "$KESU" cert show --trust "$WORK/trust" "$s" > "$WORK/op"
+show_starts "$WORK/op" "operator only" 'Operator signature: valid (Test Operator, signed 20'
+show_has "$WORK/op" "operator only" 'Approval: not approved' 'Check (kesu cert verify): valid'
+grep -q '^Approver:' "$WORK/op" && fail "unapproved: an approver was named"
+expect_rc 0 "$KESU" cert approve --trust "$WORK/trust" --sign-key "$WORK/keys/approver.key" \
+	--passphrase-file "$WORK/ap.pass" "$s" > /dev/null
+# stock minisign is the judge of both signatures
+minisign -Vqm "$s" -x "$s.approver.minisig" -p "$keys/approver.key.pub" ||
+	fail "stock minisign rejects the approval"
+expect_rc 0 "$KESU" cert show --trust "$WORK/trust" "$s" > "$WORK/ap"
+show_has "$WORK/ap" "approved" 'Approver: Test Approver' 'Check (kesu cert verify): valid'
+show_starts "$WORK/ap" "approved" 'Approval: valid (Test Approver, signed 20'
+expect_rc 0 "$KESU" cert show --trust "$WORK/trust" --lang ja "$s" > "$WORK/apja"
+show_has "$WORK/apja" "approved, ja" '承認者: Test Approver'
+show_starts "$WORK/apja" "approved, ja" '作業者の署名: 有効(Test Operator、署名日時 20'
+show_starts "$WORK/apja" "approved, ja" '承認: 有効(Test Approver、署名日時 20'
+[ "$(wc -l < "$WORK/apja")" -eq "$(wc -l < "$WORK/ap")" ] || fail "approved: ja and en differ in lines"
+expect_rc 0 "$KESU" cert show --trust "$WORK/trust" --format html "$s" > "$WORK/ap.html"
+grep -qF '<tr><th>Approver</th><td>Test Approver</td></tr>' "$WORK/ap.html" || fail "html: approver"
+sed -n '/<table class="digital">/,/<\/table>/p' "$WORK/ap.html" |
+	grep -qF '<tr><th>Approval</th><td>valid (Test Approver, signed 20' || fail "html: approval"
+# a store that does not hold the approver's key: cert verify says untrusted, show says so too
+expect_rc 11 "$KESU" cert verify --trust "$WORK/optrust" "$s" > /dev/null
+expect_rc 0 "$KESU" cert show --trust "$WORK/optrust" "$s" > "$WORK/untr"
+show_starts "$WORK/untr" "approver untrusted" 'Approval: not trusted ('
+show_starts "$WORK/untr" "approver untrusted" 'Check (kesu cert verify): untrusted: '
+grep -q '^Approver:' "$WORK/untr" && fail "an untrusted approver was named"
+ok "signatures: not checked without a store, valid, approved (the approver named), untrusted"
+
+# a changed certificate with the signatures of the original; an approval of garbage
+cp "$s.operator.minisig" "$c.operator.minisig"
+minisign -Vqm "$c" -x "$c.operator.minisig" -p "$keys/operator.key.pub" 2>/dev/null &&
+	fail "stock minisign accepts the signature over a changed certificate"
+printf 'untrusted comment: x\nnot a signature\n' > "$c.approver.minisig"
+expect_rc 0 "$KESU" cert show --trust "$WORK/trust" "$c" > "$WORK/bad"
+show_starts "$WORK/bad" "changed" 'Operator signature: does not verify ('
+show_starts "$WORK/bad" "changed" 'Approval: does not verify ('
+show_starts "$WORK/bad" "changed" 'Check (kesu cert verify): bad-signature'
+grep -q '^Approver:' "$WORK/bad" && fail "a garbage approval named an approver"
+rm "$c.operator.minisig" "$c.approver.minisig"
+expect_rc 0 "$KESU" cert show --trust "$WORK/trust" "$c" > "$WORK/none"
+show_has "$WORK/none" "unsigned" 'Operator signature: missing' 'Approval: not approved'
+show_starts "$WORK/none" "unsigned" 'Check (kesu cert verify): bad-signature: '
+expect_rc 1 "$KESU" cert show --trust "$WORK/missing" "$s" 2>/dev/null
+expect_rc 2 "$KESU" cert show --json --trust "$WORK/trust" "$s" 2>/dev/null
+ok "signatures: a changed certificate, a garbage approval, none at all; --trust checked"
+
+# --- a certificate of an erasure that failed: a banner nobody can miss, in both languages
+expect_rc 8 "$KESU" erase --yes --quiet --method zero --verify none --report "$WORK/rf.json" \
+	--operator 'Test Operator' "$dev2" 2>/dev/null
+f=$WORK/f.json
+expect_rc 0 "$KESU" cert issue "$WORK/rf.json" -o "$f" --sign-key "$WORK/keys/operator.key" \
+	--passphrase-file "$WORK/op.pass" --organisation 'Example' > /dev/null
+[ "$(jq -r .result_reason "$f")" = 'not verified (--verify none)' ] || fail "reason: $(jq .result_reason "$f")"
+for lang in en ja; do
+	expect_rc 0 "$KESU" cert show --trust "$WORK/trust" --lang $lang "$f" > "$WORK/f.$lang"
+	head -1 "$WORK/f.$lang" | grep -q '^!!! 消去未完了 / NOT ERASED: .* !!!$' ||
+		fail "$lang: the first line is no banner: $(head -1 "$WORK/f.$lang")"
+	expect_rc 0 "$KESU" cert show --trust "$WORK/trust" --lang $lang --format html "$f" \
+		> "$WORK/f.$lang.html"
+	grep -qF '<title>消去未完了 / NOT ERASED - ' "$WORK/f.$lang.html" || fail "$lang html: title"
+	grep -n -e '<div class="not-erased" role="alert"><strong>消去未完了 / NOT ERASED</strong>' \
+		-e '<h1>' "$WORK/f.$lang.html" | head -1 | grep -q 'not-erased' ||
+		fail "$lang html: no banner before the heading"
+	for g in "$WORK/en" "$WORK/ja" "$WORK/page.html" "$WORK/ap"; do
+		grep -qF 'NOT ERASED' "$g" && fail "a banner on the certificate of a successful erasure"
+	done
+done
+grep -qF '(result: failed): the data may still be on the media' "$WORK/f.en" || fail "en banner"
+grep -qF '消去は成功していません(結果: 失敗)' "$WORK/f.ja" || fail "ja banner"
+show_has "$WORK/f.en" "failed, en" 'Reason for the result: not verified (--verify none)'
+show_has "$WORK/f.ja" "failed, ja" '結果: 失敗' '結果の理由: 検証していません(--verify none)'
+show_starts "$WORK/f.en" "failed" 'Check (kesu cert verify): not-erased: '
+[ "$(wc -l < "$WORK/f.ja")" -eq "$(wc -l < "$WORK/f.en")" ] || fail "failed: ja and en differ in lines"
+for result in aborted refused; do
+	jq -cjS --arg r $result '.result = $r' "$f" > "$WORK/r.$result.json"
+	"$KESU" cert show "$WORK/r.$result.json" | head -1 | grep -q '^!!! 消去未完了 / NOT ERASED' ||
+		fail "$result: no banner"
+done
+ok "a failed, aborted or refused erasure's certificate: a banner first, in text and html, en and ja"
+
+# --- the reasons kesu writes, in Japanese; any other shown as it is, escaped
+reason_ja() { # REASON JAPANESE
+	jq -cjS --arg r "$1" '.result_reason = $r' "$f" > "$WORK/reason.json"
+	"$KESU" cert show --lang ja "$WORK/reason.json" > "$WORK/reason.ja"
+	show_has "$WORK/reason.ja" "reason '$1'" "結果の理由: $2"
+	"$KESU" cert show --lang en "$WORK/reason.json" > "$WORK/reason.en"
+	show_has "$WORK/reason.en" "reason '$1' in English" "Reason for the result: $1"
+}
+reason_ja '8 blocks could not be written' '8 ブロックに書き込めませんでした'
+reason_ja '3 blocks could not be read back' '3 ブロックを読み戻せませんでした'
+reason_ja 'verification failed: 12 blocks differ from what was written' \
+	'検証失敗: 12 ブロックが書き込んだ内容と異なります'
+reason_ja 'interrupted by signal SIGTERM' 'シグナル SIGTERM により中断'
+reason_ja 'device error: Input/output error' 'デバイスのエラー: Input/output error'
+reason_ja 'nvme sanitize block-erase reported success but 3 of 64 sampled blocks read as before' \
+	'nvme sanitize block-erase は成功を報告しましたが、抜き取った 64 ブロックのうち 3 ブロックが消去前のままです'
+reason_ja 'libcryptsetup still recognises a LUKS header' 'libcryptsetup が LUKS ヘッダーをまだ認識します'
+reason_ja 'not confirmed' '実行の確認が得られませんでした'
+# a number where a number belongs, or it is not the known reason
+reason_ja 'many blocks could not be written' 'many blocks could not be written'
+weird=$(printf 'the drive <b>caught fire</b> & "smoke"\nForged: yes\033[31m')
+jq -cjS --arg r "$weird" '.result_reason = $r' "$f" > "$WORK/weird.json"
+"$KESU" cert show --lang ja "$WORK/weird.json" > "$WORK/weird.ja"
+show_has "$WORK/weird.ja" "unknown reason" \
+	'結果の理由: the drive <b>caught fire</b> & \"smoke\"\x0aForged: yes\x1b[31m'
+grep -q '^Forged' "$WORK/weird.ja" && fail "a reason started a line of its own"
+"$KESU" cert show --lang ja --format html "$WORK/weird.json" > "$WORK/weird.html"
+grep -qF '<tr><th>結果の理由</th><td>the drive &lt;b&gt;caught fire&lt;/b&gt; &amp; &quot;smoke&quot;\x0aForged: yes\x1b[31m</td></tr>' \
+	"$WORK/weird.html" || fail "html: the reason is not escaped: $(grep 結果の理由 "$WORK/weird.html")"
+grep -q '<b>' "$WORK/weird.html" && fail "html: markup from the reason reached the page"
+unset KESU_CONFIG
+ok "result_reason in Japanese for the reasons kesu writes; another shown as it is, escaped"
 
 expect_rc 2 "$KESU" cert show --lang fr "$c" 2>/dev/null
 expect_rc 2 "$KESU" cert show --json --format html "$c" 2>/dev/null

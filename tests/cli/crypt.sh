@@ -219,3 +219,19 @@ cmp small out/x && rm out/x
 expect_rc 2 setsid -w "$KESU" decrypt -o out/x pw.age < /dev/null 2> err
 grep -q "no terminal" err || fail "no terminal: $(cat err)"
 ok "binary refused to a terminal, armor written; passphrase asked only for scrypt files"
+
+# --- CR LF line endings in identity and recipient files, as stock age takes them
+sed 's/$/\r/' a.key > crlf.key
+chmod 600 crlf.key
+printf '# team\n%s\n' "$apub" | sed 's/$/\r/' > crlf.rcpt
+grep -q "$(printf '\r')" crlf.key || fail "crlf.key has no CR"
+# stock age reads both files: the judge of what a CR LF file means
+age -d -i crlf.key -o out/judge small.age && cmp small out/judge && rm out/judge ||
+	fail "stock age refused crlf.key"
+age -R crlf.rcpt -o judge.age small || fail "stock age refused crlf.rcpt"
+"$KESU" decrypt -i crlf.key -o out/x judge.age 2> err || { cat err; fail "kesu refused crlf.key"; }
+cmp small out/x && rm out/x || fail "CR LF identity: wrong plaintext"
+"$KESU" encrypt -R crlf.rcpt -o out/x.age small 2> err || { cat err; fail "kesu refused crlf.rcpt"; }
+age -d -i a.key -o out/x out/x.age && cmp small out/x || fail "CR LF recipients: age cannot decrypt"
+rm out/x out/x.age
+ok "identity and recipient files with CR LF line endings: read as stock age reads them"

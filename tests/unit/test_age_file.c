@@ -112,6 +112,7 @@ static void test_recipients_file(void **state)
 	snprintf(text, sizeof(text), "# team\n\n%s\n# second\n%s", p1, p2);
 	put("rcpt", 0644, text);
 	assert_int_equal(age_recipients_load(&rs, at("rcpt"), &e), 0);
+	assert_int_equal(e.found, 2);
 	put("plain", 0644, "the file's text\n");
 	encrypt_file("plain", "plain.age", rs);
 
@@ -190,6 +191,51 @@ static void test_identity_file(void **state)
 	secmem_free(s);
 }
 
+/* CR LF line endings, as a file saved on Windows has them: read as age reads them */
+static void test_crlf(void **state)
+{
+	struct age_recipients *rs = NULL;
+	struct age_identities *ids = NULL;
+	struct age_file_error e;
+	char *s1, *s2, p1[128], p2[128], text[512];
+
+	(void)state;
+	keygen(&s1, p1);
+	keygen(&s2, p2);
+	/* the last line without a newline keeps its CR */
+	snprintf(text, sizeof(text), "# team\r\n\r\n%s\r\n%s\r", p1, p2);
+	put("rcpt", 0644, text);
+	assert_int_equal(age_recipients_load(&rs, at("rcpt"), &e), 0);
+	put("plain", 0644, "crlf\n");
+	encrypt_file("plain", "plain.age", rs);
+
+	snprintf(text, sizeof(text), "# created: by age-keygen\r\n# public key: %s\r\n%s\r\n", p2,
+		 s2);
+	put("id", 0600, text);
+	assert_int_equal(age_identities_load(&ids, at("id"), &e), 0);
+	assert_int_equal(decrypt_file("plain.age", "out", ids), 0);
+	assert_file("out", "crlf\n");
+	age_identities_free(ids);
+	ids = NULL;
+	snprintf(text, sizeof(text), "%s\r", s1);
+	put("id", 0600, text);
+	assert_int_equal(age_identities_load(&ids, at("id"), &e), 0);
+	assert_int_equal(decrypt_file("plain.age", "out", ids), 0);
+	age_identities_free(ids);
+	ids = NULL;
+
+	/* only one CR is a line ending: a second one is part of the line, as in age */
+	snprintf(text, sizeof(text), "%s\r\r\n", p1);
+	put("bad", 0644, text);
+	age_recipients_free(rs);
+	rs = NULL;
+	assert_int_equal(age_recipients_load(&rs, at("bad"), &e), -EINVAL);
+	assert_int_equal(e.line, 1);
+	age_recipients_free(rs);
+	secmem_free(s1);
+	secmem_free(s2);
+}
+
 static void test_io(void **state)
 {
 	struct age_file_io io = AGE_FILE_IO_INIT;
@@ -254,6 +300,7 @@ int main(void)
 		cmocka_unit_test(test_recipients_file),
 		cmocka_unit_test(test_recipients_refused),
 		cmocka_unit_test(test_identity_file),
+		cmocka_unit_test(test_crlf),
 		cmocka_unit_test(test_io),
 	};
 
