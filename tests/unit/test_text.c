@@ -265,12 +265,12 @@ static void test_devinfo(void **state)
 static void test_name_fold(void **state)
 {
 	static const char *const same[][2] = {
-		{ "鈴木　花子", "鈴木 花子" },	       /* U+3000, the full-width space */
+		{ "鈴木　花子", "鈴木 花子" },		/* U+3000, the full-width space */
 		{ "  鈴木 \u3000 花子 ", "鈴木 花子" }, /* runs and both ends */
 		{ "Suzuki Hanako", "SUZUKI  HANAKO" },
 		{ "ＳＵＺＵＫＩ", "suzuki" }, /* full-width Latin */
-		{ "ｽｽﾞｷ", "スズキ" },	       /* half-width kana */
-		{ "Stra\u00dfe", "STRASSE" },  /* full case folding */
+		{ "ｽｽﾞｷ", "スズキ" },	      /* half-width kana */
+		{ "Stra\u00dfe", "STRASSE" }, /* full case folding */
 		{ "Tanaka\u00a0Taro", "tanaka taro" },
 	};
 	static const char *const differ[][2] = {
