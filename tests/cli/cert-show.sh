@@ -13,7 +13,9 @@ command -v jq >/dev/null || skip "jq missing"
 keys=${KESU_SRCDIR:?}/tests/data/keys
 # git does not keep modes and kesu refuses a secret key group or others may read
 mkdir "$WORK/keys"
-cp "$keys/operator.key" "$keys/operator.key.pub" "$WORK/keys/"
+cp "$keys/operator.key" "$WORK/keys/"
+# the operator who signs is the one the certificate names: the key in Sato's name
+sed '1s/name=.*/name=Sato "Hanako" 佐藤/' "$keys/operator.key.pub" > "$WORK/keys/operator.key.pub"
 chmod 600 "$WORK/keys/operator.key"
 printf 'kesu-test-operator\n' > "$WORK/op.pass"
 
