@@ -44,33 +44,57 @@ int cert_report_read(const char *path, json_t **report, char *why, size_t len)
 
 bool cert_is_self_approval(const struct cert_verification *v, const struct cert_signer *s)
 {
-	const char *witness = cert_get_string(v->doc, "witness.name");
+	struct cert_sig_check ap = { 0 };
 
-	return !strcmp(v->sig[CERT_ROLE_OPERATOR].key_id, cert_signer_key_id(s)) ||
-	       !strcmp(v->sig[CERT_ROLE_OPERATOR].name, cert_signer_name(s)) ||
-	       (witness && !strcmp(witness, cert_signer_name(s)));
+	snprintf(ap.key_id, sizeof(ap.key_id), "%s", cert_signer_key_id(s));
+	snprintf(ap.fpr, sizeof(ap.fpr), "%s", cert_signer_fingerprint(s));
+	snprintf(ap.name, sizeof(ap.name), "%s", cert_signer_name(s));
+	return cert_approver_is_operator(v, &ap);
 }
 
-int cert_approve_file(const char *path, const struct cert_verification *v,
-		      const struct cert_signer *s, const char *reason, char **sig_path)
+/*
+ * The new signature, checked as `cert verify --require-approval` will check
+ * it: a key the store does not trust as approver, or whose KEY.pub names
+ * someone else, is found now and not by the next reader.
+ */
+static int approval_check(const struct cert_approval *a, const void *sig, size_t siglen, bool cms,
+			  const struct cert_trust *t, struct cert_verification *check)
+{
+	struct cert_sigs sigs = *a->sigs;
+	int r;
+
+	sigs.text[CERT_ROLE_APPROVER] = sig;
+	sigs.len[CERT_ROLE_APPROVER] = siglen;
+	sigs.cms[CERT_ROLE_APPROVER] = cms;
+	r = cert_verify_mem(a->doc, a->len, &sigs, t, CERT_REQUIRE_APPROVAL, check);
+	if (!r && check->verdict != CERT_VALID)
+		r = -EACCES;
+	return r;
+}
+
+int cert_approve_mem(const struct cert_approval *a, const struct cert_signer *s,
+		     const struct cert_trust *t, struct cert_verification *check, char **sig_path)
 {
 	struct outfile of = { .fd = -1, .dirfd = -1 };
-	char *buf = NULL;
-	size_t len, siglen = 0;
+	bool cms = !strcmp(cert_signer_ext(s), "p7s");
+	size_t siglen = 0;
 	void *sig = NULL;
 	int r;
 
-	*sig_path = cert_sig_path(path, CERT_ROLE_APPROVER, cert_signer_ext(s));
-	r = *sig_path ? file_read(path, CERT_FILE_MAX, &buf, &len) : -ENOMEM;
+	memset(check, 0, sizeof(*check));
+	*sig_path = cert_sig_path(a->path, CERT_ROLE_APPROVER, cert_signer_ext(s));
+	r = *sig_path ? outfile_reserve(&of, *sig_path, 4096, a->replace ? OUTFILE_REPLACE : 0) :
+			-ENOMEM;
+	/* the bytes that were verified are the bytes signed: the file is not read again */
 	if (!r)
-		r = outfile_reserve(&of, *sig_path, 4096, 0);
+		r = cert_sign(s, a->doc, a->len, a->id, CERT_ROLE_APPROVER, a->reason, &sig,
+			      &siglen);
 	if (!r)
-		r = cert_sign(s, buf, len, v->id, CERT_ROLE_APPROVER, reason, &sig, &siglen);
+		r = approval_check(a, sig, siglen, cms, t, check);
 	if (!r)
 		r = outfile_commit(&of, sig, siglen);
 	outfile_release(&of);
 	free(sig);
-	free(buf);
 	return r;
 }
 

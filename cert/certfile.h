@@ -40,24 +40,39 @@ int cert_report_read(const char *path, json_t **report, char *why, size_t len);
 
 /**
  * cert_is_self_approval() - whether @s approving the certificate verified
- * in @v would approve its own erasure (policy Art. 6): its key id or name
- * is the operator's, or its name is the witness's
+ * in @v would approve its own erasure (policy Art. 6), as
+ * cert_approver_is_operator() decides
  */
 bool cert_is_self_approval(const struct cert_verification *v, const struct cert_signer *s);
 
+/* A certificate as read once for its approval. */
+struct cert_approval {
+	const char *path; /* where it was read: the sidecar goes beside it */
+	const void *doc;  /* its bytes, as verified */
+	size_t len;
+	const struct cert_sigs *sigs; /* its sidecars as read; the approver's is replaced */
+	const char *id;		      /* its id */
+	const char *reason;	      /* NULL, or why the operator approves their own erasure */
+	bool replace;		      /* replace an approver sidecar that exists */
+};
+
 /**
- * cert_approve_file() - sign the certificate @path, verified as @v, as
- * approver, and write the sidecar PATH.approver.EXT beside it
- * @reason: NULL, or why the operator approves their own erasure (recorded)
+ * cert_approve_mem() - sign @a->doc as approver, check the new signature as
+ * `cert verify --require-approval` would with @t, and only then write the
+ * sidecar PATH.approver.EXT
+ * @check: the verification of @a->doc with the new signature (release with
+ *         cert_verification_free()); on -EACCES its verdict says why
  * @sig_path: set to the sidecar's path (free() it), NULL when out of memory
  *
- * Return: 0; -EEXIST (the sidecar exists: already approved); -EOPNOTSUPP (a
- * self-approval with an X.509 key); the errnos of reading @path
- * (file_read()), of outfile_reserve() and outfile_commit() for the sidecar,
- * and of cert_sign(); -ENOMEM
+ * The certificate is not read again: what is signed is @a->doc, the bytes
+ * the caller verified.
+ * Return: 0; -EACCES (the approval would not verify: nothing written);
+ * -EEXIST (the sidecar exists and @a->replace is false); -EOPNOTSUPP (a
+ * self-approval with an X.509 key); the errnos of outfile_reserve() and
+ * outfile_commit() for the sidecar, and of cert_sign(); -ENOMEM
  */
-int cert_approve_file(const char *path, const struct cert_verification *v,
-		      const struct cert_signer *s, const char *reason, char **sig_path);
+int cert_approve_mem(const struct cert_approval *a, const struct cert_signer *s,
+		     const struct cert_trust *t, struct cert_verification *check, char **sig_path);
 
 /**
  * cert_device_check() - whether @info is the device @cert certifies: the

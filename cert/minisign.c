@@ -61,6 +61,16 @@ void minisign_keyid(const uint8_t keynum[MINISIGN_KEYNUM_BYTES], char out[17])
 	snprintf(out, 17, "%016" PRIX64, le64_load(keynum));
 }
 
+void minisign_fingerprint(const uint8_t pk[MINISIGN_PK_BYTES], char out[MINISIGN_FPR_LEN])
+{
+	uint8_t h[crypto_hash_sha256_BYTES];
+	char *o = out;
+
+	crypto_hash_sha256(h, pk, MINISIGN_PK_BYTES);
+	for (int i = 0; i < 16; i += 2)
+		o += sprintf(o, "%s%02x%02x", i ? " " : "", h[i], h[i + 1]);
+}
+
 /*
  * Split @buf into exactly @n lines. minisign reads each with fgets() into a
  * buffer of max[i] bytes, so a longer line would be cut there: refuse it.

@@ -77,6 +77,18 @@ struct minisign_identity {
 	char name[MINISIGN_NAME_MAX + 1];
 };
 
+/*
+ * A key's fingerprint: the first 128 bits of SHA-256 over the 32 bytes of
+ * the Ed25519 public key, as 8 groups of 4 lowercase hex digits separated
+ * by spaces ("3f2a 91c0 ..."), to be read aloud. Unlike the key number,
+ * which the key's creator picks and no signature covers, it cannot be
+ * given to another key.
+ */
+#define MINISIGN_FPR_LEN (8 * 4 + 7 + 1)
+
+/** minisign_fingerprint() - @pk's fingerprint, NUL-terminated */
+void minisign_fingerprint(const uint8_t pk[MINISIGN_PK_BYTES], char out[MINISIGN_FPR_LEN]);
+
 /** minisign_kdf_default() - the cost minisign 0.11 gives a new key (1 GiB, 2^25 ops) */
 struct minisign_kdf minisign_kdf_default(void);
 

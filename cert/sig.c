@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <sodium.h>
@@ -40,6 +41,8 @@ int cert_role_parse(const char *s, enum cert_role *r)
 struct trusted_key {
 	struct minisign_pubkey pub;
 	struct minisign_identity who;
+	char fpr[MINISIGN_FPR_LEN];
+	char *path; /* the file it came from, to name it */
 };
 
 struct cert_trust {
@@ -57,24 +60,95 @@ static int has_suffix(const char *s, const char *suffix)
 	return a >= b && !strcmp(s + a - b, suffix);
 }
 
+/* a public key of the store: one that anyone may replace binds no one */
+static int trust_read(const char *path, struct trusted_key *k, char *why, size_t len)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	mode_t mode = 0;
+	int r = file_read_flags(path, 4096, 0, &buf, &n, &mode);
+
+	if (!r && (mode & S_IWOTH))
+		r = -EPERM;
+	else if (!r)
+		r = minisign_pubkey_parse(buf, n, &k->pub);
+	free(buf);
+	if (r == -EINVAL || r == -EFBIG)
+		r = -EBADMSG;
+	if (!r)
+		r = minisign_identity_parse(k->pub.comment, &k->who);
+	if (r == -EPERM)
+		snprintf(why, len, "%s: anyone may write to it (chmod o-w)", path);
+	else if (r == -ENOENT)
+		snprintf(why, len, "%s: no \"kesu role=ROLE name=NAME\" comment", path);
+	else if (r == -EBADMSG)
+		snprintf(why, len, "%s: not a kesu public key", path);
+	else if (r)
+		snprintf(why, len, "%s: %s", path, strerror(-r));
+	return r == -ENOENT ? -EBADMSG : r;
+}
+
+/*
+ * Signatures find their key by key number, which whoever made the key chose:
+ * two keys with one number (a colleague's number spliced onto another key)
+ * would let either pass for the other. One public key under two names is
+ * one person holding two identities. Both are refused.
+ */
+static int trust_unique(const struct cert_trust *t, const struct trusted_key *k, char *why,
+			size_t len)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		const struct trusted_key *o = &t->keys[i];
+		bool num = !memcmp(o->pub.keynum, k->pub.keynum, MINISIGN_KEYNUM_BYTES);
+
+		if (!num && memcmp(o->pub.pk, k->pub.pk, MINISIGN_PK_BYTES))
+			continue;
+		snprintf(why, len,
+			 "%s and %s have the same %s (fingerprints %s and %s): remove the one "
+			 "whose fingerprint its owner does not confirm",
+			 o->path, k->path, num ? "key id" : "public key", o->fpr, k->fpr);
+		return -EEXIST;
+	}
+	return 0;
+}
+
 static int trust_add(struct cert_trust *t, const char *path, char *why, size_t len)
 {
-	struct trusted_key k, *grown;
-	int r = minisign_pubkey_load(path, &k.pub);
+	struct trusted_key k = { 0 }, *grown;
+	int r = trust_read(path, &k, why, len);
 
-	if (!r)
-		r = minisign_identity_parse(k.pub.comment, &k.who);
-	if (r) {
-		snprintf(why, len, "%s: %s", path,
-			 r == -ENOENT ? "no \"kesu role=ROLE name=NAME\" comment" :
-					"not a kesu public key");
-		return r == -ENOENT ? -EBADMSG : r;
-	}
-	grown = realloc(t->keys, (t->n + 1) * sizeof(*grown));
-	if (!grown)
+	if (r)
+		return r;
+	minisign_fingerprint(k.pub.pk, k.fpr);
+	k.path = strdup(path);
+	if (!k.path)
 		return -ENOMEM;
+	r = trust_unique(t, &k, why, len);
+	grown = r ? NULL : realloc(t->keys, (t->n + 1) * sizeof(*grown));
+	if (!grown) {
+		free(k.path);
+		return r ? r : -ENOMEM;
+	}
 	t->keys = grown;
 	t->keys[t->n++] = k;
+	return 0;
+}
+
+/* the directory: anyone who may write to it may add a key */
+static int trust_dir_check(const char *dir, char *why, size_t len)
+{
+	struct stat st;
+
+	if (stat(dir, &st))
+		return -errno;
+	if (!S_ISDIR(st.st_mode)) {
+		snprintf(why, len, "%s: not a directory", dir);
+		return -ENOTDIR;
+	}
+	if (st.st_mode & S_IWOTH) {
+		snprintf(why, len, "%s: anyone may write to it (chmod o-w)", dir);
+		return -EPERM;
+	}
 	return 0;
 }
 
@@ -91,10 +165,11 @@ int cert_trust_load(const char *dir, struct cert_trust **out, char *why, size_t 
 		*out = t;
 		return 0;
 	}
+	r = trust_dir_check(dir, why, len);
 	/* sorted, so that the same directory always gives the same store */
-	n = scandir(dir, &ents, NULL, alphasort);
+	n = r ? -1 : scandir(dir, &ents, NULL, alphasort);
 	if (n < 0) {
-		r = -errno;
+		r = r ? r : -errno;
 		free(t);
 		return r;
 	}
@@ -206,6 +281,8 @@ void cert_trust_free(struct cert_trust *t)
 	cms_trust_free(t->cms);
 	for (int i = 0; i < CERT_NROLES; i++)
 		cms_binding_free(t->bind[i]);
+	for (size_t i = 0; i < t->n; i++)
+		free(t->keys[i].path);
 	free(t->keys);
 	free(t);
 }
@@ -220,6 +297,8 @@ struct cert_signer {
 	struct cms_signer *cms;
 	struct minisign_identity who;
 	char key_id[17];
+	struct minisign_pubkey pub; /* minisign: the public half, with KEY.pub's comment */
+	char fpr[MINISIGN_FPR_LEN]; /* minisign: the fingerprint; X.509: "" */
 };
 
 /* an X.509 signer's key id: a short hash of its common name, so one person is one id */
@@ -292,6 +371,8 @@ int cert_signer_load(const char *key_path, const char *pass, struct cert_signer 
 		    memcmp(mine.keynum, pub.keynum, sizeof(mine.keynum)))
 			r = -EBADMSG;
 		minisign_keyid(mine.keynum, s->key_id);
+		minisign_fingerprint(mine.pk, s->fpr);
+		s->pub = pub;
 	}
 	free(pub_path);
 	if (r) {
@@ -324,6 +405,11 @@ const char *cert_signer_name(const struct cert_signer *s)
 const char *cert_signer_key_id(const struct cert_signer *s)
 {
 	return s->key_id;
+}
+
+const char *cert_signer_fingerprint(const struct cert_signer *s)
+{
+	return s->fpr;
 }
 
 int cert_sign(const struct cert_signer *s, const void *doc, size_t len, const char *id,
@@ -431,14 +517,19 @@ static int check_comment(const char *tc, const char *id, enum cert_role role,
 	char v[64], r[16];
 
 	if (strncmp(tc, TRUSTED_PREFIX, strlen(TRUSTED_PREFIX)) || tc_get(tc, "id", v, sizeof(v)) ||
-	    tc_get(tc, "role", r, sizeof(r)))
+	    tc_get(tc, "role", r, sizeof(r))) {
+		snprintf(out->why, sizeof(out->why),
+			 "its trusted comment is not a kesu certificate's (no id or role)");
 		return -EBADMSG;
+	}
 	if (strcmp(v, id) || strcmp(r, cert_role_name(role))) {
 		snprintf(out->why, sizeof(out->why), "the signature is for the %s of %s", r, v);
 		return -EKEYREJECTED;
 	}
-	if (tc_get(tc, "time", out->time, sizeof(out->time)))
+	if (tc_get(tc, "time", out->time, sizeof(out->time))) {
+		snprintf(out->why, sizeof(out->why), "its trusted comment has no time");
 		return -EBADMSG;
+	}
 	out->self_approval =
 		tc_get(tc, "self_approval", out->self_reason, sizeof(out->self_reason)) == 0;
 	return 0;
@@ -479,6 +570,34 @@ static int check_cms(const char *der, size_t dlen, const void *doc, size_t len, 
 	return r == -ENOKEY ? -EACCES : -EBADMSG;
 }
 
+/*
+ * The name and role are the trust store's; the signed trusted comment, made
+ * from the signer's own KEY.pub, must say the same, or what stock minisign
+ * shows for the signature is not what kesu reports.
+ */
+static int check_signer(const char *tc, const struct trusted_key *k, enum cert_role role,
+			struct cert_sig_check *out)
+{
+	char name[MINISIGN_NAME_MAX + 1];
+
+	if (strcmp(k->who.role, cert_role_name(role))) {
+		snprintf(out->why, sizeof(out->why), "key %s (%.100s) is trusted as %s, not %s",
+			 out->fpr, k->who.name, k->who.role, cert_role_name(role));
+		return -EACCES;
+	}
+	if (tc_get(tc, "name", name, sizeof(name))) {
+		snprintf(out->why, sizeof(out->why), "its trusted comment names no signer");
+		return -EBADMSG;
+	}
+	if (!text_name_same(name, k->who.name)) {
+		snprintf(out->why, sizeof(out->why),
+			 "its trusted comment names %.72s, the trust store has %.72s for key %s",
+			 name, k->who.name, out->fpr);
+		return -EKEYREJECTED;
+	}
+	return 0;
+}
+
 static int check_minisig(const char *text, size_t tlen, const void *doc, size_t len, const char *id,
 			 enum cert_role role, const struct cert_trust *t,
 			 struct cert_sig_check *out)
@@ -488,8 +607,11 @@ static int check_minisig(const char *text, size_t tlen, const void *doc, size_t 
 	char *tc = NULL;
 	int r = minisign_sig_parse(text, tlen, &sig);
 
-	if (r)
+	if (r) {
+		snprintf(out->why, sizeof(out->why), "the %s signature is not a minisign signature",
+			 cert_role_name(role));
 		return r;
+	}
 	minisign_keyid(sig.keynum, out->key_id);
 	k = trust_find(t, sig.keynum);
 	if (!k) {
@@ -497,18 +619,21 @@ static int check_minisig(const char *text, size_t tlen, const void *doc, size_t 
 			 out->key_id);
 		return -EACCES;
 	}
+	snprintf(out->fpr, sizeof(out->fpr), "%s", k->fpr);
 	r = minisign_verify(&k->pub, doc, len, text, tlen, &tc);
+	if (r == -EKEYREJECTED)
+		snprintf(out->why, sizeof(out->why),
+			 "the %s signature does not verify with key %s: the certificate or the "
+			 "signature changed after signing",
+			 cert_role_name(role), out->fpr);
 	if (!r)
 		r = check_comment(tc, id, role, out);
+	if (!r)
+		r = check_signer(tc, k, role, out);
 	free(tc);
 	if (r)
 		return r;
 	snprintf(out->name, sizeof(out->name), "%s", k->who.name);
-	if (strcmp(k->who.role, cert_role_name(role))) {
-		snprintf(out->why, sizeof(out->why), "key %s (%.100s) is trusted as %s, not %s",
-			 out->key_id, k->who.name, k->who.role, cert_role_name(role));
-		return -EACCES;
-	}
 	return 0;
 }
 

@@ -36,8 +36,10 @@ struct cert_trust;
  * cert_trust_load() - the trusted public keys in @dir (every *.pub file,
  * whose comment "kesu role=ROLE name=NAME" is the administrator's binding)
  * @why: on failure, which file and what is wrong with it
- * Return: 0, -ENOENT (no such directory), -EBADMSG (a .pub file that is not
- * a kesu public key), -ENOMEM, or the errno of reading the directory
+ * Return: 0, -ENOENT (no such directory), -ENOTDIR, -EBADMSG (a .pub file
+ * that is not a kesu public key), -EPERM (others may write to @dir or to a
+ * key in it), -EEXIST (two keys with one key id, or one public key twice:
+ * @why names both files), -ENOMEM, or the errno of reading the directory
  */
 int cert_trust_load(const char *dir, struct cert_trust **out, char *why, size_t len);
 
@@ -120,6 +122,9 @@ const char *cert_signer_role(const struct cert_signer *s);
 const char *cert_signer_name(const struct cert_signer *s);
 const char *cert_signer_key_id(const struct cert_signer *s);
 
+/** cert_signer_fingerprint() - minisign_fingerprint() of the key; "" for X.509 */
+const char *cert_signer_fingerprint(const struct cert_signer *s);
+
 /**
  * cert_sign() - sign a certificate's canonical bytes for @role
  * @id: the certificate's id, named in the trusted comment
@@ -134,6 +139,7 @@ int cert_sign(const struct cert_signer *s, const void *doc, size_t len, const ch
 
 struct cert_sig_check {
 	char key_id[17];
+	char fpr[MINISIGN_FPR_LEN];	  /* minisign: the trusted key's fingerprint; X.509: "" */
 	char name[MINISIGN_NAME_MAX + 1]; /* the trust store's name for the key */
 	char time[32];			  /* when it was signed, from the trusted comment */
 	bool self_approval;
@@ -150,7 +156,8 @@ struct cert_sig_check {
  *
  * Return: 0 (it verifies, and a key trusted for this role made it),
  * -EBADMSG (malformed signature or trusted comment), -EKEYREJECTED (does not
- * verify, or its trusted comment names another certificate or role),
+ * verify, or its trusted comment names another certificate or role, or a
+ * signer other than the trust store's name for the key),
  * -EACCES (the key is not trusted, or not for this role), -ENOMEM
  */
 int cert_check_sig_text(const char *text, size_t tlen, bool cms, const void *doc, size_t len,

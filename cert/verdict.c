@@ -10,6 +10,7 @@
 #include "cert.h"
 #include "file.h"
 #include "jcs.h"
+#include "text.h"
 #include "verdict.h"
 
 const char *cert_verdict_name(enum cert_verdict v)
@@ -39,15 +40,21 @@ static enum cert_verdict sig_verdict(int err)
 	return err == -EACCES ? CERT_UNTRUSTED : CERT_BAD_SIGNATURE;
 }
 
-/* Art. 6: the approver is neither the operator (key or name) nor the witness. */
-static bool same_person(const struct cert_verification *v)
+bool cert_approver_is_operator(const struct cert_verification *v, const struct cert_sig_check *ap)
 {
 	const struct cert_sig_check *op = &v->sig[CERT_ROLE_OPERATOR];
-	const struct cert_sig_check *ap = &v->sig[CERT_ROLE_APPROVER];
 	const char *witness = cert_get_string(v->doc, "witness.name");
+	const char *named = cert_get_string(v->doc, "operator.name");
 
-	return !strcmp(op->key_id, ap->key_id) || !strcmp(op->name, ap->name) ||
-	       (witness && !strcmp(witness, ap->name));
+	/* X.509 signers have no fingerprint here: their key id is their name's */
+	return !strcmp(op->key_id, ap->key_id) || (op->fpr[0] && !strcmp(op->fpr, ap->fpr)) ||
+	       text_name_same(op->name, ap->name) || (named && text_name_same(named, ap->name)) ||
+	       (witness && text_name_same(witness, ap->name));
+}
+
+static bool same_person(const struct cert_verification *v)
+{
+	return cert_approver_is_operator(v, &v->sig[CERT_ROLE_APPROVER]);
 }
 
 static int check_approval(struct cert_verification *v, const void *buf, size_t len,
@@ -108,6 +115,12 @@ int cert_verify_mem(const void *buf, size_t len, const struct cert_sigs *sigs,
 		return r;
 	if (r)
 		return verdict(out, sig_verdict(r), "%s", op->why);
+	/* the operator a certificate names is the one who signed it */
+	id = cert_get_string(out->doc, "operator.name");
+	if (id && !text_name_same(id, op->name))
+		return verdict(out, CERT_BAD_SIGNATURE,
+			       "the certificate names operator %.100s, its signature is by %.100s",
+			       id, op->name);
 	r = check_approval(out, buf, len, sigs, t, flags);
 	if (r || out->verdict)
 		return r;

@@ -51,6 +51,14 @@ enum {
 };
 
 /**
+ * cert_approver_is_operator() - whether the approver @ap is the person who
+ * signed @v as operator (policy Art. 6): the same key (key id or
+ * fingerprint), or a name that is the operator signer's, the operator's the
+ * certificate names, or the witness's, compared with text_name_same()
+ */
+bool cert_approver_is_operator(const struct cert_verification *v, const struct cert_sig_check *ap);
+
+/**
  * cert_verify_mem() - check a certificate's bytes and signatures
  * @flags: CERT_REQUIRE_APPROVAL
  * @out: the verdict and what was found; release with cert_verification_free()

@@ -5,6 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicase.h>
+#include <unictype.h>
+#include <uninorm.h>
+#include <unistr.h>
+
 #include "text.h"
 
 size_t text_utf8_seq(const char *s, uint32_t *cp)
@@ -139,4 +144,71 @@ bool text_is_base64(const char *s, size_t n)
 			return false;
 	}
 	return true;
+}
+
+/*
+ * Collapse each run of white space to one U+0020 and drop it at both ends.
+ * NFKC has already made U+3000 (the ideographic space) and U+00A0 plain
+ * spaces; the property test catches the rest.
+ */
+static int fold_space(const uint8_t *s, size_t n, char **out)
+{
+	char *o = malloc(n + 1);
+	size_t w = 0;
+	bool pending = false;
+
+	if (!o)
+		return -ENOMEM;
+	for (size_t i = 0; i < n;) {
+		ucs4_t c;
+		int k = u8_mbtouc(&c, s + i, n - i);
+
+		if (uc_is_property_white_space(c)) {
+			pending = w > 0;
+		} else {
+			if (pending)
+				o[w++] = ' ';
+			pending = false;
+			memcpy(o + w, s + i, (size_t)k);
+			w += (size_t)k;
+		}
+		i += (size_t)k;
+	}
+	o[w] = '\0';
+	*out = o;
+	return 0;
+}
+
+int text_name_fold(const char *name, char **out)
+{
+	size_t len = strlen(name), n = 0;
+	uint8_t *folded;
+	int r;
+
+	*out = NULL;
+	if (u8_check((const uint8_t *)name, len))
+		return -EILSEQ;
+	/* full case folding with NFKC: "ＳＵＺＵＫＩ" and "suzuki" fold alike */
+	folded = u8_casefold((const uint8_t *)name, len, NULL, UNINORM_NFKC, NULL, &n);
+	if (!folded)
+		return errno == ENOMEM ? -ENOMEM : -EILSEQ;
+	r = fold_space(folded, n, out);
+	free(folded);
+	return r;
+}
+
+bool text_name_same(const char *a, const char *b)
+{
+	char *fa = NULL, *fb = NULL;
+	bool same;
+
+	if (!strcmp(a, b))
+		return true;
+	if (text_name_fold(a, &fa) || text_name_fold(b, &fb))
+		same = false;
+	else
+		same = !strcmp(fa, fb);
+	free(fa);
+	free(fb);
+	return same;
 }

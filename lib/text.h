@@ -58,4 +58,20 @@ bool text_is_base64(const char *s, size_t n);
  */
 int text_hex(const char *s, char **out);
 
+/**
+ * text_name_fold() - a person's name in the form two names are compared in:
+ * NFKC, full case folding, each run of white space one U+0020, none at
+ * either end ("鈴木　花子" with a full-width space folds as "鈴木 花子")
+ * @out: set to a new string (free() it)
+ * Return: 0, -EILSEQ (@name is not valid UTF-8), -ENOMEM
+ */
+int text_name_fold(const char *name, char **out);
+
+/**
+ * text_name_same() - whether @a and @b name the same person after
+ * text_name_fold(); equal bytes are always the same, and text that cannot be
+ * folded (not UTF-8, no memory) is compared byte for byte
+ */
+bool text_name_same(const char *a, const char *b);
+
 #endif

@@ -121,8 +121,14 @@ static json_t *signer_json(const struct cert_verification *v, enum cert_role rol
 
 	if (!ok)
 		return json_null();
-	return json_pack("{s:o,s:s,s:s}", "name", json_text(s->name), "key_id", s->key_id, "time",
-			 s->time);
+	return json_pack("{s:o,s:s,s:s,s:s}", "name", json_text(s->name), "key_id", s->key_id,
+			 "fingerprint", s->fpr, "time", s->time);
+}
+
+/* a signer's key as people compare it: the fingerprint, else (X.509) the key id */
+static const char *key_label(const struct cert_sig_check *s)
+{
+	return s->fpr[0] ? s->fpr : s->key_id;
 }
 
 static void print_result(const char *path, const struct cert_verification *v, int code,
@@ -136,14 +142,17 @@ static void print_result(const char *path, const struct cert_verification *v, in
 
 	if (!json) {
 		if (!code)
-			printf("%s: valid: certificate %s, operator %s, %s%s%s%s%s\n",
+			printf("%s: valid: certificate %s, operator %s, %s%s%s%s%s; operator key "
+			       "%s%s%s\n",
 			       ui_safe(path), v->id, ui_safe(v->sig[CERT_ROLE_OPERATOR].name),
 			       v->approved ? "approver " : "not approved",
 			       v->approved ? ui_safe(v->sig[CERT_ROLE_APPROVER].name) : "",
 			       v->self_approved ? " (self-approval: " : "",
 			       v->self_approved ? ui_safe(v->sig[CERT_ROLE_APPROVER].self_reason) :
 						  "",
-			       v->self_approved ? ")" : "");
+			       v->self_approved ? ")" : "", key_label(&v->sig[CERT_ROLE_OPERATOR]),
+			       v->approved ? ", approver key " : "",
+			       v->approved ? key_label(&v->sig[CERT_ROLE_APPROVER]) : "");
 		else
 			printf("%s: %s: %s\n", ui_safe(path), name, ui_safe(why));
 		if (!code && why[0])

@@ -146,6 +146,21 @@ int certsign_load(const struct certsign_opts *o, enum cert_role role, struct cer
 	return 0;
 }
 
+int certsign_operator_check(const char *cmd, const char *named, const struct cert_signer *s)
+{
+	if (!named || text_name_same(named, cert_signer_name(s)))
+		return 0;
+	return ui_usage_error(cmd,
+			      "the operator named is %s, but the key signs for %s: a certificate "
+			      "is signed by its operator's own key",
+			      ui_safe(named), ui_safe(cert_signer_name(s)));
+}
+
+const char *certsign_key_label(const struct cert_signer *s)
+{
+	return cert_signer_fingerprint(s)[0] ? cert_signer_fingerprint(s) : cert_signer_key_id(s);
+}
+
 int certsign_reserve(struct certsign_out *out, const char *file, const char *dir, const char *ext)
 {
 	char base[sizeof(out->dir_base)], *sig = NULL;
@@ -218,13 +233,40 @@ static int write_both(struct certsign_out *out, const char *doc, size_t len, con
 	return r;
 }
 
+/* @report with the signer as its operator: named so already, or by no one yet */
+static int operator_named(const json_t *report, const struct cert_signer *s, json_t **out)
+{
+	const char *named = cert_get_string(report, "operator.name");
+	json_t *op;
+
+	if (named && !text_name_same(named, cert_signer_name(s)))
+		return -EXDEV;
+	*out = json_deep_copy(report);
+	if (!*out)
+		return -ENOMEM;
+	if (named)
+		return 0;
+	op = json_object_get(*out, "operator");
+	if (!json_is_object(op)) {
+		op = json_object();
+		if (json_object_set_new(*out, "operator", op))
+			op = NULL;
+	}
+	if (!op || json_object_set_new(op, "name", json_string(cert_signer_name(s)))) {
+		json_decref(*out);
+		*out = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 /* The certificate of @report in canonical form, and its operator signature. */
 static int sign_report(const json_t *report, const struct cert_meta *m, const struct cert_signer *s,
 		       char id[37], char **doc, size_t *len, void **sig, size_t *siglen)
 {
 	const struct kesu_config *cfg = ui_config();
 	struct cert_meta meta = *m;
-	json_t *cert;
+	json_t *cert, *signed_report = NULL;
 	int r;
 
 	meta.tool_sha256 = certsign_tool_sha256()[0] ? certsign_tool_sha256() : NULL;
@@ -236,7 +278,11 @@ static int sign_report(const json_t *report, const struct cert_meta *m, const st
 	if (!meta.location && cfg->org_location.line &&
 	    !cert_get_string(report, "operator.location"))
 		meta.location = cfg->org_location.text;
-	cert = cert_from_report(report, &meta, id);
+	r = operator_named(report, s, &signed_report);
+	if (r)
+		return r;
+	cert = cert_from_report(signed_report, &meta, id);
+	json_decref(signed_report);
 	if (!cert)
 		return errno == ENOMEM ? -ENOMEM : -EINVAL;
 	r = jcs_dump(cert, doc, len);
@@ -324,6 +370,11 @@ static int certsign_bind_x509(struct cert_trust *t, const char *dir, char *why, 
  * --trust-ca FILE for CMS; with only --trust-ca, a missing default
  * directory is no error.
  */
+static bool trust_refused(int r)
+{
+	return r == -EPERM || r == -EEXIST || r == -EBADMSG || r == -ENOTDIR;
+}
+
 int certsign_trust(const char *dir, const char *ca, struct cert_trust **t)
 {
 	char why[512];
@@ -339,8 +390,13 @@ int certsign_trust(const char *dir, const char *ca, struct cert_trust **t)
 	if (r == -ENOENT)
 		ui_err("%s: no trust store there: give --trust DIR (see kesu-cert(8))",
 		       ui_safe(dir ? dir : TRUST_DIR));
+	else if (trust_refused(r))
+		ui_err("the trust store is refused: %s", ui_safe(why));
 	else if (r)
 		ui_err("cannot load the trust store: %s: %s", ui_safe(why), strerror(-r));
+	/* a store that cannot be trusted is a configuration error, as a refused kesu.conf is */
+	if (trust_refused(r))
+		return KESU_EXIT_USAGE;
 	if (r || !ca)
 		return r ? KESU_EXIT_FAILURE : 0;
 	r = cert_trust_load_ca(*t, ca, why, sizeof(why));

@@ -71,6 +71,21 @@ int certsign_opt(int c, const char *arg, const char *cmd, struct certsign_opts *
  */
 int certsign_load(const struct certsign_opts *o, enum cert_role role, struct cert_signer **out);
 
+/**
+ * certsign_operator_check() - a certificate names as operator the person
+ * whose key signs it: @named (--operator, or the report's; NULL: none named)
+ * must be the signer's name, compared with text_name_same()
+ * @cmd: the command, for the message
+ * Return: 0, or KESU_EXIT_USAGE (message printed)
+ */
+int certsign_operator_check(const char *cmd, const char *named, const struct cert_signer *s);
+
+/**
+ * certsign_key_label() - how a signing key is named to people: its
+ * fingerprint (minisign), else its key id (X.509)
+ */
+const char *certsign_key_label(const struct cert_signer *s);
+
 /* A certificate and its operator signature, reserved before the work. */
 struct certsign_out {
 	struct outfile cert, sig;
@@ -88,9 +103,12 @@ int certsign_reserve(struct certsign_out *out, const char *file, const char *dir
 
 /**
  * certsign_issue() - build the certificate of @report, sign it as operator
- * and write both files
+ * and write both files; a report that names no operator gets the signer's
+ * name
  * @id: set to the certificate's id
- * Return: 0 or a negative errno (-EINVAL: the report makes no certificate)
+ * Return: 0 or a negative errno (-EINVAL: the report makes no certificate;
+ * -EXDEV: it names an operator other than the signer, see
+ * certsign_operator_check())
  */
 int certsign_issue(struct certsign_out *out, const json_t *report, const struct cert_meta *m,
 		   const struct cert_signer *s, char id[37]);

@@ -16,7 +16,9 @@
 #include "cert_show.h"
 #include "cert_verify.h"
 #include "certsign.h"
+#include "file.h"
 #include "kesu.h"
+#include "log.h"
 #include "text.h"
 
 static const int issue_exits[] = {
@@ -62,11 +64,14 @@ static int issue_run(const char *report_path, const char *output, const struct c
 	struct cert_signer *signer = NULL;
 	struct certsign_out out = { 0 };
 	json_t *report = NULL;
-	char id[37];
+	char id[37] = "", rc[12];
 	int r, code = certsign_load(cs, CERT_ROLE_OPERATOR, &signer);
 
 	if (!code)
 		code = read_report(report_path, &report);
+	if (!code)
+		code = certsign_operator_check("cert issue",
+					       cert_get_string(report, "operator.name"), signer);
 	if (!code && (r = certsign_reserve(&out, output, NULL, cert_signer_ext(signer)))) {
 		ui_err("%s: %s", ui_safe(output),
 		       r == -EEXIST ? "exists, not replaced" : strerror(-r));
@@ -80,7 +85,12 @@ static int issue_run(const char *report_path, const char *output, const struct c
 	}
 	if (!code)
 		printf("%s: certificate %s signed by %s (operator, key %s)\n", ui_safe(out.path),
-		       id, ui_safe(cert_signer_name(signer)), cert_signer_key_id(signer));
+		       id, ui_safe(cert_signer_name(signer)), certsign_key_label(signer));
+	snprintf(rc, sizeof(rc), "%d", code);
+	kesu_audit("cert issue", "report", report_path, "certificate", code ? NULL : out.path, "id",
+		   code ? NULL : id, "operator", signer ? cert_signer_name(signer) : NULL, "key",
+		   signer ? certsign_key_label(signer) : NULL, "result",
+		   code ? "refused" : "issued", "exit", rc, "user", ui_who(), NULL);
 	certsign_out_release(&out);
 	json_decref(report);
 	cert_signer_free(signer);
@@ -165,23 +175,70 @@ static int cert_cmd_issue(int argc, char **argv)
 struct approve_opts {
 	struct certsign_opts cs;
 	const char *trust, *trust_ca;
-	bool allow_self, help;
+	bool allow_self, replace, help;
 	const char *reason;
 };
 
-/* The certificate must stand on its own (operator signature, success) before it is approved. */
-static int approvable(const char *path, const struct cert_trust *t, struct cert_verification *v)
-{
-	int r = cert_verify_file(path, t, 0, v);
+/* The certificate as read, once: these bytes are verified and these are signed. */
+struct approve_doc {
+	char *buf;
+	size_t len;
+	struct cert_sigs sigs;
+	struct cert_verification v; /* without the approval already there, if any */
+};
 
+static void approve_doc_free(struct approve_doc *d)
+{
+	free(d->buf);
+	cert_sigs_free(&d->sigs);
+	cert_verification_free(&d->v);
+}
+
+/* An approval already there: valid, or replaced only on request. */
+static int existing_approval(const char *path, const struct approve_opts *o,
+			     const struct cert_trust *t, struct approve_doc *d)
+{
+	struct cert_verification full;
+	char *sig = cert_sig_path(path, CERT_ROLE_APPROVER,
+				  d->sigs.cms[CERT_ROLE_APPROVER] ? "p7s" : "minisig");
+	int code = 0,
+	    r = cert_verify_mem(d->buf, d->len, &d->sigs, t, CERT_REQUIRE_APPROVAL, &full);
+
+	if (r || !sig) {
+		ui_err("out of memory");
+		code = KESU_EXIT_FAILURE;
+	} else if (full.verdict == CERT_VALID) {
+		ui_err("%s: already approved by %s", ui_safe(path),
+		       ui_safe(full.sig[CERT_ROLE_APPROVER].name));
+		code = KESU_EXIT_USAGE;
+	} else if (!o->replace) {
+		ui_err("%s: an approval exists and does not verify: %s: %s; --replace-approval "
+		       "replaces it",
+		       ui_safe(sig), cert_verdict_name(full.verdict), ui_safe(full.why));
+		code = cert_cli_verdict_exit(full.verdict);
+	}
+	free(sig);
+	cert_verification_free(&full);
+	return code;
+}
+
+/* The certificate must stand on its own (operator signature, success) before it is approved. */
+static int approvable(const char *path, const struct approve_opts *o, const struct cert_trust *t,
+		      struct approve_doc *d)
+{
+	struct cert_sigs own;
+	struct cert_verification *v = &d->v;
+	int r = file_read(path, CERT_FILE_MAX, &d->buf, &d->len);
+
+	if (!r)
+		r = cert_read_sigs(path, &d->sigs);
+	own = d->sigs;
+	own.text[CERT_ROLE_APPROVER] = NULL;
+	if (!r)
+		r = cert_verify_mem(d->buf, d->len, &own, t, 0, v);
 	if (r) {
 		ui_err("%s: %s", ui_safe(path), strerror(-r));
 		return ui_exit(r, UI_CTX_CERT);
-	}
-	if (v->verdict == CERT_VALID && v->approved) {
-		ui_err("%s: already approved by %s", ui_safe(path),
-		       ui_safe(v->sig[CERT_ROLE_APPROVER].name));
-		return KESU_EXIT_USAGE;
 	}
 	if (v->verdict == CERT_NOT_ERASED) {
 		ui_err("%s: %s: an erasure that did not succeed is not approved", ui_safe(path),
@@ -192,39 +249,58 @@ static int approvable(const char *path, const struct cert_trust *t, struct cert_
 		ui_err("%s: %s: %s", ui_safe(path), cert_verdict_name(v->verdict), ui_safe(v->why));
 		return cert_cli_verdict_exit(v->verdict);
 	}
+	if (d->sigs.text[CERT_ROLE_APPROVER])
+		return existing_approval(path, o, t, d);
+	if (o->replace)
+		return ui_usage_error("cert approve", "%s: no approval to replace", ui_safe(path));
 	return 0;
 }
 
-static int approve_sign(const char *path, const struct cert_verification *v,
-			const struct cert_signer *s, const char *reason)
+static int approve_sign(const char *path, struct approve_doc *d, const struct cert_signer *s,
+			const struct cert_trust *t, const struct approve_opts *o, bool self)
 {
+	struct cert_approval a = { .path = path,
+				   .doc = d->buf,
+				   .len = d->len,
+				   .sigs = &d->sigs,
+				   .id = d->v.id,
+				   .reason = self ? o->reason : NULL,
+				   .replace = o->replace };
+	struct cert_verification check;
 	char *sig_path = NULL;
-	int r = cert_approve_file(path, v, s, reason, &sig_path);
+	int code, r = cert_approve_mem(&a, s, t, &check, &sig_path);
 
-	if (r == -EOPNOTSUPP)
+	if (r == -EACCES)
+		ui_err("%s: refused: an approval by %s (key %s) would not verify: %s: %s",
+		       ui_safe(path), ui_safe(cert_signer_name(s)), certsign_key_label(s),
+		       cert_verdict_name(check.verdict), ui_safe(check.why));
+	else if (r == -EOPNOTSUPP)
 		ui_err("%s: a self-approval is recorded in a minisign signature only; an X.509 "
 		       "key cannot record its reason",
 		       ui_safe(path));
 	else if (r)
 		ui_err("%s: %s", ui_safe(sig_path ? sig_path : path),
 		       r == -EEXIST ? "exists: the certificate is already approved" : strerror(-r));
+	code = r == -EACCES	? cert_cli_verdict_exit(check.verdict) :
+	       r == -EOPNOTSUPP ? KESU_EXIT_NOT_APPROVED :
+				  ui_exit(r, UI_CTX_NONE);
+	cert_verification_free(&check);
 	free(sig_path);
-	if (r == -EOPNOTSUPP)
-		return KESU_EXIT_NOT_APPROVED;
-	return ui_exit(r, UI_CTX_NONE);
+	return code;
 }
 
 static int approve_run(const char *path, const struct approve_opts *o)
 {
-	struct cert_verification v = { 0 };
+	struct approve_doc d = { 0 };
 	struct cert_signer *s = NULL;
 	struct cert_trust *t = NULL;
 	bool self = false;
 	char why[256];
+	char rc[12];
 	int code = certsign_trust(o->trust, o->trust_ca, &t);
 
 	if (!code)
-		code = approvable(path, t, &v);
+		code = approvable(path, o, t, &d);
 	if (!code)
 		code = certsign_load(&o->cs, CERT_ROLE_APPROVER, &s);
 	/* an X.509 approver the binding does not name: refused before anything is written */
@@ -232,20 +308,25 @@ static int approve_run(const char *path, const struct approve_opts *o)
 		ui_err("%s: %s", ui_safe(o->cs.sign_cert), ui_safe(why));
 		code = KESU_EXIT_UNTRUSTED;
 	}
-	if (!code && (self = cert_is_self_approval(&v, s)) && !o->allow_self) {
+	if (!code && (self = cert_is_self_approval(&d.v, s)) && !o->allow_self) {
 		ui_err("%s: refusing self-approval: %s signed or witnessed this erasure (policy "
 		       "Art. 6); --allow-self-approval --reason TEXT records an exception",
 		       ui_safe(path), ui_safe(cert_signer_name(s)));
 		code = KESU_EXIT_NOT_APPROVED;
 	}
 	if (!code)
-		code = approve_sign(path, &v, s, self ? o->reason : NULL);
+		code = approve_sign(path, &d, s, t, o, self);
 	if (!code)
 		printf("%s: approved by %s (key %s)%s%s\n", ui_safe(path),
-		       ui_safe(cert_signer_name(s)), cert_signer_key_id(s),
+		       ui_safe(cert_signer_name(s)), certsign_key_label(s),
 		       self ? ", self-approval recorded: " : "", self ? ui_safe(o->reason) : "");
+	snprintf(rc, sizeof(rc), "%d", code);
+	kesu_audit("cert approve", "certificate", path, "id", d.v.id[0] ? d.v.id : NULL, "approver",
+		   s ? cert_signer_name(s) : NULL, "key", s ? certsign_key_label(s) : NULL,
+		   "self_approval", self ? o->reason : NULL, "result",
+		   code ? "refused" : "approved", "exit", rc, "user", ui_who(), NULL);
 	cert_signer_free(s);
-	cert_verification_free(&v);
+	approve_doc_free(&d);
 	cert_trust_free(t);
 	return code;
 }
@@ -260,6 +341,7 @@ static int approve_help(void)
 	       "      --trust-ca FILE          CA certificates for CMS (.p7s) signatures\n"
 	       "      --allow-self-approval    approve one's own erasure, only with --reason\n"
 	       "      --reason TEXT            why no one else can approve (recorded, signed)\n"
+	       "      --replace-approval       replace an approval that does not verify\n"
 	       "      --passphrase-file F  --passphrase-fd N\n"
 	       "  -h, --help\n\n");
 	ui_print_exit_status(stdout, approve_exits,
@@ -267,7 +349,7 @@ static int approve_help(void)
 	return KESU_EXIT_SUCCESS;
 }
 
-enum { OPT_TRUST = 0x400, OPT_SELF, OPT_REASON, OPT_CA };
+enum { OPT_TRUST = 0x400, OPT_SELF, OPT_REASON, OPT_CA, OPT_REPLACE };
 
 static int approve_opt(int c, void *usr)
 {
@@ -278,6 +360,7 @@ static int approve_opt(int c, void *usr)
 	case OPT_TRUST: o->trust = optarg; return 0;
 	case OPT_CA: o->trust_ca = optarg; return 0;
 	case OPT_SELF: o->allow_self = true; return 0;
+	case OPT_REPLACE: o->replace = true; return 0;
 	case OPT_REASON:
 		if (!*optarg || !text_is_clean(optarg) || strlen(optarg) > 400)
 			return ui_usage_error("cert approve", "invalid --reason: give 1 to 400 "
@@ -295,6 +378,7 @@ static int cert_cmd_approve(int argc, char **argv)
 		{ "trust", required_argument, NULL, OPT_TRUST },
 		{ "trust-ca", required_argument, NULL, OPT_CA },
 		{ "allow-self-approval", no_argument, NULL, OPT_SELF },
+		{ "replace-approval", no_argument, NULL, OPT_REPLACE },
 		{ "reason", required_argument, NULL, OPT_REASON },
 		{ "key", required_argument, NULL, CS_SIGN_KEY },
 		{ "help", no_argument, NULL, 'h' },

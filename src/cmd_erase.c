@@ -249,6 +249,8 @@ int cmd_erase(int argc, char **argv)
 	/* the key's passphrase now, not after an hour of erasing */
 	if ((o.cert || o.cert_dir) && !o.dry_run) {
 		r = certsign_load(&o.cs, CERT_ROLE_OPERATOR, &o.signer);
+		if (!r && (r = certsign_operator_check("erase", o.jo.op.name, o.signer)))
+			cert_signer_free(o.signer);
 		if (r)
 			return r;
 		o.certs = calloc((size_t)(argc - optind), sizeof(*o.certs));

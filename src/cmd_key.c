@@ -234,9 +234,12 @@ static int keygen_commit(struct keygen_files *k, const char *out, const char *pu
 
 static void print_key(const struct minisign_pubkey *pub, const struct minisign_identity *id)
 {
-	char keyid[17];
+	char keyid[17], fpr[MINISIGN_FPR_LEN];
 
+	/* the key id is minisign's, chosen by whoever made the key: only the fingerprint is checked */
 	minisign_keyid(pub->keynum, keyid);
+	minisign_fingerprint(pub->pk, fpr);
+	printf("fingerprint: %s\n", fpr);
 	printf("key id: %s\n", keyid);
 	printf("role: %s\n", id ? id->role : "-");
 	printf("name: %s\n", id ? id->name : "-");

@@ -139,7 +139,8 @@ done
 ok "TLS server and CA certificates are refused as signers (3), and as approvers on verify (11)"
 
 # revocation: the CRL of the bundle decides; an expired CRL fails closed
-cp "$WORK/c.json" "$WORK/r.json"
+# the revoked signer's own certificate: the operator it names is its signer (CN)
+jq -cjS '.operator.name = "Ichiro Revoked"' "$WORK/c.json" > "$WORK/r.json"
 stock_sign revoked "$WORK/r.json" "$WORK/r.json.operator.p7s"
 verify_rc --trust "$WORK/empty" --trust-ca "$pki/ca.pem" "$WORK/r.json"
 [ $rc -eq 0 ] || fail "revoked operator without a CRL: exit $rc: $(cat "$WORK/out")"

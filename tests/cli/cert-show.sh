@@ -17,7 +17,9 @@ command -v minisign >/dev/null || skip "minisign missing (scripts/install-deps)"
 keys=${KESU_SRCDIR:?}/tests/data/keys
 # git does not keep modes and kesu refuses a secret key group or others may read
 mkdir "$WORK/keys"
-cp "$keys/operator.key" "$keys/operator.key.pub" "$WORK/keys/"
+cp "$keys/operator.key" "$WORK/keys/"
+# the operator who signs is the one the certificate names: the key in Sato's name
+sed '1s/name=.*/name=Sato "Hanako" 佐藤/' "$keys/operator.key.pub" > "$WORK/keys/operator.key.pub"
 chmod 600 "$WORK/keys/operator.key"
 printf 'kesu-test-operator\n' > "$WORK/op.pass"
 
@@ -161,6 +163,8 @@ ok "$n single-byte changes refused with exit 9"
 # so that only --trust names a trust store.
 cp "$keys/approver.key" "$keys/approver.key.pub" "$WORK/keys/"
 chmod 600 "$WORK/keys/approver.key"
+# the operator key under its own name again (Sato's copy above was for the first part)
+cp "$keys/operator.key.pub" "$WORK/keys/operator.key.pub"
 printf 'kesu-test-approver\n' > "$WORK/ap.pass"
 mkdir "$WORK/trust" "$WORK/optrust"
 cp "$keys/operator.key.pub" "$keys/approver.key.pub" "$WORK/trust/"

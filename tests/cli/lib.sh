@@ -18,7 +18,15 @@ cleanup() {
 	for s in $SWAPS; do swapoff "$s" 2>/dev/null; done
 	for m in $MOUNTS; do umount "$m" 2>/dev/null; done
 	[ -f "$WORK/loops" ] && LOOPS="$LOOPS $(cat "$WORK/loops")"
-	for l in $LOOPS; do losetup -d "$l" 2>/dev/null; done
+	# only a device still backed by a file of this test (or by one of its
+	# devices): one the test detached itself may since be another test's
+	for l in $LOOPS; do
+		back=$(losetup -n -O BACK-FILE "$l" 2>/dev/null)
+		case $back in
+		"$WORK"/*) losetup -d "$l" 2>/dev/null ;;
+		/dev/*) case " $LOOPS " in *" $back "*) losetup -d "$l" 2>/dev/null ;; esac ;;
+		esac
+	done
 	rm -rf "$WORK"
 	exit $rc
 }

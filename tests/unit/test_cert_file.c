@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +21,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "cert/cert.h"
 #include "cert/certfile.h"
+#include "cert/jcs.h"
 #include "file.h"
 #include "secmem.h"
 #include "testdata.h"
@@ -153,47 +156,229 @@ static void test_self_approval(void **state)
 		 cert_signer_key_id(s));
 	assert_true(cert_is_self_approval(&v, s));
 	json_decref(v.doc);
+
+	/* people, not bytes: a full-width space and other case are the same name */
+	verification(&v, "TEST\u3000approver");
+	assert_true(cert_is_self_approval(&v, s));
+	json_decref(v.doc);
+	verification(&v, NULL);
+	snprintf(v.sig[CERT_ROLE_OPERATOR].name, sizeof(v.sig[0].name), "%s", " test  APPROVER");
+	assert_true(cert_is_self_approval(&v, s));
+	/* the same public key under another key id */
+	snprintf(v.sig[CERT_ROLE_OPERATOR].name, sizeof(v.sig[0].name), "%s", "Test Operator");
+	snprintf(v.sig[CERT_ROLE_OPERATOR].fpr, sizeof(v.sig[0].fpr), "%s",
+		 cert_signer_fingerprint(s));
+	assert_true(cert_is_self_approval(&v, s));
+	json_decref(v.doc);
 	cert_signer_free(s);
 }
 
-static void test_approve_file(void **state)
+/* a report as kesu erase writes it, of an erasure by "Test Operator" */
+static const char report_text[] =
+	"{\"format\":\"kesu-report/1\",\"id\":\"0f8b3c3e-8a4c-4d3b-9a51-5a2f1c7e9d10\","
+	"\"tool\":{\"name\":\"kesu\",\"version\":\"0.1.0\"},\"host\":\"erase01\","
+	"\"device\":{\"path\":\"/dev/sdb\",\"kind\":\"block\",\"model\":\"MZ7LH480\","
+	"\"serial\":\"S45P\\ufffd\",\"serial_hex\":\"53343550ff\","
+	"\"wwn\":\"0x5002538e40a1b2c3\",\"firmware\":\"HXT7904Q\",\"transport\":\"sata\","
+	"\"size_bytes\":480103981056,\"logical_block_size\":512,\"physical_block_size\":4096,"
+	"\"rotational\":false,\"removable\":false,\"content\":\"gpt\"},"
+	"\"operator\":{\"name\":\"Test Operator\",\"asset_tag\":\"SRV-0117\","
+	"\"reason\":\"lease-return\",\"lease_contract\":\"L-2026-0412\","
+	"\"witness\":\"Suzuki Ichiro\",\"location\":\"Server room B\"},"
+	"\"method\":{\"name\":\"random\",\"category\":\"clear\",\"technique\":\"overwrite\","
+	"\"passes\":[{\"index\":1,\"pattern\":\"random\",\"generator\":\"aes-128-ctr\"},"
+	"{\"index\":2,\"pattern\":\"zero\"}],\"blank\":true},"
+	"\"passes\":[{\"index\":1,\"pattern\":\"random\",\"bytes_written\":480103981056,"
+	"\"completed\":true,\"verified\":false,\"bytes_verified\":0},"
+	"{\"index\":2,\"pattern\":\"zero\",\"bytes_written\":480103981056,\"completed\":true,"
+	"\"verified\":true,\"bytes_verified\":4801039872}],"
+	"\"verification\":{\"mode\":\"sample\",\"cache_bypass\":\"O_DIRECT\","
+	"\"read_paths\":[{\"path\":\"O_DIRECT\",\"bytes\":4801039872}],"
+	"\"bytes_read\":4801039872,\"samples\":100,\"sample_percent\":1,"
+	"\"sample_seed\":\"00000000deadbeef\",\"verified\":true},"
+	"\"errors\":{\"write\":[],\"read\":[],\"mismatch\":[]},\"result\":\"success\","
+	"\"result_reason\":null,\"started\":\"2026-11-25T09:12:04Z\","
+	"\"finished\":\"2026-11-25T10:00:31Z\"}";
+
+/* A certificate signed by the operator, in memory: its bytes and its signature. */
+struct signed_cert {
+	char id[37];
+	char *doc;
+	size_t len;
+	void *sig;
+	size_t siglen;
+};
+
+static void signed_cert(struct signed_cert *c)
 {
-	static const char doc[] = "{\"id\":\"" CERT_ID "\"}";
-	struct cert_signer *s = approver();
+	struct cert_signer *op = NULL;
+	json_error_t err;
+	json_t *rep = json_loads(report_text, 0, &err), *cert;
+
+	assert_non_null(rep);
+	cert = cert_from_report(rep, NULL, c->id);
+	assert_non_null(cert);
+	assert_int_equal(jcs_dump(cert, &c->doc, &c->len), 0);
+	copy("keys/operator.key", "operator.key", 0600);
+	copy("keys/operator.key.pub", "operator.key.pub", 0644);
+	assert_int_equal(cert_signer_load(at("operator.key"), "kesu-test-operator", &op), 0);
+	assert_int_equal(cert_sign(op, c->doc, c->len, c->id, CERT_ROLE_OPERATOR, NULL, &c->sig,
+				   &c->siglen),
+			 0);
+	cert_signer_free(op);
+	json_decref(cert);
+	json_decref(rep);
+}
+
+/* a trust store in DIR of the committed keys named */
+static struct cert_trust *trust(const char *name, bool op, bool ap)
+{
+	struct cert_trust *t = NULL;
+	char why[512], sub[64];
+
+	assert_int_equal(mkdir(at(name), 0700) && errno != EEXIST, 0);
+	snprintf(sub, sizeof(sub), "%s/op.pub", name);
+	if (op)
+		copy("keys/operator.key.pub", sub, 0644);
+	snprintf(sub, sizeof(sub), "%s/ap.pub", name);
+	if (ap)
+		copy("keys/approver.key.pub", sub, 0644);
+	assert_int_equal(cert_trust_load(at(name), &t, why, sizeof(why)), 0);
+	return t;
+}
+
+/*
+ * The approval signs the buffer it is given, not what the file holds by
+ * then; it is checked as verify will check it before anything is written.
+ */
+static void test_approve_mem(void **state)
+{
+	struct signed_cert c = { 0 };
+	struct cert_signer *s = approver(), *liar = NULL;
 	struct cert_sig_check chk = { 0 };
 	struct cert_verification v;
-	struct cert_trust *t = NULL;
-	char why[512], *sig_path = NULL, *sig = NULL;
+	struct cert_trust *t = trust("trust", true, true), *t_op = trust("trust-op", true, false);
+	struct cert_sigs sigs = { 0 };
+	struct cert_approval a = { .path = at("c.json") };
+	char *sig_path = NULL, *sig = NULL;
 	size_t siglen;
 
 	(void)state;
-	verification(&v, NULL);
-	put("c.json", 0644, doc, sizeof(doc) - 1);
+	signed_cert(&c);
+	sigs.text[CERT_ROLE_OPERATOR] = c.sig;
+	sigs.len[CERT_ROLE_OPERATOR] = c.siglen;
+	a.path = strdup(at("c.json"));
+	a.doc = c.doc;
+	a.len = c.len;
+	a.sigs = &sigs;
+	a.id = c.id;
+	/* the file now holds other bytes than those verified */
+	put("c.json", 0644, "{}", 2);
 	unlink(at("c.json.approver.minisig"));
-	assert_int_equal(cert_approve_file(at("c.json"), &v, s, NULL, &sig_path), 0);
-	assert_string_equal(sig_path, at("c.json.approver.minisig"));
 
-	/* the sidecar verifies over the certificate's bytes, by the key trusted as approver */
-	assert_int_equal(mkdir(at("trust"), 0700) && errno != EEXIST, 0);
-	copy("keys/approver.key.pub", "trust/approver.pub", 0644);
-	assert_int_equal(cert_trust_load(at("trust"), &t, why, sizeof(why)), 0);
+	/* a key the store does not trust as approver: refused, nothing written */
+	assert_int_equal(cert_approve_mem(&a, s, t_op, &v, &sig_path), -EACCES);
+	assert_int_equal(v.verdict, CERT_UNTRUSTED);
+	cert_verification_free(&v);
+	free(sig_path);
+	assert_int_equal(access(at("c.json.approver.minisig"), F_OK), -1);
+
+	/* KEY.pub names another person than the store does for that key: refused */
+	copy("keys/approver.key", "liar.key", 0600);
+	put("liar.key.pub", 0644, "", 0);
+	{
+		char *pub = test_data_read("keys/approver.key.pub", &siglen);
+		char *nl = strchr(pub, '\n');
+		char text[512];
+		int n = snprintf(text, sizeof(text),
+				 "untrusted comment: kesu role=approver name=Test Operator%s", nl);
+
+		put("liar.key.pub", 0644, text, (size_t)n);
+		free(pub);
+	}
+	assert_int_equal(cert_signer_load(at("liar.key"), "kesu-test-approver", &liar), 0);
+	assert_int_equal(cert_approve_mem(&a, liar, t, &v, &sig_path), -EACCES);
+	assert_int_equal(v.verdict, CERT_BAD_SIGNATURE);
+	assert_non_null(strstr(v.why, "names Test Operator, the trust store has Test Approver"));
+	cert_verification_free(&v);
+	free(sig_path);
+	assert_int_equal(access(at("c.json.approver.minisig"), F_OK), -1);
+
+	assert_int_equal(cert_approve_mem(&a, s, t, &v, &sig_path), 0);
+	assert_int_equal(v.verdict, CERT_VALID);
+	assert_true(v.approved);
+	cert_verification_free(&v);
+	assert_string_equal(sig_path, at("c.json.approver.minisig"));
 	assert_int_equal(file_read(sig_path, CERT_FILE_MAX, &sig, &siglen), 0);
-	assert_int_equal(cert_check_sig_text(sig, siglen, false, doc, sizeof(doc) - 1, CERT_ID,
+	assert_int_equal(cert_check_sig_text(sig, siglen, false, c.doc, c.len, c.id,
 					     CERT_ROLE_APPROVER, t, &chk),
 			 0);
 	assert_string_equal(chk.name, "Test Approver");
-	assert_false(chk.self_approval);
+	assert_string_equal(chk.fpr, "ed19 1458 7387 3de4 f6a2 8aef 38ab bd61");
+	assert_int_equal(cert_check_sig_text(sig, siglen, false, "{}", 2, c.id, CERT_ROLE_APPROVER,
+					     t, &chk),
+			 -EKEYREJECTED);
+	assert_non_null(strstr(chk.why, "does not verify"));
 	free(sig);
 	free(sig_path);
 
-	/* approved once: the sidecar is not replaced */
-	assert_int_equal(cert_approve_file(at("c.json"), &v, s, NULL, &sig_path), -EEXIST);
+	/* approved once: the sidecar is replaced only on request */
+	assert_int_equal(cert_approve_mem(&a, s, t, &v, &sig_path), -EEXIST);
+	cert_verification_free(&v);
 	free(sig_path);
-	assert_int_equal(cert_approve_file(at("none.json"), &v, s, NULL, &sig_path), -ENOENT);
+	a.replace = true;
+	assert_int_equal(cert_approve_mem(&a, s, t, &v, &sig_path), 0);
+	cert_verification_free(&v);
 	free(sig_path);
-	cert_trust_free(t);
-	json_decref(v.doc);
+
+	free((char *)a.path);
+	free(c.doc);
+	free(c.sig);
+	cert_signer_free(liar);
 	cert_signer_free(s);
+	cert_trust_free(t);
+	cert_trust_free(t_op);
+}
+
+/* A store others may change, or with one key number twice, binds no one. */
+static void test_trust_refused(void **state)
+{
+	struct cert_trust *t = NULL;
+	char why[512], *pub;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(mkdir(at("ww"), 0700) && errno != EEXIST, 0);
+	copy("keys/operator.key.pub", "ww/op.pub", 0646);
+	assert_int_equal(cert_trust_load(at("ww"), &t, why, sizeof(why)), -EPERM);
+	assert_non_null(strstr(why, "ww/op.pub: anyone may write to it"));
+	assert_int_equal(chmod(at("ww/op.pub"), 0644), 0);
+	assert_int_equal(chmod(at("ww"), 0777), 0);
+	assert_int_equal(cert_trust_load(at("ww"), &t, why, sizeof(why)), -EPERM);
+	assert_int_equal(chmod(at("ww"), 0755), 0);
+	assert_int_equal(cert_trust_load(at("ww"), &t, why, sizeof(why)), 0);
+	cert_trust_free(t);
+
+	/* the approver's key number spliced onto the operator's key */
+	{
+		struct minisign_pubkey op, ap;
+		char *a = test_data_read("keys/approver.key.pub", &len);
+
+		pub = test_data_read("keys/operator.key.pub", &len);
+		assert_int_equal(minisign_pubkey_parse(pub, strlen(pub), &op), 0);
+		assert_int_equal(minisign_pubkey_parse(a, strlen(a), &ap), 0);
+		memcpy(op.keynum, ap.keynum, sizeof(op.keynum));
+		free(pub);
+		free(a);
+		assert_int_equal(minisign_pubkey_format(&op, op.comment, &pub), 0);
+	}
+	unlink(at("ww/op.pub"));
+	put("ww/forged.pub", 0644, pub, strlen(pub));
+	copy("keys/approver.key.pub", "ww/zz.pub", 0644);
+	free(pub);
+	assert_int_equal(cert_trust_load(at("ww"), &t, why, sizeof(why)), -EEXIST);
+	assert_non_null(strstr(why, "ww/forged.pub and "));
+	assert_non_null(strstr(why, "ww/zz.pub have the same key id"));
 }
 
 static void test_device_check(void **state)
@@ -257,32 +442,26 @@ static int setup(void **state)
 	return mkdtemp(dir) ? 0 : -1;
 }
 
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
 static int teardown(void **state)
 {
-	static const char *const names[] = {
-		"report.json",
-		"dup.json",
-		"text.json",
-		"approver.key",
-		"approver.key.pub",
-		"c.json",
-		"c.json.approver.minisig",
-		"trust/approver.pub",
-		"trust",
-	};
-
 	(void)state;
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		remove(at(names[i]));
-	return rmdir(dir);
+	return nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_default_path),  cmocka_unit_test(test_report_read),
-		cmocka_unit_test(test_self_approval), cmocka_unit_test(test_approve_file),
-		cmocka_unit_test(test_device_check),
+		cmocka_unit_test(test_self_approval), cmocka_unit_test(test_approve_mem),
+		cmocka_unit_test(test_trust_refused), cmocka_unit_test(test_device_check),
 	};
 
 	secmem_init();

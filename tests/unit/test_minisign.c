@@ -172,6 +172,27 @@ static void test_keyid(void **state)
 	assert_string_equal(pub.comment + strlen("minisign public key "), id);
 }
 
+/*
+ * The fingerprint is SHA-256 of the public key, not the key number: the
+ * values were computed with base64 -d | tail -c 32 | sha256sum. A key number
+ * spliced onto another key leaves each key its own fingerprint.
+ */
+static void test_fingerprint(void **state)
+{
+	struct minisign_pubkey op, ap;
+	char f[MINISIGN_FPR_LEN];
+
+	pub_of("keys/operator.key.pub", &op);
+	pub_of("keys/approver.key.pub", &ap);
+	minisign_fingerprint(op.pk, f);
+	assert_string_equal(f, "6809 5273 3797 d3ad e206 baed 0762 c530");
+	minisign_fingerprint(ap.pk, f);
+	assert_string_equal(f, "ed19 1458 7387 3de4 f6a2 8aef 38ab bd61");
+	memcpy(ap.keynum, op.keynum, sizeof(op.keynum));
+	minisign_fingerprint(ap.pk, f);
+	assert_string_equal(f, "ed19 1458 7387 3de4 f6a2 8aef 38ab bd61");
+}
+
 /* every single-byte change of message, signature or trusted comment is refused */
 static void test_tampering(void **state)
 {
@@ -409,6 +430,7 @@ int main(void)
 		cmocka_unit_test(test_sign_matches_stock),
 		cmocka_unit_test(test_wrong_passphrase),
 		cmocka_unit_test(test_keyid),
+		cmocka_unit_test(test_fingerprint),
 		cmocka_unit_test(test_tampering),
 		cmocka_unit_test(test_strict_parsers),
 		cmocka_unit_test(test_roundtrip),

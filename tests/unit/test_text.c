@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -260,6 +261,40 @@ static void test_devinfo(void **state)
 	json_decref(o);
 }
 
+/* names compared as people: NFKC, case and white space folded */
+static void test_name_fold(void **state)
+{
+	static const char *const same[][2] = {
+		{ "鈴木　花子", "鈴木 花子" },		/* U+3000, the full-width space */
+		{ "  鈴木 \u3000 花子 ", "鈴木 花子" }, /* runs and both ends */
+		{ "Suzuki Hanako", "SUZUKI  HANAKO" },
+		{ "ＳＵＺＵＫＩ", "suzuki" }, /* full-width Latin */
+		{ "ｽｽﾞｷ", "スズキ" },	      /* half-width kana */
+		{ "Stra\u00dfe", "STRASSE" }, /* full case folding */
+		{ "Tanaka\u00a0Taro", "tanaka taro" },
+	};
+	static const char *const differ[][2] = {
+		{ "鈴木 花子", "鈴木 華子" },
+		{ "Tanaka Taro", "Tanaka Jiro" },
+		{ "ab", "a b" },
+	};
+	char *f = NULL;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++)
+		assert_true(text_name_same(same[i][0], same[i][1]));
+	for (size_t i = 0; i < sizeof(differ) / sizeof(differ[0]); i++)
+		assert_false(text_name_same(differ[i][0], differ[i][1]));
+	assert_int_equal(text_name_fold("　鈴木　　花子　", &f), 0);
+	assert_string_equal(f, "鈴木 花子");
+	free(f);
+	assert_int_equal(text_name_fold("Tanaka\xff", &f), -EILSEQ);
+	assert_null(f);
+	/* what cannot be folded is still itself, and nothing else */
+	assert_true(text_name_same("Tanaka\xff", "Tanaka\xff"));
+	assert_false(text_name_same("Tanaka\xff", "tanaka\xff"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -271,6 +306,7 @@ int main(void)
 		cmocka_unit_test(test_audit_record),
 		cmocka_unit_test(test_json_text),
 		cmocka_unit_test(test_devinfo),
+		cmocka_unit_test(test_name_fold),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
