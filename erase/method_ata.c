@@ -288,13 +288,8 @@ static int sanitize_wait(const struct erase_opts *o, uint16_t feature, struct at
 	struct purge_await w = { .what = "sanitize",
 				 .poll = poll_status,
 				 .usr = &c,
-				 .overwrite = feature == ATA_SANITIZE_OVERWRITE,
-				 .timing = o->timing,
-				 .abort = o->abort,
-				 .detail = detail,
-				 .why = why,
-				 .len = len };
-	int ret = purge_await(&w);
+				 .overwrite = feature == ATA_SANITIZE_OVERWRITE };
+	int ret = purge_await_run(&w, o, detail, why, len);
 
 	if (ret)
 		return ret;

@@ -317,13 +317,8 @@ static int await_sanitize(struct dev *d, const struct erase_opts *o,
 				 .poll = poll_log,
 				 .usr = &a,
 				 .estimate_ms = estimate_ms(before, sanact),
-				 .overwrite = sanact == SANITIZE_NVME_OVERWRITE,
-				 .timing = o->timing,
-				 .abort = o->abort,
-				 .detail = detail,
-				 .why = why,
-				 .len = len };
-	int ret = purge_await(&w);
+				 .overwrite = sanact == SANITIZE_NVME_OVERWRITE };
+	int ret = purge_await_run(&w, o, detail, why, len);
 
 	if (ret)
 		return ret;

@@ -346,6 +346,17 @@ int purge_await(struct purge_await *w)
 	return ret == PURGE_DONE ? 0 : ret;
 }
 
+int purge_await_run(struct purge_await *w, const struct erase_opts *o, json_t *detail, char *why,
+		    size_t len)
+{
+	w->timing = o->timing;
+	w->abort = o->abort;
+	w->detail = detail;
+	w->why = why;
+	w->len = len;
+	return purge_await(w);
+}
+
 const char *purge_category(const struct erase_method *m, const struct erase_caps *caps)
 {
 	/* ATA Security Erase: Purge on rotating media, Clear on SSDs (SP 800-88r1) */

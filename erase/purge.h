@@ -163,6 +163,20 @@ struct purge_await {
 int purge_await(struct purge_await *w);
 
 /**
+ * purge_await_run() - purge_await() in a method's exec hook: the wait takes
+ * the run's clock (@o->timing) and abort flag (@o->abort), and writes into
+ * the hook's @detail and @why
+ * @w: @what, @poll, @usr, @estimate_ms and @overwrite set; the rest is filled in
+ * @o: the run's options
+ * @detail: the report's "purge" object, or NULL
+ * @why: the reason on failure, @len bytes
+ *
+ * Return: as purge_await()
+ */
+int purge_await_run(struct purge_await *w, const struct erase_opts *o, json_t *detail, char *why,
+		    size_t len);
+
+/**
  * purge_auto_pick() - the method "auto" stands for on a drive
  * @caps: what the drive can do (NULL: nothing was probed)
  * @why: what was chosen and why, for the report: the strongest Purge

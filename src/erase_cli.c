@@ -18,7 +18,6 @@
 #include "kesu.h"
 #include "outfile.h"
 #include "pool.h"
-#include "text.h"
 
 /* what a person may type into a recorded field */
 #define FIELD_MAX 256
@@ -121,18 +120,6 @@ static int usage(void)
 	return KESU_EXIT_SUCCESS;
 }
 
-/* A recorded field: UTF-8 text without control characters, of a sane length. */
-static int set_field(const char **field, const char *opt, const char *arg)
-{
-	if (!text_is_clean(arg) || !*arg || strlen(arg) > FIELD_MAX)
-		return ui_usage_error("erase",
-				      "invalid --%s: give 1 to %d bytes of UTF-8 text "
-				      "without control characters",
-				      opt, FIELD_MAX);
-	*field = arg;
-	return 0;
-}
-
 static int parse_opt(int c, char **argv, struct erase_cli *o)
 {
 	struct erase_operator *op = &o->jo.op;
@@ -168,8 +155,9 @@ static int parse_opt(int c, char **argv, struct erase_cli *o)
 	case 'R': o->jo.report_dir = optarg; return 0;
 	case OPT_FORCE: o->jo.force = true; return 0;
 	case 'j': o->json = true; return 0;
-	case OPT_OPERATOR: return set_field(&op->name, "operator", optarg);
-	case OPT_ASSET: return set_field(&op->asset_tag, "asset-tag", optarg);
+	case OPT_OPERATOR: return ui_text_field("erase", "operator", optarg, FIELD_MAX, &op->name);
+	case OPT_ASSET:
+		return ui_text_field("erase", "asset-tag", optarg, FIELD_MAX, &op->asset_tag);
 	case OPT_REASON:
 		if (!erase_reason_valid(optarg))
 			return ui_usage_error("erase",
@@ -178,9 +166,12 @@ static int parse_opt(int c, char **argv, struct erase_cli *o)
 					      optarg);
 		op->reason = optarg;
 		return 0;
-	case OPT_LEASE: return set_field(&op->lease_contract, "lease-contract", optarg);
-	case OPT_WITNESS: return set_field(&op->witness, "witness", optarg);
-	case OPT_LOCATION: return set_field(&op->location, "location", optarg);
+	case OPT_LEASE:
+		return ui_text_field("erase", "lease-contract", optarg, FIELD_MAX,
+				     &op->lease_contract);
+	case OPT_WITNESS: return ui_text_field("erase", "witness", optarg, FIELD_MAX, &op->witness);
+	case OPT_LOCATION:
+		return ui_text_field("erase", "location", optarg, FIELD_MAX, &op->location);
 	case OPT_QDEPTH:
 		return ui_parse_queue_depth("erase", optarg, &o->queue_depth) ? KESU_EXIT_USAGE : 0;
 	case OPT_BS: return ui_parse_block_size("erase", optarg, &o->chunk) ? KESU_EXIT_USAGE : 0;

@@ -215,5 +215,14 @@ int ui_parse_queue_depth(const char *cmd, const char *s, unsigned long *out);
 int ui_parse_block_size(const char *cmd, const char *s, unsigned long long *out);
 /* Parse a non-negative integer in [min, max]; 0 or -EINVAL. */
 int ui_parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out);
+/**
+ * ui_text_field() - --@opt of kesu @cmd, a text that goes into a record
+ * (operator, label, ...): 1 to @max bytes of UTF-8 without control characters
+ * @field: set to @arg when it is one
+ *
+ * Return: 0, or KESU_EXIT_USAGE (the usage error printed)
+ */
+int ui_text_field(const char *cmd, const char *opt, const char *arg, size_t max,
+		  const char **field);
 
 #endif

@@ -174,6 +174,21 @@ static int ui_reconcile(const struct ledger_assets *as, const struct ledger_reco
 	return fflush(stdout) == EOF ? -errno : 0;
 }
 
+/*
+ * The start of a read-only action: its options, then the ledger opened
+ * read-only into *@l. Return: -1 to go on, else the exit code (told).
+ */
+static int read_start(int argc, char **argv, const struct action *a, struct ledger_opts *o,
+		      struct ledger **l)
+{
+	int r = ledger_args(argc, argv, a, o);
+
+	if (r >= 0)
+		return r;
+	r = ledger_open_ui(o, LEDGER_RDONLY, l);
+	return r < 0 ? ui_exit(r, UI_CTX_NONE) : -1;
+}
+
 /* The end of a read-only action: its message, the flush, the exit code. */
 static int read_done(const struct ledger_opts *o, int r, const char *what)
 {
@@ -189,12 +204,10 @@ int ledger_cmd_show(int argc, char **argv)
 	static const struct action a = { .min = 1, .max = 1, .json = true, .options = JSON_HELP };
 	struct ledger_opts o;
 	struct ledger *l;
-	int r = ledger_args(argc, argv, &a, &o);
+	int r = read_start(argc, argv, &a, &o, &l);
 
 	if (r >= 0)
 		return r;
-	if ((r = ledger_open_ui(&o, LEDGER_RDONLY, &l)) < 0)
-		return ui_exit(r, UI_CTX_NONE);
 	r = ledger_get(l, o.args[0], ui_row, &o.json);
 	ledger_close(l);
 	if (r == -ENOENT) {
@@ -216,12 +229,10 @@ int ledger_cmd_list(int argc, char **argv)
 	json_t *arr = NULL;
 	struct ledger_opts o;
 	struct ledger *l;
-	int r = ledger_args(argc, argv, &a, &o);
+	int r = read_start(argc, argv, &a, &o, &l);
 
 	if (r >= 0)
 		return r;
-	if ((r = ledger_open_ui(&o, LEDGER_RDONLY, &l)) < 0)
-		return ui_exit(r, UI_CTX_NONE);
 	r = 0;
 	f.asset_tag = o.asset;
 	f.serial = o.serial;
@@ -250,12 +261,10 @@ int ledger_cmd_export(int argc, char **argv)
 	struct ledger_opts o;
 	struct ledger *l;
 	char *head = NULL;
-	int r = ledger_args(argc, argv, &a, &o);
+	int r = read_start(argc, argv, &a, &o, &l);
 
 	if (r >= 0)
 		return r;
-	if ((r = ledger_open_ui(&o, LEDGER_RDONLY, &l)) < 0)
-		return ui_exit(r, UI_CTX_NONE);
 	fmt = o.csv ? LEDGER_EXPORT_CSV : LEDGER_EXPORT_JSONL;
 	r = ledger_export_header(fmt, &head);
 	errno = 0;

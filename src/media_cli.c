@@ -23,7 +23,6 @@
 #include "luks.h"
 #include "media_cli.h"
 #include "outfile.h"
-#include "text.h"
 
 #define LABEL_MAX 47 /* LUKS2 label: 48 bytes with its NUL */
 #define FIELD_MAX 256
@@ -74,21 +73,10 @@ static int usage(void)
 	return KESU_EXIT_SUCCESS;
 }
 
-static int set_field(const char **field, const char *opt, const char *arg, size_t max)
-{
-	if (!text_is_clean(arg) || !*arg || strlen(arg) > max)
-		return ui_usage_error("media",
-				      "invalid --%s: give 1 to %zu bytes of UTF-8 text without "
-				      "control characters",
-				      opt, max);
-	*field = arg;
-	return 0;
-}
-
 static int parse_opt(int c, char **argv, struct media_cli *o)
 {
 	switch (c) {
-	case OPT_LABEL: return set_field(&o->label, "label", optarg, LABEL_MAX);
+	case OPT_LABEL: return ui_text_field("media", "label", optarg, LABEL_MAX, &o->label);
 	case OPT_FS:
 		if (strcmp(optarg, "ext4") && strcmp(optarg, "exfat") && strcmp(optarg, "none"))
 			return ui_usage_error("media", "invalid --fs '%s': ext4, exfat or none",
@@ -96,7 +84,8 @@ static int parse_opt(int c, char **argv, struct media_cli *o)
 		o->fs = optarg;
 		return 0;
 	case OPT_RECORD: o->record = optarg; return 0;
-	case OPT_OPERATOR: return set_field(&o->op_name, "operator", optarg, FIELD_MAX);
+	case OPT_OPERATOR:
+		return ui_text_field("media", "operator", optarg, FIELD_MAX, &o->op_name);
 	case OPT_PASS_FD:
 	case OPT_PASS_FILE: return ui_pass_opt("media", &o->pass, c == OPT_PASS_FD, optarg);
 	case OPT_WEAK: o->allow_weak = true; return 0;

@@ -385,6 +385,17 @@ int ui_parse_uint(const char *s, unsigned long min, unsigned long max, unsigned 
 	return 0;
 }
 
+int ui_text_field(const char *cmd, const char *opt, const char *arg, size_t max, const char **field)
+{
+	if (!*arg || !text_is_clean(arg) || strlen(arg) > max)
+		return ui_usage_error(cmd,
+				      "invalid --%s: give 1 to %zu bytes of UTF-8 text without "
+				      "control characters",
+				      opt, max);
+	*field = arg;
+	return 0;
+}
+
 int ui_parse_size(const char *s, unsigned long long *out)
 {
 	char *end;

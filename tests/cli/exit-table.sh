@@ -24,6 +24,14 @@ man_codes() {
 		on { prev = $0 }' "$1"
 }
 
+# in_table FILE WHERE: each "NN<TAB>text" line of FILE (from WHERE) is a line of the table
+in_table() {
+	while IFS= read -r line; do
+		grep -qxF -- "$line" "$WORK/table" ||
+			fail "$2: '$line' is not the table's text (kesu --help)"
+	done < "$1"
+}
+
 # Codes a command returns that its --help does not list yet, because the list lives in a
 # file being split elsewhere (src/cmd_cert.c, src/cmd_erase.c, src/cmd_crypt.c). The test
 # fails once a --help lists one of them: then its entry goes.
@@ -42,19 +50,13 @@ while IFS='|' read -r page actions; do
 		"$KESU" $a --help < /dev/null > "$WORK/h" || fail "kesu $a --help failed"
 		codes "$WORK/h" > "$WORK/hc"
 		[ -s "$WORK/hc" ] || fail "kesu $a --help lists no exit status"
-		while IFS= read -r line; do
-			grep -qxF -- "$line" "$WORK/table" ||
-				fail "kesu $a --help: '$line' is not the table's text"
-		done < "$WORK/hc"
+		in_table "$WORK/hc" "kesu $a --help"
 		cut -f1 "$WORK/hc" >> "$WORK/cmd"
 	done
 	IFS=$oldifs
 	man_codes "$MAN/$page.8" > "$WORK/mc"
 	[ -s "$WORK/mc" ] || fail "$page(8): no codes under EXIT STATUS"
-	while IFS= read -r line; do
-		grep -qxF -- "$line" "$WORK/table" ||
-			fail "$page(8) EXIT STATUS: '$line' is not the table's text (kesu --help)"
-	done < "$WORK/mc"
+	in_table "$WORK/mc" "$page(8) EXIT STATUS"
 	name=${page#kesu-}
 	pending=$(echo "$PENDING" | sed -n "s/^$name://p")
 	for c in $pending; do

@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "conffile.h"
+#include "testutil.h"
 
 struct fx {
 	char dir[PATH_MAX - 64];
@@ -32,12 +33,8 @@ struct fx {
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
-	const char *tmp = getenv("TMPDIR");
 
-	if (!f)
-		return -1;
-	snprintf(f->dir, sizeof(f->dir), "%s/test_config.XXXXXX", tmp ? tmp : "/tmp");
-	if (!mkdtemp(f->dir)) {
+	if (!f || test_tmpdir_make(f->dir, sizeof(f->dir), "test_config")) {
 		free(f);
 		return -1;
 	}
@@ -49,26 +46,16 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	char cmd[PATH_MAX + 16];
+	int r = test_tmpdir_remove(f->dir);
 
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	if (system(cmd) != 0)
-		return -1;
 	free(f);
-	return 0;
+	return r;
 }
 
 /* write @text (@len bytes) as the file, with @mode, and load it */
 static int load_n(struct fx *f, mode_t mode, const char *text, size_t len)
 {
-	FILE *fp;
-
-	unlink(f->path);
-	fp = fopen(f->path, "w");
-	assert_non_null(fp);
-	assert_int_equal(fwrite(text, 1, len, fp), len);
-	assert_int_equal(fclose(fp), 0);
-	assert_int_equal(chmod(f->path, mode), 0);
+	test_file_put(f->path, mode, text, len);
 	return config_load(f->path, &f->cfg, &f->err);
 }
 

@@ -7,7 +7,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +22,7 @@
 
 #include "file.h"
 #include "secmem.h"
+#include "testutil.h"
 
 static const char KEY[] = "AGE-SECRET-KEY-1 stands in for a secret\n";
 
@@ -34,12 +34,8 @@ struct fx {
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
-	const char *tmp = getenv("TMPDIR");
 
-	if (!f)
-		return -1;
-	snprintf(f->dir, sizeof(f->dir), "%s/test_file.XXXXXX", tmp ? tmp : "/tmp");
-	if (!mkdtemp(f->dir)) {
+	if (!f || test_tmpdir_make(f->dir, sizeof(f->dir), "test_file")) {
 		free(f);
 		return -1;
 	}
@@ -50,26 +46,17 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	char cmd[PATH_MAX + 16];
+	int r = test_tmpdir_remove(f->dir);
 
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	if (system(cmd) != 0)
-		return -1;
 	free(f);
-	return 0;
+	return r;
 }
 
 /* NAME in the test's directory, written with LEN bytes of DATA and given MODE */
 static const char *make(struct fx *f, const char *name, const void *data, size_t len, mode_t mode)
 {
-	int fd;
-
 	snprintf(f->path, sizeof(f->path), "%s/%s", f->dir, name);
-	fd = open(f->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, data, len), (ssize_t)len);
-	assert_int_equal(fchmod(fd, mode), 0);
-	assert_int_equal(close(fd), 0);
+	test_file_put(f->path, mode, data, len);
 	return f->path;
 }
 

@@ -27,6 +27,7 @@
 #include <sqlite3.h>
 
 #include "ledger/ledger.h"
+#include "testutil.h"
 
 struct fx {
 	char dir[PATH_MAX - 64];
@@ -38,12 +39,8 @@ struct fx {
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
-	const char *tmp = getenv("TMPDIR");
 
-	if (!f)
-		return -1;
-	snprintf(f->dir, sizeof(f->dir), "%s/test_ledger.XXXXXX", tmp ? tmp : "/tmp");
-	if (!mkdtemp(f->dir)) {
+	if (!f || test_tmpdir_make(f->dir, sizeof(f->dir), "test_ledger")) {
 		free(f);
 		return -1;
 	}
@@ -58,14 +55,12 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	char cmd[PATH_MAX + 16];
+	int r;
 
 	ledger_close(f->l);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	if (system(cmd) != 0)
-		return -1;
+	r = test_tmpdir_remove(f->dir);
 	free(f);
-	return 0;
+	return r;
 }
 
 /* The tests' verdict: a kesu-certificate/1 object; the approver from a sidecar "approver.x". */
@@ -507,15 +502,13 @@ static void test_open_refuses_other_db(void **state)
 	struct fx *f = *state;
 	char path[PATH_MAX];
 	struct ledger *l;
-	FILE *fp;
+	static const char text[] =
+		"this is not an SQLite database, and it is long enough to have a header......";
 
 	snprintf(path, sizeof(path), "%s/missing.db", f->dir);
 	assert_int_equal(ledger_open(&l, path, 0), -ENOENT);
 	snprintf(path, sizeof(path), "%s/text.db", f->dir);
-	fp = fopen(path, "w");
-	assert_non_null(fp);
-	fputs("this is not an SQLite database, and it is long enough to have a header......", fp);
-	fclose(fp);
+	test_file_put(path, 0644, text, strlen(text));
 	assert_int_equal(ledger_open(&l, path, LEDGER_CREATE), -EBADMSG);
 	assert_int_equal(ledger_open(&l, f->dir, LEDGER_CREATE), -EBADMSG);
 }
@@ -719,13 +712,9 @@ static void test_reconcile_json(void **state)
 static void put_file(const char *dir, const char *name, const char *text)
 {
 	char path[PATH_MAX];
-	FILE *fp;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fp = fopen(path, "w");
-	assert_non_null(fp);
-	fputs(text, fp);
-	fclose(fp);
+	test_file_put(path, 0644, text, strlen(text));
 }
 
 static void test_cert_load(void **state)

@@ -30,6 +30,7 @@
 #include <cmocka.h>
 
 #include "outfile.h"
+#include "testutil.h"
 
 struct fx {
 	char dir[PATH_MAX - 64];
@@ -42,12 +43,8 @@ static bool named;
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
-	const char *tmp = getenv("TMPDIR");
 
-	if (!f)
-		return -1;
-	snprintf(f->dir, sizeof(f->dir), "%s/test_outfile.XXXXXX", tmp ? tmp : "/tmp");
-	if (!mkdtemp(f->dir)) {
+	if (!f || test_tmpdir_make(f->dir, sizeof(f->dir), "test_outfile")) {
 		free(f);
 		return -1;
 	}
@@ -59,13 +56,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	char cmd[PATH_MAX + 16];
+	int r = test_tmpdir_remove(f->dir);
 
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	if (system(cmd) != 0)
-		return -1;
 	free(f);
-	return 0;
+	return r;
 }
 
 static size_t count_entries(const char *dir)
@@ -123,14 +117,10 @@ static void test_never_replaces(void **state)
 	struct fx *f = *state;
 	struct outfile of;
 	char buf[64];
-	FILE *fp;
 
 	assert_int_equal(outfile_reserve(&of, f->path, 4096, 0), 0);
 	/* another file appears at the final name while the work runs */
-	fp = fopen(f->path, "w");
-	assert_non_null(fp);
-	fputs("theirs", fp);
-	fclose(fp);
+	test_file_put(f->path, 0644, "theirs", 6);
 	assert_int_equal(outfile_commit(&of, "mine", 4), -EEXIST);
 	read_file(f->path, buf, sizeof(buf));
 	assert_string_equal(buf, "theirs");
@@ -195,12 +185,8 @@ static void test_replace(void **state)
 	struct outfile of;
 	struct stat st;
 	char buf[64];
-	FILE *fp;
 
-	fp = fopen(f->path, "w");
-	assert_non_null(fp);
-	fputs("old", fp);
-	fclose(fp);
+	test_file_put(f->path, 0644, "old", 3);
 	assert_int_equal(outfile_reserve(&of, f->path, 4096, OUTFILE_REPLACE | OUTFILE_PRIVATE), 0);
 	assert_int_equal(write(of.fd, "new secret", 10), 10);
 	read_file(f->path, buf, sizeof(buf));
