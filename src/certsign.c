@@ -19,15 +19,10 @@
 
 #define CERT_RESERVE (64 * 1024)
 
+/* a recorded text field: the same check as every command's (ui_text_field) */
 static int meta_text(const char **field, const char *arg, const char *opt, const char *cmd)
 {
-	if (!*arg || !text_is_clean(arg) || strlen(arg) > 256)
-		return ui_usage_error(cmd,
-				      "invalid --%s: give 1 to 256 bytes of UTF-8 text "
-				      "without control characters",
-				      opt);
-	*field = arg;
-	return 0;
+	return ui_text_field(cmd, opt, arg, 256, field);
 }
 
 int certsign_opt(int c, const char *arg, const char *cmd, struct certsign_opts *o)

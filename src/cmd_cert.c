@@ -361,13 +361,7 @@ static int approve_opt(int c, void *usr)
 	case OPT_CA: o->trust_ca = optarg; return 0;
 	case OPT_SELF: o->allow_self = true; return 0;
 	case OPT_REPLACE: o->replace = true; return 0;
-	case OPT_REASON:
-		if (!*optarg || !text_is_clean(optarg) || strlen(optarg) > 400)
-			return ui_usage_error("cert approve", "invalid --reason: give 1 to 400 "
-							      "bytes of UTF-8 text without "
-							      "control characters");
-		o->reason = optarg;
-		return 0;
+	case OPT_REASON: return ui_text_field("cert approve", "reason", optarg, 400, &o->reason);
 	default: return -1;
 	}
 }
