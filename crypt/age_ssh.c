@@ -100,16 +100,19 @@ static int type_refused(const uint8_t *t, size_t len, char *why, size_t wlen)
 
 	snprintf(type, sizeof(type), "%.*s", (int)(len < 40 ? len : 40), (const char *)t);
 	if (!strncmp(type, "ecdsa-", 6))
-		reason(why, wlen, "an ECDSA SSH key: age has no ECDSA recipients; use an "
-				  "ssh-ed25519 or ssh-rsa key");
+		reason(why, wlen,
+		       "an ECDSA SSH key: age has no ECDSA recipients; use an "
+		       "ssh-ed25519 or ssh-rsa key");
 	else if (!strncmp(type, "sk-", 3))
-		reason(why, wlen, "an SSH security-key (sk-) key: its secret never leaves the "
-				  "token, so age cannot use it; use an ssh-ed25519 key");
+		reason(why, wlen,
+		       "an SSH security-key (sk-) key: its secret never leaves the "
+		       "token, so age cannot use it; use an ssh-ed25519 key");
 	else if (strstr(type, "-cert-"))
 		reason(why, wlen, "an SSH certificate: give the plain public key");
 	else
-		reason(why, wlen, "an SSH key of a type age does not use (only ssh-ed25519 and "
-				  "ssh-rsa)");
+		reason(why, wlen,
+		       "an SSH key of a type age does not use (only ssh-ed25519 and "
+		       "ssh-rsa)");
 	return -EINVAL;
 }
 
@@ -248,8 +251,8 @@ static int parse_public_line(const char *s, struct age_ssh_key *k, char *why, si
 	memset(k, 0, sizeof(*k));
 	if (!wire)
 		return -ENOMEM;
-	if (*b64 == ' ' && sodium_base642bin(wire, WIRE_MAX, b64 + 1, strcspn(b64 + 1, " \t"),
-					     NULL, &n, NULL, sodium_base64_VARIANT_ORIGINAL) == 0)
+	if (*b64 == ' ' && sodium_base642bin(wire, WIRE_MAX, b64 + 1, strcspn(b64 + 1, " \t"), NULL,
+					     &n, NULL, sodium_base64_VARIANT_ORIGINAL) == 0)
 		ret = parse_public(wire, n, k, why, wlen);
 	else if ((tlen != strlen(TYPE_ED25519) || strncmp(s, TYPE_ED25519, tlen)) &&
 		 (tlen != strlen(TYPE_RSA) || strncmp(s, TYPE_RSA, tlen)))
@@ -304,8 +307,8 @@ static bool same_public(const EVP_PKEY *pkey, BIGNUM *const bn[2])
 {
 	BIGNUM *n = NULL, *e = NULL;
 	bool same = EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_RSA_N, &n) == 1 &&
-		    EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_RSA_E, &e) == 1 && !BN_cmp(n, bn[0]) &&
-		    !BN_cmp(e, bn[1]);
+		    EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_RSA_E, &e) == 1 &&
+		    !BN_cmp(n, bn[0]) && !BN_cmp(e, bn[1]);
 
 	BN_free(n);
 	BN_free(e);
@@ -432,8 +435,7 @@ static int parse_container(const uint8_t *bin, size_t n, struct age_ssh_key *k, 
 	return 0;
 }
 
-static int parse_text(const char *text, struct age_ssh_key *k, bool *sealed, char *why,
-		      size_t wlen)
+static int parse_text(const char *text, struct age_ssh_key *k, bool *sealed, char *why, size_t wlen)
 {
 	uint8_t *bin = NULL;
 	size_t n = 0;
@@ -470,8 +472,9 @@ static int open_sealed(const char *text, const char *path, const struct age_key_
 	if (ssh_key_type(key) != SSH_KEYTYPE_ED25519 ||
 	    ssh_pki_export_privkey_base64(key, NULL, NULL, NULL, &out) != SSH_OK)
 		goto out;
-	ret = strncmp(out, OPENSSH_BEGIN, strlen(OPENSSH_BEGIN)) ? -EINVAL :
-								    parse_text(out, plain, &sealed, why, wlen);
+	ret = strncmp(out, OPENSSH_BEGIN, strlen(OPENSSH_BEGIN)) ?
+		      -EINVAL :
+		      parse_text(out, plain, &sealed, why, wlen);
 	if (!ret && (sealed || plain->wire_len != k->wire_len ||
 		     memcmp(plain->wire, k->wire, k->wire_len))) {
 		reason(why, wlen, "the OpenSSH private key opened to another key");
@@ -501,9 +504,10 @@ static int unseal(const char *text, const char *path, const struct age_key_pass 
 {
 	if (k->rsa) {
 		/* libssh 0.10 opens it but has no way to hand the RSA key out */
-		reason(why, wlen, "a passphrase-protected ssh-rsa key cannot be read here: "
-				  "decrypt with a copy whose passphrase was removed "
-				  "(ssh-keygen -p), or use an ssh-ed25519 key");
+		reason(why, wlen,
+		       "a passphrase-protected ssh-rsa key cannot be read here: "
+		       "decrypt with a copy whose passphrase was removed "
+		       "(ssh-keygen -p), or use an ssh-ed25519 key");
 		return -ENOTSUP;
 	}
 	if (!kp) {
@@ -526,8 +530,9 @@ int age_ssh_identity_add(struct age_identities **ids, const char *text, size_t l
 	memset(k, 0, sizeof(*k));
 	ret = -EINVAL;
 	if (len < strlen(OPENSSH_BEGIN) || strncmp(text, OPENSSH_BEGIN, strlen(OPENSSH_BEGIN))) {
-		reason(why, wlen, "a PEM private key (RSA, EC or PKCS#8): only the OpenSSH format "
-				  "is read; convert a copy with ssh-keygen -p -f FILE");
+		reason(why, wlen,
+		       "a PEM private key (RSA, EC or PKCS#8): only the OpenSSH format "
+		       "is read; convert a copy with ssh-keygen -p -f FILE");
 		goto out;
 	}
 	ret = parse_text(text, k, &sealed, why, wlen);
@@ -681,8 +686,7 @@ static int ssh_check(const struct age_stanza *st, bool rsa, uint8_t tag[4], uint
 	return 0;
 }
 
-static int rsa_unwrap(const struct age_ssh_key *k, const struct age_stanza *st,
-		      uint8_t *file_key)
+static int rsa_unwrap(const struct age_ssh_key *k, const struct age_stanza *st, uint8_t *file_key)
 {
 	EVP_PKEY_CTX *ctx = oaep_ctx(k->pkey, true);
 	uint8_t *out = secmem_alloc(st->body_len);
@@ -739,8 +743,7 @@ static int ssh_kind(const struct age_stanza *st)
 	return !strcmp(st->type, TYPE_RSA) ? 1 : !strcmp(st->type, TYPE_ED25519) ? 0 : -1;
 }
 
-int age_ssh_unwrap(const struct age_identities *ids, const struct age_header *h,
-		   uint8_t *file_key)
+int age_ssh_unwrap(const struct age_identities *ids, const struct age_header *h, uint8_t *file_key)
 {
 	uint8_t tag[4], share[32];
 	size_t i;
