@@ -37,6 +37,19 @@ static int add_lines(char *buf, struct age_recipients **rs, struct age_identitie
 	return r ? r : found ? 0 : -ENODATA;
 }
 
+/* an identity file encrypted with a passphrase (age -p): its lines once decrypted */
+static int add_encrypted(const char *buf, size_t len, const char *path, struct age_identities **ids,
+			 const struct age_key_pass *kp, struct age_file_error *err)
+{
+	char *plain = NULL;
+	int r = age_identity_file_open(buf, len, path, kp, &plain, err->why, sizeof(err->why));
+
+	if (!r)
+		r = add_lines(plain, NULL, ids, err);
+	secmem_free(plain);
+	return r;
+}
+
 /* Identities are secret keys: secure memory, and a file that is the owner's alone. */
 static int load(const char *path, struct age_recipients **rs, struct age_identities **ids,
 		const struct age_key_pass *kp, struct age_file_error *err)
@@ -51,6 +64,8 @@ static int load(const char *path, struct age_recipients **rs, struct age_identit
 	/* an SSH private key (or another PEM key, refused with the reason) */
 	if (!r && ids && age_ssh_is_private(buf))
 		r = age_ssh_identity_add(ids, buf, len, path, kp, err->why, sizeof(err->why));
+	else if (!r && ids && age_identity_is_encrypted(buf, len))
+		r = add_encrypted(buf, len, path, ids, kp, err);
 	else if (!r)
 		r = add_lines(buf, rs, ids, err);
 	if (ids)

@@ -65,6 +65,23 @@ int age_identities_load(struct age_identities **ids, const char *path, struct ag
 int age_identities_load_pass(struct age_identities **ids, const char *path,
 			     const struct age_key_pass *kp, struct age_file_error *err);
 
+/** age_identity_is_encrypted() - is @buf an age file (binary or armored)? */
+bool age_identity_is_encrypted(const char *buf, size_t len);
+
+/**
+ * age_identity_file_open() - decrypt an identity file encrypted with a
+ * passphrase (age -p), the passphrase asked once through @kp
+ * @plain: out, the identity file's text, NUL-terminated, in secure memory
+ * (secmem_free)
+ * @why: on -EINVAL, the reason
+ *
+ * Return: 0; -EKEYREJECTED (wrong passphrase); -EINVAL (not encrypted with a
+ * passphrase, corrupt, truncated, larger than AGE_IDENTITY_FILE_MAX, or no
+ * @kp); -ENOMEM; -EINTR; the error of @kp->get
+ */
+int age_identity_file_open(const char *buf, size_t len, const char *path,
+			   const struct age_key_pass *kp, char **plain, char *why, size_t wlen);
+
 /*
  * The input and output of one age_encrypt() or age_decrypt(); pass the
  * struct as the usr of age_file_read() and age_file_write().

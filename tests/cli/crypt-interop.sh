@@ -174,3 +174,22 @@ expect_rc 2 "$KESU" decrypt -i sshrp --passphrase-file sshp.pass -o x.out sshe.a
 grep -q 'passphrase-protected ssh-rsa' err.out || fail "protected RSA: $(cat err.out)"
 [ ! -e x.age ] && [ ! -e x.out ] || fail "output written despite a refused key"
 ok "ECDSA, sk- and PEM keys and a protected ssh-rsa key refused with the reason"
+
+# --- an identity file encrypted with a passphrase by age -p, read by kesu, asked once
+IDPASS='identity file words'
+age-keygen -o plain.key 2> /dev/null
+PTY_ANSWER=$IDPASS $PTY age -p -o enc.key plain.key > /dev/null || fail "age -p of an identity"
+chmod 600 enc.key
+head -n 1 enc.key | grep -qx 'age-encryption.org/v1' || fail "age -p did not write an age file"
+age -r "$(age-keygen -y plain.key)" -o forenc.age f65537
+printf '%s\n' "$IDPASS" > idpass
+"$KESU" decrypt -i enc.key --passphrase-file idpass -o forenc.out forenc.age ||
+	fail "kesu decrypt -i enc.key --passphrase-file"
+cmp f65537 forenc.out || fail "kesu with an encrypted identity file differs"
+PTY_ANSWER=$IDPASS $PTY "$KESU" decrypt -i enc.key -o forenc.t.out forenc.age > tty.out ||
+	{ cat tty.out; fail "kesu decrypt -i enc.key asking on the terminal"; }
+cmp f65537 forenc.t.out || fail "kesu with the asked identity passphrase differs"
+[ "$(grep -c 'passphrase' tty.out)" = 1 ] || { cat tty.out; fail "not asked exactly once"; }
+expect_rc 16 "$KESU" decrypt -i enc.key --passphrase-file bad.pass -o x.out forenc.age 2> err.out
+grep -q 'enc.key: wrong passphrase' err.out || fail "wrong identity passphrase: $(cat err.out)"
+ok "an identity file encrypted by age -p: its passphrase from a file or asked once"
