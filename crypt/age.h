@@ -76,6 +76,13 @@ int age_ssh_identity_add(struct age_identities **ids, const char *text, size_t l
 /** age_ssh_is_private() - does @text start like a PEM block (an SSH or other private key)? */
 bool age_ssh_is_private(const char *text);
 
+/**
+ * age_identity_recipient() - the recipient ("age1...") of an X25519
+ * identity line, as age-keygen -y prints it
+ * Return: 0, -EINVAL (not an identity), -ENOMEM, -EIO
+ */
+int age_identity_recipient(const char *s, char pub[128]);
+
 /** age_recipients_free() - release the list; NULL is ignored */
 void age_recipients_free(struct age_recipients *rs);
 

@@ -156,6 +156,18 @@ void age_identities_free(struct age_identities *ids)
 	}
 }
 
+int age_identity_recipient(const char *s, char pub[128])
+{
+	struct age_identities *ids = NULL;
+	int ret = age_identity_add(&ids, s, NULL, 0);
+
+	memset(pub, 0, 128);
+	if (!ret && bech32_encode(HRP_PUBLIC, ids->pk, 32, pub, 127))
+		ret = -EIO;
+	age_identities_free(ids);
+	return ret;
+}
+
 int age_keygen(char **secret, char pub[128])
 {
 	uint8_t *sk = secmem_alloc(32);

@@ -193,3 +193,11 @@ cmp f65537 forenc.t.out || fail "kesu with the asked identity passphrase differs
 expect_rc 16 "$KESU" decrypt -i enc.key --passphrase-file bad.pass -o x.out forenc.age 2> err.out
 grep -q 'enc.key: wrong passphrase' err.out || fail "wrong identity passphrase: $(cat err.out)"
 ok "an identity file encrypted by age -p: its passphrase from a file or asked once"
+
+# --- kesu key show of an age identity: its recipients, as age-keygen -y prints them
+[ "$("$KESU" key show k.key)" = "$(age-keygen -y k.key)" ] || fail "key show k.key"
+cat k.key plain.key > two.key
+chmod 600 two.key
+"$KESU" key show two.key > show.out || fail "kesu key show two.key"
+age-keygen -y two.key | cmp - show.out || fail "key show of two identities differs from age-keygen -y"
+ok "kesu key show of an age identity file equals age-keygen -y"

@@ -17,6 +17,7 @@
 
 #include "crypt/age.h"
 #include "crypt/age_int.h"
+#include "secmem.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -41,9 +42,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct age_identities *ids = NULL;
 	struct age_recipients *rs = NULL;
-	char *text = malloc(size + 1), why[256];
+	static int ready;
+	char *text, why[256];
 	int r;
 
+	if (!ready) {
+		if (secmem_init())
+			abort();
+		ready = 1;
+	}
+	text = malloc(size + 1);
 	if (!text)
 		return 0;
 	memcpy(text, data, size);
