@@ -302,6 +302,8 @@ void age_ssh_key_clear(struct age_ssh_key *k)
 	sodium_memzero(k, sizeof(*k));
 }
 
+static bool rsa_consistent(const struct age_ssh_key *k);
+
 /* the private section holds the key of the public section */
 static bool same_public(const EVP_PKEY *pkey, BIGNUM *const bn[2])
 {
@@ -321,6 +323,7 @@ static int parse_private(struct wire *w, struct age_ssh_key *k, char *why, size_
 	const uint8_t *pk, *sk;
 	size_t pklen, sklen;
 	uint32_t c1, c2;
+	uint8_t check[32];
 	BIGNUM *bn[6] = { NULL };
 	int i, ret = -EINVAL;
 
@@ -331,8 +334,11 @@ static int parse_private(struct wire *w, struct age_ssh_key *k, char *why, size_
 		    wire_str(w, &sk, &sklen) || sklen != 64 || memcmp(sk + 32, pk, 32) ||
 		    memcmp(k->wire + k->wire_len - 32, pk, 32))
 			goto bad;
-		/* the Ed25519 secret (seed || public key) as the X25519 scalar */
-		if (crypto_sign_ed25519_sk_to_curve25519(k->x_sk, sk) != 0)
+		/* the Ed25519 secret (seed || public key) as the X25519 scalar, which
+		 * must give the public key: a damaged seed would open nothing */
+		if (crypto_sign_ed25519_sk_to_curve25519(k->x_sk, sk) != 0 ||
+		    crypto_scalarmult_base(check, k->x_sk) != 0 ||
+		    sodium_memcmp(check, k->x_pk, sizeof(check)))
 			goto bad;
 		return 0;
 	}
@@ -347,6 +353,8 @@ static int parse_private(struct wire *w, struct age_ssh_key *k, char *why, size_
 	EVP_PKEY_free(k->pkey);
 	k->pkey = NULL;
 	ret = rsa_build(bn, true, &k->pkey);
+	if (!ret && !rsa_consistent(k))
+		goto bad;
 	goto out;
 bad:
 	reason(why, wlen, "a malformed OpenSSH private key");
@@ -764,4 +772,25 @@ int age_ssh_unwrap(const struct age_identities *ids, const struct age_header *h,
 		}
 	}
 	return -ENOKEY;
+}
+
+/*
+ * d, p, q and the rest belong together: a damaged key, which would open
+ * nothing, is found when it is read, by opening what its public key sealed
+ */
+static bool rsa_consistent(const struct age_ssh_key *k)
+{
+	uint8_t probe[AGE_FILE_KEY_LEN], back[AGE_FILE_KEY_LEN];
+	struct age_stanza st = { 0 };
+	bool ok;
+
+	randombytes_buf(probe, sizeof(probe));
+	if (rsa_wrap(k, probe, &st) != 0) {
+		age_stanza_clear(&st);
+		return false;
+	}
+	ok = !rsa_unwrap(k, &st, back) && !sodium_memcmp(probe, back, sizeof(back));
+	age_stanza_clear(&st);
+	sodium_memzero(back, sizeof(back));
+	return ok;
 }
