@@ -100,8 +100,10 @@ static int wrap_all(const struct age_enc_opts *o, unsigned log_n, const uint8_t 
 
 	if (o->passphrase)
 		return age_scrypt_wrap(o->passphrase, log_n, file_key, &st[0]);
-	for (i = 0; i < n && !ret; i++)
+	for (i = 0; i < o->rcpt->n && !ret; i++)
 		ret = age_x25519_wrap(age_recipients_key(o->rcpt, i), file_key, &st[i]);
+	for (i = 0; i < o->rcpt->nssh && !ret; i++)
+		ret = age_ssh_wrap(&o->rcpt->ssh[i], file_key, &st[o->rcpt->n + i]);
 	return ret;
 }
 

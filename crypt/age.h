@@ -28,7 +28,8 @@ struct age_recipients;
 struct age_identities;
 
 /**
- * age_recipient_add() - parse an X25519 recipient ("age1...") and add it
+ * age_recipient_add() - parse a recipient and add it: X25519 ("age1..."),
+ * or an SSH public key line ("ssh-ed25519 AAAA...", "ssh-rsa AAAA...")
  * @rs: the list; *@rs may be NULL (a new list is made)
  * @s: NUL-terminated recipient string
  * @why: on -EINVAL, the reason for the person
@@ -47,6 +48,40 @@ int age_recipient_add(struct age_recipients **rs, const char *s, char *why, size
  * Return: 0, -EINVAL, -ENOMEM
  */
 int age_identity_add(struct age_identities **ids, const char *s, char *why, size_t len);
+
+/* The passphrase of a protected key file, asked only when one is needed. */
+struct age_key_pass {
+	/* *@pass: NUL-terminated, in secure memory (secmem_free); 0 or a negative errno */
+	int (*get)(void *usr, const char *path, char **pass);
+	void *usr;
+};
+
+/**
+ * age_ssh_identity_add() - an OpenSSH private key ("openssh-key-v1", the
+ * format of ssh-keygen) of type ssh-ed25519 or ssh-rsa as an identity; a
+ * key protected by a passphrase is opened with libssh
+ * @text: the key file's content, @len bytes, NUL-terminated
+ * @path: the file's name, for @kp
+ * @kp: how to ask for the passphrase; NULL: protected keys are refused
+ * @why: on -EINVAL or -ENOTSUP, the reason
+ *
+ * Return: 0; -EINVAL (malformed, or another key type or format: PEM, ECDSA,
+ * security keys); -ENOTSUP (a protected ssh-rsa key, which libssh 0.10
+ * cannot give out); -ENOKEY (protected, and no @kp); -EKEYREJECTED (wrong
+ * passphrase); -ENOMEM; the error of @kp->get
+ */
+int age_ssh_identity_add(struct age_identities **ids, const char *text, size_t len,
+			 const char *path, const struct age_key_pass *kp, char *why, size_t wlen);
+
+/** age_ssh_is_private() - does @text start like a PEM block (an SSH or other private key)? */
+bool age_ssh_is_private(const char *text);
+
+/**
+ * age_identity_recipient() - the recipient ("age1...") of an X25519
+ * identity line, as age-keygen -y prints it
+ * Return: 0, -EINVAL (not an identity), -ENOMEM, -EIO
+ */
+int age_identity_recipient(const char *s, char pub[128]);
 
 /** age_recipients_free() - release the list; NULL is ignored */
 void age_recipients_free(struct age_recipients *rs);

@@ -43,9 +43,22 @@ static int add_lines(char *buf, struct age_recipients **rs, struct age_identitie
 	return r ? r : found ? 0 : -ENODATA;
 }
 
+/* an identity file encrypted with a passphrase (age -p): its lines once decrypted */
+static int add_encrypted(const char *buf, size_t len, const char *path, struct age_identities **ids,
+			 const struct age_key_pass *kp, struct age_file_error *err)
+{
+	char *plain = NULL;
+	int r = age_identity_file_open(buf, len, path, kp, &plain, err->why, sizeof(err->why));
+
+	if (!r)
+		r = add_lines(plain, NULL, ids, err);
+	secmem_free(plain);
+	return r;
+}
+
 /* Identities are secret keys: secure memory, and a file that is the owner's alone. */
 static int load(const char *path, struct age_recipients **rs, struct age_identities **ids,
-		struct age_file_error *err)
+		const struct age_key_pass *kp, struct age_file_error *err)
 {
 	char *buf = NULL;
 	size_t len;
@@ -54,7 +67,13 @@ static int load(const char *path, struct age_recipients **rs, struct age_identit
 
 	err->reading = r != 0;
 	err->found = 0;
-	if (!r)
+	err->line = 0;
+	/* an SSH private key (or another PEM key, refused with the reason) */
+	if (!r && ids && age_ssh_is_private(buf))
+		r = age_ssh_identity_add(ids, buf, len, path, kp, err->why, sizeof(err->why));
+	else if (!r && ids && age_identity_is_encrypted(buf, len))
+		r = add_encrypted(buf, len, path, ids, kp, err);
+	else if (!r)
 		r = add_lines(buf, rs, ids, err);
 	if (ids)
 		secmem_free(buf);
@@ -65,12 +84,18 @@ static int load(const char *path, struct age_recipients **rs, struct age_identit
 
 int age_recipients_load(struct age_recipients **rs, const char *path, struct age_file_error *err)
 {
-	return load(path, rs, NULL, err);
+	return load(path, rs, NULL, NULL, err);
 }
 
 int age_identities_load(struct age_identities **ids, const char *path, struct age_file_error *err)
 {
-	return load(path, NULL, ids, err);
+	return load(path, NULL, ids, NULL, err);
+}
+
+int age_identities_load_pass(struct age_identities **ids, const char *path,
+			     const struct age_key_pass *kp, struct age_file_error *err)
+{
+	return load(path, NULL, ids, kp, err);
 }
 
 int age_file_open_input(struct age_file_io *io, const char *path)

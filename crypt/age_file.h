@@ -31,7 +31,8 @@ struct age_file_error {
 
 /**
  * age_recipients_load() - the recipients of a file as age reads it: one
- * "age1..." per line, "#" comments and blank lines skipped
+ * "age1..." or SSH public key ("ssh-ed25519 AAAA...") per line, "#"
+ * comments and blank lines skipped
  * @rs: the list to add to; *@rs may be NULL (a new list is made)
  * @err: what went wrong, for the message
  *
@@ -52,6 +53,35 @@ int age_recipients_load(struct age_recipients **rs, const char *path, struct age
  * others may access the file); -EFBIG above AGE_IDENTITY_FILE_MAX
  */
 int age_identities_load(struct age_identities **ids, const char *path, struct age_file_error *err);
+
+/**
+ * age_identities_load_pass() - age_identities_load(), and the file may also
+ * be an OpenSSH private key (ssh-ed25519, ssh-rsa: age_ssh_identity_add())
+ * @kp: asked when the key is protected by a passphrase; NULL: refused
+ *
+ * Return: as age_identities_load(); with @err->line 0, the errnos of
+ * age_ssh_identity_add() (-EINVAL, -ENOTSUP, -ENOKEY, -EKEYREJECTED, the
+ * error of @kp->get)
+ */
+int age_identities_load_pass(struct age_identities **ids, const char *path,
+			     const struct age_key_pass *kp, struct age_file_error *err);
+
+/** age_identity_is_encrypted() - is @buf an age file (binary or armored)? */
+bool age_identity_is_encrypted(const char *buf, size_t len);
+
+/**
+ * age_identity_file_open() - decrypt an identity file encrypted with a
+ * passphrase (age -p), the passphrase asked once through @kp
+ * @plain: out, the identity file's text, NUL-terminated, in secure memory
+ * (secmem_free)
+ * @why: on -EINVAL, the reason
+ *
+ * Return: 0; -EKEYREJECTED (wrong passphrase); -EINVAL (not encrypted with a
+ * passphrase, corrupt, truncated, larger than AGE_IDENTITY_FILE_MAX, or no
+ * @kp); -ENOMEM; -EINTR; the error of @kp->get
+ */
+int age_identity_file_open(const char *buf, size_t len, const char *path,
+			   const struct age_key_pass *kp, char **plain, char *why, size_t wlen);
 
 /*
  * The input and output of one age_encrypt() or age_decrypt(); pass the

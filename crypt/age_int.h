@@ -80,7 +80,63 @@ int age_chunk_open(void *ctx, const uint8_t nonce[12], const uint8_t *in, size_t
 /** age_stream_nonce() - the 11-byte big-endian counter and the last-chunk flag */
 void age_stream_nonce(uint64_t counter, bool last, uint8_t nonce[12]);
 
-/** age_recipients_count() / age_recipients_key() - the X25519 keys of a list */
+/* an SSH key as a recipient or identity (age_ssh.c) */
+struct age_ssh_key {
+	bool rsa;	  /* else ssh-ed25519 */
+	uint8_t tag[4];	  /* the first bytes of SHA-256 of @wire */
+	uint8_t *wire;	  /* the public key in the SSH wire format (malloc) */
+	size_t wire_len;  /* its length */
+	uint8_t x_pk[32]; /* ssh-ed25519: the public key as an X25519 point */
+	uint8_t x_sk[32]; /* ssh-ed25519 identity: the X25519 scalar (secure memory) */
+	void *pkey;	  /* ssh-rsa: the EVP_PKEY, a key pair for an identity */
+};
+
+struct age_recipients {
+	size_t n;		 /* X25519 keys */
+	uint8_t (*pk)[32];	 /* the X25519 keys */
+	size_t nssh;		 /* SSH keys */
+	struct age_ssh_key *ssh; /* the SSH keys (public) */
+};
+
+/* one identity per node, each node in secure memory */
+struct age_identities {
+	struct age_identities *next;
+	uint8_t sk[32];
+	uint8_t pk[32];
+	struct age_ssh_key *ssh; /* an SSH identity (secure memory), else X25519 */
+};
+
+/** age_identities_append() - put @node at the end of the list */
+void age_identities_append(struct age_identities **ids, struct age_identities *node);
+
+/** age_ssh_is_public() - does @s look like an SSH public key line (any type)? */
+bool age_ssh_is_public(const char *s);
+
+/**
+ * age_ssh_recipient_add() - an ssh-ed25519 or ssh-rsa public key line
+ * ("type base64 [comment]") as a recipient
+ * Return: 0, -EINVAL (@why: malformed, or ECDSA, security-key or other
+ * types, RSA under 2048 bits), -ENOMEM
+ */
+int age_ssh_recipient_add(struct age_recipients **rs, const char *s, char *why, size_t len);
+
+/** age_ssh_key_clear() - release what @k holds (not @k itself); NULL is ignored */
+void age_ssh_key_clear(struct age_ssh_key *k);
+
+/**
+ * age_ssh_wrap() - the "ssh-ed25519" or "ssh-rsa" stanza for @k
+ * Return: 0, -EINVAL (a key giving an all-zero secret), -ENOMEM, -EIO
+ */
+int age_ssh_wrap(const struct age_ssh_key *k, const uint8_t *file_key, struct age_stanza *st);
+
+/**
+ * age_ssh_unwrap() - find the file key in the header's SSH stanzas
+ * Return: 0, -ENOKEY (none for the SSH identities of @ids), -EBADMSG (a
+ * malformed SSH stanza, an all-zero shared secret), -ENOMEM, -EIO
+ */
+int age_ssh_unwrap(const struct age_identities *ids, const struct age_header *h, uint8_t *file_key);
+
+/** age_recipients_count() / age_recipients_key() - the keys of a list (X25519 first) */
 size_t age_recipients_count(const struct age_recipients *rs);
 const uint8_t *age_recipients_key(const struct age_recipients *rs, size_t i);
 

@@ -199,11 +199,13 @@ static int find_file_key(const struct age_header *h, const struct age_dec_opts *
 			 uint8_t *file_key)
 {
 	size_t i;
+	int ret;
 
 	for (i = 0; i < h->n; i++)
 		if (strcmp(h->s[i].type, "scrypt") == 0)
 			return unwrap_scrypt(h, o, file_key);
-	return age_x25519_unwrap(o->ids, h, file_key);
+	ret = age_x25519_unwrap(o->ids, h, file_key);
+	return ret == -ENOKEY ? age_ssh_unwrap(o->ids, h, file_key) : ret;
 }
 
 static int check_mac(const struct src *s, const struct age_header *h, const uint8_t *file_key)

@@ -22,18 +22,6 @@
 #define HRP_SECRET "age-secret-key-"
 #define HRP_SECRET_UPPER "AGE-SECRET-KEY-" /* the only case age reads identities in */
 
-struct age_recipients {
-	size_t n;
-	uint8_t (*pk)[32];
-};
-
-/* one identity per node, each node in secure memory */
-struct age_identities {
-	struct age_identities *next;
-	uint8_t sk[32];
-	uint8_t pk[32];
-};
-
 static void reason(char *why, size_t len, const char *s)
 {
 	if (why && len)
@@ -60,6 +48,8 @@ int age_recipient_add(struct age_recipients **rs, const char *s, char *why, size
 	size_t n = 0;
 	void *grown;
 
+	if (s && age_ssh_is_public(s))
+		return age_ssh_recipient_add(rs, s, why, len);
 	if (!s || bech32_decode(s, hrp, sizeof(hrp), pk, sizeof(pk), &n) != 0 ||
 	    strcmp(hrp, HRP_PUBLIC) != 0) {
 		reason(why, len, "not an age recipient (age1...): bad encoding or checksum");
@@ -90,13 +80,16 @@ void age_recipients_free(struct age_recipients *rs)
 {
 	if (!rs)
 		return;
+	for (size_t i = 0; i < rs->nssh; i++)
+		age_ssh_key_clear(&rs->ssh[i]);
+	free(rs->ssh);
 	free(rs->pk);
 	free(rs);
 }
 
 size_t age_recipients_count(const struct age_recipients *rs)
 {
-	return rs ? rs->n : 0;
+	return rs ? rs->n + rs->nssh : 0;
 }
 
 const uint8_t *age_recipients_key(const struct age_recipients *rs, size_t i)
@@ -132,11 +125,8 @@ int age_identity_add(struct age_identities **ids, const char *s, char *why, size
 		reason(why, len, "not a usable X25519 identity");
 		goto out;
 	}
-	/* keep the order of the command line: the first identity is tried first */
-	node->next = NULL;
-	while (*ids)
-		ids = &(*ids)->next;
-	*ids = node;
+	node->ssh = NULL;
+	age_identities_append(ids, node);
 	node = NULL;
 	ret = 0;
 out:
@@ -145,14 +135,37 @@ out:
 	return ret;
 }
 
+void age_identities_append(struct age_identities **ids, struct age_identities *node)
+{
+	/* keep the order of the command line: the first identity is tried first */
+	node->next = NULL;
+	while (*ids)
+		ids = &(*ids)->next;
+	*ids = node;
+}
+
 void age_identities_free(struct age_identities *ids)
 {
 	while (ids) {
 		struct age_identities *next = ids->next;
 
+		age_ssh_key_clear(ids->ssh);
+		secmem_free(ids->ssh);
 		secmem_free(ids);
 		ids = next;
 	}
+}
+
+int age_identity_recipient(const char *s, char pub[128])
+{
+	struct age_identities *ids = NULL;
+	int ret = age_identity_add(&ids, s, NULL, 0);
+
+	memset(pub, 0, 128);
+	if (!ret && bech32_encode(HRP_PUBLIC, ids->pk, 32, pub, 127))
+		ret = -EIO;
+	age_identities_free(ids);
+	return ret;
 }
 
 int age_keygen(char **secret, char pub[128])
@@ -279,6 +292,8 @@ int age_x25519_unwrap(const struct age_identities *ids, const struct age_header 
 			continue; /* other types are not for these identities */
 		x25519_check(&h->s[i], share);
 		for (id = ids; id; id = id->next) {
+			if (id->ssh)
+				continue;
 			ret = try_identity(id, &h->s[i], share, file_key);
 			if (ret != -EKEYREJECTED)
 				return ret;

@@ -78,14 +78,54 @@ static int load_recipients(const struct crypt_opts *o, struct age_recipients **r
 	return 0;
 }
 
-static int load_identities(const struct crypt_opts *o, struct age_identities **ids, size_t *n)
+/* What the passphrase callback of a protected key found, for the exit code. */
+struct key_pass {
+	struct pass_source *src;
+	int err;
+};
+
+/* age_key_pass.get: a protected OpenSSH key, asked as "passphrase for PATH" */
+static int key_passphrase(void *usr, const char *path, char **pass)
 {
+	struct key_pass *p = usr;
+	char prompt[256];
+	struct pass_request req = { .src = p->src, .prompt = prompt, .unchecked = true };
+
+	snprintf(prompt, sizeof(prompt), "passphrase for %s", ui_safe(path));
+	p->err = pass_resolve(&req, pass);
+	return p->err;
+}
+
+/* An SSH key that was refused or did not open: told, and the exit code. */
+static int key_error(const char *cmd, const char *path, int r, const struct age_file_error *e,
+		     const struct key_pass *p)
+{
+	if (p->err)
+		return ui_exit(p->err, UI_CTX_PASS);
+	if (r == -EKEYREJECTED) {
+		ui_err("%s: wrong passphrase", ui_safe(path));
+		return ui_exit(r, UI_CTX_NONE);
+	}
+	if (r == -ENOMEM) {
+		ui_err("out of memory");
+		return KESU_EXIT_FAILURE;
+	}
+	return ui_usage_error(cmd, "%s: %s", ui_safe(path), ui_safe(e->why));
+}
+
+static int load_identities(struct crypt_opts *o, struct age_identities **ids, size_t *n)
+{
+	struct key_pass p = { .src = &o->src };
+	struct age_key_pass kp = { .get = key_passphrase, .usr = &p };
 	struct age_file_error e;
 	int r;
 
 	*n = 0;
 	for (size_t i = 0; i < o->nidfiles; i++) {
-		if ((r = age_identities_load(ids, o->idfiles[i], &e)))
+		r = age_identities_load_pass(ids, o->idfiles[i], &kp, &e);
+		if (r && !e.reading && !e.line && r != -ENODATA)
+			return key_error(o->cmd, o->idfiles[i], r, &e, &p);
+		if (r)
 			return file_error(o->cmd, o->idfiles[i], r, &e, true);
 		*n += e.found;
 	}
@@ -353,15 +393,16 @@ int cmd_decrypt(int argc, char **argv)
 	size_t n = 0;
 	int parsed = crypt_cli_parse(argc, argv, &o), r = parsed;
 
-	if (!r && !o.help)
-		r = load_identities(&o, &ids, &n);
-	if (!r && !o.help)
-		r = check_output(&o);
 	if (!r && !o.help) {
+		/* a protected SSH key asks its passphrase while the identities are read */
 		ui_catch_interrupts();
 		o.src.abort = &ui_interrupted;
-		r = decrypt_run(&o, ids, &asked);
+		r = load_identities(&o, &ids, &n);
 	}
+	if (!r && !o.help)
+		r = check_output(&o);
+	if (!r && !o.help)
+		r = decrypt_run(&o, ids, &asked);
 	if (!parsed && !o.help)
 		audit(&o, "identities", n, asked, r);
 	age_identities_free(ids);

@@ -435,6 +435,39 @@ static int read_key_file(const char *path, char **buf, size_t *len, mode_t *mode
 	return r == -EINVAL || r == -EFBIG ? -EBADMSG : r;
 }
 
+/*
+ * An age identity file: the recipient of each identity, one per line, as
+ * age-keygen -y prints them.
+ */
+static int show_age(const char *path, char *buf, mode_t mode)
+{
+	char *line, *next, pub[128];
+	int found = 0;
+
+	for (line = buf; line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		line[strcspn(line, "\r")] = '\0';
+		if (strncmp(line, "AGE-SECRET-KEY-1", 16))
+			continue;
+		if (age_identity_recipient(line, pub)) {
+			ui_err("%s: not a valid age identity", ui_safe(path));
+			return KESU_EXIT_USAGE;
+		}
+		if (!found++ && (mode & (S_IRWXG | S_IRWXO)))
+			ui_warn("%s: group or others may access this identity: it is refused "
+				"when used (chmod 600 it)",
+				ui_safe(path));
+		printf("%s\n", pub);
+	}
+	if (!found) {
+		ui_err("%s: no age identity line (AGE-SECRET-KEY-1...)", ui_safe(path));
+		return KESU_EXIT_USAGE;
+	}
+	return KESU_EXIT_SUCCESS;
+}
+
 /* A public key, or a secret key and the public key next to it (FILE.pub). */
 static int key_show(int argc, char **argv)
 {
@@ -456,6 +489,11 @@ static int key_show(int argc, char **argv)
 	r = read_key_file(path, &buf, &len, &mode);
 	if (r)
 		return show_error(path, r);
+	if (strstr(buf, "AGE-SECRET-KEY-1")) {
+		r = show_age(path, buf, mode);
+		secmem_free(buf);
+		return r;
+	}
 	is_pub = !minisign_pubkey_parse(buf, len, &pub);
 	r = is_pub ? 0 : minisign_seckey_parse(buf, len, &f);
 	secmem_wipe(&f, sizeof(f));

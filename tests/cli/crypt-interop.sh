@@ -111,3 +111,93 @@ grep -qi 'another channel' tty.out && grep -qi 'never in the mail' tty.out ||
 PTY_ANSWER=$gen $PTY age -d -o gen.out gen.k > /dev/null && cmp f65536 gen.out ||
 	fail "age -d with the generated passphrase"
 ok "--generate-passphrase: shown once with the warning, age decrypts with it"
+
+# --- SSH keys made by ssh-keygen: stock age and kesu both ways, ssh-ed25519 and ssh-rsa
+command -v ssh-keygen >/dev/null || skip "ssh-keygen missing (openssh-client, scripts/install-deps)"
+ssh-keygen -q -t ed25519 -N '' -C 'e@x' -f sshe
+ssh-keygen -q -t rsa -b 2048 -N '' -C 'r@x' -f sshr
+SSHPASS='ssh key words'
+ssh-keygen -q -t ed25519 -N "$SSHPASS" -f sshp
+for k in sshe sshr sshp; do
+	age -R $k.pub -o $k.a f65537 || fail "age -R $k.pub"
+	grep -aq "^-> ssh-$(case $k in sshr) echo rsa ;; *) echo ed25519 ;; esac) " $k.a ||
+		fail "age did not write an SSH stanza for $k"
+	"$KESU" encrypt -R $k.pub -o $k.k f65537 || fail "kesu encrypt -R $k.pub"
+	head -n 2 $k.k | grep -aq '^-> ssh-' || fail "kesu wrote no SSH stanza for $k"
+	"$KESU" encrypt -r "$(cat $k.pub)" -o $k.kr f65536 || fail "kesu encrypt -r '$k.pub line'"
+done
+for k in sshe sshr; do
+	"$KESU" decrypt -i $k -o $k.a.out $k.a || fail "kesu decrypt -i $k of age's file"
+	cmp f65537 $k.a.out || fail "age -> kesu $k differs"
+	age -d -i $k -o $k.k.out $k.k || fail "age -d -i $k of kesu's file"
+	cmp f65537 $k.k.out || fail "kesu -> age $k differs"
+	age -d -i $k -o $k.kr.out $k.kr && cmp f65536 $k.kr.out || fail "kesu -r $k -> age"
+done
+# the wrong SSH key: no identity matched
+expect_rc 16 "$KESU" decrypt -i sshe -o wrong.out sshr.a > /dev/null 2> err.out
+grep -q 'no identity matched' err.out || fail "wrong SSH key: $(cat err.out)"
+ok "ssh-ed25519 and ssh-rsa keys from ssh-keygen: age and kesu both ways"
+
+# a key protected by a passphrase: from --passphrase-file, and asked on the terminal
+printf '%s\n' "$SSHPASS" > sshp.pass
+"$KESU" decrypt -i sshp --passphrase-file sshp.pass -o sshp.a.out sshp.a ||
+	fail "kesu decrypt -i sshp --passphrase-file"
+cmp f65537 sshp.a.out || fail "age -> kesu with a protected key differs"
+PTY_ANSWER=$SSHPASS $PTY "$KESU" decrypt -i sshp -o sshp.t.out sshp.a > tty.out ||
+	{ cat tty.out; fail "kesu decrypt -i sshp asking on the terminal"; }
+cmp f65537 sshp.t.out || fail "kesu with the asked passphrase differs"
+grep -q 'passphrase for sshp' tty.out || { cat tty.out; fail "no prompt for sshp"; }
+grep -qF "$SSHPASS" tty.out && fail "the SSH key passphrase was echoed"
+PTY_ANSWER=$SSHPASS $PTY age -d -i sshp -o sshp.k.out sshp.k > tty.out ||
+	{ cat tty.out; fail "age -d -i sshp of kesu's file"; }
+cmp f65537 sshp.k.out || fail "kesu -> age with a protected key differs"
+printf 'not it\n' > bad.pass
+expect_rc 16 "$KESU" decrypt -i sshp --passphrase-file bad.pass -o bad.out sshp.a 2> err.out
+grep -q 'sshp: wrong passphrase' err.out || fail "wrong SSH passphrase: $(cat err.out)"
+[ ! -e bad.out ] || fail "bad.out written with the wrong passphrase"
+ok "a passphrase-protected ssh-ed25519 key: from a file and asked on the terminal, both ways"
+
+# refused with the reason: ECDSA, security keys, PEM private keys, a protected RSA key
+ssh-keygen -q -t ecdsa -N '' -f sshec
+ssh-keygen -q -t rsa -b 2048 -m PEM -N '' -f sshpem
+ssh-keygen -q -t rsa -b 2048 -N "$SSHPASS" -f sshrp
+printf '%s\n' 'sk-ssh-ed25519@openssh.com AAAAGnNrLXNzaC1lZDI1NTE5QG9wZW5zc2guY29tAAAAIHi2jtkZZxAqPnPBE/fSZ4EzWZQTA5mG2rHkBRLi2mvtAAAABHNzaDo= u@h' > sshsk.pub
+expect_rc 2 "$KESU" encrypt -R sshec.pub -o x.age f0 2> err.out
+grep -q 'ECDSA' err.out || fail "ECDSA recipient: $(cat err.out)"
+expect_rc 2 "$KESU" encrypt -R sshsk.pub -o x.age f0 2> err.out
+grep -q 'security-key' err.out || fail "sk- recipient: $(cat err.out)"
+expect_rc 2 "$KESU" decrypt -i sshec -o x.out sshe.a 2> err.out
+grep -q 'ECDSA' err.out || fail "ECDSA identity: $(cat err.out)"
+expect_rc 2 "$KESU" decrypt -i sshpem -o x.out sshe.a 2> err.out
+grep -q 'PEM private key' err.out || fail "PEM identity: $(cat err.out)"
+expect_rc 2 "$KESU" decrypt -i sshrp --passphrase-file sshp.pass -o x.out sshe.a 2> err.out
+grep -q 'passphrase-protected ssh-rsa' err.out || fail "protected RSA: $(cat err.out)"
+[ ! -e x.age ] && [ ! -e x.out ] || fail "output written despite a refused key"
+ok "ECDSA, sk- and PEM keys and a protected ssh-rsa key refused with the reason"
+
+# --- an identity file encrypted with a passphrase by age -p, read by kesu, asked once
+IDPASS='identity file words'
+age-keygen -o plain.key 2> /dev/null
+PTY_ANSWER=$IDPASS $PTY age -p -o enc.key plain.key > /dev/null || fail "age -p of an identity"
+chmod 600 enc.key
+head -n 1 enc.key | grep -qx 'age-encryption.org/v1' || fail "age -p did not write an age file"
+age -r "$(age-keygen -y plain.key)" -o forenc.age f65537
+printf '%s\n' "$IDPASS" > idpass
+"$KESU" decrypt -i enc.key --passphrase-file idpass -o forenc.out forenc.age ||
+	fail "kesu decrypt -i enc.key --passphrase-file"
+cmp f65537 forenc.out || fail "kesu with an encrypted identity file differs"
+PTY_ANSWER=$IDPASS $PTY "$KESU" decrypt -i enc.key -o forenc.t.out forenc.age > tty.out ||
+	{ cat tty.out; fail "kesu decrypt -i enc.key asking on the terminal"; }
+cmp f65537 forenc.t.out || fail "kesu with the asked identity passphrase differs"
+[ "$(grep -c 'passphrase' tty.out)" = 1 ] || { cat tty.out; fail "not asked exactly once"; }
+expect_rc 16 "$KESU" decrypt -i enc.key --passphrase-file bad.pass -o x.out forenc.age 2> err.out
+grep -q 'enc.key: wrong passphrase' err.out || fail "wrong identity passphrase: $(cat err.out)"
+ok "an identity file encrypted by age -p: its passphrase from a file or asked once"
+
+# --- kesu key show of an age identity: its recipients, as age-keygen -y prints them
+[ "$("$KESU" key show k.key)" = "$(age-keygen -y k.key)" ] || fail "key show k.key"
+cat k.key plain.key > two.key
+chmod 600 two.key
+"$KESU" key show two.key > show.out || fail "kesu key show two.key"
+age-keygen -y two.key | cmp - show.out || fail "key show of two identities differs from age-keygen -y"
+ok "kesu key show of an age identity file equals age-keygen -y"
