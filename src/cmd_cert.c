@@ -13,6 +13,7 @@
 
 #include "cert/certfile.h"
 #include "cert/verdict.h"
+#include "cert_pdf.h"
 #include "cert_show.h"
 #include "cert_verify.h"
 #include "certsign.h"
@@ -325,6 +326,8 @@ static const struct ui_command subs[] = {
 	{ "approve", cert_cmd_approve, "", "approve a certificate with a second person's key" },
 	{ "verify", cert_cmd_verify, "", "check certificates offline, one line each" },
 	{ "show", cert_cmd_show, "", "print a certificate for people (text, HTML, JSON)" },
+	{ "pdf", cert_cmd_pdf, "",
+	  "the printable certificate: a signed PDF with the certificate inside" },
 	{ NULL, NULL, NULL, NULL },
 };
 
