@@ -282,11 +282,23 @@ static int make_pdf(struct pdf_opts *o, const char *cert, size_t len, struct cer
 	if (r == -ENOENT)
 		ui_err("%s: cannot load the logo or the font IPAexGothic (fonts-ipaexfont-gothic)",
 		       ui_safe(o->cert));
+	char *other = NULL;
+	const char *att = o->cert;
+
+#ifdef KESU_TEST_HOOKS
+	/* test builds only: attach another certificate than the page shows, as a forger would */
+	if (!r && getenv("KESU_TEST_PDF_ATTACH")) {
+		att = getenv("KESU_TEST_PDF_ATTACH");
+		r = file_read(att, CERT_FILE_MAX, &other, &len);
+		cert = other;
+	}
+#endif
 	if (!r)
-		r = cert_read_sigs(o->cert, &sigs);
+		r = cert_read_sigs(att, &sigs);
 	if (!r)
-		r = attach(o->cert, cert, len, &sigs, pdf, pdf_len);
+		r = attach(att, cert, len, &sigs, pdf, pdf_len);
 	cert_sigs_free(&sigs);
+	free(other);
 	if (!r && s) {
 		r = cert_pdf_sign(*pdf, *pdf_len, s, time(NULL), &signed_pdf, pdf_len, why,
 				  sizeof(why));
