@@ -308,12 +308,13 @@ static int draw_qr(struct page *p, const char *payload)
 	return 0;
 }
 
-static void draw_logo(struct page *p, const char *png, double *x)
+static int draw_logo(struct page *p, const char *png, double *x)
 {
 	cairo_surface_t *img = cairo_image_surface_create_from_png(png);
+	bool ok = cairo_surface_status(img) == CAIRO_STATUS_SUCCESS;
 	double w, h, scale;
 
-	if (cairo_surface_status(img) == CAIRO_STATUS_SUCCESS) {
+	if (ok) {
 		w = cairo_image_surface_get_width(img);
 		h = cairo_image_surface_get_height(img);
 		scale = 40.0 / fmax(h, 1);
@@ -328,6 +329,7 @@ static void draw_logo(struct page *p, const char *png, double *x)
 		*x += w * scale + 8;
 	}
 	cairo_surface_destroy(img);
+	return ok ? 0 : -ENOENT;
 }
 
 static void draw_title(struct page *p, bool failed)
@@ -417,8 +419,8 @@ static void draw_signatures(struct page *p, const struct cert_pdf_page *pg)
 	cairo_set_source_rgb(p->cr, 0, 0, 0);
 }
 
-static void draw_header(struct page *p, const struct cert_pdf_page *pg, const char *org,
-			const char *hex)
+static int draw_header(struct page *p, const struct cert_pdf_page *pg, const char *org,
+		       const char *hex)
 {
 	const char *dept = pg->department ? pg->department :
 					    cert_get_string(p->doc, "organisation.department");
@@ -426,8 +428,8 @@ static void draw_header(struct page *p, const struct cert_pdf_page *pg, const ch
 	double x = MARGIN, w;
 	char line[512], wb[128];
 
-	if (pg->logo_png)
-		draw_logo(p, pg->logo_png, &x);
+	if (pg->logo_png && draw_logo(p, pg->logo_png, &x))
+		return -ENOENT;
 	w = PAGE_W - MARGIN - QR_SIZE - 8 - x;
 	snprintf(line, sizeof(line), "%s%s%s", org ? org : "", dept ? "  " : "", dept ? dept : "");
 	p->y += text_at(p, x, p->y, w, line, 10, false) + 6;
@@ -443,6 +445,7 @@ static void draw_header(struct page *p, const struct cert_pdf_page *pg, const ch
 	if (strcmp(cert_get_string(p->doc, "result"), "success"))
 		draw_banner(p);
 	p->y += 6;
+	return 0;
 }
 
 static cairo_status_t collect(void *closure, const unsigned char *data, unsigned int len)
@@ -470,7 +473,9 @@ static int draw_page(cairo_surface_t *s, const struct cert_pdf_page *pg, const j
 	r = draw_qr(&p, qr);
 	if (r)
 		goto out;
-	draw_header(&p, pg, org, hex);
+	r = draw_header(&p, pg, org, hex);
+	if (r)
+		goto out;
 	r = draw_fields(&p);
 	draw_signatures(&p, pg);
 	cairo_show_page(p.cr);

@@ -238,8 +238,8 @@ static int sig_objects(struct pdf_update *u, const struct pdf_doc *d, time_t whe
 }
 
 /* sign the two ranges of @b and write the signature into its placeholder */
-static int sign_ranges(unsigned char *b, size_t len, const size_t range[4],
-		       const struct cms_signer *s, char *why, size_t why_len)
+static int sign_ranges(unsigned char *b, const size_t range[4], const struct cms_signer *s,
+		       char *why, size_t why_len)
 {
 	unsigned char *data = malloc(range[1] + range[3] + 1), *der = NULL;
 	size_t der_len = 0;
@@ -266,7 +266,6 @@ static int sign_ranges(unsigned char *b, size_t len, const size_t range[4],
 		b[range[1] + 2 + 2 * i] = (unsigned char)hex[der[i] & 15];
 	}
 	free(der);
-	(void)len;
 	return 0;
 }
 
@@ -306,7 +305,7 @@ int cert_pdf_sign(const void *pdf, size_t len, const struct cms_signer *s, time_
 	range[3] = *out_len - range[2];
 	snprintf(text, sizeof(text), RANGE_FMT, range[1], range[2], range[3]);
 	memcpy(b + len + at.range_at, text, RANGE_LEN);
-	r = sign_ranges(b, *out_len, range, s, why, why_len);
+	r = sign_ranges(b, range, s, why, why_len);
 	if (r) {
 		free(b);
 		return r;

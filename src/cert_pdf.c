@@ -276,15 +276,13 @@ static int make_pdf(struct pdf_opts *o, const char *cert, size_t len, struct cer
 {
 	struct cert_sigs sigs = { 0 };
 	unsigned char *signed_pdf = NULL;
-	char why[256] = "";
+	const char *att = o->cert;
+	char why[256] = "", *other = NULL;
 	int r = cert_pdf_render(cert, len, pg, pdf, pdf_len);
 
 	if (r == -ENOENT)
 		ui_err("%s: cannot load the logo or the font IPAexGothic (fonts-ipaexfont-gothic)",
 		       ui_safe(o->cert));
-	char *other = NULL;
-	const char *att = o->cert;
-
 #ifdef KESU_TEST_HOOKS
 	/* test builds only: attach another certificate than the page shows, as a forger would */
 	if (!r && getenv("KESU_TEST_PDF_ATTACH")) {
