@@ -46,8 +46,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (int i = 0; i < CERT_NROLES; i++)
 		if (c.sigs.text[i])
 			inside(data, size, c.sigs.text[i], c.sigs.len[i]);
-	if (c.signed_pdf && (c.range[0] || c.range[2] + c.range[3] != size ||
-			     c.range[1] >= c.range[2]))
+	if (c.signed_pdf &&
+	    (c.range[0] || c.range[2] + c.range[3] != size || c.range[1] >= c.range[2]))
 		abort();
 	return 0;
 }
