@@ -338,10 +338,9 @@ static int cms_to_der(CMS_ContentInfo *cms, unsigned char **der, size_t *der_len
 	return 0;
 }
 
-int cms_signer_sign(const struct cms_signer *s, const void *buf, size_t len, unsigned char **der,
-		    size_t *der_len, char *why, size_t why_len)
+static int sign_with(const struct cms_signer *s, const void *buf, size_t len, unsigned flags,
+		     unsigned char **der, size_t *der_len, char *why, size_t why_len)
 {
-	const unsigned flags = CMS_DETACHED | CMS_BINARY;
 	CMS_ContentInfo *cms;
 	BIO *content = NULL;
 	int rc = -EIO, i;
@@ -377,6 +376,20 @@ out:
 	BIO_free(content);
 	CMS_ContentInfo_free(cms);
 	return rc;
+}
+
+int cms_signer_sign(const struct cms_signer *s, const void *buf, size_t len, unsigned char **der,
+		    size_t *der_len, char *why, size_t why_len)
+{
+	return sign_with(s, buf, len, CMS_DETACHED | CMS_BINARY, der, der_len, why, why_len);
+}
+
+int cms_signer_sign_cades(const struct cms_signer *s, const void *buf, size_t len,
+			  unsigned char **der, size_t *der_len, char *why, size_t why_len)
+{
+	/* CMS_CADES: the signer's certificate hash in a signed signingCertificateV2 attribute */
+	return sign_with(s, buf, len, CMS_DETACHED | CMS_BINARY | CMS_CADES, der, der_len, why,
+			 why_len);
 }
 
 int cms_sign(const void *buf, size_t len, const char *cert_pem, const char *key_pem,

@@ -70,6 +70,15 @@ int cms_signer_sign(const struct cms_signer *s, const void *buf, size_t len, uns
 		    size_t *der_len, char *why, size_t why_len);
 
 /**
+ * cms_signer_sign_cades() - cms_signer_sign() with the signing certificate
+ * also named in a signed signingCertificateV2 attribute (RFC 5035), as
+ * CAdES and PAdES baseline signatures require
+ * Return: the errno values of cms_signer_sign()
+ */
+int cms_signer_sign_cades(const struct cms_signer *s, const void *buf, size_t len,
+			  unsigned char **der, size_t *der_len, char *why, size_t why_len);
+
+/**
  * cms_signer_cn() - the one common name of the signer certificate's subject
  * Return: 0, -ENODATA (none or several), -EILSEQ, -ENAMETOOLONG (@why says why)
  */

@@ -11,8 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cert/certfile.h"
+#include "cert/pdf.h"
 #include "cert_verify.h"
 #include "certsign.h"
 #include "dev.h"
@@ -174,7 +176,11 @@ static int verify_one(const char *path, const struct cert_trust *t, const struct
 {
 	struct cert_verification v = { 0 };
 	char dwhy[512] = "";
-	int code, r = cert_verify_file(path, t, o->flags, &v);
+	size_t n = strlen(path);
+	/* a printable certificate: its signature, then the certificate attached to it */
+	bool pdf = n > 4 && !strcasecmp(path + n - 4, ".pdf");
+	int code, r = pdf ? cert_pdf_verify_file(path, o->trust_ca, t, o->flags, &v) :
+			    cert_verify_file(path, t, o->flags, &v);
 
 	if (r) {
 		ui_err("%s: %s", ui_safe(path), strerror(-r));

@@ -13,6 +13,7 @@
 
 #include "cert/certfile.h"
 #include "cert/verdict.h"
+#include "cert_pdf.h"
 #include "cert_show.h"
 #include "cert_verify.h"
 #include "certsign.h"
@@ -22,14 +23,14 @@
 #include "text.h"
 
 static const int issue_exits[] = {
-	KESU_EXIT_SUCCESS, KESU_EXIT_FAILURE,	KESU_EXIT_USAGE,
-	KESU_EXIT_REFUSED, KESU_EXIT_MALFORMED,
+	KESU_EXIT_SUCCESS, KESU_EXIT_FAILURE,	KESU_EXIT_USAGE,  KESU_EXIT_REFUSED,
+	KESU_EXIT_ABORTED, KESU_EXIT_MALFORMED, KESU_EXIT_NO_KEY,
 };
 
 static const int approve_exits[] = {
-	KESU_EXIT_SUCCESS,   KESU_EXIT_FAILURE,	     KESU_EXIT_USAGE,
-	KESU_EXIT_REFUSED,   KESU_EXIT_MALFORMED,    KESU_EXIT_BAD_SIGNATURE,
-	KESU_EXIT_UNTRUSTED, KESU_EXIT_NOT_APPROVED, KESU_EXIT_NOT_ERASED,
+	KESU_EXIT_SUCCESS,    KESU_EXIT_FAILURE,       KESU_EXIT_USAGE,	    KESU_EXIT_REFUSED,
+	KESU_EXIT_MALFORMED,  KESU_EXIT_BAD_SIGNATURE, KESU_EXIT_UNTRUSTED, KESU_EXIT_NOT_APPROVED,
+	KESU_EXIT_NOT_ERASED, KESU_EXIT_ABORTED,       KESU_EXIT_NO_KEY,
 };
 
 /* ---- issue ---- */
@@ -403,6 +404,8 @@ static const struct ui_command subs[] = {
 	{ "approve", cert_cmd_approve, "", "approve a certificate with a second person's key" },
 	{ "verify", cert_cmd_verify, "", "check certificates offline, one line each" },
 	{ "show", cert_cmd_show, "", "print a certificate for people (text, HTML, JSON)" },
+	{ "pdf", cert_cmd_pdf, "",
+	  "the printable certificate: a signed PDF with the certificate inside" },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -76,13 +76,13 @@ refuse "image on a mounted stack" \
 	"$WORK/mnt/inner.img"
 [ "$(listed "$Z" '.in_use_codes | join(",")')" = mounted ] ||
 	fail "kesu devices: $Z codes $(listed "$Z" .in_use_codes)"
-umount "$WORK/mnt2"
+unmount "$WORK/mnt2"
 MOUNTS="$WORK/mnt"
 losetup -d "$Z"
 LOOPS=${LOOPS#"$Z "}
 ok "an image file on a loop device's file system, backing a mounted loop device, is refused"
 
-umount "$WORK/mnt"
+unmount "$WORK/mnt"
 MOUNTS=""
 sync
 sum0=$(devsum "$B")

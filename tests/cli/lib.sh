@@ -53,6 +53,18 @@ mkloop() {
 	echo "$dev"
 }
 
+# unmount DIR: umount, waiting while the file system is busy: a loop device
+# detached just before lets go of its backing file only once every opener
+# (another test's kesu devices or blkid probing all devices) has closed it
+unmount() {
+	i=0
+	until umount "$1" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -lt 200 ] || { umount "$1"; return; }
+		sleep 0.05
+	done
+}
+
 # expect_rc WANT CMD...: run CMD, fail unless its exit status is WANT
 expect_rc() {
 	want=$1; shift

@@ -1,0 +1,395 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * kesu cert pdf: the printable certificate. The page shows the
+ * certificate and who signed it (only what the trust store verified), the
+ * certificate and its signatures go inside, and the organisation's X.509
+ * key signs the whole PDF. Everything is checked and the output reserved
+ * before anything is drawn; the file appears complete or not at all.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cert/cert.h"
+#include "cert/cms.h"
+#include "cert/pdf.h"
+#include "cert/verdict.h"
+#include "cert_pdf.h"
+#include "certsign.h"
+#include "conffile.h"
+#include "file.h"
+#include "kesu.h"
+#include "outfile.h"
+#include "passphrase.h"
+#include "text.h"
+
+static const int pdf_exits[] = {
+	KESU_EXIT_SUCCESS, KESU_EXIT_FAILURE,	KESU_EXIT_USAGE,  KESU_EXIT_REFUSED,
+	KESU_EXIT_ABORTED, KESU_EXIT_MALFORMED, KESU_EXIT_NO_KEY,
+};
+
+struct pdf_opts {
+	const char *cert, *output, *sign_cert, *sign_key, *trust, *trust_ca;
+	const char *organisation, *department, *logo;
+	struct pass_source pass;
+	enum cert_pdf_lang lang;
+	bool force, help;
+};
+
+static int pdf_help(void)
+{
+	printf("usage: kesu cert pdf CERT.json [--lang ja|en|both] [-o FILE.pdf]\n"
+	       "                    [--sign-cert ORG.pem --sign-key ORG.key]\n\n"
+	       "The printable certificate: one A4 page (Japanese, English or both) with a QR\n"
+	       "code of the certificate's id and SHA-256; the certificate and its signatures\n"
+	       "attached; signed by the organisation's X.509 key (PAdES) when --sign-key is given.\n\n"
+	       "  -o, --output FILE        the PDF (default CERT without .json, and .pdf)\n"
+	       "      --lang ja|en|both    the page's language (default both)\n"
+	       "      --sign-cert PEM      the organisation's certificate (and intermediates)\n"
+	       "      --sign-key KEY       its private key (PEM)\n"
+	       "      --passphrase-file F  --passphrase-fd N   the key's passphrase\n"
+	       "      --trust DIR  --trust-ca FILE   check the certificate's signatures: the page\n"
+	       "                           names only the signers verified here\n"
+	       "      --organisation ORG  --department D  --logo PNG   the header (default:\n"
+	       "                           the certificate's, then [organisation] of kesu.conf)\n"
+	       "      --force              replace an existing FILE\n"
+	       "  -h, --help\n\n");
+	ui_print_exit_status(stdout, pdf_exits, sizeof(pdf_exits) / sizeof(pdf_exits[0]));
+	return KESU_EXIT_SUCCESS;
+}
+
+enum {
+	OPT_LANG = 0x500,
+	OPT_SIGN_CERT,
+	OPT_SIGN_KEY,
+	OPT_PASS_FILE,
+	OPT_PASS_FD,
+	OPT_TRUST,
+	OPT_CA,
+	OPT_ORG,
+	OPT_DEPT,
+	OPT_LOGO,
+	OPT_FORCE,
+};
+
+static int text_opt(const char *name, const char *arg, const char **to)
+{
+	if (!*arg || !text_is_clean(arg) || strlen(arg) > 200)
+		return ui_usage_error("cert pdf",
+				      "invalid %s: give 1 to 200 bytes of UTF-8 text "
+				      "without control characters",
+				      name);
+	*to = arg;
+	return 0;
+}
+
+static int pdf_opt(int c, struct pdf_opts *o)
+{
+	const char *why = NULL;
+
+	switch (c) {
+	case 'o': o->output = optarg; return 0;
+	case 'h': o->help = true; return 0;
+	case OPT_LANG:
+		if (!strcmp(optarg, "ja") || !strcmp(optarg, "en") || !strcmp(optarg, "both")) {
+			o->lang = optarg[0] == 'j' ? CERT_PDF_JA :
+				  optarg[0] == 'e' ? CERT_PDF_EN :
+						     CERT_PDF_BOTH;
+			return 0;
+		}
+		return ui_usage_error("cert pdf", "invalid --lang '%s': ja, en or both",
+				      ui_safe(optarg));
+	case OPT_SIGN_CERT: o->sign_cert = optarg; return 0;
+	case OPT_SIGN_KEY: o->sign_key = optarg; return 0;
+	case OPT_PASS_FILE:
+	case OPT_PASS_FD:
+		if (pass_source_opt(&o->pass, c == OPT_PASS_FD, optarg, &why))
+			return ui_usage_error("cert pdf", "%s", why);
+		return 0;
+	case OPT_TRUST: o->trust = optarg; return 0;
+	case OPT_CA: o->trust_ca = optarg; return 0;
+	case OPT_ORG: return text_opt("--organisation", optarg, &o->organisation);
+	case OPT_DEPT: return text_opt("--department", optarg, &o->department);
+	case OPT_LOGO: o->logo = optarg; return 0;
+	case OPT_FORCE: o->force = true; return 0;
+	default: return -1;
+	}
+}
+
+static int pdf_parse(int argc, char **argv, struct pdf_opts *o)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "lang", required_argument, NULL, OPT_LANG },
+		{ "sign-cert", required_argument, NULL, OPT_SIGN_CERT },
+		{ "sign-key", required_argument, NULL, OPT_SIGN_KEY },
+		{ "passphrase-file", required_argument, NULL, OPT_PASS_FILE },
+		{ "passphrase-fd", required_argument, NULL, OPT_PASS_FD },
+		{ "trust", required_argument, NULL, OPT_TRUST },
+		{ "trust-ca", required_argument, NULL, OPT_CA },
+		{ "organisation", required_argument, NULL, OPT_ORG },
+		{ "department", required_argument, NULL, OPT_DEPT },
+		{ "logo", required_argument, NULL, OPT_LOGO },
+		{ "force", no_argument, NULL, OPT_FORCE },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, r;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
+		r = pdf_opt(c, o);
+		if (r < 0)
+			return ui_option_error("cert pdf", c, argv, opts);
+		if (r)
+			return r;
+	}
+	if (o->help)
+		return 0;
+	if (optind != argc - 1)
+		return ui_usage_error("cert pdf", "give one certificate");
+	if (!o->sign_cert != !o->sign_key)
+		return ui_usage_error("cert pdf", "--sign-cert and --sign-key go together");
+	if (pass_source_given(&o->pass) && !o->sign_key)
+		return ui_usage_error("cert pdf", "a passphrase option needs --sign-key");
+	o->cert = argv[optind];
+	return 0;
+}
+
+/* the organisation's signer; a key without a passphrase is not asked for one */
+static int load_signer(struct pdf_opts *o, struct cms_signer **s)
+{
+	struct pass_request req = { .src = &o->pass, .prompt = "passphrase", .unchecked = true };
+	char why[256] = "", *pass = NULL;
+	int r = pass_source_given(&o->pass) ? pass_resolve(&req, &pass) : 0;
+
+	if (r)
+		return ui_exit(r, UI_CTX_PASS);
+	r = cms_signer_load(o->sign_cert, o->sign_key, pass, s, why, sizeof(why));
+	if (r == -ENOKEY && !pass) {
+		r = pass_resolve(&req, &pass);
+		if (r)
+			return ui_exit(r, UI_CTX_PASS);
+		r = cms_signer_load(o->sign_cert, o->sign_key, pass, s, why, sizeof(why));
+	}
+	passphrase_free(pass);
+	pass_source_close(&o->pass);
+	if (r)
+		ui_err("%s: %s", ui_safe(o->sign_cert), ui_safe(why[0] ? why : strerror(-r)));
+	return r == -EXDEV ? KESU_EXIT_REFUSED : ui_exit(r, UI_CTX_KEY);
+}
+
+/* who signed, as far as the trust store can tell; nothing is printed as verified otherwise */
+static int persons(const struct pdf_opts *o, const json_t *doc, struct cert_verification *v,
+		   struct cert_pdf_page *pg)
+{
+	const struct kesu_config *cf = ui_config();
+	struct cert_trust *t = NULL;
+	int code = 0, r;
+
+	pg->person[CERT_PDF_OPERATOR].name = cert_get_string(doc, "operator.name");
+	pg->person[CERT_PDF_WITNESS].name = cert_get_string(doc, "witness.name");
+	if (!o->trust && !o->trust_ca && !cf->trust_dir.line && access(TRUST_DIR, F_OK))
+		return 0;
+	code = certsign_trust(o->trust, o->trust_ca, &t);
+	if (code)
+		return code;
+	r = cert_verify_file(o->cert, t, 0, v);
+	cert_trust_free(t);
+	if (r)
+		return ui_exit(r, UI_CTX_CERT);
+	if (v->verdict == CERT_VALID || v->verdict >= CERT_NOT_APPROVED) {
+		struct cert_sig_check *s = &v->sig[CERT_ROLE_OPERATOR];
+
+		pg->person[CERT_PDF_OPERATOR] =
+			(struct cert_pdf_person){ s->name, s->time, s->key_id };
+	}
+	if (v->approved) {
+		struct cert_sig_check *s = &v->sig[CERT_ROLE_APPROVER];
+
+		pg->person[CERT_PDF_APPROVER] =
+			(struct cert_pdf_person){ s->name, s->time, s->key_id };
+	}
+	return 0;
+}
+
+static int read_cert(const char *path, char **buf, size_t *len, json_t **doc)
+{
+	char why[256];
+	int r = file_read(path, CERT_FILE_MAX, buf, len);
+
+	if (r) {
+		ui_err("%s: %s", ui_safe(path), strerror(-r));
+		return ui_exit(r, UI_CTX_CERT);
+	}
+	*doc = json_loadb(*buf, *len, JSON_REJECT_DUPLICATES, NULL);
+	if (!*doc || cert_check(*doc, why, sizeof(why))) {
+		ui_err("%s: not a kesu-certificate/1 document: %s", ui_safe(path),
+		       *doc ? ui_safe(why) : "not JSON");
+		return KESU_EXIT_MALFORMED;
+	}
+	return 0;
+}
+
+/* the certificate and its sidecars, named as beside the certificate */
+static int attach(const char *path, const char *cert, size_t len, struct cert_sigs *sigs,
+		  unsigned char **pdf, size_t *pdf_len)
+{
+	struct cert_pdf_file f[1 + CERT_NROLES];
+	char *copy = strdup(path), names[CERT_NROLES][300];
+	const char *base = copy ? basename(copy) : NULL;
+	size_t n = 1;
+	unsigned char *out = NULL;
+	size_t out_len = 0;
+	int r;
+
+	if (!base)
+		return -ENOMEM;
+	f[0] = (struct cert_pdf_file){ base, cert, len, true };
+	for (int i = 0; i < CERT_NROLES; i++) {
+		if (!sigs->text[i] || !sigs->len[i])
+			continue;
+		snprintf(names[i], sizeof(names[i]), "%s.%s.%s", base,
+			 cert_role_name((enum cert_role)i), sigs->cms[i] ? "p7s" : "minisig");
+		f[n++] = (struct cert_pdf_file){ names[i], sigs->text[i], sigs->len[i], false };
+	}
+	r = cert_pdf_attach(*pdf, *pdf_len, f, n, &out, &out_len);
+	free(copy);
+	if (r)
+		return r;
+	free(*pdf);
+	*pdf = out;
+	*pdf_len = out_len;
+	return 0;
+}
+
+static int make_pdf(struct pdf_opts *o, const char *cert, size_t len, struct cert_pdf_page *pg,
+		    const struct cms_signer *s, unsigned char **pdf, size_t *pdf_len)
+{
+	struct cert_sigs sigs = { 0 };
+	unsigned char *signed_pdf = NULL;
+	const char *att = o->cert;
+	char why[256] = "", *other = NULL;
+	int r = cert_pdf_render(cert, len, pg, pdf, pdf_len);
+
+	if (r == -ENOENT)
+		ui_err("%s: cannot load the logo or the font IPAexGothic (fonts-ipaexfont-gothic)",
+		       ui_safe(o->cert));
+#ifdef KESU_TEST_HOOKS
+	/* test builds only: attach another certificate than the page shows, as a forger would */
+	if (!r && getenv("KESU_TEST_PDF_ATTACH")) {
+		att = getenv("KESU_TEST_PDF_ATTACH");
+		r = file_read(att, CERT_FILE_MAX, &other, &len);
+		cert = other;
+	}
+#endif
+	if (!r)
+		r = cert_read_sigs(att, &sigs);
+	if (!r)
+		r = attach(att, cert, len, &sigs, pdf, pdf_len);
+	cert_sigs_free(&sigs);
+	free(other);
+	if (!r && s) {
+		r = cert_pdf_sign(*pdf, *pdf_len, s, time(NULL), &signed_pdf, pdf_len, why,
+				  sizeof(why));
+		if (!r) {
+			free(*pdf);
+			*pdf = signed_pdf;
+		}
+	}
+	if (r && r != -ENOENT)
+		ui_err("%s: cannot make the PDF: %s", ui_safe(o->cert),
+		       ui_safe(why[0] ? why : strerror(-r)));
+	return r ? KESU_EXIT_FAILURE : 0;
+}
+
+static int pdf_run(struct pdf_opts *o)
+{
+	struct cert_verification v = { 0 };
+	struct cert_pdf_page pg = { .lang = o->lang };
+	const struct kesu_config *cf = ui_config();
+	struct cms_signer *s = NULL;
+	struct outfile of = { .fd = -1 };
+	unsigned char *pdf = NULL;
+	size_t len = 0, pdf_len = 0;
+	json_t *doc = NULL;
+	char *cert = NULL;
+	int r, code = read_cert(o->cert, &cert, &len, &doc);
+
+	if (!code &&
+	    (r = outfile_reserve(&of, o->output, 256 << 10, o->force ? OUTFILE_REPLACE : 0))) {
+		ui_err("%s: %s", ui_safe(o->output),
+		       r == -EEXIST ? "exists, not replaced (--force replaces it)" : strerror(-r));
+		code = ui_exit(r, UI_CTX_NONE);
+	}
+	if (!code && o->sign_key)
+		code = load_signer(o, &s);
+	if (!code)
+		code = persons(o, doc, &v, &pg);
+	pg.organisation = o->organisation;
+	if (!pg.organisation && !cert_get_string(doc, "organisation.name") && cf->org_name.line)
+		pg.organisation = cf->org_name.text;
+	pg.department = o->department;
+	if (!pg.department && !cert_get_string(doc, "organisation.department") &&
+	    cf->org_department.line)
+		pg.department = cf->org_department.text;
+	pg.logo_png = o->logo ? o->logo : cf->org_logo.line ? cf->org_logo.text : NULL;
+	if (!code)
+		code = make_pdf(o, cert, len, &pg, s, &pdf, &pdf_len);
+	if (!code && (r = outfile_commit(&of, pdf, pdf_len))) {
+		ui_err("%s: %s", ui_safe(o->output), strerror(-r));
+		code = ui_exit(r, UI_CTX_NONE);
+	}
+	if (!code)
+		printf("%s: certificate %s, %s%s\n", ui_safe(of.final_path),
+		       cert_get_string(doc, "id"), s ? "signed (PAdES)" : "not signed",
+		       strcmp(cert_get_string(doc, "result"), "success") ? ", NOT ERASED" : "");
+	outfile_release(&of);
+	cms_signer_free(s);
+	cert_verification_free(&v);
+	json_decref(doc);
+	free(cert);
+	free(pdf);
+	return code;
+}
+
+static char *default_output(const char *cert)
+{
+	size_t n = strlen(cert);
+	char *s = malloc(n + 5);
+
+	if (!s)
+		return NULL;
+	if (n > 5 && !strcmp(cert + n - 5, ".json"))
+		n -= 5;
+	memcpy(s, cert, n);
+	memcpy(s + n, ".pdf", 5);
+	return s;
+}
+
+int cert_cmd_pdf(int argc, char **argv)
+{
+	struct pdf_opts o = { .pass = PASS_SOURCE_INIT, .lang = CERT_PDF_BOTH };
+	char *def = NULL;
+	int r = pdf_parse(argc, argv, &o);
+
+	if (r)
+		return r;
+	if (o.help)
+		return pdf_help();
+	if (!o.output && !(o.output = def = default_output(o.cert))) {
+		ui_err("out of memory");
+		return KESU_EXIT_FAILURE;
+	}
+	r = pdf_run(&o);
+	free(def);
+	return r;
+}
