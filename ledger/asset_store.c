@@ -138,6 +138,10 @@ static int record_one(struct ledger *l, struct asset_set *s, const struct asset_
 
 	memset(o, 0, sizeof(*o));
 	r = check_change(c, why, wl);
+	if (r == 0 && c->event == ASSET_ADDED && asset_find(s, c->tag)) {
+		snprintf(why, wl, "%s: already registered", c->tag);
+		r = -EEXIST;
+	}
 	if (r == 0)
 		r = change_doc(c, asset_find(s, c->tag), o, &doc);
 	if (r < 0 || !doc)
