@@ -233,4 +233,87 @@ json_t *asset_event_json(const struct ledger_row *row);
  */
 json_t *asset_json(const struct asset *a);
 
+/* The CSV an import reads: kesu's own columns, or another register's export. */
+enum asset_format {
+	ASSET_FORMAT_AUTO, /* GLPI with "Inventory number", Snipe-IT with "Status" or
+			    * "Checked Out To", else kesu */
+	ASSET_FORMAT_KESU,
+	ASSET_FORMAT_SNIPEIT,
+	ASSET_FORMAT_GLPI,
+};
+
+/* An import file read: one change per record, and where each came from. */
+struct asset_import {
+	struct asset_change *c;
+	size_t *line; /* the line each record starts on */
+	size_t n;
+	enum asset_format format; /* the one read (after ASSET_FORMAT_AUTO) */
+	size_t err_line;	  /* the line of the error; 0 for none */
+	char why[256];		  /* why the file was refused */
+	/* private to the reader */
+	size_t cap;
+	char **text;
+	size_t ntext, textcap;
+	int col[ASSET_NFIELDS + 2];
+	size_t ncols;
+};
+
+/**
+ * asset_import_parse() - read an import file: UTF-8 CSV (a byte-order mark
+ * and CRLF accepted) with a header naming an asset tag column
+ * @fmt: the header names to read (kesu-asset(8), IMPORT)
+ * @out: filled in; asset_import_free() it, also after an error. The
+ *       changes are ASSET_IMPORTED; who, when and why are left to the caller
+ *
+ * Refused with the line (@out->err_line) and the reason (@out->why): bytes
+ * that are not UTF-8 (a spreadsheet's Shift_JIS), malformed CSV, ";" as the
+ * separator, no tag column, a record with another number of cells than the
+ * header, a missing or invalid tag, a tag given twice, a cell that a
+ * spreadsheet would run as a formula (=, +, -, @, tab or CR first), a value
+ * the register does not take.
+ *
+ * Return: 0, -EBADMSG (refused), -ENOMEM
+ */
+int asset_import_parse(const char *buf, size_t len, enum asset_format fmt,
+		       struct asset_import *out);
+
+void asset_import_free(struct asset_import *im);
+
+enum asset_export_format {
+	ASSET_EXPORT_SNIPEIT, /* Snipe-IT's importer, keyed on Asset Tag, kesu's as custom fields */
+	ASSET_EXPORT_GLPI,    /* GLPI computer fields */
+	ASSET_EXPORT_CSV,     /* every field of asset_json(), every cell quoted */
+	ASSET_EXPORT_JSONL,   /* asset_json(), one per line */
+};
+
+/**
+ * asset_export_header() - the export's header line, with its CRLF ("" for JSONL),
+ * in a new string (free() it)
+ * Return: 0, -ENOMEM
+ */
+int asset_export_header(enum asset_export_format fmt, char **line);
+
+/**
+ * asset_export_line() - @a as one export record with its line end, in a new
+ * string (free() it); CSV cells quoted and formulas defused as
+ * ledger_export_line() does
+ * Return: 0, -ENOMEM
+ */
+int asset_export_line(enum asset_export_format fmt, const struct asset *a, char **line);
+
+/**
+ * asset_status_label() - the status label to give another register: the
+ * one it gave, while the asset is in the state that label means; else the
+ * state's label
+ */
+const char *asset_status_label(const struct asset *a);
+
+/**
+ * asset_label_state() - the state a status label of another register
+ * means: kesu's own names, Snipe-IT's defaults ("Ready to Deploy",
+ * "Deployed", "Pending" in service, "Archived" retired)
+ * Return: 0 (@st set; @kesu true when it is one of kesu's names), -ENOENT
+ */
+int asset_label_state(const char *label, enum asset_state *st, bool *kesu);
+
 #endif

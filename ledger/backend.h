@@ -7,6 +7,8 @@
 #ifndef KESU_LEDGER_BACKEND_H
 #define KESU_LEDGER_BACKEND_H
 
+#include <stdio.h>
+
 #include "ledger.h"
 
 /*
@@ -60,6 +62,12 @@ extern const struct ledger_ops ledger_sqlite_ops;
  */
 int ledger_doc_columns(enum ledger_kind kind, const void *doc, size_t len, json_t **json,
 		       const char **id, const char *field[LEDGER_NFIELDS], char *why, size_t wl);
+
+/**
+ * ledger_csv_cell() - @s (NULL: empty) as one quoted CSV cell on @f, a
+ * formula defused with a leading apostrophe, then "," or, when @last, CRLF
+ */
+void ledger_csv_cell(FILE *f, const char *s, bool last);
 
 /**
  * ledger_append() - append a row of @kind holding @doc, after the head of the chain

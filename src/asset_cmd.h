@@ -61,6 +61,9 @@ int asset_fail(const char *what, int err, const char *why);
 /** asset_now() - the time of an event: now, "YYYY-MM-DDTHH:MM:SSZ" */
 void asset_now(char out[32]);
 
+/** asset_print_outcome() - "TAG: added (seq N)", "TAG: changed holder; state A -> B (seq N)" */
+void asset_print_outcome(const char *tag, const struct asset_outcome *out);
+
 int asset_cmd_import(int argc, char **argv);
 int asset_cmd_export(int argc, char **argv);
 

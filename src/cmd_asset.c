@@ -211,8 +211,7 @@ void asset_now(char out[32])
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* The changed fields and the state step of one outcome, for its line. */
-static void print_outcome(const char *tag, const struct asset_outcome *out)
+void asset_print_outcome(const char *tag, const struct asset_outcome *out)
 {
 	printf("%s: ", ui_safe(tag));
 	if (out->what == ASSET_UNCHANGED) {
@@ -264,7 +263,7 @@ static int record(const struct asset_opts *o, enum asset_event ev)
 	ledger_close(l);
 	if (r < 0)
 		return asset_fail(why[0] ? NULL : c.tag, r, why);
-	print_outcome(c.tag, &out);
+	asset_print_outcome(c.tag, &out);
 	return fflush(stdout) == EOF ? ui_exit(-EIO, UI_CTX_NONE) : KESU_EXIT_SUCCESS;
 }
 
