@@ -296,6 +296,9 @@ static int record(char **cells, size_t n, size_t line, void *usr)
 				 t == COL_TAG	? &c->tag :
 				 t == COL_STATE ? &state :
 						  &c->field[t]);
+	/* a kind is never cleared: an empty cell leaves it, or guesses a new asset's */
+	if (c->field[ASSET_KIND] && !*c->field[ASSET_KIND])
+		c->field[ASSET_KIND] = NULL;
 	for (int f = 0; f < ASSET_NFIELDS && r == 0; f++)
 		if (c->field[f] && (*c->field[f] || f == ASSET_KIND) &&
 		    asset_value_check((enum asset_field)f, c->field[f], why, sizeof(why)))
