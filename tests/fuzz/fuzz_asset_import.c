@@ -50,8 +50,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		r = asset_import_parse(buf, size, (enum asset_format)fmt, &im);
 		if (r == 0)
 			check(&im, lines);
-		else if (r != -ENOMEM && (r != -EBADMSG || !im.err_line || im.err_line > lines ||
-					  !im.why[0]))
+		else if (r != -ENOMEM &&
+			 (r != -EBADMSG || !im.err_line || im.err_line > lines || !im.why[0]))
 			abort();
 		asset_import_free(&im);
 	}
