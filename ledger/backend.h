@@ -7,6 +7,8 @@
 #ifndef KESU_LEDGER_BACKEND_H
 #define KESU_LEDGER_BACKEND_H
 
+#include <stdio.h>
+
 #include "ledger.h"
 
 /*
@@ -43,6 +45,40 @@ struct ledger {
 };
 
 extern const struct ledger_ops ledger_sqlite_ops;
+
+/*
+ * Rows of any kind, for the modules of ledger/ that add their own documents
+ * (asset.c). The caller holds the write transaction (ops->begin).
+ */
+
+/* the "format" of an asset register event; its rows are of LEDGER_KIND_ASSET_EVENT */
+#define LEDGER_ASSET_EVENT_FORMAT "kesu-asset-event/1"
+
+/**
+ * ledger_doc_columns() - parse @doc (@len bytes) and read its id and the
+ * columns of a row of @kind from it, as verify will compare them
+ * @json: set to the parsed document (json_decref() it, also after an error)
+ * Return: 0, -EBADMSG (not a JSON object, no id; @why says which)
+ */
+int ledger_doc_columns(enum ledger_kind kind, const void *doc, size_t len, json_t **json,
+		       const char **id, const char *field[LEDGER_NFIELDS], char *why, size_t wl);
+
+/**
+ * ledger_csv_cell() - @s (NULL: empty) as one quoted CSV cell on @f, a
+ * formula defused with a leading apostrophe, then "," or, when @last, CRLF
+ */
+void ledger_csv_cell(FILE *f, const char *s, bool last);
+
+/**
+ * ledger_append() - append a row of @kind holding @doc, after the head of the chain
+ * @sigs: the signatures' canonical JSON ("{}" for none)
+ * @field: the row's columns (ledger_doc_columns())
+ * @out: set to the new row's seq and hash; may be NULL
+ * Return: 0, or a backend errno (-EBUSY, -EIO, -ENOSPC, -ENOMEM, -EBADMSG)
+ */
+int ledger_append(struct ledger *l, enum ledger_kind kind, const void *doc, size_t len,
+		  const char *sigs, const char *id, const char *const field[LEDGER_NFIELDS],
+		  int64_t refers, struct ledger_anchor *out);
 
 /* Finding certificates of one erasure (dups.c): note every row, then finish. */
 struct ledger_dup_finder {

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ledger.h"
+#include "backend.h"
 #include "jsonutil.h"
 #include "text.h"
 
@@ -208,7 +208,7 @@ static const char *export_value(const struct ledger_row *row, size_t col)
  * reading with ";" or a tab as separator would split an unquoted "x;=1+1"
  * and run its second half; a formula defused.
  */
-static void csv_cell(FILE *f, const char *s, bool last)
+void ledger_csv_cell(FILE *f, const char *s, bool last)
 {
 	bool formula =
 		s && (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' || *s == '\r');
@@ -250,14 +250,14 @@ static int header_csv(FILE *f, const void *arg)
 {
 	(void)arg;
 	for (size_t c = 0; c < LEDGER_EXPORT_NCOLS; c++)
-		csv_cell(f, ledger_export_cols[c], c == LEDGER_EXPORT_NCOLS - 1);
+		ledger_csv_cell(f, ledger_export_cols[c], c == LEDGER_EXPORT_NCOLS - 1);
 	return 0;
 }
 
 static int row_csv(FILE *f, const void *arg)
 {
 	for (size_t c = 0; c < LEDGER_EXPORT_NCOLS; c++)
-		csv_cell(f, export_value(arg, c), c == LEDGER_EXPORT_NCOLS - 1);
+		ledger_csv_cell(f, export_value(arg, c), c == LEDGER_EXPORT_NCOLS - 1);
 	return 0;
 }
 

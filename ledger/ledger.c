@@ -18,7 +18,9 @@
 #include <openssl/evp.h>
 #include <sodium.h>
 
+#include "asset.h"
 #include "backend.h"
+#include "cert/jcs.h"
 #include "jsonutil.h"
 #include "secmem.h"
 #include "text.h"
@@ -34,7 +36,7 @@ const char *const ledger_field_names[LEDGER_NFIELDS] = {
 };
 
 /* Where each column comes from in the certificate; the approval's two come from the verdict. */
-static const char *const field_paths[LEDGER_NFIELDS] = {
+static const char *const cert_paths[LEDGER_NFIELDS] = {
 	[LEDGER_ASSET_TAG] = "media.asset_tag",
 	[LEDGER_SERIAL] = "media.serial",
 	[LEDGER_MODEL] = "media.model",
@@ -50,6 +52,18 @@ static const char *const field_paths[LEDGER_NFIELDS] = {
 	[LEDGER_REPORT_ID] = "report_id",
 	[LEDGER_SELF_APPROVAL] = NULL,
 };
+
+/* An asset event's columns: what `ledger list` style queries by tag and person need. */
+static const char *const event_paths[LEDGER_NFIELDS] = {
+	[LEDGER_ASSET_TAG] = "asset_tag", [LEDGER_SERIAL] = "fields.serial",
+	[LEDGER_MODEL] = "fields.model",  [LEDGER_RESULT] = "state",
+	[LEDGER_OPERATOR] = "who",	  [LEDGER_ISSUED] = "when",
+};
+
+static const char *const *field_paths_of(enum ledger_kind kind)
+{
+	return kind == LEDGER_KIND_ASSET_EVENT ? event_paths : cert_paths;
+}
 
 static const char zero_hash[LEDGER_HASH_HEX] =
 	"0000000000000000000000000000000000000000000000000000000000000000";
@@ -311,26 +325,34 @@ struct cert_fields {
 	const char *field[LEDGER_NFIELDS];
 };
 
-static int cert_fields(const void *cert, size_t len, struct cert_fields *f, char *why, size_t wl)
+int ledger_doc_columns(enum ledger_kind kind, const void *doc, size_t len, json_t **json,
+		       const char **id, const char *field[LEDGER_NFIELDS], char *why, size_t wl)
 {
+	const char *const *paths = field_paths_of(kind);
 	json_error_t err;
 
-	memset(f, 0, sizeof(*f));
-	f->doc = json_loadb(cert, len, JSON_REJECT_DUPLICATES, &err);
-	if (!json_is_object(f->doc)) {
-		snprintf(why, wl, "not a JSON object: %s",
-			 f->doc ? "another JSON value" : err.text);
+	memset(field, 0, LEDGER_NFIELDS * sizeof(*field));
+	*id = NULL;
+	*json = json_loadb(doc, len, JSON_REJECT_DUPLICATES, &err);
+	if (!json_is_object(*json)) {
+		snprintf(why, wl, "not a JSON object: %s", *json ? "another JSON value" : err.text);
 		return -EBADMSG;
 	}
-	f->id = json_string_value(json_object_get(f->doc, "id"));
-	if (!f->id || !*f->id) {
-		snprintf(why, wl, "the certificate has no id");
+	*id = json_string_value(json_object_get(*json, "id"));
+	if (!*id || !**id) {
+		snprintf(why, wl, "the %s has no id",
+			 kind == LEDGER_KIND_CERT ? "certificate" : "document");
 		return -EBADMSG;
 	}
 	for (int i = 0; i < LEDGER_NFIELDS; i++)
-		if (field_paths[i])
-			f->field[i] = json_path_string(f->doc, field_paths[i]);
+		if (paths[i])
+			field[i] = json_path_string(*json, paths[i]);
 	return 0;
+}
+
+static int cert_fields(const void *cert, size_t len, struct cert_fields *f, char *why, size_t wl)
+{
+	return ledger_doc_columns(LEDGER_KIND_CERT, cert, len, &f->doc, &f->id, f->field, why, wl);
 }
 
 static int run_verdict(ledger_verify_fn verify, void *usr, const void *cert, size_t len,
@@ -413,12 +435,12 @@ static void approval_fields(const char **field, const struct ledger_verdict *v)
 	field[LEDGER_SELF_APPROVAL] = approved ? (v->self_approved ? "yes" : "no") : NULL;
 }
 
-static int add_row(struct ledger *l, const void *cert, size_t len, const char *sigs,
-		   const struct cert_fields *f, const struct ledger_verdict *v, int64_t refers,
-		   struct ledger_anchor *out)
+int ledger_append(struct ledger *l, enum ledger_kind kind, const void *doc, size_t len,
+		  const char *sigs, const char *id, const char *const field[LEDGER_NFIELDS],
+		  int64_t refers, struct ledger_anchor *out)
 {
 	struct ledger_row row = {
-		.id = f->id, .refers = refers, .cert = cert, .cert_len = len, .sigs = sigs
+		.kind = kind, .id = id, .refers = refers, .cert = doc, .cert_len = len, .sigs = sigs
 	};
 	char prev[LEDGER_HASH_HEX], hash[LEDGER_HASH_HEX], certsum[LEDGER_HASH_HEX];
 	int64_t last, issued;
@@ -436,11 +458,10 @@ static int add_row(struct ledger *l, const void *cert, size_t len, const char *s
 	row.prev_hash = prev;
 	r = row_hash(&row, sigs, hash);
 	if (r == 0)
-		r = ledger_sha256_hex(cert, len, certsum);
+		r = ledger_sha256_hex(doc, len, certsum);
 	if (r < 0)
 		return r;
-	memcpy(row.field, f->field, sizeof(row.field));
-	approval_fields(row.field, v);
+	memcpy(row.field, field, sizeof(row.field));
 	row.cert_sha256 = certsum;
 	row.row_hash = hash;
 	r = l->ops->insert(l, &row);
@@ -449,6 +470,17 @@ static int add_row(struct ledger *l, const void *cert, size_t len, const char *s
 		memcpy(out->hash, hash, sizeof(out->hash));
 	}
 	return r;
+}
+
+static int add_row(struct ledger *l, const void *cert, size_t len, const char *sigs,
+		   const struct cert_fields *f, const struct ledger_verdict *v, int64_t refers,
+		   struct ledger_anchor *out)
+{
+	const char *field[LEDGER_NFIELDS];
+
+	memcpy(field, f->field, sizeof(field));
+	approval_fields(field, v);
+	return ledger_append(l, LEDGER_KIND_CERT, cert, len, sigs, f->id, field, refers, out);
 }
 
 /*
@@ -573,6 +605,7 @@ struct walk {
 	void *usr;
 	struct ledger_check *out;
 	struct ledger_dup_finder dups;
+	struct asset_set *assets; /* the register as the events so far leave it */
 	int64_t prev_seq;
 	char prev[LEDGER_HASH_HEX];  /* the previous row's hash */
 	char prev2[LEDGER_HASH_HEX]; /* the one before it */
@@ -644,7 +677,7 @@ static int check_verdict(struct walk *w, const struct ledger_row *row)
 	}
 	approval_fields(want, &v);
 	for (int i = LEDGER_APPROVER; i <= LEDGER_SELF_APPROVAL; i++)
-		if (!field_paths[i] && !same_text(want[i], row->field[i])) {
+		if (!cert_paths[i] && !same_text(want[i], row->field[i])) {
 			r = fault(w, row->seq, row->id, LEDGER_ALTERED,
 				  "column %s does not match its approval signature",
 				  ledger_field_names[i]);
@@ -655,10 +688,45 @@ out:
 	return r;
 }
 
-/* A row's own contents: its hash, its columns, and the verdict on its certificate. */
+/* An asset event: in canonical form, and a step the register allows from where it stands. */
+static int check_event(struct walk *w, const struct ledger_row *row, const json_t *doc)
+{
+	char why[256];
+	int r;
+
+	if (strcmp(row->sigs, "{}"))
+		return fault(w, row->seq, row->id, LEDGER_ALTERED,
+			     "an asset event with signatures: they were not recorded with it");
+	r = jcs_is_canonical((const char *)row->cert, row->cert_len, NULL);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0)
+		return fault(w, row->seq, row->id, LEDGER_ALTERED,
+			     "its asset event is not in canonical form");
+	if (!w->assets && !(w->assets = asset_set_new()))
+		return -ENOMEM;
+	r = asset_replay(w->assets, doc, row->seq, why, sizeof(why));
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0)
+		return fault(w, row->seq, row->id, LEDGER_INVALID, "%s", why);
+	return 0;
+}
+
+/* The kind column against the document's format: a certificate cannot hide as an event. */
+static bool kind_matches(const struct ledger_row *row, json_t *doc)
+{
+	const char *format = json_string_value(json_object_get(doc, "format"));
+	bool event = format && !strcmp(format, LEDGER_ASSET_EVENT_FORMAT);
+
+	return row->kind == (event ? LEDGER_KIND_ASSET_EVENT : LEDGER_KIND_CERT);
+}
+
+/* A row's own contents: its hash, its columns, and the verdict on its document. */
 static int check_row(struct walk *w, const struct ledger_row *row)
 {
 	char hash[LEDGER_HASH_HEX], sum[LEDGER_HASH_HEX], why[256];
+	const char *const *paths = field_paths_of(row->kind);
 	struct cert_fields f = { 0 };
 	int r;
 
@@ -670,8 +738,14 @@ static int check_row(struct walk *w, const struct ledger_row *row)
 	}
 	if (r < 0 || (r = ledger_sha256_hex(row->cert, row->cert_len, sum)) < 0)
 		goto out;
-	if (cert_fields(row->cert, row->cert_len, &f, why, sizeof(why)) < 0) {
+	if (ledger_doc_columns(row->kind, row->cert, row->cert_len, &f.doc, &f.id, f.field, why,
+			       sizeof(why)) < 0) {
 		r = fault(w, row->seq, row->id, LEDGER_INVALID, "%s", why);
+		goto out;
+	}
+	if (row->kind == LEDGER_KIND_UNKNOWN || !kind_matches(row, f.doc)) {
+		r = fault(w, row->seq, row->id, LEDGER_ALTERED,
+			  "column kind does not match its document");
 		goto out;
 	}
 	if (strcmp(f.id, row->id) || strcmp(sum, row->cert_sha256)) {
@@ -681,13 +755,19 @@ static int check_row(struct walk *w, const struct ledger_row *row)
 		goto out;
 	}
 	for (int i = 0; i < LEDGER_NFIELDS; i++)
-		if (field_paths[i] && !same_text(f.field[i], row->field[i])) {
+		if ((paths[i] || row->kind != LEDGER_KIND_CERT) &&
+		    !same_text(f.field[i], row->field[i])) {
 			r = fault(w, row->seq, row->id, LEDGER_ALTERED,
-				  "column %s does not match its certificate",
-				  ledger_field_names[i]);
+				  "column %s does not match its %s", ledger_field_names[i],
+				  row->kind == LEDGER_KIND_CERT ? "certificate" : "document");
 			goto out;
 		}
-	r = check_verdict(w, row);
+	if (row->kind == LEDGER_KIND_ASSET_EVENT)
+		r = row->refers ? fault(w, row->seq, row->id, LEDGER_ALTERED,
+					"an asset event refers to another row") :
+				  check_event(w, row, f.doc);
+	else
+		r = check_verdict(w, row);
 out:
 	json_decref(f.doc);
 	return r;
@@ -744,9 +824,9 @@ static int walk_row(const struct ledger_row *row, void *usr)
 	r = check_link(w, row);
 	if (r == 0)
 		r = check_row(w, row);
-	if (r == 0)
+	if (r == 0 && row->kind == LEDGER_KIND_CERT)
 		r = check_refers(w, row);
-	if (r == 0)
+	if (r == 0 && row->kind == LEDGER_KIND_CERT)
 		r = ledger_dup_note(&w->dups, row);
 	if (r)
 		return r;
@@ -780,17 +860,19 @@ static int check_end(struct walk *w)
 
 int ledger_verify(struct ledger *l, ledger_verify_fn verify, void *usr, struct ledger_check *out)
 {
+	static const struct ledger_filter all = { .rows = LEDGER_ROWS_ALL };
 	struct walk w = { .l = l, .verify = verify, .usr = usr, .out = out };
 	int r;
 
 	memset(out, 0, sizeof(*out));
 	memcpy(w.prev, zero_hash, sizeof(w.prev));
-	r = ledger_iterate(l, NULL, walk_row, &w);
+	r = ledger_iterate(l, &all, walk_row, &w);
 	if (r == 0)
 		r = check_end(&w);
 	if (r == 0)
 		r = ledger_dup_finish(&w.dups, &out->dups);
 	ledger_dup_finder_free(&w.dups);
+	asset_set_free(w.assets);
 	if (r == 1)
 		return -EBADMSG;
 	return r;
@@ -829,7 +911,7 @@ static int anchor_row(const struct ledger_row *row, void *usr)
 
 int ledger_anchor_check(struct ledger *l, const struct ledger_anchor *a, struct ledger_check *out)
 {
-	static const struct ledger_filter f = { .no_blobs = true };
+	static const struct ledger_filter f = { .no_blobs = true, .rows = LEDGER_ROWS_ALL };
 	struct anchor_walk w = { .a = a };
 	int r = ledger_iterate(l, &f, anchor_row, &w);
 

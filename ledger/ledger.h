@@ -76,9 +76,21 @@ enum ledger_field {
 /* Column names, by enum ledger_field: "asset_tag", "serial", ... */
 extern const char *const ledger_field_names[LEDGER_NFIELDS];
 
+/*
+ * What a row records: a certificate, or an event of the asset register
+ * (asset.h) in the same chain. Stored in the column "kind" (NULL for a
+ * certificate); verify checks it against the document's "format".
+ */
+enum ledger_kind {
+	LEDGER_KIND_CERT = 0,
+	LEDGER_KIND_ASSET_EVENT, /* a kesu-asset-event/1 document, no signatures */
+	LEDGER_KIND_UNKNOWN,	 /* a kind column this kesu does not know: verify refuses it */
+};
+
 /* One stored row; the pointers are valid only during the callback that receives it. */
 struct ledger_row {
 	int64_t seq;
+	enum ledger_kind kind;
 	int64_t refers; /* the certificate's previous row, when this one adds signatures; else 0 */
 	const char *id;
 	const unsigned char *cert;
@@ -90,8 +102,16 @@ struct ledger_row {
 	const char *row_hash;
 };
 
+/* Which kinds of rows a filter visits: certificates unless told otherwise. */
+enum ledger_rows {
+	LEDGER_ROWS_CERTS = 0,
+	LEDGER_ROWS_EVENTS, /* the asset register's events only */
+	LEDGER_ROWS_ALL,    /* the whole chain */
+};
+
 /* Which rows to visit; NULL members match everything. */
 struct ledger_filter {
+	enum ledger_rows rows;
 	const char *id;
 	const char *asset_tag;
 	const char *serial;
@@ -119,9 +139,15 @@ enum {
 /*
  * The layout of the rows and of the row hash. Schema 1 (kesu 0.1.0) did not
  * hash seq; its ledgers are refused (-EPROTO), not converted: recomputing
- * their hashes would replace the evidence they are. kesu-ledger(8), SCHEMA.
+ * their hashes would replace the evidence they are. Schema 3 adds the
+ * column "kind" (asset register events in the chain) and nothing else: a
+ * schema 2 ledger is converted in place when opened for writing, every
+ * existing row and hash kept, and read as it is when opened read-only.
+ * kesu-ledger(8), SCHEMA.
  */
-#define LEDGER_SCHEMA 2
+#define LEDGER_SCHEMA 3
+/* the oldest schema this kesu converts */
+#define LEDGER_SCHEMA_CONVERTS 2
 
 /* A row as the security log records it: row @seq had @hash ("SEQ:HASH"). */
 struct ledger_anchor {

@@ -38,14 +38,28 @@ static const char schema[] =
 	" started TEXT, finished TEXT, operator TEXT, witness TEXT, approver TEXT, issued TEXT,"
 	" report_id TEXT, self_approval TEXT,"
 	" prev_hash TEXT NOT NULL,"
-	" row_hash TEXT NOT NULL);"
+	" row_hash TEXT NOT NULL,"
+	" kind TEXT);"
 	"CREATE INDEX IF NOT EXISTS certificates_id ON certificates(id);"
 	"CREATE INDEX IF NOT EXISTS certificates_asset_tag ON certificates(asset_tag);"
 	"CREATE INDEX IF NOT EXISTS certificates_serial ON certificates(serial);";
 
+/*
+ * Schema 2 -> 3: the column that tells asset events from certificates. Every
+ * row of a schema 2 ledger is a certificate, which NULL says; no row and no
+ * hash changes, so the conversion replaces no evidence.
+ */
+static const char upgrade_2_3[] = "ALTER TABLE certificates ADD COLUMN kind TEXT;"
+				  "PRAGMA user_version = 3";
+
+/* the value of the kind column for each enum ledger_kind */
+#define KIND_ASSET_EVENT "asset-event"
+
 struct sqlite_ledger {
 	sqlite3 *db;
 	char *path;
+	/* "kind", or "NULL" for a schema 2 ledger opened read-only: all certificates */
+	const char *kind_col;
 };
 
 static sqlite3 *db_of(struct ledger *l)
@@ -145,17 +159,46 @@ static int other_version(sqlite3 *db)
 }
 
 /*
+ * A schema 2 ledger: read as it is when read-only, converted under the write
+ * lock otherwise (another kesu may be converting it at the same moment).
+ */
+static int convert_2(struct sqlite_ledger *s, unsigned flags)
+{
+	int version = -1, r;
+
+	if (flags & LEDGER_RDONLY) {
+		s->kind_col = "NULL";
+		return 0;
+	}
+	r = exec(s->db, "BEGIN IMMEDIATE");
+	if (r < 0)
+		return r;
+	r = query_int(s->db, "PRAGMA user_version", &version);
+	if (r == 0 && version == LEDGER_SCHEMA_CONVERTS)
+		r = exec(s->db, upgrade_2_3);
+	else if (r == 0 && version != LEDGER_SCHEMA)
+		r = other_version(s->db);
+	if (r == 0)
+		return exec(s->db, "COMMIT");
+	exec(s->db, "ROLLBACK");
+	return r;
+}
+
+/*
  * A file that exists but is not a kesu ledger must not be taken over. The
  * schema is created under the write lock, after looking again: another
  * `kesu ledger add` may be creating the same new ledger.
  */
-static int check_schema(sqlite3 *db, unsigned flags)
+static int check_schema(struct sqlite_ledger *s, unsigned flags)
 {
 	int version = -1, objects = -1, r;
+	sqlite3 *db = s->db;
 
 	r = query_int(db, "PRAGMA user_version", &version);
 	if (r < 0 || version == LEDGER_SCHEMA)
 		return r;
+	if (version == LEDGER_SCHEMA_CONVERTS)
+		return convert_2(s, flags);
 	if (version != 0)
 		return other_version(db);
 	if (!(flags & LEDGER_CREATE))
@@ -191,6 +234,7 @@ static int sq_open(struct ledger *l, const char *path, unsigned flags)
 
 	if (!s)
 		return -ENOMEM;
+	s->kind_col = "kind";
 	l->priv = s;
 	if (stat(path, &st) < 0) {
 		r = -errno;
@@ -217,7 +261,7 @@ static int sq_open(struct ledger *l, const char *path, unsigned flags)
 		goto fail;
 	sqlite3_busy_timeout(s->db, LEDGER_BUSY_MS);
 	sqlite3_extended_result_codes(s->db, 0);
-	r = check_schema(s->db, flags);
+	r = check_schema(s, flags);
 	if (r == 0 && !(flags & LEDGER_RDONLY))
 		r = exec(s->db, "PRAGMA journal_mode = WAL");
 	/* WAL with synchronous FULL: a recorded certificate survives a power cut */
@@ -270,6 +314,8 @@ static int sq_end(struct ledger *l, bool commit)
 	"witness, approver, issued, report_id, self_approval, prev_hash, row_hash"
 #define COLUMNS "seq, id, refers, certificate, signatures, certificate_sha256, " FIELD_COLUMNS
 #define NO_BLOBS "seq, id, refers, NULL, NULL, certificate_sha256, " FIELD_COLUMNS
+/* the column after row_hash */
+#define COL_KIND (COL_FIELD0 + LEDGER_NFIELDS + 2)
 /* the column of the first field, in COLUMNS order (enum ledger_field order) */
 #define COL_FIELD0 6
 
@@ -299,6 +345,9 @@ static int run_select(sqlite3 *db, sqlite3_stmt *st, bool blobs, ledger_row_fn f
 			row.field[i] = text(st, COL_FIELD0 + i);
 		row.prev_hash = text(st, COL_FIELD0 + LEDGER_NFIELDS);
 		row.row_hash = text(st, COL_FIELD0 + LEDGER_NFIELDS + 1);
+		row.kind = !text(st, COL_KIND)				 ? LEDGER_KIND_CERT :
+			   !strcmp(text(st, COL_KIND), KIND_ASSET_EVENT) ? LEDGER_KIND_ASSET_EVENT :
+									   LEDGER_KIND_UNKNOWN;
 		/* NOT NULL in the schema, but a hand-edited row may still lack them */
 		if (!row.id || !row.cert_sha256 || !row.prev_hash || !row.row_hash ||
 		    (blobs && !row.sigs)) {
@@ -323,26 +372,36 @@ static int run_select(sqlite3 *db, sqlite3_stmt *st, bool blobs, ledger_row_fn f
 static int sq_iterate(struct ledger *l, const struct ledger_filter *f, ledger_row_fn fn, void *usr)
 {
 	sqlite3 *db = db_of(l);
-	char sql[512];
+	char sql[768];
 	const char *vals[3] = { f->id, f->asset_tag, f->serial };
 	static const char *const cols[3] = { "id", "asset_tag", "serial" };
 	sqlite3_stmt *st = NULL;
 	bool any = false;
 	int n = 0, k = 0, r;
 
-	snprintf(sql, sizeof(sql), "SELECT %s FROM certificates", f->no_blobs ? NO_BLOBS : COLUMNS);
+	const char *kind_col = ((struct sqlite_ledger *)l->priv)->kind_col;
+
+	snprintf(sql, sizeof(sql), "SELECT %s, %s FROM certificates",
+		 f->no_blobs ? NO_BLOBS : COLUMNS, kind_col);
+	if (f->rows != LEDGER_ROWS_ALL) {
+		size_t len = strlen(sql);
+
+		snprintf(sql + len, sizeof(sql) - len, " WHERE %s %s", kind_col,
+			 f->rows == LEDGER_ROWS_EVENTS ? "= '" KIND_ASSET_EVENT "'" : "IS NULL");
+	}
 	for (int i = 0; i < 3; i++)
 		if (vals[i]) {
 			size_t len = strlen(sql);
 
-			snprintf(sql + len, sizeof(sql) - len, " %s %s = ?%d", n ? "AND" : "WHERE",
-				 cols[i], n + 1);
+			snprintf(sql + len, sizeof(sql) - len, " %s %s = ?%d",
+				 n || f->rows != LEDGER_ROWS_ALL ? "AND" : "WHERE", cols[i], n + 1);
 			n++;
 		}
 	if (f->before) {
 		size_t len = strlen(sql);
 
-		snprintf(sql + len, sizeof(sql) - len, " %s seq < ?%d", n ? "AND" : "WHERE", n + 1);
+		snprintf(sql + len, sizeof(sql) - len, " %s seq < ?%d",
+			 n || f->rows != LEDGER_ROWS_ALL ? "AND" : "WHERE", n + 1);
 	}
 	strncat(sql, f->last ? " ORDER BY seq DESC LIMIT 1" : " ORDER BY seq",
 		sizeof(sql) - strlen(sql) - 1);
@@ -414,11 +473,11 @@ static int sq_insert(struct ledger *l, const struct ledger_row *row)
 	sqlite3_stmt *st;
 	int r, k = 1;
 
-	r = sq_errno(db,
-		     sqlite3_prepare_v2(db,
-					"INSERT INTO certificates (" COLUMNS ") VALUES (?, ?, ?,"
-					" ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-					-1, &st, NULL));
+	r = sq_errno(db, sqlite3_prepare_v2(
+				 db,
+				 "INSERT INTO certificates (" COLUMNS ", kind) VALUES (?, ?,"
+				 " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				 -1, &st, NULL));
 	if (r < 0)
 		return r;
 	r = sq_errno(db, sqlite3_bind_int64(st, k++, row->seq));
@@ -440,6 +499,11 @@ static int sq_insert(struct ledger *l, const struct ledger_row *row)
 		r = sq_errno(db, sqlite3_bind_text(st, k++, row->prev_hash, -1, SQLITE_STATIC));
 	if (r == 0)
 		r = sq_errno(db, sqlite3_bind_text(st, k++, row->row_hash, -1, SQLITE_STATIC));
+	if (r == 0)
+		r = sq_errno(db, row->kind == LEDGER_KIND_ASSET_EVENT ?
+					 sqlite3_bind_text(st, k++, KIND_ASSET_EVENT, -1,
+							   SQLITE_STATIC) :
+					 sqlite3_bind_null(st, k++));
 	if (r == 0)
 		r = sq_errno(db, sqlite3_step(st));
 	sqlite3_finalize(st);

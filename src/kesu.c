@@ -21,6 +21,8 @@ static const struct ui_command commands[] = {
 	  "make and show signing keys (minisign format) for certificates" },
 	{ "ledger", cmd_ledger, "add|verify|show|list|export|reconcile [OPTIONS] [ARGS]",
 	  "record certificates in the asset ledger, check it, export and reconcile it" },
+	{ "asset", cmd_asset, "add|show|list|edit|import|export [OPTIONS] [ARGS]",
+	  "the asset register: assets and their history, in the ledger's chain" },
 	{ "media", cmd_media, "format|open|close|mount|umount|passphrase|status|header-backup ...",
 	  "encrypted removable media (LUKS2): format, open, passphrases, policy status" },
 	{ "encrypt", cmd_encrypt, "[-r RECIPIENT]... [-R FILE]... [-p] [-a] [-o OUT] [IN]",

@@ -95,6 +95,7 @@ int cmd_media(int argc, char **argv);
 int cmd_encrypt(int argc, char **argv);
 int cmd_decrypt(int argc, char **argv);
 int cmd_config(int argc, char **argv);
+int cmd_asset(int argc, char **argv);
 
 /*
  * The configuration file of this run (kesu-config(5)), in cmd_config.c.
@@ -175,6 +176,11 @@ enum ui_ctx {
 	UI_CTX_LIST,
 	/* a medium's keyslots: -ENOSPC none free, failure (1); -EPERM the last one, refused (3) */
 	UI_CTX_LUKS,
+	/*
+	 * the asset register: -EPERM (a step it refuses), -EEXIST (registered already)
+	 * refused (3); -EBADMSG (events that do not replay) ledger (15)
+	 */
+	UI_CTX_ASSET,
 };
 
 /**

@@ -330,6 +330,12 @@ int ui_exit(int err, enum ui_ctx ctx)
 		if (err == -EPERM)
 			return KESU_EXIT_REFUSED;
 		break;
+	case UI_CTX_ASSET:
+		if (err == -EPERM || err == -EEXIST)
+			return KESU_EXIT_REFUSED;
+		if (err == -EBADMSG)
+			return KESU_EXIT_LEDGER;
+		break;
 	case UI_CTX_NONE: break;
 	}
 	return exit_common(err);

@@ -227,7 +227,7 @@ expect_rc 0 "$KESU" ledger --ledger "$WORK/other.db" $T add 6.json
 sqlite3 other.db 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null
 COLS="id, refers, certificate, signatures, certificate_sha256, asset_tag, serial, model, category,
 	technique, result, started, finished, operator, witness, approver, issued, report_id,
-	self_approval, prev_hash, row_hash"
+	self_approval, prev_hash, row_hash, kind"
 tamper "an inserted row" "ATTACH '$WORK/other.db' AS o;
 	INSERT INTO certificates SELECT NULL, $COLS FROM o.certificates" \
 	"seq 6 inserted: it does not link to the row before"
@@ -287,7 +287,7 @@ for seq, refers, cert, sigs, ph, rh in db.execute(
                        + hashlib.sha256(sigs.encode()).digest() + struct.pack('>q', refers or 0))
     assert h.hexdigest() == rh, seq
     prev = rh
-assert db.execute('PRAGMA user_version').fetchone()[0] == 2
+assert db.execute('PRAGMA user_version').fetchone()[0] == 3
 PY
 ok "row_hash = SHA-256(seq, prev_hash, certificate, signatures, refers), as Python computes it"
 

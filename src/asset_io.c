@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* kesu asset import and export: other registers' CSV in, Snipe-IT, GLPI, CSV and JSONL out. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "asset_cmd.h"
+#include "file.h"
+#include "kesu.h"
+
+/* 100,000 assets of a few hundred bytes each, with room to spare */
+#define IMPORT_MAX (256u << 20)
+
+static int parse_format(const char *s, enum asset_format *f)
+{
+	static const char *const names[] = { "auto", "kesu", "snipeit", "glpi" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(s, names[i])) {
+			*f = (enum asset_format)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+static void summary(const char *file, const struct asset_import *im,
+		    const struct asset_outcome *out)
+{
+	size_t n[3] = { 0 };
+
+	for (size_t i = 0; i < im->n; i++) {
+		n[out[i].what]++;
+		if (out[i].what != ASSET_UNCHANGED)
+			asset_print_outcome(im->c[i].tag, &out[i]);
+	}
+	printf("%s: %zu added, %zu changed, %zu unchanged\n", ui_safe(file), n[ASSET_NEW],
+	       n[ASSET_CHANGED], n[ASSET_UNCHANGED]);
+}
+
+static int import_file(const struct asset_opts *o, const char *file, struct asset_import *im)
+{
+	enum asset_format fmt = ASSET_FORMAT_AUTO;
+	struct asset_outcome *out = NULL;
+	struct ledger *l = NULL;
+	char *buf = NULL, when[32], why[256];
+	size_t len, failed;
+	int r;
+
+	if (o->format && parse_format(o->format, &fmt))
+		return ui_usage_error("asset", "asset import: --format '%s': kesu, snipeit or glpi",
+				      ui_safe(o->format));
+	r = file_read(file, IMPORT_MAX, &buf, &len);
+	if (r < 0) {
+		ui_err("%s: %s", ui_safe(file), r == -EFBIG ? "file too large" : strerror(-r));
+		return ui_exit(r, UI_CTX_LIST);
+	}
+	r = asset_import_parse(buf, len, fmt, im);
+	free(buf);
+	if (r < 0) {
+		ui_err("%s:%zu: %s; nothing imported", ui_safe(file), im->err_line,
+		       ui_safe(im->why[0] ? im->why : strerror(-r)));
+		return ui_exit(r, UI_CTX_LIST);
+	}
+	asset_now(when);
+	for (size_t i = 0; i < im->n; i++) {
+		im->c[i].who = ui_who();
+		im->c[i].when = when;
+		im->c[i].why = o->reason;
+	}
+	out = calloc(im->n ? im->n : 1, sizeof(*out));
+	if (!out || (r = asset_open(o, LEDGER_CREATE, &l))) {
+		free(out);
+		return out ? r : ui_exit(-ENOMEM, UI_CTX_NONE);
+	}
+	r = asset_apply(l, im->c, im->n, out, &failed, why, sizeof(why));
+	ledger_close(l);
+	if (r < 0 && im->n) {
+		ui_err("%s:%zu: %s; nothing imported", ui_safe(file), im->line[failed],
+		       ui_safe(why));
+		r = ui_exit(r, UI_CTX_ASSET);
+	} else if (r == 0) {
+		summary(file, im, out);
+		r = fflush(stdout) == EOF ? ui_exit(-EIO, UI_CTX_NONE) : KESU_EXIT_SUCCESS;
+	} else {
+		r = asset_fail(o->path, r, why);
+	}
+	free(out);
+	return r;
+}
+
+int asset_cmd_import(int argc, char **argv)
+{
+	static const struct asset_action a = {
+		1, AO_FORMAT | AO_REASON,
+		"  --format F     kesu, snipeit or glpi (default: from the header)\n"
+		"  --reason TEXT  why, recorded with every event of the import\n"
+	};
+	struct asset_import im;
+	struct asset_opts o;
+	int r = asset_args(argc, argv, &a, &o);
+
+	if (r >= 0)
+		return r;
+	r = import_file(&o, o.args[0], &im);
+	asset_import_free(&im);
+	return r;
+}
+
+static int write_export(const struct asset_set *s, enum asset_export_format fmt, bool bom)
+{
+	char *line = NULL;
+	int r = asset_export_header(fmt, &line);
+
+	/* a spreadsheet reads UTF-8 only after a byte-order mark */
+	if (r == 0 && bom && fputs("\xef\xbb\xbf", stdout) == EOF)
+		r = -EIO;
+	if (r == 0 && fputs(line, stdout) == EOF)
+		r = -EIO;
+	for (size_t i = 0; r == 0 && i < s->n; i++) {
+		free(line);
+		r = asset_export_line(fmt, &s->a[i], &line);
+		if (r == 0 && fputs(line, stdout) == EOF)
+			r = -EIO;
+	}
+	free(line);
+	if (r == 0 && fflush(stdout) == EOF)
+		r = errno ? -errno : -EIO;
+	return r;
+}
+
+int asset_cmd_export(int argc, char **argv)
+{
+	static const struct asset_action a = {
+		0, AO_EXPORT,
+		"  --snipeit      for Snipe-IT's importer (Asset Tag, Status, custom fields)\n"
+		"  --glpi         GLPI computer fields\n"
+		"  --csv          every field, every cell quoted\n"
+		"  --jsonl        one JSON object per asset\n"
+		"  --bom          a UTF-8 byte-order mark first, for spreadsheets (CSV only)\n"
+	};
+	enum asset_export_format fmt;
+	struct asset_set *s = NULL;
+	struct asset_opts o;
+	struct ledger *l;
+	int r = asset_args(argc, argv, &a, &o);
+
+	if (r >= 0)
+		return r;
+	if (o.snipeit + o.glpi + o.csv + o.jsonl != 1)
+		return ui_usage_error("asset", "asset export: give one of --snipeit, --glpi, "
+					       "--csv or --jsonl");
+	if (o.bom && o.jsonl)
+		return ui_usage_error("asset", "asset export: --bom applies to CSV");
+	fmt = o.snipeit ? ASSET_EXPORT_SNIPEIT :
+	      o.glpi	? ASSET_EXPORT_GLPI :
+	      o.csv	? ASSET_EXPORT_CSV :
+			  ASSET_EXPORT_JSONL;
+	if ((r = asset_open(&o, LEDGER_RDONLY, &l)))
+		return r;
+	r = asset_load(l, NULL, true, &s);
+	ledger_close(l);
+	if (r == 0)
+		r = write_export(s, fmt, o.bom);
+	asset_set_free(s);
+	if (r == -EBADMSG)
+		return asset_fail(o.path, r, NULL);
+	if (r < 0)
+		ui_err("cannot write to standard output: %s", strerror(-r));
+	return ui_exit(r, UI_CTX_NONE);
+}
