@@ -38,7 +38,9 @@ static const char schema[] =
 	" started TEXT, finished TEXT, operator TEXT, witness TEXT, approver TEXT, issued TEXT,"
 	" report_id TEXT, self_approval TEXT,"
 	" prev_hash TEXT NOT NULL,"
-	" row_hash TEXT NOT NULL);"
+	" row_hash TEXT NOT NULL,"
+	" recorded TEXT NOT NULL,"
+	" signers TEXT NOT NULL);"
 	"CREATE INDEX IF NOT EXISTS certificates_id ON certificates(id);"
 	"CREATE INDEX IF NOT EXISTS certificates_asset_tag ON certificates(asset_tag);"
 	"CREATE INDEX IF NOT EXISTS certificates_serial ON certificates(serial);";
@@ -268,8 +270,11 @@ static int sq_end(struct ledger *l, bool commit)
 #define FIELD_COLUMNS                                                                              \
 	"asset_tag, serial, model, category, technique, result, started, finished, operator, "     \
 	"witness, approver, issued, report_id, self_approval, prev_hash, row_hash"
-#define COLUMNS "seq, id, refers, certificate, signatures, certificate_sha256, " FIELD_COLUMNS
-#define NO_BLOBS "seq, id, refers, NULL, NULL, certificate_sha256, " FIELD_COLUMNS
+/* schema 3: when the row was recorded (a retired key is judged by it) and who signed */
+#define TRUST_COLUMNS ", recorded, signers"
+#define COLUMNS                                                                                    \
+	"seq, id, refers, certificate, signatures, certificate_sha256, " FIELD_COLUMNS TRUST_COLUMNS
+#define NO_BLOBS "seq, id, refers, NULL, NULL, certificate_sha256, " FIELD_COLUMNS TRUST_COLUMNS
 /* the column of the first field, in COLUMNS order (enum ledger_field order) */
 #define COL_FIELD0 6
 
@@ -299,14 +304,18 @@ static int run_select(sqlite3 *db, sqlite3_stmt *st, bool blobs, ledger_row_fn f
 			row.field[i] = text(st, COL_FIELD0 + i);
 		row.prev_hash = text(st, COL_FIELD0 + LEDGER_NFIELDS);
 		row.row_hash = text(st, COL_FIELD0 + LEDGER_NFIELDS + 1);
+		row.recorded = text(st, COL_FIELD0 + LEDGER_NFIELDS + 2);
+		row.signers = text(st, COL_FIELD0 + LEDGER_NFIELDS + 3);
 		/* NOT NULL in the schema, but a hand-edited row may still lack them */
 		if (!row.id || !row.cert_sha256 || !row.prev_hash || !row.row_hash ||
-		    (blobs && !row.sigs)) {
+		    !row.recorded || !row.signers || (blobs && !row.sigs)) {
 			row.id = row.id ? row.id : "";
 			row.sigs = row.sigs ? row.sigs : "";
 			row.cert_sha256 = row.cert_sha256 ? row.cert_sha256 : "";
 			row.prev_hash = row.prev_hash ? row.prev_hash : "";
 			row.row_hash = row.row_hash ? row.row_hash : "";
+			row.recorded = row.recorded ? row.recorded : "";
+			row.signers = row.signers ? row.signers : "";
 		}
 		if (blobs && !row.cert)
 			row.cert = (const unsigned char *)"";
@@ -417,7 +426,8 @@ static int sq_insert(struct ledger *l, const struct ledger_row *row)
 	r = sq_errno(db,
 		     sqlite3_prepare_v2(db,
 					"INSERT INTO certificates (" COLUMNS ") VALUES (?, ?, ?,"
-					" ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+					" ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+					" ?, ?)",
 					-1, &st, NULL));
 	if (r < 0)
 		return r;
@@ -440,6 +450,10 @@ static int sq_insert(struct ledger *l, const struct ledger_row *row)
 		r = sq_errno(db, sqlite3_bind_text(st, k++, row->prev_hash, -1, SQLITE_STATIC));
 	if (r == 0)
 		r = sq_errno(db, sqlite3_bind_text(st, k++, row->row_hash, -1, SQLITE_STATIC));
+	if (r == 0)
+		r = sq_errno(db, sqlite3_bind_text(st, k++, row->recorded, -1, SQLITE_STATIC));
+	if (r == 0)
+		r = sq_errno(db, sqlite3_bind_text(st, k++, row->signers, -1, SQLITE_STATIC));
 	if (r == 0)
 		r = sq_errno(db, sqlite3_step(st));
 	sqlite3_finalize(st);

@@ -22,7 +22,7 @@
 static const int ledger_exits[] = {
 	KESU_EXIT_SUCCESS,	KESU_EXIT_FAILURE,   KESU_EXIT_USAGE,	      KESU_EXIT_REFUSED,
 	KESU_EXIT_IO,		KESU_EXIT_MALFORMED, KESU_EXIT_BAD_SIGNATURE, KESU_EXIT_UNTRUSTED,
-	KESU_EXIT_NOT_APPROVED, KESU_EXIT_LEDGER,
+	KESU_EXIT_NOT_APPROVED, KESU_EXIT_LEDGER,    KESU_EXIT_DISTRUSTED,
 };
 
 /*
@@ -268,7 +268,12 @@ static int verify_report(const struct ledger_opts *o, const struct ledger_check 
 	else if (w)
 		ui_err("cannot write to standard output: %s", strerror(-w));
 	/* a broken chain (15) is what a person must hear, even when its output failed */
-	return r ? ui_exit(r, UI_CTX_LEDGER) : ui_exit(w, UI_CTX_NONE);
+	if (r)
+		return ui_exit(r, UI_CTX_LEDGER);
+	if (w)
+		return ui_exit(w, UI_CTX_NONE);
+	/* intact, and the past stands; but who signed it is no longer trusted (22) */
+	return chk->nuntrusted ? KESU_EXIT_DISTRUSTED : KESU_EXIT_SUCCESS;
 }
 
 static int ledger_cmd_verify(int argc, char **argv)

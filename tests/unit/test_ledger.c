@@ -24,7 +24,9 @@
 #include <cmocka.h>
 
 #include <jansson.h>
+#include <openssl/evp.h>
 #include <sqlite3.h>
+#include <time.h>
 
 #include "ledger/ledger.h"
 #include "testutil.h"
@@ -112,10 +114,26 @@ static int add(struct fx *f, const char *cert, const char *approver, char *why, 
 	return r;
 }
 
+/* the first row's hash, recorded-at time and signers */
+struct first {
+	char hash[LEDGER_HASH_HEX];
+	char recorded[32];
+	char signers[64];
+};
+
 static int first_hash(const struct ledger_row *row, void *usr)
 {
-	snprintf(usr, LEDGER_HASH_HEX, "%s", row->row_hash);
+	struct first *f = usr;
+
+	snprintf(f->hash, sizeof(f->hash), "%s", row->row_hash);
+	snprintf(f->recorded, sizeof(f->recorded), "%s", row->recorded);
+	snprintf(f->signers, sizeof(f->signers), "%s", row->signers);
 	return 1;
+}
+
+static void sha256(const void *p, size_t n, unsigned char *md)
+{
+	assert_true(EVP_Digest(p, n, md, NULL, EVP_sha256(), NULL));
 }
 
 /* The row hash as ledger.h defines it, against Python's hashlib. */
@@ -127,21 +145,40 @@ static void test_row_hash_vector(void **state)
 		"\"T1\",\"serial\":\"S1\"},\"result\":\"success\"}";
 	struct ledger_sig s = { "approver.minisig", "A", 1 };
 	struct ledger_sigs sigs = { 1, &s };
-	char why[256], hash[LEDGER_HASH_HEX] = "";
+	char why[256], hex[LEDGER_HASH_HEX];
 	struct ledger_anchor row = { 0 };
+	struct first first = { 0 };
+	/*
+	 * sha256(pack('>q', 1) || 32 zero bytes || sha256(cert) ||
+	 * sha256('{"approver.minisig":"QQ=="}') || pack('>q', 0)): the first 112
+	 * bytes, whose SHA-256 Python's hashlib gave as ed019f52... (schema 2's
+	 * whole row hash); then sha256(recorded) || sha256(signers)
+	 */
+	unsigned char buf[176] = { 0 };
+	time_t before = time(NULL), after;
+	int64_t at;
 
 	assert_int_equal(
 		ledger_add(f->l, cert, strlen(cert), &sigs, verdict, f, why, sizeof(why), &row), 0);
+	after = time(NULL);
 	assert_int_equal(row.seq, 1);
-	/*
-	 * sha256(pack('>q', 1) || 32 zero bytes || sha256(cert) ||
-	 * sha256('{"approver.minisig":"QQ=="}') || pack('>q', 0))
-	 */
-	assert_int_equal(ledger_iterate(f->l, NULL, first_hash, hash), 1);
-	assert_string_equal(hash,
+	assert_int_equal(ledger_iterate(f->l, NULL, first_hash, &first), 1);
+	/* the ledger's own clock, in the form signatures use */
+	assert_int_equal(cert_time_parse(first.recorded, &at), 0);
+	assert_true(at >= before && at <= after);
+	assert_string_equal(first.signers, "{}");
+	buf[7] = 1;
+	sha256(cert, strlen(cert), buf + 40);
+	sha256("{\"approver.minisig\":\"QQ==\"}", 27, buf + 72);
+	sha256(first.recorded, strlen(first.recorded), buf + 112);
+	sha256(first.signers, strlen(first.signers), buf + 144);
+	ledger_sha256_hex(buf, 112, hex);
+	assert_string_equal(hex,
 			    "ed019f5214d2f3bf92f7edd056009d721dcc59567192bd65737d01c8ef0b69d5");
+	ledger_sha256_hex(buf, sizeof(buf), hex);
+	assert_string_equal(first.hash, hex);
 	/* ledger_add() hands out the new head it wrote */
-	assert_string_equal(row.hash, hash);
+	assert_string_equal(row.hash, first.hash);
 }
 
 static void test_add_idempotent(void **state)
