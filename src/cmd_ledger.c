@@ -272,8 +272,13 @@ static int verify_report(const struct ledger_opts *o, const struct ledger_check 
 		return ui_exit(r, UI_CTX_LEDGER);
 	if (w)
 		return ui_exit(w, UI_CTX_NONE);
+	if (!chk->nuntrusted)
+		return KESU_EXIT_SUCCESS;
 	/* intact, and the past stands; but who signed it is no longer trusted (22) */
-	return chk->nuntrusted ? KESU_EXIT_DISTRUSTED : KESU_EXIT_SUCCESS;
+	ui_err("%s: %zu intact row%s signed by a key the trust store no longer trusts (listed "
+	       "above): the chain is not broken",
+	       ui_safe(o->path), chk->nuntrusted, chk->nuntrusted == 1 ? "" : "s");
+	return KESU_EXIT_DISTRUSTED;
 }
 
 static int ledger_cmd_verify(int argc, char **argv)
