@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -543,15 +544,15 @@ int minisign_identity_comment(const char *role, const char *name, char **comment
 }
 
 /*
- * " retired=YYYY-MM-DD" at the end of a trust store entry's comment. A name
- * holding " retired=" otherwise is refused rather than taken as a name: the
- * administrator who typed it meant to retire the key.
+ * " retired=YYYY-MM-DD" at the end of a trust store entry's comment, once. A
+ * name holding " retired=" otherwise is refused rather than taken as a name:
+ * the administrator who typed it meant to retire the key.
  */
 static int parse_retired(const char *name, size_t *nlen, struct minisign_identity *id)
 {
 	const char *p = NULL, *q;
 	struct tm tm = { 0 }, back;
-	int y, m, d, n = 0;
+	int y, m, d;
 	time_t t;
 
 	for (q = name; (q = strstr(q, " retired=")); q++)
@@ -559,7 +560,13 @@ static int parse_retired(const char *name, size_t *nlen, struct minisign_identit
 	*nlen = strlen(name);
 	if (!p)
 		return 0;
-	if (sscanf(p + 9, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 || p[9 + n] || y < 1970)
+	/* two dates: which one the administrator meant is not for kesu to guess */
+	if (strstr(name, " retired=") != p || strlen(p + 9) != 10)
+		return -EBADMSG;
+	for (int i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? p[9 + i] != '-' : !isdigit((unsigned char)p[9 + i]))
+			return -EBADMSG;
+	if (sscanf(p + 9, "%4d-%2d-%2d", &y, &m, &d) != 3 || y < 1970)
 		return -EBADMSG;
 	tm.tm_year = y - 1900;
 	tm.tm_mon = m - 1;

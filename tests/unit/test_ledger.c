@@ -20,6 +20,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <cmocka.h>
 
@@ -332,6 +333,66 @@ static void test_verify_reruns_verdict(void **state)
 	assert_string_equal(chk.id, "a");
 	assert_string_equal(chk.why, "signer no longer trusted");
 	assert_string_equal(ledger_fault_name(chk.fault), "invalid");
+}
+
+/*
+ * The trust store's verdict now: "b" no longer trusted (-EACCES). The ledger
+ * hands it each row's recorded-at time and recorded signers.
+ */
+static int distrust(const void *cert, size_t len, const struct ledger_sigs *sigs, void *usr)
+{
+	struct ledger_verdict *v = usr;
+	int64_t *recorded = v->usr;
+	json_t *doc = json_loadb(cert, len, 0, NULL);
+	bool gone = !strcmp(json_string_value(json_object_get(doc, "id")), "b");
+
+	json_decref(doc);
+	for (size_t i = 0; i < sigs->n; i++)
+		if (!strcmp(sigs->sig[i].name, "approver.x"))
+			snprintf(v->approver, sizeof(v->approver), "%.*s", (int)sigs->sig[i].len,
+				 (const char *)sigs->sig[i].data);
+	assert_non_null(v->recorded_signers);
+	assert_string_equal(v->recorded_signers, "{}");
+	*recorded = v->recorded;
+	if (!gone)
+		return 0;
+	snprintf(v->why, sizeof(v->why), "signer Tanaka no longer in the trust store");
+	return -EACCES;
+}
+
+static void test_verify_untrusted_intact(void **state)
+{
+	struct fx *f = *state;
+	struct ledger_check chk;
+	time_t before = time(NULL);
+	int64_t recorded = 0;
+	sqlite3 *db;
+
+	assert_int_equal(add(f, make_cert("a", "T1", "S1", "success"), "Boss", NULL, NULL), 0);
+	assert_int_equal(add(f, make_cert("b", "T2", "S2", "success"), "Boss", NULL, NULL), 0);
+	assert_int_equal(add(f, make_cert("c", "T3", "S3", "success"), "Boss", NULL, NULL), 0);
+	/* the row named, the walk gone on to the end: intact */
+	assert_int_equal(ledger_verify(f->l, distrust, &recorded, &chk), 0);
+	assert_true(recorded >= before && recorded <= time(NULL));
+	assert_int_equal(chk.rows, 3);
+	assert_int_equal(chk.fault, LEDGER_INTACT);
+	assert_int_equal(chk.nuntrusted, 1);
+	assert_int_equal(chk.untrusted[0].seq, 2);
+	assert_string_equal(chk.untrusted[0].id, "b");
+	assert_string_equal(chk.untrusted[0].why, "signer Tanaka no longer in the trust store");
+	ledger_check_free(&chk);
+	/* a row edited after it: the chain is broken, whatever the trust */
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+				      "UPDATE certificates SET recorded = "
+				      "'2000-01-01T00:00:00Z' WHERE seq = 3",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(ledger_verify(f->l, distrust, &recorded, &chk), -EBADMSG);
+	assert_int_equal(chk.seq, 3);
+	assert_int_equal(chk.fault, LEDGER_ALTERED);
+	ledger_check_free(&chk);
 }
 
 static void test_reconcile(void **state)
@@ -866,6 +927,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_add_rejected, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_iterate_and_verify, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verify_reruns_verdict, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_verify_untrusted_intact, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reconcile, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_refuses_other_db, setup, teardown),
 		cmocka_unit_test(test_csv),
