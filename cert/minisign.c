@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
@@ -541,11 +543,51 @@ int minisign_identity_comment(const char *role, const char *name, char **comment
 	return 0;
 }
 
+/*
+ * " retired=YYYY-MM-DD" at the end of a trust store entry's comment, once. A
+ * name holding " retired=" otherwise is refused rather than taken as a name:
+ * the administrator who typed it meant to retire the key.
+ */
+static int parse_retired(const char *name, size_t *nlen, struct minisign_identity *id)
+{
+	const char *p = NULL, *q;
+	struct tm tm = { 0 }, back;
+	int y, m, d;
+	time_t t;
+
+	for (q = name; (q = strstr(q, " retired=")); q++)
+		p = q;
+	*nlen = strlen(name);
+	if (!p)
+		return 0;
+	/* two dates: which one the administrator meant is not for kesu to guess */
+	if (strstr(name, " retired=") != p || strlen(p + 9) != 10)
+		return -EBADMSG;
+	for (int i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? p[9 + i] != '-' : !isdigit((unsigned char)p[9 + i]))
+			return -EBADMSG;
+	if (sscanf(p + 9, "%4d-%2d-%2d", &y, &m, &d) != 3 || y < 1970)
+		return -EBADMSG;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	t = timegm(&tm);
+	/* 2025-02-30 would become March 2: not a date */
+	if (t == (time_t)-1 || !gmtime_r(&t, &back) || back.tm_year != y - 1900 ||
+	    back.tm_mon != m - 1 || back.tm_mday != d)
+		return -EBADMSG;
+	memcpy(id->retired_on, p + 9, 10);
+	id->retired_on[10] = '\0';
+	id->retired = (int64_t)t;
+	*nlen = (size_t)(p - name);
+	return 0;
+}
+
 int minisign_identity_parse(const char *comment, struct minisign_identity *id)
 {
 	static const char prefix[] = "kesu role=";
 	const char *role, *sp, *name;
-	size_t rlen;
+	size_t rlen, nlen;
 
 	memset(id, 0, sizeof(*id));
 	if (strncmp(comment, "kesu ", 5))
@@ -558,14 +600,16 @@ int minisign_identity_parse(const char *comment, struct minisign_identity *id)
 		return -EBADMSG;
 	rlen = (size_t)(sp - role);
 	name = sp + 6;
-	if (rlen >= sizeof(id->role) || !*name || strlen(name) > MINISIGN_NAME_MAX ||
-	    !text_is_clean(name))
-		return -EBADMSG;
+	if (rlen >= sizeof(id->role) || parse_retired(name, &nlen, id) || !nlen ||
+	    nlen > MINISIGN_NAME_MAX || !text_is_clean(name))
+		goto bad;
 	memcpy(id->role, role, rlen);
-	if (!role_ok(id->role)) {
-		memset(id, 0, sizeof(*id));
-		return -EBADMSG;
-	}
-	strcpy(id->name, name);
+	if (!role_ok(id->role))
+		goto bad;
+	memcpy(id->name, name, nlen);
+	id->name[nlen] = '\0';
 	return 0;
+bad:
+	memset(id, 0, sizeof(*id));
+	return -EBADMSG;
 }

@@ -71,10 +71,15 @@ struct minisign_sig {
 	char trusted[MINISIGN_TRUSTED_MAX + 1];
 };
 
-/* who a kesu key belongs to: its public key comment "kesu role=ROLE name=NAME" */
+/*
+ * who a kesu key belongs to: its public key comment "kesu role=ROLE
+ * name=NAME", in a trust store optionally ending " retired=YYYY-MM-DD"
+ */
 struct minisign_identity {
 	char role[16]; /* "operator" or "approver" */
 	char name[MINISIGN_NAME_MAX + 1];
+	char retired_on[11]; /* "YYYY-MM-DD"; "" when the key is not retired */
+	int64_t retired;     /* that day's start, 00:00 UTC, in seconds since 1970 */
 };
 
 /*
@@ -223,9 +228,13 @@ int minisign_verify(const struct minisign_pubkey *pub, const void *buf, size_t l
 int minisign_identity_comment(const char *role, const char *name, char **comment);
 
 /**
- * minisign_identity_parse() - role and name from a public key's comment
+ * minisign_identity_parse() - role, name and retirement from a public key's
+ * comment: "kesu role=ROLE name=NAME", or "kesu role=ROLE name=NAME
+ * retired=YYYY-MM-DD" for a key its administrator retired (the name ends
+ * before " retired=")
  * Return: 0, -ENOENT (not a kesu key comment, e.g. one minisign -G wrote),
- * -EBADMSG (a kesu comment with an unknown role or an unclean name)
+ * -EBADMSG (a kesu comment with an unknown role, an unclean name, or a
+ * " retired=" that is not followed by a real date and the end)
  */
 int minisign_identity_parse(const char *comment, struct minisign_identity *id);
 

@@ -75,8 +75,15 @@ static int trust_read(const char *path, struct trusted_key *k, char *why, size_t
 	free(buf);
 	if (r == -EINVAL || r == -EFBIG)
 		r = -EBADMSG;
-	if (!r)
-		r = minisign_identity_parse(k->pub.comment, &k->who);
+	if (!r && minisign_identity_parse(k->pub.comment, &k->who) == -EBADMSG) {
+		snprintf(why, len,
+			 "%s: its comment is not \"kesu role=ROLE name=NAME\", with "
+			 "\" retired=YYYY-MM-DD\" at the end for a retired key",
+			 path);
+		return -EBADMSG;
+	}
+	if (!r && !k->who.role[0])
+		r = -ENOENT;
 	if (r == -EPERM)
 		snprintf(why, len, "%s: anyone may write to it (chmod o-w)", path);
 	else if (r == -ENOENT)
@@ -598,8 +605,68 @@ static int check_signer(const char *tc, const struct trusted_key *k, enum cert_r
 	return 0;
 }
 
+int cert_time_parse(const char *s, int64_t *t)
+{
+	struct tm tm = { 0 }, back;
+	const char *end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	time_t v;
+
+	if (!end || *end || strlen(s) != 20)
+		return -EINVAL;
+	back = tm;
+	v = timegm(&tm);
+	/* strptime takes Feb 30; timegm moves it to March */
+	if (v == (time_t)-1 || tm.tm_mday != back.tm_mday || tm.tm_mon != back.tm_mon)
+		return -EINVAL;
+	*t = (int64_t)v;
+	return 0;
+}
+
+/*
+ * A retired key speaks for its owner until the day it was retired. Which
+ * time counts is the caller's: the ledger's record of when it received the
+ * signature, or else the signer's own clock, which only the signer vouches for.
+ */
+static int check_retired(const struct trusted_key *k, int64_t at, struct cert_sig_check *out)
+{
+	int64_t signed_at = 0;
+	bool claimed = !at;
+
+	if (!k->who.retired_on[0])
+		return 0;
+	snprintf(out->retired, sizeof(out->retired), "%s", k->who.retired_on);
+	if (claimed && cert_time_parse(out->time, &signed_at)) {
+		snprintf(out->why, sizeof(out->why),
+			 "key %s (%.100s) was retired on %s, and the signature's time \"%.32s\" "
+			 "cannot be read",
+			 out->fpr, k->who.name, k->who.retired_on, out->time);
+		return -EACCES;
+	}
+	if ((claimed ? signed_at : at) < k->who.retired)
+		return 0;
+	if (claimed)
+		snprintf(out->why, sizeof(out->why),
+			 "key %s (%.100s) retired on %s; signed %s (the signer's own claim)",
+			 out->fpr, k->who.name, k->who.retired_on, out->time);
+	else
+		snprintf(out->why, sizeof(out->why),
+			 "key %s (%.100s) retired on %s, before it was "
+			 "recorded",
+			 out->fpr, k->who.name, k->who.retired_on);
+	return -EACCES;
+}
+
+/* a key gone from the store: what its signature says of the signer, for naming it */
+static void gone_signer(const struct minisign_sig *sig, struct cert_sig_check *out)
+{
+	out->gone = true;
+	if (!strncmp(sig->trusted, TRUSTED_PREFIX, strlen(TRUSTED_PREFIX)) &&
+	    tc_get(sig->trusted, "name", out->signed_name, sizeof(out->signed_name)))
+		out->signed_name[0] = '\0';
+}
+
 static int check_minisig(const char *text, size_t tlen, const void *doc, size_t len, const char *id,
-			 enum cert_role role, const struct cert_trust *t,
+			 enum cert_role role, const struct cert_trust *t, int64_t at,
 			 struct cert_sig_check *out)
 {
 	const struct trusted_key *k;
@@ -617,6 +684,7 @@ static int check_minisig(const char *text, size_t tlen, const void *doc, size_t 
 	if (!k) {
 		snprintf(out->why, sizeof(out->why), "key %s is not in the trust store",
 			 out->key_id);
+		gone_signer(&sig, out);
 		return -EACCES;
 	}
 	snprintf(out->fpr, sizeof(out->fpr), "%s", k->fpr);
@@ -630,6 +698,8 @@ static int check_minisig(const char *text, size_t tlen, const void *doc, size_t 
 		r = check_comment(tc, id, role, out);
 	if (!r)
 		r = check_signer(tc, k, role, out);
+	if (!r)
+		r = check_retired(k, at, out);
 	free(tc);
 	if (r)
 		return r;
@@ -637,11 +707,19 @@ static int check_minisig(const char *text, size_t tlen, const void *doc, size_t 
 	return 0;
 }
 
+int cert_check_sig_at(const char *text, size_t tlen, bool cms, const void *doc, size_t len,
+		      const char *id, enum cert_role role, const struct cert_trust *t, int64_t at,
+		      struct cert_sig_check *out)
+{
+	/* X.509 signers leave with a revocation, which the CRLs carry */
+	if (cms)
+		return check_cms(text, tlen, doc, len, role, t, out);
+	return check_minisig(text, tlen, doc, len, id, role, t, at, out);
+}
+
 int cert_check_sig_text(const char *text, size_t tlen, bool cms, const void *doc, size_t len,
 			const char *id, enum cert_role role, const struct cert_trust *t,
 			struct cert_sig_check *out)
 {
-	if (cms)
-		return check_cms(text, tlen, doc, len, role, t, out);
-	return check_minisig(text, tlen, doc, len, id, role, t, out);
+	return cert_check_sig_at(text, tlen, cms, doc, len, id, role, t, 0, out);
 }

@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "cms.h"
 #include "minisign.h"
@@ -145,6 +146,10 @@ struct cert_sig_check {
 	bool self_approval;
 	char self_reason[512];
 	char why[256];
+	char retired[11]; /* the store's retirement date of the key ("YYYY-MM-DD"); "" if none */
+	bool gone;	  /* the key is not in the trust store at all */
+	/* when ->gone: the name the signature's trusted comment gives, not verified */
+	char signed_name[MINISIGN_NAME_MAX + 1];
 };
 
 /**
@@ -163,6 +168,31 @@ struct cert_sig_check {
 int cert_check_sig_text(const char *text, size_t tlen, bool cms, const void *doc, size_t len,
 			const char *id, enum cert_role role, const struct cert_trust *t,
 			struct cert_sig_check *out);
+
+/**
+ * cert_check_sig_at() - cert_check_sig_text(), with the key's retirement
+ * judged at @at
+ * @at: when the signature came into the reader's hands (a ledger's
+ *      recorded-at time), in seconds since 1970; 0: the time in its trusted
+ *      comment, which the signer's own clock gave
+ *
+ * A trust store key retired on a date (minisign_identity_parse()) verifies
+ * signatures made before that day, 00:00 UTC, and no later ones: those are
+ * -EACCES, with @out->why naming the date. @out->retired is set for a
+ * retired key either way; @out->gone when the key is not in the store.
+ *
+ * Return: as cert_check_sig_text()
+ */
+int cert_check_sig_at(const char *text, size_t tlen, bool cms, const void *doc, size_t len,
+		      const char *id, enum cert_role role, const struct cert_trust *t, int64_t at,
+		      struct cert_sig_check *out);
+
+/**
+ * cert_time_parse() - "YYYY-MM-DDTHH:MM:SSZ" (a signature's time, a ledger's
+ * recorded-at time) as seconds since 1970
+ * Return: 0, -EINVAL (not of that form, or not a real time)
+ */
+int cert_time_parse(const char *s, int64_t *t);
 
 /**
  * cert_sig_path() - CERT.ROLE.EXT (EXT "minisig" or "p7s")

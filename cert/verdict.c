@@ -57,8 +57,25 @@ static bool same_person(const struct cert_verification *v)
 	return cert_approver_is_operator(v, &v->sig[CERT_ROLE_APPROVER]);
 }
 
+/* a retired key's signature that still counts: say so, and by whose clock it came first */
+static void note_retired(struct cert_verification *v, enum cert_role role, int64_t at)
+{
+	const struct cert_sig_check *s = &v->sig[role];
+	size_t n = strlen(v->note);
+
+	if (!s->retired[0])
+		return;
+	snprintf(v->note + n, sizeof(v->note) - n, "%s%s key %s (%.60s) retired on %s; %s%s",
+		 n ? "; " : "", cert_role_name(role), s->fpr, s->name, s->retired,
+		 at ? "recorded before it" : "signed ", at ? "" : s->time);
+	n = strlen(v->note);
+	if (!at)
+		snprintf(v->note + n, sizeof(v->note) - n, " (the signer's own claim)");
+}
+
 static int check_approval(struct cert_verification *v, const void *buf, size_t len,
-			  const struct cert_sigs *sigs, const struct cert_trust *t, unsigned flags)
+			  const struct cert_sigs *sigs, const struct cert_trust *t, unsigned flags,
+			  int64_t at)
 {
 	struct cert_sig_check *ap = &v->sig[CERT_ROLE_APPROVER];
 	int r;
@@ -68,9 +85,9 @@ static int check_approval(struct cert_verification *v, const void *buf, size_t l
 			return verdict(v, CERT_NOT_APPROVED, "not approved");
 		return 0;
 	}
-	r = cert_check_sig_text(sigs->text[CERT_ROLE_APPROVER], sigs->len[CERT_ROLE_APPROVER],
-				sigs->cms[CERT_ROLE_APPROVER], buf, len, v->id, CERT_ROLE_APPROVER,
-				t, ap);
+	r = cert_check_sig_at(sigs->text[CERT_ROLE_APPROVER], sigs->len[CERT_ROLE_APPROVER],
+			      sigs->cms[CERT_ROLE_APPROVER], buf, len, v->id, CERT_ROLE_APPROVER, t,
+			      at, ap);
 	if (r == -ENOMEM)
 		return r;
 	if (r)
@@ -82,11 +99,19 @@ static int check_approval(struct cert_verification *v, const void *buf, size_t l
 			       ap->name);
 	v->approved = true;
 	v->self_approved = same_person(v);
+	note_retired(v, CERT_ROLE_APPROVER, at);
 	return 0;
 }
 
 int cert_verify_mem(const void *buf, size_t len, const struct cert_sigs *sigs,
 		    const struct cert_trust *t, unsigned flags, struct cert_verification *out)
+{
+	return cert_verify_mem_at(buf, len, sigs, t, flags, 0, out);
+}
+
+int cert_verify_mem_at(const void *buf, size_t len, const struct cert_sigs *sigs,
+		       const struct cert_trust *t, unsigned flags, int64_t at,
+		       struct cert_verification *out)
 {
 	struct cert_sig_check *op = &out->sig[CERT_ROLE_OPERATOR];
 	const char *id, *result;
@@ -108,9 +133,9 @@ int cert_verify_mem(const void *buf, size_t len, const struct cert_sigs *sigs,
 	snprintf(out->id, sizeof(out->id), "%s", id ? id : "");
 	if (!sigs->text[CERT_ROLE_OPERATOR])
 		return verdict(out, CERT_BAD_SIGNATURE, "no operator signature");
-	r = cert_check_sig_text(sigs->text[CERT_ROLE_OPERATOR], sigs->len[CERT_ROLE_OPERATOR],
-				sigs->cms[CERT_ROLE_OPERATOR], buf, len, out->id,
-				CERT_ROLE_OPERATOR, t, op);
+	r = cert_check_sig_at(sigs->text[CERT_ROLE_OPERATOR], sigs->len[CERT_ROLE_OPERATOR],
+			      sigs->cms[CERT_ROLE_OPERATOR], buf, len, out->id, CERT_ROLE_OPERATOR,
+			      t, at, op);
 	if (r == -ENOMEM)
 		return r;
 	if (r)
@@ -121,7 +146,8 @@ int cert_verify_mem(const void *buf, size_t len, const struct cert_sigs *sigs,
 		return verdict(out, CERT_BAD_SIGNATURE,
 			       "the certificate names operator %.100s, its signature is by %.100s",
 			       id, op->name);
-	r = check_approval(out, buf, len, sigs, t, flags);
+	note_retired(out, CERT_ROLE_OPERATOR, at);
+	r = check_approval(out, buf, len, sigs, t, flags, at);
 	if (r || out->verdict)
 		return r;
 	result = cert_get_string(out->doc, "result");

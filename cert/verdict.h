@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
@@ -44,6 +45,8 @@ struct cert_verification {
 	struct cert_sig_check sig[CERT_NROLES];
 	bool approved;	    /* a valid, trusted approver signature */
 	bool self_approved; /* ... by the operator, with the recorded reason in sig[APPROVER] */
+	/* said of a valid certificate: a signer's key is retired, and when it signed */
+	char note[320];
 };
 
 enum {
@@ -66,6 +69,15 @@ bool cert_approver_is_operator(const struct cert_verification *v, const struct c
  */
 int cert_verify_mem(const void *buf, size_t len, const struct cert_sigs *sigs,
 		    const struct cert_trust *t, unsigned flags, struct cert_verification *out);
+
+/**
+ * cert_verify_mem_at() - cert_verify_mem(), with retired keys judged at @at
+ * (cert_check_sig_at(): 0 for the time each signature gives)
+ * Return: as cert_verify_mem()
+ */
+int cert_verify_mem_at(const void *buf, size_t len, const struct cert_sigs *sigs,
+		       const struct cert_trust *t, unsigned flags, int64_t at,
+		       struct cert_verification *out);
 
 /**
  * cert_verify_file() - cert_verify_mem() for @path and its sidecars

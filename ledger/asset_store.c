@@ -155,7 +155,8 @@ static int record_one(struct ledger *l, struct asset_set *s, const struct asset_
 		r = ledger_doc_columns(LEDGER_KIND_ASSET_EVENT, text, len, &parsed, &id, field, why,
 				       wl);
 	if (r == 0)
-		r = ledger_append(l, LEDGER_KIND_ASSET_EVENT, text, len, "{}", id, field, 0, &row);
+		r = ledger_append(l, LEDGER_KIND_ASSET_EVENT, text, len, "{}", id, field, 0, NULL,
+				  NULL, &row);
 	if (r == 0) {
 		struct asset *a = asset_find(s, c->tag);
 

@@ -73,12 +73,15 @@ void ledger_csv_cell(FILE *f, const char *s, bool last);
  * ledger_append() - append a row of @kind holding @doc, after the head of the chain
  * @sigs: the signatures' canonical JSON ("{}" for none)
  * @field: the row's columns (ledger_doc_columns())
+ * @recorded: when it is recorded, UTC "YYYY-MM-DDTHH:MM:SSZ"; NULL: now
+ * @signers: the signers' fingerprints as JSON (struct ledger_verdict); NULL: "{}"
  * @out: set to the new row's seq and hash; may be NULL
  * Return: 0, or a backend errno (-EBUSY, -EIO, -ENOSPC, -ENOMEM, -EBADMSG)
  */
 int ledger_append(struct ledger *l, enum ledger_kind kind, const void *doc, size_t len,
 		  const char *sigs, const char *id, const char *const field[LEDGER_NFIELDS],
-		  int64_t refers, struct ledger_anchor *out);
+		  int64_t refers, const char *recorded, const char *signers,
+		  struct ledger_anchor *out);
 
 /* Finding certificates of one erasure (dups.c): note every row, then finish. */
 struct ledger_dup_finder {

@@ -160,6 +160,13 @@ void ledger_dups_free(struct ledger_dups *d)
 void ledger_check_free(struct ledger_check *c)
 {
 	ledger_dups_free(&c->dups);
+	for (size_t i = 0; i < c->nuntrusted; i++) {
+		free(c->untrusted[i].id);
+		free(c->untrusted[i].why);
+	}
+	free(c->untrusted);
+	c->untrusted = NULL;
+	c->nuntrusted = 0;
 }
 
 json_t *ledger_dups_json(const struct ledger_dups *d)

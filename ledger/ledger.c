@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <jansson.h>
 #include <openssl/evp.h>
@@ -170,14 +171,16 @@ static void put_be64(unsigned char *p, int64_t v)
 
 /*
  * row_hash = SHA-256(seq || prev_hash || SHA-256(certificate) ||
- * SHA-256(signatures) || refers), seq and refers as 8-byte big-endian
- * integers (refers 0 for none), the hashes as 32-byte binary values; the
- * row's prev_hash is hexadecimal. The seq makes a row's hash its own: a row
- * given the seq of a deleted one cannot take the deleted one's anchor.
+ * SHA-256(signatures) || refers || SHA-256(recorded) || SHA-256(signers)),
+ * seq and refers as 8-byte big-endian integers (refers 0 for none), the
+ * hashes as 32-byte binary values; the row's prev_hash is hexadecimal. The
+ * seq makes a row's hash its own: a row given the seq of a deleted one
+ * cannot take the deleted one's anchor. The recorded-at time is what a
+ * retired key is judged by, so it is as fixed as the signatures.
  */
 static int row_hash(const struct ledger_row *row, const char *sigs, char out[LEDGER_HASH_HEX])
 {
-	unsigned char buf[112], md[32];
+	unsigned char buf[176], md[32];
 	size_t n = 0;
 	int r = -EBADMSG;
 
@@ -186,8 +189,13 @@ static int row_hash(const struct ledger_row *row, const char *sigs, char out[LED
 	    sodium_hex2bin(buf + 8, 32, row->prev_hash, 64, NULL, &n, NULL) || n != 32)
 		return -EBADMSG;
 	put_be64(buf + 104, row->refers);
+	if (!row->recorded || !row->signers)
+		return -EBADMSG;
 	if (!EVP_Digest(row->cert, row->cert_len, buf + 40, NULL, EVP_sha256(), NULL) ||
 	    !EVP_Digest(sigs, strlen(sigs), buf + 72, NULL, EVP_sha256(), NULL) ||
+	    !EVP_Digest(row->recorded, strlen(row->recorded), buf + 112, NULL, EVP_sha256(),
+			NULL) ||
+	    !EVP_Digest(row->signers, strlen(row->signers), buf + 144, NULL, EVP_sha256(), NULL) ||
 	    !EVP_Digest(buf, sizeof(buf), md, NULL, EVP_sha256(), NULL)) {
 		r = -ENOMEM;
 		goto out;
@@ -356,12 +364,15 @@ static int cert_fields(const void *cert, size_t len, struct cert_fields *f, char
 }
 
 static int run_verdict(ledger_verify_fn verify, void *usr, const void *cert, size_t len,
-		       const struct ledger_sigs *sigs, struct ledger_verdict *v)
+		       const struct ledger_sigs *sigs, int64_t recorded, const char *signers,
+		       struct ledger_verdict *v)
 {
 	int r;
 
 	memset(v, 0, sizeof(*v));
 	v->usr = usr;
+	v->recorded = recorded;
+	v->recorded_signers = signers;
 	r = verify(cert, len, sigs, v);
 	if (r > 0)
 		r = -EPERM;
@@ -435,17 +446,30 @@ static void approval_fields(const char **field, const struct ledger_verdict *v)
 	field[LEDGER_SELF_APPROVAL] = approved ? (v->self_approved ? "yes" : "no") : NULL;
 }
 
+static int64_t recorded_now(char text[32]);
+
 int ledger_append(struct ledger *l, enum ledger_kind kind, const void *doc, size_t len,
 		  const char *sigs, const char *id, const char *const field[LEDGER_NFIELDS],
-		  int64_t refers, struct ledger_anchor *out)
+		  int64_t refers, const char *recorded, const char *signers,
+		  struct ledger_anchor *out)
 {
-	struct ledger_row row = {
-		.kind = kind, .id = id, .refers = refers, .cert = doc, .cert_len = len, .sigs = sigs
-	};
+	struct ledger_row row = { .kind = kind,
+				  .id = id,
+				  .refers = refers,
+				  .cert = doc,
+				  .cert_len = len,
+				  .sigs = sigs,
+				  .recorded = recorded,
+				  .signers = signers && signers[0] ? signers : "{}" };
+	char now[32];
 	char prev[LEDGER_HASH_HEX], hash[LEDGER_HASH_HEX], certsum[LEDGER_HASH_HEX];
 	int64_t last, issued;
 	int r;
 
+	if (!row.recorded) {
+		recorded_now(now);
+		row.recorded = now;
+	}
 	r = l->ops->last_hash(l, &last, prev);
 	if (r == 0)
 		r = l->ops->issued(l, &issued);
@@ -474,13 +498,14 @@ int ledger_append(struct ledger *l, enum ledger_kind kind, const void *doc, size
 
 static int add_row(struct ledger *l, const void *cert, size_t len, const char *sigs,
 		   const struct cert_fields *f, const struct ledger_verdict *v, int64_t refers,
-		   struct ledger_anchor *out)
+		   const char *recorded, struct ledger_anchor *out)
 {
 	const char *field[LEDGER_NFIELDS];
 
 	memcpy(field, f->field, sizeof(field));
 	approval_fields(field, v);
-	return ledger_append(l, LEDGER_KIND_CERT, cert, len, sigs, f->id, field, refers, out);
+	return ledger_append(l, LEDGER_KIND_CERT, cert, len, sigs, f->id, field, refers, recorded,
+			     v->signers, out);
 }
 
 /*
@@ -512,6 +537,17 @@ static int recorded_before(struct ledger *l, struct same_ctx *same, const char *
 	return -EEXIST;
 }
 
+/* now, to the second, as the row records it ("YYYY-MM-DDTHH:MM:SSZ") and as seconds */
+static int64_t recorded_now(char text[32])
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(text, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return (int64_t)now;
+}
+
 int ledger_add(struct ledger *l, const void *cert, size_t len, const struct ledger_sigs *sigs,
 	       ledger_verify_fn verify, void *usr, char *why, size_t whylen,
 	       struct ledger_anchor *row)
@@ -519,9 +555,9 @@ int ledger_add(struct ledger *l, const void *cert, size_t len, const struct ledg
 	struct same_ctx same = { .cert = cert, .len = len };
 	struct ledger_verdict v;
 	struct cert_fields f;
-	char *stext = NULL;
+	char *stext = NULL, recorded[32];
 	bool began = false;
-	int64_t refers;
+	int64_t refers, now;
 	int r;
 
 	why[0] = '\0';
@@ -545,12 +581,14 @@ int ledger_add(struct ledger *l, const void *cert, size_t len, const struct ledg
 			*row = same.row;
 		goto out;
 	}
-	r = run_verdict(verify, usr, cert, len, sigs, &v);
+	/* inside the lock: the time judged is the time written, and rows follow each other */
+	now = recorded_now(recorded);
+	r = run_verdict(verify, usr, cert, len, sigs, now, NULL, &v);
 	if (r < 0) {
 		snprintf(why, whylen, "%s", v.why);
 		goto out;
 	}
-	r = add_row(l, cert, len, stext, &f, &v, refers, row);
+	r = add_row(l, cert, len, stext, &f, &v, refers, recorded, row);
 	if (r == 0) {
 		began = false;
 		r = l->ops->end(l, true);
@@ -654,6 +692,28 @@ static int check_link(struct walk *w, const struct ledger_row *row)
 		     w->prev_seq ? "the row before" : "the start of the chain");
 }
 
+static int note_untrusted(struct ledger_check *c, const struct ledger_row *row, const char *why)
+{
+	struct ledger_untrusted *grown =
+		realloc(c->untrusted, (c->nuntrusted + 1) * sizeof(*grown));
+	struct ledger_untrusted *u;
+
+	if (!grown)
+		return -ENOMEM;
+	c->untrusted = grown;
+	u = &c->untrusted[c->nuntrusted];
+	u->seq = row->seq;
+	u->id = strdup(row->id);
+	u->why = strdup(why);
+	if (!u->id || !u->why) {
+		free(u->id);
+		free(u->why);
+		return -ENOMEM;
+	}
+	c->nuntrusted++;
+	return 0;
+}
+
 /* The stored signatures through the verdict again: the approval columns must agree. */
 static int check_verdict(struct walk *w, const struct ledger_row *row)
 {
@@ -661,17 +721,26 @@ static int check_verdict(struct walk *w, const struct ledger_row *row)
 	struct sigs_buf sb = { 0 };
 	struct ledger_sigs sigs;
 	struct ledger_verdict v;
+	int64_t recorded;
 	int r = sigs_parse(row->sigs, &sb);
 
-	if (r == -EBADMSG) {
-		r = fault(w, row->seq, row->id, LEDGER_ALTERED, "its signatures cannot be read");
+	if (r == -EBADMSG || cert_time_parse(row->recorded, &recorded)) {
+		r = fault(w, row->seq, row->id, LEDGER_ALTERED, "its %s cannot be read",
+			  r == -EBADMSG ? "signatures" : "recorded-at time");
 		goto out;
 	}
 	if (r < 0)
 		goto out;
 	sigs.n = sb.n;
 	sigs.sig = sb.sig;
-	if (run_verdict(w->verify, w->usr, row->cert, row->cert_len, &sigs, &v) < 0) {
+	r = run_verdict(w->verify, w->usr, row->cert, row->cert_len, &sigs, recorded, row->signers,
+			&v);
+	/* the trust store changed since, not the row: said apart, and the walk goes on */
+	if (r == -EACCES) {
+		r = note_untrusted(w->out, row, v.why);
+		goto out;
+	}
+	if (r < 0) {
 		r = fault(w, row->seq, row->id, LEDGER_INVALID, "%s", v.why);
 		goto out;
 	}
@@ -930,9 +999,10 @@ int ledger_anchor_check(struct ledger *l, const struct ledger_anchor *a, struct 
 
 json_t *ledger_row_json(const struct ledger_row *row)
 {
-	json_t *o = json_pack("{s:I,s:s,s:s,s:o}", "seq", (json_int_t)row->seq, "certificate_id",
-			      row->id, "certificate_sha256", row->cert_sha256, "refers",
-			      row->refers ? json_integer(row->refers) : json_null());
+	json_t *o = json_pack("{s:I,s:s,s:s,s:o,s:o}", "seq", (json_int_t)row->seq,
+			      "certificate_id", row->id, "certificate_sha256", row->cert_sha256,
+			      "refers", row->refers ? json_integer(row->refers) : json_null(),
+			      "recorded", json_text(row->recorded));
 
 	for (int i = 0; o && i < LEDGER_NFIELDS; i++)
 		if (json_object_set_new(o, ledger_field_names[i], json_text(row->field[i]))) {
@@ -942,9 +1012,11 @@ json_t *ledger_row_json(const struct ledger_row *row)
 	if (o && row->cert) {
 		json_t *cert = json_loadb((const char *)row->cert, row->cert_len, 0, NULL);
 		json_t *sigs = json_loads(row->sigs, 0, NULL);
+		json_t *signers = row->signers ? json_loads(row->signers, 0, NULL) : NULL;
 
 		if (json_object_set_new(o, "certificate", cert ? cert : json_null()) ||
 		    json_object_set_new(o, "signatures", sigs ? sigs : json_null()) ||
+		    json_object_set_new(o, "signers", signers ? signers : json_null()) ||
 		    json_object_set_new(o, "prev_hash", json_string(row->prev_hash)) ||
 		    json_object_set_new(o, "row_hash", json_string(row->row_hash))) {
 			json_decref(o);
@@ -952,6 +1024,23 @@ json_t *ledger_row_json(const struct ledger_row *row)
 		}
 	}
 	return o;
+}
+
+static json_t *untrusted_json(const struct ledger_check *chk)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; arr && i < chk->nuntrusted; i++) {
+		const struct ledger_untrusted *u = &chk->untrusted[i];
+
+		if (json_array_append_new(arr, json_pack("{s:I,s:o,s:o}", "seq", (json_int_t)u->seq,
+							 "certificate_id", json_text(u->id), "why",
+							 json_text(u->why)))) {
+			json_decref(arr);
+			return NULL;
+		}
+	}
+	return arr;
 }
 
 json_t *ledger_check_json(const char *location, const struct ledger_check *chk, bool intact)
@@ -965,7 +1054,8 @@ json_t *ledger_check_json(const char *location, const struct ledger_check *chk, 
 		return NULL;
 	if (intact)
 		r = json_object_set_new(doc, "head", json_string(chk->head)) ||
-		    json_object_set_new(doc, "duplicates", ledger_dups_json(&chk->dups));
+		    json_object_set_new(doc, "duplicates", ledger_dups_json(&chk->dups)) ||
+		    json_object_set_new(doc, "untrusted", untrusted_json(chk));
 	else
 		r = json_object_update_new(doc,
 					   json_pack("{s:I,s:s,s:s}", "seq", (json_int_t)chk->seq,

@@ -43,13 +43,22 @@ struct ledger_verdict {
 	char why[256];	    /* set when the callback rejects the certificate */
 	char approver[256]; /* the verified approver's name; empty when not approved */
 	bool self_approved; /* approved by the operator, under a recorded exception (Art. 6.2) */
+	/* in: when the row is (ledger_add) or was (ledger_verify) recorded, seconds since 1970 */
+	int64_t recorded;
+	/* in, ledger_verify: the row's signers column (below); NULL for ledger_add */
+	const char *recorded_signers;
+	/* out, when valid: the signers' key fingerprints, canonical JSON {"ROLE": "FPR"} */
+	char signers[256];
 };
 
 /*
  * The verdict on one certificate: @cert (@len canonical bytes) with its
  * signatures. @usr is a struct ledger_verdict *. Return 0 when the
  * certificate is valid (also when its result is "failed": the ledger
- * records failed runs too), or a negative errno with ->why set.
+ * records failed runs too), or a negative errno with ->why set: -EACCES
+ * when only the trust in a signer is missing (a key removed from the trust
+ * store, or retired before ->recorded), which ledger_verify() reports apart
+ * from a broken chain.
  */
 typedef int (*ledger_verify_fn)(const void *cert, size_t len, const struct ledger_sigs *sigs,
 				void *usr);
@@ -100,6 +109,8 @@ struct ledger_row {
 	const char *field[LEDGER_NFIELDS]; /* NULL when the certificate has no such value */
 	const char *prev_hash;
 	const char *row_hash;
+	const char *recorded; /* when it was recorded, UTC "YYYY-MM-DDTHH:MM:SSZ" */
+	const char *signers;  /* the signers' fingerprints as recorded (struct ledger_verdict) */
 };
 
 /* Which kinds of rows a filter visits: certificates unless told otherwise. */
@@ -138,16 +149,12 @@ enum {
 
 /*
  * The layout of the rows and of the row hash. Schema 1 (kesu 0.1.0) did not
- * hash seq; its ledgers are refused (-EPROTO), not converted: recomputing
- * their hashes would replace the evidence they are. Schema 3 adds the
- * column "kind" (asset register events in the chain) and nothing else: a
- * schema 2 ledger is converted in place when opened for writing, every
- * existing row and hash kept, and read as it is when opened read-only.
- * kesu-ledger(8), SCHEMA.
+ * hash seq, schema 2 had no recorded-at time and signers; their ledgers are
+ * refused (-EPROTO), not converted: recomputing their hashes would replace
+ * the evidence they are. Schema 3 also has the column "kind" (asset register
+ * events in the chain). kesu-ledger(8), SCHEMA.
  */
 #define LEDGER_SCHEMA 3
-/* the oldest schema this kesu converts */
-#define LEDGER_SCHEMA_CONVERTS 2
 
 /* A row as the security log records it: row @seq had @hash ("SEQ:HASH"). */
 struct ledger_anchor {
@@ -253,6 +260,13 @@ struct ledger_dups {
 
 void ledger_dups_free(struct ledger_dups *d);
 
+/* An intact row whose certificate's signer the trust store no longer trusts. */
+struct ledger_untrusted {
+	int64_t seq;
+	char *id;
+	char *why; /* the verdict's: which signer, and why it is not trusted now */
+};
+
 /* What ledger_verify() found. */
 struct ledger_check {
 	int64_t rows;		    /* rows checked */
@@ -262,6 +276,9 @@ struct ledger_check {
 	char why[512];		    /* what is wrong with it */
 	char head[LEDGER_HASH_HEX]; /* the last row's hash */
 	struct ledger_dups dups; /* when intact: certificates of one erasure; ledger_check_free() */
+	/* rows whose verdict was -EACCES, in seq order; they do not make the chain broken */
+	struct ledger_untrusted *untrusted;
+	size_t nuntrusted;
 };
 
 /** ledger_check_free() - release what ledger_verify() allocated in @c */
@@ -280,8 +297,10 @@ const char *ledger_fault_name(enum ledger_fault f);
  * that adds signatures must refer to its certificate's previous row and
  * keep its signatures, and the highest seq the ledger ever issued must be
  * the last row's (rows removed from the end). When the chain is intact,
- * @out->dups lists the certificates of one erasure. ledger_check_free()
- * @out in every case.
+ * @out->dups lists the certificates of one erasure. A row whose verdict is
+ * -EACCES (its signer no longer trusted) is listed in @out->untrusted, and
+ * the walk goes on: the chain stays intact. ledger_check_free() @out in
+ * every case.
  *
  * Return: 0 (intact), -EBADMSG (broken; @out says where and why), or a
  * backend errno
@@ -392,8 +411,9 @@ json_t *ledger_row_json(const struct ledger_row *row);
 
 /**
  * ledger_check_json() - what ledger_verify() (and ledger_anchor_check())
- * found, as JSON: ledger, rows, intact, fault, and head and duplicates
- * (ledger_dups_json()) when intact, else seq, id and why of the broken row
+ * found, as JSON: ledger, rows, intact, fault, and head, duplicates
+ * (ledger_dups_json()) and untrusted ([{seq, certificate_id, why}]) when
+ * intact, else seq, id and why of the broken row
  * @location: the ledger, as it was opened
  * @intact: whether the checks passed
  * Return: a new object, or NULL when out of memory
@@ -449,12 +469,16 @@ struct ledger_trust {
  * An unapproved certificate, or one of an erasure that failed, is valid for
  * the ledger: it records what happened to the asset, and reconcile tells
  * them apart. The approver is the name the trust store gives the approving
- * key, never the one the signature carries.
+ * key, never the one the signature carries. A trust store key retired on
+ * a date counts for rows recorded before that day (->recorded), not for
+ * the signature's own time, which its signer chose.
  *
- * Return: 0 (valid; ->approver and ->self_approved set when approved),
- * -EBADMSG (malformed),
- * -EKEYREJECTED (a bad signature, an untrusted or unapproved signer; the
- * verdict is in struct ledger_trust), -ENOMEM
+ * Return: 0 (valid; ->approver, ->self_approved and ->signers set),
+ * -EBADMSG (malformed), -EACCES (a signer not trusted: not in the store,
+ * retired before ->recorded, or trusted for another role; ->why names the
+ * signer, and the fingerprint recorded in ->recorded_signers for a key
+ * that is gone), -EKEYREJECTED (a bad signature or an unapproved signer;
+ * the verdict is in struct ledger_trust), -ENOMEM
  */
 int ledger_cert_verdict(const void *cert, size_t len, const struct ledger_sigs *sigs, void *usr);
 

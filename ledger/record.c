@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "ledger.h"
 #include "cert/verdict.h"
 #include "file.h"
@@ -87,6 +89,48 @@ static void row_sigs(const struct ledger_sigs *sigs, struct cert_sigs *out)
 		}
 }
 
+/* The minisign signers' fingerprints, for naming them when their keys have left the store. */
+static void signers_of(const struct cert_verification *cv, char *out, size_t len)
+{
+	json_t *o = json_object();
+	char *text = NULL;
+
+	for (int role = 0; o && role < CERT_NROLES; role++)
+		if (cv->sig[role].fpr[0] && (role == CERT_ROLE_OPERATOR || cv->approved))
+			json_object_set_new(o, cert_role_name(role),
+					    json_string(cv->sig[role].fpr));
+	text = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	snprintf(out, len, "%s", text && strlen(text) < len ? text : "{}");
+	free(text);
+	json_decref(o);
+}
+
+/*
+ * Who is no longer trusted: a key gone from the store is named by what its
+ * signature says and by the fingerprint recorded with the row (the key
+ * that would give it is gone); another reason, in the verdict's words.
+ */
+static void untrusted_why(const struct cert_verification *cv, struct ledger_verdict *v)
+{
+	/* being added: it never was trusted, and the verdict's own words say so */
+	for (int role = 0; v->recorded_signers && role < CERT_NROLES; role++) {
+		const struct cert_sig_check *s = &cv->sig[role];
+		json_t *rec = v->recorded_signers ? json_loads(v->recorded_signers, 0, NULL) : NULL;
+		const char *fpr = json_string_value(json_object_get(rec, cert_role_name(role)));
+
+		if (s->gone)
+			snprintf(v->why, sizeof(v->why),
+				 "signer %.80s (%s %s) no longer in the trust store (%s signature)",
+				 s->signed_name[0] ? s->signed_name : "-",
+				 fpr ? "fingerprint" : "key id", fpr ? fpr : s->key_id,
+				 cert_role_name(role));
+		json_decref(rec);
+		if (s->gone)
+			return;
+	}
+	snprintf(v->why, sizeof(v->why), "untrusted: %.230s", cv->why);
+}
+
 int ledger_cert_verdict(const void *cert, size_t len, const struct ledger_sigs *sigs, void *usr)
 {
 	struct ledger_verdict *v = usr;
@@ -97,18 +141,25 @@ int ledger_cert_verdict(const void *cert, size_t len, const struct ledger_sigs *
 
 	t->verdict = CERT_VALID;
 	row_sigs(sigs, &cs);
-	r = cert_verify_mem(cert, len, &cs, t->trust, 0, &cv);
+	r = cert_verify_mem_at(cert, len, &cs, t->trust, 0, v->recorded, &cv);
 	if (r)
 		return r;
-	if (cv.verdict != CERT_VALID && cv.verdict != CERT_NOT_ERASED) {
+	if (cv.verdict == CERT_UNTRUSTED) {
+		untrusted_why(&cv, v);
+		t->verdict = cv.verdict;
+		r = -EACCES;
+	} else if (cv.verdict != CERT_VALID && cv.verdict != CERT_NOT_ERASED) {
 		snprintf(v->why, sizeof(v->why), "%s: %.200s", cert_verdict_name(cv.verdict),
 			 cv.why);
 		t->verdict = cv.verdict;
 		r = cv.verdict == CERT_MALFORMED ? -EBADMSG : -EKEYREJECTED;
-	} else if (cv.approved) {
-		snprintf(v->approver, sizeof(v->approver), "%.255s",
-			 cv.sig[CERT_ROLE_APPROVER].name);
-		v->self_approved = cv.self_approved;
+	} else {
+		if (cv.approved) {
+			snprintf(v->approver, sizeof(v->approver), "%.255s",
+				 cv.sig[CERT_ROLE_APPROVER].name);
+			v->self_approved = cv.self_approved;
+		}
+		signers_of(&cv, v->signers, sizeof(v->signers));
 	}
 	cert_verification_free(&cv);
 	return r;

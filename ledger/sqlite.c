@@ -39,18 +39,12 @@ static const char schema[] =
 	" report_id TEXT, self_approval TEXT,"
 	" prev_hash TEXT NOT NULL,"
 	" row_hash TEXT NOT NULL,"
-	" kind TEXT);"
+	" kind TEXT,"
+	" recorded TEXT NOT NULL,"
+	" signers TEXT NOT NULL);"
 	"CREATE INDEX IF NOT EXISTS certificates_id ON certificates(id);"
 	"CREATE INDEX IF NOT EXISTS certificates_asset_tag ON certificates(asset_tag);"
 	"CREATE INDEX IF NOT EXISTS certificates_serial ON certificates(serial);";
-
-/*
- * Schema 2 -> 3: the column that tells asset events from certificates. Every
- * row of a schema 2 ledger is a certificate, which NULL says; no row and no
- * hash changes, so the conversion replaces no evidence.
- */
-static const char upgrade_2_3[] = "ALTER TABLE certificates ADD COLUMN kind TEXT;"
-				  "PRAGMA user_version = 3";
 
 /* the value of the kind column for each enum ledger_kind */
 #define KIND_ASSET_EVENT "asset-event"
@@ -58,8 +52,7 @@ static const char upgrade_2_3[] = "ALTER TABLE certificates ADD COLUMN kind TEXT
 struct sqlite_ledger {
 	sqlite3 *db;
 	char *path;
-	/* "kind", or "NULL" for a schema 2 ledger opened read-only: all certificates */
-	const char *kind_col;
+	const char *kind_col; /* "kind": the column that tells events from certificates */
 };
 
 static sqlite3 *db_of(struct ledger *l)
@@ -159,32 +152,6 @@ static int other_version(sqlite3 *db)
 }
 
 /*
- * A schema 2 ledger: read as it is when read-only, converted under the write
- * lock otherwise (another kesu may be converting it at the same moment).
- */
-static int convert_2(struct sqlite_ledger *s, unsigned flags)
-{
-	int version = -1, r;
-
-	if (flags & LEDGER_RDONLY) {
-		s->kind_col = "NULL";
-		return 0;
-	}
-	r = exec(s->db, "BEGIN IMMEDIATE");
-	if (r < 0)
-		return r;
-	r = query_int(s->db, "PRAGMA user_version", &version);
-	if (r == 0 && version == LEDGER_SCHEMA_CONVERTS)
-		r = exec(s->db, upgrade_2_3);
-	else if (r == 0 && version != LEDGER_SCHEMA)
-		r = other_version(s->db);
-	if (r == 0)
-		return exec(s->db, "COMMIT");
-	exec(s->db, "ROLLBACK");
-	return r;
-}
-
-/*
  * A file that exists but is not a kesu ledger must not be taken over. The
  * schema is created under the write lock, after looking again: another
  * `kesu ledger add` may be creating the same new ledger.
@@ -197,8 +164,6 @@ static int check_schema(struct sqlite_ledger *s, unsigned flags)
 	r = query_int(db, "PRAGMA user_version", &version);
 	if (r < 0 || version == LEDGER_SCHEMA)
 		return r;
-	if (version == LEDGER_SCHEMA_CONVERTS)
-		return convert_2(s, flags);
 	if (version != 0)
 		return other_version(db);
 	if (!(flags & LEDGER_CREATE))
@@ -312,10 +277,13 @@ static int sq_end(struct ledger *l, bool commit)
 #define FIELD_COLUMNS                                                                              \
 	"asset_tag, serial, model, category, technique, result, started, finished, operator, "     \
 	"witness, approver, issued, report_id, self_approval, prev_hash, row_hash"
-#define COLUMNS "seq, id, refers, certificate, signatures, certificate_sha256, " FIELD_COLUMNS
-#define NO_BLOBS "seq, id, refers, NULL, NULL, certificate_sha256, " FIELD_COLUMNS
-/* the column after row_hash */
-#define COL_KIND (COL_FIELD0 + LEDGER_NFIELDS + 2)
+/* schema 3: when the row was recorded (a retired key is judged by it) and who signed */
+#define TRUST_COLUMNS ", recorded, signers"
+#define COLUMNS                                                                                    \
+	"seq, id, refers, certificate, signatures, certificate_sha256, " FIELD_COLUMNS TRUST_COLUMNS
+#define NO_BLOBS "seq, id, refers, NULL, NULL, certificate_sha256, " FIELD_COLUMNS TRUST_COLUMNS
+/* the column after signers, which run_select's callers append */
+#define COL_KIND (COL_FIELD0 + LEDGER_NFIELDS + 4)
 /* the column of the first field, in COLUMNS order (enum ledger_field order) */
 #define COL_FIELD0 6
 
@@ -345,17 +313,21 @@ static int run_select(sqlite3 *db, sqlite3_stmt *st, bool blobs, ledger_row_fn f
 			row.field[i] = text(st, COL_FIELD0 + i);
 		row.prev_hash = text(st, COL_FIELD0 + LEDGER_NFIELDS);
 		row.row_hash = text(st, COL_FIELD0 + LEDGER_NFIELDS + 1);
+		row.recorded = text(st, COL_FIELD0 + LEDGER_NFIELDS + 2);
+		row.signers = text(st, COL_FIELD0 + LEDGER_NFIELDS + 3);
 		row.kind = !text(st, COL_KIND)				 ? LEDGER_KIND_CERT :
 			   !strcmp(text(st, COL_KIND), KIND_ASSET_EVENT) ? LEDGER_KIND_ASSET_EVENT :
 									   LEDGER_KIND_UNKNOWN;
 		/* NOT NULL in the schema, but a hand-edited row may still lack them */
 		if (!row.id || !row.cert_sha256 || !row.prev_hash || !row.row_hash ||
-		    (blobs && !row.sigs)) {
+		    !row.recorded || !row.signers || (blobs && !row.sigs)) {
 			row.id = row.id ? row.id : "";
 			row.sigs = row.sigs ? row.sigs : "";
 			row.cert_sha256 = row.cert_sha256 ? row.cert_sha256 : "";
 			row.prev_hash = row.prev_hash ? row.prev_hash : "";
 			row.row_hash = row.row_hash ? row.row_hash : "";
+			row.recorded = row.recorded ? row.recorded : "";
+			row.signers = row.signers ? row.signers : "";
 		}
 		if (blobs && !row.cert)
 			row.cert = (const unsigned char *)"";
@@ -473,11 +445,12 @@ static int sq_insert(struct ledger *l, const struct ledger_row *row)
 	sqlite3_stmt *st;
 	int r, k = 1;
 
-	r = sq_errno(db, sqlite3_prepare_v2(
-				 db,
-				 "INSERT INTO certificates (" COLUMNS ", kind) VALUES (?, ?,"
-				 " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-				 -1, &st, NULL));
+	r = sq_errno(db,
+		     sqlite3_prepare_v2(db,
+					"INSERT INTO certificates (" COLUMNS ", kind) VALUES (?,"
+					" ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+					" ?, ?, ?, ?, ?, ?)",
+					-1, &st, NULL));
 	if (r < 0)
 		return r;
 	r = sq_errno(db, sqlite3_bind_int64(st, k++, row->seq));
@@ -499,6 +472,10 @@ static int sq_insert(struct ledger *l, const struct ledger_row *row)
 		r = sq_errno(db, sqlite3_bind_text(st, k++, row->prev_hash, -1, SQLITE_STATIC));
 	if (r == 0)
 		r = sq_errno(db, sqlite3_bind_text(st, k++, row->row_hash, -1, SQLITE_STATIC));
+	if (r == 0)
+		r = sq_errno(db, sqlite3_bind_text(st, k++, row->recorded, -1, SQLITE_STATIC));
+	if (r == 0)
+		r = sq_errno(db, sqlite3_bind_text(st, k++, row->signers, -1, SQLITE_STATIC));
 	if (r == 0)
 		r = sq_errno(db, row->kind == LEDGER_KIND_ASSET_EVENT ?
 					 sqlite3_bind_text(st, k++, KIND_ASSET_EVENT, -1,

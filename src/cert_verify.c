@@ -159,6 +159,9 @@ static void print_result(const char *path, const struct cert_verification *v, in
 			printf("%s: %s: %s\n", ui_safe(path), name, ui_safe(why));
 		if (!code && why[0])
 			printf("%s: device: %s\n", ui_safe(path), ui_safe(why));
+		/* e.g. a key retired since, judged by the time its signature claims */
+		if (!code && v->note[0])
+			printf("%s: %s\n", ui_safe(path), ui_safe(v->note));
 		return;
 	}
 	o = json_pack("{s:o,s:s,s:s,s:i,s:o,s:o,s:o,s:o}", "file", json_text(path), "id", v->id,

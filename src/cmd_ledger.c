@@ -22,7 +22,7 @@
 static const int ledger_exits[] = {
 	KESU_EXIT_SUCCESS,	KESU_EXIT_FAILURE,   KESU_EXIT_USAGE,	      KESU_EXIT_REFUSED,
 	KESU_EXIT_IO,		KESU_EXIT_MALFORMED, KESU_EXIT_BAD_SIGNATURE, KESU_EXIT_UNTRUSTED,
-	KESU_EXIT_NOT_APPROVED, KESU_EXIT_LEDGER,
+	KESU_EXIT_NOT_APPROVED, KESU_EXIT_LEDGER,    KESU_EXIT_DISTRUSTED,
 };
 
 /*
@@ -268,7 +268,17 @@ static int verify_report(const struct ledger_opts *o, const struct ledger_check 
 	else if (w)
 		ui_err("cannot write to standard output: %s", strerror(-w));
 	/* a broken chain (15) is what a person must hear, even when its output failed */
-	return r ? ui_exit(r, UI_CTX_LEDGER) : ui_exit(w, UI_CTX_NONE);
+	if (r)
+		return ui_exit(r, UI_CTX_LEDGER);
+	if (w)
+		return ui_exit(w, UI_CTX_NONE);
+	if (!chk->nuntrusted)
+		return KESU_EXIT_SUCCESS;
+	/* intact, and the past stands; but who signed it is no longer trusted (22) */
+	ui_err("%s: %zu intact row%s signed by a key the trust store no longer trusts (listed "
+	       "above): the chain is not broken",
+	       ui_safe(o->path), chk->nuntrusted, chk->nuntrusted == 1 ? "" : "s");
+	return KESU_EXIT_DISTRUSTED;
 }
 
 static int ledger_cmd_verify(int argc, char **argv)

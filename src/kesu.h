@@ -38,6 +38,7 @@ enum kesu_exit {
 	KESU_EXIT_WEAK = 19,
 	KESU_EXIT_POLICY = 20,
 	KESU_EXIT_NOT_IDENTIFIED = 21,
+	KESU_EXIT_DISTRUSTED = 22,
 };
 
 /* One row of the exit-code table: --help, kesu(8) and the tests use its text. */

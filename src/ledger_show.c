@@ -135,6 +135,11 @@ int ledger_ui_check(const char *location, const struct ledger_check *chk, bool i
 		printf("%s: %" PRId64 " rows, chain intact, head %s\n", ui_safe(location),
 		       chk->rows, chk->head[0] ? chk->head : "-");
 		put_dups(&chk->dups);
+		for (size_t i = 0; i < chk->nuntrusted; i++) {
+			printf("seq %" PRId64 ": intact; ", chk->untrusted[i].seq);
+			put_text(chk->untrusted[i].why, " (certificate ");
+			put_text(chk->untrusted[i].id, ")\n");
+		}
 	}
 	return fflush(stdout) == EOF ? -errno : 0;
 }

@@ -60,6 +60,9 @@ const struct kesu_exit_code kesu_exit_codes[] = {
 	{ KESU_EXIT_NOT_IDENTIFIED, "not-identified",
 	  "identity not established: neither the device nor the certificate has a serial or "
 	  "WWN" },
+	{ KESU_EXIT_DISTRUSTED, "no-longer-trusted",
+	  "the ledger's chain is intact, but rows were signed by keys the trust store no longer "
+	  "trusts" },
 	{ 0, NULL, NULL },
 };
 
@@ -361,10 +364,11 @@ int ui_exit_worst(int a, int b)
 		KESU_EXIT_UNTRUSTED,	  KESU_EXIT_DEVICE_MISMATCH,
 		KESU_EXIT_NOT_IDENTIFIED, KESU_EXIT_NOT_APPROVED,
 		KESU_EXIT_NOT_ERASED,	  KESU_EXIT_LEDGER,
-		KESU_EXIT_PARTIAL,	  KESU_EXIT_CORRUPT,
-		KESU_EXIT_NO_KEY,	  KESU_EXIT_WEAK,
-		KESU_EXIT_POLICY,	  KESU_EXIT_FAILURE,
-		KESU_EXIT_UNVERIFIED,	  KESU_EXIT_SUCCESS,
+		KESU_EXIT_DISTRUSTED,	  KESU_EXIT_PARTIAL,
+		KESU_EXIT_CORRUPT,	  KESU_EXIT_NO_KEY,
+		KESU_EXIT_WEAK,		  KESU_EXIT_POLICY,
+		KESU_EXIT_FAILURE,	  KESU_EXIT_UNVERIFIED,
+		KESU_EXIT_SUCCESS,
 	};
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 		/* a code missing from the list must not turn into a success */

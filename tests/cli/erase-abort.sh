@@ -21,6 +21,9 @@ abort() {
 	rm -rf "$WORK/rep"
 	mkdir "$WORK/rep"
 	r=$WORK/rep/r.json
+	# emptied here, not by the redirection below: the background job truncates it only
+	# once it runs, and the loop must not find the previous run's progress meanwhile
+	: > "$WORK/err"
 	# a shell without job control starts background commands with SIGINT
 	# ignored; a person's Control-C reaches a process that has it at default
 	env --default-signal=INT,TERM "$KESU" erase --yes --progress=json --method random \

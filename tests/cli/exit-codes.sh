@@ -135,7 +135,7 @@ ok "every (command, situation) exits with the code of the table"
 # the codes listed by --help are the table's, and kesu(8) gives each the same text
 "$KESU" --help > "$WORK/help"
 sed -n '/^exit status:/,/^$/p' "$WORK/help" | grep -E '^ +[0-9]+  ' > "$WORK/codes"
-[ "$(wc -l < "$WORK/codes")" -eq 22 ] || fail "kesu --help lists: $(cat "$WORK/codes")"
+[ "$(wc -l < "$WORK/codes")" -eq 23 ] || fail "kesu --help lists: $(cat "$WORK/codes")"
 man=${KESU_SRCDIR:?}/man/kesu.8
 while read -r code text; do
 	# in the page: .TP, .B CODE, then the same text as the first line
@@ -433,3 +433,18 @@ run_table <<'TABLE'
 TABLE
 [ -z "$failed" ] || fail "$(echo $failed | wc -w) rows of the --device table"
 ok "cert verify --device without a serial: 21 when it reads as erased, 14 when it does not"
+
+# kesu ledger verify when the store changed since: intact rows whose signer is gone (22), a key
+# retired before a new certificate is recorded (11)
+mkdir -m 700 "$P/trust-none" "$P/trust-retired"
+sed '1s/$/ retired=2000-01-01/' "$P/op.key.pub" > "$P/trust-retired/op.key.pub"
+"$KESU" cert issue --sign-key "$P/op.key" --passphrase-file "$P/pw" -o "$P/lc2.json" "$P/r.json" \
+	> /dev/null 2>&1 || fail "cert issue for the retired key"
+failed=""
+run_table <<'TABLE'
+22|1 intact row signed by a key the trust store no longer trusts|ledger --trust "$P/trust-none" --ledger "$P/l.db" verify
+22|1 intact row signed by a key the trust store no longer trusts|ledger --trust "$P/trust-retired" --ledger "$P/l.db" verify
+11|retired on 2000-01-01|ledger --trust "$P/trust-retired" --ledger "$P/l.db" add "$P/lc2.json"
+TABLE
+[ -z "$failed" ] || fail "$(echo $failed | wc -w) rows of the trust store table"
+ok "ledger verify: signers removed or retired 22, chain intact; add with a retired key 11"

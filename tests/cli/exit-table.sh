@@ -15,7 +15,7 @@ codes() { sed -n 's/^ *\([0-9][0-9]*\)  \(.*\)$/\1\t\2/p' "$1"; }
 
 "$KESU" --help > "$WORK/help"
 codes "$WORK/help" > "$WORK/table"
-[ "$(wc -l < "$WORK/table")" -eq 22 ] || fail "kesu --help lists $(wc -l < "$WORK/table") codes, not 22"
+[ "$(wc -l < "$WORK/table")" -eq 23 ] || fail "kesu --help lists $(wc -l < "$WORK/table") codes, not 23"
 
 # man_codes PAGE: "NN<TAB>first line" of each entry of the page's EXIT STATUS
 man_codes() {

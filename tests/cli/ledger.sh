@@ -227,7 +227,7 @@ expect_rc 0 "$KESU" ledger --ledger "$WORK/other.db" $T add 6.json
 sqlite3 other.db 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null
 COLS="id, refers, certificate, signatures, certificate_sha256, asset_tag, serial, model, category,
 	technique, result, started, finished, operator, witness, approver, issued, report_id,
-	self_approval, prev_hash, row_hash, kind"
+	self_approval, prev_hash, row_hash, kind, recorded, signers"
 tamper "an inserted row" "ATTACH '$WORK/other.db' AS o;
 	INSERT INTO certificates SELECT NULL, $COLS FROM o.certificates" \
 	"seq 6 inserted: it does not link to the row before"
@@ -279,17 +279,18 @@ python3 - var/kesu/ledger.db <<'PY' || fail "row hashes do not match Python's"
 import hashlib, sqlite3, struct, sys
 db = sqlite3.connect(sys.argv[1])
 prev = '0' * 64
-for seq, refers, cert, sigs, ph, rh in db.execute(
-        'SELECT seq, refers, certificate, signatures, prev_hash, row_hash FROM certificates'
-        ' ORDER BY seq'):
+for seq, refers, cert, sigs, ph, rh, rec, signers in db.execute(
+        'SELECT seq, refers, certificate, signatures, prev_hash, row_hash, recorded, signers'
+        ' FROM certificates ORDER BY seq'):
     assert ph == prev, (seq, ph, prev)
-    h = hashlib.sha256(struct.pack('>q', seq) + bytes.fromhex(ph) + hashlib.sha256(cert).digest()
-                       + hashlib.sha256(sigs.encode()).digest() + struct.pack('>q', refers or 0))
+    d = lambda b: hashlib.sha256(b).digest()
+    h = hashlib.sha256(struct.pack('>q', seq) + bytes.fromhex(ph) + d(cert) + d(sigs.encode())
+                       + struct.pack('>q', refers or 0) + d(rec.encode()) + d(signers.encode()))
     assert h.hexdigest() == rh, seq
     prev = rh
 assert db.execute('PRAGMA user_version').fetchone()[0] == 3
 PY
-ok "row_hash = SHA-256(seq, prev_hash, certificate, signatures, refers), as Python computes it"
+ok "row_hash = SHA-256(seq, prev_hash, certificate, signatures, refers, recorded, signers), as Python computes it"
 
 expect_rc 0 "$KESU" ledger $L list --asset PC-0002
 [ "$(grep -c "$ID2" out)" = 1 ] && [ "$(wc -l < out)" = 2 ] || fail "list --asset: $(cat out)"

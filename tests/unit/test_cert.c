@@ -15,12 +15,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include <jansson.h>
 
 #include "cert/cert.h"
 #include "cert/jcs.h"
+#include "cert/minisign.h"
+#include "cert/sig.h"
 #include "secmem.h"
 
 /*
@@ -368,13 +372,123 @@ static int setup(void **state)
 	return secmem_init();
 }
 
+/* a signature by @sec over "doc" for certificate c1 as operator, with the time the signer claims */
+static char *sign_at(const struct minisign_seckey *sec, const char *when)
+{
+	char tc[160], *text = NULL;
+
+	snprintf(tc, sizeof(tc), "kesu-certificate/1 id=c1 role=operator name=\"Ono Ken\" time=%s",
+		 when);
+	assert_int_equal(minisign_sign(sec, "doc", 3, tc, NULL, &text), 0);
+	return text;
+}
+
+/* DIR/ono.pub: the public key with @comment */
+static void put_pub(const char *dir, const struct minisign_pubkey *pub, const char *comment)
+{
+	char path[512], *text = NULL;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/ono.pub", dir);
+	assert_int_equal(minisign_pubkey_format(pub, comment, &text), 0);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+	free(text);
+}
+
+static int64_t utc(const char *s)
+{
+	int64_t t = 0;
+
+	assert_int_equal(cert_time_parse(s, &t), 0);
+	return t;
+}
+
+/* A retired key counts until its day: by the time given (a ledger's), else by the signer's. */
+static void test_retired_key(void **state)
+{
+	char dir[] = "/tmp/kesu-retired.XXXXXX", path[512], why[256];
+	struct minisign_seckey *sec = NULL;
+	struct minisign_pubkey pub;
+	struct cert_sig_check chk;
+	struct cert_trust *t = NULL;
+	char *early, *late;
+	int64_t v;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(minisign_keygen(&sec, &pub), 0);
+	put_pub(dir, &pub, "kesu role=operator name=Ono Ken retired=2030-01-01");
+	assert_int_equal(cert_trust_load(dir, &t, why, sizeof(why)), 0);
+	early = sign_at(sec, "2029-12-31T23:59:59Z");
+	late = sign_at(sec, "2030-01-01T00:00:00Z");
+
+	/* no time given: the signature's own, and the refusal says whose word it is */
+	memset(&chk, 0, sizeof(chk));
+	assert_int_equal(cert_check_sig_at(early, strlen(early), false, "doc", 3, "c1",
+					   CERT_ROLE_OPERATOR, t, 0, &chk),
+			 0);
+	assert_string_equal(chk.retired, "2030-01-01");
+	assert_string_equal(chk.name, "Ono Ken");
+	memset(&chk, 0, sizeof(chk));
+	assert_int_equal(cert_check_sig_text(late, strlen(late), false, "doc", 3, "c1",
+					     CERT_ROLE_OPERATOR, t, &chk),
+			 -EACCES);
+	assert_non_null(strstr(chk.why, "retired on 2030-01-01; signed 2030-01-01T00:00:00Z"));
+	assert_non_null(strstr(chk.why, "(the signer's own claim)"));
+	/* a recorded-at time overrides what the signer claimed, both ways */
+	memset(&chk, 0, sizeof(chk));
+	assert_int_equal(cert_check_sig_at(early, strlen(early), false, "doc", 3, "c1",
+					   CERT_ROLE_OPERATOR, t, utc("2030-01-02T00:00:00Z"),
+					   &chk),
+			 -EACCES);
+	assert_non_null(strstr(chk.why, "retired on 2030-01-01, before it was recorded"));
+	memset(&chk, 0, sizeof(chk));
+	assert_int_equal(cert_check_sig_at(late, strlen(late), false, "doc", 3, "c1",
+					   CERT_ROLE_OPERATOR, t, utc("2029-12-31T23:59:59Z"),
+					   &chk),
+			 0);
+	cert_trust_free(t);
+
+	/* the key gone from the store: untrusted, with the name its signature gives */
+	snprintf(path, sizeof(path), "%s/ono.pub", dir);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(cert_trust_load(dir, &t, why, sizeof(why)), 0);
+	memset(&chk, 0, sizeof(chk));
+	assert_int_equal(cert_check_sig_at(early, strlen(early), false, "doc", 3, "c1",
+					   CERT_ROLE_OPERATOR, t, utc("2029-01-01T00:00:00Z"),
+					   &chk),
+			 -EACCES);
+	assert_true(chk.gone);
+	assert_string_equal(chk.signed_name, "Ono Ken");
+	cert_trust_free(t);
+
+	/* a retirement that is no date refuses the store, naming the file */
+	put_pub(dir, &pub, "kesu role=operator name=Ono Ken retired=2030-02-30");
+	assert_int_equal(cert_trust_load(dir, &t, why, sizeof(why)), -EBADMSG);
+	assert_non_null(strstr(why, "ono.pub: its comment is not"));
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+
+	assert_int_equal(cert_time_parse("2030-01-01T00:00:00Z", &v), 0);
+	assert_int_equal(v, 1893456000);
+	assert_int_equal(cert_time_parse("2030-02-30T00:00:00Z", &v), -EINVAL);
+	assert_int_equal(cert_time_parse("2030-01-01 00:00:00", &v), -EINVAL);
+	assert_int_equal(cert_time_parse("2030-01-01T00:00:00Zx", &v), -EINVAL);
+	free(early);
+	free(late);
+	minisign_seckey_free(sec);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_from_report),   cmocka_unit_test(test_canonical_round_trip),
 		cmocka_unit_test(test_no_meta),	      cmocka_unit_test(test_refused_input),
 		cmocka_unit_test(test_failed_result), cmocka_unit_test(test_check_reasons),
-		cmocka_unit_test(test_labels),
+		cmocka_unit_test(test_labels),	      cmocka_unit_test(test_retired_key),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

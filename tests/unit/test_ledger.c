@@ -20,11 +20,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <cmocka.h>
 
 #include <jansson.h>
+#include <openssl/evp.h>
 #include <sqlite3.h>
+#include <time.h>
 
 #include "ledger/ledger.h"
 #include "testutil.h"
@@ -112,10 +115,26 @@ static int add(struct fx *f, const char *cert, const char *approver, char *why, 
 	return r;
 }
 
+/* the first row's hash, recorded-at time and signers */
+struct first {
+	char hash[LEDGER_HASH_HEX];
+	char recorded[32];
+	char signers[64];
+};
+
 static int first_hash(const struct ledger_row *row, void *usr)
 {
-	snprintf(usr, LEDGER_HASH_HEX, "%s", row->row_hash);
+	struct first *f = usr;
+
+	snprintf(f->hash, sizeof(f->hash), "%s", row->row_hash);
+	snprintf(f->recorded, sizeof(f->recorded), "%s", row->recorded);
+	snprintf(f->signers, sizeof(f->signers), "%s", row->signers);
 	return 1;
+}
+
+static void sha256(const void *p, size_t n, unsigned char *md)
+{
+	assert_true(EVP_Digest(p, n, md, NULL, EVP_sha256(), NULL));
 }
 
 /* The row hash as ledger.h defines it, against Python's hashlib. */
@@ -127,21 +146,40 @@ static void test_row_hash_vector(void **state)
 		"\"T1\",\"serial\":\"S1\"},\"result\":\"success\"}";
 	struct ledger_sig s = { "approver.minisig", "A", 1 };
 	struct ledger_sigs sigs = { 1, &s };
-	char why[256], hash[LEDGER_HASH_HEX] = "";
+	char why[256], hex[LEDGER_HASH_HEX];
 	struct ledger_anchor row = { 0 };
+	struct first first = { 0 };
+	/*
+	 * sha256(pack('>q', 1) || 32 zero bytes || sha256(cert) ||
+	 * sha256('{"approver.minisig":"QQ=="}') || pack('>q', 0)): the first 112
+	 * bytes, whose SHA-256 Python's hashlib gave as ed019f52... (schema 2's
+	 * whole row hash); then sha256(recorded) || sha256(signers)
+	 */
+	unsigned char buf[176] = { 0 };
+	time_t before = time(NULL), after;
+	int64_t at;
 
 	assert_int_equal(
 		ledger_add(f->l, cert, strlen(cert), &sigs, verdict, f, why, sizeof(why), &row), 0);
+	after = time(NULL);
 	assert_int_equal(row.seq, 1);
-	/*
-	 * sha256(pack('>q', 1) || 32 zero bytes || sha256(cert) ||
-	 * sha256('{"approver.minisig":"QQ=="}') || pack('>q', 0))
-	 */
-	assert_int_equal(ledger_iterate(f->l, NULL, first_hash, hash), 1);
-	assert_string_equal(hash,
+	assert_int_equal(ledger_iterate(f->l, NULL, first_hash, &first), 1);
+	/* the ledger's own clock, in the form signatures use */
+	assert_int_equal(cert_time_parse(first.recorded, &at), 0);
+	assert_true(at >= before && at <= after);
+	assert_string_equal(first.signers, "{}");
+	buf[7] = 1;
+	sha256(cert, strlen(cert), buf + 40);
+	sha256("{\"approver.minisig\":\"QQ==\"}", 27, buf + 72);
+	sha256(first.recorded, strlen(first.recorded), buf + 112);
+	sha256(first.signers, strlen(first.signers), buf + 144);
+	ledger_sha256_hex(buf, 112, hex);
+	assert_string_equal(hex,
 			    "ed019f5214d2f3bf92f7edd056009d721dcc59567192bd65737d01c8ef0b69d5");
+	ledger_sha256_hex(buf, sizeof(buf), hex);
+	assert_string_equal(first.hash, hex);
 	/* ledger_add() hands out the new head it wrote */
-	assert_string_equal(row.hash, hash);
+	assert_string_equal(row.hash, first.hash);
 }
 
 static void test_add_idempotent(void **state)
@@ -295,6 +333,66 @@ static void test_verify_reruns_verdict(void **state)
 	assert_string_equal(chk.id, "a");
 	assert_string_equal(chk.why, "signer no longer trusted");
 	assert_string_equal(ledger_fault_name(chk.fault), "invalid");
+}
+
+/*
+ * The trust store's verdict now: "b" no longer trusted (-EACCES). The ledger
+ * hands it each row's recorded-at time and recorded signers.
+ */
+static int distrust(const void *cert, size_t len, const struct ledger_sigs *sigs, void *usr)
+{
+	struct ledger_verdict *v = usr;
+	int64_t *recorded = v->usr;
+	json_t *doc = json_loadb(cert, len, 0, NULL);
+	bool gone = !strcmp(json_string_value(json_object_get(doc, "id")), "b");
+
+	json_decref(doc);
+	for (size_t i = 0; i < sigs->n; i++)
+		if (!strcmp(sigs->sig[i].name, "approver.x"))
+			snprintf(v->approver, sizeof(v->approver), "%.*s", (int)sigs->sig[i].len,
+				 (const char *)sigs->sig[i].data);
+	assert_non_null(v->recorded_signers);
+	assert_string_equal(v->recorded_signers, "{}");
+	*recorded = v->recorded;
+	if (!gone)
+		return 0;
+	snprintf(v->why, sizeof(v->why), "signer Tanaka no longer in the trust store");
+	return -EACCES;
+}
+
+static void test_verify_untrusted_intact(void **state)
+{
+	struct fx *f = *state;
+	struct ledger_check chk;
+	time_t before = time(NULL);
+	int64_t recorded = 0;
+	sqlite3 *db;
+
+	assert_int_equal(add(f, make_cert("a", "T1", "S1", "success"), "Boss", NULL, NULL), 0);
+	assert_int_equal(add(f, make_cert("b", "T2", "S2", "success"), "Boss", NULL, NULL), 0);
+	assert_int_equal(add(f, make_cert("c", "T3", "S3", "success"), "Boss", NULL, NULL), 0);
+	/* the row named, the walk gone on to the end: intact */
+	assert_int_equal(ledger_verify(f->l, distrust, &recorded, &chk), 0);
+	assert_true(recorded >= before && recorded <= time(NULL));
+	assert_int_equal(chk.rows, 3);
+	assert_int_equal(chk.fault, LEDGER_INTACT);
+	assert_int_equal(chk.nuntrusted, 1);
+	assert_int_equal(chk.untrusted[0].seq, 2);
+	assert_string_equal(chk.untrusted[0].id, "b");
+	assert_string_equal(chk.untrusted[0].why, "signer Tanaka no longer in the trust store");
+	ledger_check_free(&chk);
+	/* a row edited after it: the chain is broken, whatever the trust */
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+				      "UPDATE certificates SET recorded = "
+				      "'2000-01-01T00:00:00Z' WHERE seq = 3",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(ledger_verify(f->l, distrust, &recorded, &chk), -EBADMSG);
+	assert_int_equal(chk.seq, 3);
+	assert_int_equal(chk.fault, LEDGER_ALTERED);
+	ledger_check_free(&chk);
 }
 
 static void test_reconcile(void **state)
@@ -829,6 +927,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_add_rejected, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_iterate_and_verify, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verify_reruns_verdict, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_verify_untrusted_intact, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reconcile, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_refuses_other_db, setup, teardown),
 		cmocka_unit_test(test_csv),

@@ -421,6 +421,55 @@ static void test_identity(void **state)
 	assert_int_equal(minisign_identity_parse("kesu role=operator name=", &id), -EBADMSG);
 	assert_int_equal(minisign_identity_parse("kesu role=operator", &id), -EBADMSG);
 	assert_int_equal(minisign_identity_parse("kesu name=x role=operator", &id), -EBADMSG);
+	assert_string_equal(id.retired_on, "");
+}
+
+/* " retired=YYYY-MM-DD" ends a trust store entry's comment; the name stops before it */
+static void test_identity_retired(void **state)
+{
+	struct minisign_identity id;
+
+	(void)state;
+	assert_int_equal(minisign_identity_parse("kesu role=operator name=Tanaka Taro", &id), 0);
+	assert_string_equal(id.retired_on, "");
+	assert_int_equal(id.retired, 0);
+	assert_int_equal(minisign_identity_parse(
+				 "kesu role=operator name=田中 太郎 retired=2025-03-31", &id),
+			 0);
+	assert_string_equal(id.role, "operator");
+	assert_string_equal(id.name, "田中 太郎");
+	assert_string_equal(id.retired_on, "2025-03-31");
+	/* 2025-03-31T00:00:00Z */
+	assert_int_equal(id.retired, 1743379200);
+	assert_int_equal(
+		minisign_identity_parse("kesu role=approver name=A retired=2024-02-29", &id), 0);
+	assert_int_equal(id.retired, 1709164800);
+	/* not a date, or more after it: refused, not taken as part of the name */
+	static const char *const bad[] = {
+		"kesu role=operator name=A retired=2025-02-29",
+		"kesu role=operator name=A retired=2025-13-01",
+		"kesu role=operator name=A retired=2025-3-31",
+		"kesu role=operator name=A retired=2025-03-31 ",
+		"kesu role=operator name=A retired=2025-03-31x",
+		"kesu role=operator name=A retired=2025-03-+1",
+		"kesu role=operator name=A retired= 2025-3-31",
+		"kesu role=operator name=A retired=yesterday",
+		"kesu role=operator name=A retired=",
+		"kesu role=operator name=A retired=1969-12-31",
+		"kesu role=operator name= retired=2025-03-31",
+		"kesu role=operator name=A retired=2025-03-31 retired=x",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(minisign_identity_parse(bad[i], &id), -EBADMSG);
+		assert_string_equal(id.name, "");
+		assert_string_equal(id.retired_on, "");
+	}
+	/* two dates: refused, not one of them taken */
+	assert_int_equal(minisign_identity_parse(
+				 "kesu role=operator name=A retired=2020-01-01 retired=2025-03-31",
+				 &id),
+			 -EBADMSG);
+	assert_string_equal(id.retired_on, "");
 }
 
 int main(void)
@@ -436,6 +485,7 @@ int main(void)
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_seckey_load),
 		cmocka_unit_test(test_identity),
+		cmocka_unit_test(test_identity_retired),
 	};
 
 	if (secmem_init())
