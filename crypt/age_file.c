@@ -118,6 +118,13 @@ bool age_file_is_input(const struct age_file_io *io, const char *path)
 	return !stat(path, &st) && st.st_dev == io->in_st.st_dev && st.st_ino == io->in_st.st_ino;
 }
 
+bool age_file_is_device(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && S_ISCHR(st.st_mode);
+}
+
 int age_file_open_output(struct age_file_io *io, const char *path, unsigned flags)
 {
 	size_t size = S_ISREG(io->in_st.st_mode) ? (size_t)io->in_st.st_size : 0;
@@ -126,6 +133,14 @@ int age_file_open_output(struct age_file_io *io, const char *path, unsigned flag
 	io->out = STDOUT_FILENO;
 	if (!path)
 		return 0;
+	/* a device has no directory entry to publish: written in place, as standard output is */
+	if (age_file_is_device(path)) {
+		io->out = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+		if (io->out < 0)
+			return -errno;
+		io->out_dev = true;
+		return 0;
+	}
 	r = outfile_reserve(&io->of, path, size, flags);
 	if (!r)
 		io->out = io->of.fd;
@@ -192,5 +207,9 @@ void age_file_close(struct age_file_io *io)
 	if (io->in > STDIN_FILENO)
 		close(io->in);
 	io->in = -1;
+	if (io->out_dev)
+		close(io->out);
+	io->out_dev = false;
+	io->out = -1;
 	outfile_release(&io->of);
 }
