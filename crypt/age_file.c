@@ -152,11 +152,30 @@ static bool aborted(const struct age_file_io *io)
 	return io->abort && *io->abort;
 }
 
+/*
+ * Test builds: KESU_TEST_SLOW_READ=MS waits MS milliseconds before each read
+ * of 64 KiB at most, so that a regular file takes long enough for progress
+ * to show.
+ */
+static size_t test_slow_read(size_t len)
+{
+#ifdef KESU_TEST_HOOKS
+	const char *v = getenv("KESU_TEST_SLOW_READ");
+
+	if (v && *v) {
+		usleep((useconds_t)strtoul(v, NULL, 10) * 1000);
+		return len < (64 << 10) ? len : (64 << 10);
+	}
+#endif
+	return len;
+}
+
 /* An interrupt ends the work through the error path: no output is published. */
 ssize_t age_file_read(void *usr, void *buf, size_t len)
 {
 	struct age_file_io *io = usr;
 
+	len = test_slow_read(len);
 	for (;;) {
 		ssize_t n;
 
@@ -166,6 +185,8 @@ ssize_t age_file_read(void *usr, void *buf, size_t len)
 		/* the signal may have gone to another thread while this one waited */
 		if (aborted(io))
 			return -EINTR;
+		if (n > 0)
+			io->nread += (uint64_t)n;
 		if (n >= 0)
 			return n;
 		if (errno != EINTR)

@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -94,6 +95,7 @@ struct age_file_io {
 	int out;	   /* the output, STDOUT_FILENO for standard output */
 	bool out_dev;	   /* out is a character device opened here (-o /dev/null) */
 	int werr;	   /* the error of the write that failed, 0 if none */
+	uint64_t nread;	   /* bytes read from the input so far, header and armor too */
 	/* non-zero (a signal was caught): reading and writing stop with -EINTR */
 	volatile sig_atomic_t *abort;
 };
@@ -133,7 +135,8 @@ bool age_file_is_device(const char *path);
 int age_file_open_output(struct age_file_io *io, const char *path, unsigned flags);
 
 /**
- * age_file_read() - age_read_fn over @usr, a struct age_file_io
+ * age_file_read() - age_read_fn over @usr, a struct age_file_io; counts
+ * what it read in nread
  * Return: the count, 0 at end of input, -EINTR when *abort was set, or the
  * errno of read(2)
  */

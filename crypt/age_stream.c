@@ -53,6 +53,7 @@ struct pipe {
 	int err;
 	int carry; /* the byte read beyond the last full batch, or -1 */
 	bool eof;
+	uint64_t nread; /* payload bytes read, for s->progress */
 };
 
 static void fail(struct pipe *p, int err)
@@ -81,6 +82,7 @@ static int read_batch(struct pipe *p, struct slot *sl, size_t cap)
 		if (r == 0)
 			p->eof = true;
 		len += (size_t)r;
+		p->nread += (uint64_t)r;
 	}
 	if (!p->eof) {
 		r = p->s->rd(p->s->rusr, &b, 1);
@@ -90,6 +92,7 @@ static int read_batch(struct pipe *p, struct slot *sl, size_t cap)
 			p->eof = true;
 		else
 			p->carry = b;
+		p->nread += (uint64_t)r;
 	}
 	sl->in_len = len;
 	sl->final = p->eof;
@@ -231,6 +234,7 @@ static void reader(struct pipe *p)
 	struct slot *sl;
 	uint64_t seq;
 	bool last;
+	int err;
 
 	for (seq = 0;; seq++) {
 		sl = &p->slot[seq % p->nslots];
@@ -250,14 +254,18 @@ static void reader(struct pipe *p)
 		sl->out_len = 0;
 		sl->final = false;
 		sl->first = seq * BATCH;
-		sl->err = read_batch(p, sl, cap);
+		err = read_batch(p, sl, cap);
+		sl->err = err;
 		/* once published, the slot is the worker's: decide from what was read */
-		last = sl->final || sl->err;
+		last = sl->final || err;
 		pthread_mutex_lock(&p->mu);
 		sl->state = SLOT_FILLED;
 		p->filled = seq + 1;
 		pthread_cond_broadcast(&p->cv);
 		pthread_mutex_unlock(&p->mu);
+		/* on the caller's thread, with the batch already at work: it may take its time */
+		if (p->s->progress && !err)
+			p->s->progress(p->s->pusr, p->nread);
 		if (last)
 			return;
 	}

@@ -266,8 +266,14 @@ static int encrypt_run(const struct crypt_opts *o, struct age_file_io *io,
 		       const struct age_recipients *rs, const char *pass)
 {
 	struct age_enc_opts eo = { .rcpt = rs, .passphrase = pass, .armor = o->armor };
-	int r = age_encrypt(age_file_read, io, age_file_write, io, &eo);
+	struct crypt_progress cp;
+	int r;
 
+	crypt_progress_start(&cp, o, io);
+	eo.progress = crypt_progress;
+	eo.progress_usr = &cp;
+	r = age_encrypt(age_file_read, io, age_file_write, io, &eo);
+	crypt_progress_end(&cp, !r);
 	if (!r)
 		return io_commit(o, io);
 	if (!io_error(o, io, r))
@@ -369,6 +375,7 @@ static int decrypt_run(struct crypt_opts *o, const struct age_identities *ids, b
 	struct dec_pass p = { .src = &o->src };
 	struct age_dec_opts d = { .ids = ids, .passphrase = decrypt_passphrase, .pass_usr = &p };
 	struct age_dec_info info = { 0 };
+	struct crypt_progress cp;
 	/* plaintext is personal data: the decrypted file is the owner's alone */
 	int r = io_open(o, &io, OUTFILE_PRIVATE);
 
@@ -376,7 +383,11 @@ static int decrypt_run(struct crypt_opts *o, const struct age_identities *ids, b
 		age_file_close(&io);
 		return r;
 	}
+	crypt_progress_start(&cp, o, &io);
+	d.progress = crypt_progress;
+	d.progress_usr = &cp;
 	r = age_decrypt(age_file_read, &io, age_file_write, &io, &d, &info);
+	crypt_progress_end(&cp, !r);
 	*asked = p.asked;
 	pass_source_close(&o->src);
 	if (r && p.err)
