@@ -176,6 +176,8 @@ int age_encrypt(age_read_fn rd, void *rusr, age_write_fn wr, void *wusr,
 	memset(s, 0, sizeof(*s));
 	s->rd = rd;
 	s->rusr = rusr;
+	s->progress = o->progress;
+	s->pusr = o->progress_usr;
 	if (o->armor &&
 	    (armor_enc_new(&k.ae) != 0 || !(k.buf = malloc(ARMOR_ENC_OUT_MAX(ARMOR_PIECE)))))
 		goto out;

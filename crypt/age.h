@@ -23,6 +23,14 @@
 typedef ssize_t (*age_read_fn)(void *usr, void *buf, size_t len);
 /* Write all @len bytes: 0 or a negative errno. */
 typedef int (*age_write_fn)(void *usr, const void *buf, size_t len);
+/*
+ * How far the payload got: called on the thread that called age_encrypt()
+ * or age_decrypt(), between two reads of @rd, with the payload bytes read so
+ * far (plaintext when encrypting; ciphertext after the header, and after
+ * the armor is taken off, when decrypting). It may be called thousands of
+ * times a second: a caller that draws something keeps its own clock.
+ */
+typedef void (*age_progress_fn)(void *usr, uint64_t payload);
 
 struct age_recipients;
 struct age_identities;
@@ -108,6 +116,8 @@ struct age_enc_opts {
 	unsigned scrypt_log_n;		   /* 0: AGE_SCRYPT_LOG_N */
 	bool armor;			   /* PEM "AGE ENCRYPTED FILE" */
 	unsigned threads;		   /* 0: one per CPU */
+	age_progress_fn progress;	   /* or NULL */
+	void *progress_usr;
 };
 
 /**
@@ -131,6 +141,8 @@ struct age_dec_opts {
 	void *pass_usr;
 	unsigned max_scrypt_log_n; /* 0: AGE_SCRYPT_MAX_LOG_N */
 	unsigned threads;	   /* 0: one per CPU */
+	age_progress_fn progress;  /* or NULL */
+	void *progress_usr;
 };
 
 struct age_dec_info {

@@ -118,6 +118,20 @@ bool age_file_is_input(const struct age_file_io *io, const char *path)
 	return !stat(path, &st) && st.st_dev == io->in_st.st_dev && st.st_ino == io->in_st.st_ino;
 }
 
+bool age_file_is_device(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && S_ISCHR(st.st_mode);
+}
+
+static uint64_t free_memory(void)
+{
+	long pages = sysconf(_SC_AVPHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+
+	return pages > 0 && size > 0 ? (uint64_t)pages * (uint64_t)size : 0;
+}
+
 int age_file_open_output(struct age_file_io *io, const char *path, unsigned flags)
 {
 	size_t size = S_ISREG(io->in_st.st_mode) ? (size_t)io->in_st.st_size : 0;
@@ -126,9 +140,18 @@ int age_file_open_output(struct age_file_io *io, const char *path, unsigned flag
 	io->out = STDOUT_FILENO;
 	if (!path)
 		return 0;
+	/* a device has no directory entry to publish: written in place, as standard output is */
+	if (age_file_is_device(path)) {
+		io->out = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+		if (io->out < 0)
+			return -errno;
+		io->out_dev = true;
+		return 0;
+	}
 	r = outfile_reserve(&io->of, path, size, flags);
 	if (!r)
 		io->out = io->of.fd;
+	io->flush_behind = !S_ISREG(io->in_st.st_mode) || size > free_memory() / 2;
 	return r;
 }
 
@@ -137,11 +160,30 @@ static bool aborted(const struct age_file_io *io)
 	return io->abort && *io->abort;
 }
 
+/*
+ * Test builds: KESU_TEST_SLOW_READ=MS waits MS milliseconds before each read
+ * of 64 KiB at most, so that a regular file takes long enough for progress
+ * to show.
+ */
+static size_t test_slow_read(size_t len)
+{
+#ifdef KESU_TEST_HOOKS
+	const char *v = getenv("KESU_TEST_SLOW_READ");
+
+	if (v && *v) {
+		usleep((useconds_t)strtoul(v, NULL, 10) * 1000);
+		return len < (64 << 10) ? len : (64 << 10);
+	}
+#endif
+	return len;
+}
+
 /* An interrupt ends the work through the error path: no output is published. */
 ssize_t age_file_read(void *usr, void *buf, size_t len)
 {
 	struct age_file_io *io = usr;
 
+	len = test_slow_read(len);
 	for (;;) {
 		ssize_t n;
 
@@ -151,6 +193,8 @@ ssize_t age_file_read(void *usr, void *buf, size_t len)
 		/* the signal may have gone to another thread while this one waited */
 		if (aborted(io))
 			return -EINTR;
+		if (n > 0)
+			io->nread += (uint64_t)n;
 		if (n >= 0)
 			return n;
 		if (errno != EINTR)
@@ -176,8 +220,13 @@ int age_file_write(void *usr, const void *buf, size_t len)
 		p += n;
 		len -= (size_t)n;
 	}
-	/* a file: write back as it grows, so the commit's fsync does not wait for all of it */
-	if (io->of.fd >= 0)
+	/*
+	 * A file larger than the free memory (or of unknown size): write back as
+	 * it grows, so that it does not push everything else out of the page
+	 * cache. One that fits is written back by the commit's fsync alone: early
+	 * write-back then only adds system calls (measured with bench/crypt).
+	 */
+	if (io->of.fd >= 0 && io->flush_behind)
 		outfile_flush_behind(&io->of, 8 << 20);
 	return 0;
 }
@@ -192,5 +241,9 @@ void age_file_close(struct age_file_io *io)
 	if (io->in > STDIN_FILENO)
 		close(io->in);
 	io->in = -1;
+	if (io->out_dev)
+		close(io->out);
+	io->out_dev = false;
+	io->out = -1;
 	outfile_release(&io->of);
 }

@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -92,7 +93,10 @@ struct age_file_io {
 	struct stat in_st; /* what the input is, once opened */
 	struct outfile of; /* of.fd >= 0: the output is a file */
 	int out;	   /* the output, STDOUT_FILENO for standard output */
+	bool out_dev;	   /* out is a character device opened here (-o /dev/null) */
+	bool flush_behind; /* a file too large for the page cache: written back as it grows */
 	int werr;	   /* the error of the write that failed, 0 if none */
+	uint64_t nread;	   /* bytes read from the input so far, header and armor too */
 	/* non-zero (a signal was caught): reading and writing stop with -EINTR */
 	volatile sig_atomic_t *abort;
 };
@@ -115,16 +119,25 @@ int age_file_open_input(struct age_file_io *io, const char *path);
 bool age_file_is_input(const struct age_file_io *io, const char *path);
 
 /**
+ * age_file_is_device() - whether @path is (or links to) a character device,
+ * an output written in place rather than published by a rename
+ */
+bool age_file_is_device(const char *path);
+
+/**
  * age_file_open_output() - reserve a temporary file beside @path, or use
  * standard output when @path is NULL; a regular input's size is reserved,
- * so a full destination shows before any work
+ * so a full destination shows before any work. A character device
+ * (/dev/null, a tape) is opened for writing as it is, without OUTFILE_*.
  * @flags: OUTFILE_REPLACE, OUTFILE_PRIVATE
- * Return: 0, or the errnos of outfile_reserve() (-EEXIST, -ENOSPC, ...)
+ * Return: 0, the errno of open(2) for a device, or the errnos of
+ * outfile_reserve() (-EEXIST, -ENOSPC, ...)
  */
 int age_file_open_output(struct age_file_io *io, const char *path, unsigned flags);
 
 /**
- * age_file_read() - age_read_fn over @usr, a struct age_file_io
+ * age_file_read() - age_read_fn over @usr, a struct age_file_io; counts
+ * what it read in nread
  * Return: the count, 0 at end of input, -EINTR when *abort was set, or the
  * errno of read(2)
  */

@@ -30,7 +30,9 @@ struct age_stream {
 	void *rusr;
 	int (*wr)(void *usr, const void *buf, size_t len);
 	void *wusr;
-	uint64_t released; /* decrypt: plaintext bytes passed to wr */
+	uint64_t released;	  /* decrypt: plaintext bytes passed to wr */
+	age_progress_fn progress; /* on the caller's thread, after each batch read; or NULL */
+	void *pusr;
 };
 
 /**

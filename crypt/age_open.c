@@ -263,6 +263,8 @@ int age_decrypt(age_read_fn rd, void *rusr, age_write_fn wr, void *wusr,
 	s->wr = wr;
 	s->wusr = wusr;
 	s->threads = o->threads;
+	s->progress = o->progress;
+	s->pusr = o->progress_usr;
 	ret = detect_armor(&src);
 	if (!ret)
 		ret = read_header(&src, &h);

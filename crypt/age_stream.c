@@ -5,8 +5,9 @@
  * Chunks are independent once their counter is known, so the input is cut
  * into batches of BATCH chunks held in a small ring of slots: the calling
  * thread reads batches, the workers seal or open whole batches, and one
- * writer thread hands them to the output strictly in order. Memory is the
- * ring (2 x threads + 2 slots of 2 x 256 KiB), whatever the file size.
+ * writer thread hands them to the output strictly in order, the batches
+ * that are done one after the other in a single write. Memory is the ring
+ * (2 x threads + 2 slots of 2 x 256 KiB), whatever the file size.
  *
  * Whether a chunk is the last one depends on what follows it, so the reader
  * reads one byte beyond each full batch; only the batch that ends the input
@@ -42,17 +43,28 @@ struct slot {
 	enum slot_state state;
 };
 
+/*
+ * One condition per kind of waiter, each signalled only for what that
+ * waiter needs: a filled slot wakes one worker, the slot the writer is
+ * waiting for wakes the writer, and the writer frees what it wrote in one
+ * go, waking the reader once per hand-off rather than once per chunk.
+ */
 struct pipe {
 	struct age_stream *s;
 	pthread_mutex_t mu;
-	pthread_cond_t cv;
+	pthread_cond_t work;  /* a slot was filled, or stop */
+	pthread_cond_t done;  /* the slot the writer waits for is done, or stop */
+	pthread_cond_t freed; /* the writer freed slots, or stop */
 	struct slot *slot;
+	uint8_t *outbuf; /* the slots' output, adjacent: consecutive slots go out in one write */
+	size_t stride;	 /* a slot's share of outbuf: the output of a full batch */
 	unsigned nslots;
 	uint64_t filled, taken, written; /* batches, by sequence number */
 	bool stop;
 	int err;
 	int carry; /* the byte read beyond the last full batch, or -1 */
 	bool eof;
+	uint64_t nread; /* payload bytes read, for s->progress */
 };
 
 static void fail(struct pipe *p, int err)
@@ -60,7 +72,9 @@ static void fail(struct pipe *p, int err)
 	if (!p->err)
 		p->err = err;
 	p->stop = true;
-	pthread_cond_broadcast(&p->cv);
+	pthread_cond_broadcast(&p->work);
+	pthread_cond_broadcast(&p->done);
+	pthread_cond_broadcast(&p->freed);
 }
 
 /* fill @sl with up to a batch, and find out whether the input ends there */
@@ -81,6 +95,7 @@ static int read_batch(struct pipe *p, struct slot *sl, size_t cap)
 		if (r == 0)
 			p->eof = true;
 		len += (size_t)r;
+		p->nread += (uint64_t)r;
 	}
 	if (!p->eof) {
 		r = p->s->rd(p->s->rusr, &b, 1);
@@ -90,6 +105,7 @@ static int read_batch(struct pipe *p, struct slot *sl, size_t cap)
 			p->eof = true;
 		else
 			p->carry = b;
+		p->nread += (uint64_t)r;
 	}
 	sl->in_len = len;
 	sl->final = p->eof;
@@ -175,7 +191,7 @@ static void *worker(void *arg)
 		fail(p, -ENOMEM);
 	for (;;) {
 		while (!p->stop && p->taken == p->filled)
-			pthread_cond_wait(&p->cv, &p->mu);
+			pthread_cond_wait(&p->work, &p->mu);
 		if (p->stop)
 			break;
 		sl = &p->slot[p->taken++ % p->nslots];
@@ -185,41 +201,83 @@ static void *worker(void *arg)
 			sl->err = p->s->decrypt ? open_batch(ctx, sl) : seal_batch(ctx, sl);
 		pthread_mutex_lock(&p->mu);
 		sl->state = SLOT_DONE;
-		pthread_cond_broadcast(&p->cv);
+		/* a slot ahead of the writer's waits for the one before it: no wake */
+		if (sl == &p->slot[p->written % p->nslots])
+			pthread_cond_signal(&p->done);
 	}
 	pthread_mutex_unlock(&p->mu);
 	EVP_CIPHER_CTX_free(ctx);
 	return NULL;
 }
 
+/*
+ * How many slots from the writer's on are done, in order, and can go out
+ * together: they stop at the end of the ring, at the input's end, at a
+ * failure and at a short batch (whose output does not fill its slot).
+ */
+static unsigned done_run(struct pipe *p)
+{
+	unsigned n = 0, i = (unsigned)(p->written % p->nslots);
+	struct slot *sl;
+
+	do {
+		sl = &p->slot[i + n++];
+	} while (i + n < p->nslots && !sl->final && !sl->err && sl->out_len == p->stride &&
+		 p->written + n < p->filled && sl[1].state == SLOT_DONE);
+	return n;
+}
+
+/* Write @n slots from @sl on: one write while they are full and adjacent. */
+static int write_run(struct pipe *p, struct slot *sl, unsigned n, uint64_t *released)
+{
+	size_t len = 0;
+	unsigned i;
+	int ret;
+
+	for (i = 0; i < n; i++)
+		len += sl[i].out_len;
+	/* decrypt: out_len stops before the first chunk that failed */
+	ret = len ? p->s->wr(p->s->wusr, sl->out, len) : 0;
+	if (!ret)
+		*released = len;
+	for (i = 0; !ret && i < n; i++)
+		ret = sl[i].err;
+	return ret;
+}
+
 static void *writer(void *arg)
 {
 	struct pipe *p = arg;
+	uint64_t released;
 	struct slot *sl;
+	unsigned n, i;
+	bool final;
 	int ret;
 
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
 		sl = &p->slot[p->written % p->nslots];
 		while (!p->stop && !(p->written < p->filled && sl->state == SLOT_DONE))
-			pthread_cond_wait(&p->cv, &p->mu);
+			pthread_cond_wait(&p->done, &p->mu);
 		if (p->stop)
 			break;
+		n = done_run(p);
+		final = sl[n - 1].final;
 		pthread_mutex_unlock(&p->mu);
-		/* decrypt: out_len stops before the first chunk that failed */
-		ret = sl->out_len ? p->s->wr(p->s->wusr, sl->out, sl->out_len) : 0;
+		released = 0;
+		ret = write_run(p, sl, n, &released);
 		pthread_mutex_lock(&p->mu);
-		if (!ret && p->s->decrypt)
-			p->s->released += sl->out_len;
-		if (!ret)
-			ret = sl->err;
-		sl->state = SLOT_FREE;
-		p->written++;
+		if (p->s->decrypt)
+			p->s->released += released;
+		for (i = 0; i < n; i++)
+			sl[i].state = SLOT_FREE;
+		p->written += n;
 		if (ret)
 			fail(p, ret);
-		else if (sl->final)
-			p->stop = true;
-		pthread_cond_broadcast(&p->cv);
+		else if (final)
+			fail(p, 0);
+		else
+			pthread_cond_signal(&p->freed);
 	}
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
@@ -231,12 +289,13 @@ static void reader(struct pipe *p)
 	struct slot *sl;
 	uint64_t seq;
 	bool last;
+	int err;
 
 	for (seq = 0;; seq++) {
 		sl = &p->slot[seq % p->nslots];
 		pthread_mutex_lock(&p->mu);
 		while (!p->stop && sl->state != SLOT_FREE)
-			pthread_cond_wait(&p->cv, &p->mu);
+			pthread_cond_wait(&p->freed, &p->mu);
 		if (p->stop) {
 			pthread_mutex_unlock(&p->mu);
 			return;
@@ -250,14 +309,18 @@ static void reader(struct pipe *p)
 		sl->out_len = 0;
 		sl->final = false;
 		sl->first = seq * BATCH;
-		sl->err = read_batch(p, sl, cap);
+		err = read_batch(p, sl, cap);
+		sl->err = err;
 		/* once published, the slot is the worker's: decide from what was read */
-		last = sl->final || sl->err;
+		last = sl->final || err;
 		pthread_mutex_lock(&p->mu);
 		sl->state = SLOT_FILLED;
 		p->filled = seq + 1;
-		pthread_cond_broadcast(&p->cv);
+		pthread_cond_signal(&p->work);
 		pthread_mutex_unlock(&p->mu);
+		/* on the caller's thread, with the batch already at work: it may take its time */
+		if (p->s->progress && !err)
+			p->s->progress(p->s->pusr, p->nread);
 		if (last)
 			return;
 	}
@@ -295,17 +358,21 @@ int age_stream_run(struct age_stream *s)
 	int ret = -ENOMEM;
 
 	p.nslots = 2 * nworkers + 2;
+	p.stride = BATCH * (s->decrypt ? AGE_CHUNK : AGE_CT_CHUNK);
 	p.slot = calloc(p.nslots, sizeof(*p.slot));
-	if (!p.slot)
-		return -ENOMEM;
+	p.outbuf = malloc(p.nslots * p.stride);
+	if (!p.slot || !p.outbuf)
+		goto out;
 	for (i = 0; i < p.nslots; i++) {
 		p.slot[i].in = malloc(BATCH * AGE_CT_CHUNK);
-		p.slot[i].out = malloc(BATCH * AGE_CT_CHUNK);
-		if (!p.slot[i].in || !p.slot[i].out)
+		p.slot[i].out = p.outbuf + i * p.stride;
+		if (!p.slot[i].in)
 			goto out;
 	}
 	pthread_mutex_init(&p.mu, NULL);
-	pthread_cond_init(&p.cv, NULL);
+	pthread_cond_init(&p.work, NULL);
+	pthread_cond_init(&p.done, NULL);
+	pthread_cond_init(&p.freed, NULL);
 	ret = start(&p, tid, nworkers, &started);
 	if (!ret)
 		reader(&p);
@@ -316,13 +383,14 @@ int age_stream_run(struct age_stream *s)
 	for (i = 0; i < started; i++)
 		pthread_join(tid[i], NULL);
 	ret = p.err;
-	pthread_cond_destroy(&p.cv);
+	pthread_cond_destroy(&p.work);
+	pthread_cond_destroy(&p.done);
+	pthread_cond_destroy(&p.freed);
 	pthread_mutex_destroy(&p.mu);
 out:
-	for (i = 0; i < p.nslots; i++) {
+	for (i = 0; p.slot && i < p.nslots; i++)
 		free(p.slot[i].in);
-		free(p.slot[i].out);
-	}
 	free(p.slot);
+	free(p.outbuf);
 	return ret;
 }

@@ -132,18 +132,21 @@ static int load_identities(struct crypt_opts *o, struct age_identities **ids, si
 	return 0;
 }
 
-/* Can OUT be written? Found out before a passphrase is asked or input read. */
+/*
+ * Can OUT be written? Found out before a passphrase is asked or input read.
+ * A character device (-o /dev/null) is written in place: nothing to replace.
+ */
 static int check_output(const struct crypt_opts *o)
 {
 	int r;
 
-	if (!o->out)
+	if (!o->out || age_file_is_device(o->out))
 		return 0;
 	r = outfile_check_path(o->out, o->force ? OUTFILE_REPLACE : 0);
 	if (r == -EEXIST)
 		ui_err("%s: exists (--force replaces it)", ui_safe(o->out));
 	else if (r == -ENOTTY)
-		ui_err("%s: exists and is not a regular file", ui_safe(o->out));
+		ui_err("%s: exists and is neither a regular file nor a device", ui_safe(o->out));
 	else if (r)
 		ui_err("%s: %s", ui_safe(o->out), r == -EINVAL ? "empty file name" : strerror(-r));
 	return ui_exit(r, UI_CTX_NONE);
@@ -152,6 +155,11 @@ static int check_output(const struct crypt_opts *o)
 static const char *in_name(const struct crypt_opts *o)
 {
 	return o->in ? o->in : "standard input";
+}
+
+static const char *out_name(const struct crypt_opts *o)
+{
+	return o->out ? o->out : "standard output";
 }
 
 /*
@@ -166,7 +174,7 @@ static void audit(const struct crypt_opts *o, const char *keys, size_t n, bool p
 
 	snprintf(count, sizeof(count), "%zu", n);
 	snprintf(exit_code, sizeof(exit_code), "%d", code);
-	kesu_audit(o->cmd, "input", in_name(o), "output", o->out ? o->out : "standard output", keys,
+	kesu_audit(o->cmd, "input", in_name(o), "output", out_name(o), keys,
 		   pass ? "passphrase" : count, "result", code ? "failed" : "success", "exit",
 		   exit_code, "user", ui_who(), NULL);
 }
@@ -189,6 +197,10 @@ static int io_open(const struct crypt_opts *o, struct age_file_io *io, unsigned 
 		ui_err("%s: cannot create: %s", ui_safe(o->out), strerror(-r));
 		return ui_exit(r, UI_CTX_NONE);
 	}
+	/* -o /dev/tty is a terminal as much as standard output is */
+	if (io->out_dev && !o->armor && !strcmp(o->cmd, "encrypt") && isatty(io->out))
+		return ui_usage_error(o->cmd, "refusing to write binary ciphertext to a terminal: "
+					      "use -a (armor) or -o FILE");
 	return 0;
 }
 
@@ -209,7 +221,7 @@ static int io_commit(const struct crypt_opts *o, struct age_file_io *io)
 static bool io_error(const struct crypt_opts *o, const struct age_file_io *io, int r)
 {
 	if (r == io->werr)
-		ui_err("%s: cannot write: %s", o->out ? ui_safe(o->out) : "standard output",
+		ui_err("%s: cannot write: %s", ui_safe(out_name(o)),
 		       r == -EPIPE ? "the reader went away" : strerror(-r));
 	else if (r == -EINTR)
 		ui_err("interrupted by %s", ui_signal_name(ui_interrupted));
@@ -254,8 +266,14 @@ static int encrypt_run(const struct crypt_opts *o, struct age_file_io *io,
 		       const struct age_recipients *rs, const char *pass)
 {
 	struct age_enc_opts eo = { .rcpt = rs, .passphrase = pass, .armor = o->armor };
-	int r = age_encrypt(age_file_read, io, age_file_write, io, &eo);
+	struct crypt_progress cp;
+	int r;
 
+	crypt_progress_start(&cp, o, io);
+	eo.progress = crypt_progress;
+	eo.progress_usr = &cp;
+	r = age_encrypt(age_file_read, io, age_file_write, io, &eo);
+	crypt_progress_end(&cp, !r);
 	if (!r)
 		return io_commit(o, io);
 	if (!io_error(o, io, r))
@@ -357,6 +375,7 @@ static int decrypt_run(struct crypt_opts *o, const struct age_identities *ids, b
 	struct dec_pass p = { .src = &o->src };
 	struct age_dec_opts d = { .ids = ids, .passphrase = decrypt_passphrase, .pass_usr = &p };
 	struct age_dec_info info = { 0 };
+	struct crypt_progress cp;
 	/* plaintext is personal data: the decrypted file is the owner's alone */
 	int r = io_open(o, &io, OUTFILE_PRIVATE);
 
@@ -364,7 +383,11 @@ static int decrypt_run(struct crypt_opts *o, const struct age_identities *ids, b
 		age_file_close(&io);
 		return r;
 	}
+	crypt_progress_start(&cp, o, &io);
+	d.progress = crypt_progress;
+	d.progress_usr = &cp;
 	r = age_decrypt(age_file_read, &io, age_file_write, &io, &d, &info);
+	crypt_progress_end(&cp, !r);
 	*asked = p.asked;
 	pass_source_close(&o->src);
 	if (r && p.err)
@@ -374,9 +397,9 @@ static int decrypt_run(struct crypt_opts *o, const struct age_identities *ids, b
 	else
 		r = io_commit(o, &io);
 	if (r == KESU_EXIT_CORRUPT && io.of.fd < 0 && info.released) {
-		ui_err("standard output: %" PRIu64 " bytes were already written before the "
-		       "failure: discard them",
-		       info.released);
+		ui_err("%s: %" PRIu64
+		       " bytes were already written before the failure: discard them",
+		       ui_safe(out_name(o)), info.released);
 		r = KESU_EXIT_PARTIAL;
 	} else if (r && io.of.fd >= 0) {
 		ui_err("%s: not written", ui_safe(o->out));

@@ -22,7 +22,20 @@ static const int decrypt_exits[] = { KESU_EXIT_SUCCESS, KESU_EXIT_FAILURE, KESU_
 				     KESU_EXIT_REFUSED, KESU_EXIT_IO,	   KESU_EXIT_ABORTED,
 				     KESU_EXIT_NO_KEY,	KESU_EXIT_CORRUPT, KESU_EXIT_PARTIAL };
 
-enum { OPT_PASS_FILE = 256, OPT_PASS_FD, OPT_ALLOW_WEAK, OPT_GENERATE, OPT_FORCE, OPT_DEBUG };
+enum {
+	OPT_PASS_FILE = 256,
+	OPT_PASS_FD,
+	OPT_ALLOW_WEAK,
+	OPT_GENERATE,
+	OPT_FORCE,
+	OPT_DEBUG,
+	OPT_PROGRESS
+};
+
+/* the bar waits this long, so that a short job does not flash one */
+#define PROGRESS_DELAY_MS 1000
+#define PROGRESS_BAR_MS 250
+#define PROGRESS_JSON_MS 1000
 
 static int encrypt_help(void)
 {
@@ -46,6 +59,9 @@ static int encrypt_help(void)
 	      "  -a, --armor              PEM text for pasting into mail\n"
 	      "  -o, --output OUT         write OUT (an existing file only with --force)\n"
 	      "      --force              replace an existing OUT\n"
+	      "  -q, --quiet              no progress (whatever --progress says)\n"
+	      "      --progress=MODE      auto (a bar when standard error is a terminal), bar,\n"
+	      "                           json (lines on standard error), none\n"
 	      "      --debug              debug messages\n"
 	      "  -h, --help               this help\n",
 	      stdout);
@@ -71,6 +87,9 @@ static int decrypt_help(void)
 	      "                           (default: asked on the terminal)\n"
 	      "  -o, --output OUT         write OUT, mode 0600 (an existing file only with --force)\n"
 	      "      --force              replace an existing OUT\n"
+	      "  -q, --quiet              no progress (whatever --progress says)\n"
+	      "      --progress=MODE      auto (a bar when standard error is a terminal), bar,\n"
+	      "                           json (lines on standard error), none\n"
 	      "      --debug              debug messages\n"
 	      "  -h, --help               this help\n",
 	      stdout);
@@ -114,6 +133,13 @@ static int crypt_opt(int c, char **argv, struct crypt_opts *o, const struct opti
 	case OPT_GENERATE: o->generate = true; return 0;
 	case OPT_FORCE: o->force = true; return 0;
 	case OPT_DEBUG: ui_debug = true; return 0;
+	case 'q': o->quiet = true; return 0;
+	case OPT_PROGRESS:
+		if (display_parse(optarg, &o->progress))
+			return ui_usage_error(o->cmd,
+					      "invalid --progress '%s': auto, bar, json or none",
+					      ui_safe(optarg));
+		return 0;
 	case 'h': o->help = true; return 0;
 	default: return ui_option_error(o->cmd, c, argv, longopts);
 	}
@@ -163,10 +189,12 @@ static int encrypt_parse(int argc, char **argv, struct crypt_opts *o)
 		{ "generate-passphrase", no_argument, NULL, OPT_GENERATE },
 		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "debug", no_argument, NULL, OPT_DEBUG },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "progress", required_argument, NULL, OPT_PROGRESS },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int r = crypt_getopt(argc, argv, o, ":r:R:pao:h", longopts);
+	int r = crypt_getopt(argc, argv, o, ":r:R:pao:qh", longopts);
 
 	if (r || o->help)
 		return r;
@@ -200,11 +228,13 @@ static int decrypt_parse(int argc, char **argv, struct crypt_opts *o)
 		{ "passphrase-fd", required_argument, NULL, OPT_PASS_FD },
 		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "debug", no_argument, NULL, OPT_DEBUG },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "progress", required_argument, NULL, OPT_PROGRESS },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 
-	return crypt_getopt(argc, argv, o, ":i:o:h", longopts);
+	return crypt_getopt(argc, argv, o, ":i:o:qh", longopts);
 }
 
 int crypt_cli_parse(int argc, char **argv, struct crypt_opts *o)
@@ -214,6 +244,7 @@ int crypt_cli_parse(int argc, char **argv, struct crypt_opts *o)
 
 	if (r)
 		return KESU_EXIT_FAILURE;
+	display_parse("auto", &o->progress);
 	r = enc ? encrypt_parse(argc, argv, o) : decrypt_parse(argc, argv, o);
 	/* as before any other check: -h and then a bad option still shows the help */
 	if (o->help)
@@ -229,4 +260,73 @@ void crypt_cli_free(struct crypt_opts *o)
 {
 	free(o->rcpt);
 	o->rcpt = NULL;
+}
+
+static uint64_t since_ms(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)(t.tv_sec - t0->tv_sec) * 1000 +
+	       (uint64_t)((t.tv_nsec - t0->tv_nsec) / 1000000);
+}
+
+void crypt_progress_start(struct crypt_progress *cp, const struct crypt_opts *o,
+			  const struct age_file_io *io)
+{
+	memset(cp, 0, sizeof(*cp));
+	cp->mode = o->quiet ? DISPLAY_NONE : o->progress;
+	cp->io = io;
+	/* npasses 0: a file's progress; total 0: its size is unknown (a pipe) */
+	cp->p.target = o->in ? o->in : "standard input";
+	cp->p.phase = o->cmd;
+	if (S_ISREG(io->in_st.st_mode))
+		cp->p.total = (uint64_t)io->in_st.st_size;
+	if (cp->mode != DISPLAY_NONE)
+		cp->disp = display_new(cp->mode, 1);
+}
+
+static void draw(struct crypt_progress *cp, uint64_t now)
+{
+	cp->p.done = cp->io->nread;
+	cp->p.elapsed_ms = now;
+	/* a file that grew while it was read */
+	if (cp->p.total && cp->p.done > cp->p.total)
+		cp->p.total = cp->p.done;
+	display_progress(&cp->p, display_slot(cp->disp, 0));
+	cp->shown_ms = now ? now : 1;
+}
+
+void crypt_progress(void *usr, uint64_t payload)
+{
+	struct crypt_progress *cp = usr;
+	uint64_t now;
+
+	/* the input's own count is shown instead: with the header and armor, as its size */
+	(void)payload;
+	if (!cp->disp)
+		return;
+	/* the clock starts with the payload: a passphrase typed or scrypt is no throughput */
+	if (!cp->started) {
+		clock_gettime(CLOCK_MONOTONIC, &cp->start);
+		cp->started = true;
+	}
+	now = since_ms(&cp->start);
+	if (cp->mode == DISPLAY_BAR &&
+	    (now < PROGRESS_DELAY_MS || now - cp->shown_ms < PROGRESS_BAR_MS))
+		return;
+	if (cp->mode == DISPLAY_JSON && cp->shown_ms && now - cp->shown_ms < PROGRESS_JSON_MS)
+		return;
+	draw(cp, now);
+}
+
+void crypt_progress_end(struct crypt_progress *cp, bool ok)
+{
+	/* a bar that never showed stays away; a JSON reader always learns the end */
+	if (cp->disp && ok && (cp->shown_ms || cp->mode == DISPLAY_JSON)) {
+		cp->p.final = 1;
+		draw(cp, cp->started ? since_ms(&cp->start) : 0);
+	}
+	display_free(cp->disp);
+	cp->disp = NULL;
 }

@@ -9,7 +9,11 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <time.h>
 
+#include "crypt/age_file.h"
+#include "display.h"
 #include "passphrase.h"
 
 struct crypt_opts {
@@ -18,7 +22,8 @@ struct crypt_opts {
 	size_t nrcpt, nrfiles, nidfiles;
 	const char *in, *out; /* NULL: standard input, standard output */
 	struct pass_source src;
-	bool pass, armor, allow_weak, generate, force, help;
+	bool pass, armor, allow_weak, generate, force, quiet, help;
+	enum display_mode progress; /* --progress; -q makes it DISPLAY_NONE */
 };
 
 /**
@@ -30,5 +35,29 @@ struct crypt_opts {
 int crypt_cli_parse(int argc, char **argv, struct crypt_opts *o);
 
 void crypt_cli_free(struct crypt_opts *o);
+
+/* The progress of one encryption or decryption, drawn by display.c. */
+struct crypt_progress {
+	enum display_mode mode;
+	struct display *disp;
+	const struct age_file_io *io;
+	struct progress p;
+	struct timespec start; /* the first batch of the payload */
+	bool started;
+	uint64_t shown_ms; /* when it was last drawn; 0: never */
+};
+
+/**
+ * crypt_progress_start() - get ready to show how far @io's input got, as
+ * @o->progress asks; without a display (quiet, out of memory) nothing shows
+ */
+void crypt_progress_start(struct crypt_progress *cp, const struct crypt_opts *o,
+			  const struct age_file_io *io);
+
+/** crypt_progress() - age_progress_fn over a struct crypt_progress */
+void crypt_progress(void *usr, uint64_t payload);
+
+/** crypt_progress_end() - the last line when the work succeeded (@ok); release */
+void crypt_progress_end(struct crypt_progress *cp, bool ok);
 
 #endif

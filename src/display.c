@@ -75,6 +75,39 @@ static void rates(const struct progress *p, unsigned long long *mibs, long long 
 		*eta = (long long)((p->total - p->done) * p->elapsed_ms / p->done / 1000);
 }
 
+/* a file's progress (display.h): no passes, and a total of 0 when the size is unknown */
+static bool is_file(const struct progress *p)
+{
+	return !p->npasses;
+}
+
+/* "12.3 MiB", "1.25 GiB": the amount done on a file's line */
+static void format_size(uint64_t n, char *out, size_t len)
+{
+	if (n >= 1ull << 30)
+		snprintf(out, len, "%.2f GiB", (double)n / (1ull << 30));
+	else
+		snprintf(out, len, "%.1f MiB", (double)n / (1 << 20));
+}
+
+/* a file: the pass fields mean nothing; an unknown size has no percentage nor ETA */
+static void print_json_file(const struct progress *p, const char *target)
+{
+	unsigned long long mibs;
+	long long eta;
+
+	rates(p, &mibs, &eta);
+	fprintf(stderr, "{\"target\":%s,\"phase\":\"%s\",\"done\":%llu,", target, p->phase,
+		(unsigned long long)p->done);
+	if (p->total)
+		fprintf(stderr, "\"total\":%llu,\"percent\":%u,", (unsigned long long)p->total,
+			(unsigned)(p->done * 100 / p->total));
+	else
+		fputs("\"total\":null,\"percent\":null,", stderr);
+	fprintf(stderr, "\"mib_per_s\":%llu,\"eta_s\":%lld,\"final\":%s}\n", mibs,
+		p->total ? eta : -1, p->final ? "true" : "false");
+}
+
 /* One object per line on stderr: stdout may carry a document (--json). */
 static void print_json(const struct progress *p)
 {
@@ -84,6 +117,12 @@ static void print_json(const struct progress *p)
 	json_t *target = json_text(p->target);
 	char *t = target ? json_dumps(target, JSON_ENCODE_ANY) : NULL;
 
+	if (is_file(p)) {
+		print_json_file(p, t ? t : "null");
+		free(t);
+		json_decref(target);
+		return;
+	}
 	rates(p, &mibs, &eta);
 	fprintf(stderr,
 		"{\"target\":%s,\"phase\":\"%s\",\"pass\":%u,\"passes\":%u,"
@@ -97,7 +136,7 @@ static void print_json(const struct progress *p)
 
 static void format_bar(const struct progress *p, char *out, size_t len)
 {
-	char bar[BAR_WIDTH + 1], etas[48] = "--:--";
+	char bar[BAR_WIDTH + 1], etas[48] = "--:--", done[32];
 	unsigned long long mibs;
 	long long eta;
 	unsigned pct = p->total ? (unsigned)(p->done * 100 / p->total) : 100;
@@ -113,8 +152,16 @@ static void format_bar(const struct progress *p, char *out, size_t len)
 	bar[BAR_WIDTH] = '\0';
 	if (eta >= 0)
 		snprintf(etas, sizeof(etas), "%lld:%02lld", eta / 60, eta % 60);
-	snprintf(out, len, "%-16s pass %u/%u %-6s [%s] %3u%% %5llu MiB/s ETA %s", safe ? safe : "?",
-		 p->pass, p->npasses, p->phase, bar, pct, mibs, etas);
+	format_size(p->done, done, sizeof(done));
+	if (is_file(p) && !p->total)
+		snprintf(out, len, "%-16s %-7s %10s %5llu MiB/s", safe ? safe : "?", p->phase, done,
+			 mibs);
+	else if (is_file(p))
+		snprintf(out, len, "%-16s %-7s [%s] %3u%% %10s %5llu MiB/s ETA %s",
+			 safe ? safe : "?", p->phase, bar, pct, done, mibs, etas);
+	else
+		snprintf(out, len, "%-16s pass %u/%u %-6s [%s] %3u%% %5llu MiB/s ETA %s",
+			 safe ? safe : "?", p->pass, p->npasses, p->phase, bar, pct, mibs, etas);
 	free(safe);
 }
 

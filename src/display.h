@@ -32,6 +32,9 @@ struct display_slot *display_slot(struct display *d, size_t i);
 /**
  * display_progress() - a progress_fn; @usrptr is a struct display_slot
  *
+ * A progress with npasses 0 is a file's (kesu encrypt, decrypt): its line
+ * shows the bytes done, and without a total (0: a pipe) no percentage nor
+ * time left; its JSON has no pass fields, and null for an unknown total.
  * Everything goes to stderr (bars and JSON lines alike), so that stdout
  * holds only documents. When a write fails (EPIPE: the reader went away)
  * the display falls silent and the caller's work goes on.

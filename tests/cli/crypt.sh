@@ -235,3 +235,26 @@ cmp small out/x && rm out/x || fail "CR LF identity: wrong plaintext"
 age -d -i a.key -o out/x out/x.age && cmp small out/x || fail "CR LF recipients: age cannot decrypt"
 rm out/x out/x.age
 ok "identity and recipient files with CR LF line endings: read as stock age reads them"
+
+# --- character devices as OUT: written in place, never replaced by a rename.
+# /dev/null takes the file and stays the device; the terminal shows what was written.
+"$KESU" encrypt -r "$apub" -o /dev/null big 2> err || { cat err; fail "encrypt -o /dev/null"; }
+"$KESU" decrypt -i a.key -o /dev/null big.age 2> err || { cat err; fail "decrypt -o /dev/null"; }
+[ -c /dev/null ] || fail "/dev/null is no longer a character device"
+# the device got the chunks before the bad one, and kesu says so: exit 18, as for stdout
+set +e
+"$KESU" decrypt -i a.key -o /dev/null late.age 2> err
+got=$?
+set -e
+[ "$got" -eq 18 ] || { cat err; fail "-o /dev/null, bad chunk: exit $got, expected 18"; }
+grep -qF "/dev/null: " err && grep -qF "discard" err || { cat err; fail "18 without naming /dev/null"; }
+printf 'Line one of the notice\nline two\n' > notice
+age -r "$apub" -o notice.age notice
+$PTY sh -c "\"$KESU\" decrypt -i a.key -o /dev/tty notice.age" > tty.out ||
+	fail "decrypt -o /dev/tty"
+tr -d '\r' < tty.out | cmp - notice || fail "-o /dev/tty: not the plaintext"
+expect_rc 2 $PTY sh -c "\"$KESU\" encrypt -r \"$apub\" -o /dev/tty notice" > tty.out
+grep -q -- "-a" tty.out || { cat tty.out; fail "-o /dev/tty: binary not refused"; }
+$PTY sh -c "\"$KESU\" encrypt -r \"$apub\" -a -o /dev/tty notice" > tty.out
+tr -d '\r' < tty.out | age -d -i a.key | cmp - notice || fail "-a -o /dev/tty: age cannot decrypt"
+ok "-o /dev/null and -o /dev/tty: written in place; binary still refused to a terminal"

@@ -17,6 +17,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
@@ -545,6 +546,53 @@ struct failing {
 	size_t fail_at; /* the read that would reach past this offset fails */
 };
 
+/* what the progress callback saw: it must run on the caller's thread, counting up */
+struct seen {
+	pthread_t caller;
+	uint64_t last;
+	unsigned calls;
+	bool elsewhere, backwards;
+};
+
+static void on_progress(void *usr, uint64_t payload)
+{
+	struct seen *s = usr;
+
+	s->elsewhere |= !pthread_equal(pthread_self(), s->caller);
+	s->backwards |= payload < s->last;
+	s->last = payload;
+	s->calls++;
+}
+
+/* encrypt: every plaintext byte is counted; decrypt: every payload byte after the header */
+static void test_progress(void **state)
+{
+	struct keys *k = *state;
+	const size_t len = (3u << 20) + 4321;
+	struct seen se = { .caller = pthread_self() }, sd = { .caller = pthread_self() };
+	struct age_enc_opts eo = {
+		.rcpt = k->rs, .threads = 2, .progress = on_progress, .progress_usr = &se
+	};
+	struct age_dec_opts d = {
+		.ids = k->ids, .threads = 2, .progress = on_progress, .progress_usr = &sd
+	};
+	uint8_t *plain = pattern(len);
+	struct mem ct, pt;
+
+	assert_int_equal(enc(&eo, plain, len, &ct), 0);
+	assert_false(se.elsewhere);
+	assert_false(se.backwards);
+	assert_true(se.calls >= len / (256u << 10));
+	assert_int_equal(se.last, len);
+	assert_int_equal(dec(&d, &ct, &pt, NULL), 0);
+	assert_false(sd.elsewhere);
+	assert_false(sd.backwards);
+	assert_int_equal(sd.last, ct.len - payload_off(&ct) - 16);
+	free(plain);
+	free(ct.p);
+	free(pt.p);
+}
+
 static ssize_t failing_read(void *usr, void *buf, size_t len)
 {
 	struct failing *f = usr;
@@ -1012,6 +1060,7 @@ int main(void)
 		cmocka_unit_test(test_header_mac_flipped),
 		cmocka_unit_test(test_chunks_tampered),
 		cmocka_unit_test(test_read_error_mid_stream),
+		cmocka_unit_test(test_progress),
 		cmocka_unit_test(test_last_chunk_rules),
 		cmocka_unit_test(test_scrypt_work_factor),
 		cmocka_unit_test(test_scrypt_mixed),
