@@ -252,14 +252,12 @@ static int pg_check(const char *location, char *why, size_t wl)
 	int r = 0;
 
 	if (!opts) {
-		snprintf(why, wl, "malformed PostgreSQL URL: %s",
-			 err ? err : "out of memory");
-		if (err) {
-			size_t n = strlen(why);
+		/* libpq's reason quotes the URL: not when it may hold a password */
+		bool secret = strchr(location, '@') || strstr(location, "password");
 
-			while (n && why[n - 1] == '\n')
-				why[--n] = '\0';
-		}
+		snprintf(why, wl, "malformed PostgreSQL URL%s%s", err && !secret ? ": " : "",
+			 err && !secret ? err : "");
+		why[strcspn(why, "\n")] = '\0';
 		PQfreemem(err);
 		return -EINVAL;
 	}
@@ -479,8 +477,9 @@ static int pg_iterate(struct ledger *l, const struct ledger_filter *f, ledger_ro
 static int pg_last_hash(struct ledger *l, int64_t *seq, char hash[LEDGER_HASH_HEX])
 {
 	PGresult *res = NULL;
-	int r = query(conn_of(l), "SELECT seq, row_hash FROM certificates ORDER BY seq DESC LIMIT 1",
-		      0, NULL, NULL, NULL, &res);
+	int r = query(conn_of(l),
+		      "SELECT seq, row_hash FROM certificates ORDER BY seq DESC LIMIT 1", 0, NULL,
+		      NULL, NULL, &res);
 
 	*seq = 0;
 	hash[0] = '\0';
