@@ -22,6 +22,10 @@ struct ledger_ops {
 	const char *scheme;
 	/* @location: a path, or the whole URI for a backend with a scheme */
 	int (*open)(struct ledger *l, const char *location, unsigned flags);
+	/* may be NULL: whether @location can be used, before connecting; -EINVAL with @why */
+	int (*check)(const char *location, char *why, size_t wl);
+	/* may be NULL (open with LEDGER_CREATE): create or migrate the schema, @roles too */
+	int (*init)(const char *location, bool roles);
 	void (*close)(struct ledger *l);
 	/* a write transaction that excludes other writers, and its end */
 	int (*begin)(struct ledger *l);
@@ -45,6 +49,17 @@ struct ledger {
 };
 
 extern const struct ledger_ops ledger_sqlite_ops;
+extern const struct ledger_ops ledger_pg_ops;
+
+/**
+ * ledger_kind_name() - the value of the column "kind" for @kind: NULL for a
+ * certificate, which schema 1 and 2 rows also are
+ * Return: a static string, or NULL
+ */
+const char *ledger_kind_name(enum ledger_kind kind);
+
+/** ledger_kind_of() - the kind a "kind" column names. Return: LEDGER_KIND_UNKNOWN if none */
+enum ledger_kind ledger_kind_of(const char *name);
 
 /*
  * Rows of any kind, for the modules of ledger/ that add their own documents

@@ -72,7 +72,20 @@ static const char zero_hash[LEDGER_HASH_HEX] =
 /* The backends; the first one without a scheme takes paths. */
 static const struct ledger_ops *const backends[] = {
 	&ledger_sqlite_ops,
+	&ledger_pg_ops,
 };
+
+const char *ledger_kind_name(enum ledger_kind kind)
+{
+	return kind == LEDGER_KIND_ASSET_EVENT ? "asset-event" : NULL;
+}
+
+enum ledger_kind ledger_kind_of(const char *name)
+{
+	if (!name)
+		return LEDGER_KIND_CERT;
+	return !strcmp(name, "asset-event") ? LEDGER_KIND_ASSET_EVENT : LEDGER_KIND_UNKNOWN;
+}
 
 /*
  * The length of @location's URI scheme (RFC 3986: a letter, then letters,
@@ -130,6 +143,35 @@ int ledger_schema(const char *location, int *version)
 	const struct ledger_ops *ops = backend_for(location);
 
 	return ops ? ops->schema(location, version) : -EPROTONOSUPPORT;
+}
+
+int ledger_location_check(const char *location, char *why, size_t wl)
+{
+	const struct ledger_ops *ops = backend_for(location);
+
+	why[0] = '\0';
+	if (!ops) {
+		snprintf(why, wl, "no ledger backend for this kind of location");
+		return -EPROTONOSUPPORT;
+	}
+	return ops->check ? ops->check(location, why, wl) : 0;
+}
+
+int ledger_init(const char *location, bool roles)
+{
+	const struct ledger_ops *ops = backend_for(location);
+	struct ledger *l = NULL;
+	int r;
+
+	if (!ops)
+		return -EPROTONOSUPPORT;
+	if (ops->init)
+		return ops->init(location, roles);
+	if (roles)
+		return -EOPNOTSUPP;
+	r = ledger_open(&l, location, LEDGER_CREATE);
+	ledger_close(l);
+	return r;
 }
 
 void ledger_close(struct ledger *l)

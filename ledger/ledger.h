@@ -176,9 +176,29 @@ struct ledger_anchor {
  * Return: 0, -ENOENT (no ledger and no LEDGER_CREATE), -EPROTONOSUPPORT (no
  * backend for the location's scheme), -EACCES, -EBADMSG (not a kesu
  * ledger), -EPROTO (a kesu ledger of another schema: ledger_schema() says
- * which), -EBUSY, -ENOMEM, -EIO
+ * which), -EBUSY, -ENOMEM, -EIO; on a server also -ECONNREFUSED (not
+ * reached; the server's reason is logged), -ECONNRESET (the connection was
+ * lost), -EINVAL (ledger_location_check() says why)
  */
 int ledger_open(struct ledger **out, const char *location, unsigned flags);
+
+/**
+ * ledger_location_check() - whether @location can name a ledger, before
+ * any connection: a malformed URL, or one holding a password (which belongs
+ * in ~/.pgpass or a service file, never on a command line), is refused
+ * @why: set to the reason
+ * Return: 0, -EINVAL, -EPROTONOSUPPORT (no backend for its scheme)
+ */
+int ledger_location_check(const char *location, char *why, size_t wl);
+
+/**
+ * ledger_init() - create the ledger at @location, or bring its schema to
+ * LEDGER_SCHEMA; with @roles (PostgreSQL only) also the roles kesu_station,
+ * which may only append, and kesu_auditor, which may only read
+ * Return: 0, -EOPNOTSUPP (@roles on a backend without roles), -EPROTO (a
+ * newer schema than this kesu knows), or as ledger_open()
+ */
+int ledger_init(const char *location, bool roles);
 
 /**
  * ledger_schema() - the schema of the kesu ledger at @location, read

@@ -34,6 +34,7 @@ const struct config_key config_keys[] = {
 	{ KEY("trust", "operator_oid", false, trust_operator_oid), .is_oid_list = true },
 	{ KEY("trust", "approver_oid", false, trust_approver_oid), .is_oid_list = true },
 	{ KEY("ledger", "path", true, ledger_path) },
+	{ KEY("ledger", "url", false, ledger_url), .is_ledger_url = true },
 	{ .section = NULL },
 };
 
@@ -160,6 +161,8 @@ static const char *bad_value(const struct config_key *k, const char *v)
 		return "control character in the value";
 	if (k->is_path && v[0] != '/')
 		return "not an absolute path";
+	if (k->is_ledger_url && strncmp(v, "postgresql://", 13))
+		return "not a postgresql:// URL";
 	if (k->is_oid_list && !oid_list(v))
 		return "not a list of dotted OIDs (1.2.392..., separated by commas)";
 	return NULL;

@@ -33,6 +33,7 @@ struct kesu_config {
 	struct config_value trust_operator_oid; /* EKU or policy OIDs, comma-separated */
 	struct config_value trust_approver_oid;
 	struct config_value ledger_path;
+	struct config_value ledger_url; /* a PostgreSQL ledger; takes precedence over the path */
 };
 
 /* What went wrong, for "kesu: FILE:LINE: MSG" (no line: "kesu: FILE: MSG"). */
@@ -46,9 +47,10 @@ struct config_error {
 struct config_key {
 	const char *section;
 	const char *name;
-	bool is_path;	  /* an absolute path, not free text */
-	bool is_oid_list; /* dotted OIDs separated by commas, not free text */
-	size_t offset;	  /* of its struct config_value in struct kesu_config */
+	bool is_path;	    /* an absolute path, not free text */
+	bool is_oid_list;   /* dotted OIDs separated by commas, not free text */
+	bool is_ledger_url; /* a postgresql:// URL, not free text */
+	size_t offset;	    /* of its struct config_value in struct kesu_config */
 };
 
 /* The keys in the order kesu-config(5) lists them, ended by a NULL section. */

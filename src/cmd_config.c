@@ -55,6 +55,13 @@ static int config_error(int r, const struct config_error *e, const char *named_b
 	return r == -ENOMEM ? KESU_EXIT_FAILURE : KESU_EXIT_USAGE;
 }
 
+const char *ui_ledger_location(void)
+{
+	if (run.cfg.ledger_url.line)
+		return run.cfg.ledger_url.text;
+	return run.cfg.ledger_path.line ? run.cfg.ledger_path.text : LEDGER_DEFAULT_PATH;
+}
+
 int ui_config_load(void)
 {
 	struct config_error e;
@@ -68,7 +75,8 @@ static const char *default_of(const struct config_key *k)
 {
 	if (!strcmp(k->section, "trust") && !strcmp(k->name, "dir"))
 		return TRUST_DIR;
-	if (!strcmp(k->section, "ledger"))
+	/* [ledger] url has none: without it, the path (SQLite) */
+	if (!strcmp(k->section, "ledger") && !strcmp(k->name, "path"))
 		return LEDGER_DEFAULT_PATH;
 	return NULL;
 }

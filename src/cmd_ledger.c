@@ -37,6 +37,7 @@ static const struct option longopts[] = {
 	{ "csv", no_argument, NULL, 'c' },
 	{ "jsonl", no_argument, NULL, 'J' },
 	{ "anchor", required_argument, NULL, 'A' },
+	{ "roles", no_argument, NULL, 'R' },
 	{ "trust", required_argument, NULL, 't' },
 	{ "trust-ca", required_argument, NULL, 'C' },
 	{ "debug", no_argument, NULL, 'D' },
@@ -46,8 +47,11 @@ static const struct option longopts[] = {
 
 static int ledger_cmd_add(int argc, char **argv);
 static int ledger_cmd_verify(int argc, char **argv);
+static int ledger_cmd_init(int argc, char **argv);
 
 static const struct ui_command subs[] = {
+	{ "init", ledger_cmd_init, "[--roles]",
+	  "create the ledger or bring its schema up to date (and its server roles)" },
 	{ "add", ledger_cmd_add, "CERT...", "verify certificates and record them" },
 	{ "verify", ledger_cmd_verify, "[--anchor SEQ:HASH] [--json]",
 	  "check the chain and every certificate in it" },
@@ -88,6 +92,8 @@ static int check_opts(const char *name, const struct action *a, const struct led
 		return ui_usage_error("ledger", "ledger: --asset and --serial need a value");
 	if (o->anchor && !a->anchor)
 		return ui_usage_error("ledger", "ledger: --anchor applies to verify");
+	if (o->roles && !a->roles)
+		return ui_usage_error("ledger", "ledger: --roles applies to init");
 	if (o->nargs < a->min || o->nargs > a->max)
 		return ui_usage_error("ledger", "ledger %s: %s", name,
 				      o->nargs < a->min ? "argument missing" :
@@ -110,10 +116,8 @@ int ledger_args(int argc, char **argv, const struct action *a, struct ledger_opt
 	int c, r;
 
 	memset(o, 0, sizeof(*o));
-	/* --ledger, else [ledger] path of kesu.conf, else the default */
-	o->path = LEDGER_DEFAULT_PATH;
-	if (ui_config()->ledger_path.line)
-		o->path = ui_config()->ledger_path.text;
+	/* --ledger, else [ledger] url or path of kesu.conf, else the default */
+	o->path = ui_ledger_location();
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
@@ -125,6 +129,7 @@ int ledger_args(int argc, char **argv, const struct action *a, struct ledger_opt
 		case 'c': o->csv = true; break;
 		case 'J': o->jsonl = true; break;
 		case 'A': o->anchor = optarg; break;
+		case 'R': o->roles = true; break;
 		case 't': o->trust = optarg; break;
 		case 'C': o->trust_ca = optarg; break;
 		case 'D': ui_debug = true; break;
@@ -145,16 +150,27 @@ const char *ledger_errtext(int r)
 	return r == -EFBIG ? "file too large" : r == -EINVAL ? "not a regular file" : strerror(-r);
 }
 
-int ledger_open_ui(const struct ledger_opts *o, unsigned flags, struct ledger **l)
+/* Why the ledger at @o->path was refused or not reached, for the person. */
+static void open_error(const struct ledger_opts *o, int r)
 {
-	int r = ledger_open(l, o->path, flags), version;
+	int version;
 
 	if (r == -ENOENT)
-		ui_err("%s: no ledger there (kesu ledger add creates one)", ui_safe(o->path));
+		ui_err("%s: no ledger there (kesu ledger init or add creates one)",
+		       ui_safe(o->path));
+	else if (r == -ECONNREFUSED)
+		ui_err("%s: the ledger's server cannot be reached or refused the connection "
+		       "(its reason above)",
+		       ui_safe(o->path));
+	else if (r == -EACCES && strstr(o->path, "://"))
+		ui_err("%s: the ledger's server refused the login (its reason above)",
+		       ui_safe(o->path));
+	else if (r == -ECONNRESET)
+		ui_err("%s: the connection to the ledger's server was lost", ui_safe(o->path));
 	else if (r == -EBADMSG)
 		ui_err("%s: not a kesu ledger", ui_safe(o->path));
 	else if (r == -EPROTO && ledger_schema(o->path, &version) == 0)
-		ui_err("%s: ledger schema %d: made by %s kesu (this one reads schema %d); see "
+		ui_err("%s: ledger schema %d: made by %s kesu (this one knows schema %d); see "
 		       "kesu-ledger(8), SCHEMA",
 		       ui_safe(o->path), version, version < LEDGER_SCHEMA ? "an older" : "a newer",
 		       LEDGER_SCHEMA);
@@ -162,6 +178,21 @@ int ledger_open_ui(const struct ledger_opts *o, unsigned flags, struct ledger **
 		ui_err("%s: no ledger backend for this kind of location", ui_safe(o->path));
 	else if (r < 0)
 		ui_err("cannot open %s: %s", ui_safe(o->path), strerror(-r));
+}
+
+int ledger_open_ui(const struct ledger_opts *o, unsigned flags, struct ledger **l)
+{
+	char why[256];
+	int r = ledger_location_check(o->path, why, sizeof(why));
+
+	/* not the location itself: it may hold the password it is refused for */
+	if (r == -EINVAL) {
+		ui_err("ledger location refused: %s", why);
+		return r;
+	}
+	r = ledger_open(l, o->path, flags);
+	if (r < 0)
+		open_error(o, r);
 	return r;
 }
 
@@ -321,6 +352,42 @@ static int ledger_cmd_verify(int argc, char **argv)
 	r = verify_report(&o, &chk, r);
 	ledger_check_free(&chk);
 	return r;
+}
+
+static int ledger_cmd_init(int argc, char **argv)
+{
+	static const struct action a = {
+		.roles = true,
+		.options = "  --roles        also the server roles kesu_station (append only) and\n"
+			   "                 kesu_auditor (read only); PostgreSQL only\n",
+	};
+	struct ledger_opts o;
+	struct ledger *l;
+	char why[256];
+	int r = ledger_args(argc, argv, &a, &o);
+
+	if (r >= 0)
+		return r;
+	r = ledger_location_check(o.path, why, sizeof(why));
+	if (r == -EINVAL) {
+		ui_err("ledger location refused: %s", why);
+		return ui_exit(r, UI_CTX_NONE);
+	}
+	r = ledger_init(o.path, o.roles);
+	if (r == -EOPNOTSUPP)
+		ui_err("%s: --roles: an SQLite ledger has no roles (its file mode guards it)",
+		       ui_safe(o.path));
+	else if (r < 0)
+		open_error(&o, r);
+	if (r < 0)
+		return ui_exit(r, UI_CTX_NONE);
+	/* open it as every other action will: the schema is the one this kesu knows */
+	if ((r = ledger_open_ui(&o, LEDGER_RDONLY, &l)) < 0)
+		return ui_exit(r, UI_CTX_NONE);
+	ledger_close(l);
+	printf("%s: ledger schema %d ready%s\n", ui_safe(o.path), LEDGER_SCHEMA,
+	       o.roles ? ", roles kesu_station and kesu_auditor granted" : "");
+	return KESU_EXIT_SUCCESS;
 }
 
 /* Whether long option @arg ("--ledger", or a prefix getopt_long accepts) takes a value. */

@@ -110,6 +110,8 @@ struct kesu_config;
 void ui_config_select(const char *option);
 int ui_config_load(void);
 const struct kesu_config *ui_config(void);
+/* the ledger kesu.conf names: [ledger] url, else [ledger] path, else the default */
+const char *ui_ledger_location(void);
 
 /* ui.c */
 extern bool ui_debug;

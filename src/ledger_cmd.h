@@ -17,6 +17,7 @@ struct ledger_opts {
 	const char *asset, *serial;
 	const char *anchor; /* verify --anchor SEQ:HASH */
 	bool json, csv, jsonl, help;
+	bool roles; /* init --roles */
 	int nargs;
 	char **args;
 };
@@ -24,7 +25,7 @@ struct ledger_opts {
 /* What an action takes besides --ledger, --trust, --trust-ca, --debug and --help. */
 struct action {
 	int min, max; /* arguments */
-	bool json, filter, format, anchor;
+	bool json, filter, format, anchor, roles;
 	const char *options; /* its lines of the help */
 };
 

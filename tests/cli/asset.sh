@@ -29,9 +29,25 @@ expect_err() {
 	expect_rc "$want" "$@"
 	grep -qF -- "$text" err || fail "'$*': message lacks '$text': $(cat err)"
 }
-rows() { sqlite3 "$1" 'SELECT count(*) FROM certificates'; }
+# KESU_TEST_LEDGER_URL (tests/cli/ledger-pg.sh): the same steps on a PostgreSQL server, each
+# ledger a new database there, tampered with by psql instead of sqlite3
+PG=${KESU_TEST_LEDGER_URL:-}
+# at NAME: the location of ledger NAME
+at() {
+	if [ -n "$PG" ]; then
+		psql -q "$PG" -c "CREATE DATABASE asset_$1" 2>/dev/null || true
+		echo "postgresql:///asset_$1?${PG#*\?}"
+	else
+		echo "$WORK/$1.db"
+	fi
+}
+# sql NAME QUERY: QUERY on ledger NAME, by the stock client of its backend
+sql() {
+	if [ -n "$PG" ]; then psql -qAt "$(at "$1")" -c "$2"; else sqlite3 "$1.db" "$2"; fi
+}
+rows() { sql "$1" 'SELECT count(*) FROM certificates'; }
 
-L="--ledger $WORK/a.db"
+L="--ledger $(at a)"
 expect_rc 0 "$KESU" asset add PC-1 --kind pc --serial S1 --holder '鈴木 花子' \
 	--location '本庁舎 3F' --reason 'order 114' $L
 grep -qx 'PC-1: added (seq 1)' out || fail "add: $(cat out)"
@@ -55,7 +71,7 @@ expect_rc 0 "$KESU" asset list --kind usb $L
 expect_rc 0 "$KESU" ledger $L $T verify
 ok "add, edit, show and list round-trip; the events verify as part of the chain"
 
-n=$(rows a.db)
+n=$(rows a)
 expect_err 3 "lent -> retired is not a step" "$KESU" asset edit PC-1 --state retired $L
 expect_err 3 "needs a signed document" "$KESU" asset edit USB-7 --state on-hold $L
 expect_err 3 "in service -> erased is not a step" "$KESU" asset edit USB-7 --state erased $L
@@ -68,18 +84,30 @@ expect_rc 2 "$KESU" asset add PC-9 --kind pc --holder "$(printf 'a\033[2Jb')" $L
 expect_rc 2 "$KESU" asset add PC-9 --kind pc --holder "$(printf '\377')" $L
 expect_rc 2 "$KESU" asset add PC-9 --kind pc --model "$(head -c 300 /dev/zero | tr '\0' x)" $L
 expect_rc 2 "$KESU" asset list --serial x $L
-[ "$(rows a.db)" = "$n" ] || fail "a refused change was recorded"
+[ "$(rows a)" = "$n" ] || fail "a refused change was recorded"
 ok "refused steps (3), bad values and options (2): nothing recorded"
 
-# tamper COPY SQL WANT: the copy of a.db edited by sqlite3, then verify must say WANT (15)
+# tamper COPY SQL WANT: a copy of ledger a edited by sqlite3 (PostgreSQL: by psql as the
+# owner, its append-only triggers switched off), then verify must say WANT (15)
 tamper() {
-	cp a.db t.db
-	sqlite3 t.db "$2"
-	expect_err 15 "$3" "$KESU" ledger --ledger "$WORK/t.db" $T verify
+	if [ -n "$PG" ]; then
+		psql -q "$PG" -c "DROP DATABASE IF EXISTS asset_t" -c "CREATE DATABASE asset_t
+			TEMPLATE asset_a" || fail "copy of the ledger"
+		sql t "SET session_replication_role = replica; $2" >/dev/null
+	else
+		cp a.db t.db
+		sqlite3 t.db "$2"
+	fi
+	expect_err 15 "$3" "$KESU" ledger --ledger "$(at t)" $T verify
 	ok "$1 found: $(cat err)"
 }
-tamper "an edited event" "UPDATE certificates SET certificate = replace(certificate,
-	'佐藤', '田中') WHERE seq = 3" "seq 3 altered"
+if [ -n "$PG" ]; then
+	edit="convert_to(replace(convert_from(certificate, 'UTF8'), '佐藤', '田中'), 'UTF8')"
+else
+	edit="replace(certificate, '佐藤', '田中')"
+fi
+tamper "an edited event" "UPDATE certificates SET certificate = $edit WHERE seq = 3" \
+	"seq 3 altered"
 tamper "an edited column" "UPDATE certificates SET operator = 'mallory' WHERE seq = 2" \
 	"seq 2 altered: column operator"
 tamper "a deleted event" "DELETE FROM certificates WHERE seq = 2" "seq 3 deleted"
@@ -95,7 +123,7 @@ printf '\357\273\277Asset Tag,Serial,Model,Category,Location,Checked Out To,Stat
 printf 'A-1,S1,ThinkPad X1,Laptop,本庁舎 3F,鈴木 花子,Deployed,x\r\n' >> s.csv
 printf 'A-2,,"Model ""Q"", 2",USBメモリ,"Room, 2",,Ready to Deploy,y\r\n' >> s.csv
 printf 'A-3,S3,M3,Phone,,,Archived,z\r\n' >> s.csv
-S="--ledger $WORK/s.db"
+S="--ledger $(at s)"
 expect_rc 0 "$KESU" asset import s.csv $S
 tail -1 out | grep -qx 's.csv: 3 added, 0 changed, 0 unchanged' || fail "import: $(cat out)"
 "$KESU" asset export --snipeit $S > e.csv || fail "export --snipeit"
@@ -130,7 +158,7 @@ expect_rc 0 "$KESU" asset import s2.csv $S
 tail -1 out | grep -qx 's2.csv: 0 added, 0 changed, 3 unchanged' || fail "again: $(cat out)"
 ok "a re-import says what changed, one event per changed asset"
 
-n=$(rows s.db)
+n=$(rows s)
 printf 'Asset Tag,Serial,Location\nB-1,x,本庁舎\n' | iconv -t SHIFT_JIS > j.csv
 expect_err 2 "j.csv:2: not UTF-8 (Shift_JIS?): save as CSV UTF-8" "$KESU" asset import j.csv $S
 printf 'Asset Tag,Serial\nB-1,x\nB-2,y\nB-1,z\n' > d.csv
@@ -146,6 +174,6 @@ printf 'Asset Tag;Serial\nB-1;x\n' > c.csv
 expect_err 2 "c.csv:1: the separator is ';'" "$KESU" asset import c.csv $S
 printf 'asset_tag,kind,state\nB-1,pc,\nA-3,,lent\n' > st.csv
 expect_err 3 "st.csv:3: A-3: retired -> lent is not a step" "$KESU" asset import st.csv $S
-[ "$(rows s.db)" = "$n" ] || fail "a refused import recorded rows"
-expect_rc 0 "$KESU" ledger --ledger "$WORK/s.db" $T verify
+[ "$(rows s)" = "$n" ] || fail "a refused import recorded rows"
+expect_rc 0 "$KESU" ledger $S $T verify
 ok "Shift_JIS, duplicate tags, formula cells, no tag column, ';' and a refused step: the line named, nothing imported"

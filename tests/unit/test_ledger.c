@@ -900,11 +900,23 @@ static void test_export_lines(void **state)
 static void test_open_location(void **state)
 {
 	struct fx *f = *state;
-	char path[PATH_MAX];
+	char path[PATH_MAX], why[256];
 	struct ledger *l;
 
-	assert_int_equal(ledger_open(&l, "postgresql://db.example/kesu", LEDGER_CREATE),
+	assert_int_equal(ledger_open(&l, "mysql://db.example/kesu", LEDGER_CREATE),
 			 -EPROTONOSUPPORT);
+	/* a password in the URL, or a malformed one, is refused before any connection */
+	assert_int_equal(ledger_open(&l, "postgresql://kesu:pw@db.invalid/kesu", 0), -EINVAL);
+	assert_int_equal(ledger_location_check("postgresql:///k?password=pw", why, sizeof(why)),
+			 -EINVAL);
+	assert_non_null(strstr(why, "holds a password"));
+	assert_null(strstr(why, "pw"));
+	assert_int_equal(ledger_location_check("postgresql://[x", why, sizeof(why)), -EINVAL);
+	assert_non_null(strstr(why, "malformed"));
+	assert_int_equal(ledger_location_check("postgresql://k:pw@[x", why, sizeof(why)), -EINVAL);
+	assert_null(strstr(why, "pw"));
+	assert_int_equal(ledger_location_check("postgresql:///kesu?host=/run/x", why, sizeof(why)),
+			 0);
 	assert_int_equal(ledger_open(&l, "sqlite://x.db", LEDGER_CREATE), -EPROTONOSUPPORT);
 	/* not a scheme: a path for SQLite, even with "://" in it */
 	snprintf(path, sizeof(path), "%s/a://b.db", f->dir);

@@ -1,0 +1,182 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# kesu ledger on PostgreSQL: a private PostgreSQL 15 cluster of this test (initdb in a
+# temporary directory, a Unix socket only, the server run as the unprivileged user nobody),
+# stopped at the end. ledger.sh and asset.sh run against it; then, read with psql: 8 stations
+# adding at once leave one chain with no gaps; the station role can only append and the
+# auditor role only read (UPDATE, DELETE and TRUNCATE refused, by the triggers even for the
+# owner); a row changed by the superuser is found by verify; a URL with a password, a
+# malformed URL, an unreachable server and a newer schema are refused with their message.
+. "$(dirname "$0")/lib.sh"
+set -e
+PGBIN=${KESU_TEST_PGBIN:-/usr/lib/postgresql/15/bin}
+[ -x "$PGBIN/initdb" ] && [ -x "$PGBIN/pg_ctl" ] ||
+	skip "no PostgreSQL server binaries in $PGBIN (scripts/install-deps installs postgresql-15)"
+for t in psql jq minisign runuser; do
+	command -v $t >/dev/null || skip "$t missing (scripts/install-deps installs it)"
+done
+# the server refuses to run as root: as nobody, in a directory of its own
+id nobody >/dev/null 2>&1 || skip "no unprivileged user nobody to run the server as"
+PGDIR=$(mktemp -d /tmp/kesu-pg.XXXXXX)
+chown nobody "$PGDIR"
+chmod 700 "$PGDIR"
+as_pg() { runuser -u nobody -- "$@"; }
+stop_server() {
+	as_pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -m immediate stop >/dev/null 2>&1 || true
+	rm -rf "$PGDIR"
+}
+trap 'stop_server; cleanup' EXIT
+as_pg "$PGBIN/initdb" -D "$PGDIR/data" -A trust -U kesu >"$PGDIR/initdb.log" 2>&1 ||
+	skip "initdb cannot run as nobody here: $(tail -1 "$PGDIR/initdb.log")"
+# a port of its own, on the socket only: nothing outside this test reaches it
+PORT=$((50000 + $$ % 10000))
+as_pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/log" -w -o \
+	"-k $PGDIR -p $PORT -c listen_addresses=''" start >/dev/null ||
+	fail "the server did not start: $(tail -3 "$PGDIR/log")"
+chmod 711 "$PGDIR"
+Q="host=$PGDIR&port=$PORT&user=kesu"
+URL="postgresql:///postgres?$Q"
+export KESU_TEST_LEDGER_URL="$URL"
+here=$(dirname "$0")
+for t in ledger.sh asset.sh; do
+	sh "$here/$t" > "$WORK/$t.log" 2>&1 || { cat "$WORK/$t.log" >&9; fail "$t on PostgreSQL"; }
+	ok "$t on PostgreSQL: $(grep -c '^ok:' "$WORK/$t.log") checks passed"
+done
+cd "$WORK"
+
+expect_rc() {
+	want=$1; shift
+	set +e
+	"$@" > out 2> err
+	got=$?
+	set -e
+	[ "$got" -eq "$want" ] || { cat out err >&9; fail "'$*' exited $got, expected $want"; }
+}
+expect_err() {
+	want=$1 text=$2; shift 2
+	expect_rc "$want" "$@"
+	grep -qF -- "$text" err || fail "'$*': message lacks '$text': $(cat err)"
+}
+newdb() {
+	psql -q "$URL" -c "CREATE DATABASE $1" || fail "CREATE DATABASE $1"
+	echo "postgresql:///$1?$Q"
+}
+
+keys=${KESU_SRCDIR:?}/tests/data/keys
+mkdir keys trust
+cp "$keys"/operator.key "$keys"/operator.key.pub keys/
+chmod 600 keys/operator.key
+cp "$keys/operator.key.pub" trust/
+printf 'kesu-test-operator\n' > op.pass
+T="--trust $WORK/trust"
+dev=$(mkloop 1048576)
+"$KESU" erase --yes --quiet -m zero --operator 'Test Operator' --report "$WORK/R.json" "$dev" \
+	2> err || fail "erase: $(cat err)"
+# cert FILE TAG: a certificate signed by the operator, of asset TAG
+cert() {
+	jq --arg t "$2" --arg r "$(cat /proc/sys/kernel/random/uuid)" \
+		'.id = $r | .operator.asset_tag = $t' R.json > R2.json
+	"$KESU" cert issue R2.json --sign-key keys/operator.key --passphrase-file op.pass \
+		-o "$1" > /dev/null 2> err || fail "cert issue $1: $(cat err)"
+}
+
+# init: an empty database gets the schema; a second init changes nothing
+DB=$(newdb stations)
+expect_rc 0 "$KESU" ledger --ledger "$DB" init
+grep -qF "ledger schema 3 ready" out || fail "init: $(cat out)"
+[ "$(psql -qAt "$DB" -c "SELECT value FROM kesu_meta WHERE name = 'schema'")" = 3 ] ||
+	fail "no schema version in kesu_meta"
+expect_rc 0 "$KESU" ledger --ledger "$DB" init
+ok "ledger init creates schema 3 and is idempotent"
+
+# 8 stations at once, 3 certificates each, and one certificate sent twice at once (a retry)
+mkdir c
+for s in 1 2 3 4 5 6 7 8; do
+	for i in 1 2 3; do cert c/$s-$i.json "PC-$s-$i"; done
+done
+cert c/twice.json PC-TWICE
+pids=""
+for s in 1 2 3 4 5 6 7 8; do
+	"$KESU" ledger --ledger "$DB" $T add c/$s-*.json c/twice.json > st$s.out 2>&1 &
+	pids="$pids $!"
+done
+for p in $pids; do wait "$p" || fail "a station's add failed: $(cat st*.out)"; done
+[ "$(grep -h 'twice.json: recorded' st*.out | wc -l)" = 1 ] ||
+	fail "the certificate sent by every station is not recorded once: $(cat st*.out)"
+[ "$(grep -h 'twice.json: already recorded' st*.out | wc -l)" = 7 ] ||
+	fail "the other stations were not told it was recorded: $(cat st*.out)"
+expect_rc 0 "$KESU" ledger --ledger "$DB" $T verify
+grep -q "^.*25 rows, chain intact" out || fail "verify after the stations: $(cat out)"
+[ "$(psql -qAt "$DB" -c "SELECT count(*), count(DISTINCT id), min(seq), max(seq)
+	FROM certificates")" = "25|25|1|25" ] || fail "seq has gaps or duplicates"
+# each row's prev_hash is the row before's hash: one line, no forks
+[ "$(psql -qAt "$DB" -c "SELECT count(*) FROM certificates a JOIN certificates b
+	ON b.seq = a.seq + 1 WHERE b.prev_hash <> a.row_hash")" = 0 ] || fail "the chain forks"
+ok "8 stations at once: 25 rows, seq 1 to 25 without gaps, one chain, the shared one once"
+
+# least privilege: the roles, and login roles that hold them
+R=$(newdb roles)
+expect_rc 0 "$KESU" ledger --ledger "$R" init --roles
+psql -q "$URL" -c "CREATE ROLE station1 LOGIN IN ROLE kesu_station" \
+	-c "CREATE ROLE auditor1 LOGIN IN ROLE kesu_auditor"
+RS="postgresql:///roles?host=$PGDIR&port=$PORT&user=station1"
+RA="postgresql:///roles?host=$PGDIR&port=$PORT&user=auditor1"
+expect_rc 0 "$KESU" ledger --ledger "$RS" $T add c/1-1.json c/1-2.json
+grep -q "recorded as seq 2" out || fail "the station cannot append: $(cat out)"
+for q in "UPDATE certificates SET operator = 'x'" "DELETE FROM certificates" \
+	"TRUNCATE certificates" "INSERT INTO certificates SELECT * FROM certificates" \
+	"UPDATE kesu_issued SET seq = 0" "DELETE FROM kesu_meta"; do
+	psql -qAt "$RS" -c "$q" > out 2>&1 && fail "the station role could: $q"
+	grep -q "permission denied" out || fail "$q as the station: $(cat out)"
+done
+psql -qAt "$RA" -c "SELECT count(*) FROM certificates" > out 2>&1 || fail "auditor: $(cat out)"
+[ "$(cat out)" = 2 ] || fail "the auditor reads $(cat out) rows"
+for q in "UPDATE certificates SET operator = 'x'" "DELETE FROM certificates" \
+	"TRUNCATE certificates" "SELECT kesu_append(3, 'x', NULL, '', '{}', '', NULL, NULL, NULL,
+	NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, '', '', '', '{}', NULL)"; do
+	psql -qAt "$RA" -c "$q" > out 2>&1 && fail "the auditor role could: $q"
+	grep -q "permission denied" out || fail "$q as the auditor: $(cat out)"
+done
+expect_rc 1 "$KESU" ledger --ledger "$RA" $T add c/1-3.json
+expect_rc 0 "$KESU" ledger --ledger "$RA" $T verify
+grep -q "2 rows, chain intact" out || fail "the auditor's verify: $(cat out)"
+# the owner (a superuser here) is refused by the triggers
+for q in "UPDATE certificates SET operator = 'x'" "DELETE FROM certificates" \
+	"TRUNCATE certificates"; do
+	psql -qAt "$R" -c "$q" > out 2>&1 && fail "the owner could: $q"
+	grep -q "the ledger is append-only" out || fail "$q as the owner: $(cat out)"
+done
+ok "station role appends only, auditor role reads only, the triggers refuse even the owner"
+
+# a superuser who switches the triggers off: verify finds the row
+psql -q "$R" -c "SET session_replication_role = replica" \
+	-c "UPDATE certificates SET operator = 'mallory' WHERE seq = 1"
+expect_err 15 "seq 1 altered" "$KESU" ledger --ledger "$R" $T verify
+psql -q "$DB" -c "SET session_replication_role = replica" \
+	-c "DELETE FROM certificates WHERE seq = 25"
+expect_err 15 "missing at the end" "$KESU" ledger --ledger "$DB" $T verify
+ok "rows changed or removed behind kesu's back are found by verify (15)"
+
+# bad locations: nothing connects, the password is not echoed
+expect_err 2 "the URL holds a password" \
+	"$KESU" ledger --ledger "postgresql://kesu:s3cret@/roles?host=$PGDIR&port=$PORT" list
+grep -q s3cret err && fail "the password was echoed: $(cat err)"
+expect_err 2 "the URL holds a password" \
+	"$KESU" ledger --ledger "postgresql:///roles?$Q&password=s3cret" init
+expect_err 2 "malformed PostgreSQL URL" "$KESU" ledger --ledger "postgresql://[x" list
+expect_err 1 "cannot be reached" "$KESU" ledger --ledger "postgresql:///roles?host=$WORK&port=1" \
+	$T add c/1-3.json
+E=$(newdb empty)
+expect_err 1 "no ledger there" "$KESU" ledger --ledger "$E" list
+psql -qAt "$E" -c "CREATE TABLE other (x int)"
+expect_err 1 "not a kesu ledger" "$KESU" ledger --ledger "$E" $T add c/1-3.json
+expect_rc 1 "$KESU" ledger --ledger "$E" init
+[ "$(psql -qAt "$E" -c "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")" = 1 ] ||
+	fail "a database of other tables was taken over"
+psql -q "$R" -c "SET session_replication_role = replica" \
+	-c "UPDATE kesu_meta SET value = '4' WHERE name = 'schema'"
+expect_err 1 "ledger schema 4: made by a newer kesu" "$KESU" ledger --ledger "$R" list
+expect_err 1 "ledger schema 4: made by a newer kesu" "$KESU" ledger --ledger "$R" init
+expect_err 1 "ledger schema 4" "$KESU" ledger --ledger "$R" $T add c/1-3.json
+[ "$(psql -qAt "$R" -c "SELECT count(*) FROM certificates")" = 2 ] || fail "written to schema 4"
+ok "a password in the URL, a malformed URL, no server, no ledger and a newer schema refused"
