@@ -142,9 +142,8 @@ int asset_args(int argc, char **argv, const struct asset_action *a, struct asset
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	o->path = LEDGER_DEFAULT_PATH;
-	if (ui_config()->ledger_path.line)
-		o->path = ui_config()->ledger_path.text;
+	/* --ledger, else [ledger] url or path of kesu.conf, else the default */
+	o->path = ui_ledger_location();
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
