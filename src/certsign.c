@@ -130,7 +130,7 @@ int certsign_load(const struct certsign_opts *o, enum cert_role role, struct cer
 		ui_err("%s: %s", ui_safe(o->sign_key), strerror(-r));
 	if (r)
 		return ui_exit(r, UI_CTX_KEY);
-	if (strcmp(cert_signer_role(*out), cert_role_name(role))) {
+	if (!cert_key_signs_as(cert_signer_role(*out), role)) {
 		ui_err("%s: the key of %s is an %s key, not an %s key", ui_safe(o->sign_key),
 		       ui_safe(cert_signer_name(*out)), cert_signer_role(*out),
 		       cert_role_name(role));

@@ -109,3 +109,23 @@ for n in 1 2 3 4 5 6 7; do
 	[ ! -e "$WORK/n$n.json" ] || fail "n$n.json written by a refused issue"
 done
 ok "refused: no asset tag or serial, an unknown technique, a report, control characters, a directory as evidence, another operator"
+
+# a contractor's technician (Art. 5, 120-122): a key of role contractor signs
+# as operator; kesu cert verify names the signer as a contractor
+printf 'contractor-test-passphrase-7291\n' > "$WORK/ct.pass"
+expect_rc 0 "$KESU" key generate --role contractor --name 'Yamada Taro' -o "$K/ct.key" \
+	--passphrase-file "$WORK/ct.pass" > /dev/null 2>&1
+grep -q "kesu role=contractor name=Yamada Taro" "$K/ct.key.pub" || fail "$(cat "$K/ct.key.pub")"
+cp "$K/ct.key.pub" "$WORK/trust/"
+expect_rc 0 "$KESU" cert issue --destruction disintegrate --asset-tag PC-0100 --serial SN100 \
+	--sign-key "$K/ct.key" --passphrase-file "$WORK/ct.pass" -o "$WORK/ct.json" > /dev/null
+minisign -Vm "$WORK/ct.json" -x "$WORK/ct.json.operator.minisig" -p "$K/ct.key.pub" > /dev/null ||
+	fail "stock minisign rejects the contractor's signature"
+expect_rc 0 "$KESU" cert verify --trust "$WORK/trust" "$WORK/ct.json" > "$WORK/out"
+grep -q "valid: .*contractor Yamada Taro, not approved" "$WORK/out" || fail "$(cat "$WORK/out")"
+expect_rc 0 "$KESU" cert verify --json --trust "$WORK/trust" "$WORK/ct.json" > "$WORK/out"
+jq -e '.operator.contractor == true' "$WORK/out" > /dev/null || fail "$(cat "$WORK/out")"
+# without the contractor's key in the store, the same certificate is untrusted
+rm "$WORK/trust/ct.key.pub"
+expect_rc 11 "$KESU" cert verify --trust "$WORK/trust" "$WORK/ct.json" > /dev/null
+ok "a contractor's key signs as operator: stock minisign verifies, kesu says contractor; 11 when not trusted"
