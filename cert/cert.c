@@ -181,6 +181,76 @@ static const struct field f_cert[] = {
 	END,
 };
 
+/*
+ * The destruction form (kesu cert issue --destruction): no report behind it,
+ * so no passes, no read-back and no device geometry; the proof is the
+ * signed statement and the evidence files it names by SHA-256. Which
+ * sanitization category each technique earns is fixed, not chosen: NIST
+ * SP 800-88 Rev. 1 Appendix A lists degaussing as Purge for magnetic media
+ * (it also leaves a modern hard disk unusable: its servo tracks are gone);
+ * shredding, disintegration, incineration and pulverizing are Destroy (IEEE
+ * 2883-2022: Destruct).
+ */
+static const struct {
+	const char *technique;
+	const char *category;
+	const char *method;
+} destruct_methods[] = {
+	{ "shred", "destroy", "physical destruction: shredding (IEEE 2883 Destruct)" },
+	{ "disintegrate", "destroy", "physical destruction: disintegration (IEEE 2883 Destruct)" },
+	{ "incinerate", "destroy", "physical destruction: incineration (IEEE 2883 Destruct)" },
+	{ "pulverize", "destroy", "physical destruction: pulverizing (IEEE 2883 Destruct)" },
+	{ "degauss", "purge",
+	  "degaussing (NIST SP 800-88 Purge for magnetic media; leaves the drive unusable)" },
+};
+
+static const char *const v_destruct[] = { "shred",     "disintegrate", "incinerate",
+					  "pulverize", "degauss",      NULL };
+static const char *const v_destruct_result[] = { "success", NULL };
+
+static const struct field f_dmedia[] = {
+	F("manufacturer", K_STR_NULL),
+	F("model", K_STR_NULL),
+	F("serial", K_STR),
+	F("type", K_STR_NULL),
+	F("asset_tag", K_STR),
+	F("source_machine", K_STR_NULL),
+	F("classification", K_STR_NULL),
+	ENUM("data_backed_up", K_ENUM, v_backup),
+	END,
+};
+static const struct field f_dsanitization[] = {
+	ENUM("category", K_ENUM, v_category),
+	ENUM("technique", K_ENUM, v_destruct),
+	F("method", K_STR),
+	F("post_classification", K_STR_NULL),
+	END,
+};
+static const struct field f_evidence[] = {
+	F("name", K_STR),
+	F("size", K_INT),
+	F("sha256", K_SHA256),
+	END,
+};
+static const struct field f_cert_destroy[] = {
+	ENUM("format", K_ENUM, v_format),
+	F("id", K_UUID),
+	F("issued", K_TIME),
+	SUB("organisation", K_OBJ, f_org),
+	SUB("operator", K_OBJ, f_operator),
+	SUB("witness", K_OBJ, f_witness),
+	ENUM("reason", K_ENUM_NULL, v_reason),
+	F("lease_contract", K_STR_NULL),
+	SUB("media", K_OBJ, f_dmedia),
+	SUB("sanitization", K_OBJ, f_dsanitization),
+	SUB("evidence", K_ARRAY, f_evidence),
+	ENUM("result", K_ENUM, v_destruct_result),
+	ENUM("destination", K_ENUM_NULL, v_destination),
+	F("notes", K_STR_NULL),
+	SUB("tool", K_OBJ, f_tool),
+	END,
+};
+
 static bool in_list(const char *const *list, const char *s)
 {
 	for (; s && *list; list++)
@@ -398,10 +468,54 @@ static int check_success(const json_t *c, char *why, size_t len)
 	return 0;
 }
 
+static size_t destruct_index(const char *technique)
+{
+	size_t i;
+
+	for (i = 0; technique && i < sizeof(destruct_methods) / sizeof(destruct_methods[0]); i++)
+		if (!strcmp(destruct_methods[i].technique, technique))
+			return i;
+	return (size_t)-1;
+}
+
+bool cert_destruction_valid(const char *technique)
+{
+	return destruct_index(technique) != (size_t)-1;
+}
+
+bool cert_is_destruction(const json_t *cert)
+{
+	return cert_destruction_valid(cert_get_string(cert, "sanitization.technique"));
+}
+
+/* what the schema table cannot say: the category the technique earns, and real hashes */
+static int check_destruction(const json_t *c, char *why, size_t len)
+{
+	size_t i = destruct_index(cert_get_string(c, "sanitization.technique"));
+	const json_t *ev = cert_get(c, "evidence");
+
+	if (strcmp(cert_get_string(c, "sanitization.category"), destruct_methods[i].category))
+		return fail(why, len, "sanitization.category: %s is %s, not %s",
+			    destruct_methods[i].technique, destruct_methods[i].category,
+			    cert_get_string(c, "sanitization.category"));
+	if (!*cert_get_string(c, "media.serial") || !*cert_get_string(c, "media.asset_tag"))
+		return fail(why, len, "media: a destruction names the asset tag and the serial");
+	for (i = 0; i < json_array_size(ev); i++)
+		if (!json_is_string(json_object_get(json_array_get(ev, i), "sha256")))
+			return fail(why, len, "evidence[%zu].sha256: not a SHA-256", i);
+	return 0;
+}
+
 int cert_check(const json_t *cert, char *why, size_t len)
 {
 	if (why && len)
 		why[0] = '\0';
+	/* the technique picks the form: a physical one has no report, passes or read-back */
+	if (json_is_object(cert) && cert_is_destruction(cert)) {
+		if (check_obj(cert, f_cert_destroy, "", why, len))
+			return -EBADMSG;
+		return check_destruction(cert, why, len);
+	}
 	if (check_obj(cert, f_cert, "", why, len))
 		return -EBADMSG;
 	return check_success(cert, why, len);
@@ -563,6 +677,81 @@ json_t *cert_from_report(const json_t *rep, const struct cert_meta *m, char id[3
 		      json_text(m->destination), "notes", json_text(m->notes), "tool", "name",
 		      copy(rep, "tool.name"), "version", copy(rep, "tool.version"), "sha256",
 		      json_text(m->tool_sha256), "host", copy(rep, "host"));
+	if (!c) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	if (cert_check(c, why, sizeof(why))) {
+		json_decref(c);
+		errno = EINVAL;
+		return NULL;
+	}
+	return c;
+}
+
+static json_t *evidence_json(const struct cert_evidence *ev, size_t n)
+{
+	json_t *a = json_array(), *e;
+
+	for (size_t i = 0; a && i < n; i++) {
+		e = json_pack("{s:o,s:I,s:s}", "name", json_text(ev[i].name), "size",
+			      (json_int_t)ev[i].size, "sha256", ev[i].sha256);
+		if (!e || json_array_append_new(a, e)) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+static json_t *destruction_media(const struct cert_destruction *d, const struct cert_meta *m)
+{
+	return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:s}", "manufacturer",
+			 json_text(m->manufacturer), "model", json_text(d->model), "serial",
+			 json_text(d->serial), "type", json_text(m->media_type), "asset_tag",
+			 json_text(d->asset_tag), "source_machine", json_text(m->source_machine),
+			 "classification", json_text(m->classification), "data_backed_up",
+			 m->data_backed_up ? m->data_backed_up : "unknown");
+}
+
+json_t *cert_from_destruction(const struct cert_destruction *d, const struct cert_meta *m,
+			      char id[37])
+{
+	static const struct cert_meta none;
+	struct cert_meta mm;
+	size_t t = destruct_index(d->technique);
+	json_t *c, *org, *op, *witness, *empty;
+	char why[160];
+
+	if (!m)
+		m = &none;
+	if (t == (size_t)-1 || !d->serial || !d->asset_tag || !d->operator|| !meta_valid(m) ||
+	    (d->reason && !in_list(v_reason, d->reason))) {
+		errno = EINVAL;
+		return NULL;
+	}
+	secmem_uuid(id);
+	mm = *m;
+	if (d->witness)
+		mm.witness = d->witness;
+	if (!(empty = json_pack("{s:{s:s}}", "operator", "name", d->operator))) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	org = people_json(empty, &mm, &op, &witness);
+	json_decref(empty);
+	c = json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:{s:s,s:s,s:s,s:o},s:o,s:s,s:o,s:o,"
+		      "s:{s:s,s:s,s:o}}",
+		      "format", CERT_FORMAT, "id", id, "issued", issued_json(m), "organisation",
+		      org, "operator", op, "witness", witness, "reason", json_text(d->reason),
+		      "lease_contract", json_text(d->lease_contract), "media",
+		      destruction_media(d, m), "sanitization", "category",
+		      destruct_methods[t].category, "technique", destruct_methods[t].technique,
+		      "method", destruct_methods[t].method, "post_classification",
+		      json_text(m->post_classification), "evidence",
+		      evidence_json(d->evidence, d->nevidence), "result", "success", "destination",
+		      json_text(m->destination), "notes", json_text(m->notes), "tool", "name",
+		      "kesu", "version", PACKAGE_VERSION, "sha256", json_text(m->tool_sha256));
 	if (!c) {
 		errno = ENOMEM;
 		return NULL;

@@ -63,11 +63,64 @@ bool cert_backup_valid(const char *s);
  */
 json_t *cert_from_report(const json_t *report, const struct cert_meta *m, char id[37]);
 
+/* an evidence file of a destruction, named by its hash, not embedded */
+struct cert_evidence {
+	const char *name; /* the file's name as given, without its directory */
+	unsigned long long size;
+	char sha256[65]; /* lowercase hexadecimal */
+};
+
+/*
+ * A destruction or degaussing done outside kesu (policy Art. 27.2): what the
+ * certificate states. @technique: cert_destruction_valid(); @reason: a
+ * value of "reason" or NULL; the rest may be NULL except where marked.
+ */
+struct cert_destruction {
+	const char *technique;
+	const char *asset_tag; /* required */
+	const char *serial;    /* required */
+	const char *model;
+	const char *operator; /* required: the signer's name */
+	const char *witness;
+	const char *reason;
+	const char *lease_contract;
+	const struct cert_evidence *evidence;
+	size_t nevidence;
+};
+
+/** cert_destruction_valid() - shred, disintegrate, incinerate, pulverize, degauss */
+bool cert_destruction_valid(const char *technique);
+
+/**
+ * cert_is_destruction() - whether @cert is in the destruction form: its
+ * sanitization.technique is one of cert_destruction_valid()
+ */
+bool cert_is_destruction(const json_t *cert);
+
+/**
+ * cert_from_destruction() - a new certificate of a destruction, without a
+ * report: category destroy (purge for degauss, NIST SP 800-88 Appendix A),
+ * no passes and no verification, the evidence files by name, size and
+ * SHA-256
+ * @d: what was destroyed, how, by whom
+ * @m: what the organisation adds; NULL for nothing (location, witness and
+ *     media_type come from @m; @d->witness wins over @m->witness)
+ * @id: set to the certificate's new UUID (version 4)
+ *
+ * Return: a new JSON object that passes cert_check(), or NULL with errno
+ * EINVAL (an unknown technique, no serial, asset tag or operator, a value
+ * outside its enumeration) or ENOMEM
+ */
+json_t *cert_from_destruction(const struct cert_destruction *d, const struct cert_meta *m,
+			      char id[37]);
+
 /**
  * cert_check() - whether @cert is a kesu-certificate/1 document: every
  * required field present with its type, enumerations within their values,
  * no unknown field, and a "success" result backed by a verification that
- * passed with no error ranges
+ * passed with no error ranges; a destruction (cert_is_destruction()) is
+ * checked against its own form instead: serial and asset tag, evidence
+ * hashes, and the category its technique earns
  * @why: set to the first problem found ("media.serial: not a string or
  *       null"); may be NULL
  *
@@ -106,6 +159,19 @@ enum cert_lang {
 
 /** cert_label() - the label of @path in @lang; NULL for a path without one */
 const char *cert_label(const char *path, enum cert_lang lang);
+
+/**
+ * cert_title() - the title of @cert in @lang: "Certificate of media
+ * destruction" for cert_is_destruction(), else the "title" label
+ */
+const char *cert_title(const json_t *cert, enum cert_lang lang);
+
+/**
+ * cert_evidence_line() - one evidence entry of a destruction certificate as
+ * people read it ("photo.jpg, 1000 bytes, SHA-256 78b6..."), written into @buf
+ * Return: @buf
+ */
+const char *cert_evidence_line(const json_t *e, enum cert_lang lang, char *buf, size_t len);
 
 /**
  * cert_value_label() - how @value of the enumerated field @path reads in

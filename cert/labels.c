@@ -52,6 +52,7 @@ const struct cert_label cert_labels[] = {
 	{ "sanitization.hidden_areas", "Hidden areas (HPA/DCO)", "隠し領域(HPA/DCO)" },
 	{ "sanitization.post_classification", "Classification after sanitization",
 	  "消去後の機密性" },
+	{ "evidence", "Evidence (SHA-256)", "証拠資料(SHA-256)" },
 	{ "verification.mode", "Verification", "検証方法" },
 	{ "verification.coverage_percent", "Verification coverage (%)", "検証範囲(%)" },
 	{ "verification.samples", "Samples read", "サンプル数" },
@@ -107,6 +108,22 @@ static const struct cert_value_label values[] = {
 	{ "sanitization.technique", "melt", "melt", "溶解" },
 	{ "sanitization.technique", "incinerate", "incinerate", "焼却" },
 	{ "sanitization.technique", "other", "other", "その他" },
+	{ "sanitization.method", "physical destruction: shredding (IEEE 2883 Destruct)",
+	  "physical destruction: shredding (IEEE 2883 Destruct)",
+	  "物理破壊: 破砕(IEEE 2883 Destruct)" },
+	{ "sanitization.method", "physical destruction: disintegration (IEEE 2883 Destruct)",
+	  "physical destruction: disintegration (IEEE 2883 Destruct)",
+	  "物理破壊: 粉砕(IEEE 2883 Destruct)" },
+	{ "sanitization.method", "physical destruction: incineration (IEEE 2883 Destruct)",
+	  "physical destruction: incineration (IEEE 2883 Destruct)",
+	  "物理破壊: 焼却(IEEE 2883 Destruct)" },
+	{ "sanitization.method", "physical destruction: pulverizing (IEEE 2883 Destruct)",
+	  "physical destruction: pulverizing (IEEE 2883 Destruct)",
+	  "物理破壊: 微粉砕(IEEE 2883 Destruct)" },
+	{ "sanitization.method",
+	  "degaussing (NIST SP 800-88 Purge for magnetic media; leaves the drive unusable)",
+	  "degaussing (NIST SP 800-88 Purge for magnetic media; leaves the drive unusable)",
+	  "磁気消去(NIST SP 800-88 磁気媒体の Purge。ドライブは使用不能になります)" },
 	{ "sanitization.hidden_areas", "unknown", "not checked", "未確認" },
 	{ "sanitization.hidden_areas", "none", "none", "なし" },
 	{ "sanitization.hidden_areas", "removed", "removed before erasure", "消去前に解除" },
@@ -133,6 +150,25 @@ const char *cert_label(const char *path, enum cert_lang lang)
 		if (!strcmp(l->path, path))
 			return lang == CERT_LANG_JA ? l->ja : l->en;
 	return NULL;
+}
+
+const char *cert_title(const json_t *cert, enum cert_lang lang)
+{
+	if (cert_is_destruction(cert))
+		return lang == CERT_LANG_JA ? "記録媒体破壊証明書" :
+					      "Certificate of media destruction";
+	return cert_label("title", lang);
+}
+
+const char *cert_evidence_line(const json_t *e, enum cert_lang lang, char *buf, size_t len)
+{
+	const char *name = json_string_value(json_object_get(e, "name"));
+	const char *sum = json_string_value(json_object_get(e, "sha256"));
+
+	snprintf(buf, len, "%s, %" JSON_INTEGER_FORMAT " %s, SHA-256 %s", name ? name : "-",
+		 json_integer_value(json_object_get(e, "size")),
+		 lang == CERT_LANG_JA ? "バイト" : "bytes", sum ? sum : "-");
+	return buf;
 }
 
 const char *cert_value_label(const char *path, const char *value, enum cert_lang lang)

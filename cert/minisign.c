@@ -528,7 +528,9 @@ out:
 
 static bool role_ok(const char *role)
 {
-	return !strcmp(role, "operator") || !strcmp(role, "approver");
+	/* a contractor's technician signs certificates as their operator (Art. 5, 120-122) */
+	return !strcmp(role, "operator") || !strcmp(role, "approver") ||
+	       !strcmp(role, "contractor");
 }
 
 int minisign_identity_comment(const char *role, const char *name, char **comment)

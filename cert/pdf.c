@@ -189,7 +189,7 @@ static void passes_value(FILE *m, const json_t *a, enum cert_pdf_lang lang)
 static char *field_text(const json_t *doc, const char *path, enum cert_pdf_lang lang)
 {
 	const json_t *v = cert_get(doc, path);
-	char *s = NULL, w[96];
+	char *s = NULL, w[512];
 	size_t n = 0;
 	FILE *m;
 
@@ -210,6 +210,13 @@ static char *field_text(const json_t *doc, const char *path, enum cert_pdf_lang 
 		passes_value(m, v, lang);
 	else if (!strncmp(path, "errors.", 7))
 		ranges_value(m, v, lang);
+	else if (!strcmp(path, "evidence"))
+		for (size_t i = 0; i < json_array_size(v); i++)
+			fprintf(m, "%s%s", i ? "\n" : "",
+				cert_evidence_line(json_array_get(v, i),
+						   lang == CERT_PDF_EN ? CERT_LANG_EN :
+									 CERT_LANG_JA,
+						   w, sizeof(w)));
 	else if (!strcmp(path, "verification.read_paths"))
 		for (size_t i = 0; i < json_array_size(v); i++)
 			fprintf(m, "%s%s %" JSON_INTEGER_FORMAT, i ? ", " : "",
@@ -350,10 +357,13 @@ static void draw_title(struct page *p, bool failed)
 		return;
 	}
 	p->y += text_at(p, MARGIN, p->y, w,
-			cert_label("title", p->lang == CERT_PDF_EN ? CERT_LANG_EN : CERT_LANG_JA),
+			cert_title(p->doc, p->lang == CERT_PDF_EN ? CERT_LANG_EN : CERT_LANG_JA),
 			18, true);
 	if (p->lang == CERT_PDF_BOTH)
-		p->y += text_at(p, MARGIN, p->y, w, "Certificate of Media Sanitization", 11, false);
+		p->y += text_at(p, MARGIN, p->y, w,
+				cert_is_destruction(p->doc) ? "Certificate of Media Destruction" :
+							      "Certificate of Media Sanitization",
+				11, false);
 }
 
 /* a red band across the page that no one can miss on paper */

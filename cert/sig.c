@@ -28,6 +28,18 @@ const char *cert_role_name(enum cert_role r)
 	return r < CERT_NROLES ? role_names[r] : "unknown";
 }
 
+bool cert_key_role_valid(const char *key_role)
+{
+	return key_role && (!strcmp(key_role, "operator") || !strcmp(key_role, "approver") ||
+			    !strcmp(key_role, CERT_KEY_ROLE_CONTRACTOR));
+}
+
+bool cert_key_signs_as(const char *key_role, enum cert_role role)
+{
+	return !strcmp(key_role, cert_role_name(role)) ||
+	       (role == CERT_ROLE_OPERATOR && !strcmp(key_role, CERT_KEY_ROLE_CONTRACTOR));
+}
+
 int cert_role_parse(const char *s, enum cert_role *r)
 {
 	for (int i = 0; i < CERT_NROLES; i++)
@@ -427,7 +439,7 @@ int cert_sign(const struct cert_signer *s, const void *doc, size_t len, const ch
 	struct tm tm;
 	int r;
 
-	if (strcmp(s->who.role, cert_role_name(role)))
+	if (!cert_key_signs_as(s->who.role, role))
 		return -EPERM;
 	if (s->cms) {
 		char why[256];
@@ -587,11 +599,12 @@ static int check_signer(const char *tc, const struct trusted_key *k, enum cert_r
 {
 	char name[MINISIGN_NAME_MAX + 1];
 
-	if (strcmp(k->who.role, cert_role_name(role))) {
+	if (!cert_key_signs_as(k->who.role, role)) {
 		snprintf(out->why, sizeof(out->why), "key %s (%.100s) is trusted as %s, not %s",
 			 out->fpr, k->who.name, k->who.role, cert_role_name(role));
 		return -EACCES;
 	}
+	out->contractor = !strcmp(k->who.role, CERT_KEY_ROLE_CONTRACTOR);
 	if (tc_get(tc, "name", name, sizeof(name))) {
 		snprintf(out->why, sizeof(out->why), "its trusted comment names no signer");
 		return -EBADMSG;

@@ -28,6 +28,20 @@ enum cert_role {
 /** cert_role_name() - "operator", "approver" */
 const char *cert_role_name(enum cert_role r);
 
+/*
+ * The role a trust-store key may have beyond the two a certificate names: a
+ * contractor's technician signs as operator, and a certificate so signed
+ * counts only for assets whose disposal request names the contractor
+ * (ledger_contractor_check()).
+ */
+#define CERT_KEY_ROLE_CONTRACTOR "contractor"
+
+/** cert_key_role_valid() - operator, approver or contractor */
+bool cert_key_role_valid(const char *key_role);
+
+/** cert_key_signs_as() - whether a key of @key_role may sign as @role */
+bool cert_key_signs_as(const char *key_role, enum cert_role role);
+
 /** cert_role_parse() - the role of a name; -EINVAL for another */
 int cert_role_parse(const char *s, enum cert_role *r);
 
@@ -148,6 +162,7 @@ struct cert_sig_check {
 	char why[256];
 	char retired[11]; /* the store's retirement date of the key ("YYYY-MM-DD"); "" if none */
 	bool gone;	  /* the key is not in the trust store at all */
+	bool contractor;  /* an operator signature by a key trusted as a contractor's */
 	/* when ->gone: the name the signature's trusted comment gives, not verified */
 	char signed_name[MINISIGN_NAME_MAX + 1];
 };

@@ -300,6 +300,21 @@ static int passes_rows(const struct cert_page *p)
 	return 0;
 }
 
+/* a destruction's evidence, one file a row */
+static void evidence_rows(const struct cert_page *p)
+{
+	const json_t *a = cert_get(p->cert, "evidence");
+	char label[96], line[512];
+
+	if (a && !json_array_size(a))
+		row(p, cert_label("evidence", p->lang), word(W_NONE, p->lang));
+	for (size_t i = 0; i < json_array_size(a); i++) {
+		snprintf(label, sizeof(label), "%s %zu", cert_label("evidence", p->lang), i + 1);
+		row(p, label,
+		    cert_evidence_line(json_array_get(a, i), p->lang, line, sizeof(line)));
+	}
+}
+
 int cert_page_rows(const struct cert_page *p)
 {
 	const struct cert_label *l;
@@ -314,6 +329,10 @@ int cert_page_rows(const struct cert_page *p)
 		}
 		if (!strcmp(l->path, "sha256")) {
 			row(p, cert_label(l->path, p->lang), p->sha256);
+			continue;
+		}
+		if (!strcmp(l->path, "evidence")) {
+			evidence_rows(p);
 			continue;
 		}
 		/* the approver is no field: the trust store names whoever's approval verifies */
@@ -371,7 +390,7 @@ static int print_text(const struct cert_page *p, const char *not_erased)
 	/* first, where the eye starts and where `head -1` looks */
 	if (not_erased)
 		fprintf(p->f, "!!! " NOT_ERASED ": %s !!!\n", ui_safe(not_erased));
-	fprintf(p->f, "%s\n", cert_label("title", p->lang));
+	fprintf(p->f, "%s\n", cert_title(p->cert, p->lang));
 	r = cert_page_rows(p);
 	if (!r)
 		cert_page_sig_rows(p);

@@ -72,7 +72,7 @@ static void html_head(const struct cert_page *p, const char *not_erased)
 	fputs("<title>", f);
 	if (not_erased)
 		fputs(NOT_ERASED " - ", f);
-	cert_page_html_put(f, cert_label("title", p->lang));
+	cert_page_html_put(f, cert_title(p->cert, p->lang));
 	fputs(" ", f);
 	cert_page_html_put(f, cert_get_string(p->cert, "id"));
 	fprintf(f, "</title>\n<style>%s</style>\n</head>\n<body>\n", html_style);
@@ -92,7 +92,7 @@ int cert_page_html(const struct cert_page *p, const char *not_erased)
 
 	html_head(p, not_erased);
 	fputs("<h1>", f);
-	cert_page_html_put(f, cert_label("title", p->lang));
+	cert_page_html_put(f, cert_title(p->cert, p->lang));
 	fputs("</h1>\n<table>\n", f);
 	r = cert_page_rows(p);
 	if (r)

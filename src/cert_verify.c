@@ -123,8 +123,8 @@ static json_t *signer_json(const struct cert_verification *v, enum cert_role rol
 
 	if (!ok)
 		return json_null();
-	return json_pack("{s:o,s:s,s:s,s:s}", "name", json_text(s->name), "key_id", s->key_id,
-			 "fingerprint", s->fpr, "time", s->time);
+	return json_pack("{s:o,s:s,s:s,s:s,s:b}", "name", json_text(s->name), "key_id", s->key_id,
+			 "fingerprint", s->fpr, "time", s->time, "contractor", s->contractor);
 }
 
 /* a signer's key as people compare it: the fingerprint, else (X.509) the key id */
@@ -144,9 +144,11 @@ static void print_result(const char *path, const struct cert_verification *v, in
 
 	if (!json) {
 		if (!code)
-			printf("%s: valid: certificate %s, operator %s, %s%s%s%s%s; operator key "
+			printf("%s: valid: certificate %s, %s %s, %s%s%s%s%s; operator key "
 			       "%s%s%s\n",
-			       ui_safe(path), v->id, ui_safe(v->sig[CERT_ROLE_OPERATOR].name),
+			       ui_safe(path), v->id,
+			       v->sig[CERT_ROLE_OPERATOR].contractor ? "contractor" : "operator",
+			       ui_safe(v->sig[CERT_ROLE_OPERATOR].name),
 			       v->approved ? "approver " : "not approved",
 			       v->approved ? ui_safe(v->sig[CERT_ROLE_APPROVER].name) : "",
 			       v->self_approved ? " (self-approval: " : "",

@@ -130,7 +130,7 @@ int certsign_load(const struct certsign_opts *o, enum cert_role role, struct cer
 		ui_err("%s: %s", ui_safe(o->sign_key), strerror(-r));
 	if (r)
 		return ui_exit(r, UI_CTX_KEY);
-	if (strcmp(cert_signer_role(*out), cert_role_name(role))) {
+	if (!cert_key_signs_as(cert_signer_role(*out), role)) {
 		ui_err("%s: the key of %s is an %s key, not an %s key", ui_safe(o->sign_key),
 		       ui_safe(cert_signer_name(*out)), cert_signer_role(*out),
 		       cert_role_name(role));
@@ -255,29 +255,30 @@ static int operator_named(const json_t *report, const struct cert_signer *s, jso
 	return 0;
 }
 
-/* The certificate of @report in canonical form, and its operator signature. */
-static int sign_report(const json_t *report, const struct cert_meta *m, const struct cert_signer *s,
-		       char id[37], char **doc, size_t *len, void **sig, size_t *siglen)
+/* @m with the tool's hash, and [organisation] of kesu.conf where the options give none */
+static struct cert_meta meta_defaults(const struct cert_meta *m, const json_t *report)
 {
 	const struct kesu_config *cfg = ui_config();
 	struct cert_meta meta = *m;
-	json_t *cert, *signed_report = NULL;
-	int r;
 
 	meta.tool_sha256 = certsign_tool_sha256()[0] ? certsign_tool_sha256() : NULL;
-	/* the options, else [organisation] of kesu.conf; its location where the report has none */
 	if (!meta.organisation && cfg->org_name.line)
 		meta.organisation = cfg->org_name.text;
 	if (!meta.department && cfg->org_department.line)
 		meta.department = cfg->org_department.text;
+	/* its location where the report has none */
 	if (!meta.location && cfg->org_location.line &&
 	    !cert_get_string(report, "operator.location"))
 		meta.location = cfg->org_location.text;
-	r = operator_named(report, s, &signed_report);
-	if (r)
-		return r;
-	cert = cert_from_report(signed_report, &meta, id);
-	json_decref(signed_report);
+	return meta;
+}
+
+/* @cert (consumed) in canonical form, and its operator signature */
+static int sign_cert(json_t *cert, const struct cert_signer *s, const char *id, char **doc,
+		     size_t *len, void **sig, size_t *siglen)
+{
+	int r;
+
 	if (!cert)
 		return errno == ENOMEM ? -ENOMEM : -EINVAL;
 	r = jcs_dump(cert, doc, len);
@@ -285,6 +286,22 @@ static int sign_report(const json_t *report, const struct cert_meta *m, const st
 	if (!r)
 		r = cert_sign(s, *doc, *len, id, CERT_ROLE_OPERATOR, NULL, sig, siglen);
 	return r;
+}
+
+/* The certificate of @report in canonical form, and its operator signature. */
+static int sign_report(const json_t *report, const struct cert_meta *m, const struct cert_signer *s,
+		       char id[37], char **doc, size_t *len, void **sig, size_t *siglen)
+{
+	struct cert_meta meta = meta_defaults(m, report);
+	json_t *cert, *signed_report = NULL;
+	int r;
+
+	r = operator_named(report, s, &signed_report);
+	if (r)
+		return r;
+	cert = cert_from_report(signed_report, &meta, id);
+	json_decref(signed_report);
+	return sign_cert(cert, s, id, doc, len, sig, siglen);
 }
 
 int certsign_issue(struct certsign_out *out, const json_t *report, const struct cert_meta *m,
@@ -295,6 +312,27 @@ int certsign_issue(struct certsign_out *out, const json_t *report, const struct 
 	size_t len, siglen = 0;
 	int r = sign_report(report, m, s, id, &doc, &len, &sig, &siglen);
 
+	if (!r)
+		r = write_both(out, doc, len, sig, siglen, id);
+	free(doc);
+	free(sig);
+	return r;
+}
+
+int certsign_issue_destruction(struct certsign_out *out, const struct cert_destruction *d,
+			       const struct cert_meta *m, const struct cert_signer *s, char id[37])
+{
+	struct cert_meta meta = meta_defaults(m, NULL);
+	struct cert_destruction own = *d;
+	char *doc = NULL;
+	void *sig = NULL;
+	size_t len, siglen = 0;
+	int r;
+
+	if (d->operator&& !text_name_same(d->operator, cert_signer_name(s)))
+		return -EXDEV;
+	own.operator= cert_signer_name(s);
+	r = sign_cert(cert_from_destruction(&own, &meta, id), s, id, &doc, &len, &sig, &siglen);
 	if (!r)
 		r = write_both(out, doc, len, sig, siglen, id);
 	free(doc);

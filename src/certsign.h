@@ -114,6 +114,17 @@ int certsign_issue(struct certsign_out *out, const json_t *report, const struct 
 		   const struct cert_signer *s, char id[37]);
 
 /**
+ * certsign_issue_destruction() - the certificate of a destruction (no
+ * report), signed by @s as its operator, written as certsign_issue() does
+ * @d: @d->operator, when given, must name @s; the signer's name is recorded
+ *
+ * Return: 0, -EXDEV (@d names another operator), -EINVAL (cert_from_destruction()
+ * refused @d or @m), -ENOMEM, or an errno from signing or writing
+ */
+int certsign_issue_destruction(struct certsign_out *out, const struct cert_destruction *d,
+			       const struct cert_meta *m, const struct cert_signer *s, char id[37]);
+
+/**
  * certsign_check() - build and sign the certificate of @report as
  * certsign_issue() would, and write nothing: before an erasure, with the
  * report it would get if it succeeded (erase_report_planned())

@@ -13,6 +13,7 @@
 
 #include "cert/certfile.h"
 #include "cert/verdict.h"
+#include "cert_destroy.h"
 #include "cert_pdf.h"
 #include "cert_show.h"
 #include "cert_verify.h"
@@ -41,7 +42,7 @@ static int issue_help(void)
 	       "Make the signed certificate of an erasure report (kesu-report/1): FILE holds\n"
 	       "its canonical JSON, FILE.operator.minisig the operator's signature.\n\n"
 	       "  -o, --output FILE       the certificate (default REPORT's name with .cert.json)\n" CERTSIGN_HELP
-	       "  -h, --help\n\n");
+	       "  -h, --help\n\n" CERT_DESTROY_HELP "\n");
 	ui_print_exit_status(stdout, issue_exits, sizeof(issue_exits) / sizeof(issue_exits[0]));
 	return KESU_EXIT_SUCCESS;
 }
@@ -125,6 +126,7 @@ static int certsign_getopt(const char *cmd, int argc, char **argv, const char *s
 
 struct issue_opts {
 	struct certsign_opts cs;
+	struct cert_destroy_opts destroy;
 	const char *output;
 	bool help;
 };
@@ -138,7 +140,7 @@ static int issue_opt(int c, void *usr)
 	else if (c == 'h')
 		o->help = true;
 	else
-		return -1;
+		return cert_destroy_opt(c, optarg, &o->destroy);
 	return 0;
 }
 
@@ -148,6 +150,7 @@ static int cert_cmd_issue(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		CERTSIGN_LONG_OPTS,
+		CERT_DESTROY_LONG_OPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct issue_opts o = { .cs.pass.fd = -1 };
@@ -158,6 +161,12 @@ static int cert_cmd_issue(int argc, char **argv)
 		return r;
 	if (o.help)
 		return issue_help();
+	if (o.destroy.given || o.destroy.technique)
+		return cert_destroy_issue(&o.destroy, &o.cs, o.output, argc - optind);
+	if (o.destroy.witness || o.destroy.operator)
+		return ui_usage_error("cert issue",
+				      "--witness and --operator go with "
+				      "--destruction; an erasure's come from its report");
 	if (optind != argc - 1)
 		return ui_usage_error("cert issue", "give one report");
 	if (!o.cs.sign_key)

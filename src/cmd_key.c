@@ -20,7 +20,7 @@
 
 #include <sodium.h>
 
-#include "cert/minisign.h"
+#include "cert/sig.h" /* and minisign.h */
 #include "crypt/age.h"
 #include "file.h"
 #include "kesu.h"
@@ -41,7 +41,7 @@ struct keygen_opts {
 
 static int key_help(void)
 {
-	fputs("usage: kesu key generate --role operator|approver --name NAME -o FILE\n"
+	fputs("usage: kesu key generate --role operator|approver|contractor --name NAME -o FILE\n"
 	      "                         [--passphrase-fd N | --passphrase-file F] [--allow-weak]\n"
 	      "       kesu key generate --age -o FILE [--force]\n"
 	      "       kesu key show FILE\n"
@@ -49,7 +49,7 @@ static int key_help(void)
 	      "Make and inspect signing keys in minisign's formats: FILE holds the secret key\n"
 	      "(scrypt-protected, mode 0600), FILE.pub the public key with the role and name.\n"
 	      "\n"
-	      "  -r, --role ROLE          operator or approver\n"
+	      "  -r, --role ROLE          operator, approver or contractor\n"
 	      "  -n, --name NAME          who the key belongs to (UTF-8, no control characters,\n"
 	      "                           at most 256 bytes)\n"
 	      "  -o, --output FILE        the secret key; the public key goes to FILE.pub;\n"
@@ -138,8 +138,8 @@ static int keygen_parse(int argc, char **argv, struct keygen_opts *o)
 		return keygen_parse_age(o);
 	if (o->force)
 		return ui_usage_error("key", "--force is for --age keys only");
-	if (!o->role || (strcmp(o->role, "operator") && strcmp(o->role, "approver")))
-		return ui_usage_error("key", "--role operator or --role approver is required");
+	if (!cert_key_role_valid(o->role))
+		return ui_usage_error("key", "--role operator, approver or contractor is required");
 	if (!o->name)
 		return ui_usage_error("key", "--name is required");
 	if (!o->out)

@@ -343,16 +343,23 @@ static void labels_walk(const json_t *o, const char *at)
 	}
 }
 
+static json_t *destruction(const char *technique);
+
 static void test_labels(void **state)
 {
 	char id[37];
-	json_t *c = full_cert(id);
+	json_t *c = full_cert(id), *d = destruction("degauss");
 
 	labels_walk(c, "");
+	labels_walk(d, "");
 	for (const struct cert_label *l = cert_labels; l->path; l++)
 		if (strcmp(l->path, "title") && strcmp(l->path, "approver") &&
-		    strcmp(l->path, "sha256") && !cert_get(c, l->path))
+		    strcmp(l->path, "sha256") && !cert_get(c, l->path) && !cert_get(d, l->path))
 			fail_msg("label %s names no field", l->path);
+	/* what people read of a destruction is translated too */
+	assert_non_null(cert_value_label("sanitization.method",
+					 cert_get_string(d, "sanitization.method"), CERT_LANG_JA));
+	json_decref(d);
 	assert_string_equal(cert_label("sanitization.method", CERT_LANG_JA), "消去方式");
 	assert_string_equal(cert_label("verification.mode", CERT_LANG_JA), "検証方法");
 	assert_string_equal(cert_label("operator.name", CERT_LANG_JA), "作業者");
@@ -482,6 +489,101 @@ static void test_retired_key(void **state)
 	minisign_seckey_free(sec);
 }
 
+/*
+ * A destruction certificate: its own form (no report, passes or read-back),
+ * the category each technique earns, the evidence hashes; and an erasure
+ * certificate's checks do not loosen because the destruction form exists.
+ */
+static json_t *destruction(const char *technique)
+{
+	static const struct cert_evidence ev[] = {
+		{ "photo.jpg", 1000,
+		  "78b61a2a6cf3328ace5b0fd06ce93b8d8afbeb94883615e3213a79d295a08241" },
+	};
+	const struct cert_destruction d = { .technique = technique,
+					    .asset_tag = "PC-0042",
+					    .serial = "WD-123",
+					    .operator= "Test Operator",
+					    .witness = "鈴木 一郎",
+					    .evidence = ev,
+					    .nevidence = 1 };
+	char id[37];
+
+	return cert_from_destruction(&d, NULL, id);
+}
+
+static void test_destruction(void **state)
+{
+	const char *const destroy[] = { "shred", "disintegrate", "incinerate", "pulverize" };
+	struct cert_destruction d = { .technique = "shred", .asset_tag = "T", .operator= "O" };
+	json_t *c, *bad;
+	char why[192], id[37];
+
+	(void)state;
+	for (size_t i = 0; i < 4; i++) {
+		c = destruction(destroy[i]);
+		assert_non_null(c);
+		assert_string_equal(cert_get_string(c, "sanitization.category"), "destroy");
+		assert_true(cert_is_destruction(c));
+		assert_int_equal(cert_check(c, why, sizeof(why)), 0);
+		json_decref(c);
+	}
+	c = destruction("degauss");
+	assert_string_equal(cert_get_string(c, "sanitization.category"), "purge");
+	assert_string_equal(cert_get_string(c, "witness.name"), "鈴木 一郎");
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(cert_get(c, "evidence"), 0), "name")),
+			    "photo.jpg");
+	assert_null(cert_get(c, "sanitization.passes"));
+	assert_null(cert_get(c, "verification"));
+	assert_string_equal(cert_title(c, CERT_LANG_JA), "記録媒体破壊証明書");
+
+	/* a degaussing claimed as Destroy, a missing serial, a pass smuggled in */
+	bad = json_deep_copy(c);
+	json_object_set_new(cert_get(bad, "sanitization"), "category", json_string("destroy"));
+	assert_int_equal(cert_check(bad, why, sizeof(why)), -EBADMSG);
+	assert_non_null(strstr(why, "degauss is purge"));
+	json_decref(bad);
+	bad = json_deep_copy(c);
+	json_object_set_new(cert_get(bad, "media"), "serial", json_null());
+	assert_int_equal(cert_check(bad, why, sizeof(why)), -EBADMSG);
+	assert_non_null(strstr(why, "media.serial: not a string"));
+	json_decref(bad);
+	bad = json_deep_copy(c);
+	json_object_set_new(cert_get(bad, "sanitization"), "passes", json_array());
+	assert_int_equal(cert_check(bad, why, sizeof(why)), -EBADMSG);
+	assert_non_null(strstr(why, "sanitization.passes: unknown field"));
+	json_decref(bad);
+	bad = json_deep_copy(c);
+	json_object_set_new(json_array_get(cert_get(bad, "evidence"), 0), "sha256", json_null());
+	assert_int_equal(cert_check(bad, why, sizeof(why)), -EBADMSG);
+	json_decref(bad);
+	bad = json_deep_copy(c);
+	json_object_set_new(bad, "result", json_string("failed"));
+	assert_int_equal(cert_check(bad, why, sizeof(why)), -EBADMSG);
+	json_decref(bad);
+	json_decref(c);
+
+	/* refused: no serial; an unknown technique */
+	assert_null(cert_from_destruction(&d, NULL, id));
+	assert_int_equal(errno, EINVAL);
+	d.serial = "S";
+	d.technique = "melt-in-a-volcano";
+	assert_null(cert_from_destruction(&d, NULL, id));
+	assert_false(cert_destruction_valid("overwrite"));
+
+	/* an erasure certificate without report_id or passes is still malformed */
+	bad = report();
+	c = cert_from_report(bad, NULL, id);
+	json_decref(bad);
+	assert_non_null(c);
+	assert_false(cert_is_destruction(c));
+	json_object_del(c, "report_id");
+	assert_int_equal(cert_check(c, why, sizeof(why)), -EBADMSG);
+	assert_string_equal(why, "report_id: missing");
+	json_decref(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -489,6 +591,7 @@ int main(void)
 		cmocka_unit_test(test_no_meta),	      cmocka_unit_test(test_refused_input),
 		cmocka_unit_test(test_failed_result), cmocka_unit_test(test_check_reasons),
 		cmocka_unit_test(test_labels),	      cmocka_unit_test(test_retired_key),
+		cmocka_unit_test(test_destruction),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);
