@@ -20,13 +20,20 @@
 #define TEXT_MAX 1024
 
 static const char *const code_names[INSP_NCODES] = {
-	[INSP_UNREGISTERED] = "unregistered",	 [INSP_NO_SERIAL] = "no-serial",
-	[INSP_LENT] = "lent",			 [INSP_TAKEN_OUT] = "taken-out",
-	[INSP_DISPOSED] = "disposed",		 [INSP_ON_HOLD] = "on-hold",
-	[INSP_RETIRED] = "retired",		 [INSP_NOT_ENCRYPTED] = "not-encrypted",
-	[INSP_POLICY] = "policy",		 [INSP_UNREADABLE] = "unreadable",
-	[INSP_OVERDUE] = "overdue",		 [INSP_NO_CERTIFICATE] = "no-certificate",
-	[INSP_NEVER_CHECKED] = "never-checked", [INSP_NOT_INSPECTED] = "not-inspected",
+	[INSP_UNREGISTERED] = "unregistered",
+	[INSP_NO_SERIAL] = "no-serial",
+	[INSP_LENT] = "lent",
+	[INSP_TAKEN_OUT] = "taken-out",
+	[INSP_DISPOSED] = "disposed",
+	[INSP_ON_HOLD] = "on-hold",
+	[INSP_RETIRED] = "retired",
+	[INSP_NOT_ENCRYPTED] = "not-encrypted",
+	[INSP_POLICY] = "policy",
+	[INSP_UNREADABLE] = "unreadable",
+	[INSP_OVERDUE] = "overdue",
+	[INSP_NO_CERTIFICATE] = "no-certificate",
+	[INSP_NEVER_CHECKED] = "never-checked",
+	[INSP_NOT_INSPECTED] = "not-inspected",
 };
 
 const char *inspection_code_name(enum inspection_code c)
@@ -148,8 +155,8 @@ static int parse_lists(json_t *doc, char *why, size_t wl)
 
 static int parse_head(json_t *doc, char *why, size_t wl)
 {
-	static const char *const keys[] = { "format", "id",	   "time",     "inspector",
-					    "scope",  "result",	   "inspected", "findings" };
+	static const char *const keys[] = { "format", "id",	"time",	     "inspector",
+					    "scope",  "result", "inspected", "findings" };
 	static const char *const ikeys[] = { "name", "key_id", "fingerprint" };
 	json_t *scope = json_object_get(doc, "scope"), *devices, *v;
 	const char *s;

@@ -56,8 +56,8 @@ struct inspection_head {
 	const char *id;	  /* a UUID */
 	const char *time; /* "YYYY-MM-DDTHH:MM:SSZ" */
 	const char *inspector, *key_id, *fingerprint;
-	bool register_scope;	 /* --register: the register alone */
-	json_t *devices;	 /* the devices named, an array of strings (empty: all attached) */
+	bool register_scope;	  /* --register: the register alone */
+	json_t *devices;	  /* the devices named, an array of strings (empty: all attached) */
 	unsigned days, cert_days; /* the periods the register was judged by */
 };
 

@@ -59,8 +59,9 @@ static int add(json_t *findings, enum inspection_code code, const struct asset *
 static int add(json_t *findings, enum inspection_code code, const struct asset *a,
 	       const char *serial, const char *device, const char *fmt, ...)
 {
-	struct inspection_finding f = { .code = code, .asset_tag = a ? a->tag : NULL,
-					.serial = serial, .device = device };
+	struct inspection_finding f = {
+		.code = code, .asset_tag = a ? a->tag : NULL, .serial = serial, .device = device
+	};
 	char detail[512];
 	va_list ap;
 
@@ -198,8 +199,9 @@ static int judge_inspection(const struct asset *a, const struct inspect_periods 
 	if (!present(a->state) || !inspected_kind(a))
 		return 0;
 	if (!a->inspected[0] && !strcmp(k, "usb"))
-		return add(findings, INSP_NEVER_CHECKED, a, a->field[ASSET_SERIAL], NULL,
-			   "a removable medium whose encryption was never checked by an inspection");
+		return add(
+			findings, INSP_NEVER_CHECKED, a, a->field[ASSET_SERIAL], NULL,
+			"a removable medium whose encryption was never checked by an inspection");
 	if (inspect_days_between(a->inspected[0] ? a->inspected : a->added, p->now, &d) == 0 &&
 	    d > (long)p->days)
 		return add(findings, INSP_NOT_INSPECTED, a, a->field[ASSET_SERIAL], NULL,
@@ -209,8 +211,7 @@ static int judge_inspection(const struct asset *a, const struct inspect_periods 
 	return 0;
 }
 
-int inspect_register(const struct asset_set *s, const struct inspect_periods *p,
-		     json_t *findings)
+int inspect_register(const struct asset_set *s, const struct inspect_periods *p, json_t *findings)
 {
 	long d;
 	int r = 0;

@@ -41,8 +41,8 @@ int inspect_device(const struct asset_set *s, const struct inspect_device *d, js
 
 /* The periods the register is judged by. */
 struct inspect_periods {
-	const char *now; /* "YYYY-MM-DDTHH:MM:SSZ" */
-	unsigned days;	 /* inspected within this many days (media and mobile devices) */
+	const char *now;    /* "YYYY-MM-DDTHH:MM:SSZ" */
+	unsigned days;	    /* inspected within this many days (media and mobile devices) */
 	unsigned cert_days; /* a certificate within this many days of disposal approval */
 };
 
@@ -53,8 +53,7 @@ struct inspect_periods {
  * inspected, media and mobile devices not inspected within @p->days
  * Return: 0, -EINVAL (@p->now malformed), -ENOMEM
  */
-int inspect_register(const struct asset_set *s, const struct inspect_periods *p,
-		     json_t *findings);
+int inspect_register(const struct asset_set *s, const struct inspect_periods *p, json_t *findings);
 
 /**
  * inspect_record() - record a signed inspection and an "inspected" event
@@ -69,9 +68,9 @@ int inspect_register(const struct asset_set *s, const struct inspect_periods *p,
  * errno of asset_apply(), or a backend errno
  */
 int inspect_record(struct ledger *l, const void *doc, size_t len, const char *sig_name,
-		   const void *sig, size_t siglen,
-		   const char *const *tags, size_t ntags, const char *who, const char *when,
-		   struct ledger_anchor *out, char *why, size_t wl);
+		   const void *sig, size_t siglen, const char *const *tags, size_t ntags,
+		   const char *who, const char *when, struct ledger_anchor *out, char *why,
+		   size_t wl);
 
 /* The record of an inspection, as the register keeps it. */
 struct inspect_row {

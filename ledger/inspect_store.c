@@ -82,8 +82,9 @@ static int sigs_json(const char *name, const void *sig, size_t siglen, char **ou
 }
 
 int inspect_record(struct ledger *l, const void *doc, size_t len, const char *sig_name,
-		   const void *sig, size_t siglen, const char *const *tags, size_t ntags, const char *who, const char *when,
-		   struct ledger_anchor *out, char *why, size_t wl)
+		   const void *sig, size_t siglen, const char *const *tags, size_t ntags,
+		   const char *who, const char *when, struct ledger_anchor *out, char *why,
+		   size_t wl)
 {
 	char *sigs = NULL;
 	int r;

@@ -49,7 +49,8 @@ static int inspect_help(void)
 	      ")\n"
 	      "  -h, --help           show this help\n\n",
 	      stdout);
-	ui_print_exit_status(stdout, inspect_exits, sizeof(inspect_exits) / sizeof(inspect_exits[0]));
+	ui_print_exit_status(stdout, inspect_exits,
+			     sizeof(inspect_exits) / sizeof(inspect_exits[0]));
 	return KESU_EXIT_SUCCESS;
 }
 
@@ -74,11 +75,13 @@ static int inspect_check(struct inspect_opts *o, int argc, char **argv)
 	o->devices = argv + optind;
 	o->ndevices = argc - optind;
 	if (o->export_id && (o->ndevices || o->register_only || o->cs.sign_key))
-		return ui_usage_error("inspect", "--export takes no device, --register or --sign-key");
+		return ui_usage_error("inspect",
+				      "--export takes no device, --register or --sign-key");
 	if (o->output && !o->export_id)
 		return ui_usage_error("inspect", "-o goes with --export");
 	if (o->register_only && o->ndevices)
-		return ui_usage_error("inspect", "--register inspects the register alone: no DEVICE");
+		return ui_usage_error("inspect",
+				      "--register inspects the register alone: no DEVICE");
 	if (!*o->ledger)
 		return ui_usage_error("inspect", "--ledger: empty path");
 	return 0;
@@ -236,7 +239,7 @@ static int run(const struct inspect_opts *o, struct ledger *l, const struct cert
 	}
 	if (o->register_only)
 		code = inspect_register(s, &p, res->findings) < 0 ? ui_exit(-ENOMEM, UI_CTX_NONE) :
-								     0;
+								    0;
 	else
 		code = inspect_devices(o, s, res);
 	if (!code && signer)
@@ -272,8 +275,9 @@ int cmd_inspect(int argc, char **argv)
 		code = inspect_now(res.now);
 	if (!code && (r = ledger_open(&l, o.ledger, o.cs.sign_key ? 0 : LEDGER_RDONLY)) < 0) {
 		ui_err("%s: %s", ui_safe(o.ledger),
-		       r == -ENOENT ? "no ledger there" : r == -EBADMSG ? "not a kesu ledger" :
-									   strerror(-r));
+		       r == -ENOENT  ? "no ledger there" :
+		       r == -EBADMSG ? "not a kesu ledger" :
+				       strerror(-r));
 		code = r == -EBADMSG || r == -EPROTO ? KESU_EXIT_LEDGER : ui_exit(r, UI_CTX_NONE);
 	}
 	res.findings = json_array();

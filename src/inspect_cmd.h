@@ -41,9 +41,8 @@ int inspect_print(const struct inspect_opts *o, const struct inspect_result *res
  * @record: set to the document recorded (json_decref() it)
  * Return: 0, or an exit code (message printed)
  */
-int inspect_sign_record(const struct inspect_opts *o, struct ledger *l,
-			const struct cert_signer *s, const struct inspect_result *res,
-			json_t **record);
+int inspect_sign_record(const struct inspect_opts *o, struct ledger *l, const struct cert_signer *s,
+			const struct inspect_result *res, json_t **record);
 
 /**
  * inspect_export() - print (or write to -o, with its signature beside it)

@@ -96,9 +96,8 @@ static int build(const struct inspect_opts *o, const struct cert_signer *s,
 	return r ? r : jcs_dump(*record, text, len);
 }
 
-int inspect_sign_record(const struct inspect_opts *o, struct ledger *l,
-			const struct cert_signer *s, const struct inspect_result *res,
-			json_t **record)
+int inspect_sign_record(const struct inspect_opts *o, struct ledger *l, const struct cert_signer *s,
+			const struct inspect_result *res, json_t **record)
 {
 	struct ledger_anchor row;
 	char *text = NULL, name[32], why[256] = "";
@@ -159,7 +158,8 @@ static int write_out(const char *path, const void *data, size_t len)
 		r = outfile_commit(&of, data, len);
 	outfile_release(&of);
 	if (r < 0)
-		ui_err("%s: %s", ui_safe(path), r == -EEXIST ? "exists, not replaced" : strerror(-r));
+		ui_err("%s: %s", ui_safe(path),
+		       r == -EEXIST ? "exists, not replaced" : strerror(-r));
 	return r;
 }
 
@@ -207,7 +207,7 @@ int inspect_export(const struct inspect_opts *o, struct ledger *l)
 		doc = json_pack("{s:o,s:o,s:I,s:s}", "record", json_loads(row.doc, 0, NULL),
 				"signatures", json_loads(row.sigs, 0, NULL), "seq",
 				(json_int_t)row.seq, "row_hash", row.row_hash);
-		code = !doc ? ui_exit(-ENOMEM, UI_CTX_NONE) :
+		code = !doc			      ? ui_exit(-ENOMEM, UI_CTX_NONE) :
 		       ui_print_json(stdout, doc) < 0 ? ui_exit(-EIO, UI_CTX_NONE) :
 							0;
 		json_decref(doc);
