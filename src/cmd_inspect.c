@@ -36,7 +36,7 @@ static int inspect_help(void)
 	      "Options:\n"
 	      "  --register           the register alone: loans past their date, missing\n"
 	      "                       certificates, media not inspected\n"
-	      "  --days N             inspected within N days (default 365, [policy] inspect_days)\n"
+	      "  --days N             inspected within N days (default 365)\n"
 	      "  --cert-days N        a certificate within N days of disposal approval (30)\n"
 	      "  --json               print JSON instead of a table\n"
 	      "  --sign-key KEY       sign the record as inspector and keep it in the register;\n"
