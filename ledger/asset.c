@@ -34,10 +34,8 @@ const char *const asset_field_names[ASSET_NFIELDS] = {
 };
 
 const char *const asset_event_names[ASSET_NEVENTS] = {
-	[ASSET_ADDED] = "added",
-	[ASSET_EDITED] = "edited",
-	[ASSET_STATE] = "state",
-	[ASSET_IMPORTED] = "imported",
+	[ASSET_ADDED] = "added",       [ASSET_EDITED] = "edited",	[ASSET_STATE] = "state",
+	[ASSET_IMPORTED] = "imported", [ASSET_INSPECTED] = "inspected",
 };
 
 static const char *const state_names[ASSET_NSTATES] = {
@@ -301,6 +299,7 @@ struct event {
 	enum asset_state from, state;
 	json_t *fields;
 	const char *when;
+	const char *until; /* NULL when the event gives none */
 	bool authority;
 };
 
@@ -330,7 +329,7 @@ static int parse_head(json_t *doc, struct event *e, char *why, size_t wl)
 {
 	static const char *const keys[] = { "asset_tag", "authority", "event", "fields",
 					    "format",	 "from",      "id",    "state",
-					    "when",	 "who",	      "why" };
+					    "when",	 "who",	      "why",   "until" };
 	json_t *from = json_object_get(doc, "from"), *auth = json_object_get(doc, "authority");
 	const char *key;
 	json_t *v;
@@ -372,6 +371,9 @@ static int parse_head(json_t *doc, struct event *e, char *why, size_t wl)
 	      clean_string(json_object_get(auth, "type"), ASSET_VALUE_MAX)))
 		return bad(why, wl, "an authority without type, id and sha256");
 	e->authority = auth != NULL;
+	e->until = json_string_value(json_object_get(doc, "until"));
+	if (json_object_get(doc, "until") && !asset_date_ok(e->until))
+		return bad(why, wl, "an until that is not a date YYYY-MM-DD");
 	e->fields = json_object_get(doc, "fields");
 	return json_is_object(e->fields) ? 0 : bad(why, wl, "no fields object");
 }
@@ -427,7 +429,7 @@ static int check_step(const struct asset *a, const struct event *e, char *why, s
 		snprintf(why, wl, "%s: a new asset needs a kind", e->tag);
 		return -EINVAL;
 	}
-	if ((e->kind == ASSET_EDITED && e->state != from) ||
+	if (((e->kind == ASSET_EDITED || e->kind == ASSET_INSPECTED) && e->state != from) ||
 	    (e->kind == ASSET_STATE && e->state == from)) {
 		snprintf(why, wl, "%s: an %s event that %s the state", e->tag,
 			 asset_event_names[e->kind], e->kind == ASSET_STATE ? "keeps" : "changes");
@@ -466,6 +468,27 @@ static int put_fields(struct asset *a, const struct event *e)
 	return 0;
 }
 
+bool asset_date_ok(const char *s)
+{
+	static const char form[] = "dddd-dd-dd";
+
+	if (!s || strlen(s) != sizeof(form) - 1)
+		return false;
+	for (size_t i = 0; form[i]; i++)
+		if (form[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') : s[i] != form[i])
+			return false;
+	return true;
+}
+
+/* A loan's end lasts while the asset is lent or out; an event may move it. */
+static void replay_until(struct asset *a, const struct event *e)
+{
+	if (e->state != ASSET_LENT && e->state != ASSET_TAKEN_OUT)
+		a->until[0] = '\0';
+	else if (e->until)
+		snprintf(a->until, sizeof(a->until), "%s", e->until);
+}
+
 int asset_replay(struct asset_set *s, const json_t *doc, int64_t seq, char *why, size_t wl)
 {
 	struct asset *a;
@@ -489,6 +512,13 @@ int asset_replay(struct asset_set *s, const json_t *doc, int64_t seq, char *why,
 		a->first_seq = seq;
 		index_put(s, s->n++);
 	}
+	if (!a->added[0])
+		snprintf(a->added, sizeof(a->added), "%s", e.when);
+	if (!a->state_when[0] || a->state != e.state)
+		snprintf(a->state_when, sizeof(a->state_when), "%s", e.when);
+	if (e.kind == ASSET_INSPECTED)
+		snprintf(a->inspected, sizeof(a->inspected), "%s", e.when);
+	replay_until(a, &e);
 	a->state = e.state;
 	a->last_seq = seq;
 	a->events++;

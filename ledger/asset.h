@@ -49,16 +49,17 @@ enum asset_field {
 };
 
 enum asset_event {
-	ASSET_ADDED,	/* kesu asset add */
-	ASSET_EDITED,	/* fields changed, the state kept */
-	ASSET_STATE,	/* the state changed (and perhaps fields) */
-	ASSET_IMPORTED, /* added or changed by an import */
+	ASSET_ADDED,	 /* kesu asset add */
+	ASSET_EDITED,	 /* fields changed, the state kept */
+	ASSET_STATE,	 /* the state changed (and perhaps fields) */
+	ASSET_IMPORTED,	 /* added or changed by an import */
+	ASSET_INSPECTED, /* seen at an inspection (Art. 44-46); the state kept */
 	ASSET_NEVENTS
 };
 
 /* "kind", "serial", ... "lease_contract", "category", "status_label" */
 extern const char *const asset_field_names[ASSET_NFIELDS];
-/* "added", "edited", "state", "imported" */
+/* "added", "edited", "state", "imported", "inspected" */
 extern const char *const asset_event_names[ASSET_NEVENTS];
 
 #define ASSET_TAG_MAX 64
@@ -135,6 +136,8 @@ struct asset_change {
 	bool state_is_kesu;
 	const char *who, *when, *why; /* when: "YYYY-MM-DDTHH:MM:SSZ"; why may be NULL */
 	const struct asset_authority *authority;
+	/* a loan's or take-out's end, "YYYY-MM-DD"; NULL: none given */
+	const char *until;
 };
 
 /* What recording a change did. */
@@ -156,6 +159,10 @@ struct asset {
 	size_t events;
 	/* the last certificate recorded for its tag, when asset_load() was asked for them */
 	char *cert_id, *cert_sha256;
+	char until[11];	     /* the end of the loan or take-out it is on; "" for none */
+	char state_when[32]; /* when it entered its state */
+	char inspected[32];  /* its last inspection; "" when never inspected */
+	char added[32];	     /* when it was registered */
 };
 
 /* The register: assets in the order they were added, found by tag through a hash index. */
@@ -315,5 +322,18 @@ const char *asset_status_label(const struct asset *a);
  * Return: 0 (@st set; @kesu true when it is one of kesu's names), -ENOENT
  */
 int asset_label_state(const char *label, enum asset_state *st, bool *kesu);
+
+/**
+ * asset_date_ok() - @s is a date "YYYY-MM-DD" (a loan's end, "until")
+ */
+bool asset_date_ok(const char *s);
+
+/**
+ * asset_apply_locked() - asset_apply() inside a write transaction the caller
+ * holds (another row written with the changes, as an inspection record is)
+ * Return: as asset_apply(); the caller ends the transaction
+ */
+int asset_apply_locked(struct ledger *l, const struct asset_change *c, size_t n,
+		       struct asset_outcome *out, size_t *failed, char *why, size_t wl);
 
 #endif

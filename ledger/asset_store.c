@@ -48,6 +48,10 @@ static int check_change(const struct asset_change *c, char *why, size_t wl)
 		snprintf(why, wl, "who or when missing or malformed");
 		return -EINVAL;
 	}
+	if (c->until && !asset_date_ok(c->until)) {
+		snprintf(why, wl, "until: not a date YYYY-MM-DD");
+		return -EINVAL;
+	}
 	if (c->why && (!text_is_clean(c->why) || strlen(c->why) > ASSET_WHY_MAX)) {
 		snprintf(why, wl, "reason: control characters, or longer than %d bytes",
 			 ASSET_WHY_MAX);
@@ -86,6 +90,13 @@ static enum asset_state new_state(const struct asset_change *c, const struct ass
 	return c->state;
 }
 
+/* A new end for a loan or take-out the asset is on: an event of its own. */
+static bool until_moves(const struct asset_change *c, const struct asset *a)
+{
+	return c->until && a && (a->state == ASSET_LENT || a->state == ASSET_TAKEN_OUT) &&
+	       strcmp(c->until, a->until);
+}
+
 /* The event document for @c against @a (NULL: a new asset); NULL when nothing changes. */
 static int change_doc(const struct asset_change *c, const struct asset *a, struct asset_outcome *o,
 		      json_t **doc)
@@ -104,6 +115,8 @@ static int change_doc(const struct asset_change *c, const struct asset *a, struc
 	o->what = !a				    ? ASSET_NEW :
 		  o->changed || o->state != o->from ? ASSET_CHANGED :
 						      ASSET_UNCHANGED;
+	if (o->what == ASSET_UNCHANGED && (ev == ASSET_INSPECTED || until_moves(c, a)))
+		o->what = ASSET_CHANGED;
 	if (o->what == ASSET_UNCHANGED) {
 		json_decref(fields);
 		return 0;
@@ -120,6 +133,8 @@ static int change_doc(const struct asset_change *c, const struct asset *a, struc
 	    json_object_set_new(d, "authority",
 				json_pack("{s:s,s:s,s:s}", "type", c->authority->type, "id",
 					  c->authority->id, "sha256", c->authority->sha256)))
+		json_decref(d), d = NULL;
+	if (d && c->until && json_object_set_new(d, "until", json_string(c->until)))
 		json_decref(d), d = NULL;
 	*doc = d;
 	return d ? 0 : -ENOMEM;
@@ -199,6 +214,30 @@ int asset_apply(struct ledger *l, const struct asset_change *c, size_t n, struct
 	else
 		l->ops->end(l, false);
 out:
+	if (r < 0 && !why[0])
+		snprintf(why, wl, "%s",
+			 r == -EBADMSG ? "the register's events do not replay" : strerror(-r));
+	asset_set_free(s);
+	return r;
+}
+
+int asset_apply_locked(struct ledger *l, const struct asset_change *c, size_t n,
+		       struct asset_outcome *out, size_t *failed, char *why, size_t wl)
+{
+	struct asset_set *s = asset_set_new();
+	struct asset_outcome o;
+	int r;
+
+	why[0] = '\0';
+	*failed = 0;
+	if (!s)
+		return -ENOMEM;
+	r = replay_events(l, n == 1 ? c[0].tag : NULL, s);
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		r = record_one(l, s, &c[i], out ? &out[i] : &o, why, wl);
+		if (r < 0)
+			*failed = i;
+	}
 	if (r < 0 && !why[0])
 		snprintf(why, wl, "%s",
 			 r == -EBADMSG ? "the register's events do not replay" : strerror(-r));

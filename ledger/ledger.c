@@ -21,6 +21,7 @@
 
 #include "asset.h"
 #include "backend.h"
+#include "cert/inspection.h"
 #include "cert/jcs.h"
 #include "jsonutil.h"
 #include "secmem.h"
@@ -61,8 +62,17 @@ static const char *const event_paths[LEDGER_NFIELDS] = {
 	[LEDGER_OPERATOR] = "who",	  [LEDGER_ISSUED] = "when",
 };
 
+/* An inspection's columns: who inspected, when, and whether anything was found. */
+static const char *const inspection_paths[LEDGER_NFIELDS] = {
+	[LEDGER_RESULT] = "result",
+	[LEDGER_OPERATOR] = "inspector.name",
+	[LEDGER_ISSUED] = "time",
+};
+
 static const char *const *field_paths_of(enum ledger_kind kind)
 {
+	if (kind == LEDGER_KIND_INSPECTION)
+		return inspection_paths;
 	return kind == LEDGER_KIND_ASSET_EVENT ? event_paths : cert_paths;
 }
 
@@ -830,7 +840,27 @@ static bool kind_matches(const struct ledger_row *row, json_t *doc)
 	const char *format = json_string_value(json_object_get(doc, "format"));
 	bool event = format && !strcmp(format, LEDGER_ASSET_EVENT_FORMAT);
 
+	if (format && !strcmp(format, INSPECTION_FORMAT))
+		return row->kind == LEDGER_KIND_INSPECTION;
 	return row->kind == (event ? LEDGER_KIND_ASSET_EVENT : LEDGER_KIND_CERT);
+}
+
+/* An inspection record: in its form, canonical, and signed when it was recorded. */
+static int check_inspection(struct walk *w, const struct ledger_row *row)
+{
+	char why[256];
+	int r;
+
+	if (row->refers)
+		return fault(w, row->seq, row->id, LEDGER_ALTERED,
+			     "an inspection refers to another row");
+	if (!strcmp(row->sigs, "{}"))
+		return fault(w, row->seq, row->id, LEDGER_ALTERED,
+			     "an inspection without its signature");
+	r = inspection_parse(row->cert, row->cert_len, NULL, why, sizeof(why));
+	if (r == -ENOMEM)
+		return r;
+	return r < 0 ? fault(w, row->seq, row->id, LEDGER_ALTERED, "%s", why) : 0;
 }
 
 /* A row's own contents: its hash, its columns, and the verdict on its document. */
@@ -873,7 +903,9 @@ static int check_row(struct walk *w, const struct ledger_row *row)
 				  row->kind == LEDGER_KIND_CERT ? "certificate" : "document");
 			goto out;
 		}
-	if (row->kind == LEDGER_KIND_ASSET_EVENT)
+	if (row->kind == LEDGER_KIND_INSPECTION)
+		r = check_inspection(w, row);
+	else if (row->kind == LEDGER_KIND_ASSET_EVENT)
 		r = row->refers ? fault(w, row->seq, row->id, LEDGER_ALTERED,
 					"an asset event refers to another row") :
 				  check_event(w, row, f.doc);

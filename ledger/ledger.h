@@ -93,6 +93,7 @@ extern const char *const ledger_field_names[LEDGER_NFIELDS];
 enum ledger_kind {
 	LEDGER_KIND_CERT = 0,
 	LEDGER_KIND_ASSET_EVENT, /* a kesu-asset-event/1 document, no signatures */
+	LEDGER_KIND_INSPECTION,	 /* a signed kesu-inspection/1 record (inspect.h) */
 	LEDGER_KIND_UNKNOWN,	 /* a kind column this kesu does not know: verify refuses it */
 };
 

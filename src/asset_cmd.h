@@ -26,6 +26,7 @@ struct asset_opts {
 	const char *path;
 	const char *field[ASSET_NFIELDS];
 	const char *reason, *state, *format;
+	const char *until; /* edit --until */
 	bool json, snipeit, glpi, csv, jsonl, bom, help;
 	unsigned given; /* the AO_ bits of the options given */
 	int nargs;

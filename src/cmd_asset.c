@@ -36,6 +36,7 @@ static const struct option longopts[] = {
 	{ "lease-contract", required_argument, NULL, FIELD_OPT + ASSET_LEASE_CONTRACT },
 	{ "reason", required_argument, NULL, 'r' },
 	{ "state", required_argument, NULL, 'S' },
+	{ "until", required_argument, NULL, 'U' },
 	{ "json", no_argument, NULL, 'j' },
 	{ "format", required_argument, NULL, 'f' },
 	{ "snipeit", no_argument, NULL, 's' },
@@ -119,6 +120,7 @@ static void set_opt(struct asset_opts *o, int c, const char *arg)
 	case 'L': o->path = arg; break;
 	case 'r': o->reason = arg, o->given |= AO_REASON; break;
 	case 'S': o->state = arg, o->given |= AO_STATE; break;
+	case 'U': o->until = arg, o->given |= AO_STATE; break;
 	case 'j': o->json = true, o->given |= AO_JSON; break;
 	case 'f': o->format = arg, o->given |= AO_FORMAT; break;
 	case 's': o->snipeit = true, o->given |= AO_EXPORT; break;
@@ -239,6 +241,7 @@ static int record(const struct asset_opts *o, enum asset_event ev)
 
 	memcpy(c.field, o->field, sizeof(c.field));
 	c.state = ASSET_STATE_KEEP;
+	c.until = o->until;
 	if (o->state && asset_state_parse(o->state, &c.state))
 		return ui_usage_error("asset",
 				      "asset edit: --state '%s': no such state (see "
@@ -284,7 +287,8 @@ static int asset_cmd_edit(int argc, char **argv)
 	static const struct asset_action a = {
 		1, AO_FIELDS | AO_REASON | AO_STATE,
 		FIELDS_HELP
-		"  --state STATE  move it to STATE (kesu-asset(8), STATES)\n" REASON_HELP
+		"  --state STATE  move it to STATE (kesu-asset(8), STATES)\n"
+		"  --until DATE   the end of the loan or take-out, YYYY-MM-DD\n" REASON_HELP
 	};
 	struct asset_opts o;
 	int r = asset_args(argc, argv, &a, &o);

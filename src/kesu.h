@@ -39,6 +39,8 @@ enum kesu_exit {
 	KESU_EXIT_POLICY = 20,
 	KESU_EXIT_NOT_IDENTIFIED = 21,
 	KESU_EXIT_DISTRUSTED = 22,
+	/* inspections */
+	KESU_EXIT_FINDINGS = 23,
 };
 
 /* One row of the exit-code table: --help, kesu(8) and the tests use its text. */
@@ -97,6 +99,7 @@ int cmd_encrypt(int argc, char **argv);
 int cmd_decrypt(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_asset(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
 
 /*
  * The configuration file of this run (kesu-config(5)), in cmd_config.c.

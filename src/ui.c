@@ -63,6 +63,8 @@ const struct kesu_exit_code kesu_exit_codes[] = {
 	{ KESU_EXIT_DISTRUSTED, "no-longer-trusted",
 	  "the ledger's chain is intact, but rows were signed by keys the trust store no longer "
 	  "trusts" },
+	{ KESU_EXIT_FINDINGS, "findings",
+	  "the inspection found something: a medium or an asset to look into" },
 	{ 0, NULL, NULL },
 };
 
@@ -367,8 +369,8 @@ int ui_exit_worst(int a, int b)
 		KESU_EXIT_DISTRUSTED,	  KESU_EXIT_PARTIAL,
 		KESU_EXIT_CORRUPT,	  KESU_EXIT_NO_KEY,
 		KESU_EXIT_WEAK,		  KESU_EXIT_POLICY,
-		KESU_EXIT_FAILURE,	  KESU_EXIT_UNVERIFIED,
-		KESU_EXIT_SUCCESS,
+		KESU_EXIT_FINDINGS,	  KESU_EXIT_FAILURE,
+		KESU_EXIT_UNVERIFIED,	  KESU_EXIT_SUCCESS,
 	};
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 		/* a code missing from the list must not turn into a success */

@@ -15,7 +15,7 @@ codes() { sed -n 's/^ *\([0-9][0-9]*\)  \(.*\)$/\1\t\2/p' "$1"; }
 
 "$KESU" --help > "$WORK/help"
 codes "$WORK/help" > "$WORK/table"
-[ "$(wc -l < "$WORK/table")" -eq 23 ] || fail "kesu --help lists $(wc -l < "$WORK/table") codes, not 23"
+[ "$(wc -l < "$WORK/table")" -eq 24 ] || fail "kesu --help lists $(wc -l < "$WORK/table") codes, not 24"
 
 # man_codes PAGE: "NN<TAB>first line" of each entry of the page's EXIT STATUS
 man_codes() {
@@ -78,5 +78,6 @@ kesu-encrypt|encrypt;decrypt
 kesu-media|media;media format;media open;media passphrase;media status
 kesu-ledger|ledger add;ledger verify;ledger show;ledger list;ledger export;ledger reconcile
 kesu-asset|asset add;asset edit;asset show;asset list;asset import;asset export
+kesu-inspect|inspect
 PAGES
 ok "every command's --help and man page list the same codes with the table's words"

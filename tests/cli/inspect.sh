@@ -1,0 +1,116 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# kesu inspect: media against the register and the media policy, and the
+# register alone (Art. 44-46). A loop device without serial cannot be matched
+# (no-serial); with a serial (KESU_TEST_SERIAL, test builds) it is unregistered
+# or, registered and plain, not encrypted; a LUKS2 medium made by cryptsetup
+# itself to the policy's floor and labelled with its tag is matched and clean
+# (exit 0). A loan past its until is overdue under KESU_TEST_NOW. A signed
+# inspection is a row `kesu ledger verify` checks, its export verifies with
+# stock minisign, and sqlite3 edits of the row are found (15).
+. "$(dirname "$0")/lib.sh"
+set -e
+need_test_hooks
+for t in sqlite3 jq minisign cryptsetup; do
+	command -v $t >/dev/null || skip "$t missing (scripts/install-deps installs it)"
+done
+cd "$WORK"
+keys=${KESU_SRCDIR:?}/tests/data/keys
+mkdir trust k
+cp "$keys"/operator.key "$keys"/operator.key.pub k/
+chmod 600 k/operator.key
+cp "$keys"/operator.key.pub trust/
+echo kesu-test-operator > op.pass
+SIGN="--sign-key k/operator.key --passphrase-file op.pass"
+
+run() {
+	want=$1; shift
+	set +e
+	"$@" > out 2> err
+	got=$?
+	set -e
+	[ "$got" -eq "$want" ] || { cat out err >&9; fail "'$*' exited $got, expected $want"; }
+}
+codes() { jq -r '[.findings[].code] | sort | join(",")' out; }
+
+L="--ledger $WORK/a.db"
+"$KESU" asset add USB-1 --kind usb --serial SER-1 --holder '鈴木 花子' $L > /dev/null
+"$KESU" asset add USB-9 --kind usb $L > /dev/null
+"$KESU" asset add USB-5 --kind usb --serial SER-5 $L > /dev/null
+"$KESU" asset edit USB-5 --state lent --until 2024-01-10 --holder '佐藤 次郎' $L > /dev/null
+
+plain=$(mkloop 8388608)
+run 23 "$KESU" inspect "$plain" --json $L
+[ "$(codes)" = "no-serial,not-encrypted" ] || fail "no serial: $(cat out)"
+grep -qF 'not recorded: no --sign-key' err || fail "unsigned: no word that nothing was kept"
+run 23 env KESU_TEST_SERIAL="$plain=NOT-HERE" "$KESU" inspect "$plain" --json $L
+[ "$(codes)" = "not-encrypted,unregistered" ] || fail "unregistered: $(cat out)"
+[ "$(jqf out '.findings[] | select(.code == "unregistered") | .serial')" = NOT-HERE ] ||
+	fail "unregistered: the serial is not named: $(cat out)"
+ok "a loop device without serial cannot be matched; with an unknown serial it is unregistered"
+
+run 23 env KESU_TEST_SERIAL="$plain=SER-1" "$KESU" inspect "$plain" $L
+grep -q "^not-encrypted	USB-1	SER-1	$plain	" out || fail "plain registered medium: $(cat out)"
+ok "a registered medium without encryption is a finding (23)"
+
+# encrypted to the policy's floor by cryptsetup itself, its tag in the LUKS2 label
+luks=$(mkloop 33554432)
+printf 'correct horse battery staple' | cryptsetup luksFormat -q --type luks2 \
+	--cipher aes-xts-plain64 --key-size 512 --pbkdf argon2id --pbkdf-memory 65536 \
+	--pbkdf-force-iterations 4 --pbkdf-parallel 1 --label USB-9 "$luks" -
+run 0 "$KESU" inspect "$luks" --json $L
+jq -e '.findings == [] and .inspected[0].asset_tag == "USB-9"' out > /dev/null ||
+	fail "compliant medium: $(cat out)"
+ok "an encrypted medium matched by its LUKS2 label and meeting the policy: nothing found (0)"
+
+run 23 env KESU_TEST_NOW=2024-02-01T00:00:00Z "$KESU" inspect --register --json $L
+jq -e '[.findings[] | select(.code == "overdue")] | length == 1 and
+	.[0].asset_tag == "USB-5"' out > /dev/null || fail "overdue: $(cat out)"
+run 23 env KESU_TEST_NOW=2024-01-09T00:00:00Z "$KESU" inspect --register --json $L
+jq -e '[.findings[] | select(.code == "overdue")] == []' out > /dev/null ||
+	fail "a loan before its until is not overdue: $(cat out)"
+ok "a loan past its until is overdue under the test clock, not before"
+
+# a clean register: its one medium inspected, signed and recorded
+C="--ledger $WORK/c.db"
+"$KESU" asset add USB-9 --kind usb $C > /dev/null
+run 23 "$KESU" inspect --register $C
+grep -q "^never-checked	USB-9	" out || fail "never checked: $(cat out)"
+run 0 "$KESU" inspect "$luks" $SIGN $C
+id=$(sed -n 's/^recorded: inspection //p' out)
+[ -n "$id" ] || fail "signed: no record named: $(cat out)"
+run 0 "$KESU" inspect --register $C
+grep -qx '0 findings in the register' out || fail "clean register: $(cat out)"
+[ "$(sqlite3 c.db "SELECT count(*) FROM certificates WHERE kind = 'inspection'")" = 1 ] ||
+	fail "no inspection row"
+[ "$(sqlite3 c.db "SELECT count(*) FROM certificates WHERE kind = 'asset-event' AND
+	CAST(certificate AS TEXT) LIKE '%\"event\":\"inspected\"%'")" = 1 ] || fail "no inspected event"
+ok "a clean register: nothing found (0) once its medium is inspected and recorded"
+
+run 0 "$KESU" ledger $C --trust trust verify
+run 0 "$KESU" inspect --export "$id" -o rec.json $C
+minisign -Vm rec.json -x rec.json.inspector.minisig -p k/operator.key.pub > out ||
+	fail "stock minisign does not verify the record"
+[ "$(jq -r .id rec.json)" = "$id" ] && [ "$(jq -r .result rec.json)" = clean ] ||
+	fail "export: $(cat rec.json)"
+ok "the record verifies in the chain and with stock minisign"
+
+cp c.db c0.db
+sqlite3 c.db "UPDATE certificates SET certificate = CAST(replace(CAST(certificate AS TEXT),
+	'\"result\":\"clean\"', '\"result\":\"findings\"') AS BLOB) WHERE kind = 'inspection'"
+run 15 "$KESU" ledger $C --trust trust verify
+cp c0.db c.db
+sqlite3 c.db "UPDATE certificates SET signatures = '{}' WHERE kind = 'inspection'"
+run 15 "$KESU" ledger $C --trust trust verify
+cp c0.db c.db
+sqlite3 c.db "UPDATE certificates SET kind = NULL WHERE kind = 'inspection'"
+run 15 "$KESU" ledger $C --trust trust verify
+cp c0.db c.db
+sqlite3 c.db "DELETE FROM certificates WHERE kind = 'inspection'"
+run 15 "$KESU" ledger $C --trust trust verify
+ok "sqlite3 edits, a removed signature, a changed kind and a deleted inspection row are found"
+
+run 2 "$KESU" inspect --days -1 $L
+run 2 "$KESU" inspect --register "$plain" $L
+run 2 "$KESU" inspect -o x.json $L
+ok "bad options are refused (2)"
