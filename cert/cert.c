@@ -156,6 +156,12 @@ static const struct field f_tool[] = {
 	F("sha256", K_SHA256),
 	END,
 };
+/* the computer the media was erased in (DMI); absent from certificates made before it */
+static const struct field f_machine[] = {
+	F("manufacturer", K_STR_NULL), OPT("manufacturer_hex", K_HEX), F("product", K_STR_NULL),
+	OPT("product_hex", K_HEX),     F("serial", K_STR_NULL),	       OPT("serial_hex", K_HEX),
+	F("uuid", K_STR_NULL),	       OPT("uuid_hex", K_HEX),	       END,
+};
 static const struct field f_cert[] = {
 	ENUM("format", K_ENUM, v_format),
 	F("id", K_UUID),
@@ -178,6 +184,7 @@ static const struct field f_cert[] = {
 	F("notes", K_STR_NULL),
 	SUB("tool", K_OBJ, f_tool),
 	F("host", K_STR),
+	{ "machine", K_OBJ, true, NULL, f_machine },
 	END,
 };
 
@@ -649,6 +656,16 @@ static json_t *people_json(const json_t *rep, const struct cert_meta *m, json_t 
 			 m->location ? json_text(m->location) : copy(rep, "operator.location"));
 }
 
+/* the report's machine, when it has one (reports before kesu recorded DMI do not) */
+static int machine_json(const json_t *rep, json_t *c)
+{
+	const json_t *m = cert_get(rep, "machine");
+
+	if (!json_is_object(m))
+		return 0;
+	return json_object_set_new(c, "machine", json_deep_copy(m)) ? -ENOMEM : 0;
+}
+
 json_t *cert_from_report(const json_t *rep, const struct cert_meta *m, char id[37])
 {
 	static const struct cert_meta none;
@@ -677,6 +694,10 @@ json_t *cert_from_report(const json_t *rep, const struct cert_meta *m, char id[3
 		      json_text(m->destination), "notes", json_text(m->notes), "tool", "name",
 		      copy(rep, "tool.name"), "version", copy(rep, "tool.version"), "sha256",
 		      json_text(m->tool_sha256), "host", copy(rep, "host"));
+	if (c && machine_json(rep, c)) {
+		json_decref(c);
+		c = NULL;
+	}
 	if (!c) {
 		errno = ENOMEM;
 		return NULL;

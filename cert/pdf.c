@@ -554,3 +554,300 @@ int cert_pdf_render(const void *cert, size_t len, const struct cert_pdf_page *pa
 	*pdf_len = n;
 	return 0;
 }
+
+/* ---- one machine, several drives: the summary page ---- */
+
+enum mword {
+	M_TITLE,
+	M_MACHINE,
+	M_MANUFACTURER,
+	M_PRODUCT,
+	M_SERIAL,
+	M_UUID,
+	M_MEDIA,
+	M_OVERALL,
+	M_ALL_ERASED,
+	M_NOT_ALL,
+	M_CERT_ID,
+	NMWORDS,
+};
+
+static const char *const mwords[NMWORDS][2] = {
+	[M_TITLE] = { "記録媒体消去証明書(機器単位)",
+		      "Certificate of Media Sanitization: machine" },
+	[M_MACHINE] = { "機器", "Machine" },
+	[M_MANUFACTURER] = { "機器製造元", "System manufacturer" },
+	[M_PRODUCT] = { "機種名", "Product name" },
+	[M_SERIAL] = { "機器製造番号", "System serial number" },
+	[M_UUID] = { "機器UUID", "System UUID" },
+	[M_MEDIA] = { "記録媒体数", "Media" },
+	[M_OVERALL] = { "総合結果", "Overall result" },
+	[M_ALL_ERASED] = { "全記録媒体消去済み", "every medium erased" },
+	[M_NOT_ALL] = { "未完了の記録媒体あり", "not every medium erased" },
+	[M_CERT_ID] = { "証明書ID", "Certificate ID" },
+};
+
+static const char *mword(enum mword w, enum cert_pdf_lang lang, char *buf, size_t len)
+{
+	if (lang == CERT_PDF_JA)
+		return mwords[w][0];
+	if (lang == CERT_PDF_EN)
+		return mwords[w][1];
+	snprintf(buf, len, "%s  %s", mwords[w][0], mwords[w][1]);
+	return buf;
+}
+
+/* the value every certificate agrees on, NULL when they differ or none has one */
+static const char *common(json_t *const *docs, size_t n, const char *path)
+{
+	const char *v = cert_get_string(docs[0], path), *o;
+
+	for (size_t i = 1; v && i < n; i++) {
+		o = cert_get_string(docs[i], path);
+		if (!o || strcmp(o, v))
+			return NULL;
+	}
+	return v;
+}
+
+/* the asset tags of the drives, each once, in order */
+static void asset_tags(json_t *const *docs, size_t n, char *out, size_t len)
+{
+	size_t at = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < n && at < len; i++) {
+		const char *t = cert_get_string(docs[i], "media.asset_tag");
+		bool seen = !t;
+
+		for (size_t j = 0; !seen && j < i; j++) {
+			const char *o = cert_get_string(docs[j], "media.asset_tag");
+
+			seen = o && !strcmp(o, t);
+		}
+		if (!seen)
+			at += (size_t)snprintf(out + at, len - at, "%s%s", at ? ", " : "", t);
+	}
+}
+
+/* a label and its value across the page, with a rule under them */
+static void machine_row(struct page *p, const char *label, const char *value)
+{
+	const double lw = p->lang == CERT_PDF_BOTH ? 200 : 150;
+	double h;
+
+	cairo_set_source_rgb(p->cr, 0.35, 0.35, 0.35);
+	h = text_at(p, MARGIN, p->y, lw, label, 8, false);
+	cairo_set_source_rgb(p->cr, 0, 0, 0);
+	h = fmax(h, text_at(p, MARGIN + lw + 8, p->y, PAGE_W - 3 * MARGIN - lw, value ? value : "—",
+			    9, false));
+	p->y += h + 2;
+	cairo_set_source_rgb(p->cr, 0.8, 0.8, 0.8);
+	cairo_set_line_width(p->cr, 0.3);
+	cairo_move_to(p->cr, MARGIN, p->y - 1);
+	cairo_line_to(p->cr, PAGE_W - MARGIN, p->y - 1);
+	cairo_stroke(p->cr);
+	cairo_set_source_rgb(p->cr, 0, 0, 0);
+}
+
+static void machine_block(struct page *p, json_t *const *docs, size_t n, size_t failed)
+{
+	static const struct {
+		enum mword w;
+		const char *path;
+	} dmi[] = { { M_MANUFACTURER, "machine.manufacturer" },
+		    { M_PRODUCT, "machine.product" },
+		    { M_SERIAL, "machine.serial" },
+		    { M_UUID, "machine.uuid" } };
+	char lb[160], vb[160], wb[96], tags[512];
+
+	for (size_t i = 0; i < sizeof(dmi) / sizeof(dmi[0]); i++)
+		machine_row(p, mword(dmi[i].w, p->lang, lb, sizeof(lb)),
+			    common(docs, n, dmi[i].path));
+	machine_row(p, field_label("host", p->lang, lb, sizeof(lb)), common(docs, n, "host"));
+	asset_tags(docs, n, tags, sizeof(tags));
+	machine_row(p, field_label("media.asset_tag", p->lang, lb, sizeof(lb)),
+		    tags[0] ? tags : NULL);
+	snprintf(vb, sizeof(vb), "%zu", n);
+	machine_row(p, mword(M_MEDIA, p->lang, lb, sizeof(lb)), vb);
+	if (failed)
+		snprintf(vb, sizeof(vb), "%s (%zu/%zu)", mword(M_NOT_ALL, p->lang, wb, sizeof(wb)),
+			 failed, n);
+	else
+		snprintf(vb, sizeof(vb), "%s", mword(M_ALL_ERASED, p->lang, wb, sizeof(wb)));
+	if (failed)
+		cairo_set_source_rgb(p->cr, 0.75, 0, 0);
+	machine_row(p, mword(M_OVERALL, p->lang, lb, sizeof(lb)), vb);
+}
+
+/* one line per drive: model, serial, method, result, and the certificate that says so */
+static void drive_rows(struct page *p, json_t *const *docs, size_t n)
+{
+	static const char *const cols[] = { "media.model", "media.serial", "sanitization.method",
+					    "result", "id" };
+	/* the last column holds a UUID on one line */
+	static const double w[] = { 125, 115, 75, 45, 0 };
+	enum cert_pdf_lang lang = p->lang == CERT_PDF_EN ? CERT_PDF_EN : CERT_PDF_JA;
+	const size_t ncols = sizeof(cols) / sizeof(cols[0]);
+	char wb[96];
+	double h = 0, x;
+
+	p->y += 10;
+	x = MARGIN + 20;
+	for (size_t c = 0; c < ncols; x += w[c++]) {
+		const char *l = c < ncols - 1 ? field_label(cols[c], lang, wb, sizeof(wb)) :
+						mword(M_CERT_ID, lang, wb, sizeof(wb));
+
+		h = fmax(h, text_at(p, x, p->y, w[c] ? w[c] - 4 : PAGE_W - MARGIN - x, l, 7, true));
+	}
+	p->y += h + 3;
+	for (size_t i = 0; i < n; i++) {
+		bool ok = !strcmp(cert_get_string(docs[i], "result"), "success");
+
+		snprintf(wb, sizeof(wb), "%zu", i + 1);
+		h = text_at(p, MARGIN, p->y, 18, wb, 7.5, false);
+		x = MARGIN + 20;
+		for (size_t c = 0; c < ncols; x += w[c++]) {
+			char *v = field_text(docs[i], cols[c], lang);
+
+			if (c == 3 && !ok)
+				cairo_set_source_rgb(p->cr, 0.75, 0, 0);
+			h = fmax(h, text_at(p, x, p->y, w[c] ? w[c] - 4 : PAGE_W - MARGIN - x,
+					    v ? v : "—", w[c] ? 7.5 : 6.5, c == 3));
+			cairo_set_source_rgb(p->cr, 0, 0, 0);
+			free(v);
+		}
+		p->y += h + 4;
+	}
+}
+
+static int machine_header(struct page *p, const struct cert_pdf_page *pg, json_t *const *docs,
+			  size_t n, size_t failed)
+{
+	const char *org =
+		pg->organisation ? pg->organisation : common(docs, n, "organisation.name");
+	const char *dept =
+		pg->department ? pg->department : common(docs, n, "organisation.department");
+	double x = MARGIN;
+	char line[512], wb[160];
+
+	if (pg->logo_png && draw_logo(p, pg->logo_png, &x))
+		return -ENOENT;
+	snprintf(line, sizeof(line), "%s%s%s", org ? org : "", dept ? "  " : "", dept ? dept : "");
+	p->y += text_at(p, x, p->y, PAGE_W - MARGIN - x, line, 10, false) + 6;
+	p->y = fmax(p->y, MARGIN + 46);
+	if (failed) {
+		draw_title(p, true);
+		snprintf(line, sizeof(line), "%s — %zu/%zu",
+			 word(W_BANNER, CERT_PDF_BOTH, wb, sizeof(wb)), failed, n);
+		p->y += 4;
+		cairo_set_source_rgb(p->cr, 0.8, 0, 0);
+		cairo_rectangle(p->cr, MARGIN, p->y, PAGE_W - 2 * MARGIN, 26);
+		cairo_fill(p->cr);
+		cairo_set_source_rgb(p->cr, 1, 1, 1);
+		text_at(p, MARGIN + 8, p->y + 5, PAGE_W - 2 * MARGIN - 16, line, 12, true);
+		cairo_set_source_rgb(p->cr, 0, 0, 0);
+		p->y += 34;
+	} else {
+		p->y += text_at(p, MARGIN, p->y, PAGE_W - 2 * MARGIN,
+				mwords[M_TITLE][p->lang == CERT_PDF_EN], 18, true);
+		if (p->lang == CERT_PDF_BOTH)
+			p->y += text_at(p, MARGIN, p->y, PAGE_W - 2 * MARGIN, mwords[M_TITLE][1],
+					11, false);
+	}
+	p->y += 10;
+	return 0;
+}
+
+static int draw_summary(cairo_surface_t *s, const struct cert_pdf_page *pg, json_t *const *docs,
+			size_t n)
+{
+	struct page p = { .lang = pg->lang, .doc = docs[0], .y = MARGIN };
+	size_t failed = 0;
+	int r = 0;
+
+	for (size_t i = 0; i < n; i++)
+		failed += strcmp(cert_get_string(docs[i], "result"), "success") != 0;
+	p.cr = cairo_create(s);
+	p.layout = pango_cairo_create_layout(p.cr);
+	r = machine_header(&p, pg, docs, n, failed);
+	if (r)
+		goto out;
+	machine_block(&p, docs, n, failed);
+	drive_rows(&p, docs, n);
+	if (p.y > PAGE_H - MARGIN - SIGN_H)
+		r = -EMSGSIZE;
+	draw_signatures(&p, pg);
+	cairo_show_page(p.cr);
+	if (!r && cairo_status(p.cr))
+		r = -EIO;
+out:
+	g_object_unref(p.layout);
+	cairo_destroy(p.cr);
+	return r;
+}
+
+static int draw_machine(cairo_surface_t *s, const struct cert_pdf_machine_cert *c, size_t n,
+			const struct cert_pdf_page *pg, json_t *const *docs)
+{
+	struct cert_pdf_page one = *pg;
+	char hex[65];
+	int r = draw_summary(s, pg, docs, n);
+
+	for (size_t i = 0; !r && i < n; i++) {
+		const char *org = pg->organisation ? pg->organisation :
+						     cert_get_string(docs[i], "organisation.name");
+
+		memcpy(one.person, c[i].person, sizeof(one.person));
+		sha256_hex(c[i].cert, c[i].len, hex);
+		r = draw_page(s, &one, docs[i], hex, org);
+	}
+	return r;
+}
+
+int cert_pdf_render_machine(const struct cert_pdf_machine_cert *c, size_t n,
+			    const struct cert_pdf_page *page, unsigned char **pdf, size_t *pdf_len)
+{
+	json_t *docs[CERT_PDF_MACHINE_MAX] = { 0 };
+	cairo_surface_t *s;
+	char *buf = NULL, kw[64];
+	size_t blen = 0;
+	FILE *m = NULL;
+	int r = 0;
+
+	*pdf = NULL;
+	if (!n || n > CERT_PDF_MACHINE_MAX)
+		return -EINVAL;
+	for (size_t i = 0; !r && i < n; i++) {
+		docs[i] = json_loadb(c[i].cert, c[i].len, JSON_REJECT_DUPLICATES, NULL);
+		if (!docs[i] || !cert_get_string(docs[i], "id") ||
+		    !cert_get_string(docs[i], "result"))
+			r = -EBADMSG;
+	}
+	if (!r && !(m = open_memstream(&buf, &blen)))
+		r = -ENOMEM;
+	if (!r) {
+		s = cairo_pdf_surface_create_for_stream(collect, m, PAGE_W, PAGE_H);
+		/* not CERT_PDF_QR_PREFIX: this document states no one certificate */
+		snprintf(kw, sizeof(kw), "KESU-MACHINE/1 certificates=%zu", n);
+		cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_KEYWORDS, kw);
+		cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR,
+					       "kesu " PACKAGE_VERSION);
+		r = draw_machine(s, c, n, page, docs);
+		cairo_surface_finish(s);
+		if (!r && cairo_surface_status(s))
+			r = -EIO;
+		cairo_surface_destroy(s);
+		if (fclose(m) && !r)
+			r = -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		json_decref(docs[i]);
+	if (r) {
+		free(buf);
+		return r;
+	}
+	*pdf = (unsigned char *)buf;
+	*pdf_len = blen;
+	return 0;
+}

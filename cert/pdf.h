@@ -62,6 +62,34 @@ struct cert_pdf_page {
 int cert_pdf_render(const void *cert, size_t len, const struct cert_pdf_page *page,
 		    unsigned char **pdf, size_t *pdf_len);
 
+/* one certificate of a machine's document */
+struct cert_pdf_machine_cert {
+	const void *cert; /* canonical bytes, checked by cert_check() */
+	size_t len;
+	struct cert_pdf_person person[CERT_PDF_NPERSONS]; /* its page's signature blocks */
+};
+
+/* the most certificates on one machine's document */
+#define CERT_PDF_MACHINE_MAX 16
+
+/**
+ * cert_pdf_render_machine() - one document for the @n certificates of one
+ * machine: a summary page (the machine's DMI data, host and asset tag, one
+ * row per drive, the overall result), then each certificate's own page as
+ * cert_pdf_render() draws it
+ * @page: the header, the language, and the summary's signature blocks
+ *
+ * The overall result is "erased" only when every certificate's result is
+ * "success"; otherwise the summary gets the unfinished title and the red
+ * banner, never the certificate's title. Call cert_machine_match() first:
+ * this draws what it is given.
+ *
+ * Return: 0; -EINVAL (@n is 0 or over CERT_PDF_MACHINE_MAX); as
+ * cert_pdf_render()
+ */
+int cert_pdf_render_machine(const struct cert_pdf_machine_cert *c, size_t n,
+			    const struct cert_pdf_page *page, unsigned char **pdf, size_t *pdf_len);
+
 /* a file to attach */
 struct cert_pdf_file {
 	const char
@@ -71,7 +99,8 @@ struct cert_pdf_file {
 	bool source; /* the certificate itself (/AFRelationship /Source), else a signature */
 };
 
-#define CERT_PDF_MAX_FILES 8
+/* a machine's document: up to 16 drives, each certificate with its three sidecars */
+#define CERT_PDF_MAX_FILES 64
 
 /**
  * cert_pdf_attach() - @pdf with @files attached, byte for byte, as PDF

@@ -8,6 +8,7 @@
 
 #include "jsonutil.h"
 #include "report.h"
+#include "sysfs.h"
 #include "verify/verify.h"
 
 bool erase_reason_valid(const char *reason)
@@ -97,6 +98,29 @@ static json_t *verification_json(const struct dev *d, const struct erase_plan *p
 	return v;
 }
 
+/*
+ * The computer the drive was in, so that every drive of one machine can be
+ * gathered on one document; unreadable members are null. DMI strings are
+ * firmware bytes: json_set_text() keeps any that are not UTF-8 as *_hex.
+ */
+static json_t *machine_json(void)
+{
+	struct sysfs_dmi dmi;
+	json_t *o;
+
+	if (sysfs_dmi_read(&dmi))
+		return NULL;
+	o = json_object();
+	if (o && (json_set_text(o, "manufacturer", dmi.manufacturer) ||
+		  json_set_text(o, "product", dmi.product) ||
+		  json_set_text(o, "serial", dmi.serial) || json_set_text(o, "uuid", dmi.uuid))) {
+		json_decref(o);
+		o = NULL;
+	}
+	sysfs_dmi_free(&dmi);
+	return o;
+}
+
 json_t *erase_report(const char *id, const struct dev_info *info, const struct dev *d,
 		     const struct erase_plan *plan, const struct erase_result *r,
 		     const struct erase_operator *op, uint64_t sample_seed)
@@ -125,6 +149,10 @@ json_t *erase_report(const char *id, const struct dev_info *info, const struct d
 			    json_string(plan->technique ? plan->technique : "overwrite"));
 	if (r->purge)
 		json_object_set_new(doc, "purge", json_deep_copy(r->purge));
+	if (json_object_set_new(doc, "machine", machine_json())) {
+		json_decref(doc);
+		return NULL;
+	}
 	return doc;
 }
 

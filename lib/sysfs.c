@@ -163,3 +163,46 @@ int sysfs_block_dir(const char *name, char *dir)
 		return -ENAMETOOLONG;
 	return resolve(rel, dir);
 }
+
+static int dmi_dir(char *dir, size_t len)
+{
+#ifdef KESU_TEST_HOOKS
+	const char *fake = getenv("KESU_TEST_DMI_ROOT");
+
+	if (fake && *fake) {
+		int n = snprintf(dir, len, "%s/class/dmi/id", fake);
+
+		return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+	}
+#endif
+	return sysfs_path(dir, len, "class/dmi/id");
+}
+
+int sysfs_dmi_read(struct sysfs_dmi *dmi)
+{
+	char dir[PATH_MAX];
+	int r;
+
+	*dmi = (struct sysfs_dmi){ 0 };
+	if (dmi_dir(dir, sizeof(dir)) < 0)
+		return 0;
+	r = sysfs_str(dir, "sys_vendor", &dmi->manufacturer);
+	if (!r)
+		r = sysfs_str(dir, "product_name", &dmi->product);
+	if (!r)
+		r = sysfs_str(dir, "product_serial", &dmi->serial);
+	if (!r)
+		r = sysfs_str(dir, "product_uuid", &dmi->uuid);
+	if (r)
+		sysfs_dmi_free(dmi);
+	return r;
+}
+
+void sysfs_dmi_free(struct sysfs_dmi *dmi)
+{
+	free(dmi->manufacturer);
+	free(dmi->product);
+	free(dmi->serial);
+	free(dmi->uuid);
+	*dmi = (struct sysfs_dmi){ 0 };
+}

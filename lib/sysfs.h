@@ -79,6 +79,31 @@ int sysfs_dev_dir(dev_t devno, char *dir);
  */
 int sysfs_block_dir(const char *name, char *dir);
 
+/* the machine as its firmware describes it (SMBIOS type 1, /sys/class/dmi/id) */
+struct sysfs_dmi {
+	char *manufacturer; /* sys_vendor */
+	char *product;	    /* product_name */
+	char *serial;	    /* product_serial: readable by root only */
+	char *uuid;	    /* product_uuid: readable by root only */
+};
+
+/**
+ * sysfs_dmi_read() - the DMI data under ROOT/class/dmi/id
+ *
+ * Each attribute that is missing, blank or unreadable (the serial and the
+ * UUID are mode 0400) stays NULL; a machine without DMI (most ARM boards,
+ * containers without /sys/class/dmi) gives four NULLs and 0. Values are
+ * the raw bytes, trimmed: they may not be UTF-8. In builds with the test
+ * hooks, KESU_TEST_DMI_ROOT names a directory used as ROOT for DMI alone,
+ * so that a test on real block devices can fake the machine.
+ *
+ * Return: 0 or -ENOMEM (@dmi is then freed)
+ */
+int sysfs_dmi_read(struct sysfs_dmi *dmi);
+
+/** sysfs_dmi_free() - free what sysfs_dmi_read() set; idempotent */
+void sysfs_dmi_free(struct sysfs_dmi *dmi);
+
 /** sysfs_trim() - @s without leading and trailing white space (trailing cut in place) */
 char *sysfs_trim(char *s);
 

@@ -35,22 +35,19 @@ static const int pdf_exits[] = {
 	KESU_EXIT_ABORTED, KESU_EXIT_MALFORMED, KESU_EXIT_NO_KEY,
 };
 
-struct pdf_opts {
-	const char *cert, *output, *sign_cert, *sign_key, *trust, *trust_ca;
-	const char *organisation, *department, *logo;
-	struct pass_source pass;
-	enum cert_pdf_lang lang;
-	bool force, help;
-};
-
 static int pdf_help(void)
 {
 	printf("usage: kesu cert pdf CERT.json [--lang ja|en|both] [-o FILE.pdf]\n"
-	       "                    [--sign-cert ORG.pem --sign-key ORG.key]\n\n"
+	       "                    [--sign-cert ORG.pem --sign-key ORG.key]\n"
+	       "       kesu cert pdf --machine CERT.json... [-o MACHINE.pdf] [OPTIONS]\n\n"
 	       "The printable certificate: one A4 page (Japanese, English or both) with a QR\n"
 	       "code of the certificate's id and SHA-256; the certificate and its signatures\n"
 	       "attached; signed by the organisation's X.509 key (PAdES) when --sign-key is given.\n\n"
-	       "  -o, --output FILE        the PDF (default CERT without .json, and .pdf)\n"
+	       "  -o, --output FILE        the PDF (default CERT without .json, and .pdf;\n"
+	       "                           with --machine, the first CERT's and .machine.pdf)\n"
+	       "      --machine            every certificate of one computer in one document,\n"
+	       "                           a summary page first; certificates of another\n"
+	       "                           machine are refused\n"
 	       "      --lang ja|en|both    the page's language (default both)\n"
 	       "      --sign-cert PEM      the organisation's certificate (and intermediates)\n"
 	       "      --sign-key KEY       its private key (PEM)\n"
@@ -77,6 +74,7 @@ enum {
 	OPT_DEPT,
 	OPT_LOGO,
 	OPT_FORCE,
+	OPT_MACHINE,
 };
 
 static int text_opt(const char *name, const char *arg, const char **to)
@@ -119,6 +117,7 @@ static int pdf_opt(int c, struct pdf_opts *o)
 	case OPT_DEPT: return text_opt("--department", optarg, &o->department);
 	case OPT_LOGO: o->logo = optarg; return 0;
 	case OPT_FORCE: o->force = true; return 0;
+	case OPT_MACHINE: o->machine = true; return 0;
 	default: return -1;
 	}
 }
@@ -138,6 +137,7 @@ static int pdf_parse(int argc, char **argv, struct pdf_opts *o)
 		{ "department", required_argument, NULL, OPT_DEPT },
 		{ "logo", required_argument, NULL, OPT_LOGO },
 		{ "force", no_argument, NULL, OPT_FORCE },
+		{ "machine", no_argument, NULL, OPT_MACHINE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -154,18 +154,22 @@ static int pdf_parse(int argc, char **argv, struct pdf_opts *o)
 	}
 	if (o->help)
 		return 0;
-	if (optind != argc - 1)
+	if (o->machine && (optind == argc || argc - optind > CERT_PDF_MACHINE_MAX))
+		return ui_usage_error("cert pdf", "--machine takes 1 to %d certificates",
+				      CERT_PDF_MACHINE_MAX);
+	if (!o->machine && optind != argc - 1)
 		return ui_usage_error("cert pdf", "give one certificate");
 	if (!o->sign_cert != !o->sign_key)
 		return ui_usage_error("cert pdf", "--sign-cert and --sign-key go together");
 	if (pass_source_given(&o->pass) && !o->sign_key)
 		return ui_usage_error("cert pdf", "a passphrase option needs --sign-key");
 	o->cert = argv[optind];
+	o->certs = argv + optind;
+	o->ncerts = argc - optind;
 	return 0;
 }
 
-/* the organisation's signer; a key without a passphrase is not asked for one */
-static int load_signer(struct pdf_opts *o, struct cms_signer **s)
+int cert_pdf_signer(struct pdf_opts *o, struct cms_signer **s)
 {
 	struct pass_request req = { .src = &o->pass, .prompt = "passphrase", .unchecked = true };
 	char why[256] = "", *pass = NULL;
@@ -187,41 +191,38 @@ static int load_signer(struct pdf_opts *o, struct cms_signer **s)
 	return r == -EXDEV ? KESU_EXIT_REFUSED : ui_exit(r, UI_CTX_KEY);
 }
 
-/* who signed, as far as the trust store can tell; nothing is printed as verified otherwise */
-static int persons(const struct pdf_opts *o, const json_t *doc, struct cert_verification *v,
-		   struct cert_pdf_page *pg)
+int cert_pdf_persons(const struct pdf_opts *o, const char *path, const json_t *doc,
+		     struct cert_verification *v, struct cert_pdf_person *person)
 {
 	const struct kesu_config *cf = ui_config();
 	struct cert_trust *t = NULL;
 	int code = 0, r;
 
-	pg->person[CERT_PDF_OPERATOR].name = cert_get_string(doc, "operator.name");
-	pg->person[CERT_PDF_WITNESS].name = cert_get_string(doc, "witness.name");
+	person[CERT_PDF_OPERATOR].name = cert_get_string(doc, "operator.name");
+	person[CERT_PDF_WITNESS].name = cert_get_string(doc, "witness.name");
 	if (!o->trust && !o->trust_ca && !cf->trust_dir.line && access(TRUST_DIR, F_OK))
 		return 0;
 	code = certsign_trust(o->trust, o->trust_ca, &t);
 	if (code)
 		return code;
-	r = cert_verify_file(o->cert, t, 0, v);
+	r = cert_verify_file(path, t, 0, v);
 	cert_trust_free(t);
 	if (r)
 		return ui_exit(r, UI_CTX_CERT);
 	if (v->verdict == CERT_VALID || v->verdict >= CERT_NOT_APPROVED) {
 		struct cert_sig_check *s = &v->sig[CERT_ROLE_OPERATOR];
 
-		pg->person[CERT_PDF_OPERATOR] =
-			(struct cert_pdf_person){ s->name, s->time, s->key_id };
+		person[CERT_PDF_OPERATOR] = (struct cert_pdf_person){ s->name, s->time, s->key_id };
 	}
 	if (v->approved) {
 		struct cert_sig_check *s = &v->sig[CERT_ROLE_APPROVER];
 
-		pg->person[CERT_PDF_APPROVER] =
-			(struct cert_pdf_person){ s->name, s->time, s->key_id };
+		person[CERT_PDF_APPROVER] = (struct cert_pdf_person){ s->name, s->time, s->key_id };
 	}
 	return 0;
 }
 
-static int read_cert(const char *path, char **buf, size_t *len, json_t **doc)
+int cert_pdf_read_cert(const char *path, char **buf, size_t *len, json_t **doc)
 {
 	char why[256];
 	int r = file_read(path, CERT_FILE_MAX, buf, len);
@@ -239,30 +240,46 @@ static int read_cert(const char *path, char **buf, size_t *len, json_t **doc)
 	return 0;
 }
 
-/* the certificate and its sidecars, named as beside the certificate */
-static int attach(const char *path, const char *cert, size_t len, struct cert_sigs *sigs,
-		  unsigned char **pdf, size_t *pdf_len)
+int cert_pdf_add_files(struct cert_pdf_files *a, const char *path, const char *cert, size_t len,
+		       const struct cert_sigs *sigs)
 {
-	struct cert_pdf_file f[1 + CERT_NROLES];
-	char *copy = strdup(path), names[CERT_NROLES][300];
-	const char *base = copy ? basename(copy) : NULL;
-	size_t n = 1;
+	char *copy = strdup(path);
+	const char *base;
+	int r = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	base = basename(copy);
+	for (int i = -1; !r && i < CERT_NROLES; i++) {
+		char *name = a->names[a->n];
+
+		if (i >= 0 && (!sigs->text[i] || !sigs->len[i]))
+			continue;
+		if (a->n == CERT_PDF_MAX_FILES) {
+			r = -E2BIG;
+			break;
+		}
+		/* -1: the certificate itself, then its sidecars */
+		if (i < 0)
+			snprintf(name, sizeof(a->names[0]), "%.290s", base);
+		else
+			snprintf(name, sizeof(a->names[0]), "%.250s.%s.%s", base,
+				 cert_role_name((enum cert_role)i),
+				 sigs->cms[i] ? "p7s" : "minisig");
+		a->f[a->n++] =
+			i < 0 ? (struct cert_pdf_file){ name, cert, len, true } :
+				(struct cert_pdf_file){ name, sigs->text[i], sigs->len[i], false };
+	}
+	free(copy);
+	return r;
+}
+
+int cert_pdf_attach_files(const struct cert_pdf_files *a, unsigned char **pdf, size_t *pdf_len)
+{
 	unsigned char *out = NULL;
 	size_t out_len = 0;
-	int r;
+	int r = cert_pdf_attach(*pdf, *pdf_len, a->f, a->n, &out, &out_len);
 
-	if (!base)
-		return -ENOMEM;
-	f[0] = (struct cert_pdf_file){ base, cert, len, true };
-	for (int i = 0; i < CERT_NROLES; i++) {
-		if (!sigs->text[i] || !sigs->len[i])
-			continue;
-		snprintf(names[i], sizeof(names[i]), "%s.%s.%s", base,
-			 cert_role_name((enum cert_role)i), sigs->cms[i] ? "p7s" : "minisig");
-		f[n++] = (struct cert_pdf_file){ names[i], sigs->text[i], sigs->len[i], false };
-	}
-	r = cert_pdf_attach(*pdf, *pdf_len, f, n, &out, &out_len);
-	free(copy);
 	if (r)
 		return r;
 	free(*pdf);
@@ -271,11 +288,24 @@ static int attach(const char *path, const char *cert, size_t len, struct cert_si
 	return 0;
 }
 
+int cert_pdf_sign_doc(const struct cms_signer *s, unsigned char **pdf, size_t *pdf_len, char *why,
+		      size_t why_len)
+{
+	unsigned char *signed_pdf = NULL;
+	int r = cert_pdf_sign(*pdf, *pdf_len, s, time(NULL), &signed_pdf, pdf_len, why, why_len);
+
+	if (!r) {
+		free(*pdf);
+		*pdf = signed_pdf;
+	}
+	return r;
+}
+
 static int make_pdf(struct pdf_opts *o, const char *cert, size_t len, struct cert_pdf_page *pg,
 		    const struct cms_signer *s, unsigned char **pdf, size_t *pdf_len)
 {
+	struct cert_pdf_files *files = calloc(1, sizeof(*files));
 	struct cert_sigs sigs = { 0 };
-	unsigned char *signed_pdf = NULL;
 	const char *att = o->cert;
 	char why[256] = "", *other = NULL;
 	int r = cert_pdf_render(cert, len, pg, pdf, pdf_len);
@@ -293,36 +323,48 @@ static int make_pdf(struct pdf_opts *o, const char *cert, size_t len, struct cer
 #endif
 	if (!r)
 		r = cert_read_sigs(att, &sigs);
+	if (!r && !files)
+		r = -ENOMEM;
 	if (!r)
-		r = attach(att, cert, len, &sigs, pdf, pdf_len);
+		r = cert_pdf_add_files(files, att, cert, len, &sigs);
+	if (!r)
+		r = cert_pdf_attach_files(files, pdf, pdf_len);
 	cert_sigs_free(&sigs);
 	free(other);
-	if (!r && s) {
-		r = cert_pdf_sign(*pdf, *pdf_len, s, time(NULL), &signed_pdf, pdf_len, why,
-				  sizeof(why));
-		if (!r) {
-			free(*pdf);
-			*pdf = signed_pdf;
-		}
-	}
+	free(files);
+	if (!r && s)
+		r = cert_pdf_sign_doc(s, pdf, pdf_len, why, sizeof(why));
 	if (r && r != -ENOENT)
 		ui_err("%s: cannot make the PDF: %s", ui_safe(o->cert),
 		       ui_safe(why[0] ? why : strerror(-r)));
 	return r ? KESU_EXIT_FAILURE : 0;
 }
 
+void cert_pdf_header(const struct pdf_opts *o, const json_t *doc, struct cert_pdf_page *pg)
+{
+	const struct kesu_config *cf = ui_config();
+
+	pg->organisation = o->organisation;
+	if (!pg->organisation && !cert_get_string(doc, "organisation.name") && cf->org_name.line)
+		pg->organisation = cf->org_name.text;
+	pg->department = o->department;
+	if (!pg->department && !cert_get_string(doc, "organisation.department") &&
+	    cf->org_department.line)
+		pg->department = cf->org_department.text;
+	pg->logo_png = o->logo ? o->logo : cf->org_logo.line ? cf->org_logo.text : NULL;
+}
+
 static int pdf_run(struct pdf_opts *o)
 {
 	struct cert_verification v = { 0 };
 	struct cert_pdf_page pg = { .lang = o->lang };
-	const struct kesu_config *cf = ui_config();
 	struct cms_signer *s = NULL;
 	struct outfile of = { .fd = -1 };
 	unsigned char *pdf = NULL;
 	size_t len = 0, pdf_len = 0;
 	json_t *doc = NULL;
 	char *cert = NULL;
-	int r, code = read_cert(o->cert, &cert, &len, &doc);
+	int r, code = cert_pdf_read_cert(o->cert, &cert, &len, &doc);
 
 	if (!code &&
 	    (r = outfile_reserve(&of, o->output, 256 << 10, o->force ? OUTFILE_REPLACE : 0))) {
@@ -331,17 +373,10 @@ static int pdf_run(struct pdf_opts *o)
 		code = ui_exit(r, UI_CTX_NONE);
 	}
 	if (!code && o->sign_key)
-		code = load_signer(o, &s);
+		code = cert_pdf_signer(o, &s);
 	if (!code)
-		code = persons(o, doc, &v, &pg);
-	pg.organisation = o->organisation;
-	if (!pg.organisation && !cert_get_string(doc, "organisation.name") && cf->org_name.line)
-		pg.organisation = cf->org_name.text;
-	pg.department = o->department;
-	if (!pg.department && !cert_get_string(doc, "organisation.department") &&
-	    cf->org_department.line)
-		pg.department = cf->org_department.text;
-	pg.logo_png = o->logo ? o->logo : cf->org_logo.line ? cf->org_logo.text : NULL;
+		code = cert_pdf_persons(o, o->cert, doc, &v, pg.person);
+	cert_pdf_header(o, doc, &pg);
 	if (!code)
 		code = make_pdf(o, cert, len, &pg, s, &pdf, &pdf_len);
 	if (!code && (r = outfile_commit(&of, pdf, pdf_len))) {
@@ -361,17 +396,17 @@ static int pdf_run(struct pdf_opts *o)
 	return code;
 }
 
-static char *default_output(const char *cert)
+static char *default_output(const char *cert, const char *ext)
 {
-	size_t n = strlen(cert);
-	char *s = malloc(n + 5);
+	size_t n = strlen(cert), e = strlen(ext) + 1;
+	char *s = malloc(n + e);
 
 	if (!s)
 		return NULL;
 	if (n > 5 && !strcmp(cert + n - 5, ".json"))
 		n -= 5;
 	memcpy(s, cert, n);
-	memcpy(s + n, ".pdf", 5);
+	memcpy(s + n, ext, e);
 	return s;
 }
 
@@ -385,11 +420,12 @@ int cert_cmd_pdf(int argc, char **argv)
 		return r;
 	if (o.help)
 		return pdf_help();
-	if (!o.output && !(o.output = def = default_output(o.cert))) {
+	if (!o.output &&
+	    !(o.output = def = default_output(o.cert, o.machine ? ".machine.pdf" : ".pdf"))) {
 		ui_err("out of memory");
 		return KESU_EXIT_FAILURE;
 	}
-	r = pdf_run(&o);
+	r = o.machine ? cert_pdf_machine_run(&o) : pdf_run(&o);
 	free(def);
 	return r;
 }

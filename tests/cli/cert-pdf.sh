@@ -9,6 +9,9 @@
 # a flipped byte, a truncated file and an update appended after signing, as
 # kesu cert verify does; an attached certificate that is not the page's is
 # refused; a failed erasure's page has the warning title and banner.
+# --machine: two drives of one (faked) machine in one signed document with
+# a summary page; a failed drive turns the summary's title; certificates of
+# two machines are refused.
 . "$(dirname "$0")/lib.sh"
 set -e
 for t in pdftotext pdffonts pdfdetach pdfsig pdftoppm pdfinfo zbarimg certutil jq python3; do
@@ -185,3 +188,86 @@ expect_rc 2 "$KESU" cert pdf "$c" --sign-key "$WORK/org.key" 2>/dev/null
 "$KESU" cert pdf "$c" -o "$WORK/c.pdf" 2>/dev/null && fail "an existing PDF replaced without --force"
 [ ! -e "$WORK/x.pdf" ] || fail "a PDF of a report"
 ok "a report (9), a bad --lang, --sign-key without --sign-cert (2), an existing output"
+
+# ---- one machine, several drives (--machine) ----
+# the machine's DMI data as /sys/class/dmi/id would give it (a test hook moves that directory)
+fakedmi() {
+	mkdir -p "$1/class/dmi/id"
+	printf 'FUJITSU CLIENT COMPUTING\n' > "$1/class/dmi/id/sys_vendor"
+	printf 'ESPRIMO D588\n' > "$1/class/dmi/id/product_name"
+	printf '%s\n' "$2" > "$1/class/dmi/id/product_serial"
+	printf '%s\n' "$3" > "$1/class/dmi/id/product_uuid"
+}
+fakedmi "$WORK/dmiA" YLAN012345 4c4c4544-0031-3510-8052-b4c04f4e3732
+fakedmi "$WORK/dmiB" YLAN099999 4c4c4544-0031-3510-8052-b4c04f4e9999
+mkdir "$WORK/m"
+merase() { # DMI-ROOT CERT [ERASE-ENV]
+	KESU_TEST_DMI_ROOT=$1 "$KESU" erase --yes --quiet --method zero --asset-tag PC-0042 \
+		--operator '佐藤 花子' --cert "$2" --sign-key "$WORK/keys/operator.key" \
+		--passphrase-file "$WORK/op.pass" "$(mkloop $((4 * 1024 * 1024)))" 2>/dev/null
+}
+merase "$WORK/dmiA" "$WORK/m/d1.json" || fail "drive 1: the erasure failed"
+merase "$WORK/dmiA" "$WORK/m/d2.json" || fail "drive 2: the erasure failed"
+for i in 1 2; do
+	jq -e '.machine == {manufacturer: "FUJITSU CLIENT COMPUTING", product: "ESPRIMO D588",
+		serial: "YLAN012345", uuid: "4c4c4544-0031-3510-8052-b4c04f4e3732"}' \
+		"$WORK/m/d$i.json" > /dev/null || fail "d$i.json: machine $(jq -c .machine "$WORK/m/d$i.json")"
+done
+ok "erase --cert records the machine's DMI data in the certificate"
+
+mp=$WORK/m/machine.pdf
+expect_rc 0 "$KESU" cert pdf --machine "$WORK/m/d1.json" "$WORK/m/d2.json" -o "$mp" \
+	--sign-cert "$pki/operator.pem" --sign-key "$WORK/org.key" > /dev/null
+[ "$(pdfinfo "$mp" | awk '/^Pages:/ {print $2}')" = 3 ] || fail "--machine: not three pages"
+pdftotext -f 1 -l 1 "$mp" "$WORK/m/p1.txt"
+for s in YLAN012345 4c4c4544-0031-3510-8052-b4c04f4e3732 'ESPRIMO D588' PC-0042 \
+	"$(jq -r .id "$WORK/m/d1.json")" "$(jq -r .id "$WORK/m/d2.json")" 全記録媒体消去済み \
+	記録媒体消去証明書; do
+	grep -qF -- "$s" "$WORK/m/p1.txt" || fail "summary page: no '$s'"
+done
+for i in 1 2; do
+	sr=$(jq -r '.media.serial // empty' "$WORK/m/d$i.json")
+	[ -z "$sr" ] || grep -qF -- "$sr" "$WORK/m/p1.txt" || fail "summary page: no drive serial $sr"
+done
+grep -q 'NOT ERASED' "$WORK/m/p1.txt" && fail "--machine: a warning on a success"
+pdftotext -f 3 -l 3 "$mp" - | grep -qF "$(jq -r .id "$WORK/m/d2.json")" ||
+	fail "--machine: page 3 is not the second certificate's"
+mkdir "$WORK/m/det"
+pdfdetach -saveall -o "$WORK/m/det" "$mp"
+for f in d1.json d1.json.operator.minisig d2.json d2.json.operator.minisig; do
+	cmp "$WORK/m/det/$f" "$WORK/m/$f" || fail "pdfdetach: $f differs"
+done
+[ "$(ls "$WORK/m/det" | wc -l)" = 4 ] || fail "pdfdetach: $(ls "$WORK/m/det")"
+pdfsig -nssdir "$WORK/nss" "$mp" > "$WORK/sig" 2>&1 || true
+grep -q 'Signature is Valid' "$WORK/sig" || fail "--machine pdfsig: $(cat "$WORK/sig")"
+grep -q 'Total document signed' "$WORK/sig" || fail "--machine pdfsig: not total: $(cat "$WORK/sig")"
+ok "--machine: a summary page with the machine's serial, UUID and each drive, one page per" \
+	"certificate, all attached byte for byte, pdfsig valid and total"
+
+# one drive not erased: the summary is not a certificate
+KESU_TEST_CORRUPT_AFTER_WRITE=4096 merase "$WORK/dmiA" "$WORK/m/d3.json" &&
+	fail "a corrupted erase succeeded"
+expect_rc 0 "$KESU" cert pdf --machine "$WORK/m/d1.json" "$WORK/m/d3.json" \
+	-o "$WORK/m/failed.pdf" > /dev/null
+pdftotext -f 1 -l 1 "$WORK/m/failed.pdf" "$WORK/m/f1.txt"
+grep -q '消去未完了' "$WORK/m/f1.txt" && grep -q 'NOT ERASED' "$WORK/m/f1.txt" ||
+	fail "--machine with a failed drive: no banner"
+grep -q '記録媒体消去記録(未完了)' "$WORK/m/f1.txt" || fail "--machine: not the failed title"
+grep -q 記録媒体消去証明書 "$WORK/m/f1.txt" && fail "--machine: a failed drive under the title"
+grep -q 全記録媒体消去済み "$WORK/m/f1.txt" && fail "--machine: erased with a failed drive"
+grep -q 'not every medium erased (1/2)' "$WORK/m/f1.txt" || fail "--machine: overall result"
+ok "--machine with one failed drive: the unfinished title and the NOT ERASED banner"
+
+# another machine's certificate, and a certificate without DMI from another host
+merase "$WORK/dmiB" "$WORK/m/other.json" || fail "the other machine's erasure failed"
+expect_rc 3 "$KESU" cert pdf --machine "$WORK/m/d1.json" "$WORK/m/other.json" \
+	-o "$WORK/m/x.pdf" 2> "$WORK/err"
+grep -q 'not of the machine' "$WORK/err" && grep -q b4c04f4e9999 "$WORK/err" ||
+	fail "two machines: $(cat "$WORK/err")"
+jq 'del(.machine) | .host = "elsewhere"' "$c" > "$WORK/m/nodmi.json"
+jq 'del(.machine)' "$c" > "$WORK/m/nodmi2.json"
+expect_rc 3 "$KESU" cert pdf --machine "$WORK/m/nodmi2.json" "$WORK/m/nodmi.json" \
+	-o "$WORK/m/x.pdf" 2> "$WORK/err"
+grep -q 'hosts' "$WORK/err" || fail "two hosts: $(cat "$WORK/err")"
+[ ! -e "$WORK/m/x.pdf" ] || fail "a PDF of two machines"
+ok "certificates of two machines refused (DMI serial and UUID; host names without DMI)"
