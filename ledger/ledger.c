@@ -85,16 +85,25 @@ static const struct ledger_ops *const backends[] = {
 	&ledger_pg_ops,
 };
 
+/* the kind column's value for each row kind; a certificate's is NULL */
+static const char *const kind_names[] = {
+	[LEDGER_KIND_ASSET_EVENT] = "asset-event",
+	[LEDGER_KIND_INSPECTION] = "inspection",
+};
+
 const char *ledger_kind_name(enum ledger_kind kind)
 {
-	return kind == LEDGER_KIND_ASSET_EVENT ? "asset-event" : NULL;
+	return kind > LEDGER_KIND_CERT && kind < LEDGER_KIND_UNKNOWN ? kind_names[kind] : NULL;
 }
 
 enum ledger_kind ledger_kind_of(const char *name)
 {
 	if (!name)
 		return LEDGER_KIND_CERT;
-	return !strcmp(name, "asset-event") ? LEDGER_KIND_ASSET_EVENT : LEDGER_KIND_UNKNOWN;
+	for (int k = LEDGER_KIND_CERT + 1; k < LEDGER_KIND_UNKNOWN; k++)
+		if (kind_names[k] && !strcmp(name, kind_names[k]))
+			return (enum ledger_kind)k;
+	return LEDGER_KIND_UNKNOWN;
 }
 
 /*

@@ -48,7 +48,6 @@ static const char schema[] =
 
 /* the value of the kind column for each enum ledger_kind */
 #define KIND_ASSET_EVENT "asset-event"
-#define KIND_INSPECTION "inspection"
 
 struct sqlite_ledger {
 	sqlite3 *db;
@@ -316,10 +315,7 @@ static int run_select(sqlite3 *db, sqlite3_stmt *st, bool blobs, ledger_row_fn f
 		row.row_hash = text(st, COL_FIELD0 + LEDGER_NFIELDS + 1);
 		row.recorded = text(st, COL_FIELD0 + LEDGER_NFIELDS + 2);
 		row.signers = text(st, COL_FIELD0 + LEDGER_NFIELDS + 3);
-		row.kind = !text(st, COL_KIND)				 ? LEDGER_KIND_CERT :
-			   !strcmp(text(st, COL_KIND), KIND_ASSET_EVENT) ? LEDGER_KIND_ASSET_EVENT :
-			   !strcmp(text(st, COL_KIND), KIND_INSPECTION)	 ? LEDGER_KIND_INSPECTION :
-									   LEDGER_KIND_UNKNOWN;
+		row.kind = ledger_kind_of(text(st, COL_KIND));
 		/* NOT NULL in the schema, but a hand-edited row may still lack them */
 		if (!row.id || !row.cert_sha256 || !row.prev_hash || !row.row_hash ||
 		    !row.recorded || !row.signers || (blobs && !row.sigs)) {
@@ -479,13 +475,10 @@ static int sq_insert(struct ledger *l, const struct ledger_row *row)
 	if (r == 0)
 		r = sq_errno(db, sqlite3_bind_text(st, k++, row->signers, -1, SQLITE_STATIC));
 	if (r == 0)
-		r = sq_errno(
-			db,
-			row->kind == LEDGER_KIND_ASSET_EVENT ?
-				sqlite3_bind_text(st, k++, KIND_ASSET_EVENT, -1, SQLITE_STATIC) :
-			row->kind == LEDGER_KIND_INSPECTION ?
-				sqlite3_bind_text(st, k++, KIND_INSPECTION, -1, SQLITE_STATIC) :
-				sqlite3_bind_null(st, k++));
+		r = sq_errno(db, ledger_kind_name(row->kind) ?
+					 sqlite3_bind_text(st, k++, ledger_kind_name(row->kind), -1,
+							   SQLITE_STATIC) :
+					 sqlite3_bind_null(st, k++));
 	if (r == 0)
 		r = sq_errno(db, sqlite3_step(st));
 	sqlite3_finalize(st);
