@@ -23,6 +23,8 @@ static const struct ui_command commands[] = {
 	  "record certificates in the asset ledger, check it, export and reconcile it" },
 	{ "asset", cmd_asset, "add|show|list|edit|import|export [OPTIONS] [ARGS]",
 	  "the asset register: assets and their history, in the ledger's chain" },
+	{ "request", cmd_request, "create|approve|verify [OPTIONS] ...",
+	  "signed requests and approvals: disposal, loans, taking out, holds" },
 	{ "media", cmd_media, "format|open|close|mount|umount|passphrase|status|header-backup ...",
 	  "encrypted removable media (LUKS2): format, open, passphrases, policy status" },
 	{ "encrypt", cmd_encrypt, "[-r RECIPIENT]... [-R FILE]... [-p] [-a] [-o OUT] [IN]",
