@@ -61,8 +61,9 @@ static bool tag_ok(const char *s)
 {
 	size_t n = s ? strlen(s) : 0;
 
-	if (!n || n > 64 || !((s[0] >= '0' && s[0] <= '9') || (s[0] >= 'a' && s[0] <= 'z') ||
-			      (s[0] >= 'A' && s[0] <= 'Z')))
+	if (!n || n > 64 ||
+	    !((s[0] >= '0' && s[0] <= '9') || (s[0] >= 'a' && s[0] <= 'z') ||
+	      (s[0] >= 'A' && s[0] <= 'Z')))
 		return false;
 	for (; *s; s++)
 		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'z') ||
@@ -90,9 +91,9 @@ static bool date_ok(const char *s)
 
 int request_check(const json_t *doc, char *why, size_t len)
 {
-	static const char *const keys[] = { "applicant", "asset_tag", "contractor", "created",
-					    "format",	 "id",	      "kind",	    "reason",
-					    "until" };
+	static const char *const keys[] = { "applicant", "asset_tag", "contractor",
+					    "created",	 "format",    "id",
+					    "kind",	 "reason",    "until" };
 	const char *key, *s;
 	enum request_kind k;
 	json_t *v;
@@ -179,7 +180,8 @@ int request_read_sigs(const char *path, struct cert_sigs *sigs)
 		int r = -ENOENT;
 
 		for (int k = 0; k < 2 && r == -ENOENT; k++) {
-			char *p = request_sig_path(path, (enum cert_role)role, ext[k]), *text = NULL;
+			char *p = request_sig_path(path, (enum cert_role)role, ext[k]),
+			     *text = NULL;
 
 			if (!p)
 				goto nomem;
@@ -231,8 +233,9 @@ static int check_approval(struct cert_verification *v, const void *buf, size_t l
 	int r;
 
 	if (!sigs->text[CERT_ROLE_APPROVER])
-		return flags & CERT_REQUIRE_APPROVAL ? verdict(v, CERT_NOT_APPROVED, "not approved") :
-						       0;
+		return flags & CERT_REQUIRE_APPROVAL ?
+			       verdict(v, CERT_NOT_APPROVED, "not approved") :
+			       0;
 	r = cert_check_sig_text(sigs->text[CERT_ROLE_APPROVER], sigs->len[CERT_ROLE_APPROVER],
 				sigs->cms[CERT_ROLE_APPROVER], buf, len, v->id, CERT_ROLE_APPROVER,
 				t, ap);

@@ -28,8 +28,8 @@ static const int create_exits[] = {
 };
 
 static const int check_exits[] = {
-	KESU_EXIT_SUCCESS,	 KESU_EXIT_FAILURE,   KESU_EXIT_USAGE,	      KESU_EXIT_REFUSED,
-	KESU_EXIT_MALFORMED,	 KESU_EXIT_ABORTED,   KESU_EXIT_BAD_SIGNATURE, KESU_EXIT_UNTRUSTED,
+	KESU_EXIT_SUCCESS,	KESU_EXIT_FAILURE, KESU_EXIT_USAGE,	    KESU_EXIT_REFUSED,
+	KESU_EXIT_MALFORMED,	KESU_EXIT_ABORTED, KESU_EXIT_BAD_SIGNATURE, KESU_EXIT_UNTRUSTED,
 	KESU_EXIT_NOT_APPROVED, KESU_EXIT_NO_KEY,
 };
 
@@ -42,7 +42,13 @@ struct request_opts {
 };
 
 enum {
-	OPT_ASSET = 0x400, OPT_REASON, OPT_UNTIL, OPT_CONTRACTOR, OPT_TRUST, OPT_CA, OPT_SELF,
+	OPT_ASSET = 0x400,
+	OPT_REASON,
+	OPT_UNTIL,
+	OPT_CONTRACTOR,
+	OPT_TRUST,
+	OPT_CA,
+	OPT_SELF,
 	OPT_REQUIRE,
 };
 
@@ -89,9 +95,7 @@ static int parse(const char *cmd, int argc, char **argv, struct request_opts *o)
 		case 'o': o->output = optarg; break;
 		case 'h': o->help = true; break;
 		case OPT_ASSET: o->asset = optarg; break;
-		case OPT_REASON:
-			r = ui_text_field(cmd, "reason", optarg, 400, &o->reason);
-			break;
+		case OPT_REASON: r = ui_text_field(cmd, "reason", optarg, 400, &o->reason); break;
 		case OPT_UNTIL: r = date_opt(cmd, optarg, &o->until); break;
 		case OPT_CONTRACTOR:
 			r = ui_text_field(cmd, "contractor", optarg, 256, &o->contractor);
@@ -135,8 +139,11 @@ static int write_request(const char *path, const char *doc, size_t len, const vo
 
 static int create_run(enum request_kind kind, const struct request_opts *o)
 {
-	struct request_fields f = { .kind = kind, .asset_tag = o->asset, .reason = o->reason,
-				    .until = o->until, .contractor = o->contractor };
+	struct request_fields f = { .kind = kind,
+				    .asset_tag = o->asset,
+				    .reason = o->reason,
+				    .until = o->until,
+				    .contractor = o->contractor };
 	struct cert_signer *s = NULL;
 	json_t *doc = NULL;
 	char id[37] = "", *text = NULL, rc[12];
@@ -205,8 +212,9 @@ static int request_cmd_create(int argc, char **argv)
 	if (o.help)
 		return create_help();
 	if (optind != argc - 1 || request_kind_parse(argv[optind], &kind))
-		return ui_usage_error("request create", "give one kind: disposal, lease-return, "
-							"take-out, bring-in, loan, hold or release");
+		return ui_usage_error("request create",
+				      "give one kind: disposal, lease-return, "
+				      "take-out, bring-in, loan, hold or release");
 	if (!o.asset || !o.reason || !o.cs.sign_key || !o.output)
 		return ui_usage_error("request create",
 				      "--asset, --reason, --sign-key and -o are required");
@@ -233,8 +241,8 @@ static void request_file_free(struct request_file *f)
 }
 
 /* read @path and its sidecars; without @approver the approval is left out of the check */
-static int request_load(const char *path, const struct cert_trust *t, unsigned flags,
-			bool approver, struct request_file *f)
+static int request_load(const char *path, const struct cert_trust *t, unsigned flags, bool approver,
+			struct request_file *f)
 {
 	struct cert_sigs own;
 	int r = file_read(path, REQUEST_FILE_MAX, &f->buf, &f->len);
@@ -309,9 +317,9 @@ static int request_cmd_verify(int argc, char **argv)
 		return ui_usage_error("request verify", "give a request");
 	code = certsign_trust(o.trust, o.trust_ca, &t);
 	for (int i = optind; !code && i < argc; i++)
-		code = ui_exit_worst(code, verify_one(argv[i], t,
-						      o.require_approval ? CERT_REQUIRE_APPROVAL :
-									   0));
+		code = ui_exit_worst(code,
+				     verify_one(argv[i], t,
+						o.require_approval ? CERT_REQUIRE_APPROVAL : 0));
 	cert_trust_free(t);
 	return code;
 }
@@ -396,10 +404,10 @@ static int approve_run(const char *path, const struct request_opts *o)
 		       ui_safe(cert_signer_name(s)), certsign_key_label(s),
 		       self ? ", self-approval recorded: " : "", self ? ui_safe(o->reason) : "");
 	snprintf(rc, sizeof(rc), "%d", code);
-	kesu_audit("request approve", "request", path, "id", f.v.id[0] ? f.v.id : NULL,
-		   "approver", s ? cert_signer_name(s) : NULL, "key",
-		   s ? certsign_key_label(s) : NULL, "self_approval", self ? o->reason : NULL,
-		   "result", code ? "refused" : "approved", "exit", rc, "user", ui_who(), NULL);
+	kesu_audit("request approve", "request", path, "id", f.v.id[0] ? f.v.id : NULL, "approver",
+		   s ? cert_signer_name(s) : NULL, "key", s ? certsign_key_label(s) : NULL,
+		   "self_approval", self ? o->reason : NULL, "result",
+		   code ? "refused" : "approved", "exit", rc, "user", ui_who(), NULL);
 	cert_signer_free(s);
 	request_file_free(&f);
 	cert_trust_free(t);
@@ -437,8 +445,9 @@ static int request_cmd_approve(int argc, char **argv)
 	if (!o.cs.sign_key)
 		return ui_usage_error("request approve", "--sign-key is required");
 	if (o.allow_self != !!o.reason)
-		return ui_usage_error("request approve", "--allow-self-approval needs --reason, "
-							 "and --reason needs --allow-self-approval");
+		return ui_usage_error("request approve",
+				      "--allow-self-approval needs --reason, "
+				      "and --reason needs --allow-self-approval");
 	return approve_run(argv[optind], &o);
 }
 
