@@ -55,9 +55,9 @@ struct request_fields {
 	enum request_kind kind;
 	const char *asset_tag;
 	const char *reason;
-	const char *until;	/* "YYYY-MM-DD": when a loan or take-out ends */
-	const char *contractor; /* who will do the disposal work (Art. 5, 120-122) */
-	const char *applicant;	/* the signer's name, as the trust store will give it */
+	const char *until;		/* "YYYY-MM-DD": when a loan or take-out ends */
+	const char *contractor;		/* who will do the disposal work (Art. 5, 120-122) */
+	const char *applicant;		/* the signer's name, as the trust store will give it */
 	const struct timespec *created; /* NULL: now */
 };
 
