@@ -372,8 +372,9 @@ int asset_gate(struct ledger *l, const char *tag, const char *serial, unsigned f
 	       struct asset_gate_ok *ok, char *why, size_t wl);
 
 /**
- * asset_record_erasure() - a certificate recorded in the ledger that names
- * the request it fulfils (@cert's "request" member) moves its asset from
+ * asset_record_erasure() - a certificate of a successful erasure recorded in
+ * the ledger that names the request it fulfils (@cert's "request" member)
+ * moves its asset (media.asset_tag) from
  * disposal approved to erased, with the certificate as the authority
  * Return: 0 (also when the certificate names no request or no registered
  * asset: nothing to move), -EPERM (the asset is not disposal approved by

@@ -47,7 +47,8 @@ int asset_request_state(const struct asset *a, const char *kind, enum asset_stat
 static int already(const struct ledger_row *row, void *usr)
 {
 	json_t *doc = json_loadb((const char *)row->cert, row->cert_len, 0, NULL);
-	const char *id = json_string_value(json_object_get(json_object_get(doc, "authority"), "id"));
+	const char *id =
+		json_string_value(json_object_get(json_object_get(doc, "authority"), "id"));
 	int r = id && !strcmp(id, usr) ? -EALREADY : 0;
 
 	json_decref(doc);
@@ -63,7 +64,10 @@ int asset_apply_request(struct ledger *l, const json_t *req, const char *sha256,
 					.id = json_string_value(json_object_get(req, "id")),
 					.sha256 = sha256,
 					.kind = kind };
-	struct asset_change c[2] = { { .tag = tag, .event = ASSET_STATE, .who = who, .when = when,
+	struct asset_change c[2] = { { .tag = tag,
+				       .event = ASSET_STATE,
+				       .who = who,
+				       .when = when,
 				       .why = json_string_value(json_object_get(req, "reason")),
 				       .authority = &auth } };
 	struct asset_outcome o[2];
@@ -183,21 +187,27 @@ int asset_gate(struct ledger *l, const char *tag, const char *serial, unsigned f
 	}
 	if (!r && (flags & ASSET_GATE_APPROVAL))
 		r = approval_check(a, tag, serial, ok, why, wl);
+	/* without the policy, an approved disposal is still named in the certificate */
+	else if (!r && a && approval_check(a, tag, serial, ok, why, wl))
+		memset(ok, 0, sizeof(*ok)), why[0] = '\0';
 	asset_set_free(s);
 	return r;
 }
 
-int asset_record_erasure(struct ledger *l, const json_t *cert, const char *sha256,
-			 const char *who, const char *when, struct asset_outcome *out, char *why,
-			 size_t wl)
+int asset_record_erasure(struct ledger *l, const json_t *cert, const char *sha256, const char *who,
+			 const char *when, struct asset_outcome *out, char *why, size_t wl)
 {
-	const char *tag = cert_get_string(cert, "asset_tag");
+	const char *tag = cert_get_string(cert, "media.asset_tag");
 	const char *req = cert_get_string(cert, "request.id");
 	struct asset_authority auth = { .type = CERT_FORMAT,
 					.id = cert_get_string(cert, "id"),
 					.sha256 = sha256 };
-	struct asset_change c = { .tag = tag, .event = ASSET_STATE, .state = ASSET_ERASED,
-				  .who = who, .when = when, .authority = &auth };
+	struct asset_change c = { .tag = tag,
+				  .event = ASSET_STATE,
+				  .state = ASSET_ERASED,
+				  .who = who,
+				  .when = when,
+				  .authority = &auth };
 	struct asset_set *s = NULL;
 	const struct asset *a;
 	size_t failed;
@@ -205,7 +215,8 @@ int asset_record_erasure(struct ledger *l, const json_t *cert, const char *sha25
 
 	why[0] = '\0';
 	memset(out, 0, sizeof(*out));
-	if (!tag || !req || !auth.id)
+	if (!tag || !req || !auth.id || !cert_get_string(cert, "result") ||
+	    strcmp(cert_get_string(cert, "result"), "success"))
 		return 0;
 	r = asset_load(l, tag, false, &s);
 	if (r)

@@ -33,6 +33,8 @@ struct kesu_config {
 	struct config_value trust_operator_oid; /* EKU or policy OIDs, comma-separated */
 	struct config_value trust_approver_oid;
 	struct config_value ledger_path;
+	struct config_value policy_disposal_approval; /* [policy] require_disposal_approval */
+	struct config_value policy_registered;	      /* [policy] require_registered */
 };
 
 /* What went wrong, for "kesu: FILE:LINE: MSG" (no line: "kesu: FILE: MSG"). */
@@ -48,14 +50,18 @@ struct config_key {
 	const char *name;
 	bool is_path;	  /* an absolute path, not free text */
 	bool is_oid_list; /* dotted OIDs separated by commas, not free text */
+	bool is_bool;	  /* yes or no */
 	size_t offset;	  /* of its struct config_value in struct kesu_config */
 };
 
 /* The keys in the order kesu-config(5) lists them, ended by a NULL section. */
 extern const struct config_key config_keys[];
 
-/* The sections; [policy] has no keys yet, later switches go there. */
+/* The sections; [policy] holds the switches (yes or no). */
 extern const char *const config_sections[];
+
+/** config_yes() - whether a yes-or-no key is set to yes */
+bool config_yes(const struct config_value *v);
 
 /**
  * config_value() - the value of @key in @cfg
