@@ -180,6 +180,12 @@ int asset_cmd_export(int argc, char **argv)
 
 /* ---- apply: a verified, approved request recorded in the register ---- */
 
+static const int apply_exits[] = {
+	KESU_EXIT_SUCCESS,   KESU_EXIT_FAILURE,	     KESU_EXIT_USAGE,
+	KESU_EXIT_REFUSED,   KESU_EXIT_MALFORMED,    KESU_EXIT_BAD_SIGNATURE,
+	KESU_EXIT_UNTRUSTED, KESU_EXIT_NOT_APPROVED, KESU_EXIT_LEDGER,
+};
+
 struct apply_opts {
 	struct asset_opts ao;
 	const char *trust, *trust_ca;
@@ -193,6 +199,7 @@ static int apply_help(void)
 	       "release: back; loan: lent; take-out: taken out; bring-in: brought in), the\n"
 	       "request named by its id and SHA-256 as the event's authority. An unapproved\n"
 	       "or self-approved request without a recorded exception is refused (12).\n\n");
+	ui_print_exit_status(stdout, apply_exits, sizeof(apply_exits) / sizeof(apply_exits[0]));
 	return KESU_EXIT_SUCCESS;
 }
 
