@@ -70,6 +70,8 @@ static const char *default_of(const struct config_key *k)
 		return TRUST_DIR;
 	if (!strcmp(k->section, "ledger"))
 		return LEDGER_DEFAULT_PATH;
+	if (k->is_bool)
+		return "no";
 	return NULL;
 }
 
