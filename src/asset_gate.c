@@ -95,8 +95,8 @@ int asset_gate_erased(struct ledger *l, const void *cert, size_t len)
 	if (doc && !r)
 		r = asset_record_erasure(l, doc, sha256, ui_who(), when, &out, why, sizeof(why));
 	if (!r && out.seq)
-		asset_print_outcome(json_string_value(json_object_get(
-					    json_object_get(doc, "media"), "asset_tag")),
+		asset_print_outcome(json_string_value(json_object_get(json_object_get(doc, "media"),
+								      "asset_tag")),
 				    &out);
 	json_decref(doc);
 	return r ? asset_fail(NULL, r, why) : 0;

@@ -178,9 +178,8 @@ static void write_request(struct fx *f, const char *path, enum request_kind kind
 
 	assert_non_null(doc);
 	assert_int_equal(jcs_dump(doc, &text, &len), 0);
-	assert_int_equal(cert_sign(f->applicant, text, len, id, CERT_ROLE_OPERATOR, NULL, &sig,
-				   &siglen),
-			 0);
+	assert_int_equal(
+		cert_sign(f->applicant, text, len, id, CERT_ROLE_OPERATOR, NULL, &sig, &siglen), 0);
 	o = fopen(path, "w");
 	fwrite(text, 1, len, o);
 	fclose(o);
@@ -265,8 +264,11 @@ static void test_approval(void **state)
 
 static void add(struct fx *f, const char *tag, const char *serial)
 {
-	struct asset_change c = { .tag = tag, .event = ASSET_ADDED, .state = ASSET_STATE_KEEP,
-				  .who = "t", .when = "2026-12-01T09:00:00Z" };
+	struct asset_change c = { .tag = tag,
+				  .event = ASSET_ADDED,
+				  .state = ASSET_STATE_KEEP,
+				  .who = "t",
+				  .when = "2026-12-01T09:00:00Z" };
 	size_t failed;
 	char why[256];
 
@@ -318,9 +320,8 @@ static void test_gate(void **state)
 	assert_int_equal(asset_gate(f->l, NULL, "SER-1", 0, &ok, why, sizeof(why)), 0);
 	/* an approved disposal: allowed, named; the device's serial must be the registered one */
 	assert_int_equal(apply(f, "HD-1", "disposal", "44444444-4444-4444-8444-444444444444"), 0);
-	assert_int_equal(asset_gate(f->l, "HD-1", "SER-1", ASSET_GATE_APPROVAL, &ok, why,
-				    sizeof(why)),
-			 0);
+	assert_int_equal(
+		asset_gate(f->l, "HD-1", "SER-1", ASSET_GATE_APPROVAL, &ok, why, sizeof(why)), 0);
 	assert_string_equal(ok.request_id, "44444444-4444-4444-8444-444444444444");
 	assert_string_equal(ok.request_kind, "disposal");
 	assert_int_equal(asset_gate(f->l, "HD-1", "SER-9", ASSET_GATE_APPROVAL, &ok, why,
