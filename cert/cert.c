@@ -162,10 +162,13 @@ static const struct field f_machine[] = {
 	OPT("product_hex", K_HEX),     F("serial", K_STR_NULL),	       OPT("serial_hex", K_HEX),
 	F("uuid", K_STR_NULL),	       OPT("uuid_hex", K_HEX),	       END,
 };
+/* the approved request (kesu-request/1) the erasure fulfils, when the register held one */
+static const struct field f_request[] = { F("id", K_UUID), F("sha256", K_SHA256), END };
 static const struct field f_cert[] = {
 	ENUM("format", K_ENUM, v_format),
 	F("id", K_UUID),
 	F("report_id", K_UUID),
+	{ "request", K_OBJ, true, NULL, f_request },
 	F("issued", K_TIME),
 	SUB("organisation", K_OBJ, f_org),
 	SUB("operator", K_OBJ, f_operator),
@@ -698,6 +701,11 @@ json_t *cert_from_report(const json_t *rep, const struct cert_meta *m, char id[3
 		json_decref(c);
 		c = NULL;
 	}
+	if (c && m->request_id &&
+	    json_object_set_new(c, "request",
+				json_pack("{s:s,s:s}", "id", m->request_id, "sha256",
+					  m->request_sha256 ? m->request_sha256 : "")))
+		json_decref(c), c = NULL;
 	if (!c) {
 		errno = ENOMEM;
 		return NULL;

@@ -38,7 +38,9 @@ struct cert_meta {
 	const char *manufacturer;
 	const char *data_backed_up; /* "yes", "no", "unknown" */
 	const char *notes;
-	const char *tool_sha256;       /* 64 lowercase hex digits: SHA-256 of the kesu binary */
+	const char *tool_sha256; /* 64 lowercase hex digits: SHA-256 of the kesu binary */
+	/* the approved request the erasure fulfils (its id and SHA-256); NULL: none */
+	const char *request_id, *request_sha256;
 	const struct timespec *issued; /* NULL: now */
 };
 

@@ -86,7 +86,9 @@ static const unsigned next_states[ASSET_NSTATES] = {
 	[ASSET_RETURNED] = PRESENT,
 	[ASSET_LENT] = B(ASSET_RETURNED) | B(ASSET_ON_HOLD),
 	[ASSET_TAKEN_OUT] = B(ASSET_BROUGHT_IN) | B(ASSET_ON_HOLD),
-	[ASSET_ON_HOLD] = (PRESENT & ~B(ASSET_ON_HOLD)) | B(ASSET_DISPOSAL_APPROVED),
+	/* a release goes back to where the hold found the asset */
+	[ASSET_ON_HOLD] = (PRESENT & ~B(ASSET_ON_HOLD)) | B(ASSET_DISPOSAL_APPROVED) |
+			  B(ASSET_BROUGHT_IN) | B(ASSET_RETURNED) | B(ASSET_ERASED),
 	[ASSET_DISPOSAL_REQUESTED] =
 		B(ASSET_DISPOSAL_APPROVED) | B(ASSET_IN_SERVICE) | B(ASSET_ON_HOLD),
 	[ASSET_DISPOSAL_APPROVED] = B(ASSET_ERASED) | B(ASSET_DESTROYED) |
@@ -238,6 +240,11 @@ void asset_set_free(struct asset_set *s)
 			free(s->a[i].field[f]);
 		free(s->a[i].cert_id);
 		free(s->a[i].cert_sha256);
+		free(s->a[i].hold_why);
+		free(s->a[i].hold_id);
+		free(s->a[i].approval_id);
+		free(s->a[i].approval_kind);
+		free(s->a[i].approval_sha256);
 	}
 	free(s->a);
 	free(s->slot);
@@ -298,9 +305,10 @@ struct event {
 	enum asset_event kind;
 	enum asset_state from, state;
 	json_t *fields;
-	const char *when;
+	const char *when, *why;
 	const char *until; /* NULL when the event gives none */
 	bool authority;
+	const char *auth_id, *auth_kind, *auth_sha256;
 };
 
 static int bad(char *why, size_t wl, const char *what)
@@ -368,12 +376,18 @@ static int parse_head(json_t *doc, struct event *e, char *why, size_t wl)
 	if (auth &&
 	    !(json_is_object(auth) && clean_string(json_object_get(auth, "id"), ASSET_VALUE_MAX) &&
 	      clean_string(json_object_get(auth, "sha256"), 64) &&
-	      clean_string(json_object_get(auth, "type"), ASSET_VALUE_MAX)))
+	      clean_string(json_object_get(auth, "type"), ASSET_VALUE_MAX) &&
+	      (!json_object_get(auth, "kind") ||
+	       clean_string(json_object_get(auth, "kind"), ASSET_VALUE_MAX))))
 		return bad(why, wl, "an authority without type, id and sha256");
 	e->authority = auth != NULL;
 	e->until = json_string_value(json_object_get(doc, "until"));
 	if (json_object_get(doc, "until") && !asset_date_ok(e->until))
 		return bad(why, wl, "an until that is not a date YYYY-MM-DD");
+	e->auth_id = json_string_value(json_object_get(auth, "id"));
+	e->auth_kind = json_string_value(json_object_get(auth, "kind"));
+	e->auth_sha256 = json_string_value(json_object_get(auth, "sha256"));
+	e->why = json_string_value(json_object_get(doc, "why"));
 	e->fields = json_object_get(doc, "fields");
 	return json_is_object(e->fields) ? 0 : bad(why, wl, "no fields object");
 }
@@ -489,6 +503,38 @@ static void replay_until(struct asset *a, const struct event *e)
 		snprintf(a->until, sizeof(a->until), "%s", e->until);
 }
 
+static int set_text(char **dst, const char *v)
+{
+	free(*dst);
+	*dst = v ? strdup(v) : NULL;
+	return v && !*dst ? -ENOMEM : 0;
+}
+
+/* What a hold or a disposal approval leaves for asset_gate() to read. */
+static int note_authority(struct asset *a, const struct event *e)
+{
+	enum asset_state from = a->events ? a->state : ASSET_STATE_KEEP;
+	int r = 0;
+
+	if (e->state == ASSET_ON_HOLD && from != ASSET_ON_HOLD) {
+		a->held_from = from == ASSET_STATE_KEEP ? ASSET_IN_SERVICE : from;
+		snprintf(a->hold_since, sizeof(a->hold_since), "%s", e->when);
+		r = set_text(&a->hold_why, e->why);
+		if (!r)
+			r = set_text(&a->hold_id, e->auth_id);
+	}
+	/* a release back to disposal approved keeps the request that approved the disposal */
+	if (!r && e->state == ASSET_DISPOSAL_APPROVED && from != ASSET_DISPOSAL_APPROVED &&
+	    !(from == ASSET_ON_HOLD && e->auth_kind && !strcmp(e->auth_kind, "release"))) {
+		r = set_text(&a->approval_id, e->auth_id);
+		if (!r)
+			r = set_text(&a->approval_sha256, e->auth_sha256);
+		if (!r)
+			r = set_text(&a->approval_kind, e->auth_kind);
+	}
+	return r;
+}
+
 int asset_replay(struct asset_set *s, const json_t *doc, int64_t seq, char *why, size_t wl)
 {
 	struct asset *a;
@@ -519,6 +565,9 @@ int asset_replay(struct asset_set *s, const json_t *doc, int64_t seq, char *why,
 	if (e.kind == ASSET_INSPECTED)
 		snprintf(a->inspected, sizeof(a->inspected), "%s", e.when);
 	replay_until(a, &e);
+	r = note_authority(a, &e);
+	if (r)
+		return r;
 	a->state = e.state;
 	a->last_seq = seq;
 	a->events++;

@@ -115,12 +115,13 @@ const char *asset_kind_guess(const char *category);
 /*
  * The signed document that allowed an event (a request and its approval, a
  * hold, a certificate): named by its id and the SHA-256 of its canonical
- * bytes. Nothing records one yet; requests and certificates will.
+ * bytes; a request also by its kind.
  */
 struct asset_authority {
 	const char *type; /* "kesu-request/1", "kesu-certificate/1", ... */
 	const char *id;
 	const char *sha256;
+	const char *kind; /* a request's kind ("disposal", "hold", ...); NULL for others */
 };
 
 /* One change to record. */
@@ -163,6 +164,12 @@ struct asset {
 	char state_when[32]; /* when it entered its state */
 	char inspected[32];  /* its last inspection; "" when never inspected */
 	char added[32];	     /* when it was registered */
+	/* while on hold: where it stood, since when, why, and the hold request's id */
+	enum asset_state held_from;
+	char hold_since[32];
+	char *hold_why, *hold_id;
+	/* while disposal approved: the request that approved it, its hash and its kind */
+	char *approval_id, *approval_sha256, *approval_kind;
 };
 
 /* The register: assets in the order they were added, found by tag through a hash index. */
@@ -335,5 +342,65 @@ bool asset_date_ok(const char *s);
  */
 int asset_apply_locked(struct ledger *l, const struct asset_change *c, size_t n,
 		       struct asset_outcome *out, size_t *failed, char *why, size_t wl);
+
+/**
+ * asset_request_state() - the state a request of @kind ("disposal", "hold",
+ * ... as request_kind_name()) moves @a to: disposal and lease-return
+ * disposal approved, hold on hold, release back to where the hold found it,
+ * loan lent, take-out taken out, bring-in brought in
+ * Return: 0, -EINVAL (no such kind), -EPERM (a release of an asset not on hold)
+ */
+int asset_request_state(const struct asset *a, const char *kind, enum asset_state *to);
+
+/**
+ * asset_apply_request() - record in the register the request @req (a
+ * kesu-request/1 document the caller verified, approved) whose canonical
+ * bytes hash to @sha256: an event of its asset, with the request as its
+ * authority and its reason as the event's
+ * @out: what was recorded
+ * Return: 0, -ENOENT (its asset is not registered), -EALREADY (this request
+ * was recorded before), the errnos of asset_request_state() and asset_apply()
+ */
+int asset_apply_request(struct ledger *l, const json_t *req, const char *sha256, const char *who,
+			const char *when, struct asset_outcome *out, char *why, size_t wl);
+
+/* What asset_gate() is asked to enforce besides holds, which it always does. */
+enum {
+	ASSET_GATE_APPROVAL = 1 << 0,	/* an approved disposal or lease-return request */
+	ASSET_GATE_REGISTERED = 1 << 1, /* the tag is registered */
+};
+
+/* The request an erasure may go ahead under. */
+struct asset_gate_ok {
+	char request_id[ASSET_VALUE_MAX + 1]; /* "" when none */
+	char request_sha256[65];
+	char request_kind[32];
+};
+
+/**
+ * asset_gate() - may the device with @tag and @serial (either NULL) be
+ * erased or formatted? Refused for an asset on hold (Art. 97.2), found by
+ * its tag or by its serial, whatever @flags say; with ASSET_GATE_REGISTERED
+ * for a tag not registered; with ASSET_GATE_APPROVAL unless the tag's asset
+ * is disposal approved by a request, and its registered serial, where it
+ * and @serial are both known, is @serial
+ * @why: the reason when refused ("PC-1: on hold since DATE: REASON (request ID)")
+ * Return: 0 (@ok names the request, if any), -EPERM (refused), -EBADMSG,
+ * -ENOMEM or a backend errno (asset_load())
+ */
+int asset_gate(struct ledger *l, const char *tag, const char *serial, unsigned flags,
+	       struct asset_gate_ok *ok, char *why, size_t wl);
+
+/**
+ * asset_record_erasure() - a certificate of a successful erasure recorded in
+ * the ledger that names the request it fulfils (@cert's "request" member)
+ * moves its asset (media.asset_tag) from
+ * disposal approved to erased, with the certificate as the authority
+ * Return: 0 (also when the certificate names no request or no registered
+ * asset: nothing to move), -EPERM (the asset is not disposal approved by
+ * that request), the errnos of asset_apply()
+ */
+int asset_record_erasure(struct ledger *l, const json_t *cert, const char *sha256, const char *who,
+			 const char *when, struct asset_outcome *out, char *why, size_t wl);
 
 #endif

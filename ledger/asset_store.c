@@ -131,8 +131,9 @@ static int change_doc(const struct asset_change *c, const struct asset *a, struc
 		      json_str_or_null(c->why && *c->why ? c->why : NULL));
 	if (d && c->authority &&
 	    json_object_set_new(d, "authority",
-				json_pack("{s:s,s:s,s:s}", "type", c->authority->type, "id",
-					  c->authority->id, "sha256", c->authority->sha256)))
+				json_pack("{s:s,s:s,s:s,s:s*}", "type", c->authority->type, "id",
+					  c->authority->id, "sha256", c->authority->sha256, "kind",
+					  c->authority->kind)))
 		json_decref(d), d = NULL;
 	if (d && c->until && json_object_set_new(d, "until", json_string(c->until)))
 		json_decref(d), d = NULL;

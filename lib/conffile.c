@@ -35,10 +35,18 @@ const struct config_key config_keys[] = {
 	{ KEY("trust", "approver_oid", false, trust_approver_oid), .is_oid_list = true },
 	{ KEY("ledger", "path", true, ledger_path) },
 	{ KEY("ledger", "url", false, ledger_url), .is_ledger_url = true },
+	{ KEY("policy", "require_disposal_approval", false, policy_disposal_approval),
+	  .is_bool = true },
+	{ KEY("policy", "require_registered", false, policy_registered), .is_bool = true },
 	{ .section = NULL },
 };
 
 const char *const config_sections[] = { "organisation", "trust", "ledger", "policy", NULL };
+
+bool config_yes(const struct config_value *v)
+{
+	return v->line && !strcmp(v->text, "yes");
+}
 
 const struct config_value *config_value(const struct kesu_config *cfg, const struct config_key *key)
 {
@@ -163,6 +171,8 @@ static const char *bad_value(const struct config_key *k, const char *v)
 		return "not an absolute path";
 	if (k->is_ledger_url && strncmp(v, "postgresql://", 13))
 		return "not a postgresql:// URL";
+	if (k->is_bool && strcmp(v, "yes") && strcmp(v, "no"))
+		return "yes or no";
 	if (k->is_oid_list && !oid_list(v))
 		return "not a list of dotted OIDs (1.2.392..., separated by commas)";
 	return NULL;

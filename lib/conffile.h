@@ -34,6 +34,8 @@ struct kesu_config {
 	struct config_value trust_approver_oid;
 	struct config_value ledger_path;
 	struct config_value ledger_url; /* a PostgreSQL ledger; takes precedence over the path */
+	struct config_value policy_disposal_approval; /* [policy] require_disposal_approval */
+	struct config_value policy_registered;	      /* [policy] require_registered */
 };
 
 /* What went wrong, for "kesu: FILE:LINE: MSG" (no line: "kesu: FILE: MSG"). */
@@ -50,14 +52,18 @@ struct config_key {
 	bool is_path;	    /* an absolute path, not free text */
 	bool is_oid_list;   /* dotted OIDs separated by commas, not free text */
 	bool is_ledger_url; /* a postgresql:// URL, not free text */
+	bool is_bool;	    /* yes or no */
 	size_t offset;	    /* of its struct config_value in struct kesu_config */
 };
 
 /* The keys in the order kesu-config(5) lists them, ended by a NULL section. */
 extern const struct config_key config_keys[];
 
-/* The sections; [policy] has no keys yet, later switches go there. */
+/* The sections; [policy] holds the switches (yes or no). */
 extern const char *const config_sections[];
+
+/** config_yes() - whether a yes-or-no key is set to yes */
+bool config_yes(const struct config_value *v);
 
 /**
  * config_value() - the value of @key in @cfg

@@ -67,5 +67,7 @@ void asset_print_outcome(const char *tag, const struct asset_outcome *out);
 
 int asset_cmd_import(int argc, char **argv);
 int asset_cmd_export(int argc, char **argv);
+/* kesu asset apply REQUEST: an approved request recorded in the register */
+int asset_cmd_apply(int argc, char **argv);
 
 #endif

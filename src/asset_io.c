@@ -3,13 +3,19 @@
 #include "config.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "asset_cmd.h"
+#include "cert/request.h"
+#include "cert_verify.h"
+#include "certsign.h"
+#include "conffile.h"
 #include "file.h"
 #include "kesu.h"
+#include "log.h"
 
 /* 100,000 assets of a few hundred bytes each, with room to spare */
 #define IMPORT_MAX (256u << 20)
@@ -170,4 +176,126 @@ int asset_cmd_export(int argc, char **argv)
 	if (r < 0)
 		ui_err("cannot write to standard output: %s", strerror(-r));
 	return ui_exit(r, UI_CTX_NONE);
+}
+
+/* ---- apply: a verified, approved request recorded in the register ---- */
+
+static const int apply_exits[] = {
+	KESU_EXIT_SUCCESS,   KESU_EXIT_FAILURE,	     KESU_EXIT_USAGE,
+	KESU_EXIT_REFUSED,   KESU_EXIT_MALFORMED,    KESU_EXIT_BAD_SIGNATURE,
+	KESU_EXIT_UNTRUSTED, KESU_EXIT_NOT_APPROVED, KESU_EXIT_LEDGER,
+};
+
+struct apply_opts {
+	struct asset_opts ao;
+	const char *trust, *trust_ca;
+};
+
+static int apply_help(void)
+{
+	printf("usage: kesu asset apply REQUEST [--trust DIR] [--trust-ca FILE] [--ledger PATH]\n\n"
+	       "Record an approved request (kesu-request/1, kesu-request(8)) in the register:\n"
+	       "its asset moves (disposal and lease-return: disposal approved; hold: on hold;\n"
+	       "release: back; loan: lent; take-out: taken out; bring-in: brought in), the\n"
+	       "request named by its id and SHA-256 as the event's authority. An unapproved\n"
+	       "or self-approved request without a recorded exception is refused (12).\n\n");
+	ui_print_exit_status(stdout, apply_exits, sizeof(apply_exits) / sizeof(apply_exits[0]));
+	return KESU_EXIT_SUCCESS;
+}
+
+static int apply_parse(int argc, char **argv, struct apply_opts *o)
+{
+	static const struct option opts[] = {
+		{ "ledger", required_argument, NULL, 'L' },
+		{ "trust", required_argument, NULL, 'T' },
+		{ "trust-ca", required_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->ao.path =
+		ui_config()->ledger_path.line ? ui_config()->ledger_path.text : LEDGER_DEFAULT_PATH;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'L': o->ao.path = optarg; break;
+		case 'T': o->trust = optarg; break;
+		case 'C': o->trust_ca = optarg; break;
+		case 'h': return apply_help();
+		default: return ui_option_error("asset", c, argv, opts);
+		}
+	}
+	if (optind != argc - 1)
+		return ui_usage_error("asset", "asset apply: give one request");
+	return -1;
+}
+
+/* The request read once, verified as approved: its document and the hash of its bytes. */
+static int apply_verify(const char *path, const struct apply_opts *o, json_t **doc,
+			char sha256[LEDGER_HASH_HEX])
+{
+	struct cert_verification v = { 0 };
+	struct cert_trust *t = NULL;
+	struct cert_sigs sigs = { 0 };
+	char *buf = NULL;
+	size_t len = 0;
+	int code = certsign_trust(o->trust, o->trust_ca, &t), r = 0;
+
+	if (!code && (r = file_read(path, REQUEST_FILE_MAX, &buf, &len)) == 0 &&
+	    (r = request_read_sigs(path, &sigs)) == 0)
+		r = request_verify_mem(buf, len, &sigs, t, CERT_REQUIRE_APPROVAL, &v);
+	if (!code && !r)
+		r = ledger_sha256_hex(buf, len, sha256);
+	if (!code && r) {
+		ui_err("%s: %s", ui_safe(path), strerror(-r));
+		code = ui_exit(r, UI_CTX_CERT);
+	} else if (!code && v.verdict != CERT_VALID) {
+		ui_err("%s: refused: %s: %s", ui_safe(path), cert_verdict_name(v.verdict),
+		       ui_safe(v.why));
+		code = cert_cli_verdict_exit(v.verdict);
+	} else if (!code) {
+		*doc = json_incref(v.doc);
+	}
+	cert_verification_free(&v);
+	cert_sigs_free(&sigs);
+	cert_trust_free(t);
+	free(buf);
+	return code;
+}
+
+int asset_cmd_apply(int argc, char **argv)
+{
+	struct apply_opts o;
+	struct asset_outcome out;
+	struct ledger *l = NULL;
+	json_t *doc = NULL;
+	char sha256[LEDGER_HASH_HEX], when[32], why[256], rc[12];
+	const char *path;
+	int r, code = apply_parse(argc, argv, &o);
+
+	if (code >= 0)
+		return code;
+	path = argv[optind];
+	code = apply_verify(path, &o, &doc, sha256);
+	if (!code)
+		code = asset_open(&o.ao, 0, &l);
+	if (!code) {
+		asset_now(when);
+		r = asset_apply_request(l, doc, sha256, ui_who(), when, &out, why, sizeof(why));
+		code = r ? asset_fail(why[0] ? NULL : path, r == -EALREADY ? -EEXIST : r, why) : 0;
+	}
+	if (!code)
+		asset_print_outcome(json_string_value(json_object_get(doc, "asset_tag")), &out);
+	snprintf(rc, sizeof(rc), "%d", code);
+	kesu_audit("asset apply", "request", path, "id",
+		   doc ? json_string_value(json_object_get(doc, "id")) : NULL, "asset_tag",
+		   doc ? json_string_value(json_object_get(doc, "asset_tag")) : NULL, "result",
+		   code ? "refused" : "recorded", "exit", rc, "user", ui_who(), NULL);
+	if (l)
+		ledger_close(l);
+	json_decref(doc);
+	return code;
 }

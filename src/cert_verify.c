@@ -164,6 +164,11 @@ static void print_result(const char *path, const struct cert_verification *v, in
 		/* e.g. a key retired since, judged by the time its signature claims */
 		if (!code && v->note[0])
 			printf("%s: %s\n", ui_safe(path), ui_safe(v->note));
+		/* the approved disposal request the erasure fulfils (kesu-certificate(5)) */
+		if (!code && cert_get_string(v->doc, "request.id"))
+			printf("%s: fulfils request %s (sha256 %s)\n", ui_safe(path),
+			       cert_get_string(v->doc, "request.id"),
+			       cert_get_string(v->doc, "request.sha256"));
 		return;
 	}
 	o = json_pack("{s:o,s:s,s:s,s:i,s:o,s:o,s:o,s:o}", "file", json_text(path), "id", v->id,
@@ -172,6 +177,9 @@ static void print_result(const char *path, const struct cert_verification *v, in
 		      signer_json(v, CERT_ROLE_APPROVER, v->approved), "self_approval",
 		      v->self_approved ? json_text(v->sig[CERT_ROLE_APPROVER].self_reason) :
 					 json_null());
+	if (o && cert_get(v->doc, "request") &&
+	    json_object_set_new(o, "request", json_deep_copy(cert_get(v->doc, "request"))))
+		json_decref(o), o = NULL;
 	if (!o || ui_print_json(stdout, o))
 		ui_err("%s: cannot print the result", ui_safe(path));
 	json_decref(o);

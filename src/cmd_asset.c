@@ -66,6 +66,8 @@ static const struct ui_command subs[] = {
 	  "add and update assets from another register's CSV export, all or nothing" },
 	{ "export", asset_cmd_export, "--snipeit|--glpi|--csv|--jsonl [--bom]",
 	  "the register for Snipe-IT, GLPI or a spreadsheet" },
+	{ "apply", asset_cmd_apply, "REQUEST [--trust DIR]",
+	  "record an approved request (kesu request): disposal, loan, hold, release ..." },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* kesu ledger: record certificates, check the chain, list, export and reconcile. */
+#include "asset_gate.h"
 #include "config.h"
 
 #include <errno.h>
@@ -246,6 +247,9 @@ static int add_one(struct ledger *l, const char *lpath, const char *file, struct
 	}
 	if (r < 0)
 		ui_err("%s: not recorded: %s", ui_safe(file), ui_safe(why));
+	/* the certificate of an approved disposal: its asset is erased now */
+	if (r == 0 && (ret = asset_gate_erased(l, c.data, c.len)))
+		goto out;
 	/* the verdict's own exit code first: it knows a bad signature from bad JSON */
 	if (r < 0 && r != -EEXIST && t->verdict != CERT_VALID)
 		ret = ui_exit(-(int)t->verdict, UI_CTX_VERDICT);

@@ -8,6 +8,7 @@
  * lib/luks.c's, the workflow (mkfs, mount, record, policy) crypt/media.c's,
  * the hold of the target lib/guard.c's.
  */
+#include "asset_gate.h"
 #include "config.h"
 
 #include <errno.h>
@@ -150,6 +151,9 @@ static int cmd_format(struct media_cli *o)
 	if (!o->fs)
 		o->fs = "ext4";
 	code = media_cli_check_target(path);
+	/* a held medium (policy Art. 97.2) is not formatted: asked before any prompt */
+	if (!code)
+		code = asset_gate_check("media", "format", path, NULL, NULL, false, NULL);
 	/* mkfs would fail after the header is written: ext4 labels hold 16 bytes, exFAT 11 */
 	if (!code && o->label && strlen(o->label) > (!strcmp(o->fs, "exfat") ? 11u : 16u) &&
 	    strcmp(o->fs, "none"))

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "asset_gate.h"
 #include "conffile.h"
 #include "erase_cli.h"
 #include "kesu.h"
@@ -38,6 +39,7 @@ enum {
 	OPT_CERT_DIR,
 	OPT_EXIT_FAILURE,
 	OPT_RESTORE_HPA,
+	OPT_LEDGER,
 };
 
 static const struct option long_opts[] = {
@@ -66,6 +68,7 @@ static const struct option long_opts[] = {
 	{ "cert-dir", required_argument, NULL, OPT_CERT_DIR },
 	{ "exit-failure-mode", no_argument, NULL, OPT_EXIT_FAILURE },
 	{ "restore-hpa", no_argument, NULL, OPT_RESTORE_HPA },
+	{ "ledger", required_argument, NULL, OPT_LEDGER },
 	{ "help", no_argument, NULL, 'h' },
 	CERTSIGN_LONG_OPTS,
 	{ NULL, 0, NULL, 0 },
@@ -105,6 +108,7 @@ static int usage(void)
 	       "  -j, --json             print the report(s) on standard output\n"
 	       "      --operator NAME  --asset-tag TAG  --reason disposal|lease-return|reuse\n"
 	       "      --lease-contract ID  --witness NAME  --location TEXT\n"
+	       "      --ledger PATH      the register asked about holds and [policy] (kesu-erase(8))\n"
 	       "      --queue-depth N    requests in flight per device (default %d, removable %d)\n"
 	       "      --block-size SIZE  bytes per request (default %dM, removable %dM)\n"
 	       "      --debug            debug messages\n"
@@ -181,6 +185,7 @@ static int parse_opt(int c, char **argv, struct erase_cli *o)
 	case OPT_CERT_DIR: o->cert_dir = optarg; return 0;
 	case OPT_EXIT_FAILURE: o->jo.exit_failure_mode = true; return 0;
 	case OPT_RESTORE_HPA: o->jo.restore_hpa = true; return 0;
+	case OPT_LEDGER: o->ledger = optarg; return 0;
 	default: {
 		int r = certsign_opt(c, optarg, "erase", &o->cs);
 
@@ -399,6 +404,15 @@ int erase_cli_parse(int argc, char **argv, struct erase_cli *o)
 	r = check_args(argv + optind, (size_t)(argc - optind), o);
 	if (r)
 		return r;
+	/* holds and [policy]: before any target is opened, any passphrase asked */
+	for (int i = optind; i < argc; i++)
+		if ((r = asset_gate_check("erase", "erase", argv[i], o->jo.op.asset_tag, o->ledger,
+					  true, &o->gate)))
+			return r;
+	if (o->gate.request_id[0]) {
+		o->cs.meta.request_id = o->gate.request_id;
+		o->cs.meta.request_sha256 = o->gate.request_sha256;
+	}
 	/* --location, else [organisation] location of kesu.conf */
 	if (!o->jo.op.location && ui_config()->org_location.line)
 		o->jo.op.location = ui_config()->org_location.text;

@@ -12,6 +12,7 @@
 #include "certsign.h"
 #include "display.h"
 #include "erase/job.h"
+#include "ledger/asset.h"
 
 /**
  * struct erase_cli - one run of kesu erase
@@ -30,6 +31,8 @@
  * @progress: --progress
  * @queue_depth: --queue-depth (0: the device's default)
  * @chunk: --block-size (0: the device's default)
+ * @ledger: --ledger (NULL: [ledger] path of kesu.conf): the register asked about holds
+ * @gate: the approved request the erasure fulfils, when the register holds one
  */
 struct erase_cli {
 	struct erase_job_opts jo;
@@ -41,6 +44,8 @@ struct erase_cli {
 	enum display_mode progress;
 	unsigned long queue_depth;
 	unsigned long long chunk;
+	const char *ledger;
+	struct asset_gate_ok gate;
 };
 
 /**

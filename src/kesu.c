@@ -25,6 +25,8 @@ static const struct ui_command commands[] = {
 	  "the asset register: assets and their history, in the ledger's chain" },
 	{ "inspect", cmd_inspect, "[DEVICE...] [--register] [--json] [--sign-key KEY]",
 	  "inspect removable media and the register; a signed inspection record" },
+	{ "request", cmd_request, "create|approve|verify [OPTIONS] ...",
+	  "signed requests and approvals: disposal, loans, taking out, holds" },
 	{ "media", cmd_media, "format|open|close|mount|umount|passphrase|status|header-backup ...",
 	  "encrypted removable media (LUKS2): format, open, passphrases, policy status" },
 	{ "encrypt", cmd_encrypt, "[-r RECIPIENT]... [-R FILE]... [-p] [-a] [-o OUT] [IN]",

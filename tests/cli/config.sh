@@ -170,7 +170,8 @@ jq -e --arg w "$WORK" '.file == "ledger.conf" and .selected_by == "--config" and
 	and .trust.dir == {value: ($w + "/trust"), source: "file", line: 2}
 	and .ledger.path == {value: ($w + "/lg/kesu.db"), source: "file", line: 4}
 	and .organisation.name == {value: null, source: "default"}
-	and .policy == {}' out > /dev/null || fail "config show --json: $(cat out)"
+	and .policy.require_disposal_approval == {value: "no", source: "default"}
+	and .policy.require_registered == {value: "no", source: "default"}' out > /dev/null || fail "config show --json: $(cat out)"
 expect_err 0 "" env KESU_CONFIG=org.conf "$KESU" config show --json
 jq -e --arg o "$org" '.selected_by == "KESU_CONFIG" and .organisation.name.value == $o
 	and .organisation.name.line == 3 and .trust.dir.source == "default"

@@ -77,7 +77,8 @@ kesu-cert|cert issue;cert verify;cert approve;cert show
 kesu-encrypt|encrypt;decrypt
 kesu-media|media;media format;media open;media passphrase;media status
 kesu-ledger|ledger add;ledger verify;ledger show;ledger list;ledger export;ledger reconcile
-kesu-asset|asset add;asset edit;asset show;asset list;asset import;asset export
+kesu-asset|asset add;asset edit;asset show;asset list;asset import;asset export;asset apply
 kesu-inspect|inspect
+kesu-request|request create;request approve;request verify
 PAGES
 ok "every command's --help and man page list the same codes with the table's words"

@@ -95,6 +95,8 @@ static void test_every_key(void **state)
 				 "[ledger]\n"
 				 "path = /srv/kesu/ledger.db\n"
 				 "[policy]\n"
+				 "require_disposal_approval = yes\n"
+				 "require_registered = no\n"
 				 "[trust]\n"
 				 "operator_oid = 2.999.1.1\n"
 				 "approver_oid = 1.2.392.200.1, 2.999.2.2\n"
@@ -114,15 +116,21 @@ static void test_every_key(void **state)
 	assert_int_equal(f->cfg.trust_dir.line, 10);
 	assert_string_equal(f->cfg.ledger_path.text, "/srv/kesu/ledger.db");
 	assert_int_equal(f->cfg.ledger_path.line, 12);
+	assert_true(config_yes(&f->cfg.policy_disposal_approval));
+	assert_int_equal(f->cfg.policy_disposal_approval.line, 14);
+	assert_false(config_yes(&f->cfg.policy_registered));
+	assert_int_equal(f->cfg.policy_registered.line, 15);
 	assert_string_equal(f->cfg.trust_operator_oid.text, "2.999.1.1");
-	assert_int_equal(f->cfg.trust_operator_oid.line, 15);
+	assert_int_equal(f->cfg.trust_operator_oid.line, 17);
 	assert_string_equal(f->cfg.trust_approver_oid.text, "1.2.392.200.1, 2.999.2.2");
-	assert_int_equal(f->cfg.trust_approver_oid.line, 16);
+	assert_int_equal(f->cfg.trust_approver_oid.line, 18);
 	assert_string_equal(f->cfg.ledger_url.text, "postgresql:///kesu?host=/run/kesu");
-	assert_int_equal(f->cfg.ledger_url.line, 18);
+	assert_int_equal(f->cfg.ledger_url.line, 20);
 	/* the table reaches the same values */
 	for (const struct config_key *k = config_keys; k->section; k++)
 		assert_int_not_equal(config_value(&f->cfg, k)->line, 0);
+	/* a switch is yes or no */
+	refused_at(f, "[policy]\nrequire_registered = true\n", 2, "yes or no");
 }
 
 static void test_empty_and_partial(void **state)

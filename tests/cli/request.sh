@@ -1,0 +1,163 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# kesu request and kesu asset apply, and what the register then allows:
+# requests and approvals that stock minisign verifies; self-approval refused
+# by key and by folded name (Art. 6); unapproved and self-approved requests
+# not applied (12); with [policy] require_disposal_approval an erasure
+# refused (3, device untouched) until an approved disposal is recorded, then
+# a certificate that names the request and moves the asset to erased; a held
+# asset's loop device untouched by erase, media format and luks-crypto-erase,
+# by its tag and by its serial (3, Art. 97.2); an edited request event found
+# by kesu ledger verify (15).
+. "$(dirname "$0")/lib.sh"
+need_test_hooks
+set -e
+for t in jq minisign sqlite3; do
+	command -v $t >/dev/null || skip "$t missing (scripts/install-deps installs it)"
+done
+keys=${KESU_SRCDIR:?}/tests/data/keys
+cd "$WORK"
+mkdir keys trust
+cp "$keys"/operator.key "$keys"/operator.key.pub "$keys"/approver.key "$keys"/approver.key.pub keys/
+chmod 600 keys/operator.key keys/approver.key
+cp keys/operator.key.pub keys/approver.key.pub trust/
+printf 'kesu-test-operator\n' > op.pass
+printf 'kesu-test-approver\n' > ap.pass
+printf 'new-key-passphrase-42\n' > new.pass
+OP="--sign-key keys/operator.key --passphrase-file op.pass"
+AP="--sign-key keys/approver.key --passphrase-file ap.pass"
+T="--trust $WORK/trust"
+L="--ledger $WORK/a.db"
+
+rc_is() {
+	want=$1; shift
+	set +e
+	"$@" > out 2> err
+	got=$?
+	set -e
+	[ "$got" -eq "$want" ] || { cat out err >&9; fail "'$*' exited $got, expected $want"; }
+}
+
+# --- requests: made, approved, verified; stock minisign is the judge of both signatures
+rc_is 0 "$KESU" request create disposal --asset PC-1 --reason '更新のため廃棄' $OP -o d.json
+[ "$(jq -r '.kind + " " + .asset_tag + " " + .applicant + " " + .format' d.json)" = \
+	"disposal PC-1 Test Operator kesu-request/1" ] || fail "request: $(cat d.json)"
+minisign -Vm d.json -x d.json.applicant.minisig -p keys/operator.key.pub > mout ||
+	fail "stock minisign rejects the applicant's signature"
+grep -q "id=$(jq -r .id d.json) role=operator" mout || fail "trusted comment: $(cat mout)"
+rc_is 0 "$KESU" request verify $T d.json
+grep -q "valid: disposal of PC-1.*applicant Test Operator, not approved" out || fail "$(cat out)"
+rc_is 12 "$KESU" request verify $T --require-approval d.json
+rc_is 0 "$KESU" request approve $T d.json $AP
+minisign -Vm d.json -x d.json.approver.minisig -p keys/approver.key.pub > mout ||
+	fail "stock minisign rejects the approval"
+rc_is 0 "$KESU" request verify $T --require-approval d.json
+grep -q "approved by Test Approver" out || fail "$(cat out)"
+cp d.json x.json && cp d.json.applicant.minisig x.json.applicant.minisig
+sed -i 's/PC-1/PC-2/' x.json
+rc_is 10 "$KESU" request verify $T x.json
+rc_is 2 "$KESU" request create loan --asset PC-1 --reason r --until 2026-02-30 $OP -o y.json
+rc_is 2 "$KESU" request create scrap --asset PC-1 --reason r $OP -o y.json
+rc_is 2 "$KESU" request create loan --asset '=1+1' --reason r $OP -o y.json
+[ ! -e y.json ] || fail "a refused request was written"
+ok "create, approve, verify: stock minisign verifies both; a changed byte is 10"
+
+# --- self-approval: the applicant's own key, and a key whose name folds to the applicant's
+rc_is 0 "$KESU" request create disposal --asset PC-3 --reason r $OP -o s.json
+rc_is 3 "$KESU" request approve $T s.json $OP
+"$KESU" key generate --role approver --name 'test　OPERATOR' -o keys/self.key \
+	--passphrase-file new.pass > /dev/null 2>&1 || fail "key generate"
+cp keys/self.key.pub trust/
+rc_is 12 "$KESU" request approve $T s.json --sign-key keys/self.key --passphrase-file new.pass
+grep -q 'refusing self-approval' err || fail "self-approval: $(cat err)"
+[ ! -e s.json.approver.minisig ] || fail "a self-approval was written"
+# forged with stock minisign: a self-approval without a recorded exception
+id=$(jq -r .id s.json)
+minisign -S -s keys/self.key -m s.json -x s.json.approver.minisig \
+	-t "kesu-certificate/1 id=$id role=approver name=\"test　OPERATOR\" time=2026-01-05T00:00:00Z" \
+	< new.pass > /dev/null 2>&1 || fail "minisign -S"
+rc_is 12 "$KESU" request verify $T s.json
+ok "self-approval refused by key (3) and by folded name (12); a forged one is not valid"
+
+# --- policy: no erasure without an approved disposal request in the register
+cat > kesu.conf <<CONF
+[ledger]
+path = $WORK/a.db
+[policy]
+require_disposal_approval = yes
+require_registered = yes
+CONF
+chmod 600 kesu.conf
+export KESU_CONFIG="$WORK/kesu.conf"
+rc_is 0 "$KESU" config show
+grep -q 'require_disposal_approval' out || fail "config show: $(cat out)"
+rc_is 0 "$KESU" asset add PC-1 --kind disk $L
+rc_is 0 "$KESU" asset add PC-3 --kind disk $L
+dev=$(mkloop 4194304)
+sum=$(devsum "$dev")
+E="erase --yes --quiet --method zero"
+rc_is 3 "$KESU" $E --asset-tag PC-1 "$dev"
+grep -q 'no approved disposal' err || fail "no request: $(cat err)"
+rc_is 3 "$KESU" $E --asset-tag NOPE-9 "$dev"
+grep -q 'require_registered' err || fail "unregistered: $(cat err)"
+rc_is 3 "$KESU" $E "$dev"
+rc_is 0 "$KESU" request create disposal --asset PC-1 --reason r $OP -o u.json
+rc_is 12 "$KESU" asset apply $T u.json
+rc_is 3 "$KESU" $E --asset-tag PC-1 "$dev"
+rc_is 12 "$KESU" asset apply $T s.json
+rc_is 3 "$KESU" $E --asset-tag PC-3 "$dev"
+[ "$(devsum "$dev")" = "$sum" ] || fail "a refused erasure changed the device"
+rc_is 0 "$KESU" asset apply $T d.json
+grep -qx 'PC-1: changed state in service -> disposal approved (seq 4)' out || fail "$(cat out)"
+rc_is 3 "$KESU" asset apply $T d.json
+rc_is 0 "$KESU" $E --asset-tag PC-1 --cert c.json $OP "$dev"
+cmp -n 4194304 "$dev" /dev/zero || fail "not erased"
+[ "$(jq -r .request.id c.json)" = "$(jq -r .id d.json)" ] || fail "request: $(jq .request c.json)"
+[ "$(jq -r .request.sha256 c.json)" = "$(sha256sum < d.json | cut -d' ' -f1)" ] ||
+	fail "request hash"
+rc_is 0 "$KESU" cert approve $T c.json $AP
+rc_is 0 "$KESU" cert verify $T c.json
+grep -q "fulfils request $(jq -r .id d.json)" out || fail "cert verify: $(cat out)"
+rc_is 0 "$KESU" ledger $T add c.json
+grep -q 'PC-1: changed state disposal approved -> erased' out || fail "ledger add: $(cat out)"
+rc_is 0 "$KESU" asset show PC-1 --json
+[ "$(jq -r .state out)" = erased ] || fail "state: $(cat out)"
+ok "policy: refused without, with an unapproved and a self-approved request; allowed with an approved one"
+unset KESU_CONFIG
+
+# --- holds: refused by erase, media format and luks-crypto-erase, by tag and by serial
+rc_is 0 "$KESU" asset add HD-7 --kind disk --serial SER-HELD-7 $L
+rc_is 0 "$KESU" request create hold --asset HD-7 --reason 'incident 2026-3' $OP -o h.json
+rc_is 0 "$KESU" request approve $T h.json $AP
+rc_is 0 "$KESU" asset apply $T h.json $L
+hid=$(jq -r .id h.json)
+dev2=$(mkloop 4194304)
+sum=$(devsum "$dev2")
+rc_is 3 "$KESU" $E --ledger "$WORK/a.db" --asset-tag HD-7 "$dev2"
+grep -q "on hold since 20..-..-..: incident 2026-3 (request $hid)" err || fail "$(cat err)"
+export KESU_TEST_DEVICE_SERIAL=SER-HELD-7
+rc_is 3 "$KESU" $E --ledger "$WORK/a.db" "$dev2"
+grep -q "matched by the device's serial" err || fail "by serial: $(cat err)"
+rc_is 3 "$KESU" erase --yes --quiet --method luks-crypto-erase --ledger "$WORK/a.db" "$dev2"
+printf '[ledger]\npath = %s\n' "$WORK/a.db" > m.conf
+chmod 600 m.conf
+rc_is 3 env KESU_CONFIG="$WORK/m.conf" "$KESU" media format --yes "$dev2"
+grep -q 'on hold since' err || fail "media format: $(cat err)"
+unset KESU_TEST_DEVICE_SERIAL
+[ "$(devsum "$dev2")" = "$sum" ] || fail "a held device changed"
+rc_is 0 "$KESU" request create release --asset HD-7 --reason 'closed' $OP -o rl.json
+rc_is 0 "$KESU" request approve $T rl.json $AP
+rc_is 0 "$KESU" asset apply $T rl.json $L
+grep -q 'on hold -> in service' out || fail "release: $(cat out)"
+rc_is 0 "$KESU" $E --ledger "$WORK/a.db" --asset-tag HD-7 "$dev2"
+ok "a held device keeps its checksum through erase, luks-crypto-erase and media format (3)"
+
+# --- an edited request event is found by ledger verify
+rc_is 0 "$KESU" ledger $L $T verify
+seq=$(sqlite3 a.db "SELECT seq FROM certificates WHERE CAST(certificate AS TEXT) LIKE '%$hid%' LIMIT 1")
+cp a.db t.db
+sqlite3 t.db "UPDATE certificates SET certificate = replace(certificate, 'incident 2026-3',
+	'incident 2026-4') WHERE seq = $seq"
+rc_is 15 "$KESU" ledger --ledger "$WORK/t.db" $T verify
+grep -q "seq $seq altered" out err || fail "verify: $(cat out err)"
+ok "an edited request event is found (15)"
