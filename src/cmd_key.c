@@ -28,6 +28,7 @@
 #include "outfile.h"
 #include "passphrase.h"
 #include "secmem.h"
+#include "key_cmd.h"
 
 static const int key_exits[] = { KESU_EXIT_SUCCESS,	  KESU_EXIT_FAILURE, KESU_EXIT_USAGE,
 				 KESU_EXIT_NOT_CONFIRMED, KESU_EXIT_IO,	     KESU_EXIT_ABORTED,
@@ -39,7 +40,7 @@ struct keygen_opts {
 	bool age, force, allow_weak, help;
 };
 
-static int key_help(void)
+int key_help_print(void)
 {
 	fputs("usage: kesu key generate --role operator|approver|contractor --name NAME -o FILE\n"
 	      "                         [--passphrase-fd N | --passphrase-file F] [--allow-weak]\n"
@@ -232,7 +233,7 @@ static int keygen_commit(struct keygen_files *k, const char *out, const char *pu
 	return 0;
 }
 
-static void print_key(const struct minisign_pubkey *pub, const struct minisign_identity *id)
+void key_print(const struct minisign_pubkey *pub, const struct minisign_identity *id)
 {
 	char keyid[17], fpr[MINISIGN_FPR_LEN];
 
@@ -273,7 +274,7 @@ static int keygen_make(struct keygen_opts *o, const char *pub_path, const char *
 	if (r)
 		return r;
 	minisign_identity_parse(comment, &id);
-	print_key(&pub, &id);
+	key_print(&pub, &id);
 	printf("secret key: %s\npublic key: %s\n", ui_safe(o->out), ui_safe(pub_path));
 	return KESU_EXIT_SUCCESS;
 }
@@ -376,7 +377,7 @@ static int key_generate(int argc, char **argv)
 
 	r = keygen_parse(argc, argv, &o);
 	if (r || o.help)
-		return o.help ? key_help() : r;
+		return o.help ? key_help_print() : r;
 	if (o.age) {
 		r = key_generate_age(&o, age_pub);
 		keygen_audit(&o, NULL, age_pub, r);
@@ -412,116 +413,6 @@ static int key_generate(int argc, char **argv)
 	free(comment);
 	free(pub_path);
 	return r;
-}
-
-static int show_error(const char *path, int r)
-{
-	if (r == -EBADMSG)
-		ui_err("%s: not a minisign public or secret key file", ui_safe(path));
-	else
-		ui_err("%s: %s", ui_safe(path), strerror(-r));
-	return KESU_EXIT_FAILURE;
-}
-
-/*
- * A key file, whole, in secure memory (it may be a secret key), and its mode;
- * one that is no regular file or larger than any key file is -EBADMSG.
- */
-static int read_key_file(const char *path, char **buf, size_t *len, mode_t *mode)
-{
-	/* no minisign key file comes near 4 KiB */
-	int r = file_read_flags(path, 4095, FILE_SECMEM, buf, len, mode);
-
-	return r == -EINVAL || r == -EFBIG ? -EBADMSG : r;
-}
-
-/*
- * An age identity file: the recipient of each identity, one per line, as
- * age-keygen -y prints them.
- */
-static int show_age(const char *path, char *buf, mode_t mode)
-{
-	char *line, *next, pub[128];
-	int found = 0;
-
-	for (line = buf; line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		line[strcspn(line, "\r")] = '\0';
-		if (strncmp(line, "AGE-SECRET-KEY-1", 16))
-			continue;
-		if (age_identity_recipient(line, pub)) {
-			ui_err("%s: not a valid age identity", ui_safe(path));
-			return KESU_EXIT_USAGE;
-		}
-		if (!found++ && (mode & (S_IRWXG | S_IRWXO)))
-			ui_warn("%s: group or others may access this identity: it is refused "
-				"when used (chmod 600 it)",
-				ui_safe(path));
-		printf("%s\n", pub);
-	}
-	if (!found) {
-		ui_err("%s: no age identity line (AGE-SECRET-KEY-1...)", ui_safe(path));
-		return KESU_EXIT_USAGE;
-	}
-	return KESU_EXIT_SUCCESS;
-}
-
-/* A public key, or a secret key and the public key next to it (FILE.pub). */
-static int key_show(int argc, char **argv)
-{
-	struct minisign_seckey_file f;
-	struct minisign_pubkey pub;
-	struct minisign_identity id;
-	char *buf = NULL, *pub_path = NULL;
-	const char *path;
-	size_t len = 0;
-	mode_t mode = 0;
-	bool is_pub;
-	int r;
-
-	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
-		return key_help();
-	if (argc != 2 || argv[1][0] == '-')
-		return ui_usage_error("key", "usage: kesu key show FILE");
-	path = argv[1];
-	r = read_key_file(path, &buf, &len, &mode);
-	if (r)
-		return show_error(path, r);
-	if (strstr(buf, "AGE-SECRET-KEY-1")) {
-		r = show_age(path, buf, mode);
-		secmem_free(buf);
-		return r;
-	}
-	is_pub = !minisign_pubkey_parse(buf, len, &pub);
-	r = is_pub ? 0 : minisign_seckey_parse(buf, len, &f);
-	secmem_wipe(&f, sizeof(f));
-	secmem_free(buf);
-	if (!is_pub) {
-		if (r)
-			return show_error(path, r);
-		if (mode & (S_IRWXG | S_IRWXO))
-			ui_warn("%s: group or others may access this secret key: it is refused "
-				"when used (chmod 600 it)",
-				ui_safe(path));
-		if (asprintf(&pub_path, "%s.pub", path) < 0)
-			return show_error(path, -ENOMEM);
-		r = minisign_pubkey_load(pub_path, &pub);
-		if (r) {
-			show_error(pub_path, r);
-			free(pub_path);
-			return KESU_EXIT_FAILURE;
-		}
-		printf("secret key: %s\n", ui_safe(path));
-	}
-	printf("public key: %s\n", ui_safe(pub_path ? pub_path : path));
-	free(pub_path);
-	r = minisign_identity_parse(pub.comment, &id);
-	print_key(&pub, r ? NULL : &id);
-	if (r)
-		printf("comment: %s\n", ui_safe(pub.comment));
-	return KESU_EXIT_SUCCESS;
 }
 
 static const struct ui_command subs[] = {
