@@ -245,6 +245,7 @@ void asset_set_free(struct asset_set *s)
 		free(s->a[i].approval_id);
 		free(s->a[i].approval_kind);
 		free(s->a[i].approval_sha256);
+		free(s->a[i].contractor);
 	}
 	free(s->a);
 	free(s->slot);
@@ -309,6 +310,7 @@ struct event {
 	const char *until; /* NULL when the event gives none */
 	bool authority;
 	const char *auth_id, *auth_kind, *auth_sha256;
+	const char *contractor; /* NULL when the event names none */
 };
 
 static int bad(char *why, size_t wl, const char *what)
@@ -337,7 +339,8 @@ static int parse_head(json_t *doc, struct event *e, char *why, size_t wl)
 {
 	static const char *const keys[] = { "asset_tag", "authority", "event", "fields",
 					    "format",	 "from",      "id",    "state",
-					    "when",	 "who",	      "why",   "until" };
+					    "when",	 "who",	      "why",   "until",
+					    "contractor" };
 	json_t *from = json_object_get(doc, "from"), *auth = json_object_get(doc, "authority");
 	const char *key;
 	json_t *v;
@@ -384,6 +387,10 @@ static int parse_head(json_t *doc, struct event *e, char *why, size_t wl)
 	e->until = json_string_value(json_object_get(doc, "until"));
 	if (json_object_get(doc, "until") && !asset_date_ok(e->until))
 		return bad(why, wl, "an until that is not a date YYYY-MM-DD");
+	if (json_object_get(doc, "contractor") &&
+	    !clean_string(json_object_get(doc, "contractor"), ASSET_VALUE_MAX))
+		return bad(why, wl, "a contractor that is not clean text");
+	e->contractor = json_string_value(json_object_get(doc, "contractor"));
 	e->auth_id = json_string_value(json_object_get(auth, "id"));
 	e->auth_kind = json_string_value(json_object_get(auth, "kind"));
 	e->auth_sha256 = json_string_value(json_object_get(auth, "sha256"));
@@ -531,6 +538,12 @@ static int note_authority(struct asset *a, const struct event *e)
 			r = set_text(&a->approval_sha256, e->auth_sha256);
 		if (!r)
 			r = set_text(&a->approval_kind, e->auth_kind);
+		if (!r)
+			r = set_text(&a->contractor, e->contractor);
+		a->contractor_seq = 0;
+		a->contractor_when[0] = '\0';
+		if (e->contractor)
+			snprintf(a->contractor_when, sizeof(a->contractor_when), "%s", e->when);
 	}
 	return r;
 }
@@ -568,6 +581,8 @@ int asset_replay(struct asset_set *s, const json_t *doc, int64_t seq, char *why,
 	r = note_authority(a, &e);
 	if (r)
 		return r;
+	if (a->contractor && !a->contractor_seq)
+		a->contractor_seq = seq;
 	a->state = e.state;
 	a->last_seq = seq;
 	a->events++;

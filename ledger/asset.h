@@ -139,6 +139,8 @@ struct asset_change {
 	const struct asset_authority *authority;
 	/* a loan's or take-out's end, "YYYY-MM-DD"; NULL: none given */
 	const char *until;
+	/* who will do the disposal work, as the approved request names them (Art. 5, 120-122) */
+	const char *contractor;
 };
 
 /* What recording a change did. */
@@ -170,6 +172,10 @@ struct asset {
 	char *hold_why, *hold_id;
 	/* while disposal approved: the request that approved it, its hash and its kind */
 	char *approval_id, *approval_sha256, *approval_kind;
+	/* the contractor that approval hands it to (NULL: none), its row and its time */
+	char *contractor;
+	int64_t contractor_seq;
+	char contractor_when[32];
 };
 
 /* The register: assets in the order they were added, found by tag through a hash index. */
@@ -402,5 +408,17 @@ int asset_gate(struct ledger *l, const char *tag, const char *serial, unsigned f
  */
 int asset_record_erasure(struct ledger *l, const json_t *cert, const char *sha256, const char *who,
 			 const char *when, struct asset_outcome *out, char *why, size_t wl);
+
+/**
+ * asset_contractor_check() - may a certificate of the asset @tag signed by
+ * the contractor @name as operator be recorded? Only when the register
+ * holds an approved disposal or lease return of that asset whose request
+ * named the contractor (text_name_same()), and the asset is disposal
+ * approved or past it (erased, destroyed, returned to the lessor)
+ * @why: "no disposal request names contractor NAME" when refused
+ * Return: 0, -EACCES (refused), the errnos of asset_load()
+ */
+int asset_contractor_check(struct ledger *l, const char *tag, const char *name, char *why,
+			   size_t wl);
 
 #endif

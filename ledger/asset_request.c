@@ -18,6 +18,7 @@
 #include "asset.h"
 #include "cert/cert.h"
 #include "cert/request.h"
+#include "text.h"
 
 int asset_request_state(const struct asset *a, const char *kind, enum asset_state *to)
 {
@@ -55,6 +56,16 @@ static int already(const struct ledger_row *row, void *usr)
 	return r;
 }
 
+/* The contractor a disposal or lease return hands its asset to; NULL for none. */
+static const char *handed_to(const json_t *req, const char *kind)
+{
+	const char *who = json_string_value(json_object_get(req, "contractor"));
+
+	if (!kind || (strcmp(kind, "disposal") && strcmp(kind, "lease-return")))
+		return NULL;
+	return who && *who ? who : NULL;
+}
+
 int asset_apply_request(struct ledger *l, const json_t *req, const char *sha256, const char *who,
 			const char *when, struct asset_outcome *out, char *why, size_t wl)
 {
@@ -69,7 +80,8 @@ int asset_apply_request(struct ledger *l, const json_t *req, const char *sha256,
 				       .who = who,
 				       .when = when,
 				       .why = json_string_value(json_object_get(req, "reason")),
-				       .authority = &auth } };
+				       .authority = &auth,
+				       .contractor = handed_to(req, kind) } };
 	struct asset_outcome o[2];
 	struct asset_set *s = NULL;
 	struct asset *a;
@@ -105,6 +117,7 @@ int asset_apply_request(struct ledger *l, const json_t *req, const char *sha256,
 	    strcmp(kind, "release")) {
 		c[1] = c[0];
 		c[0].state = ASSET_DISPOSAL_REQUESTED;
+		c[0].contractor = NULL;
 		n = 2;
 	}
 	asset_set_free(s);
@@ -230,6 +243,35 @@ int asset_record_erasure(struct ledger *l, const json_t *cert, const char *sha25
 	}
 	if (!r && a)
 		r = asset_apply(l, &c, 1, out, &failed, why, wl);
+	asset_set_free(s);
+	return r;
+}
+
+int asset_contractor_check(struct ledger *l, const char *tag, const char *name, char *why,
+			   size_t wl)
+{
+	struct asset_set *s = NULL;
+	const struct asset *a;
+	int r;
+
+	why[0] = '\0';
+	if (!tag || !*tag) {
+		snprintf(why, wl, "no disposal request names contractor %s", name);
+		return -EACCES;
+	}
+	r = asset_load(l, tag, false, &s);
+	if (r == -ENOENT)
+		r = 0;
+	if (r)
+		return r;
+	a = s ? asset_find(s, tag) : NULL;
+	/* the hand-over lasts past the certificate: signatures may be added to it later */
+	if (!a || !a->contractor || !text_name_same(a->contractor, name) ||
+	    (a->state != ASSET_DISPOSAL_APPROVED && a->state != ASSET_ERASED &&
+	     a->state != ASSET_DESTROYED && a->state != ASSET_RETURNED_TO_LESSOR)) {
+		snprintf(why, wl, "no disposal request names contractor %s", name);
+		r = -EACCES;
+	}
 	asset_set_free(s);
 	return r;
 }

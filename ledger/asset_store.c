@@ -137,6 +137,8 @@ static int change_doc(const struct asset_change *c, const struct asset *a, struc
 		json_decref(d), d = NULL;
 	if (d && c->until && json_object_set_new(d, "until", json_string(c->until)))
 		json_decref(d), d = NULL;
+	if (d && c->contractor && json_object_set_new(d, "contractor", json_string(c->contractor)))
+		json_decref(d), d = NULL;
 	*doc = d;
 	return d ? 0 : -ENOMEM;
 }
@@ -179,6 +181,8 @@ static int record_one(struct ledger *l, struct asset_set *s, const struct asset_
 		o->seq = a->last_seq = row.seq;
 		if (!a->first_seq)
 			a->first_seq = row.seq;
+		if (a->contractor && !a->contractor_seq)
+			a->contractor_seq = row.seq;
 	}
 	json_decref(parsed);
 	json_decref(doc);

@@ -359,6 +359,13 @@ struct ledger_reconcile {
 	} * unmatched;
 	size_t nunmatched;
 	struct ledger_dups dups; /* certificates of one erasure */
+	/* assets handed to a contractor (an approved disposal naming one) not certified since */
+	struct ledger_handed {
+		char *asset_tag;
+		char *contractor;
+		char when[32]; /* when the disposal was approved */
+	} * handed;
+	size_t nhanded;
 };
 
 /**
@@ -481,6 +488,12 @@ struct ledger_trust {
 	const struct cert_trust *trust;
 	/* CERT_VALID, or why the last certificate was refused */
 	enum cert_verdict verdict;
+	/*
+	 * set by ledger add: a certificate a contractor signed as operator is
+	 * checked against the register's hand-overs (asset_contractor_check());
+	 * NULL (verify) takes the rows as recorded
+	 */
+	struct ledger *contractor_ledger;
 };
 
 /**

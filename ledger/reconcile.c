@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "asset.h"
 #include "backend.h"
 #include "file.h"
 #include "jsonutil.h"
@@ -215,6 +216,45 @@ static int list_unmatched(struct rec *rc, struct ledger_reconcile *out)
 	return 0;
 }
 
+/* A certificate of @tag recorded after row @seq. */
+static bool certified_since(struct rec *rc, const char *tag, int64_t seq)
+{
+	for (size_t ri = rc->n ? *index_slot(&rc->tag, rc, tag, true) : SIZE_MAX; ri != SIZE_MAX;
+	     ri = rc->row[ri].next_tag)
+		if (rc->row[ri].seq > seq)
+			return true;
+	return false;
+}
+
+/* Assets a contractor took away for disposal whose certificate has not come back. */
+static int list_handed(struct ledger *l, struct rec *rc, struct ledger_reconcile *out)
+{
+	struct asset_set *s = NULL;
+	int r = asset_load(l, NULL, false, &s);
+
+	if (r)
+		return r;
+	out->handed = calloc(s->n + 1, sizeof(*out->handed));
+	if (!out->handed)
+		r = -ENOMEM;
+	for (size_t i = 0; !r && i < s->n; i++) {
+		const struct asset *a = &s->a[i];
+		struct ledger_handed *h = &out->handed[out->nhanded];
+
+		if (!a->contractor || a->state != ASSET_DISPOSAL_APPROVED ||
+		    certified_since(rc, a->tag, a->contractor_seq))
+			continue;
+		h->asset_tag = strdup(a->tag);
+		h->contractor = strdup(a->contractor);
+		snprintf(h->when, sizeof(h->when), "%s", a->contractor_when);
+		out->nhanded++;
+		if (!h->asset_tag || !h->contractor)
+			r = -ENOMEM;
+	}
+	asset_set_free(s);
+	return r;
+}
+
 int ledger_reconcile(struct ledger *l, const struct ledger_asset *assets, size_t n,
 		     struct ledger_reconcile *out)
 {
@@ -247,6 +287,8 @@ int ledger_reconcile(struct ledger *l, const struct ledger_asset *assets, size_t
 		r = list_unmatched(&rc, out);
 	if (r == 0)
 		r = ledger_dup_finish(&rc.dups, &out->dups);
+	if (r == 0)
+		r = list_handed(l, &rc, out);
 out:
 	ledger_dup_finder_free(&rc.dups);
 	for (size_t i = 0; i < rc.n; i++) {
@@ -274,6 +316,11 @@ void ledger_reconcile_free(struct ledger_reconcile *r)
 		free(r->unmatched[i].asset_tag);
 		free(r->unmatched[i].serial);
 	}
+	for (size_t i = 0; i < r->nhanded; i++) {
+		free(r->handed[i].asset_tag);
+		free(r->handed[i].contractor);
+	}
+	free(r->handed);
 	free(r->match);
 	free(r->unmatched);
 	ledger_dups_free(&r->dups);
@@ -436,8 +483,8 @@ static int add_unmatched(json_t *arr, const struct ledger_unmatched *u)
 
 json_t *ledger_reconcile_json(const struct ledger_asset *assets, const struct ledger_reconcile *rec)
 {
-	json_t *doc = json_pack("{s:[],s:[],s:[],s:o}", "certified", "missing", "unmatched",
-				"duplicates", ledger_dups_json(&rec->dups));
+	json_t *doc = json_pack("{s:[],s:[],s:[],s:o,s:[]}", "certified", "missing", "unmatched",
+				"duplicates", ledger_dups_json(&rec->dups), "handed_to_contractor");
 
 	for (size_t i = 0; doc && i < rec->n; i++) {
 		const struct ledger_match *m = &rec->match[i];
@@ -459,6 +506,15 @@ json_t *ledger_reconcile_json(const struct ledger_asset *assets, const struct le
 	}
 	for (size_t i = 0; doc && i < rec->nunmatched; i++)
 		if (add_unmatched(json_object_get(doc, "unmatched"), &rec->unmatched[i])) {
+			json_decref(doc);
+			return NULL;
+		}
+	for (size_t i = 0; doc && i < rec->nhanded; i++)
+		if (json_array_append_new(json_object_get(doc, "handed_to_contractor"),
+					  json_pack("{s:s,s:s,s:s}", "asset_tag",
+						    rec->handed[i].asset_tag, "contractor",
+						    rec->handed[i].contractor, "since",
+						    rec->handed[i].when))) {
 			json_decref(doc);
 			return NULL;
 		}

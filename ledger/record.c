@@ -12,6 +12,8 @@
 
 #include <jansson.h>
 
+#include "asset.h"
+#include "cert/cert.h"
 #include "ledger.h"
 #include "cert/verdict.h"
 #include "file.h"
@@ -131,6 +133,27 @@ static void untrusted_why(const struct cert_verification *cv, struct ledger_verd
 	snprintf(v->why, sizeof(v->why), "untrusted: %.230s", cv->why);
 }
 
+/* A contractor's certificate counts only for an asset handed to them (Art. 5, 120-122). */
+static int contractor_hook(struct ledger_trust *t, const struct cert_verification *cv,
+			   const void *cert, size_t len, struct ledger_verdict *v)
+{
+	const struct cert_sig_check *op = &cv->sig[CERT_ROLE_OPERATOR];
+	json_t *doc;
+	int r;
+
+	if (!t->contractor_ledger || !op->contractor)
+		return 0;
+	doc = json_loadb(cert, len, 0, NULL);
+	if (!doc)
+		return -ENOMEM;
+	r = asset_contractor_check(t->contractor_ledger, cert_get_string(doc, "media.asset_tag"),
+				   op->name, v->why, sizeof(v->why));
+	json_decref(doc);
+	if (r == -EACCES)
+		t->verdict = CERT_UNTRUSTED;
+	return r;
+}
+
 int ledger_cert_verdict(const void *cert, size_t len, const struct ledger_sigs *sigs, void *usr)
 {
 	struct ledger_verdict *v = usr;
@@ -160,6 +183,7 @@ int ledger_cert_verdict(const void *cert, size_t len, const struct ledger_sigs *
 			v->self_approved = cv.self_approved;
 		}
 		signers_of(&cv, v->signers, sizeof(v->signers));
+		r = contractor_hook(t, &cv, cert, len, v);
 	}
 	cert_verification_free(&cv);
 	return r;

@@ -273,6 +273,7 @@ static int ledger_cmd_add(int argc, char **argv)
 	if (ret >= 0 || (ret = open_trusted(&o, LEDGER_CREATE, &ct, &l)))
 		return ret;
 	t.trust = ct;
+	t.contractor_ledger = l;
 	for (int i = 0; i < o.nargs; i++) {
 		int r = add_one(l, o.path, o.args[i], &t, &log_warned);
 

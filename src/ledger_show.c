@@ -165,6 +165,12 @@ static void reconcile_text(const struct ledger_assets *as, const struct ledger_r
 		put_text(rec->unmatched[i].serial, "  ");
 		put_text(rec->unmatched[i].id, "\n");
 	}
+	for (size_t i = 0; i < rec->nhanded; i++) {
+		fputs("handed     ", stdout);
+		put_text(rec->handed[i].asset_tag, "  handed to contractor ");
+		put_text(rec->handed[i].contractor, " on ");
+		printf("%.10s, no certificate\n", rec->handed[i].when);
+	}
 	put_dups(&rec->dups);
 	printf("%zu certified, %zu missing, %zu unmatched certificates\n", rec->certified,
 	       rec->missing, rec->nunmatched);

@@ -152,6 +152,38 @@ grep -q 'on hold -> in service' out || fail "release: $(cat out)"
 rc_is 0 "$KESU" $E --ledger "$WORK/a.db" --asset-tag HD-7 "$dev2"
 ok "a held device keeps its checksum through erase, luks-crypto-erase and media format (3)"
 
+# --- a disposal handed to a contractor (Art. 5, 120-122): only their certificates of it count
+printf 'contractor-test-passphrase-7291\n' > ct.pass
+"$KESU" key generate --role contractor --name 'Yamada Taro' -o keys/ct.key \
+	--passphrase-file ct.pass > /dev/null 2>&1 || fail "key generate contractor"
+cp keys/ct.key.pub trust/
+CT="--sign-key keys/ct.key --passphrase-file ct.pass"
+rc_is 0 "$KESU" asset add PC-9 --kind disk $L
+rc_is 0 "$KESU" asset add PC-8 --kind disk $L
+rc_is 0 "$KESU" request create disposal --asset PC-9 --reason r --contractor 'yamada  taro' \
+	$OP -o ct.json
+rc_is 0 "$KESU" request approve $T ct.json $AP
+rc_is 0 "$KESU" asset apply $T ct.json $L
+seq=$(sqlite3 a.db "SELECT seq FROM certificates ORDER BY seq DESC LIMIT 1")
+sqlite3 a.db "SELECT CAST(certificate AS TEXT) FROM certificates WHERE seq = $seq" |
+	jq -e '.contractor == "yamada  taro" and .state == "disposal-approved"' > /dev/null ||
+	fail "the approval event does not name the contractor"
+printf 'asset_tag,serial\nPC-9,\n' > assets.csv
+rc_is 15 "$KESU" ledger $L reconcile assets.csv
+grep -q '^handed .*PC-9  handed to contractor yamada  taro on [0-9-]*, no certificate' out ||
+	fail "reconcile: $(cat out)"
+rc_is 0 "$KESU" cert issue --destruction disintegrate --asset-tag PC-8 --serial SN8 $CT -o c8.json
+rc_is 11 "$KESU" ledger $L $T add c8.json
+grep -q 'no disposal request names contractor Yamada Taro' err || fail "add: $(cat out err)"
+[ "$(sqlite3 a.db "SELECT count(*) FROM certificates WHERE id = '$(jq -r .id c8.json)'")" = 0 ] ||
+	fail "a refused certificate was recorded"
+rc_is 0 "$KESU" cert issue --destruction disintegrate --asset-tag PC-9 --serial SN9 $CT -o c9.json
+rc_is 0 "$KESU" ledger $L $T add c9.json
+grep -q 'c9.json: recorded as seq' out || fail "add: $(cat out err)"
+rc_is 15 "$KESU" ledger $L reconcile assets.csv
+! grep -q '^handed' out || fail "still handed after the certificate: $(cat out)"
+ok "a contractor's certificate is recorded for the asset handed to them, refused (11) for another"
+
 # --- an edited request event is found by ledger verify
 rc_is 0 "$KESU" ledger $L $T verify
 seq=$(sqlite3 a.db "SELECT seq FROM certificates WHERE CAST(certificate AS TEXT) LIKE '%$hid%' LIMIT 1")
