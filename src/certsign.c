@@ -11,6 +11,7 @@
 #include <sodium.h>
 
 #include "cert/jcs.h"
+#include "cert_verify.h"
 #include "certsign.h"
 #include "conffile.h"
 #include "kesu.h"
@@ -442,4 +443,30 @@ int certsign_trust(const char *dir, const char *ca, struct cert_trust **t)
 		*t = NULL;
 	}
 	return r ? KESU_EXIT_FAILURE : 0;
+}
+
+int certsign_approval_result(const char *path, const char *what, const struct cert_signer *s, int r,
+			     struct cert_verification *check, char *sig_path)
+{
+	int code;
+
+	if (r == -EACCES)
+		ui_err("%s: refused: an approval by %s (key %s) would not verify: %s: %s",
+		       ui_safe(path), ui_safe(cert_signer_name(s)), certsign_key_label(s),
+		       cert_verdict_name(check->verdict), ui_safe(check->why));
+	else if (r == -EOPNOTSUPP)
+		ui_err("%s: a self-approval is recorded in a minisign signature only; an X.509 "
+		       "key cannot record its reason",
+		       ui_safe(path));
+	else if (r == -EEXIST)
+		ui_err("%s: exists: the %s is already approved",
+		       ui_safe(sig_path ? sig_path : path), what);
+	else if (r)
+		ui_err("%s: %s", ui_safe(sig_path ? sig_path : path), strerror(-r));
+	code = r == -EACCES	? cert_cli_verdict_exit(check->verdict) :
+	       r == -EOPNOTSUPP ? KESU_EXIT_NOT_APPROVED :
+				  ui_exit(r, UI_CTX_NONE);
+	cert_verification_free(check);
+	free(sig_path);
+	return code;
 }

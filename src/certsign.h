@@ -146,4 +146,15 @@ int certsign_trust(const char *dir, const char *ca, struct cert_trust **t);
 /** certsign_tool_sha256() - SHA-256 of the running kesu binary, hex; "" when unreadable */
 const char *certsign_tool_sha256(void);
 
+/**
+ * certsign_approval_result() - tell the person how an approval of @path (a
+ * @what: "certificate", "request") by @s ended, and its exit code
+ * @r: what cert_approve_mem() or request_approve_mem() returned
+ * @check: their verification of the new approval; freed here
+ * @sig_path: the approval's file, or NULL; freed here
+ */
+struct cert_verification;
+int certsign_approval_result(const char *path, const char *what, const struct cert_signer *s, int r,
+			     struct cert_verification *check, char *sig_path);
+
 #endif

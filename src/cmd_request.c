@@ -354,24 +354,9 @@ static int approve_sign(const char *path, struct request_file *f, const struct c
 				   .reason = self ? o->reason : NULL };
 	struct cert_verification check;
 	char *sig_path = NULL;
-	int code, r = request_approve_mem(&a, s, t, &check, &sig_path);
+	int r = request_approve_mem(&a, s, t, &check, &sig_path);
 
-	if (r == -EACCES)
-		ui_err("%s: refused: an approval by %s (key %s) would not verify: %s: %s",
-		       ui_safe(path), ui_safe(cert_signer_name(s)), certsign_key_label(s),
-		       cert_verdict_name(check.verdict), ui_safe(check.why));
-	else if (r == -EOPNOTSUPP)
-		ui_err("%s: a self-approval is recorded in a minisign signature only",
-		       ui_safe(path));
-	else if (r)
-		ui_err("%s: %s", ui_safe(sig_path ? sig_path : path),
-		       r == -EEXIST ? "exists: the request is already approved" : strerror(-r));
-	code = r == -EACCES	? cert_cli_verdict_exit(check.verdict) :
-	       r == -EOPNOTSUPP ? KESU_EXIT_NOT_APPROVED :
-				  ui_exit(r, UI_CTX_NONE);
-	cert_verification_free(&check);
-	free(sig_path);
-	return code;
+	return certsign_approval_result(path, "request", s, r, &check, sig_path);
 }
 
 static int approve_run(const char *path, const struct request_opts *o)
