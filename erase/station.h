@@ -112,6 +112,14 @@ struct station_labels {
  * @sent: what became of the certificate after it was written (register,
  *        output directory), for the person, "" if nothing was sent
  * @named: named on the command line (loop devices and files are admitted only then)
+ * @ran: its erasure ran (it was held and started)
+ * @code: the result's code (valid once it ended and @ran)
+ * @err: why it did not run or failed as a whole (negative errno), or 0
+ * @bad_blocks: blocks that could not be written or read back
+ * @mismatches: blocks that read back other than written
+ * @report_err: the report could not be written (negative errno), or 0
+ * @cert_err: the certificate could not be made or written (negative errno), or 0
+ * @pulled: it was pulled while it ran
  */
 struct station_drive {
 	unsigned id;
@@ -137,6 +145,12 @@ struct station_drive {
 	char cert_id[37];
 	char sent[STATION_TEXT];
 	bool named;
+	bool ran;
+	enum erase_result_code code;
+	int err;
+	uint64_t bad_blocks, mismatches;
+	int report_err, cert_err;
+	bool pulled;
 };
 
 /**
@@ -229,11 +243,18 @@ enum {
  *        0 (not held), -EPERM (on hold; @why says why), another errno (the
  *        register cannot tell: refused too). Called from the station's
  *        threads, never two at once. NULL: nothing is held.
+ * @prepare: after the drive is held, before a byte is written, from its
+ *           thread: check that its certificate can be made and reserve its
+ *           files (as kesu erase does); 0 or a negative errno, which
+ *           refuses the drive (its report says so). @slot is the drive's,
+ *           handed to @certify and @release. NULL: nothing to prepare.
  * @certify: makes the certificate of a finished drive from its @report and
  *           sends it on, from the drive's thread (one at a time: the
- *           station serialises them); its return ends in the drive's result
- *           as a failure to certify. NULL: no certificates.
- * @usr: handed to @held and @certify
+ *           station serialises them); its return ends in the drive's
+ *           cert_err. NULL: no certificates.
+ * @release: at the end of the drive's thread, whatever happened, when
+ *           @prepare succeeded
+ * @usr: handed to every hook
  */
 struct station_opts {
 	unsigned flags;
@@ -247,8 +268,11 @@ struct station_opts {
 	struct erase_job_opts job;
 	int (*held)(const char *path, const char *serial, const char *asset_tag, char *why,
 		    size_t len, void *usr);
+	int (*prepare)(const struct station_drive *d, const struct erase_target *t, void **slot,
+		       void *usr);
 	int (*certify)(const struct station_drive *d, const struct erase_target *t,
-		       const json_t *report, struct station_cert *out, void *usr);
+		       const json_t *report, void *slot, struct station_cert *out, void *usr);
+	void (*release)(void *slot, void *usr);
 	void *usr;
 };
 
@@ -343,6 +367,12 @@ int station_start(struct station *s, unsigned id, bool countdown);
  * Return: 0; -ENOENT
  */
 int station_cancel(struct station *s, unsigned id);
+
+/**
+ * station_cancel_countdowns() - cancel every countdown (a key in line
+ * mode); what runs goes on
+ */
+void station_cancel_countdowns(struct station *s);
 
 /**
  * station_report() - the report of finished drive @id, as written

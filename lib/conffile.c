@@ -38,10 +38,18 @@ const struct config_key config_keys[] = {
 	{ KEY("policy", "require_disposal_approval", false, policy_disposal_approval),
 	  .is_bool = true },
 	{ KEY("policy", "require_registered", false, policy_registered), .is_bool = true },
+	{ KEY("station", "sign_key", true, station_sign_key) },
+	{ KEY("station", "policy", true, station_policy) },
+	{ KEY("station", "output_dir", true, station_output_dir) },
+	{ KEY("station", "countdown", false, station_countdown) },
+	{ KEY("station", "operator", false, station_operator) },
+	{ KEY("station", "method", false, station_method) },
 	{ .section = NULL },
 };
 
-const char *const config_sections[] = { "organisation", "trust", "ledger", "policy", NULL };
+const char *const config_sections[] = {
+	"organisation", "trust", "ledger", "policy", "station", NULL
+};
 
 bool config_yes(const struct config_value *v)
 {

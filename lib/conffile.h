@@ -36,6 +36,9 @@ struct kesu_config {
 	struct config_value ledger_url; /* a PostgreSQL ledger; takes precedence over the path */
 	struct config_value policy_disposal_approval; /* [policy] require_disposal_approval */
 	struct config_value policy_registered;	      /* [policy] require_registered */
+	/* [station]: kesu station's defaults (kesu-station(8)) */
+	struct config_value station_sign_key, station_policy, station_output_dir;
+	struct config_value station_countdown, station_operator, station_method;
 };
 
 /* What went wrong, for "kesu: FILE:LINE: MSG" (no line: "kesu: FILE: MSG"). */

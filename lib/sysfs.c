@@ -193,6 +193,8 @@ int sysfs_dmi_read(struct sysfs_dmi *dmi)
 		r = sysfs_str(dir, "product_serial", &dmi->serial);
 	if (!r)
 		r = sysfs_str(dir, "product_uuid", &dmi->uuid);
+	if (!r)
+		r = sysfs_str(dir, "chassis_asset_tag", &dmi->asset_tag);
 	if (r)
 		sysfs_dmi_free(dmi);
 	return r;
@@ -204,5 +206,6 @@ void sysfs_dmi_free(struct sysfs_dmi *dmi)
 	free(dmi->product);
 	free(dmi->serial);
 	free(dmi->uuid);
+	free(dmi->asset_tag);
 	*dmi = (struct sysfs_dmi){ 0 };
 }

@@ -85,6 +85,7 @@ struct sysfs_dmi {
 	char *product;	    /* product_name */
 	char *serial;	    /* product_serial: readable by root only */
 	char *uuid;	    /* product_uuid: readable by root only */
+	char *asset_tag;    /* chassis_asset_tag: names the machine at a wiping station */
 };
 
 /**

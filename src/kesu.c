@@ -33,6 +33,8 @@ static const struct ui_command commands[] = {
 	  "encrypt a file for sending (age v1: stock age and rage decrypt it)" },
 	{ "decrypt", cmd_decrypt, "[-i IDENTITY_FILE]... [-o OUT] [IN]",
 	  "decrypt an age v1 file; nothing is kept unless all of it authenticates" },
+	{ "station", cmd_station, "[--auto] [--policy FILE] [--no-tui] [--once] [DEVICE...]",
+	  "the wiping station: every drive, hot-plug, unattended mode, a summary per machine" },
 	{ "config", cmd_config, "show [--json] | check [FILE]",
 	  "show the configuration in effect (kesu.conf) and where each value came from" },
 	{ NULL, NULL, NULL, NULL },

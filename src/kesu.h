@@ -101,6 +101,7 @@ int cmd_config(int argc, char **argv);
 int cmd_asset(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_request(int argc, char **argv);
+int cmd_station(int argc, char **argv);
 
 /*
  * The configuration file of this run (kesu-config(5)), in cmd_config.c.
