@@ -95,8 +95,7 @@ static void test_refused(void **state)
 	assert_int_equal(load("[admit]\ntransport =\n", 0600, &p, why), -EINVAL);
 	assert_int_equal(load("[admit\n", 0600, &p, why), -EINVAL);
 	assert_int_equal(load("[admit]\nmin_size = 2G\nmax_size = 1G\n", 0600, &p, why), -EINVAL);
-	assert_int_equal(station_policy_load("/nonexistent/policy", &p, why, sizeof(why)),
-			 -ENOENT);
+	assert_int_equal(station_policy_load("/nonexistent/policy", &p, why, sizeof(why)), -ENOENT);
 }
 
 static void test_admit(void **state)
