@@ -295,24 +295,50 @@ static int draw_fields(struct page *p)
 	return p->y > PAGE_H - MARGIN - SIGN_H ? -EMSGSIZE : 0;
 }
 
+/*
+ * The modules as one image, a pixel each, scaled up without smoothing: as
+ * rectangles they were a path of some 4,000 points that cairo formatted,
+ * replayed and compressed for every page.
+ */
 static int draw_qr(struct page *p, const char *payload)
 {
 	QRcode *q = QRcode_encodeString(payload, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-	double x0 = PAGE_W - MARGIN - QR_SIZE, y0 = MARGIN, mod;
+	cairo_surface_t *img;
+	cairo_pattern_t *pat;
+	unsigned char *px;
+	int w, stride, r = 0;
 
 	if (!q)
 		return errno == ENOMEM ? -ENOMEM : -EINVAL;
 	/* a quiet zone of four modules is part of the code */
-	mod = QR_SIZE / (q->width + 8);
-	cairo_set_source_rgb(p->cr, 0, 0, 0);
+	w = q->width + 8;
+	img = cairo_image_surface_create(CAIRO_FORMAT_A8, w, w);
+	if (cairo_surface_status(img)) {
+		r = -ENOMEM;
+		goto out;
+	}
+	cairo_surface_flush(img);
+	px = cairo_image_surface_get_data(img);
+	stride = cairo_image_surface_get_stride(img);
+	memset(px, 0, (size_t)stride * w);
 	for (int y = 0; y < q->width; y++)
 		for (int x = 0; x < q->width; x++)
 			if (q->data[y * q->width + x] & 1)
-				cairo_rectangle(p->cr, x0 + (x + 4) * mod, y0 + (y + 4) * mod, mod,
-						mod);
-	cairo_fill(p->cr);
+				px[(y + 4) * stride + x + 4] = 0xff;
+	cairo_surface_mark_dirty(img);
+	cairo_save(p->cr);
+	cairo_translate(p->cr, PAGE_W - MARGIN - QR_SIZE, MARGIN);
+	cairo_scale(p->cr, QR_SIZE / w, QR_SIZE / w);
+	cairo_set_source_rgb(p->cr, 0, 0, 0);
+	pat = cairo_pattern_create_for_surface(img);
+	cairo_pattern_set_filter(pat, CAIRO_FILTER_NEAREST);
+	cairo_mask(p->cr, pat);
+	cairo_pattern_destroy(pat);
+	cairo_restore(p->cr);
+out:
+	cairo_surface_destroy(img);
 	QRcode_free(q);
-	return 0;
+	return r;
 }
 
 static int draw_logo(struct page *p, const char *png, double *x)
