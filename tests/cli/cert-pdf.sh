@@ -169,6 +169,30 @@ expect_rc 9 vf "$WORK/swap.pdf" > "$WORK/v"
 grep -q 'not the one the page shows' "$WORK/v" || fail "cert verify: $(cat "$WORK/v")"
 ok "a signed PDF whose attached certificate is another valid one: refused (9)"
 
+# ---- a batch: --output-dir, one signed PDF per certificate in one process ----
+mkdir "$WORK/batch" "$WORK/b2"
+expect_rc 0 "$KESU" cert pdf --output-dir "$WORK/batch" "$c" "$WORK/c2.json" \
+	--sign-cert "$pki/operator.pem" --sign-key "$WORK/org.key" > "$WORK/bout"
+[ "$(wc -l < "$WORK/bout")" = 2 ] || fail "--output-dir: $(cat "$WORK/bout")"
+for n in c c2; do
+	pdfsig -nssdir "$WORK/nss" "$WORK/batch/$n.pdf" > "$WORK/sig" 2>&1 || true
+	grep -q 'Signature is Valid' "$WORK/sig" && grep -q 'Total document signed' "$WORK/sig" ||
+		fail "--output-dir: $n.pdf: $(cat "$WORK/sig")"
+	mkdir "$WORK/bdet-$n"
+	pdfdetach -saveall -o "$WORK/bdet-$n" "$WORK/batch/$n.pdf"
+	cmp "$WORK/bdet-$n/$n.json" "$WORK/$n.json" || fail "--output-dir: $n.pdf: another certificate"
+	expect_rc 0 vf "$WORK/batch/$n.pdf" > /dev/null
+done
+id2=$(jq -r .id "$WORK/c2.json")
+pdftotext "$WORK/batch/c2.pdf" - | grep -qF "$id2" || fail "--output-dir: c2.pdf shows another id"
+cp "$WORK/c2.json" "$WORK/b2/c.json"
+expect_rc 2 "$KESU" cert pdf --output-dir "$WORK/b2" "$c" "$WORK/b2/c.json" 2> "$WORK/err"
+grep -q 'would both make it' "$WORK/err" || fail "--output-dir: one name twice: $(cat "$WORK/err")"
+[ ! -e "$WORK/b2/c.pdf" ] || fail "--output-dir: a PDF made before the names were checked"
+expect_rc 2 "$KESU" cert pdf --output-dir "$WORK/b2" -o "$WORK/b2/x.pdf" "$c" 2>/dev/null
+expect_rc 2 "$KESU" cert pdf --output-dir "$WORK/b2" --machine "$c" 2>/dev/null
+ok "--output-dir: each certificate's own signed PDF (pdfsig, pdfdetach); one name twice, -o, --machine refused (2)"
+
 # ---- a failed erasure ----
 dev2=$(mkloop $((4 * 1024 * 1024)))
 KESU_TEST_CORRUPT_AFTER_WRITE=4096 "$KESU" erase --yes --quiet --method zero \
