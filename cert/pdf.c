@@ -836,8 +836,8 @@ int cert_pdf_render_machine(const struct cert_pdf_machine_cert *c, size_t n,
 {
 	json_t *docs[CERT_PDF_MACHINE_MAX] = { 0 };
 	cairo_surface_t *s;
-	char *buf = NULL, kw[64];
-	size_t blen = 0;
+	char *buf = NULL, kw[64 + CERT_PDF_MACHINE_MAX * 72], hex[65];
+	size_t blen = 0, at;
 	FILE *m = NULL;
 	int r = 0;
 
@@ -854,8 +854,14 @@ int cert_pdf_render_machine(const struct cert_pdf_machine_cert *c, size_t n,
 		r = -ENOMEM;
 	if (!r) {
 		s = cairo_pdf_surface_create_for_stream(collect, m, PAGE_W, PAGE_H);
-		/* not CERT_PDF_QR_PREFIX: this document states no one certificate */
-		snprintf(kw, sizeof(kw), "KESU-MACHINE/1 certificates=%zu", n);
+		/* not CERT_PDF_QR_PREFIX: this document states no one certificate, but
+		 * which ones its summary lists, for cert_pdf_verify_machine_mem() */
+		at = (size_t)snprintf(kw, sizeof(kw), CERT_PDF_MACHINE_PREFIX " certificates=%zu",
+				      n);
+		for (size_t i = 0; i < n; i++) {
+			sha256_hex(c[i].cert, c[i].len, hex);
+			at += (size_t)snprintf(kw + at, sizeof(kw) - at, " sha256=%s", hex);
+		}
 		cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_KEYWORDS, kw);
 		cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR,
 					       "kesu " PACKAGE_VERSION);
