@@ -470,18 +470,10 @@ static int pdf_batch(struct pdf_opts *o)
 	return code;
 }
 
-static int pdf_run(struct pdf_opts *o)
-{
-	struct cms_signer *s = NULL;
-	int code = pdf_one(o, &s);
-
-	cms_signer_free(s);
-	return code;
-}
-
 int cert_cmd_pdf(int argc, char **argv)
 {
 	struct pdf_opts o = { .pass = PASS_SOURCE_INIT, .lang = CERT_PDF_BOTH };
+	struct cms_signer *s = NULL;
 	char *def = NULL;
 	int r = pdf_parse(argc, argv, &o);
 
@@ -496,7 +488,8 @@ int cert_cmd_pdf(int argc, char **argv)
 		ui_err("out of memory");
 		return KESU_EXIT_FAILURE;
 	}
-	r = o.machine ? cert_pdf_machine_run(&o) : pdf_run(&o);
+	r = o.machine ? cert_pdf_machine_run(&o) : pdf_one(&o, &s);
+	cms_signer_free(s);
 	free(def);
 	return r;
 }
