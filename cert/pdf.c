@@ -295,24 +295,50 @@ static int draw_fields(struct page *p)
 	return p->y > PAGE_H - MARGIN - SIGN_H ? -EMSGSIZE : 0;
 }
 
+/*
+ * The modules as one image, a pixel each, scaled up without smoothing: as
+ * rectangles they were a path of some 4,000 points that cairo formatted,
+ * replayed and compressed for every page.
+ */
 static int draw_qr(struct page *p, const char *payload)
 {
 	QRcode *q = QRcode_encodeString(payload, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-	double x0 = PAGE_W - MARGIN - QR_SIZE, y0 = MARGIN, mod;
+	cairo_surface_t *img;
+	cairo_pattern_t *pat;
+	unsigned char *px;
+	int w, stride, r = 0;
 
 	if (!q)
 		return errno == ENOMEM ? -ENOMEM : -EINVAL;
 	/* a quiet zone of four modules is part of the code */
-	mod = QR_SIZE / (q->width + 8);
-	cairo_set_source_rgb(p->cr, 0, 0, 0);
+	w = q->width + 8;
+	img = cairo_image_surface_create(CAIRO_FORMAT_A8, w, w);
+	if (cairo_surface_status(img)) {
+		r = -ENOMEM;
+		goto out;
+	}
+	cairo_surface_flush(img);
+	px = cairo_image_surface_get_data(img);
+	stride = cairo_image_surface_get_stride(img);
+	memset(px, 0, (size_t)stride * w);
 	for (int y = 0; y < q->width; y++)
 		for (int x = 0; x < q->width; x++)
 			if (q->data[y * q->width + x] & 1)
-				cairo_rectangle(p->cr, x0 + (x + 4) * mod, y0 + (y + 4) * mod, mod,
-						mod);
-	cairo_fill(p->cr);
+				px[(y + 4) * stride + x + 4] = 0xff;
+	cairo_surface_mark_dirty(img);
+	cairo_save(p->cr);
+	cairo_translate(p->cr, PAGE_W - MARGIN - QR_SIZE, MARGIN);
+	cairo_scale(p->cr, QR_SIZE / w, QR_SIZE / w);
+	cairo_set_source_rgb(p->cr, 0, 0, 0);
+	pat = cairo_pattern_create_for_surface(img);
+	cairo_pattern_set_filter(pat, CAIRO_FILTER_NEAREST);
+	cairo_mask(p->cr, pat);
+	cairo_pattern_destroy(pat);
+	cairo_restore(p->cr);
+out:
+	cairo_surface_destroy(img);
 	QRcode_free(q);
-	return 0;
+	return r;
 }
 
 static int draw_logo(struct page *p, const char *png, double *x)
@@ -810,8 +836,8 @@ int cert_pdf_render_machine(const struct cert_pdf_machine_cert *c, size_t n,
 {
 	json_t *docs[CERT_PDF_MACHINE_MAX] = { 0 };
 	cairo_surface_t *s;
-	char *buf = NULL, kw[64];
-	size_t blen = 0;
+	char *buf = NULL, kw[64 + CERT_PDF_MACHINE_MAX * 72], hex[65];
+	size_t blen = 0, at;
 	FILE *m = NULL;
 	int r = 0;
 
@@ -828,8 +854,14 @@ int cert_pdf_render_machine(const struct cert_pdf_machine_cert *c, size_t n,
 		r = -ENOMEM;
 	if (!r) {
 		s = cairo_pdf_surface_create_for_stream(collect, m, PAGE_W, PAGE_H);
-		/* not CERT_PDF_QR_PREFIX: this document states no one certificate */
-		snprintf(kw, sizeof(kw), "KESU-MACHINE/1 certificates=%zu", n);
+		/* not CERT_PDF_QR_PREFIX: this document states no one certificate, but
+		 * which ones its summary lists, for cert_pdf_verify_machine_mem() */
+		at = (size_t)snprintf(kw, sizeof(kw), CERT_PDF_MACHINE_PREFIX " certificates=%zu",
+				      n);
+		for (size_t i = 0; i < n; i++) {
+			sha256_hex(c[i].cert, c[i].len, hex);
+			at += (size_t)snprintf(kw + at, sizeof(kw) - at, " sha256=%s", hex);
+		}
 		cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_KEYWORDS, kw);
 		cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR,
 					       "kesu " PACKAGE_VERSION);

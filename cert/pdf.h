@@ -47,6 +47,8 @@ struct cert_pdf_page {
 
 /* the signed statement the page makes, also kept in the document information */
 #define CERT_PDF_QR_PREFIX "KESU-CERT/1"
+/* a machine's document states the SHA-256 of each certificate its summary lists */
+#define CERT_PDF_MACHINE_PREFIX "KESU-MACHINE/1"
 
 /**
  * cert_pdf_render() - the page of the certificate @cert (canonical bytes,
@@ -130,6 +132,14 @@ int cert_pdf_attach(const void *pdf, size_t len, const struct cert_pdf_file *fil
 int cert_pdf_sign(const void *pdf, size_t len, const struct cms_signer *s, time_t when,
 		  unsigned char **out, size_t *out_len, char *why, size_t why_len);
 
+/* one certificate attached to a PDF, with its signature files */
+struct cert_pdf_attached {
+	const unsigned char *cert; /* borrowed from the PDF's buffer */
+	size_t cert_len;
+	struct cert_sigs sigs; /* borrowed too: do not cert_sigs_free() them */
+	char name[256];	       /* the file name it is attached under */
+};
+
 /* what cert_pdf_read() found in a PDF that kesu made */
 struct cert_pdf_contents {
 	const unsigned char *cert; /* borrowed from the PDF's buffer */
@@ -137,6 +147,12 @@ struct cert_pdf_contents {
 	struct cert_sigs sigs; /* borrowed too: do not cert_sigs_free() them */
 	char page_id[37];      /* what the page states (document information) */
 	char page_sha256[65];
+	/* a machine's document (KESU-MACHINE/1): every certificate attached, and the SHA-256
+	 * of each that its summary lists; @cert and @sigs are then the first's */
+	bool machine;
+	size_t ncerts, nlisted;
+	struct cert_pdf_attached certs[CERT_PDF_MACHINE_MAX];
+	char listed_sha256[CERT_PDF_MACHINE_MAX][65];
 	bool signed_pdf;
 	size_t range[4];     /* /ByteRange when signed */
 	const char *sig_hex; /* the /Contents hex digits, between range[1] + 1 and range[2] - 1 */
@@ -170,6 +186,34 @@ int cert_pdf_read(const void *pdf, size_t len, struct cert_pdf_contents *out, ch
  */
 int cert_pdf_verify_mem(const void *pdf, size_t len, const char *ca, const struct cert_trust *t,
 			unsigned flags, struct cert_verification *out);
+
+/* what cert_pdf_verify_machine_mem() found, the document's own verdict and each certificate's */
+struct cert_pdf_machine_verification {
+	bool machine;		      /* false: not a machine's document, nothing else is set */
+	struct cert_verification pdf; /* structure, signature, summary; verdict CERT_VALID */
+	size_t n;		      /* the certificates checked (0 unless pdf.verdict is valid) */
+	char name[CERT_PDF_MACHINE_MAX][256];
+	struct cert_verification cert[CERT_PDF_MACHINE_MAX];
+};
+
+/**
+ * cert_pdf_verify_machine_mem() - is @pdf a signed machine's document
+ * (cert_pdf_render_machine()) of valid certificates? Its structure
+ * (malformed), its signature over the whole file by a certificate that
+ * chains to @ca (bad-signature, untrusted), the attached certificates
+ * against the SHA-256 list of the signed summary, each listed once and none
+ * missing or added (malformed), all in @out->pdf; then each certificate
+ * exactly as cert_verify_mem() checks it, in @out->cert
+ * @out: @out->machine false when @pdf is no machine's document (then use
+ *       cert_pdf_verify_mem()); release with cert_pdf_machine_verification_free()
+ *
+ * Return: 0 (read @out), -ENOMEM
+ */
+int cert_pdf_verify_machine_mem(const void *pdf, size_t len, const char *ca,
+				const struct cert_trust *t, unsigned flags,
+				struct cert_pdf_machine_verification *out);
+
+void cert_pdf_machine_verification_free(struct cert_pdf_machine_verification *v);
 
 /**
  * cert_pdf_verify_file() - cert_pdf_verify_mem() for the file @path

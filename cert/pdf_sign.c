@@ -422,49 +422,89 @@ static int read_files(const struct pdf_doc *d, struct pdf_span cat, struct attac
 	}
 }
 
+/* the signature file @a in the sigs of the certificate it is named after */
+static int add_sidecar(struct cert_pdf_contents *out, const struct attached *a)
+{
+	struct cert_sigs *s;
+	bool cms;
+	int role = -1;
+	size_t k;
+
+	for (k = 0; role < 0 && k < out->ncerts; k++)
+		role = sidecar_role(out->certs[k].name, a->name, &cms);
+	if (role < 0)
+		return -EBADMSG;
+	s = &out->certs[k - 1].sigs;
+	if (s->text[role])
+		return -EBADMSG;
+	s->text[role] = a->data.p;
+	s->len[role] = a->data.n;
+	s->cms[role] = cms;
+	return 0;
+}
+
+/* one attached certificate (/Source), several in a machine's document, each with its sidecars */
 static int read_contents(const struct pdf_doc *d, struct cert_pdf_contents *out)
 {
 	struct attached a[CERT_PDF_MAX_FILES];
 	struct pdf_span cat;
-	const struct attached *src = NULL;
 	size_t n;
-	bool cms;
-	int role;
 
 	if (catalog(d, &cat) || read_files(d, cat, a, &n))
 		return -EBADMSG;
-	for (size_t i = 0; i < n; i++)
-		if (a[i].source) {
-			if (src)
-				return -EBADMSG;
-			src = &a[i];
-		}
-	if (!src)
-		return -EBADMSG;
-	out->cert = (const unsigned char *)src->data.p;
-	out->cert_len = src->data.n;
 	for (size_t i = 0; i < n; i++) {
-		if (&a[i] == src)
+		struct cert_pdf_attached *c = &out->certs[out->ncerts];
+
+		if (!a[i].source)
 			continue;
-		role = sidecar_role(src->name, a[i].name, &cms);
-		if (role < 0 || out->sigs.text[role])
+		if (out->ncerts == (out->machine ? CERT_PDF_MACHINE_MAX : 1))
 			return -EBADMSG;
-		out->sigs.text[role] = a[i].data.p;
-		out->sigs.len[role] = a[i].data.n;
-		out->sigs.cms[role] = cms;
+		c->cert = (const unsigned char *)a[i].data.p;
+		c->cert_len = a[i].data.n;
+		memcpy(c->name, a[i].name, sizeof(c->name));
+		out->ncerts++;
 	}
+	if (!out->ncerts)
+		return -EBADMSG;
+	for (size_t i = 0; i < n; i++)
+		if (!a[i].source && add_sidecar(out, &a[i]))
+			return -EBADMSG;
+	out->cert = out->certs[0].cert;
+	out->cert_len = out->certs[0].cert_len;
+	out->sigs = out->certs[0].sigs;
 	return 0;
+}
+
+/* "KESU-MACHINE/1 certificates=N sha256=HEX..." (N of them): what the summary lists */
+static int read_machine_claim(const char *kw, struct cert_pdf_contents *out)
+{
+	const char *p = kw + strlen(CERT_PDF_MACHINE_PREFIX);
+	unsigned n;
+	int used;
+
+	out->machine = true;
+	if (sscanf(p, " certificates=%u%n", &n, &used) != 1 || !n || n > CERT_PDF_MACHINE_MAX)
+		return -EBADMSG;
+	for (p += used; out->nlisted < n; out->nlisted++, p += used) {
+		char *h = out->listed_sha256[out->nlisted];
+
+		if (sscanf(p, " sha256=%64[0-9a-f]%n", h, &used) != 1 || strlen(h) != 64)
+			return -EBADMSG;
+	}
+	return *p ? -EBADMSG : 0;
 }
 
 /* "KESU-CERT/1 id=ID sha256=HEX" in /Keywords of the document information */
 static int read_page_claim(const struct pdf_doc *d, struct cert_pdf_contents *out)
 {
 	struct pdf_span info, v;
-	char kw[256];
+	char kw[2048];
 
 	if (!d->info || pdf_doc_object(d, d->info, &info, NULL) ||
 	    pdf_dict_get(info, "Keywords", &v) || pdf_span_string(v, kw, sizeof(kw)))
 		return -EBADMSG;
+	if (!strncmp(kw, CERT_PDF_MACHINE_PREFIX " ", strlen(CERT_PDF_MACHINE_PREFIX) + 1))
+		return read_machine_claim(kw, out);
 	if (sscanf(kw, CERT_PDF_QR_PREFIX " id=%36s sha256=%64s", out->page_id, out->page_sha256) !=
 		    2 ||
 	    strlen(out->page_id) != 36 || strlen(out->page_sha256) != 64)
@@ -487,10 +527,11 @@ int cert_pdf_read(const void *pdf, size_t len, struct cert_pdf_contents *out, ch
 			   "not a PDF kesu can read (trailer or cross-reference table)");
 	if (catalog(&d, &cat))
 		r = say(why, why_len, -EBADMSG, "no document catalog");
-	if (!r && read_contents(&d, out))
-		r = say(why, why_len, -EBADMSG, "no attached certificate kesu can read");
+	/* the claim first: it says whether one certificate or a machine's are attached */
 	if (!r && read_page_claim(&d, out))
 		r = say(why, why_len, -EBADMSG, "the page's certificate id and hash are missing");
+	if (!r && read_contents(&d, out))
+		r = say(why, why_len, -EBADMSG, "no attached certificate kesu can read");
 	if (!r)
 		r = read_signature(&d, cat, out, why, why_len);
 	pdf_doc_free(&d);
@@ -594,7 +635,7 @@ static void hex256(const void *buf, size_t len, char hex[65])
 }
 
 /* the attached files as cert_verify_file() reads sidecars: NUL-terminated copies */
-static int verify_attached(const struct cert_pdf_contents *c, const struct cert_trust *t,
+static int verify_attached(const struct cert_pdf_attached *c, const struct cert_trust *t,
 			   unsigned flags, struct cert_verification *out)
 {
 	struct cert_sigs sigs = { 0 };
@@ -639,6 +680,9 @@ int cert_pdf_verify_mem(const void *pdf, size_t len, const char *ca, const struc
 	if (r)
 		return pdf_verdict(out, CERT_MALFORMED, "PDF", why);
 	snprintf(out->id, sizeof(out->id), "%s", c.page_id);
+	if (c.machine)
+		return pdf_verdict(out, CERT_MALFORMED,
+				   "a machine's document, not one certificate's", "");
 	if (!c.signed_pdf)
 		return pdf_verdict(out, CERT_BAD_SIGNATURE, "the PDF is not signed", "");
 	r = check_pdf_signature(pdf, &c, ca, out);
@@ -650,12 +694,81 @@ int cert_pdf_verify_mem(const void *pdf, size_t len, const char *ca, const struc
 		return pdf_verdict(
 			out, CERT_MALFORMED,
 			"the attached certificate is not the one the page shows (SHA-256)", "");
-	r = verify_attached(&c, t, flags, out);
+	r = verify_attached(&c.certs[0], t, flags, out);
 	if (!r && out->verdict != CERT_MALFORMED && strcmp(out->id, c.page_id))
 		return pdf_verdict(out, CERT_MALFORMED,
 				   "the attached certificate is not the one the page shows (id)",
 				   "");
 	return r;
+}
+
+/* every attached certificate listed by the summary once, every listed one attached */
+static int machine_listed(const struct cert_pdf_contents *c, struct cert_verification *out)
+{
+	char hex[65], why[280];
+
+	if (c->ncerts != c->nlisted) {
+		snprintf(why, sizeof(why), "%zu attached, %zu listed", c->ncerts, c->nlisted);
+		return pdf_verdict(out, CERT_MALFORMED,
+				   "the summary does not list the attached certificates", why);
+	}
+	for (size_t i = 0; i < c->ncerts; i++) {
+		size_t seen = 0, listed = 0;
+
+		hex256(c->certs[i].cert, c->certs[i].cert_len, hex);
+		for (size_t j = 0; j < c->nlisted; j++)
+			listed += !strcmp(hex, c->listed_sha256[j]);
+		for (size_t j = 0; j < c->ncerts; j++)
+			seen += c->certs[j].cert_len == c->certs[i].cert_len &&
+				!memcmp(c->certs[j].cert, c->certs[i].cert, c->certs[i].cert_len);
+		if (listed != 1 || seen != 1) {
+			snprintf(why, sizeof(why), "%s", c->certs[i].name);
+			return pdf_verdict(out, CERT_MALFORMED,
+					   "an attached certificate is not the one the summary "
+					   "lists (SHA-256)",
+					   why);
+		}
+	}
+	return 0;
+}
+
+int cert_pdf_verify_machine_mem(const void *pdf, size_t len, const char *ca,
+				const struct cert_trust *t, unsigned flags,
+				struct cert_pdf_machine_verification *out)
+{
+	struct cert_pdf_contents *c = malloc(sizeof(*c));
+	char why[256];
+	int r = c ? cert_pdf_read(pdf, len, c, why, sizeof(why)) : -ENOMEM;
+
+	memset(out, 0, sizeof(*out));
+	if (r == -ENOMEM || !c->machine)
+		goto out;
+	out->machine = true;
+	if (r == -ERANGE)
+		r = pdf_verdict(&out->pdf, CERT_BAD_SIGNATURE, "PDF", why);
+	else if (r)
+		r = pdf_verdict(&out->pdf, CERT_MALFORMED, "PDF", why);
+	else if (!c->signed_pdf)
+		r = pdf_verdict(&out->pdf, CERT_BAD_SIGNATURE, "the PDF is not signed", "");
+	else
+		r = check_pdf_signature(pdf, c, ca, &out->pdf);
+	if (!r && !out->pdf.verdict)
+		r = machine_listed(c, &out->pdf);
+	for (size_t i = 0; !r && !out->pdf.verdict && i < c->ncerts; i++, out->n++) {
+		snprintf(out->name[i], sizeof(out->name[i]), "%s", c->certs[i].name);
+		r = verify_attached(&c->certs[i], t, flags, &out->cert[i]);
+	}
+out:
+	free(c);
+	return r == -ENOMEM ? r : 0;
+}
+
+void cert_pdf_machine_verification_free(struct cert_pdf_machine_verification *v)
+{
+	cert_verification_free(&v->pdf);
+	for (size_t i = 0; i < v->n; i++)
+		cert_verification_free(&v->cert[i]);
+	v->n = 0;
 }
 
 int cert_pdf_verify_file(const char *path, const char *ca, const struct cert_trust *t,

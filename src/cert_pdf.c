@@ -39,12 +39,15 @@ static int pdf_help(void)
 {
 	printf("usage: kesu cert pdf CERT.json [--lang ja|en|both] [-o FILE.pdf]\n"
 	       "                    [--sign-cert ORG.pem --sign-key ORG.key]\n"
-	       "       kesu cert pdf --machine CERT.json... [-o MACHINE.pdf] [OPTIONS]\n\n"
+	       "       kesu cert pdf --machine CERT.json... [-o MACHINE.pdf] [OPTIONS]\n"
+	       "       kesu cert pdf --output-dir DIR CERT.json... [OPTIONS]\n\n"
 	       "The printable certificate: one A4 page (Japanese, English or both) with a QR\n"
 	       "code of the certificate's id and SHA-256; the certificate and its signatures\n"
 	       "attached; signed by the organisation's X.509 key (PAdES) when --sign-key is given.\n\n"
 	       "  -o, --output FILE        the PDF (default CERT without .json, and .pdf;\n"
 	       "                           with --machine, the first CERT's and .machine.pdf)\n"
+	       "      --output-dir DIR     one PDF for each CERT in DIR, named as CERT with\n"
+	       "                           .pdf for .json; stops at the first that fails\n"
 	       "      --machine            every certificate of one computer in one document,\n"
 	       "                           a summary page first; certificates of another\n"
 	       "                           machine are refused\n"
@@ -75,6 +78,7 @@ enum {
 	OPT_LOGO,
 	OPT_FORCE,
 	OPT_MACHINE,
+	OPT_OUTDIR,
 };
 
 static int text_opt(const char *name, const char *arg, const char **to)
@@ -118,6 +122,7 @@ static int pdf_opt(int c, struct pdf_opts *o)
 	case OPT_LOGO: o->logo = optarg; return 0;
 	case OPT_FORCE: o->force = true; return 0;
 	case OPT_MACHINE: o->machine = true; return 0;
+	case OPT_OUTDIR: o->output_dir = optarg; return 0;
 	default: return -1;
 	}
 }
@@ -138,6 +143,7 @@ static int pdf_parse(int argc, char **argv, struct pdf_opts *o)
 		{ "logo", required_argument, NULL, OPT_LOGO },
 		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "machine", no_argument, NULL, OPT_MACHINE },
+		{ "output-dir", required_argument, NULL, OPT_OUTDIR },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -157,7 +163,12 @@ static int pdf_parse(int argc, char **argv, struct pdf_opts *o)
 	if (o->machine && (optind == argc || argc - optind > CERT_PDF_MACHINE_MAX))
 		return ui_usage_error("cert pdf", "--machine takes 1 to %d certificates",
 				      CERT_PDF_MACHINE_MAX);
-	if (!o->machine && optind != argc - 1)
+	if (o->output_dir && (o->machine || o->output))
+		return ui_usage_error("cert pdf",
+				      "--output-dir goes with neither --machine nor -o");
+	if (o->output_dir && optind == argc)
+		return ui_usage_error("cert pdf", "--output-dir takes one or more certificates");
+	if (!o->machine && !o->output_dir && optind != argc - 1)
 		return ui_usage_error("cert pdf", "give one certificate");
 	if (!o->sign_cert != !o->sign_key)
 		return ui_usage_error("cert pdf", "--sign-cert and --sign-key go together");
@@ -354,11 +365,16 @@ void cert_pdf_header(const struct pdf_opts *o, const json_t *doc, struct cert_pd
 	pg->logo_png = o->logo ? o->logo : cf->org_logo.line ? cf->org_logo.text : NULL;
 }
 
-static int pdf_run(struct pdf_opts *o)
+/*
+ * the PDF of @o->cert at @o->output; the organisation's key is loaded into
+ * *@s on the first call that needs it (after the output is reserved, so that
+ * an unwritable output is found before a passphrase is asked) and kept for
+ * the next
+ */
+static int pdf_one(struct pdf_opts *o, struct cms_signer **s)
 {
 	struct cert_verification v = { 0 };
 	struct cert_pdf_page pg = { .lang = o->lang };
-	struct cms_signer *s = NULL;
 	struct outfile of = { .fd = -1 };
 	unsigned char *pdf = NULL;
 	size_t len = 0, pdf_len = 0;
@@ -372,23 +388,22 @@ static int pdf_run(struct pdf_opts *o)
 		       r == -EEXIST ? "exists, not replaced (--force replaces it)" : strerror(-r));
 		code = ui_exit(r, UI_CTX_NONE);
 	}
-	if (!code && o->sign_key)
-		code = cert_pdf_signer(o, &s);
+	if (!code && o->sign_key && !*s)
+		code = cert_pdf_signer(o, s);
 	if (!code)
 		code = cert_pdf_persons(o, o->cert, doc, &v, pg.person);
 	cert_pdf_header(o, doc, &pg);
 	if (!code)
-		code = make_pdf(o, cert, len, &pg, s, &pdf, &pdf_len);
+		code = make_pdf(o, cert, len, &pg, *s, &pdf, &pdf_len);
 	if (!code && (r = outfile_commit(&of, pdf, pdf_len))) {
 		ui_err("%s: %s", ui_safe(o->output), strerror(-r));
 		code = ui_exit(r, UI_CTX_NONE);
 	}
 	if (!code)
 		printf("%s: certificate %s, %s%s\n", ui_safe(of.final_path),
-		       cert_get_string(doc, "id"), s ? "signed (PAdES)" : "not signed",
+		       cert_get_string(doc, "id"), *s ? "signed (PAdES)" : "not signed",
 		       strcmp(cert_get_string(doc, "result"), "success") ? ", NOT ERASED" : "");
 	outfile_release(&of);
-	cms_signer_free(s);
 	cert_verification_free(&v);
 	json_decref(doc);
 	free(cert);
@@ -396,23 +411,69 @@ static int pdf_run(struct pdf_opts *o)
 	return code;
 }
 
-static char *default_output(const char *cert, const char *ext)
+/* @dir/ (when given), then @cert (its base name, with @dir) without .json, then @ext */
+static char *default_output(const char *dir, const char *cert, const char *ext)
 {
-	size_t n = strlen(cert), e = strlen(ext) + 1;
-	char *s = malloc(n + e);
+	const char *base = dir && strrchr(cert, '/') ? strrchr(cert, '/') + 1 : cert;
+	size_t d = dir ? strlen(dir) + 1 : 0, n = strlen(base), e = strlen(ext) + 1;
+	char *s = malloc(d + n + e);
 
 	if (!s)
 		return NULL;
-	if (n > 5 && !strcmp(cert + n - 5, ".json"))
+	if (n > 5 && !strcmp(base + n - 5, ".json"))
 		n -= 5;
-	memcpy(s, cert, n);
-	memcpy(s + n, ext, e);
+	if (dir) {
+		memcpy(s, dir, d - 1);
+		s[d - 1] = '/';
+	}
+	memcpy(s + d, base, n);
+	memcpy(s + d + n, ext, e);
 	return s;
+}
+
+/*
+ * --output-dir: every certificate's PDF in one process, so that the fonts,
+ * the organisation's key and its passphrase are loaded once for the batch
+ * rather than once a page. Two certificates with one base name would make
+ * one file: refused before anything is made.
+ */
+static int pdf_batch(struct pdf_opts *o)
+{
+	char **out = calloc((size_t)o->ncerts, sizeof(*out));
+	struct cms_signer *s = NULL;
+	int code = 0;
+
+	for (int i = 0; !code && out && i < o->ncerts; i++) {
+		out[i] = default_output(o->output_dir, o->certs[i], ".pdf");
+		if (!out[i])
+			break;
+		for (int j = 0; j < i; j++)
+			if (!strcmp(out[i], out[j])) {
+				ui_err("%s: %s and %s would both make it", ui_safe(out[i]),
+				       ui_safe(o->certs[j]), ui_safe(o->certs[i]));
+				code = KESU_EXIT_USAGE;
+			}
+	}
+	if (!code && (!out || !out[o->ncerts - 1])) {
+		ui_err("out of memory");
+		code = KESU_EXIT_FAILURE;
+	}
+	for (int i = 0; !code && i < o->ncerts; i++) {
+		o->cert = o->certs[i];
+		o->output = out[i];
+		code = pdf_one(o, &s);
+	}
+	cms_signer_free(s);
+	for (int i = 0; out && i < o->ncerts; i++)
+		free(out[i]);
+	free(out);
+	return code;
 }
 
 int cert_cmd_pdf(int argc, char **argv)
 {
 	struct pdf_opts o = { .pass = PASS_SOURCE_INIT, .lang = CERT_PDF_BOTH };
+	struct cms_signer *s = NULL;
 	char *def = NULL;
 	int r = pdf_parse(argc, argv, &o);
 
@@ -420,12 +481,15 @@ int cert_cmd_pdf(int argc, char **argv)
 		return r;
 	if (o.help)
 		return pdf_help();
+	if (o.output_dir)
+		return pdf_batch(&o);
 	if (!o.output &&
-	    !(o.output = def = default_output(o.cert, o.machine ? ".machine.pdf" : ".pdf"))) {
+	    !(o.output = def = default_output(NULL, o.cert, o.machine ? ".machine.pdf" : ".pdf"))) {
 		ui_err("out of memory");
 		return KESU_EXIT_FAILURE;
 	}
-	r = o.machine ? cert_pdf_machine_run(&o) : pdf_run(&o);
+	r = o.machine ? cert_pdf_machine_run(&o) : pdf_one(&o, &s);
+	cms_signer_free(s);
 	free(def);
 	return r;
 }

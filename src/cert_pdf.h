@@ -19,7 +19,8 @@
 struct pdf_opts {
 	const char *cert, *output, *sign_cert, *sign_key, *trust, *trust_ca;
 	const char *organisation, *department, *logo;
-	char **certs; /* --machine: every certificate given, @cert is the first */
+	const char *output_dir; /* one PDF for each certificate given, in this directory */
+	char **certs;		/* --machine: every certificate given, @cert is the first */
 	int ncerts;
 	struct pass_source pass;
 	enum cert_pdf_lang lang;

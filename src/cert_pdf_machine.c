@@ -16,7 +16,9 @@
 #include "cert/machine.h"
 #include "cert/pdf.h"
 #include "cert/verdict.h"
+#include "cert/certfile.h"
 #include "cert_pdf.h"
+#include "file.h"
 #include "kesu.h"
 #include "outfile.h"
 
@@ -27,6 +29,7 @@ struct machine {
 	struct cert_verification v[CERT_PDF_MACHINE_MAX];
 	struct cert_pdf_machine_cert c[CERT_PDF_MACHINE_MAX];
 	struct cert_pdf_files files;
+	char *forged; /* test builds: attached in place of the first certificate */
 	int n;
 };
 
@@ -38,6 +41,7 @@ static void machine_free(struct machine *m)
 		cert_sigs_free(&m->sigs[i]);
 		cert_verification_free(&m->v[i]);
 	}
+	free(m->forged);
 	free(m);
 }
 
@@ -94,6 +98,17 @@ static int machine_files(const struct pdf_opts *o, struct machine *m)
 			return ui_exit(r, UI_CTX_CERT);
 		}
 	}
+#ifdef KESU_TEST_HOOKS
+	/* test builds only: attach another certificate than the summary lists, as a forger would */
+	if (getenv("KESU_TEST_PDF_ATTACH")) {
+		size_t len = 0;
+
+		if (file_read(getenv("KESU_TEST_PDF_ATTACH"), CERT_FILE_MAX, &m->forged, &len))
+			return KESU_EXIT_FAILURE;
+		m->files.f[0].data = m->forged;
+		m->files.f[0].len = len;
+	}
+#endif
 	return 0;
 }
 

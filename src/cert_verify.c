@@ -19,6 +19,7 @@
 #include "certsign.h"
 #include "dev.h"
 #include "devinfo.h"
+#include "file.h"
 #include "jsonutil.h"
 #include "kesu.h"
 #include "pattern.h"
@@ -185,6 +186,52 @@ static void print_result(const char *path, const struct cert_verification *v, in
 	json_decref(o);
 }
 
+/*
+ * a machine's document (kesu cert pdf --machine): its own line (structure,
+ * signature, the summary's list), then one per attached certificate,
+ * labelled PATH: NAME; the exit status is the worst. 1 when @path is no
+ * machine's document, else 0 with *@code set.
+ */
+static int verify_machine(const char *path, const struct cert_trust *t,
+			  const struct verify_opts_cli *o, int *code)
+{
+	struct cert_pdf_machine_verification *mv = calloc(1, sizeof(*mv));
+	char *buf = NULL, label[600];
+	size_t len = 0;
+	int r = mv ? file_read(path, CERT_PDF_MAX, &buf, &len) : -ENOMEM;
+
+	if (!r)
+		r = cert_pdf_verify_machine_mem(buf, len, o->trust_ca, t, o->flags, mv);
+	free(buf);
+	if (!r && !mv->machine) {
+		free(mv);
+		return 1;
+	}
+	if (r) {
+		ui_err("%s: %s", ui_safe(path), strerror(-r));
+		*code = ui_exit(r, UI_CTX_CERT);
+		free(mv);
+		return 0;
+	}
+	*code = cert_cli_verdict_exit(mv->pdf.verdict);
+	if (*code || o->json)
+		print_result(path, &mv->pdf, *code, mv->pdf.why, o->json);
+	else
+		printf("%s: valid: a machine's document, %zu certificates, signed over the whole "
+		       "file\n",
+		       ui_safe(path), mv->n);
+	for (size_t i = 0; i < mv->n; i++) {
+		int c = cert_cli_verdict_exit(mv->cert[i].verdict);
+
+		snprintf(label, sizeof(label), "%s: %s", path, mv->name[i]);
+		print_result(label, &mv->cert[i], c, mv->cert[i].why, o->json);
+		*code = ui_exit_worst(*code, c);
+	}
+	cert_pdf_machine_verification_free(mv);
+	free(mv);
+	return 0;
+}
+
 static int verify_one(const char *path, const struct cert_trust *t, const struct verify_opts_cli *o)
 {
 	struct cert_verification v = { 0 };
@@ -192,8 +239,12 @@ static int verify_one(const char *path, const struct cert_trust *t, const struct
 	size_t n = strlen(path);
 	/* a printable certificate: its signature, then the certificate attached to it */
 	bool pdf = n > 4 && !strcasecmp(path + n - 4, ".pdf");
-	int code, r = pdf ? cert_pdf_verify_file(path, o->trust_ca, t, o->flags, &v) :
-			    cert_verify_file(path, t, o->flags, &v);
+	int code, r;
+
+	if (pdf && !o->device && !verify_machine(path, t, o, &code))
+		return code;
+	r = pdf ? cert_pdf_verify_file(path, o->trust_ca, t, o->flags, &v) :
+		  cert_verify_file(path, t, o->flags, &v);
 
 	if (r) {
 		ui_err("%s: %s", ui_safe(path), strerror(-r));

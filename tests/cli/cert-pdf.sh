@@ -169,6 +169,30 @@ expect_rc 9 vf "$WORK/swap.pdf" > "$WORK/v"
 grep -q 'not the one the page shows' "$WORK/v" || fail "cert verify: $(cat "$WORK/v")"
 ok "a signed PDF whose attached certificate is another valid one: refused (9)"
 
+# ---- a batch: --output-dir, one signed PDF per certificate in one process ----
+mkdir "$WORK/batch" "$WORK/b2"
+expect_rc 0 "$KESU" cert pdf --output-dir "$WORK/batch" "$c" "$WORK/c2.json" \
+	--sign-cert "$pki/operator.pem" --sign-key "$WORK/org.key" > "$WORK/bout"
+[ "$(wc -l < "$WORK/bout")" = 2 ] || fail "--output-dir: $(cat "$WORK/bout")"
+for n in c c2; do
+	pdfsig -nssdir "$WORK/nss" "$WORK/batch/$n.pdf" > "$WORK/sig" 2>&1 || true
+	grep -q 'Signature is Valid' "$WORK/sig" && grep -q 'Total document signed' "$WORK/sig" ||
+		fail "--output-dir: $n.pdf: $(cat "$WORK/sig")"
+	mkdir "$WORK/bdet-$n"
+	pdfdetach -saveall -o "$WORK/bdet-$n" "$WORK/batch/$n.pdf"
+	cmp "$WORK/bdet-$n/$n.json" "$WORK/$n.json" || fail "--output-dir: $n.pdf: another certificate"
+	expect_rc 0 vf "$WORK/batch/$n.pdf" > /dev/null
+done
+id2=$(jq -r .id "$WORK/c2.json")
+pdftotext "$WORK/batch/c2.pdf" - | grep -qF "$id2" || fail "--output-dir: c2.pdf shows another id"
+cp "$WORK/c2.json" "$WORK/b2/c.json"
+expect_rc 2 "$KESU" cert pdf --output-dir "$WORK/b2" "$c" "$WORK/b2/c.json" 2> "$WORK/err"
+grep -q 'would both make it' "$WORK/err" || fail "--output-dir: one name twice: $(cat "$WORK/err")"
+[ ! -e "$WORK/b2/c.pdf" ] || fail "--output-dir: a PDF made before the names were checked"
+expect_rc 2 "$KESU" cert pdf --output-dir "$WORK/b2" -o "$WORK/b2/x.pdf" "$c" 2>/dev/null
+expect_rc 2 "$KESU" cert pdf --output-dir "$WORK/b2" --machine "$c" 2>/dev/null
+ok "--output-dir: each certificate's own signed PDF (pdfsig, pdfdetach); one name twice, -o, --machine refused (2)"
+
 # ---- a failed erasure ----
 dev2=$(mkloop $((4 * 1024 * 1024)))
 KESU_TEST_CORRUPT_AFTER_WRITE=4096 "$KESU" erase --yes --quiet --method zero \
@@ -243,6 +267,44 @@ grep -q 'Signature is Valid' "$WORK/sig" || fail "--machine pdfsig: $(cat "$WORK
 grep -q 'Total document signed' "$WORK/sig" || fail "--machine pdfsig: not total: $(cat "$WORK/sig")"
 ok "--machine: a summary page with the machine's serial, UUID and each drive, one page per" \
 	"certificate, all attached byte for byte, pdfsig valid and total"
+
+# kesu cert verify of a machine's document: the document, then each attached certificate
+expect_rc 0 vf "$mp" > "$WORK/v"
+[ "$(grep -c ': valid: ' "$WORK/v")" = 3 ] || fail "verify --machine: $(cat "$WORK/v")"
+grep -qF "$mp: valid: a machine's document, 2 certificates" "$WORK/v" &&
+	grep -qF "$mp: d2.json: valid: certificate $(jq -r .id "$WORK/m/d2.json")" "$WORK/v" ||
+	fail "verify --machine: $(cat "$WORK/v")"
+# an attached certificate whose signature is not its own (d1's beside d2): the PDF is
+# validly signed, the certificate is not
+mkdir "$WORK/m/t"
+cp "$WORK/m/d1.json" "$WORK/m/d1.json.operator.minisig" "$WORK/m/d2.json" "$WORK/m/t/"
+cp "$WORK/m/d1.json.operator.minisig" "$WORK/m/t/d2.json.operator.minisig"
+expect_rc 0 "$KESU" cert pdf --machine "$WORK/m/t/d1.json" "$WORK/m/t/d2.json" \
+	-o "$WORK/m/t/bad.pdf" --sign-cert "$pki/operator.pem" --sign-key "$WORK/org.key" > /dev/null
+pdfsig -nssdir "$WORK/nss" "$WORK/m/t/bad.pdf" 2>&1 | grep -q 'Signature is Valid' ||
+	fail "the machine's PDF with a wrong signature file is not validly signed: the test proves nothing"
+expect_rc 10 vf "$WORK/m/t/bad.pdf" > "$WORK/v"
+grep -q ': d1.json: valid: ' "$WORK/v" && grep -q ': d2.json: bad-signature: ' "$WORK/v" ||
+	fail "verify --machine, a wrong signature file: $(cat "$WORK/v")"
+# another valid certificate attached than the summary lists (a test hook plays the forger)
+KESU_TEST_PDF_ATTACH=$c expect_rc 0 "$KESU" cert pdf --machine "$WORK/m/d1.json" \
+	"$WORK/m/d2.json" -o "$WORK/m/forged.pdf" --sign-cert "$pki/operator.pem" \
+	--sign-key "$WORK/org.key" > /dev/null
+pdfsig -nssdir "$WORK/nss" "$WORK/m/forged.pdf" 2>&1 | grep -q 'Signature is Valid' ||
+	fail "the forged machine's PDF is not validly signed: the test proves nothing"
+expect_rc 9 vf "$WORK/m/forged.pdf" > "$WORK/v"
+grep -q 'not the one the summary lists' "$WORK/v" || fail "verify --machine forged: $(cat "$WORK/v")"
+# a flipped byte in an attachment: the PDF's signature
+python3 - "$mp" "$WORK/m/flip.pdf" "$(jq -r .id "$WORK/m/d2.json")" <<'EOF2'
+import sys
+d = bytearray(open(sys.argv[1], 'rb').read())
+i = d.index(sys.argv[3].encode())
+d[i] ^= 1
+open(sys.argv[2], 'wb').write(d)
+EOF2
+expect_rc 10 vf "$WORK/m/flip.pdf" > /dev/null
+ok "verify --machine: the document and each certificate; a wrong signature file (10), a" \
+	"certificate the summary does not list (9), a changed attachment (10) caught"
 
 # one drive not erased: the summary is not a certificate
 KESU_TEST_CORRUPT_AFTER_WRITE=4096 merase "$WORK/dmiA" "$WORK/m/d3.json" &&
