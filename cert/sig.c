@@ -20,18 +20,22 @@
 #define NO_APPROVER_BINDING                                                                        \
 	"no X.509 certificate is bound to the approver role: set [trust] approver_oid in "         \
 	"kesu.conf or list approvers in " CERT_X509_ROLES " of the trust store (kesu-cert(8))"
+#define NO_INSPECTOR_BINDING                                                                       \
+	"no X.509 certificate is bound to the inspector role: list inspectors in " CERT_X509_ROLES \
+	" of the trust store (kesu-cert(8))"
 
-static const char *const role_names[CERT_NROLES] = { "operator", "approver" };
+static const char *const role_names[CERT_NSIGNERS] = { "operator", "approver", "inspector" };
 
 const char *cert_role_name(enum cert_role r)
 {
-	return r < CERT_NROLES ? role_names[r] : "unknown";
+	return r < CERT_NSIGNERS ? role_names[r] : "unknown";
 }
 
 bool cert_key_role_valid(const char *key_role)
 {
-	return key_role && (!strcmp(key_role, "operator") || !strcmp(key_role, "approver") ||
-			    !strcmp(key_role, CERT_KEY_ROLE_CONTRACTOR));
+	return key_role &&
+	       (!strcmp(key_role, "operator") || !strcmp(key_role, "approver") ||
+		!strcmp(key_role, CERT_KEY_ROLE_CONTRACTOR) || !strcmp(key_role, "inspector"));
 }
 
 bool cert_key_signs_as(const char *key_role, enum cert_role role)
@@ -42,7 +46,7 @@ bool cert_key_signs_as(const char *key_role, enum cert_role role)
 
 int cert_role_parse(const char *s, enum cert_role *r)
 {
-	for (int i = 0; i < CERT_NROLES; i++)
+	for (int i = 0; i < CERT_NSIGNERS; i++)
 		if (!strcmp(s, role_names[i])) {
 			*r = (enum cert_role)i;
 			return 0;
@@ -62,7 +66,7 @@ struct cert_trust {
 	size_t n;
 	struct cms_trust *cms; /* NULL: no CA given */
 	/* which X.509 certificates sign for each role; NULL: none configured */
-	struct cms_binding *bind[CERT_NROLES];
+	struct cms_binding *bind[CERT_NSIGNERS];
 };
 
 static int has_suffix(const char *s, const char *suffix)
@@ -248,8 +252,9 @@ static int bind_subjects(struct cert_trust *t, const char *path, char *buf, char
 			subject += 8;
 		if (cert_role_parse(line, &role) || !*subject) {
 			snprintf(why, len,
-				 "%s:%d: not \"operator SUBJECT\" or \"approver SUBJECT\"", path,
-				 n);
+				 "%s:%d: not \"operator SUBJECT\", \"approver SUBJECT\" or "
+				 "\"inspector SUBJECT\"",
+				 path, n);
 			return -EBADMSG;
 		}
 		r = bind_for(t, role);
@@ -298,7 +303,7 @@ void cert_trust_free(struct cert_trust *t)
 	if (!t)
 		return;
 	cms_trust_free(t->cms);
-	for (int i = 0; i < CERT_NROLES; i++)
+	for (int i = 0; i < CERT_NSIGNERS; i++)
 		cms_binding_free(t->bind[i]);
 	for (size_t i = 0; i < t->n; i++)
 		free(t->keys[i].path);
@@ -355,8 +360,9 @@ int cert_signer_bound(const struct cert_trust *t, const struct cert_signer *s, e
 {
 	if (!s->cms)
 		return 0;
-	if (role == CERT_ROLE_APPROVER && (!t || cms_binding_empty(t->bind[role]))) {
-		snprintf(why, len, "%s", NO_APPROVER_BINDING);
+	if (role != CERT_ROLE_OPERATOR && (!t || cms_binding_empty(t->bind[role]))) {
+		snprintf(why, len, "%s",
+			 role == CERT_ROLE_APPROVER ? NO_APPROVER_BINDING : NO_INSPECTOR_BINDING);
 		return -EACCES;
 	}
 	return cms_signer_bound(s->cms, t ? t->bind[role] : NULL, why, len);
@@ -558,9 +564,10 @@ static int check_comment(const char *tc, const char *id, enum cert_role role,
  * CMS: the chain to the organisation's CA is the trust, the binding of the
  * role says which of its certificates may sign for it; the common name is
  * the name. Without a binding, any signing certificate of the PKI may sign
- * as operator (it says who did the work), but none may approve: an
- * organisation's PKI certifies every employee, and the approval is the
- * check of Art. 6 that someone entitled to approve has looked.
+ * as operator (it says who did the work), but none may approve or inspect:
+ * an organisation's PKI certifies every employee, and the approval is the
+ * check of Art. 6 that someone entitled to approve has looked (an
+ * inspection, that someone entitled to inspect has).
  */
 static int check_cms(const char *der, size_t dlen, const void *doc, size_t len, enum cert_role role,
 		     const struct cert_trust *t, struct cert_sig_check *out)
@@ -574,12 +581,13 @@ static int check_cms(const char *der, size_t dlen, const void *doc, size_t len, 
 		return -EACCES;
 	}
 	/* checked all the same, so that a changed certificate is reported as such */
-	unbound = role == CERT_ROLE_APPROVER && cms_binding_empty(t->bind[role]);
+	unbound = role != CERT_ROLE_OPERATOR && cms_binding_empty(t->bind[role]);
 	r = cms_verify_trust(doc, len, (const unsigned char *)der, dlen, t->cms,
 			     unbound ? NULL : t->bind[role], out->name, sizeof(out->name), out->why,
 			     sizeof(out->why));
 	if (!r && unbound) {
-		snprintf(out->why, sizeof(out->why), "%s", NO_APPROVER_BINDING);
+		snprintf(out->why, sizeof(out->why), "%s",
+			 role == CERT_ROLE_APPROVER ? NO_APPROVER_BINDING : NO_INSPECTOR_BINDING);
 		r = -EACCES;
 	}
 	if (!r)

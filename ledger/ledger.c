@@ -424,14 +424,15 @@ static int cert_fields(const void *cert, size_t len, struct cert_fields *f, char
 	return ledger_doc_columns(LEDGER_KIND_CERT, cert, len, &f->doc, &f->id, f->field, why, wl);
 }
 
-static int run_verdict(ledger_verify_fn verify, void *usr, const void *cert, size_t len,
-		       const struct ledger_sigs *sigs, int64_t recorded, const char *signers,
-		       struct ledger_verdict *v)
+static int run_verdict(ledger_verify_fn verify, void *usr, enum ledger_kind kind, const void *cert,
+		       size_t len, const struct ledger_sigs *sigs, int64_t recorded,
+		       const char *signers, struct ledger_verdict *v)
 {
 	int r;
 
 	memset(v, 0, sizeof(*v));
 	v->usr = usr;
+	v->kind = kind;
 	v->recorded = recorded;
 	v->recorded_signers = signers;
 	r = verify(cert, len, sigs, v);
@@ -644,7 +645,7 @@ int ledger_add(struct ledger *l, const void *cert, size_t len, const struct ledg
 	}
 	/* inside the lock: the time judged is the time written, and rows follow each other */
 	now = recorded_now(recorded);
-	r = run_verdict(verify, usr, cert, len, sigs, now, NULL, &v);
+	r = run_verdict(verify, usr, LEDGER_KIND_CERT, cert, len, sigs, now, NULL, &v);
 	if (r < 0) {
 		snprintf(why, whylen, "%s", v.why);
 		goto out;
@@ -775,7 +776,10 @@ static int note_untrusted(struct ledger_check *c, const struct ledger_row *row, 
 	return 0;
 }
 
-/* The stored signatures through the verdict again: the approval columns must agree. */
+/*
+ * The stored signatures through the verdict again, for a certificate or an
+ * inspection record: a certificate's approval columns must agree.
+ */
 static int check_verdict(struct walk *w, const struct ledger_row *row)
 {
 	const char *want[LEDGER_NFIELDS] = { 0 };
@@ -794,8 +798,8 @@ static int check_verdict(struct walk *w, const struct ledger_row *row)
 		goto out;
 	sigs.n = sb.n;
 	sigs.sig = sb.sig;
-	r = run_verdict(w->verify, w->usr, row->cert, row->cert_len, &sigs, recorded, row->signers,
-			&v);
+	r = run_verdict(w->verify, w->usr, row->kind, row->cert, row->cert_len, &sigs, recorded,
+			row->signers, &v);
 	/* the trust store changed since, not the row: said apart, and the walk goes on */
 	if (r == -EACCES) {
 		r = note_untrusted(w->out, row, v.why);
@@ -805,6 +809,8 @@ static int check_verdict(struct walk *w, const struct ledger_row *row)
 		r = fault(w, row->seq, row->id, LEDGER_INVALID, "%s", v.why);
 		goto out;
 	}
+	if (row->kind != LEDGER_KIND_CERT)
+		goto out;
 	approval_fields(want, &v);
 	for (int i = LEDGER_APPROVER; i <= LEDGER_SELF_APPROVAL; i++)
 		if (!cert_paths[i] && !same_text(want[i], row->field[i])) {
@@ -854,7 +860,10 @@ static bool kind_matches(const struct ledger_row *row, json_t *doc)
 	return row->kind == (event ? LEDGER_KIND_ASSET_EVENT : LEDGER_KIND_CERT);
 }
 
-/* An inspection record: in its form, canonical, and signed when it was recorded. */
+/*
+ * An inspection record: in its form, canonical, and signed by a key the
+ * trust store trusts as inspector, judged as certificates are.
+ */
 static int check_inspection(struct walk *w, const struct ledger_row *row)
 {
 	char why[256];
@@ -869,7 +878,9 @@ static int check_inspection(struct walk *w, const struct ledger_row *row)
 	r = inspection_parse(row->cert, row->cert_len, NULL, why, sizeof(why));
 	if (r == -ENOMEM)
 		return r;
-	return r < 0 ? fault(w, row->seq, row->id, LEDGER_ALTERED, "%s", why) : 0;
+	if (r < 0)
+		return fault(w, row->seq, row->id, LEDGER_ALTERED, "%s", why);
+	return check_verdict(w, row);
 }
 
 /* A row's own contents: its hash, its columns, and the verdict on its document. */

@@ -270,7 +270,7 @@ int cmd_inspect(int argc, char **argv)
 	if (code || o.help)
 		return code ? code : inspect_help();
 	if (!o.export_id && o.cs.sign_key)
-		code = certsign_load(&o.cs, CERT_ROLE_OPERATOR, &signer);
+		code = certsign_load(&o.cs, CERT_ROLE_INSPECTOR, &signer);
 	if (!code)
 		code = inspect_now(res.now);
 	if (!code && (r = ledger_open(&l, o.ledger, o.cs.sign_key ? 0 : LEDGER_RDONLY)) < 0) {

@@ -7,7 +7,11 @@
 # itself to the policy's floor and labelled with its tag is matched and clean
 # (exit 0). A loan past its until is overdue under KESU_TEST_NOW. A signed
 # inspection is a row `kesu ledger verify` checks, its export verifies with
-# stock minisign, and sqlite3 edits of the row are found (15).
+# stock minisign, and sqlite3 edits of the row are found (15). Inspections are
+# signed by a key of the role inspector: an operator's key is refused (3), and
+# verify judges the row's signer against the trust store as it judges a
+# certificate's: a key gone from the store, retired before the row was
+# recorded, or trusted for another role is reported (22), the chain intact.
 . "$(dirname "$0")/lib.sh"
 set -e
 need_test_hooks
@@ -21,7 +25,12 @@ cp "$keys"/operator.key "$keys"/operator.key.pub k/
 chmod 600 k/operator.key
 cp "$keys"/operator.key.pub trust/
 echo kesu-test-operator > op.pass
-SIGN="--sign-key k/operator.key --passphrase-file op.pass"
+echo kesu-test-inspector-pass > in.pass
+KESU_TEST_WEAK_KDF=1 "$KESU" key generate --role inspector --name 'Test Inspector' \
+	-o k/inspector.key --passphrase-file in.pass > /dev/null 2> err ||
+	fail "key generate --role inspector: $(cat err)"
+cp k/inspector.key.pub trust/
+SIGN="--sign-key k/inspector.key --passphrase-file in.pass"
 
 run() {
 	want=$1; shift
@@ -76,6 +85,10 @@ C="--ledger $WORK/c.db"
 "$KESU" asset add USB-9 --kind usb $C > /dev/null
 run 23 "$KESU" inspect --register $C
 grep -q "^never-checked	USB-9	" out || fail "never checked: $(cat out)"
+run 3 "$KESU" inspect "$luks" --sign-key k/operator.key --passphrase-file op.pass $C
+grep -qF 'not an inspector key' err || fail "operator key: $(cat err)"
+[ "$(sqlite3 c.db "SELECT count(*) FROM certificates WHERE kind = 'inspection'")" = 0 ] ||
+	fail "an operator's inspection was recorded"
 run 0 "$KESU" inspect "$luks" $SIGN $C
 id=$(sed -n 's/^recorded: inspection //p' out)
 [ -n "$id" ] || fail "signed: no record named: $(cat out)"
@@ -89,7 +102,7 @@ ok "a clean register: nothing found (0) once its medium is inspected and recorde
 
 run 0 "$KESU" ledger $C --trust trust verify
 run 0 "$KESU" inspect --export "$id" -o rec.json $C
-minisign -Vm rec.json -x rec.json.inspector.minisig -p k/operator.key.pub > out ||
+minisign -Vm rec.json -x rec.json.inspector.minisig -p k/inspector.key.pub > out ||
 	fail "stock minisign does not verify the record"
 [ "$(jq -r .id rec.json)" = "$id" ] && [ "$(jq -r .result rec.json)" = clean ] ||
 	fail "export: $(cat rec.json)"
@@ -108,7 +121,38 @@ run 15 "$KESU" ledger $C --trust trust verify
 cp c0.db c.db
 sqlite3 c.db "DELETE FROM certificates WHERE kind = 'inspection'"
 run 15 "$KESU" ledger $C --trust trust verify
+cp c0.db c.db
 ok "sqlite3 edits, a removed signature, a changed kind and a deleted inspection row are found"
+
+# the inspector's key as the trust store holds it: TRUST_DIR ROLE [RETIRED]
+rebind() {
+	rm -rf "$1"
+	mkdir "$1"
+	{
+		printf 'untrusted comment: kesu role=%s name=Test Inspector%s\n' "$2" \
+			"${3:+ retired=$3}"
+		tail -n 1 k/inspector.key.pub
+	} > "$1/inspector.pub"
+	cp "$keys"/operator.key.pub "$1/"
+}
+fpr=$("$KESU" key show k/inspector.key.pub | sed -n 's/^fingerprint: //p')
+rebind t-same inspector
+run 0 "$KESU" ledger $C --trust t-same verify
+rebind t-gone inspector && rm t-gone/inspector.pub
+run 22 "$KESU" ledger $C --trust t-gone verify
+grep -qF "no longer in the trust store (inspector signature)" out && grep -qF "$fpr" out ||
+	fail "gone inspector key: $(cat out err)"
+rebind t-retired inspector 2000-01-01
+run 22 "$KESU" ledger $C --trust t-retired --json verify
+jq -e '.intact and (.untrusted | length == 1) and (.untrusted[0].why | test("retired on 2000-01-01"))' \
+	out > /dev/null || fail "retired inspector key: $(cat out err)"
+rebind t-later inspector 2999-01-01
+run 0 "$KESU" ledger $C --trust t-later verify
+rebind t-operator operator
+run 22 "$KESU" ledger $C --trust t-operator verify
+grep -qF "trusted as operator, not inspector" out ||
+	fail "an inspection by a key trusted as operator: $(cat out err)"
+ok "verify judges the inspector's key by the trust store: gone, retired, another role (22)"
 
 run 2 "$KESU" inspect --days -1 $L
 run 2 "$KESU" inspect --register "$plain" $L
