@@ -46,6 +46,8 @@ enum ledger_kind {
 	LEDGER_KIND_UNKNOWN,	 /* a kind column this kesu does not know: verify refuses it */
 };
 
+struct asset_set;
+
 /*
  * What a verdict callback hands back. The ledger passes a pointer to one of
  * these as the callback's @usr; the caller's own pointer is in ->usr.
@@ -61,6 +63,12 @@ struct ledger_verdict {
 	const char *recorded_signers;
 	/* in: what is judged, a certificate or a signed inspection record */
 	enum ledger_kind kind;
+	/*
+	 * in, ledger_verify: the asset register as the events before the row
+	 * left it (ledger/asset.h), for judging a contractor's certificate by
+	 * the hand-overs of its time; NULL for ledger_add
+	 */
+	const struct asset_set *assets;
 	/* out, when valid: the signers' key fingerprints, canonical JSON {"ROLE": "FPR"} */
 	char signers[256];
 };
@@ -323,8 +331,9 @@ const char *ledger_fault_name(enum ledger_fault f);
  * the last row's (rows removed from the end). When the chain is intact,
  * @out->dups lists the certificates of one erasure. A row whose verdict is
  * -EACCES (its signer no longer trusted) is listed in @out->untrusted, and
- * the walk goes on: the chain stays intact. ledger_check_free() @out in
- * every case.
+ * the walk goes on: the chain stays intact. Asset events are replayed as
+ * the walk meets them, and @verify sees the register as they leave it
+ * (struct ledger_verdict ->assets). ledger_check_free() @out in every case.
  *
  * Return: 0 (intact), -EBADMSG (broken; @out says where and why), or a
  * backend errno

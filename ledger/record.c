@@ -133,23 +133,35 @@ static void untrusted_why(const struct cert_verification *cv, struct ledger_verd
 	snprintf(v->why, sizeof(v->why), "untrusted: %.230s", cv->why);
 }
 
-/* A contractor's certificate counts only for an asset handed to them (Art. 5, 120-122). */
+/*
+ * A contractor's certificate counts only for an asset handed to them (Art. 5,
+ * 120-122): ledger add asks the register; ledger verify, the register as the
+ * events before the row left it, where a certificate that no hand-over
+ * allowed is a row kesu would not have recorded (-EPERM: the chain is
+ * broken, not a trust that changed).
+ */
 static int contractor_hook(struct ledger_trust *t, const struct cert_verification *cv,
 			   const void *cert, size_t len, struct ledger_verdict *v)
 {
 	const struct cert_sig_check *op = &cv->sig[CERT_ROLE_OPERATOR];
+	const char *tag;
 	json_t *doc;
 	int r;
 
-	if (!t->contractor_ledger || !op->contractor)
+	if ((!t->contractor_ledger && !v->assets) || !op->contractor)
 		return 0;
 	doc = json_loadb(cert, len, 0, NULL);
 	if (!doc)
 		return -ENOMEM;
-	r = asset_contractor_check(t->contractor_ledger, cert_get_string(doc, "media.asset_tag"),
-				   op->name, v->why, sizeof(v->why));
+	tag = cert_get_string(doc, "media.asset_tag");
+	if (t->contractor_ledger)
+		r = asset_contractor_check(t->contractor_ledger, tag, op->name, v->why,
+					   sizeof(v->why));
+	else if ((r = asset_contractor_allows(v->assets, tag, op->name, v->why, sizeof(v->why))) ==
+		 -EACCES)
+		r = -EPERM;
 	json_decref(doc);
-	if (r == -EACCES)
+	if (r == -EACCES || r == -EPERM)
 		t->verdict = CERT_UNTRUSTED;
 	return r;
 }

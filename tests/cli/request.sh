@@ -8,7 +8,10 @@
 # a certificate that names the request and moves the asset to erased; a held
 # asset's loop device untouched by erase, media format and luks-crypto-erase,
 # by its tag and by its serial (3, Art. 97.2); an edited request event found
-# by kesu ledger verify (15).
+# by kesu ledger verify (15). A contractor's certificate that ledger add
+# refused (11), inserted with sqlite3 at the end of the chain with its row
+# hash recomputed as kesu computes it, is found by ledger verify (15): no
+# hand-over allowed it where it stands in the chain.
 . "$(dirname "$0")/lib.sh"
 need_test_hooks
 set -e
@@ -193,3 +196,40 @@ sqlite3 t.db "UPDATE certificates SET certificate = replace(certificate, 'incide
 rc_is 15 "$KESU" ledger --ledger "$WORK/t.db" $T verify
 grep -q "seq $seq altered" out err || fail "verify: $(cat out err)"
 ok "an edited request event is found (15)"
+
+# --- a contractor's certificate inserted behind kesu's back, the chain recomputed
+for t in xxd sha256sum; do
+	command -v $t >/dev/null || skip "$t missing"
+done
+# the row as kesu writes it, taken from a register where PC-8 was handed to the contractor
+rc_is 0 "$KESU" asset add PC-8 --kind disk --ledger "$WORK/s.db"
+rc_is 0 "$KESU" request create disposal --asset PC-8 --reason r --contractor 'Yamada Taro' \
+	$OP -o ct8.json
+rc_is 0 "$KESU" request approve $T ct8.json $AP
+rc_is 0 "$KESU" asset apply $T ct8.json --ledger "$WORK/s.db"
+rc_is 0 "$KESU" ledger --ledger "$WORK/s.db" $T add c8.json
+cp a.db t.db
+id8=$(jq -r .id c8.json)
+sqlite3 t.db "ATTACH 's.db' AS s;
+	CREATE TEMP TABLE x AS SELECT * FROM s.certificates WHERE id = '$id8';
+	UPDATE x SET seq = (SELECT max(seq) + 1 FROM main.certificates),
+		prev_hash = (SELECT row_hash FROM main.certificates ORDER BY seq DESC LIMIT 1);
+	INSERT INTO main.certificates SELECT * FROM x;"
+seq=$(sqlite3 t.db "SELECT max(seq) FROM certificates")
+# sha HEXCOLUMN: SHA-256 of a column's bytes
+sha() { sqlite3 t.db "SELECT hex($1) FROM certificates WHERE seq = $seq" | xxd -r -p |
+	sha256sum | cut -c1-64; }
+# kesu's row hash: SHA-256 over seq (64-bit big-endian), the previous row's hash, the
+# SHA-256 of the certificate and of the signatures, refers, of recorded-at and of signers
+hash=$({
+	printf '%016x' "$seq"
+	sqlite3 t.db "SELECT prev_hash FROM certificates WHERE seq = $seq"
+	sha certificate; sha signatures
+	printf '%016x' "$(sqlite3 t.db "SELECT coalesce(refers, 0) FROM certificates WHERE seq = $seq")"
+	sha recorded; sha signers
+} | tr -d '\n' | xxd -r -p | sha256sum | cut -c1-64)
+sqlite3 t.db "UPDATE certificates SET row_hash = '$hash' WHERE seq = $seq"
+rc_is 15 "$KESU" ledger --ledger "$WORK/t.db" $T verify
+grep -q "seq $seq invalid: no disposal request names contractor Yamada Taro" out err ||
+	fail "inserted contractor certificate: $(cat out err)"
+ok "a contractor's certificate inserted with sqlite3, its chain recomputed, is found (15)"
