@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -38,6 +39,7 @@ const struct config_key config_keys[] = {
 	{ KEY("policy", "require_disposal_approval", false, policy_disposal_approval),
 	  .is_bool = true },
 	{ KEY("policy", "require_registered", false, policy_registered), .is_bool = true },
+	{ KEY("policy", "inspect_days", false, policy_inspect_days), .is_days = true },
 	{ .section = NULL },
 };
 
@@ -46,6 +48,11 @@ const char *const config_sections[] = { "organisation", "trust", "ledger", "poli
 bool config_yes(const struct config_value *v)
 {
 	return v->line && !strcmp(v->text, "yes");
+}
+
+unsigned config_days(const struct config_value *v, unsigned dflt)
+{
+	return v->line ? (unsigned)strtoul(v->text, NULL, 10) : dflt;
 }
 
 const struct config_value *config_value(const struct kesu_config *cfg, const struct config_key *key)
@@ -173,6 +180,9 @@ static const char *bad_value(const struct config_key *k, const char *v)
 		return "not a postgresql:// URL";
 	if (k->is_bool && strcmp(v, "yes") && strcmp(v, "no"))
 		return "yes or no";
+	if (k->is_days && (strspn(v, "0123456789") != strlen(v) || strlen(v) > 5 ||
+			   strtoul(v, NULL, 10) > CONFIG_DAYS_MAX))
+		return "a number of days, 0 to " STR(CONFIG_DAYS_MAX);
 	if (k->is_oid_list && !oid_list(v))
 		return "not a list of dotted OIDs (1.2.392..., separated by commas)";
 	return NULL;

@@ -12,6 +12,7 @@
 # verify judges the row's signer against the trust store as it judges a
 # certificate's: a key gone from the store, retired before the row was
 # recorded, or trusted for another role is reported (22), the chain intact.
+# [policy] inspect_days of kesu.conf sets the period --days overrides.
 . "$(dirname "$0")/lib.sh"
 set -e
 need_test_hooks
@@ -153,6 +154,24 @@ run 22 "$KESU" ledger $C --trust t-operator verify
 grep -qF "trusted as operator, not inspector" out ||
 	fail "an inspection by a key trusted as operator: $(cat out err)"
 ok "verify judges the inspector's key by the trust store: gone, retired, another role (22)"
+
+# [policy] inspect_days: the period of "not inspected", which --days overrides
+later=$(date -u -d '+20 days' +%Y-%m-%dT%H:%M:%SZ)
+printf '[policy]\ninspect_days = 10\n' > days.conf
+chmod 600 days.conf
+run 0 env KESU_TEST_NOW="$later" "$KESU" inspect --register --json $C
+run 23 env KESU_TEST_NOW="$later" KESU_CONFIG="$WORK/days.conf" "$KESU" inspect --register --json $C
+[ "$(codes)" = not-inspected ] || fail "inspect_days = 10, 20 days later: $(cat out)"
+run 0 env KESU_TEST_NOW="$later" KESU_CONFIG="$WORK/days.conf" "$KESU" inspect --register \
+	--days 30 --json $C
+run 0 env KESU_CONFIG="$WORK/days.conf" "$KESU" config show --json
+jq -e '.policy.inspect_days == {value: "10", source: "file", line: 2}' out > /dev/null ||
+	fail "config show: $(cat out)"
+printf '[policy]\ninspect_days = 10 days\n' > bad-days.conf
+chmod 600 bad-days.conf
+run 2 env KESU_CONFIG="$WORK/bad-days.conf" "$KESU" inspect --register $C
+grep -qF 'bad-days.conf:2: [policy] inspect_days: a number of days' err || fail "$(cat err)"
+ok "[policy] inspect_days sets the period of not-inspected; --days wins; a bad value is refused (2)"
 
 run 2 "$KESU" inspect --days -1 $L
 run 2 "$KESU" inspect --register "$plain" $L

@@ -101,7 +101,9 @@ static void test_every_key(void **state)
 				 "operator_oid = 2.999.1.1\n"
 				 "approver_oid = 1.2.392.200.1, 2.999.2.2\n"
 				 "[ledger]\n"
-				 "url = postgresql:///kesu?host=/run/kesu\n"),
+				 "url = postgresql:///kesu?host=/run/kesu\n"
+				 "[policy]\n"
+				 "inspect_days = 90\n"),
 			 0);
 	assert_string_equal(f->cfg.file, f->path);
 	assert_string_equal(f->cfg.org_name.text, "Example Prefecture");
@@ -126,11 +128,18 @@ static void test_every_key(void **state)
 	assert_int_equal(f->cfg.trust_approver_oid.line, 18);
 	assert_string_equal(f->cfg.ledger_url.text, "postgresql:///kesu?host=/run/kesu");
 	assert_int_equal(f->cfg.ledger_url.line, 20);
+	assert_int_equal(config_days(&f->cfg.policy_inspect_days, 365), 90);
+	assert_int_equal(f->cfg.policy_inspect_days.line, 22);
 	/* the table reaches the same values */
 	for (const struct config_key *k = config_keys; k->section; k++)
 		assert_int_not_equal(config_value(&f->cfg, k)->line, 0);
 	/* a switch is yes or no */
 	refused_at(f, "[policy]\nrequire_registered = true\n", 2, "yes or no");
+	/* a period is a number of days, and only that */
+	refused_at(f, "[policy]\ninspect_days = 30d\n", 2, "a number of days, 0 to 36500");
+	refused_at(f, "[policy]\ninspect_days = -1\n", 2, "a number of days");
+	refused_at(f, "[policy]\ninspect_days = 36501\n", 2, "a number of days");
+	refused_at(f, "[policy]\ninspect_days = ９０\n", 2, "a number of days");
 }
 
 static void test_empty_and_partial(void **state)
@@ -144,6 +153,10 @@ static void test_empty_and_partial(void **state)
 	assert_int_equal(f->cfg.trust_dir.line, 2);
 	assert_int_equal(f->cfg.ledger_path.line, 0);
 	assert_string_equal(f->cfg.ledger_path.text, "");
+	/* a period the file does not set is the caller's default; 0 is a value */
+	assert_int_equal(config_days(&f->cfg.policy_inspect_days, 365), 365);
+	assert_int_equal(load(f, "[policy]\ninspect_days = 0\n"), 0);
+	assert_int_equal(config_days(&f->cfg.policy_inspect_days, 365), 0);
 }
 
 static void test_unknown(void **state)
@@ -153,7 +166,7 @@ static void test_unknown(void **state)
 	refused_at(f, "[organisation]\nname = x\nbogus = y\n", 3, "unknown key 'bogus'");
 	/* a key of another section */
 	refused_at(f, "[trust]\n\npath = /x\n", 3, "unknown key 'path' in [trust]");
-	/* [policy] has no keys yet */
+	/* [policy] has no such key */
 	refused_at(f, "[policy]\nstrict = yes\n", 2, "unknown key 'strict' in [policy]");
 	refused_at(f, "[organisation]\nname = x\n[polcy]\n", 3, "unknown section [polcy]");
 	refused_at(f, "[trust]\ndir = /x\n[Trust]\ndir = /y\n", 3, "unknown section [Trust]");
