@@ -67,6 +67,8 @@ struct cert_trust {
 	struct cms_trust *cms; /* NULL: no CA given */
 	/* which X.509 certificates sign for each role; NULL: none configured */
 	struct cms_binding *bind[CERT_NSIGNERS];
+	/* X.509 certificates of contractors' technicians: they sign as operator, as contractors */
+	struct cms_binding *contractor;
 };
 
 static int has_suffix(const char *s, const char *suffix)
@@ -250,10 +252,16 @@ static int bind_subjects(struct cert_trust *t, const char *path, char *buf, char
 		/* as `openssl x509 -subject` prints it, the label copied with it */
 		if (!strncmp(subject, "subject=", 8))
 			subject += 8;
+		if (*subject && !strcmp(line, CERT_KEY_ROLE_CONTRACTOR)) {
+			r = t->contractor ? 0 : cms_binding_new(&t->contractor);
+			if (!r)
+				r = cms_binding_add_subject(t->contractor, subject);
+			continue;
+		}
 		if (cert_role_parse(line, &role) || !*subject) {
 			snprintf(why, len,
-				 "%s:%d: not \"operator SUBJECT\", \"approver SUBJECT\" or "
-				 "\"inspector SUBJECT\"",
+				 "%s:%d: not \"ROLE SUBJECT\" (ROLE operator, approver, inspector "
+				 "or contractor)",
 				 path, n);
 			return -EBADMSG;
 		}
@@ -261,6 +269,19 @@ static int bind_subjects(struct cert_trust *t, const char *path, char *buf, char
 		if (!r)
 			r = cms_binding_add_subject(t->bind[role], subject);
 	}
+	return r;
+}
+
+int cert_trust_bind_contractor(struct cert_trust *t, const char *oids, char *why, size_t len)
+{
+	char ewhy[200];
+	int r;
+
+	if (!oids || !*oids)
+		return 0;
+	r = t->contractor ? 0 : cms_binding_new(&t->contractor);
+	if (!r && (r = cms_binding_add_oids(t->contractor, oids, ewhy, sizeof(ewhy))))
+		snprintf(why, len, "%s OIDs: %s", CERT_KEY_ROLE_CONTRACTOR, ewhy);
 	return r;
 }
 
@@ -305,6 +326,7 @@ void cert_trust_free(struct cert_trust *t)
 	cms_trust_free(t->cms);
 	for (int i = 0; i < CERT_NSIGNERS; i++)
 		cms_binding_free(t->bind[i]);
+	cms_binding_free(t->contractor);
 	for (size_t i = 0; i < t->n; i++)
 		free(t->keys[i].path);
 	free(t->keys);
@@ -580,6 +602,18 @@ static int check_cms(const char *der, size_t dlen, const void *doc, size_t len, 
 			 "a CMS signature, and no --trust-ca was given");
 		return -EACCES;
 	}
+	/*
+	 * a contractor's certificate is one, whatever else binds it: taken for an
+	 * operator's, it would count for assets never handed to the contractor
+	 */
+	if (role == CERT_ROLE_OPERATOR && !cms_binding_empty(t->contractor)) {
+		r = cms_verify_trust(doc, len, (const unsigned char *)der, dlen, t->cms,
+				     t->contractor, out->name, sizeof(out->name), out->why,
+				     sizeof(out->why));
+		out->contractor = r == 0;
+		if (r != -EACCES)
+			goto named;
+	}
 	/* checked all the same, so that a changed certificate is reported as such */
 	unbound = role != CERT_ROLE_OPERATOR && cms_binding_empty(t->bind[role]);
 	r = cms_verify_trust(doc, len, (const unsigned char *)der, dlen, t->cms,
@@ -590,6 +624,7 @@ static int check_cms(const char *der, size_t dlen, const void *doc, size_t len, 
 			 role == CERT_ROLE_APPROVER ? NO_APPROVER_BINDING : NO_INSPECTOR_BINDING);
 		r = -EACCES;
 	}
+named:
 	if (!r)
 		cn_key_id(out->name, out->key_id);
 	if (r == -ENOMEM || r == -EKEYREJECTED || r == -EACCES || !r)

@@ -78,8 +78,8 @@ int cert_trust_load_ca(struct cert_trust *t, const char *ca_file, char *why, siz
 /**
  * cert_trust_bind_x509() - say which X.509 certificates sign for which role
  * @dir: the trust directory, whose CERT_X509_ROLES file (optional) lists
- *       "operator SUBJECT", "approver SUBJECT" and "inspector SUBJECT" lines
- *       (cms_binding); NULL: none
+ *       "operator SUBJECT", "approver SUBJECT", "inspector SUBJECT" and
+ *       "contractor SUBJECT" lines (cms_binding); NULL: none
  * @oids: per role (CERT_ROLE_*), NULL or comma-separated OIDs, each an EKU
  *        or a certificate policy that binds a certificate to the role
  * @why: on failure, which file and line or which OID is wrong
@@ -93,6 +93,20 @@ int cert_trust_load_ca(struct cert_trust *t, const char *ca_file, char *why, siz
  */
 int cert_trust_bind_x509(struct cert_trust *t, const char *dir, const char *const oids[CERT_NROLES],
 			 char *why, size_t len);
+
+/**
+ * cert_trust_bind_contractor() - say which X.509 certificates are
+ * contractors' ([trust] contractor_oid; "contractor SUBJECT" lines of
+ * CERT_X509_ROLES are read by cert_trust_bind_x509())
+ * @oids: NULL or comma-separated OIDs, each an EKU or a certificate policy
+ *
+ * A certificate so bound signs as operator (CERT_ROLE_OPERATOR) with
+ * cert_sig_check ->contractor set, whatever the operator binding says: the
+ * contractor's signature counts only for assets handed to them.
+ *
+ * Return: 0, -EINVAL (an OID is not dotted digits; @why says which), -ENOMEM
+ */
+int cert_trust_bind_contractor(struct cert_trust *t, const char *oids, char *why, size_t len);
 
 /** cert_trust_free() - NULL is ignored */
 void cert_trust_free(struct cert_trust *t);
@@ -170,7 +184,8 @@ struct cert_sig_check {
 	char why[256];
 	char retired[11]; /* the store's retirement date of the key ("YYYY-MM-DD"); "" if none */
 	bool gone;	  /* the key is not in the trust store at all */
-	bool contractor;  /* an operator signature by a key trusted as a contractor's */
+	/* an operator signature by a key trusted as a contractor's, or an X.509 certificate so bound */
+	bool contractor;
 	/* when ->gone: the name the signature's trusted comment gives, not verified */
 	char signed_name[MINISIGN_NAME_MAX + 1];
 };

@@ -34,6 +34,7 @@ const struct config_key config_keys[] = {
 	{ KEY("trust", "dir", true, trust_dir) },
 	{ KEY("trust", "operator_oid", false, trust_operator_oid), .is_oid_list = true },
 	{ KEY("trust", "approver_oid", false, trust_approver_oid), .is_oid_list = true },
+	{ KEY("trust", "contractor_oid", false, trust_contractor_oid), .is_oid_list = true },
 	{ KEY("ledger", "path", true, ledger_path) },
 	{ KEY("ledger", "url", false, ledger_url), .is_ledger_url = true },
 	{ KEY("policy", "require_disposal_approval", false, policy_disposal_approval),

@@ -103,7 +103,9 @@ static void test_every_key(void **state)
 				 "[ledger]\n"
 				 "url = postgresql:///kesu?host=/run/kesu\n"
 				 "[policy]\n"
-				 "inspect_days = 90\n"),
+				 "inspect_days = 90\n"
+				 "[trust]\n"
+				 "contractor_oid = 2.999.3.3\n"),
 			 0);
 	assert_string_equal(f->cfg.file, f->path);
 	assert_string_equal(f->cfg.org_name.text, "Example Prefecture");
@@ -130,6 +132,8 @@ static void test_every_key(void **state)
 	assert_int_equal(f->cfg.ledger_url.line, 20);
 	assert_int_equal(config_days(&f->cfg.policy_inspect_days, 365), 90);
 	assert_int_equal(f->cfg.policy_inspect_days.line, 22);
+	assert_string_equal(f->cfg.trust_contractor_oid.text, "2.999.3.3");
+	assert_int_equal(f->cfg.trust_contractor_oid.line, 24);
 	/* the table reaches the same values */
 	for (const struct config_key *k = config_keys; k->section; k++)
 		assert_int_not_equal(config_value(&f->cfg, k)->line, 0);
