@@ -528,9 +528,12 @@ out:
 
 static bool role_ok(const char *role)
 {
-	/* a contractor's technician signs certificates as their operator (Art. 5, 120-122) */
+	/*
+	 * a contractor's technician signs certificates as their operator (Art. 5,
+	 * 120-122); an inspector signs inspection records (Art. 44-46)
+	 */
 	return !strcmp(role, "operator") || !strcmp(role, "approver") ||
-	       !strcmp(role, "contractor");
+	       !strcmp(role, "contractor") || !strcmp(role, "inspector");
 }
 
 int minisign_identity_comment(const char *role, const char *name, char **comment)

@@ -76,7 +76,7 @@ struct minisign_sig {
  * name=NAME", in a trust store optionally ending " retired=YYYY-MM-DD"
  */
 struct minisign_identity {
-	char role[16]; /* "operator" or "approver" */
+	char role[16]; /* "operator", "approver", "contractor" or "inspector" */
 	char name[MINISIGN_NAME_MAX + 1];
 	char retired_on[11]; /* "YYYY-MM-DD"; "" when the key is not retired */
 	int64_t retired;     /* that day's start, 00:00 UTC, in seconds since 1970 */
@@ -220,7 +220,7 @@ int minisign_verify(const struct minisign_pubkey *pub, const void *buf, size_t l
 
 /**
  * minisign_identity_comment() - "kesu role=ROLE name=NAME" for a new key
- * @role: "operator" or "approver"
+ * @role: "operator", "approver", "contractor" or "inspector"
  * @name: valid UTF-8 without control characters, 1 to MINISIGN_NAME_MAX bytes
  * @comment: set to a new string (free() it)
  * Return: 0, -EINVAL, -ENOMEM

@@ -20,18 +20,22 @@
 #define NO_APPROVER_BINDING                                                                        \
 	"no X.509 certificate is bound to the approver role: set [trust] approver_oid in "         \
 	"kesu.conf or list approvers in " CERT_X509_ROLES " of the trust store (kesu-cert(8))"
+#define NO_INSPECTOR_BINDING                                                                       \
+	"no X.509 certificate is bound to the inspector role: list inspectors in " CERT_X509_ROLES \
+	" of the trust store (kesu-cert(8))"
 
-static const char *const role_names[CERT_NROLES] = { "operator", "approver" };
+static const char *const role_names[CERT_NSIGNERS] = { "operator", "approver", "inspector" };
 
 const char *cert_role_name(enum cert_role r)
 {
-	return r < CERT_NROLES ? role_names[r] : "unknown";
+	return r < CERT_NSIGNERS ? role_names[r] : "unknown";
 }
 
 bool cert_key_role_valid(const char *key_role)
 {
-	return key_role && (!strcmp(key_role, "operator") || !strcmp(key_role, "approver") ||
-			    !strcmp(key_role, CERT_KEY_ROLE_CONTRACTOR));
+	return key_role &&
+	       (!strcmp(key_role, "operator") || !strcmp(key_role, "approver") ||
+		!strcmp(key_role, CERT_KEY_ROLE_CONTRACTOR) || !strcmp(key_role, "inspector"));
 }
 
 bool cert_key_signs_as(const char *key_role, enum cert_role role)
@@ -42,7 +46,7 @@ bool cert_key_signs_as(const char *key_role, enum cert_role role)
 
 int cert_role_parse(const char *s, enum cert_role *r)
 {
-	for (int i = 0; i < CERT_NROLES; i++)
+	for (int i = 0; i < CERT_NSIGNERS; i++)
 		if (!strcmp(s, role_names[i])) {
 			*r = (enum cert_role)i;
 			return 0;
@@ -62,7 +66,9 @@ struct cert_trust {
 	size_t n;
 	struct cms_trust *cms; /* NULL: no CA given */
 	/* which X.509 certificates sign for each role; NULL: none configured */
-	struct cms_binding *bind[CERT_NROLES];
+	struct cms_binding *bind[CERT_NSIGNERS];
+	/* X.509 certificates of contractors' technicians: they sign as operator, as contractors */
+	struct cms_binding *contractor;
 };
 
 static int has_suffix(const char *s, const char *suffix)
@@ -246,16 +252,36 @@ static int bind_subjects(struct cert_trust *t, const char *path, char *buf, char
 		/* as `openssl x509 -subject` prints it, the label copied with it */
 		if (!strncmp(subject, "subject=", 8))
 			subject += 8;
+		if (*subject && !strcmp(line, CERT_KEY_ROLE_CONTRACTOR)) {
+			r = t->contractor ? 0 : cms_binding_new(&t->contractor);
+			if (!r)
+				r = cms_binding_add_subject(t->contractor, subject);
+			continue;
+		}
 		if (cert_role_parse(line, &role) || !*subject) {
 			snprintf(why, len,
-				 "%s:%d: not \"operator SUBJECT\" or \"approver SUBJECT\"", path,
-				 n);
+				 "%s:%d: not \"ROLE SUBJECT\" (ROLE operator, approver, inspector "
+				 "or contractor)",
+				 path, n);
 			return -EBADMSG;
 		}
 		r = bind_for(t, role);
 		if (!r)
 			r = cms_binding_add_subject(t->bind[role], subject);
 	}
+	return r;
+}
+
+int cert_trust_bind_contractor(struct cert_trust *t, const char *oids, char *why, size_t len)
+{
+	char ewhy[200];
+	int r;
+
+	if (!oids || !*oids)
+		return 0;
+	r = t->contractor ? 0 : cms_binding_new(&t->contractor);
+	if (!r && (r = cms_binding_add_oids(t->contractor, oids, ewhy, sizeof(ewhy))))
+		snprintf(why, len, "%s OIDs: %s", CERT_KEY_ROLE_CONTRACTOR, ewhy);
 	return r;
 }
 
@@ -298,8 +324,9 @@ void cert_trust_free(struct cert_trust *t)
 	if (!t)
 		return;
 	cms_trust_free(t->cms);
-	for (int i = 0; i < CERT_NROLES; i++)
+	for (int i = 0; i < CERT_NSIGNERS; i++)
 		cms_binding_free(t->bind[i]);
+	cms_binding_free(t->contractor);
 	for (size_t i = 0; i < t->n; i++)
 		free(t->keys[i].path);
 	free(t->keys);
@@ -355,8 +382,9 @@ int cert_signer_bound(const struct cert_trust *t, const struct cert_signer *s, e
 {
 	if (!s->cms)
 		return 0;
-	if (role == CERT_ROLE_APPROVER && (!t || cms_binding_empty(t->bind[role]))) {
-		snprintf(why, len, "%s", NO_APPROVER_BINDING);
+	if (role != CERT_ROLE_OPERATOR && (!t || cms_binding_empty(t->bind[role]))) {
+		snprintf(why, len, "%s",
+			 role == CERT_ROLE_APPROVER ? NO_APPROVER_BINDING : NO_INSPECTOR_BINDING);
 		return -EACCES;
 	}
 	return cms_signer_bound(s->cms, t ? t->bind[role] : NULL, why, len);
@@ -558,9 +586,10 @@ static int check_comment(const char *tc, const char *id, enum cert_role role,
  * CMS: the chain to the organisation's CA is the trust, the binding of the
  * role says which of its certificates may sign for it; the common name is
  * the name. Without a binding, any signing certificate of the PKI may sign
- * as operator (it says who did the work), but none may approve: an
- * organisation's PKI certifies every employee, and the approval is the
- * check of Art. 6 that someone entitled to approve has looked.
+ * as operator (it says who did the work), but none may approve or inspect:
+ * an organisation's PKI certifies every employee, and the approval is the
+ * check of Art. 6 that someone entitled to approve has looked (an
+ * inspection, that someone entitled to inspect has).
  */
 static int check_cms(const char *der, size_t dlen, const void *doc, size_t len, enum cert_role role,
 		     const struct cert_trust *t, struct cert_sig_check *out)
@@ -573,15 +602,29 @@ static int check_cms(const char *der, size_t dlen, const void *doc, size_t len, 
 			 "a CMS signature, and no --trust-ca was given");
 		return -EACCES;
 	}
+	/*
+	 * a contractor's certificate is one, whatever else binds it: taken for an
+	 * operator's, it would count for assets never handed to the contractor
+	 */
+	if (role == CERT_ROLE_OPERATOR && !cms_binding_empty(t->contractor)) {
+		r = cms_verify_trust(doc, len, (const unsigned char *)der, dlen, t->cms,
+				     t->contractor, out->name, sizeof(out->name), out->why,
+				     sizeof(out->why));
+		out->contractor = r == 0;
+		if (r != -EACCES)
+			goto named;
+	}
 	/* checked all the same, so that a changed certificate is reported as such */
-	unbound = role == CERT_ROLE_APPROVER && cms_binding_empty(t->bind[role]);
+	unbound = role != CERT_ROLE_OPERATOR && cms_binding_empty(t->bind[role]);
 	r = cms_verify_trust(doc, len, (const unsigned char *)der, dlen, t->cms,
 			     unbound ? NULL : t->bind[role], out->name, sizeof(out->name), out->why,
 			     sizeof(out->why));
 	if (!r && unbound) {
-		snprintf(out->why, sizeof(out->why), "%s", NO_APPROVER_BINDING);
+		snprintf(out->why, sizeof(out->why), "%s",
+			 role == CERT_ROLE_APPROVER ? NO_APPROVER_BINDING : NO_INSPECTOR_BINDING);
 		r = -EACCES;
 	}
+named:
 	if (!r)
 		cn_key_id(out->name, out->key_id);
 	if (r == -ENOMEM || r == -EKEYREJECTED || r == -EACCES || !r)

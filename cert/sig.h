@@ -22,10 +22,17 @@
 enum cert_role {
 	CERT_ROLE_OPERATOR,
 	CERT_ROLE_APPROVER,
-	CERT_NROLES,
+	CERT_NROLES, /* the roles that sign a certificate (or a request) */
+	/*
+	 * signs inspection records (kesu-inspection/1, policy Art. 44-46) and
+	 * nothing else: the audited do not audit themselves (Art. 6), so an
+	 * operator's key does not sign the inspection that checks its work
+	 */
+	CERT_ROLE_INSPECTOR = CERT_NROLES,
+	CERT_NSIGNERS,
 };
 
-/** cert_role_name() - "operator", "approver" */
+/** cert_role_name() - "operator", "approver", "inspector" */
 const char *cert_role_name(enum cert_role r);
 
 /*
@@ -36,13 +43,13 @@ const char *cert_role_name(enum cert_role r);
  */
 #define CERT_KEY_ROLE_CONTRACTOR "contractor"
 
-/** cert_key_role_valid() - operator, approver or contractor */
+/** cert_key_role_valid() - operator, approver, contractor or inspector */
 bool cert_key_role_valid(const char *key_role);
 
 /** cert_key_signs_as() - whether a key of @key_role may sign as @role */
 bool cert_key_signs_as(const char *key_role, enum cert_role role);
 
-/** cert_role_parse() - the role of a name; -EINVAL for another */
+/** cert_role_parse() - the role of a name (inspector too); -EINVAL for another */
 int cert_role_parse(const char *s, enum cert_role *r);
 
 struct cert_trust;
@@ -71,13 +78,14 @@ int cert_trust_load_ca(struct cert_trust *t, const char *ca_file, char *why, siz
 /**
  * cert_trust_bind_x509() - say which X.509 certificates sign for which role
  * @dir: the trust directory, whose CERT_X509_ROLES file (optional) lists
- *       "operator SUBJECT" and "approver SUBJECT" lines (cms_binding); NULL: none
+ *       "operator SUBJECT", "approver SUBJECT", "inspector SUBJECT" and
+ *       "contractor SUBJECT" lines (cms_binding); NULL: none
  * @oids: per role (CERT_ROLE_*), NULL or comma-separated OIDs, each an EKU
  *        or a certificate policy that binds a certificate to the role
  * @why: on failure, which file and line or which OID is wrong
  *
  * A role with neither OIDs nor subjects accepts: as operator, any signing
- * certificate that chains to the CA; as approver, none.
+ * certificate that chains to the CA; as approver or inspector, none.
  *
  * Return: 0; -EINVAL (an OID is not dotted digits); -EBADMSG (a line of
  * the file that is not ROLE SUBJECT, or a NUL byte); -EFBIG, -EACCES or
@@ -85,6 +93,20 @@ int cert_trust_load_ca(struct cert_trust *t, const char *ca_file, char *why, siz
  */
 int cert_trust_bind_x509(struct cert_trust *t, const char *dir, const char *const oids[CERT_NROLES],
 			 char *why, size_t len);
+
+/**
+ * cert_trust_bind_contractor() - say which X.509 certificates are
+ * contractors' ([trust] contractor_oid; "contractor SUBJECT" lines of
+ * CERT_X509_ROLES are read by cert_trust_bind_x509())
+ * @oids: NULL or comma-separated OIDs, each an EKU or a certificate policy
+ *
+ * A certificate so bound signs as operator (CERT_ROLE_OPERATOR) with
+ * cert_sig_check ->contractor set, whatever the operator binding says: the
+ * contractor's signature counts only for assets handed to them.
+ *
+ * Return: 0, -EINVAL (an OID is not dotted digits; @why says which), -ENOMEM
+ */
+int cert_trust_bind_contractor(struct cert_trust *t, const char *oids, char *why, size_t len);
 
 /** cert_trust_free() - NULL is ignored */
 void cert_trust_free(struct cert_trust *t);
@@ -162,7 +184,8 @@ struct cert_sig_check {
 	char why[256];
 	char retired[11]; /* the store's retirement date of the key ("YYYY-MM-DD"); "" if none */
 	bool gone;	  /* the key is not in the trust store at all */
-	bool contractor;  /* an operator signature by a key trusted as a contractor's */
+	/* an operator signature by a key trusted as a contractor's, or an X.509 certificate so bound */
+	bool contractor;
 	/* when ->gone: the name the signature's trusted comment gives, not verified */
 	char signed_name[MINISIGN_NAME_MAX + 1];
 };

@@ -421,4 +421,14 @@ int asset_record_erasure(struct ledger *l, const json_t *cert, const char *sha25
 int asset_contractor_check(struct ledger *l, const char *tag, const char *name, char *why,
 			   size_t wl);
 
+/**
+ * asset_contractor_allows() - asset_contractor_check() against the register
+ * @s as it stands (NULL: empty), without reading the ledger: ledger_verify()
+ * asks it of each contractor's certificate with the register as the events
+ * before that row left it
+ * Return: 0, -EACCES (refused; @why says so)
+ */
+int asset_contractor_allows(const struct asset_set *s, const char *tag, const char *name, char *why,
+			    size_t wl);
+
 #endif

@@ -247,11 +247,26 @@ int asset_record_erasure(struct ledger *l, const json_t *cert, const char *sha25
 	return r;
 }
 
+int asset_contractor_allows(const struct asset_set *s, const char *tag, const char *name, char *why,
+			    size_t wl)
+{
+	const struct asset *a = s && tag ? asset_find(s, tag) : NULL;
+
+	why[0] = '\0';
+	/* the hand-over lasts past the certificate: signatures may be added to it later */
+	if (!a || !a->contractor || !text_name_same(a->contractor, name) ||
+	    (a->state != ASSET_DISPOSAL_APPROVED && a->state != ASSET_ERASED &&
+	     a->state != ASSET_DESTROYED && a->state != ASSET_RETURNED_TO_LESSOR)) {
+		snprintf(why, wl, "no disposal request names contractor %s", name);
+		return -EACCES;
+	}
+	return 0;
+}
+
 int asset_contractor_check(struct ledger *l, const char *tag, const char *name, char *why,
 			   size_t wl)
 {
 	struct asset_set *s = NULL;
-	const struct asset *a;
 	int r;
 
 	why[0] = '\0';
@@ -262,16 +277,8 @@ int asset_contractor_check(struct ledger *l, const char *tag, const char *name, 
 	r = asset_load(l, tag, false, &s);
 	if (r == -ENOENT)
 		r = 0;
-	if (r)
-		return r;
-	a = s ? asset_find(s, tag) : NULL;
-	/* the hand-over lasts past the certificate: signatures may be added to it later */
-	if (!a || !a->contractor || !text_name_same(a->contractor, name) ||
-	    (a->state != ASSET_DISPOSAL_APPROVED && a->state != ASSET_ERASED &&
-	     a->state != ASSET_DESTROYED && a->state != ASSET_RETURNED_TO_LESSOR)) {
-		snprintf(why, wl, "no disposal request names contractor %s", name);
-		r = -EACCES;
-	}
+	if (r == 0)
+		r = asset_contractor_allows(s, tag, name, why, wl);
 	asset_set_free(s);
 	return r;
 }

@@ -424,16 +424,26 @@ static int cert_fields(const void *cert, size_t len, struct cert_fields *f, char
 	return ledger_doc_columns(LEDGER_KIND_CERT, cert, len, &f->doc, &f->id, f->field, why, wl);
 }
 
-static int run_verdict(ledger_verify_fn verify, void *usr, const void *cert, size_t len,
-		       const struct ledger_sigs *sigs, int64_t recorded, const char *signers,
+/* What the verdict is told of the row besides its document: ledger_verdict's "in" members. */
+struct verdict_in {
+	enum ledger_kind kind;
+	int64_t recorded;
+	const char *signers;
+	const struct asset_set *assets;
+};
+
+static int run_verdict(ledger_verify_fn verify, void *usr, const struct verdict_in *in,
+		       const void *cert, size_t len, const struct ledger_sigs *sigs,
 		       struct ledger_verdict *v)
 {
 	int r;
 
 	memset(v, 0, sizeof(*v));
 	v->usr = usr;
-	v->recorded = recorded;
-	v->recorded_signers = signers;
+	v->kind = in->kind;
+	v->recorded = in->recorded;
+	v->recorded_signers = in->signers;
+	v->assets = in->assets;
 	r = verify(cert, len, sigs, v);
 	if (r > 0)
 		r = -EPERM;
@@ -614,11 +624,12 @@ int ledger_add(struct ledger *l, const void *cert, size_t len, const struct ledg
 	       struct ledger_anchor *row)
 {
 	struct same_ctx same = { .cert = cert, .len = len };
+	struct verdict_in in = { .kind = LEDGER_KIND_CERT };
 	struct ledger_verdict v;
 	struct cert_fields f;
 	char *stext = NULL, recorded[32];
 	bool began = false;
-	int64_t refers, now;
+	int64_t refers;
 	int r;
 
 	why[0] = '\0';
@@ -643,8 +654,8 @@ int ledger_add(struct ledger *l, const void *cert, size_t len, const struct ledg
 		goto out;
 	}
 	/* inside the lock: the time judged is the time written, and rows follow each other */
-	now = recorded_now(recorded);
-	r = run_verdict(verify, usr, cert, len, sigs, now, NULL, &v);
+	in.recorded = recorded_now(recorded);
+	r = run_verdict(verify, usr, &in, cert, len, sigs, &v);
 	if (r < 0) {
 		snprintf(why, whylen, "%s", v.why);
 		goto out;
@@ -775,17 +786,20 @@ static int note_untrusted(struct ledger_check *c, const struct ledger_row *row, 
 	return 0;
 }
 
-/* The stored signatures through the verdict again: the approval columns must agree. */
+/*
+ * The stored signatures through the verdict again, for a certificate or an
+ * inspection record: a certificate's approval columns must agree.
+ */
 static int check_verdict(struct walk *w, const struct ledger_row *row)
 {
 	const char *want[LEDGER_NFIELDS] = { 0 };
 	struct sigs_buf sb = { 0 };
 	struct ledger_sigs sigs;
 	struct ledger_verdict v;
-	int64_t recorded;
+	struct verdict_in in = { .kind = row->kind, .signers = row->signers, .assets = w->assets };
 	int r = sigs_parse(row->sigs, &sb);
 
-	if (r == -EBADMSG || cert_time_parse(row->recorded, &recorded)) {
+	if (r == -EBADMSG || cert_time_parse(row->recorded, &in.recorded)) {
 		r = fault(w, row->seq, row->id, LEDGER_ALTERED, "its %s cannot be read",
 			  r == -EBADMSG ? "signatures" : "recorded-at time");
 		goto out;
@@ -794,8 +808,7 @@ static int check_verdict(struct walk *w, const struct ledger_row *row)
 		goto out;
 	sigs.n = sb.n;
 	sigs.sig = sb.sig;
-	r = run_verdict(w->verify, w->usr, row->cert, row->cert_len, &sigs, recorded, row->signers,
-			&v);
+	r = run_verdict(w->verify, w->usr, &in, row->cert, row->cert_len, &sigs, &v);
 	/* the trust store changed since, not the row: said apart, and the walk goes on */
 	if (r == -EACCES) {
 		r = note_untrusted(w->out, row, v.why);
@@ -805,6 +818,8 @@ static int check_verdict(struct walk *w, const struct ledger_row *row)
 		r = fault(w, row->seq, row->id, LEDGER_INVALID, "%s", v.why);
 		goto out;
 	}
+	if (row->kind != LEDGER_KIND_CERT)
+		goto out;
 	approval_fields(want, &v);
 	for (int i = LEDGER_APPROVER; i <= LEDGER_SELF_APPROVAL; i++)
 		if (!cert_paths[i] && !same_text(want[i], row->field[i])) {
@@ -833,8 +848,6 @@ static int check_event(struct walk *w, const struct ledger_row *row, const json_
 	if (r < 0)
 		return fault(w, row->seq, row->id, LEDGER_ALTERED,
 			     "its asset event is not in canonical form");
-	if (!w->assets && !(w->assets = asset_set_new()))
-		return -ENOMEM;
 	r = asset_replay(w->assets, doc, row->seq, why, sizeof(why));
 	if (r == -ENOMEM)
 		return r;
@@ -854,7 +867,10 @@ static bool kind_matches(const struct ledger_row *row, json_t *doc)
 	return row->kind == (event ? LEDGER_KIND_ASSET_EVENT : LEDGER_KIND_CERT);
 }
 
-/* An inspection record: in its form, canonical, and signed when it was recorded. */
+/*
+ * An inspection record: in its form, canonical, and signed by a key the
+ * trust store trusts as inspector, judged as certificates are.
+ */
 static int check_inspection(struct walk *w, const struct ledger_row *row)
 {
 	char why[256];
@@ -869,7 +885,9 @@ static int check_inspection(struct walk *w, const struct ledger_row *row)
 	r = inspection_parse(row->cert, row->cert_len, NULL, why, sizeof(why));
 	if (r == -ENOMEM)
 		return r;
-	return r < 0 ? fault(w, row->seq, row->id, LEDGER_ALTERED, "%s", why) : 0;
+	if (r < 0)
+		return fault(w, row->seq, row->id, LEDGER_ALTERED, "%s", why);
+	return check_verdict(w, row);
 }
 
 /* A row's own contents: its hash, its columns, and the verdict on its document. */
@@ -1018,6 +1036,9 @@ int ledger_verify(struct ledger *l, ledger_verify_fn verify, void *usr, struct l
 
 	memset(out, 0, sizeof(*out));
 	memcpy(w.prev, zero_hash, sizeof(w.prev));
+	w.assets = asset_set_new();
+	if (!w.assets)
+		return -ENOMEM;
 	r = ledger_iterate(l, &all, walk_row, &w);
 	if (r == 0)
 		r = check_end(&w);

@@ -35,6 +35,20 @@ struct ledger_sigs {
 };
 
 /*
+ * What a row records: a certificate, or an event of the asset register
+ * (asset.h) in the same chain. Stored in the column "kind" (NULL for a
+ * certificate); verify checks it against the document's "format".
+ */
+enum ledger_kind {
+	LEDGER_KIND_CERT = 0,
+	LEDGER_KIND_ASSET_EVENT, /* a kesu-asset-event/1 document, no signatures */
+	LEDGER_KIND_INSPECTION,	 /* a signed kesu-inspection/1 record (inspect.h) */
+	LEDGER_KIND_UNKNOWN,	 /* a kind column this kesu does not know: verify refuses it */
+};
+
+struct asset_set;
+
+/*
  * What a verdict callback hands back. The ledger passes a pointer to one of
  * these as the callback's @usr; the caller's own pointer is in ->usr.
  */
@@ -47,13 +61,22 @@ struct ledger_verdict {
 	int64_t recorded;
 	/* in, ledger_verify: the row's signers column (below); NULL for ledger_add */
 	const char *recorded_signers;
+	/* in: what is judged, a certificate or a signed inspection record */
+	enum ledger_kind kind;
+	/*
+	 * in, ledger_verify: the asset register as the events before the row
+	 * left it (ledger/asset.h), for judging a contractor's certificate by
+	 * the hand-overs of its time; NULL for ledger_add
+	 */
+	const struct asset_set *assets;
 	/* out, when valid: the signers' key fingerprints, canonical JSON {"ROLE": "FPR"} */
 	char signers[256];
 };
 
 /*
  * The verdict on one certificate: @cert (@len canonical bytes) with its
- * signatures. @usr is a struct ledger_verdict *. Return 0 when the
+ * signatures; ledger_verify() also asks it of each inspection record
+ * (->kind says which). @usr is a struct ledger_verdict *. Return 0 when the
  * certificate is valid (also when its result is "failed": the ledger
  * records failed runs too), or a negative errno with ->why set: -EACCES
  * when only the trust in a signer is missing (a key removed from the trust
@@ -84,18 +107,6 @@ enum ledger_field {
 
 /* Column names, by enum ledger_field: "asset_tag", "serial", ... */
 extern const char *const ledger_field_names[LEDGER_NFIELDS];
-
-/*
- * What a row records: a certificate, or an event of the asset register
- * (asset.h) in the same chain. Stored in the column "kind" (NULL for a
- * certificate); verify checks it against the document's "format".
- */
-enum ledger_kind {
-	LEDGER_KIND_CERT = 0,
-	LEDGER_KIND_ASSET_EVENT, /* a kesu-asset-event/1 document, no signatures */
-	LEDGER_KIND_INSPECTION,	 /* a signed kesu-inspection/1 record (inspect.h) */
-	LEDGER_KIND_UNKNOWN,	 /* a kind column this kesu does not know: verify refuses it */
-};
 
 /* One stored row; the pointers are valid only during the callback that receives it. */
 struct ledger_row {
@@ -320,8 +331,9 @@ const char *ledger_fault_name(enum ledger_fault f);
  * the last row's (rows removed from the end). When the chain is intact,
  * @out->dups lists the certificates of one erasure. A row whose verdict is
  * -EACCES (its signer no longer trusted) is listed in @out->untrusted, and
- * the walk goes on: the chain stays intact. ledger_check_free() @out in
- * every case.
+ * the walk goes on: the chain stays intact. Asset events are replayed as
+ * the walk meets them, and @verify sees the register as they leave it
+ * (struct ledger_verdict ->assets). ledger_check_free() @out in every case.
  *
  * Return: 0 (intact), -EBADMSG (broken; @out says where and why), or a
  * backend errno
@@ -498,7 +510,9 @@ struct ledger_trust {
 
 /**
  * ledger_cert_verdict() - a ledger_verify_fn: the certificate's form and
- * signatures verify against the trust store in struct ledger_trust
+ * signatures verify against the trust store in struct ledger_trust; for an
+ * inspection record (->kind), its one signature, by a key the store trusts
+ * as inspector
  *
  * An unapproved certificate, or one of an erasure that failed, is valid for
  * the ledger: it records what happened to the asset, and reconcile tells

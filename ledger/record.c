@@ -133,24 +133,106 @@ static void untrusted_why(const struct cert_verification *cv, struct ledger_verd
 	snprintf(v->why, sizeof(v->why), "untrusted: %.230s", cv->why);
 }
 
-/* A contractor's certificate counts only for an asset handed to them (Art. 5, 120-122). */
+/*
+ * A contractor's certificate counts only for an asset handed to them (Art. 5,
+ * 120-122): ledger add asks the register; ledger verify, the register as the
+ * events before the row left it, where a certificate that no hand-over
+ * allowed is a row kesu would not have recorded (-EPERM: the chain is
+ * broken, not a trust that changed).
+ */
 static int contractor_hook(struct ledger_trust *t, const struct cert_verification *cv,
 			   const void *cert, size_t len, struct ledger_verdict *v)
 {
 	const struct cert_sig_check *op = &cv->sig[CERT_ROLE_OPERATOR];
+	const char *tag;
 	json_t *doc;
 	int r;
 
-	if (!t->contractor_ledger || !op->contractor)
+	if ((!t->contractor_ledger && !v->assets) || !op->contractor)
 		return 0;
 	doc = json_loadb(cert, len, 0, NULL);
 	if (!doc)
 		return -ENOMEM;
-	r = asset_contractor_check(t->contractor_ledger, cert_get_string(doc, "media.asset_tag"),
-				   op->name, v->why, sizeof(v->why));
+	tag = cert_get_string(doc, "media.asset_tag");
+	if (t->contractor_ledger)
+		r = asset_contractor_check(t->contractor_ledger, tag, op->name, v->why,
+					   sizeof(v->why));
+	else if ((r = asset_contractor_allows(v->assets, tag, op->name, v->why, sizeof(v->why))) ==
+		 -EACCES)
+		r = -EPERM;
 	json_decref(doc);
-	if (r == -EACCES)
+	if (r == -EACCES || r == -EPERM)
 		t->verdict = CERT_UNTRUSTED;
+	return r;
+}
+
+/* The one signature of an inspection record: "inspector.minisig" or "inspector.p7s". */
+static const struct ledger_sig *inspector_sig(const struct ledger_sigs *sigs, bool *cms)
+{
+	const char *role = cert_role_name(CERT_ROLE_INSPECTOR);
+	size_t n = strlen(role);
+
+	if (sigs->n != 1 || strncmp(sigs->sig[0].name, role, n) || sigs->sig[0].name[n] != '.')
+		return NULL;
+	*cms = !strcmp(sigs->sig[0].name + n + 1, "p7s");
+	return *cms || !strcmp(sigs->sig[0].name + n + 1, "minisig") ? &sigs->sig[0] : NULL;
+}
+
+/*
+ * Signed as operator, which inspections were before the inspector role: the
+ * signature is sound, its signer is not trusted to inspect (-EACCES), as a
+ * certificate's signer trusted for another role is not.
+ */
+static int signed_as_operator(const struct ledger_sig *s, bool cms, const void *doc, size_t len,
+			      const char *id, const struct ledger_trust *t,
+			      struct ledger_verdict *v)
+{
+	struct cert_sig_check c = { 0 };
+
+	if (cert_check_sig_at(s->data, s->len, cms, doc, len, id, CERT_ROLE_OPERATOR, t->trust,
+			      v->recorded, &c))
+		return -EKEYREJECTED;
+	snprintf(v->why, sizeof(v->why),
+		 "untrusted: signed as operator by %.100s (key %s): an inspection needs a key "
+		 "trusted as inspector",
+		 c.name, c.fpr[0] ? c.fpr : c.key_id);
+	return -EACCES;
+}
+
+/* An inspection record (Art. 44-46): its inspector's signature, judged as a certificate's. */
+static int inspection_verdict(const void *doc, size_t len, const struct ledger_sigs *sigs,
+			      struct ledger_verdict *v)
+{
+	struct ledger_trust *t = v->usr;
+	struct cert_sig_check c = { 0 };
+	const struct ledger_sig *s = NULL;
+	json_t *d = json_loadb(doc, len, 0, NULL);
+	const char *id = json_string_value(json_object_get(d, "id"));
+	const char *fpr =
+		json_string_value(json_object_get(json_object_get(d, "inspector"), "fingerprint"));
+	bool cms = false;
+	int r = -EBADMSG;
+
+	if (!d || !id)
+		snprintf(v->why, sizeof(v->why), "malformed: not an inspection record");
+	else if (!(s = inspector_sig(sigs, &cms)))
+		snprintf(v->why, sizeof(v->why), "bad-signature: no inspector signature");
+	else
+		r = cert_check_sig_at(s->data, s->len, cms, doc, len, id, CERT_ROLE_INSPECTOR,
+				      t->trust, v->recorded, &c);
+	if (r == -EKEYREJECTED && signed_as_operator(s, cms, doc, len, id, t, v) == -EACCES)
+		r = -EACCES;
+	else if (r == -EACCES && c.gone)
+		snprintf(v->why, sizeof(v->why),
+			 "signer %.80s (%s %.64s) no longer in the trust store (inspector "
+			 "signature)",
+			 c.signed_name[0] ? c.signed_name : "-", fpr ? "fingerprint" : "key id",
+			 fpr ? fpr : c.key_id);
+	else if (r && r != -ENOMEM && !v->why[0])
+		snprintf(v->why, sizeof(v->why), "%s: %.200s",
+			 r == -EACCES ? "untrusted" : "bad-signature", c.why);
+	t->verdict = !r ? CERT_VALID : r == -EACCES ? CERT_UNTRUSTED : CERT_BAD_SIGNATURE;
+	json_decref(d);
 	return r;
 }
 
@@ -162,6 +244,8 @@ int ledger_cert_verdict(const void *cert, size_t len, const struct ledger_sigs *
 	struct cert_sigs cs;
 	int r;
 
+	if (v->kind == LEDGER_KIND_INSPECTION)
+		return inspection_verdict(cert, len, sigs, v);
 	t->verdict = CERT_VALID;
 	row_sigs(sigs, &cs);
 	r = cert_verify_mem_at(cert, len, &cs, t->trust, 0, v->recorded, &cv);

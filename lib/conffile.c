@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -33,6 +34,7 @@ const struct config_key config_keys[] = {
 	{ KEY("trust", "dir", true, trust_dir) },
 	{ KEY("trust", "operator_oid", false, trust_operator_oid), .is_oid_list = true },
 	{ KEY("trust", "approver_oid", false, trust_approver_oid), .is_oid_list = true },
+	{ KEY("trust", "contractor_oid", false, trust_contractor_oid), .is_oid_list = true },
 	{ KEY("ledger", "path", true, ledger_path) },
 	{ KEY("ledger", "url", false, ledger_url), .is_ledger_url = true },
 	{ KEY("policy", "require_disposal_approval", false, policy_disposal_approval),
@@ -44,6 +46,7 @@ const struct config_key config_keys[] = {
 	{ KEY("station", "countdown", false, station_countdown) },
 	{ KEY("station", "operator", false, station_operator) },
 	{ KEY("station", "method", false, station_method) },
+	{ KEY("policy", "inspect_days", false, policy_inspect_days), .is_days = true },
 	{ .section = NULL },
 };
 
@@ -54,6 +57,11 @@ const char *const config_sections[] = {
 bool config_yes(const struct config_value *v)
 {
 	return v->line && !strcmp(v->text, "yes");
+}
+
+unsigned config_days(const struct config_value *v, unsigned dflt)
+{
+	return v->line ? (unsigned)strtoul(v->text, NULL, 10) : dflt;
 }
 
 const struct config_value *config_value(const struct kesu_config *cfg, const struct config_key *key)
@@ -181,6 +189,9 @@ static const char *bad_value(const struct config_key *k, const char *v)
 		return "not a postgresql:// URL";
 	if (k->is_bool && strcmp(v, "yes") && strcmp(v, "no"))
 		return "yes or no";
+	if (k->is_days && (strspn(v, "0123456789") != strlen(v) || strlen(v) > 5 ||
+			   strtoul(v, NULL, 10) > CONFIG_DAYS_MAX))
+		return "a number of days, 0 to " STR(CONFIG_DAYS_MAX);
 	if (k->is_oid_list && !oid_list(v))
 		return "not a list of dotted OIDs (1.2.392..., separated by commas)";
 	return NULL;

@@ -15,6 +15,11 @@
 #define CONFIG_DEFAULT_PATH "/etc/kesu/kesu.conf"
 /* the longest value in bytes, as for the options that take the same text */
 #define CONFIG_VALUE_MAX 256
+/* the most days a period may be: a hundred years, as kesu inspect --days takes */
+#define CONFIG_DAYS_MAX 36500
+/* [policy] inspect_days when the file does not set it: once a year (Art. 44's bulk inspection) */
+#define CONFIG_INSPECT_DAYS 365
+#define CONFIG_INSPECT_DAYS_TEXT "365"
 
 /* One value and where it was set. */
 struct config_value {
@@ -32,6 +37,8 @@ struct kesu_config {
 	struct config_value trust_dir;
 	struct config_value trust_operator_oid; /* EKU or policy OIDs, comma-separated */
 	struct config_value trust_approver_oid;
+	struct config_value
+		trust_contractor_oid; /* contractors' certificates: they sign as operator */
 	struct config_value ledger_path;
 	struct config_value ledger_url; /* a PostgreSQL ledger; takes precedence over the path */
 	struct config_value policy_disposal_approval; /* [policy] require_disposal_approval */
@@ -39,6 +46,7 @@ struct kesu_config {
 	/* [station]: kesu station's defaults (kesu-station(8)) */
 	struct config_value station_sign_key, station_policy, station_output_dir;
 	struct config_value station_countdown, station_operator, station_method;
+	struct config_value policy_inspect_days; /* [policy] inspect_days: kesu inspect --days */
 };
 
 /* What went wrong, for "kesu: FILE:LINE: MSG" (no line: "kesu: FILE: MSG"). */
@@ -56,17 +64,24 @@ struct config_key {
 	bool is_oid_list;   /* dotted OIDs separated by commas, not free text */
 	bool is_ledger_url; /* a postgresql:// URL, not free text */
 	bool is_bool;	    /* yes or no */
+	bool is_days;	    /* a number of days, 0 to CONFIG_DAYS_MAX */
 	size_t offset;	    /* of its struct config_value in struct kesu_config */
 };
 
 /* The keys in the order kesu-config(5) lists them, ended by a NULL section. */
 extern const struct config_key config_keys[];
 
-/* The sections; [policy] holds the switches (yes or no). */
+/* The sections; [policy] holds the switches (yes or no) and the periods (days). */
 extern const char *const config_sections[];
 
 /** config_yes() - whether a yes-or-no key is set to yes */
 bool config_yes(const struct config_value *v);
+
+/**
+ * config_days() - a number-of-days key's value, or @dflt when the file does
+ * not set it (config_load() checked it: 0 to CONFIG_DAYS_MAX, digits only)
+ */
+unsigned config_days(const struct config_value *v, unsigned dflt);
 
 /**
  * config_value() - the value of @key in @cfg

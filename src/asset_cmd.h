@@ -8,6 +8,8 @@
 
 #include <stdbool.h>
 
+#include "cert/request.h"
+#include "certsign.h"
 #include "ledger/asset.h"
 
 /* The options that only some actions take, one bit each. */
@@ -69,5 +71,26 @@ int asset_cmd_import(int argc, char **argv);
 int asset_cmd_export(int argc, char **argv);
 /* kesu asset apply REQUEST: an approved request recorded in the register */
 int asset_cmd_apply(int argc, char **argv);
+
+/**
+ * asset_apply_file() - what kesu asset apply does with the request at @path:
+ * verify it against the trust store (approved, unless it is a hold), record
+ * it in the register at @ledger, print the outcome
+ * Return: an exit code (message printed)
+ */
+int asset_apply_file(const char *path, const char *ledger, const char *trust, const char *trust_ca);
+
+/* kesu asset hold|release TAG --reason R --sign-key KEY -o FILE (asset_hold.c) */
+int asset_cmd_hold(int argc, char **argv);
+int asset_cmd_release(int argc, char **argv);
+
+/**
+ * request_create_file() - what kesu request create does (cmd_request.c):
+ * the request of @kind for @tag, signed by the applicant's key of @cs,
+ * written to @output and @output.applicant.minisig (or .p7s)
+ * Return: an exit code (message printed)
+ */
+int request_create_file(enum request_kind kind, const char *tag, const char *reason,
+			const struct certsign_opts *cs, const char *output);
 
 #endif

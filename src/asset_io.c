@@ -198,7 +198,8 @@ static int apply_help(void)
 	       "its asset moves (disposal and lease-return: disposal approved; hold: on hold;\n"
 	       "release: back; loan: lent; take-out: taken out; bring-in: brought in), the\n"
 	       "request named by its id and SHA-256 as the event's authority. An unapproved\n"
-	       "or self-approved request without a recorded exception is refused (12).\n\n");
+	       "or self-approved request without a recorded exception is refused (12); a\n"
+	       "hold alone takes effect on its applicant's signature (Art. 97.2).\n\n");
 	ui_print_exit_status(stdout, apply_exits, sizeof(apply_exits) / sizeof(apply_exits[0]));
 	return KESU_EXIT_SUCCESS;
 }
@@ -233,7 +234,23 @@ static int apply_parse(int argc, char **argv, struct apply_opts *o)
 	return -1;
 }
 
-/* The request read once, verified as approved: its document and the hash of its bytes. */
+/*
+ * A hold takes effect on its applicant's signature: it changes nothing and
+ * stops what would (Art. 97.2), and waiting for a second person would leave
+ * the evidence open to erasure meanwhile. Every other request, a release
+ * above all, is applied only when another person approved it (Art. 6).
+ */
+static unsigned approval_needed(const char *buf, size_t len)
+{
+	json_t *d = json_loadb(buf, len, 0, NULL);
+	const char *kind = json_string_value(json_object_get(d, "kind"));
+	unsigned flags = kind && !strcmp(kind, "hold") ? 0 : CERT_REQUIRE_APPROVAL;
+
+	json_decref(d);
+	return flags;
+}
+
+/* The request read once, verified (approved, unless a hold): its document and its hash. */
 static int apply_verify(const char *path, const struct apply_opts *o, json_t **doc,
 			char sha256[LEDGER_HASH_HEX])
 {
@@ -246,7 +263,7 @@ static int apply_verify(const char *path, const struct apply_opts *o, json_t **d
 
 	if (!code && (r = file_read(path, REQUEST_FILE_MAX, &buf, &len)) == 0 &&
 	    (r = request_read_sigs(path, &sigs)) == 0)
-		r = request_verify_mem(buf, len, &sigs, t, CERT_REQUIRE_APPROVAL, &v);
+		r = request_verify_mem(buf, len, &sigs, t, approval_needed(buf, len), &v);
 	if (!code && !r)
 		r = ledger_sha256_hex(buf, len, sha256);
 	if (!code && r) {
@@ -269,17 +286,22 @@ static int apply_verify(const char *path, const struct apply_opts *o, json_t **d
 int asset_cmd_apply(int argc, char **argv)
 {
 	struct apply_opts o;
+	int code = apply_parse(argc, argv, &o);
+
+	if (code >= 0)
+		return code;
+	return asset_apply_file(argv[optind], o.ao.path, o.trust, o.trust_ca);
+}
+
+int asset_apply_file(const char *path, const char *ledger, const char *trust, const char *trust_ca)
+{
+	struct apply_opts o = { .ao.path = ledger, .trust = trust, .trust_ca = trust_ca };
 	struct asset_outcome out;
 	struct ledger *l = NULL;
 	json_t *doc = NULL;
 	char sha256[LEDGER_HASH_HEX], when[32], why[256], rc[12];
-	const char *path;
-	int r, code = apply_parse(argc, argv, &o);
+	int r, code = apply_verify(path, &o, &doc, sha256);
 
-	if (code >= 0)
-		return code;
-	path = argv[optind];
-	code = apply_verify(path, &o, &doc, sha256);
 	if (!code)
 		code = asset_open(&o.ao, 0, &l);
 	if (!code) {

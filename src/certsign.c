@@ -385,7 +385,7 @@ const char *certsign_tool_sha256(void)
 	return hex;
 }
 
-/* [trust] operator_oid and approver_oid, and DIR/x509-roles (kesu-cert(8)) */
+/* [trust] operator_oid, approver_oid and contractor_oid, and DIR/x509-roles (kesu-cert(8)) */
 static int certsign_bind_x509(struct cert_trust *t, const char *dir, char *why, size_t len)
 {
 	const struct kesu_config *cfg = ui_config();
@@ -393,10 +393,12 @@ static int certsign_bind_x509(struct cert_trust *t, const char *dir, char *why, 
 		[CERT_ROLE_OPERATOR] = cfg->trust_operator_oid.text,
 		[CERT_ROLE_APPROVER] = cfg->trust_approver_oid.text,
 	};
+	int r;
 
 	if (!dir && access(TRUST_DIR, F_OK) == 0)
 		dir = TRUST_DIR;
-	return cert_trust_bind_x509(t, dir, oids, why, len);
+	r = cert_trust_bind_contractor(t, cfg->trust_contractor_oid.text, why, len);
+	return r ? r : cert_trust_bind_x509(t, dir, oids, why, len);
 }
 
 /*

@@ -68,6 +68,10 @@ static const struct ui_command subs[] = {
 	  "the register for Snipe-IT, GLPI or a spreadsheet" },
 	{ "apply", asset_cmd_apply, "REQUEST [--trust DIR]",
 	  "record an approved request (kesu request): disposal, loan, hold, release ..." },
+	{ "hold", asset_cmd_hold, "TAG --reason TEXT --sign-key KEY -o FILE",
+	  "put an asset on hold at once, by a signed hold request (Art. 97.2)" },
+	{ "release", asset_cmd_release, "TAG --reason TEXT --sign-key KEY -o FILE",
+	  "write a signed release request, for another person to approve" },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -80,6 +80,8 @@ static const char *default_of(const struct config_key *k)
 		return LEDGER_DEFAULT_PATH;
 	if (k->is_bool)
 		return "no";
+	if (!strcmp(k->section, "policy") && !strcmp(k->name, "inspect_days"))
+		return CONFIG_INSPECT_DAYS_TEXT;
 	return NULL;
 }
 

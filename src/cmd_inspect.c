@@ -36,7 +36,8 @@ static int inspect_help(void)
 	      "Options:\n"
 	      "  --register           the register alone: loans past their date, missing\n"
 	      "                       certificates, media not inspected\n"
-	      "  --days N             inspected within N days (default 365)\n"
+	      "  --days N             inspected within N days (default [policy] inspect_days,\n"
+	      "                       else " CONFIG_INSPECT_DAYS_TEXT ")\n"
 	      "  --cert-days N        a certificate within N days of disposal approval (30)\n"
 	      "  --json               print JSON instead of a table\n"
 	      "  --sign-key KEY       sign the record as inspector and keep it in the register;\n"
@@ -257,20 +258,22 @@ static int run(const struct inspect_opts *o, struct ledger *l, const struct cert
 
 int cmd_inspect(int argc, char **argv)
 {
-	struct inspect_opts o = { .ledger = LEDGER_DEFAULT_PATH, .days = 365, .cert_days = 30 };
+	struct inspect_opts o = { .ledger = LEDGER_DEFAULT_PATH, .cert_days = 30 };
 	struct inspect_result res = { 0 };
 	struct cert_signer *signer = NULL;
 	struct ledger *l = NULL;
 	int code, r;
 
 	o.cs.pass.fd = -1;
+	/* [policy] inspect_days, which --days overrides */
+	o.days = config_days(&ui_config()->policy_inspect_days, CONFIG_INSPECT_DAYS);
 	if (ui_config()->ledger_path.line)
 		o.ledger = ui_config()->ledger_path.text;
 	code = inspect_parse(argc, argv, &o);
 	if (code || o.help)
 		return code ? code : inspect_help();
 	if (!o.export_id && o.cs.sign_key)
-		code = certsign_load(&o.cs, CERT_ROLE_OPERATOR, &signer);
+		code = certsign_load(&o.cs, CERT_ROLE_INSPECTOR, &signer);
 	if (!code)
 		code = inspect_now(res.now);
 	if (!code && (r = ledger_open(&l, o.ledger, o.cs.sign_key ? 0 : LEDGER_RDONLY)) < 0) {

@@ -42,15 +42,16 @@ struct keygen_opts {
 
 int key_help_print(void)
 {
-	fputs("usage: kesu key generate --role operator|approver|contractor --name NAME -o FILE\n"
-	      "                         [--passphrase-fd N | --passphrase-file F] [--allow-weak]\n"
+	fputs("usage: kesu key generate --role operator|approver|contractor|inspector --name NAME\n"
+	      "                         -o FILE [--passphrase-fd N | --passphrase-file F]\n"
+	      "                         [--allow-weak]\n"
 	      "       kesu key generate --age -o FILE [--force]\n"
 	      "       kesu key show FILE\n"
 	      "\n"
 	      "Make and inspect signing keys in minisign's formats: FILE holds the secret key\n"
 	      "(scrypt-protected, mode 0600), FILE.pub the public key with the role and name.\n"
 	      "\n"
-	      "  -r, --role ROLE          operator, approver or contractor\n"
+	      "  -r, --role ROLE          operator, approver, contractor or inspector\n"
 	      "  -n, --name NAME          who the key belongs to (UTF-8, no control characters,\n"
 	      "                           at most 256 bytes)\n"
 	      "  -o, --output FILE        the secret key; the public key goes to FILE.pub;\n"
@@ -140,7 +141,9 @@ static int keygen_parse(int argc, char **argv, struct keygen_opts *o)
 	if (o->force)
 		return ui_usage_error("key", "--force is for --age keys only");
 	if (!cert_key_role_valid(o->role))
-		return ui_usage_error("key", "--role operator, approver or contractor is required");
+		return ui_usage_error("key",
+				      "--role operator, approver, contractor or inspector is "
+				      "required");
 	if (!o->name)
 		return ui_usage_error("key", "--name is required");
 	if (!o->out)

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "asset_cmd.h"
 #include "cert/jcs.h"
 #include "cert/request.h"
 #include "cert_verify.h"
@@ -220,6 +221,14 @@ static int request_cmd_create(int argc, char **argv)
 				      "--asset, --reason, --sign-key and -o are required");
 	if (o.allow_self || o.trust || o.trust_ca || o.require_approval)
 		return ui_usage_error("request create", "an option of approve or verify given");
+	return create_run(kind, &o);
+}
+
+int request_create_file(enum request_kind kind, const char *tag, const char *reason,
+			const struct certsign_opts *cs, const char *output)
+{
+	struct request_opts o = { .cs = *cs, .output = output, .asset = tag, .reason = reason };
+
 	return create_run(kind, &o);
 }
 

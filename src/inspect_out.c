@@ -107,7 +107,7 @@ int inspect_sign_record(const struct inspect_opts *o, struct ledger *l, const st
 
 	if (r == 0)
 		r = cert_sign(s, text, len, json_string_value(json_object_get(*record, "id")),
-			      CERT_ROLE_OPERATOR, NULL, &sig, &siglen);
+			      CERT_ROLE_INSPECTOR, NULL, &sig, &siglen);
 	snprintf(name, sizeof(name), "inspector.%s", cert_signer_ext(s));
 	if (r == 0)
 		r = inspect_record(l, text, len, name, sig, siglen, res->tags, res->ntags,

@@ -7,7 +7,12 @@
 # itself to the policy's floor and labelled with its tag is matched and clean
 # (exit 0). A loan past its until is overdue under KESU_TEST_NOW. A signed
 # inspection is a row `kesu ledger verify` checks, its export verifies with
-# stock minisign, and sqlite3 edits of the row are found (15).
+# stock minisign, and sqlite3 edits of the row are found (15). Inspections are
+# signed by a key of the role inspector: an operator's key is refused (3), and
+# verify judges the row's signer against the trust store as it judges a
+# certificate's: a key gone from the store, retired before the row was
+# recorded, or trusted for another role is reported (22), the chain intact.
+# [policy] inspect_days of kesu.conf sets the period --days overrides.
 . "$(dirname "$0")/lib.sh"
 set -e
 need_test_hooks
@@ -21,7 +26,12 @@ cp "$keys"/operator.key "$keys"/operator.key.pub k/
 chmod 600 k/operator.key
 cp "$keys"/operator.key.pub trust/
 echo kesu-test-operator > op.pass
-SIGN="--sign-key k/operator.key --passphrase-file op.pass"
+echo kesu-test-inspector-pass > in.pass
+KESU_TEST_WEAK_KDF=1 "$KESU" key generate --role inspector --name 'Test Inspector' \
+	-o k/inspector.key --passphrase-file in.pass > /dev/null 2> err ||
+	fail "key generate --role inspector: $(cat err)"
+cp k/inspector.key.pub trust/
+SIGN="--sign-key k/inspector.key --passphrase-file in.pass"
 
 run() {
 	want=$1; shift
@@ -76,6 +86,10 @@ C="--ledger $WORK/c.db"
 "$KESU" asset add USB-9 --kind usb $C > /dev/null
 run 23 "$KESU" inspect --register $C
 grep -q "^never-checked	USB-9	" out || fail "never checked: $(cat out)"
+run 3 "$KESU" inspect "$luks" --sign-key k/operator.key --passphrase-file op.pass $C
+grep -qF 'not an inspector key' err || fail "operator key: $(cat err)"
+[ "$(sqlite3 c.db "SELECT count(*) FROM certificates WHERE kind = 'inspection'")" = 0 ] ||
+	fail "an operator's inspection was recorded"
 run 0 "$KESU" inspect "$luks" $SIGN $C
 id=$(sed -n 's/^recorded: inspection //p' out)
 [ -n "$id" ] || fail "signed: no record named: $(cat out)"
@@ -89,7 +103,7 @@ ok "a clean register: nothing found (0) once its medium is inspected and recorde
 
 run 0 "$KESU" ledger $C --trust trust verify
 run 0 "$KESU" inspect --export "$id" -o rec.json $C
-minisign -Vm rec.json -x rec.json.inspector.minisig -p k/operator.key.pub > out ||
+minisign -Vm rec.json -x rec.json.inspector.minisig -p k/inspector.key.pub > out ||
 	fail "stock minisign does not verify the record"
 [ "$(jq -r .id rec.json)" = "$id" ] && [ "$(jq -r .result rec.json)" = clean ] ||
 	fail "export: $(cat rec.json)"
@@ -108,7 +122,56 @@ run 15 "$KESU" ledger $C --trust trust verify
 cp c0.db c.db
 sqlite3 c.db "DELETE FROM certificates WHERE kind = 'inspection'"
 run 15 "$KESU" ledger $C --trust trust verify
+cp c0.db c.db
 ok "sqlite3 edits, a removed signature, a changed kind and a deleted inspection row are found"
+
+# the inspector's key as the trust store holds it: TRUST_DIR ROLE [RETIRED]
+rebind() {
+	rm -rf "$1"
+	mkdir "$1"
+	{
+		printf 'untrusted comment: kesu role=%s name=Test Inspector%s\n' "$2" \
+			"${3:+ retired=$3}"
+		tail -n 1 k/inspector.key.pub
+	} > "$1/inspector.pub"
+	cp "$keys"/operator.key.pub "$1/"
+}
+fpr=$("$KESU" key show k/inspector.key.pub | sed -n 's/^fingerprint: //p')
+rebind t-same inspector
+run 0 "$KESU" ledger $C --trust t-same verify
+rebind t-gone inspector && rm t-gone/inspector.pub
+run 22 "$KESU" ledger $C --trust t-gone verify
+grep -qF "no longer in the trust store (inspector signature)" out && grep -qF "$fpr" out ||
+	fail "gone inspector key: $(cat out err)"
+rebind t-retired inspector 2000-01-01
+run 22 "$KESU" ledger $C --trust t-retired --json verify
+jq -e '.intact and (.untrusted | length == 1) and (.untrusted[0].why | test("retired on 2000-01-01"))' \
+	out > /dev/null || fail "retired inspector key: $(cat out err)"
+rebind t-later inspector 2999-01-01
+run 0 "$KESU" ledger $C --trust t-later verify
+rebind t-operator operator
+run 22 "$KESU" ledger $C --trust t-operator verify
+grep -qF "trusted as operator, not inspector" out ||
+	fail "an inspection by a key trusted as operator: $(cat out err)"
+ok "verify judges the inspector's key by the trust store: gone, retired, another role (22)"
+
+# [policy] inspect_days: the period of "not inspected", which --days overrides
+later=$(date -u -d '+20 days' +%Y-%m-%dT%H:%M:%SZ)
+printf '[policy]\ninspect_days = 10\n' > days.conf
+chmod 600 days.conf
+run 0 env KESU_TEST_NOW="$later" "$KESU" inspect --register --json $C
+run 23 env KESU_TEST_NOW="$later" KESU_CONFIG="$WORK/days.conf" "$KESU" inspect --register --json $C
+[ "$(codes)" = not-inspected ] || fail "inspect_days = 10, 20 days later: $(cat out)"
+run 0 env KESU_TEST_NOW="$later" KESU_CONFIG="$WORK/days.conf" "$KESU" inspect --register \
+	--days 30 --json $C
+run 0 env KESU_CONFIG="$WORK/days.conf" "$KESU" config show --json
+jq -e '.policy.inspect_days == {value: "10", source: "file", line: 2}' out > /dev/null ||
+	fail "config show: $(cat out)"
+printf '[policy]\ninspect_days = 10 days\n' > bad-days.conf
+chmod 600 bad-days.conf
+run 2 env KESU_CONFIG="$WORK/bad-days.conf" "$KESU" inspect --register $C
+grep -qF 'bad-days.conf:2: [policy] inspect_days: a number of days' err || fail "$(cat err)"
+ok "[policy] inspect_days sets the period of not-inspected; --days wins; a bad value is refused (2)"
 
 run 2 "$KESU" inspect --days -1 $L
 run 2 "$KESU" inspect --register "$plain" $L

@@ -8,7 +8,14 @@
 # a certificate that names the request and moves the asset to erased; a held
 # asset's loop device untouched by erase, media format and luks-crypto-erase,
 # by its tag and by its serial (3, Art. 97.2); an edited request event found
-# by kesu ledger verify (15).
+# by kesu ledger verify (15). A contractor's certificate that ledger add
+# refused (11), inserted with sqlite3 at the end of the chain with its row
+# hash recomputed as kesu computes it, is found by ledger verify (15): no
+# hand-over allowed it where it stands in the chain. kesu asset hold writes a
+# hold request signed by its applicant and records it at once (Art. 97.2: a
+# hold needs no second person, as kesu asset apply of a hold request made by
+# kesu request create does not); kesu asset release writes the release
+# request and records nothing until another person approved it (12 before).
 . "$(dirname "$0")/lib.sh"
 need_test_hooks
 set -e
@@ -152,6 +159,49 @@ grep -q 'on hold -> in service' out || fail "release: $(cat out)"
 rc_is 0 "$KESU" $E --ledger "$WORK/a.db" --asset-tag HD-7 "$dev2"
 ok "a held device keeps its checksum through erase, luks-crypto-erase and media format (3)"
 
+# --- the shortcuts: kesu asset hold (at once) and kesu asset release (a request to approve)
+rc_is 0 "$KESU" asset add HD-6 --kind disk --serial SER-HELD-6 $L
+mkdir t-ap && cp keys/approver.key.pub t-ap/
+rc_is 11 "$KESU" asset hold HD-6 --reason 'incident 2026-5' $OP -o hu.json --trust "$WORK/t-ap" $L
+rc_is 0 "$KESU" asset show HD-6 --json $L
+[ "$(jq -r .state out)" = in-service ] || fail "held by an untrusted applicant: $(cat out)"
+rc_is 0 "$KESU" asset hold HD-6 --reason 'incident 2026-5' $OP -o hs.json $T $L
+grep -q 'in service -> on hold' out || fail "hold: $(cat out err)"
+minisign -Vm hs.json -x hs.json.applicant.minisig -p keys/operator.key.pub > /dev/null ||
+	fail "stock minisign does not verify the hold request"
+[ "$(jq -r '.kind + " " + .asset_tag + " " + .reason' hs.json)" = 'hold HD-6 incident 2026-5' ] ||
+	fail "hold request: $(cat hs.json)"
+seq=$(sqlite3 a.db "SELECT max(seq) FROM certificates")
+sqlite3 a.db "SELECT CAST(certificate AS TEXT) FROM certificates WHERE seq = $seq" |
+	jq -e --arg id "$(jq -r .id hs.json)" --arg sum "$(sha256sum < hs.json | cut -c1-64)" \
+	'.state == "on-hold" and ([.. | strings] | index($id) != null) and
+	([.. | strings] | index($sum) != null)' > /dev/null ||
+	fail "the hold event does not name its request: $(sqlite3 a.db "SELECT CAST(certificate AS
+	TEXT) FROM certificates WHERE seq = $seq")"
+dev6=$(mkloop 1048576)
+sum6=$(devsum "$dev6")
+rc_is 3 "$KESU" $E --ledger "$WORK/a.db" --asset-tag HD-6 "$dev6"
+grep -q "on hold since 20..-..-..: incident 2026-5" err || fail "held erase: $(cat err)"
+rc_is 0 "$KESU" request create hold --asset HD-6 --reason again $OP -o h2.json
+rc_is 3 "$KESU" asset apply $T h2.json $L
+rc_is 2 "$KESU" asset release HD-6 --reason closed $OP -o hr.json $L
+rc_is 0 "$KESU" asset release HD-6 --reason closed $OP -o hr.json
+grep -q 'not recorded: a release needs another person' err || fail "release: $(cat err)"
+[ "$(jq -r .kind hr.json)" = release ] || fail "release request: $(cat hr.json)"
+rc_is 12 "$KESU" asset apply $T hr.json $L
+rc_is 3 "$KESU" $E --ledger "$WORK/a.db" --asset-tag HD-6 "$dev6"
+[ "$(devsum "$dev6")" = "$sum6" ] || fail "a held device changed"
+rc_is 0 "$KESU" request approve $T hr.json $AP
+rc_is 0 "$KESU" asset apply $T hr.json $L
+grep -q 'on hold -> in service' out || fail "release: $(cat out)"
+# a hold request made by request create takes effect unapproved, as the shortcut's does
+rc_is 0 "$KESU" request create hold --asset HD-6 --reason 'incident 2026-6' $OP -o h3.json
+rc_is 0 "$KESU" asset apply $T h3.json $L
+grep -q 'in service -> on hold' out || fail "unapproved hold: $(cat out err)"
+rc_is 2 "$KESU" asset hold HD-6 --reason x -o h4.json $L
+rc_is 0 "$KESU" ledger $L $T verify
+ok "asset hold: at once, on its applicant's trusted signature; asset release: only once approved"
+
 # --- a disposal handed to a contractor (Art. 5, 120-122): only their certificates of it count
 printf 'contractor-test-passphrase-7291\n' > ct.pass
 "$KESU" key generate --role contractor --name 'Yamada Taro' -o keys/ct.key \
@@ -193,3 +243,40 @@ sqlite3 t.db "UPDATE certificates SET certificate = replace(certificate, 'incide
 rc_is 15 "$KESU" ledger --ledger "$WORK/t.db" $T verify
 grep -q "seq $seq altered" out err || fail "verify: $(cat out err)"
 ok "an edited request event is found (15)"
+
+# --- a contractor's certificate inserted behind kesu's back, the chain recomputed
+for t in xxd sha256sum; do
+	command -v $t >/dev/null || skip "$t missing"
+done
+# the row as kesu writes it, taken from a register where PC-8 was handed to the contractor
+rc_is 0 "$KESU" asset add PC-8 --kind disk --ledger "$WORK/s.db"
+rc_is 0 "$KESU" request create disposal --asset PC-8 --reason r --contractor 'Yamada Taro' \
+	$OP -o ct8.json
+rc_is 0 "$KESU" request approve $T ct8.json $AP
+rc_is 0 "$KESU" asset apply $T ct8.json --ledger "$WORK/s.db"
+rc_is 0 "$KESU" ledger --ledger "$WORK/s.db" $T add c8.json
+cp a.db t.db
+id8=$(jq -r .id c8.json)
+sqlite3 t.db "ATTACH 's.db' AS s;
+	CREATE TEMP TABLE x AS SELECT * FROM s.certificates WHERE id = '$id8';
+	UPDATE x SET seq = (SELECT max(seq) + 1 FROM main.certificates),
+		prev_hash = (SELECT row_hash FROM main.certificates ORDER BY seq DESC LIMIT 1);
+	INSERT INTO main.certificates SELECT * FROM x;"
+seq=$(sqlite3 t.db "SELECT max(seq) FROM certificates")
+# sha HEXCOLUMN: SHA-256 of a column's bytes
+sha() { sqlite3 t.db "SELECT hex($1) FROM certificates WHERE seq = $seq" | xxd -r -p |
+	sha256sum | cut -c1-64; }
+# kesu's row hash: SHA-256 over seq (64-bit big-endian), the previous row's hash, the
+# SHA-256 of the certificate and of the signatures, refers, of recorded-at and of signers
+hash=$({
+	printf '%016x' "$seq"
+	sqlite3 t.db "SELECT prev_hash FROM certificates WHERE seq = $seq"
+	sha certificate; sha signatures
+	printf '%016x' "$(sqlite3 t.db "SELECT coalesce(refers, 0) FROM certificates WHERE seq = $seq")"
+	sha recorded; sha signers
+} | tr -d '\n' | xxd -r -p | sha256sum | cut -c1-64)
+sqlite3 t.db "UPDATE certificates SET row_hash = '$hash' WHERE seq = $seq"
+rc_is 15 "$KESU" ledger --ledger "$WORK/t.db" $T verify
+grep -q "seq $seq invalid: no disposal request names contractor Yamada Taro" out err ||
+	fail "inserted contractor certificate: $(cat out err)"
+ok "a contractor's certificate inserted with sqlite3, its chain recomputed, is found (15)"

@@ -23,6 +23,8 @@
 
 #include "ledger/asset.h"
 
+#include <jansson.h>
+
 static void test_states(void **state)
 {
 	enum asset_state st;
@@ -178,6 +180,88 @@ static void test_chain(void **state)
 	ledger_check_free(&chk);
 }
 
+/* What the verdict saw of the register at each certificate row, during verify. */
+struct seen {
+	int ncerts;
+	int allows[4];	/* asset_contractor_allows() for the named contractor, per row */
+	int other[4];	/* ... for a contractor the request did not name */
+	bool assets[4]; /* whether the verdict was given the register */
+};
+
+static int contractor_seen(const void *cert, size_t len, const struct ledger_sigs *sigs, void *usr)
+{
+	struct ledger_verdict *v = usr;
+	struct seen *s = v->usr;
+	char why[128];
+	int i = s->ncerts++;
+
+	(void)cert, (void)len, (void)sigs;
+	assert_true(i < 4);
+	s->assets[i] = v->assets != NULL;
+	/* the name compared as people write it: a full-width space is a space */
+	s->allows[i] =
+		asset_contractor_allows(v->assets, "PC-1", "処分 株式会社", why, sizeof(why));
+	s->other[i] = asset_contractor_allows(v->assets, "PC-1", "Other Co", why, sizeof(why));
+	return 0;
+}
+
+static int add_cert(struct ledger *l, const char *id, struct seen *s)
+{
+	char doc[256], why[256];
+	struct ledger_sig op = { "operator.minisig", "x", 1 };
+	struct ledger_sigs sigs = { 1, &op };
+
+	snprintf(doc, sizeof(doc),
+		 "{\"format\":\"kesu-certificate/1\",\"id\":\"%s\",\"media\":{\"asset_tag\":"
+		 "\"PC-1\"},\"result\":\"success\"}",
+		 id);
+	return ledger_add(l, doc, strlen(doc), &sigs, contractor_seen, s, why, sizeof(why), NULL);
+}
+
+/*
+ * verify replays the events as it walks, and the verdict on each certificate
+ * sees the register as the events before it left it: a contractor's
+ * certificate recorded before the hand-over is not allowed, one after it is,
+ * and only for the contractor the approved request named.
+ */
+static void test_contractor_replay(void **state)
+{
+	struct fx *f = *state;
+	json_t *req =
+		json_pack("{s:s,s:s,s:s,s:s,s:s}", "id", "5f0c2a4e-8a41-4b8e-9a53-0d1c5f6e7a80",
+			  "kind", "disposal", "asset_tag", "PC-1", "reason", "end of lease",
+			  "contractor", "処分　株式会社");
+	struct asset_outcome out;
+	struct seen s = { 0 };
+	struct ledger_check chk;
+	char why[256], sum[LEDGER_HASH_HEX];
+
+	assert_non_null(req);
+	assert_int_equal(ledger_sha256_hex("request", 7, sum), 0);
+	assert_int_equal(change(f->l, "PC-1", ASSET_ADDED, "pc", "A", ASSET_STATE_KEEP, why), 0);
+	assert_int_equal(add_cert(f->l, "c-before", &s), 0);
+	assert_int_equal(asset_apply_request(f->l, req, sum, "manager", "2026-12-02T09:00:00Z",
+					     &out, why, sizeof(why)),
+			 0);
+	json_decref(req);
+	assert_int_equal(out.state, ASSET_DISPOSAL_APPROVED);
+	assert_int_equal(add_cert(f->l, "c-after", &s), 0);
+	/* ledger_add gives the verdict no replayed register: it asks the ledger itself */
+	assert_int_equal(s.ncerts, 2);
+	assert_false(s.assets[0] || s.assets[1]);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(ledger_verify(f->l, contractor_seen, &s, &chk), 0);
+	ledger_check_free(&chk);
+	assert_int_equal(s.ncerts, 2);
+	assert_true(s.assets[0] && s.assets[1]);
+	assert_int_equal(s.allows[0], -EACCES);
+	assert_int_equal(s.allows[1], 0);
+	assert_int_equal(s.other[0], -EACCES);
+	assert_int_equal(s.other[1], -EACCES);
+	assert_int_equal(asset_contractor_allows(NULL, "PC-1", "x", why, sizeof(why)), -EACCES);
+	assert_non_null(strstr(why, "no disposal request names contractor x"));
+}
+
 /* A schema 2 ledger is refused, read-only or not, and left as it was (kesu-ledger(8) SCHEMA). */
 static void test_schema2(void **state)
 {
@@ -281,6 +365,7 @@ int main(void)
 		cmocka_unit_test(test_values),
 		cmocka_unit_test_setup_teardown(test_chain, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_schema2, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_contractor_replay, setup, teardown),
 		cmocka_unit_test(test_import_mapping),
 		cmocka_unit_test(test_import_refused),
 	};

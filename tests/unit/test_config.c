@@ -108,7 +108,11 @@ static void test_every_key(void **state)
 				 "output_dir = /media/results\n"
 				 "countdown = 5\n"
 				 "operator = Sato Hanako\n"
-				 "method = auto\n"),
+				 "method = auto\n"
+				 "[policy]\n"
+				 "inspect_days = 90\n"
+				 "[trust]\n"
+				 "contractor_oid = 2.999.3.3\n"),
 			 0);
 	assert_string_equal(f->cfg.file, f->path);
 	assert_string_equal(f->cfg.org_name.text, "Example Prefecture");
@@ -138,11 +142,20 @@ static void test_every_key(void **state)
 	assert_string_equal(f->cfg.station_countdown.text, "5");
 	assert_string_equal(f->cfg.station_operator.text, "Sato Hanako");
 	assert_int_equal(f->cfg.station_method.line, 27);
+	assert_int_equal(config_days(&f->cfg.policy_inspect_days, 365), 90);
+	assert_int_equal(f->cfg.policy_inspect_days.line, 29);
+	assert_string_equal(f->cfg.trust_contractor_oid.text, "2.999.3.3");
+	assert_int_equal(f->cfg.trust_contractor_oid.line, 31);
 	/* the table reaches the same values */
 	for (const struct config_key *k = config_keys; k->section; k++)
 		assert_int_not_equal(config_value(&f->cfg, k)->line, 0);
 	/* a switch is yes or no */
 	refused_at(f, "[policy]\nrequire_registered = true\n", 2, "yes or no");
+	/* a period is a number of days, and only that */
+	refused_at(f, "[policy]\ninspect_days = 30d\n", 2, "a number of days, 0 to 36500");
+	refused_at(f, "[policy]\ninspect_days = -1\n", 2, "a number of days");
+	refused_at(f, "[policy]\ninspect_days = 36501\n", 2, "a number of days");
+	refused_at(f, "[policy]\ninspect_days = ９０\n", 2, "a number of days");
 }
 
 static void test_empty_and_partial(void **state)
@@ -156,6 +169,10 @@ static void test_empty_and_partial(void **state)
 	assert_int_equal(f->cfg.trust_dir.line, 2);
 	assert_int_equal(f->cfg.ledger_path.line, 0);
 	assert_string_equal(f->cfg.ledger_path.text, "");
+	/* a period the file does not set is the caller's default; 0 is a value */
+	assert_int_equal(config_days(&f->cfg.policy_inspect_days, 365), 365);
+	assert_int_equal(load(f, "[policy]\ninspect_days = 0\n"), 0);
+	assert_int_equal(config_days(&f->cfg.policy_inspect_days, 365), 0);
 }
 
 static void test_unknown(void **state)
@@ -165,7 +182,7 @@ static void test_unknown(void **state)
 	refused_at(f, "[organisation]\nname = x\nbogus = y\n", 3, "unknown key 'bogus'");
 	/* a key of another section */
 	refused_at(f, "[trust]\n\npath = /x\n", 3, "unknown key 'path' in [trust]");
-	/* [policy] has no keys yet */
+	/* [policy] has no such key */
 	refused_at(f, "[policy]\nstrict = yes\n", 2, "unknown key 'strict' in [policy]");
 	refused_at(f, "[organisation]\nname = x\n[polcy]\n", 3, "unknown section [polcy]");
 	refused_at(f, "[trust]\ndir = /x\n[Trust]\ndir = /y\n", 3, "unknown section [Trust]");
