@@ -397,8 +397,9 @@ static void draw_title(const struct tui *t, int w)
 		failed += t->d[i].state == STATION_FAILED;
 	}
 	snprintf(buf, sizeof(buf),
-		 "kesu station%s  %zu drives  %zu selected  %zu running  %zu done  %zu failed",
-		 t->o->auto_mode ? " (auto)" : "", t->n, sel, run, done, failed);
+		 "kesu station%s  %zu drive%s  %zu selected  %zu running  %zu done  %zu failed",
+		 t->o->auto_mode ? " (auto)" : "", t->n, t->n == 1 ? "" : "s", sel, run, done,
+		 failed);
 	attrset(A_REVERSE);
 	mvhline(0, 0, ' ', w);
 	put(t, 0, 0, w, A_REVERSE | (t->color ? COLOR_PAIR(TUI_PAIR_TITLE) : 0), buf);
@@ -498,7 +499,7 @@ static void draw_pager(struct tui *t, int w)
 }
 
 static const char *const keys_help[] = {
-	"Up/Down, j/k, PgUp/PgDn, Home/End   move between the drives",
+	"Up/Down j/k, PgUp/PgDn, Home/End g/G   move between the drives",
 	"Space      select or leave the drive (refused drives never)",
 	"S          start the selected drives (asks first)",
 	"a          abort the drive's erasure or countdown",

@@ -286,8 +286,10 @@ static void list_key(struct tui *t, int ch)
 	case 'j': move_cur(t, 1); break;
 	case KEY_PPAGE: move_cur(t, -page); break;
 	case KEY_NPAGE: move_cur(t, page); break;
-	case KEY_HOME: t->cur = 0; break;
-	case KEY_END: move_cur(t, (long)t->n); break;
+	case KEY_HOME:
+	case 'g': t->cur = 0; break;
+	case KEY_END:
+	case 'G': move_cur(t, (long)t->n); break;
 	case ' ': select_cur(t); break;
 	case 'm': prompt(t, TUI_METHOD); break;
 	case 'o': prompt(t, TUI_OPERATOR); break;
