@@ -242,8 +242,8 @@ static void status_line(const struct tui *t, int y, int w, const struct station_
 	} else if (d->state == STATION_DONE || d->state == STATION_FAILED) {
 		ended_line(t, y, w, a, d);
 	} else if (d->state == STATION_COUNTDOWN) {
-		snprintf(buf, sizeof(buf), "erased in %u s with method %s (a cancels)", d->countdown_s,
-			 d->method);
+		snprintf(buf, sizeof(buf), "erased in %u s with method %s (a cancels)",
+			 d->countdown_s, d->method);
 		put(t, y, PREFIX, w - PREFIX, a | A_BOLD, buf);
 	} else if (d->refused) {
 		snprintf(buf, sizeof(buf), "refused: %s", d->why);
@@ -259,8 +259,8 @@ static void drive_line(const struct tui *t, int y, int w, const struct station_d
 {
 	attr_t a = state_attr(t, d) | (cur ? A_REVERSE : 0);
 	const char *mark = d->refused || d->state == STATION_GONE ? "[-]" :
-			   d->state == STATION_SELECTED		     ? "[x]" :
-								       "[ ]";
+			   d->state == STATION_SELECTED		  ? "[x]" :
+								    "[ ]";
 	char head[32], size[24], rest[600];
 	int pw = w >= 100 ? 24 : 16;
 
@@ -322,7 +322,8 @@ static void rule(const struct tui *t, int y, int w, const char *label)
 static void detail_state(const struct tui *t, int y, int w, const struct station_drive *d)
 {
 	const struct station_progress *p = &d->prog;
-	char buf[3 * STATION_TEXT + 300], done[24], total[24], rate[24], eta[24], res[STATION_TEXT + 64];
+	char buf[3 * STATION_TEXT + 300], done[24], total[24], rate[24], eta[24],
+		res[STATION_TEXT + 64];
 
 	human(p->done, done, sizeof(done));
 	human(p->total, total, sizeof(total));
@@ -406,8 +407,8 @@ static void draw_title(const struct tui *t, int w)
 }
 
 static const char *const field_names[] = {
-	[TUI_OPERATOR] = "operator",	   [TUI_WITNESS] = "witness", [TUI_ASSET_TAG] = "asset tag",
-	[TUI_REASON] = "reason",	   [TUI_METHOD] = "method",
+	[TUI_OPERATOR] = "operator", [TUI_WITNESS] = "witness", [TUI_ASSET_TAG] = "asset tag",
+	[TUI_REASON] = "reason",     [TUI_METHOD] = "method",
 };
 
 /* the line being typed, its tail when it is longer than the row */
@@ -435,8 +436,7 @@ static void draw_prompt(const struct tui *t, int y, int w)
 static const char *help_row(const struct tui *t)
 {
 	switch (t->mode) {
-	case TUI_PROMPT:
-		return "Enter: set  Tab: this drive / every drive  Esc: cancel  ^U: clear";
+	case TUI_PROMPT: return "Enter: set  Tab: this drive / every drive  Esc: cancel  ^U: clear";
 	case TUI_CONFIRM: return "y: yes  any other key: no";
 	case TUI_PAGER: return "Up Down Left Right PgUp PgDn Home End: scroll  q Esc Enter: back";
 	case TUI_HELP: return "any key: back";
@@ -488,13 +488,15 @@ static void draw_pager(struct tui *t, int w)
 		t->ptop = 0;
 	snprintf(title, sizeof(title), "%s  lines %zu-%zu of %zu", t->ptitle,
 		 t->nlines ? t->ptop + 1 : 0,
-		 t->ptop + (size_t)rows < t->nlines ? t->ptop + (size_t)rows : t->nlines, t->nlines);
+		 t->ptop + (size_t)rows < t->nlines ? t->ptop + (size_t)rows : t->nlines,
+		 t->nlines);
 	attrset(A_REVERSE);
 	mvhline(0, 0, ' ', w);
 	put(t, 0, 0, w, A_REVERSE, title);
 	for (int i = 0; i < rows && t->ptop + (size_t)i < t->nlines; i++)
 		/* JSON from jansson: its strings escaped already, quotes left as they are */
-		put_raw(t, 1 + i, 0, w, A_NORMAL, skip_chars(t->lines[t->ptop + (size_t)i], t->pleft));
+		put_raw(t, 1 + i, 0, w, A_NORMAL,
+			skip_chars(t->lines[t->ptop + (size_t)i], t->pleft));
 	put(t, LINES - 1, 0, w - 1, A_REVERSE, help_row(t));
 }
 
