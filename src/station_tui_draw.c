@@ -2,10 +2,10 @@
 /*
  * The screen of kesu station, drawn: a title row, two rows per drive, the
  * highlighted drive's details, a message row and a row of keys. Every
- * string passes ui_safe() and is cut to the columns it has, counted with
- * wcwidth() in a UTF-8 locale (a byte above 0x7f is '?' in any other), so
- * that no line wraps on any terminal size, vt100 included. Refused drives
- * are dim and marked "[-]": a terminal without dim still shows the marker.
+ * string goes through tui_put() (station_tui_text.c): made safe and cut to
+ * the columns it has, so that no line wraps on any terminal size, vt100
+ * included. Refused drives are dim and marked "[-]": a terminal without dim
+ * still shows the marker. Only ASCII draws the frame.
  */
 #include "config.h"
 
@@ -14,7 +14,6 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
-#include <wchar.h>
 
 #include "kesu.h"
 #include "station_tui_int.h"
@@ -26,114 +25,6 @@
 static const char *or_dash(const char *s)
 {
 	return s && *s ? s : "-";
-}
-
-/*
- * The bytes of escaped @e that fit in @w columns, into @buf; returns their
- * width. In a UTF-8 locale, characters of unknown width become '?'.
- */
-static int fit(const struct tui *t, const char *e, int w, char *buf, size_t len)
-{
-	mbstate_t st;
-	size_t i = 0;
-	int cols = 0;
-
-	memset(&st, 0, sizeof(st));
-	while (*e && i + MB_LEN_MAX + 1 < len) {
-		wchar_t wc;
-		size_t k = 1;
-		int cw = 1;
-
-		if (t->utf8 && (unsigned char)*e >= 0x80) {
-			k = mbrtowc(&wc, e, MB_LEN_MAX, &st);
-			cw = k > 0 && k <= MB_LEN_MAX ? wcwidth(wc) : -1;
-		}
-		if (cols + (cw < 0 ? 1 : cw) > w)
-			break;
-		if (cw < 0 || (unsigned char)*e < 0x20 || *e == 0x7f ||
-		    (!t->utf8 && (unsigned char)*e >= 0x80)) {
-			buf[i++] = '?';
-			memset(&st, 0, sizeof(st));
-			e++;
-			cols++;
-			continue;
-		}
-		memcpy(buf + i, e, k);
-		i += k;
-		e += k;
-		cols += cw;
-	}
-	buf[i] = '\0';
-	return cols;
-}
-
-/* @e cut to @w columns at @y, @x, any control character a '?'; returns the columns drawn */
-static int put_raw(const struct tui *t, int y, int x, int w, attr_t a, const char *e)
-{
-	char buf[1024];
-	int cols;
-
-	if (w <= 0 || y < 0 || y >= LINES)
-		return 0;
-	cols = fit(t, e, w, buf, sizeof(buf));
-	attrset(a);
-	mvaddstr(y, x, buf);
-	attrset(A_NORMAL);
-	return cols;
-}
-
-/* @s, made safe (ui_safe()) and cut to @w columns, at @y, @x */
-static int put(const struct tui *t, int y, int x, int w, attr_t a, const char *s)
-{
-	return put_raw(t, y, x, w, a, ui_safe(s));
-}
-
-/* a path cut from the left ("...tail"), so that its file name shows */
-static int put_tail(const struct tui *t, int y, int x, int w, attr_t a, const char *s)
-{
-	char buf[1024];
-	const char *e = ui_safe(s);
-
-	if (w <= 3 || fit(t, e, INT_MAX, buf, sizeof(buf)) <= w)
-		return put(t, y, x, w, a, s);
-	while (*e && fit(t, e, INT_MAX, buf, sizeof(buf)) > w - 3)
-		e++;
-	/* not in the middle of a character */
-	while (((unsigned char)*e & 0xc0) == 0x80)
-		e++;
-	fit(t, e, w - 3, buf, sizeof(buf));
-	attrset(a);
-	mvaddstr(y, x, "...");
-	addstr(buf);
-	attrset(A_NORMAL);
-	return w;
-}
-
-static void human(uint64_t n, char *buf, size_t len)
-{
-	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
-	double v = (double)n;
-	unsigned u = 0;
-
-	while (v >= 1024 && u + 1 < sizeof(unit) / sizeof(*unit)) {
-		v /= 1024;
-		u++;
-	}
-	if (u)
-		snprintf(buf, len, "%.1f %s", v, unit[u]);
-	else
-		snprintf(buf, len, "%" PRIu64 " B", n);
-}
-
-static void duration(int64_t s, char *buf, size_t len)
-{
-	if (s < 0)
-		snprintf(buf, len, "?");
-	else if (s >= 3600)
-		snprintf(buf, len, "%" PRId64 ":%02d:%02d", s / 3600, (int)(s / 60 % 60),
-			 (int)(s % 60));
-	else
-		snprintf(buf, len, "%d:%02d", (int)(s / 60), (int)(s % 60));
 }
 
 static unsigned percent(const struct station_progress *p)
@@ -181,12 +72,12 @@ static void draw_bar(const struct tui *t, int y, int w, attr_t a, const struct s
 
 	if (bw > bmax)
 		bw = bmax;
-	x += put(t, y, x, w - x, a, left);
+	x += tui_put(t, y, x, w - x, a, left);
 	if (bw >= 6) {
 		bar(percent(&d->prog), bw, b);
-		x += put(t, y, x, w - x, a, b);
+		x += tui_put(t, y, x, w - x, a, b);
 	}
-	put(t, y, x, w - x, a, right);
+	tui_put(t, y, x, w - x, a, right);
 }
 
 static void running_line(const struct tui *t, int y, int w, attr_t a, const struct station_drive *d)
@@ -198,8 +89,8 @@ static void running_line(const struct tui *t, int y, int w, attr_t a, const stru
 		snprintf(left, sizeof(left), "%s %u/%u ", or_dash(p->phase), p->pass, p->npasses);
 	else
 		snprintf(left, sizeof(left), "%s ", p->phase[0] ? p->phase : "starting");
-	human(p->rate, rate, sizeof(rate));
-	duration(p->eta_s, eta, sizeof(eta));
+	tui_human(p->rate, rate, sizeof(rate));
+	tui_duration(p->eta_s, eta, sizeof(eta));
 	snprintf(right, sizeof(right), " %3u%% %s/s %s left %" PRIu64 " errors", percent(p), rate,
 		 eta, p->errors);
 	draw_bar(t, y, w, a, d, left, right, BAR_MAX);
@@ -226,7 +117,7 @@ static void ended_line(const struct tui *t, int y, int w, attr_t a, const struct
 		draw_bar(t, y, w, a, d, "", right, BAR_END);
 		return;
 	}
-	put(t, y, PREFIX, w - PREFIX, a, res);
+	tui_put(t, y, PREFIX, w - PREFIX, a, res);
 }
 
 /* the second row of a drive: what it is doing, or what became of it */
@@ -236,7 +127,7 @@ static void status_line(const struct tui *t, int y, int w, const struct station_
 	attr_t a = state_attr(t, d);
 
 	if (d->state == STATION_GONE) {
-		put(t, y, PREFIX, w - PREFIX, a, "gone: pulled out");
+		tui_put(t, y, PREFIX, w - PREFIX, a, "gone: pulled out");
 	} else if (d->state == STATION_RUNNING) {
 		running_line(t, y, w, a, d);
 	} else if (d->state == STATION_DONE || d->state == STATION_FAILED) {
@@ -244,13 +135,13 @@ static void status_line(const struct tui *t, int y, int w, const struct station_
 	} else if (d->state == STATION_COUNTDOWN) {
 		snprintf(buf, sizeof(buf), "erased in %u s with method %s (a cancels)",
 			 d->countdown_s, d->method);
-		put(t, y, PREFIX, w - PREFIX, a | A_BOLD, buf);
+		tui_put(t, y, PREFIX, w - PREFIX, a | A_BOLD, buf);
 	} else if (d->refused) {
 		snprintf(buf, sizeof(buf), "refused: %s", d->why);
-		put(t, y, PREFIX, w - PREFIX, a, buf);
+		tui_put(t, y, PREFIX, w - PREFIX, a, buf);
 	} else {
 		snprintf(buf, sizeof(buf), "method %s; %s", d->method, or_dash(d->purge));
-		put(t, y, PREFIX, w - PREFIX, a, buf);
+		tui_put(t, y, PREFIX, w - PREFIX, a, buf);
 	}
 }
 
@@ -265,16 +156,16 @@ static void drive_line(const struct tui *t, int y, int w, const struct station_d
 	int pw = w >= 100 ? 24 : 16;
 
 	snprintf(head, sizeof(head), "%s %s %2u ", cur ? ">" : " ", mark, d->id);
-	human(d->size, size, sizeof(size));
+	tui_human(d->size, size, sizeof(size));
 	snprintf(rest, sizeof(rest), " %9s %-6s %-9s %s %s", size, or_dash(d->transport),
 		 or_dash(d->content), or_dash(d->model), or_dash(d->serial));
 	if (cur) {
 		attrset(a);
 		mvhline(y, 0, ' ', w);
 	}
-	put(t, y, 0, w, a, head);
-	put(t, y, PREFIX, pw < w - PREFIX ? pw : w - PREFIX, a, d->path);
-	put(t, y, PREFIX + pw, w - PREFIX - pw, a, rest);
+	tui_put(t, y, 0, w, a, head);
+	tui_put(t, y, PREFIX, pw < w - PREFIX ? pw : w - PREFIX, a, d->path);
+	tui_put(t, y, PREFIX + pw, w - PREFIX - pw, a, rest);
 }
 
 int tui_list_rows(void)
@@ -289,7 +180,7 @@ static void draw_list(struct tui *t, int w)
 	int per = tui_list_rows() / 2;
 
 	if (!t->n) {
-		put(t, 1, 2, w - 2, A_NORMAL, "no drives yet: attach one, it appears here");
+		tui_put(t, 1, 2, w - 2, A_NORMAL, "no drives yet: attach one, it appears here");
 		return;
 	}
 	if (per < 1)
@@ -314,7 +205,7 @@ static void rule(const struct tui *t, int y, int w, const char *label)
 	mvhline(y, 0, '-', w);
 	if (label && w > 8) {
 		mvaddstr(y, 2, " ");
-		put(t, y, 3, w - 6, A_BOLD, label);
+		tui_put(t, y, 3, w - 6, A_BOLD, label);
 		addstr(" ");
 	}
 }
@@ -325,10 +216,10 @@ static void detail_state(const struct tui *t, int y, int w, const struct station
 	char buf[3 * STATION_TEXT + 300], done[24], total[24], rate[24], eta[24],
 		res[STATION_TEXT + 64];
 
-	human(p->done, done, sizeof(done));
-	human(p->total, total, sizeof(total));
-	human(p->rate, rate, sizeof(rate));
-	duration(p->eta_s, eta, sizeof(eta));
+	tui_human(p->done, done, sizeof(done));
+	tui_human(p->total, total, sizeof(total));
+	tui_human(p->rate, rate, sizeof(rate));
+	tui_duration(p->eta_s, eta, sizeof(eta));
 	if (d->state == STATION_RUNNING) {
 		snprintf(buf, sizeof(buf),
 			 "%s, pass %u of %u: %s of %s, %s/s, %s left, %" PRIu64 " errors so far",
@@ -343,7 +234,7 @@ static void detail_state(const struct tui *t, int y, int w, const struct station
 	} else {
 		snprintf(buf, sizeof(buf), "%s", station_state_name(d->state));
 	}
-	put(t, y, 1, w - 1, state_attr(t, d), buf);
+	tui_put(t, y, 1, w - 1, state_attr(t, d), buf);
 }
 
 /* the highlighted drive, every field of it */
@@ -357,32 +248,32 @@ static void draw_detail(const struct tui *t, int y, int w)
 	if (!d)
 		return;
 	l = &d->labels;
-	human(d->size, size, sizeof(size));
+	tui_human(d->size, size, sizeof(size));
 	snprintf(buf, sizeof(buf), "model %s  serial %s  size %s (%" PRIu64 " bytes)",
 		 or_dash(d->model), or_dash(d->serial), size, d->size);
-	put(t, y + 1, 1, w - 1, A_NORMAL, buf);
+	tui_put(t, y + 1, 1, w - 1, A_NORMAL, buf);
 	snprintf(buf, sizeof(buf), "transport %s  content %s  method %s  purge: %s",
 		 or_dash(d->transport), d->content[0] ? d->content : "none", or_dash(d->method),
 		 or_dash(d->purge));
-	put(t, y + 2, 1, w - 1, A_NORMAL, buf);
+	tui_put(t, y + 2, 1, w - 1, A_NORMAL, buf);
 	snprintf(buf, sizeof(buf), "operator %s  witness %s  asset tag %s  reason %s",
 		 or_dash(l->operator), or_dash(l->witness), or_dash(l->asset_tag),
 		 or_dash(l->reason));
-	put(t, y + 3, 1, w - 1, A_NORMAL, buf);
+	tui_put(t, y + 3, 1, w - 1, A_NORMAL, buf);
 	detail_state(t, y + 4, w, d);
-	put(t, y + 5, 1, 8, A_NORMAL, "report:");
+	tui_put(t, y + 5, 1, 8, A_NORMAL, "report:");
 	if (d->report_path[0])
-		put_tail(t, y + 5, 9, w - 9, A_NORMAL, d->report_path);
+		tui_put_tail(t, y + 5, 9, w - 9, A_NORMAL, d->report_path);
 	else
-		put(t, y + 5, 9, w - 9, A_NORMAL, d->ran ? "not written" : "-");
-	put(t, y + 6, 1, 8, A_NORMAL, "cert:");
+		tui_put(t, y + 5, 9, w - 9, A_NORMAL, d->ran ? "not written" : "-");
+	tui_put(t, y + 6, 1, 8, A_NORMAL, "cert:");
 	if (d->cert_path[0])
-		put_tail(t, y + 6, 9, w - 9, A_NORMAL, d->cert_path);
+		tui_put_tail(t, y + 6, 9, w - 9, A_NORMAL, d->cert_path);
 	else
-		put(t, y + 6, 9, w - 9, A_NORMAL, d->cert_err ? strerror(-d->cert_err) : "-");
+		tui_put(t, y + 6, 9, w - 9, A_NORMAL, d->cert_err ? strerror(-d->cert_err) : "-");
 	if (d->cert_id[0] && y + 7 < LINES - 2) {
 		snprintf(buf, sizeof(buf), "certificate id %s", d->cert_id);
-		put(t, y + 7, 1, w - 1, A_NORMAL, buf);
+		tui_put(t, y + 7, 1, w - 1, A_NORMAL, buf);
 	}
 }
 
@@ -403,7 +294,7 @@ static void draw_title(const struct tui *t, int w)
 		 failed);
 	attrset(A_REVERSE);
 	mvhline(0, 0, ' ', w);
-	put(t, 0, 0, w, A_REVERSE | (t->color ? COLOR_PAIR(TUI_PAIR_TITLE) : 0), buf);
+	tui_put(t, 0, 0, w, A_REVERSE | (t->color ? COLOR_PAIR(TUI_PAIR_TITLE) : 0), buf);
 }
 
 static const char *const field_names[] = {
@@ -424,16 +315,16 @@ static void draw_prompt(const struct tui *t, int y, int w)
 			of = t->d[i].path;
 	snprintf(label, sizeof(label), "%s of %s%s: ", field_names[t->field], of,
 		 t->field == TUI_REASON ? " (disposal, lease-return, reuse)" : "");
-	x = put(t, y, 0, w / 2, A_BOLD, label);
-	while (*in && fit(t, ui_safe(in), INT_MAX, buf, sizeof(buf)) > w - x - 2)
+	x = tui_put(t, y, 0, w / 2, A_BOLD, label);
+	while (*in && tui_fit(t, ui_safe(in), INT_MAX, buf, sizeof(buf)) > w - x - 2)
 		in++;
 	while (((unsigned char)*in & 0xc0) == 0x80)
 		in++;
-	x += put(t, y, x, w - x - 1, A_NORMAL, in);
+	x += tui_put(t, y, x, w - x - 1, A_NORMAL, in);
 	move(y, x);
 }
 
-static const char *help_row(const struct tui *t)
+const char *tui_help_row(const struct tui *t)
 {
 	switch (t->mode) {
 	case TUI_PROMPT: return "Enter: set  Tab: this drive / every drive  Esc: cancel  ^U: clear";
@@ -452,79 +343,15 @@ static void draw_bottom(const struct tui *t, int w)
 	int y = LINES - 2;
 
 	/* not the last column of the last row: some terminals scroll on it */
-	put(t, LINES - 1, 0, w - 1, A_REVERSE, help_row(t));
+	tui_put(t, LINES - 1, 0, w - 1, A_REVERSE, tui_help_row(t));
 	/* the prompt last: the cursor stays where the next character goes */
 	if (t->mode == TUI_PROMPT) {
 		draw_prompt(t, y, w);
 	} else if (t->mode == TUI_CONFIRM) {
-		put(t, y, 0, w, A_REVERSE | A_BOLD, t->msg);
+		tui_put(t, y, 0, w, A_REVERSE | A_BOLD, t->msg);
 	} else {
-		put(t, y, 0, w, t->msg_err ? A_BOLD : A_NORMAL, t->msg);
+		tui_put(t, y, 0, w, t->msg_err ? A_BOLD : A_NORMAL, t->msg);
 	}
-}
-
-/* @s past its first @n characters (the pager scrolled to the right) */
-static const char *skip_chars(const char *s, size_t n)
-{
-	while (*s && n) {
-		s++;
-		while (((unsigned char)*s & 0xc0) == 0x80)
-			s++;
-		n--;
-	}
-	return s;
-}
-
-static void draw_pager(struct tui *t, int w)
-{
-	int rows = LINES - 2;
-	char title[PATH_MAX + 96];
-
-	if (rows < 1)
-		rows = 1;
-	if (t->nlines > (size_t)rows && t->ptop > t->nlines - (size_t)rows)
-		t->ptop = t->nlines - (size_t)rows;
-	if (t->nlines <= (size_t)rows)
-		t->ptop = 0;
-	snprintf(title, sizeof(title), "%s  lines %zu-%zu of %zu", t->ptitle,
-		 t->nlines ? t->ptop + 1 : 0,
-		 t->ptop + (size_t)rows < t->nlines ? t->ptop + (size_t)rows : t->nlines,
-		 t->nlines);
-	attrset(A_REVERSE);
-	mvhline(0, 0, ' ', w);
-	put(t, 0, 0, w, A_REVERSE, title);
-	for (int i = 0; i < rows && t->ptop + (size_t)i < t->nlines; i++)
-		/* JSON from jansson: its strings escaped already, quotes left as they are */
-		put_raw(t, 1 + i, 0, w, A_NORMAL,
-			skip_chars(t->lines[t->ptop + (size_t)i], t->pleft));
-	put(t, LINES - 1, 0, w - 1, A_REVERSE, help_row(t));
-}
-
-static const char *const keys_help[] = {
-	"Up/Down j/k, PgUp/PgDn, Home/End g/G   move between the drives",
-	"Space      select or leave the drive (refused drives never)",
-	"S          start the selected drives (asks first)",
-	"a          abort the drive's erasure or countdown",
-	"A          abort every erasure (asks first)",
-	"m          the drive's method (default auto: its strongest Purge, else Clear)",
-	"o w t r    operator, witness, asset tag, reason of the drive",
-	"           (Tab in the prompt: of every drive not started);",
-	"           a barcode scanner types the asset tag: t, then scan",
-	"Enter      the drive's report, once it ended",
-	"Ctrl-L     draw the screen again",
-	"q          quit (asks first while erasures run, then aborts them)",
-};
-
-static void draw_help(const struct tui *t, int w)
-{
-	size_t n = sizeof(keys_help) / sizeof(*keys_help);
-
-	attrset(A_REVERSE);
-	mvhline(0, 0, ' ', w);
-	put(t, 0, 0, w, A_REVERSE, "kesu station: keys");
-	for (size_t i = 0; i < n && (int)i + 2 < LINES - 1; i++)
-		put(t, 2 + (int)i, 1, w - 1, A_NORMAL, keys_help[i]);
-	put(t, LINES - 1, 0, w - 1, A_REVERSE, help_row(t));
 }
 
 void tui_draw(struct tui *t)
@@ -533,15 +360,15 @@ void tui_draw(struct tui *t)
 
 	erase();
 	if (LINES < 4 || w < 20) {
-		put(t, 0, 0, w, A_NORMAL, "terminal too small");
+		tui_put(t, 0, 0, w, A_NORMAL, "terminal too small");
 		refresh();
 		return;
 	}
 	curs_set(t->mode == TUI_PROMPT ? 1 : 0);
 	if (t->mode == TUI_PAGER) {
-		draw_pager(t, w);
+		tui_draw_pager(t, w);
 	} else if (t->mode == TUI_HELP) {
-		draw_help(t, w);
+		tui_draw_help(t, w);
 	} else {
 		draw_title(t, w);
 		draw_list(t, w);

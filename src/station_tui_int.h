@@ -8,8 +8,10 @@
 #ifndef KESU_SRC_STATION_TUI_INT_H
 #define KESU_SRC_STATION_TUI_INT_H
 
+#include <curses.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "station_tui.h"
 
@@ -118,6 +120,52 @@ int tui_pager_open(struct tui *t);
 
 /** tui_pager_close() - free the pager's lines */
 void tui_pager_close(struct tui *t);
+
+/**
+ * tui_help_row() - the keys of the current mode, for the last row
+ */
+const char *tui_help_row(const struct tui *t);
+
+/**
+ * tui_fit() - the bytes of escaped text @e that fit in @w columns, into
+ * @buf of @len bytes; a control character, a character of unknown width
+ * and (outside a UTF-8 locale) a byte above 0x7f become '?'
+ * Return: the columns they take
+ */
+int tui_fit(const struct tui *t, const char *e, int w, char *buf, size_t len);
+
+/**
+ * tui_put() - @s made safe (ui_safe()) and cut to @w columns, at row @y,
+ * column @x, with attributes @a
+ * Return: the columns drawn
+ */
+int tui_put(const struct tui *t, int y, int x, int w, attr_t a, const char *s);
+
+/**
+ * tui_put_raw() - as tui_put() for text that is escaped already (the
+ * report's JSON, whose quotes are its own)
+ * Return: the columns drawn
+ */
+int tui_put_raw(const struct tui *t, int y, int x, int w, attr_t a, const char *e);
+
+/**
+ * tui_put_tail() - as tui_put(), cut from the left ("...tail") so that a
+ * path's file name shows
+ * Return: the columns drawn
+ */
+int tui_put_tail(const struct tui *t, int y, int x, int w, attr_t a, const char *s);
+
+/** tui_human() - @n bytes as "16.0 MiB" */
+void tui_human(uint64_t n, char *buf, size_t len);
+
+/** tui_duration() - @s seconds as "m:ss" or "h:mm:ss", "?" when negative (unknown) */
+void tui_duration(int64_t s, char *buf, size_t len);
+
+/** tui_draw_pager() - the report pager, the whole screen */
+void tui_draw_pager(struct tui *t, int w);
+
+/** tui_draw_help() - every key, the whole screen */
+void tui_draw_help(const struct tui *t, int w);
 
 /** tui_cur() - the highlighted drive, or NULL when there is none */
 const struct station_drive *tui_cur(const struct tui *t);
