@@ -159,7 +159,7 @@ void tui_draw_pager(struct tui *t, int w)
 	for (int i = 0; i < rows && t->ptop + (size_t)i < t->nlines; i++)
 		/* JSON from jansson: its strings escaped already, quotes left as they are */
 		tui_put_raw(t, 1 + i, 0, w, A_NORMAL,
-			skip_chars(t->lines[t->ptop + (size_t)i], t->pleft));
+			    skip_chars(t->lines[t->ptop + (size_t)i], t->pleft));
 	tui_put(t, LINES - 1, 0, w - 1, A_REVERSE, tui_help_row(t));
 }
 
