@@ -133,7 +133,7 @@ static void status_line(const struct tui *t, int y, int w, const struct station_
 	} else if (d->state == STATION_DONE || d->state == STATION_FAILED) {
 		ended_line(t, y, w, a, d);
 	} else if (d->state == STATION_COUNTDOWN) {
-		snprintf(buf, sizeof(buf), "erased in %u s with method %s (a cancels)",
+		snprintf(buf, sizeof(buf), "erased in %u s with method %s (any key cancels)",
 			 d->countdown_s, d->method);
 		tui_put(t, y, PREFIX, w - PREFIX, a | A_BOLD, buf);
 	} else if (d->refused) {
@@ -279,19 +279,22 @@ static void draw_detail(const struct tui *t, int y, int w)
 
 static void draw_title(const struct tui *t, int w)
 {
-	size_t sel = 0, run = 0, done = 0, failed = 0;
-	char buf[160];
+	size_t sel = 0, run = 0, done = 0, failed = 0, wait = 0;
+	char buf[200], waiting[40] = "";
 
 	for (size_t i = 0; i < t->n; i++) {
 		sel += t->d[i].state == STATION_SELECTED;
-		run += t->d[i].state == STATION_RUNNING || t->d[i].state == STATION_COUNTDOWN;
+		run += t->d[i].state == STATION_RUNNING;
+		wait += t->d[i].state == STATION_COUNTDOWN;
 		done += t->d[i].state == STATION_DONE;
 		failed += t->d[i].state == STATION_FAILED;
 	}
+	if (wait)
+		snprintf(waiting, sizeof(waiting), "  %zu counting down", wait);
 	snprintf(buf, sizeof(buf),
-		 "kesu station%s  %zu drive%s  %zu selected  %zu running  %zu done  %zu failed",
-		 t->o->auto_mode ? " (auto)" : "", t->n, t->n == 1 ? "" : "s", sel, run, done,
-		 failed);
+		 "kesu station%s  %zu drive%s  %zu selected%s  %zu running  %zu done  %zu failed",
+		 t->o->auto_mode ? " (auto)" : "", t->n, t->n == 1 ? "" : "s", sel, waiting, run,
+		 done, failed);
 	attrset(A_REVERSE);
 	mvhline(0, 0, ' ', w);
 	tui_put(t, 0, 0, w, A_REVERSE | (t->color ? COLOR_PAIR(TUI_PAIR_TITLE) : 0), buf);

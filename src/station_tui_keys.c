@@ -356,6 +356,13 @@ static void pager_key(struct tui *t, int ch)
 
 void tui_key(struct tui *t, int ch)
 {
+	/* unattended mode: any key stops every countdown, and does nothing else */
+	if (count(t, STATION_COUNTDOWN)) {
+		station_cancel_countdowns(t->s);
+		tui_snapshot(t);
+		tui_say(t, false, "countdown cancelled by a key: nothing written");
+		return;
+	}
 	switch (t->mode) {
 	case TUI_PROMPT: prompt_key(t, ch); break;
 	case TUI_CONFIRM: confirm_key(t, ch); break;

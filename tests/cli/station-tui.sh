@@ -107,16 +107,18 @@ framed() {
 	f=$WORK/cap
 	why="$(wc -l < "$f") lines, not $2"
 	[ "$(wc -l < "$f")" -eq "$2" ] || return 1
+	# columns as the terminal counts them (wc -L: a kanji takes two)
 	why="a line wider than $1 columns"
-	LC_ALL=C awk -v w="$1" 'length($0) > w { exit 1 }' "$f" || return 1
+	while IFS= read -r l; do
+		[ "$(printf '%s\n' "$l" | LC_ALL=C.UTF-8 wc -L)" -le "$1" ] || return 1
+	done < "$f"
 	why="no title row, or no row of keys"
 	head -n 1 "$f" | grep -q '^kesu station ' || return 1
 	tail -n 1 "$f" | grep -q '^Spc select ' || return 1
 	why="the rule of the details is not $1 wide"
-	[ "$(grep -E '^-- /dev/loop[0-9]+ -+$' "$f" | LC_ALL=C awk '{ print length($0) }')" = "$1" ] ||
-		return 1
+	[ "$(grep -E '^-- /.* -+$' "$f" | LC_ALL=C.UTF-8 wc -L)" = "$1" ] || return 1
 	why="not $3 drive rows"
-	[ "$(grep -cE '^[> ] \[[ x-]\] +[0-9]+ /dev/loop' "$f")" -eq "$3" ] || return 1
+	[ "$(grep -cE '^[> ] \[[ x-]\] +[0-9]+ /' "$f")" -eq "$3" ] || return 1
 	# between the title and the rule: drive rows, their indented second rows, blanks
 	why="a broken line in the list"
 	! sed -n '2,/^-- /p' "$f" | sed '$d' | grep -qvE '^$|^[> ] \[[ x-]\] |^         [^ ]'
@@ -193,7 +195,10 @@ keys s1 y
 wait_for s1 '\] 100% success, verified \(clear\)' 2
 frame 80 24 3 "80x24 after the erasures"
 grep -qE ' 2 done  0 failed' "$WORK/cap" || { cat "$WORK/cap" >&2; fail "title: not 2 done"; }
-ok "both drives erased from the screen: 100% and success on each"
+# colours where the terminal has them and NO_COLOR is not set: success in green
+tm capture-pane -p -e -t s1 | grep -F '100% success' | grep -qF "$ESC[32m" ||
+	fail "no colour on a terminal that has them"
+ok "both drives erased from the screen: 100% and success on each, in green"
 
 # the pager: the report of the highlighted drive (B), scrolled
 keys s1 Enter
@@ -243,6 +248,26 @@ for d in "$A" "$B"; do
 		fail "$c: stock minisign rejects it"
 done
 ok "reports with kesu erase's fields and the labels; certificates verify; the mounted drive untouched"
+
+# --- a hostile name, NO_COLOR, and a countdown that a key cancels: an image
+# file named with kanji, an escape sequence and a quote is listed escaped,
+# within the frame, without colour; --auto counts down, any key cancels
+hostile="$WORK/ディスク$ESC[31m\".img"
+head -c $((4 * MiB)) /dev/urandom > "$hostile"
+cp "$hostile" "$WORK/hostile.before"
+ARGS="--auto --countdown 600 --output-dir $WORK/out '$hostile'"
+screen s3 80 24 TERM=screen LC_ALL=C.UTF-8 NO_COLOR=1
+wait_for s3 'erased in [0-9]+ s with method auto \(any key cancels\)'
+grep -qF "/ディスク\x1b[31m\\\".img -" "$WORK/cap" || { cat "$WORK/cap" >&2; fail "the name is not escaped"; }
+frame 80 24 1 "a name with kanji and an escape"
+tm capture-pane -p -e -t s3 | grep -q "$ESC\[[0-9;]*3[0-7]m" && fail "colours under NO_COLOR"
+keys s3 x
+wait_for s3 '^countdown cancelled by a key: nothing written'
+keys s3 q
+rc=$(wait_rc s3)
+[ "$rc" -eq 4 ] || fail "kesu station exited $rc after a cancelled countdown, expected 4"
+cmp "$hostile" "$WORK/hostile.before" || fail "the cancelled image was written"
+ok "a hostile file name escaped within the frame, no colour under NO_COLOR, a key cancels the countdown"
 
 # --- two slow drives (TERM=vt100, no UTF-8): progress mid-way, resize,
 # quit refused then confirmed, abort one, abort the rest by quitting
