@@ -330,7 +330,11 @@ static void draw_prompt(const struct tui *t, int y, int w)
 const char *tui_help_row(const struct tui *t)
 {
 	switch (t->mode) {
-	case TUI_PROMPT: return "Enter: set  Tab: this drive / every drive  Esc: cancel  ^U: clear";
+	case TUI_PROMPT:
+		if (t->field == TUI_METHOD)
+			return "auto, random, zero ... as kesu erase -m  Enter: set  Tab: every drive  "
+			       "Esc";
+		return "Enter: set  Tab: this drive / every drive  Esc: cancel  ^U: clear";
 	case TUI_CONFIRM: return "y: yes  any other key: no";
 	case TUI_PAGER: return "Up Down Left Right PgUp PgDn Home End: scroll  q Esc Enter: back";
 	case TUI_HELP: return "any key: back";
