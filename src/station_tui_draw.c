@@ -153,7 +153,7 @@ static void drive_line(const struct tui *t, int y, int w, const struct station_d
 			   d->state == STATION_SELECTED		  ? "[x]" :
 								    "[ ]";
 	char head[32], size[24], rest[600];
-	int pw = w >= 100 ? 24 : 16;
+	int pw = w >= 100 ? 24 : 16, x;
 
 	snprintf(head, sizeof(head), "%s %s %2u ", cur ? ">" : " ", mark, d->id);
 	tui_human(d->size, size, sizeof(size));
@@ -163,9 +163,13 @@ static void drive_line(const struct tui *t, int y, int w, const struct station_d
 		attrset(a);
 		mvhline(y, 0, ' ', w);
 	}
-	tui_put(t, y, 0, w, a, head);
-	tui_put(t, y, PREFIX, pw < w - PREFIX ? pw : w - PREFIX, a, d->path);
-	tui_put(t, y, PREFIX + pw, w - PREFIX - pw, a, rest);
+	/* a number past 99 pushes the columns right rather than under the path */
+	x = tui_put(t, y, 0, w, a, head);
+	if (x < PREFIX)
+		x = PREFIX;
+	/* cut from the left: an image's file name says more than its folder */
+	tui_put_tail(t, y, x, pw < w - x ? pw : w - x, a, d->path);
+	tui_put(t, y, x + pw, w - x - pw, a, rest);
 }
 
 int tui_list_rows(void)

@@ -118,7 +118,7 @@ framed() {
 	why="the rule of the details is not $1 wide"
 	[ "$(grep -E '^-- /.* -+$' "$f" | LC_ALL=C.UTF-8 wc -L)" = "$1" ] || return 1
 	why="not $3 drive rows"
-	[ "$(grep -cE '^[> ] \[[ x-]\] +[0-9]+ /' "$f")" -eq "$3" ] || return 1
+	[ "$(grep -cE '^[> ] \[[ x-]\] +[0-9]+ (/|\.\.\.)' "$f")" -eq "$3" ] || return 1
 	# between the title and the rule: drive rows, their indented second rows, blanks
 	why="a broken line in the list"
 	! sed -n '2,/^-- /p' "$f" | sed '$d' | grep -qvE '^$|^[> ] \[[ x-]\] |^         [^ ]'
@@ -259,6 +259,9 @@ ARGS="--auto --countdown 600 --output-dir $WORK/out '$hostile'"
 screen s3 80 24 TERM=screen LC_ALL=C.UTF-8 NO_COLOR=1
 wait_for s3 'erased in [0-9]+ s with method auto \(any key cancels\)'
 grep -qF "/ディスク\x1b[31m\\\".img -" "$WORK/cap" || { cat "$WORK/cap" >&2; fail "the name is not escaped"; }
+# in the list, cut from the left so that the file name shows
+grep -qE '^> \[ \] +1 \.\.\..*\.img +4\.0 MiB file ' "$WORK/cap" ||
+	{ cat "$WORK/cap" >&2; fail "the list does not show the end of the name"; }
 frame 80 24 1 "a name with kanji and an escape"
 tm capture-pane -p -e -t s3 | grep -q "$ESC\[[0-9;]*3[0-7]m" && fail "colours under NO_COLOR"
 keys s3 x
