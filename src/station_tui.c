@@ -193,7 +193,7 @@ void tui_pager_close(struct tui *t)
 /* a terminal that can address its cursor, set up for the screen */
 static SCREEN *open_screen(struct tui *t)
 {
-	const char *cs;
+	const char *cs, *cup;
 	SCREEN *scr;
 
 	/* the person's character set, for names in UTF-8 (restored at the end) */
@@ -203,7 +203,9 @@ static SCREEN *open_screen(struct tui *t)
 	scr = newterm(NULL, stdout, stdin);
 	if (!scr)
 		return NULL;
-	if (!tigetstr("cup") || tigetstr("cup") == (char *)-1) {
+	/* without cursor addressing (TERM=dumb) there is no screen: line mode */
+	cup = tigetstr("cup");
+	if (!cup || cup == (char *)-1) {
 		endwin();
 		delscreen(scr);
 		return NULL;
@@ -313,8 +315,9 @@ int station_tui_run(struct station *s, const struct station_tui_opts *o)
 	struct tui t = { .s = s, .o = o };
 	SCREEN *scr;
 
+	/* out of memory before the screen: line mode needs less */
 	if (tui_snapshot(&t))
-		return -ENOMEM;
+		return -ENOTSUP;
 	scr = open_screen(&t);
 	if (!scr) {
 		free(t.d);
