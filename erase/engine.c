@@ -201,8 +201,13 @@ int erase_run(struct dev *d, const struct erase_plan *plan, const struct erase_o
 	}
 	clock_gettime(CLOCK_REALTIME, &r->finished);
 	set_outcome(plan, r, ret);
-	/* the abort flag holds the signal's number: name it for the report and the log */
-	if (ret == -EINTR && o->abort && *o->abort > 0 && sigabbrev_np(*o->abort))
+	/*
+	 * the abort flag holds the signal's number (name it for the report and
+	 * the log), or ERASE_ABORT_ASKED when a person stopped this target alone
+	 */
+	if (ret == -EINTR && o->abort && *o->abort == ERASE_ABORT_ASKED)
+		snprintf(r->reason, sizeof(r->reason), "aborted by the operator");
+	else if (ret == -EINTR && o->abort && *o->abort > 0 && sigabbrev_np(*o->abort))
 		snprintf(r->reason, sizeof(r->reason), "interrupted by signal SIG%s",
 			 sigabbrev_np(*o->abort));
 	if (ret && ret != -EINTR)

@@ -109,12 +109,15 @@ int erase_parse_verify(const char *s, enum erase_verify *mode, unsigned *pct);
 const char *erase_verify_name(enum erase_verify v);
 const char *erase_result_name(enum erase_result_code r);
 
+/* the value of an abort flag when a person stopped one target (not a signal) */
+#define ERASE_ABORT_ASKED (-1)
+
 struct erase_opts {
 	unsigned queue_depth;
 	size_t chunk;
 	progress_fn progress;
 	void *progress_usr;
-	volatile sig_atomic_t *abort;
+	volatile sig_atomic_t *abort; /* nonzero: stop; a signal number, or ERASE_ABORT_ASKED */
 	uint64_t sample_seed; /* 0: random */
 	/*
 	 * Test hook: called after a pass is written and flushed, before it is

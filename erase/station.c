@@ -431,7 +431,7 @@ int station_cancel(struct station *s, unsigned id)
 			d->cancelled = true;
 			station_push(s, STATION_EV_CANCELLED, d->pub.id);
 		} else if (d->pub.state == STATION_RUNNING) {
-			d->abort = 1;
+			d->abort = ERASE_ABORT_ASKED;
 		}
 	}
 	station_check_idle(s);
@@ -693,7 +693,7 @@ void station_free(struct station *s)
 	s->stopping = true;
 	for (size_t i = 0; i < s->n; i++)
 		if (s->d[i]->pub.state == STATION_RUNNING)
-			s->d[i]->abort = 1;
+			s->d[i]->abort = ERASE_ABORT_ASKED;
 	pthread_mutex_unlock(&s->lock);
 	wake(s);
 	if (s->thread_on)

@@ -332,6 +332,8 @@ for d in "$S1" "$S2"; do
 	r=$(report_of "$d" kesu-report/1)
 	[ -f "$r" ] || fail "$d: no report after the abort"
 	[ "$(jqf "$r" .result)" = aborted ] || fail "$r: result $(jqf "$r" .result)"
+	[ "$(jqf "$r" .result_reason)" = "aborted by the operator" ] ||
+		fail "$r: result_reason $(jqf "$r" .result_reason)"
 	[ "$(jqf "$r" '.passes[0].completed')" = false ] || fail "$r: pass completed: $(jq -c .passes "$r")"
 done
 ok "a aborts one drive, q and y the other: both reports say aborted, exit 7"
