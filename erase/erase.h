@@ -118,7 +118,7 @@ struct erase_opts {
 	progress_fn progress;
 	void *progress_usr;
 	volatile sig_atomic_t *abort; /* nonzero: stop; a signal number, or ERASE_ABORT_ASKED */
-	uint64_t sample_seed; /* 0: random */
+	uint64_t sample_seed;	      /* 0: random */
 	/*
 	 * Test hook: called after a pass is written and flushed, before it is
 	 * read back (tests change the device here to prove verification reads it).
