@@ -94,7 +94,6 @@ struct age_file_io {
 	struct outfile of; /* of.fd >= 0: the output is a file */
 	int out;	   /* the output, STDOUT_FILENO for standard output */
 	bool out_dev;	   /* out is a character device opened here (-o /dev/null) */
-	bool flush_behind; /* a file too large for the page cache: written back as it grows */
 	int werr;	   /* the error of the write that failed, 0 if none */
 	uint64_t nread;	   /* bytes read from the input so far, header and armor too */
 	/* non-zero (a signal was caught): reading and writing stop with -EINTR */

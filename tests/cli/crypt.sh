@@ -258,3 +258,26 @@ grep -q -- "-a" tty.out || { cat tty.out; fail "-o /dev/tty: binary not refused"
 $PTY sh -c "\"$KESU\" encrypt -r \"$apub\" -a -o /dev/tty notice" > tty.out
 tr -d '\r' < tty.out | age -d -i a.key | cmp - notice || fail "-a -o /dev/tty: age cannot decrypt"
 ok "-o /dev/null and -o /dev/tty: written in place; binary still refused to a terminal"
+
+# --- an output file is written back while it grows (sync_file_range every
+# 16 MiB), and is durable before it has a name: its last fsync comes before the
+# link or rename that publishes it, both ways. Seen by strace.
+if command -v strace >/dev/null; then
+	head -c $((40 * 1024 * 1024)) /dev/urandom > forty
+	for op in encrypt decrypt; do
+		if [ $op = encrypt ]; then src=forty args="-r $apub"; else src=forty.age args="-i a.key"; fi
+		# shellcheck disable=SC2086
+		strace -f -y -o trace -e trace=sync_file_range,fsync,linkat,renameat,renameat2 \
+			"$KESU" $op -q $args -o out/y "$src" 2> err || { cat err; fail "$op under strace"; }
+		n=$(grep -c 'sync_file_range(' trace || true)
+		[ "$n" -ge 2 ] || { cat trace; fail "$op: $n early write-backs of 40 MiB, expected 2"; }
+		# the file's fsync after its last write-back, then the name
+		awk '/sync_file_range\(/ { w = NR } /fsync\(/ && !/\/out>/ { s = NR }
+			/(linkat|renameat2?)\(/ { l = NR } END { exit !(w < s && s < l) }' trace ||
+			{ cat trace; fail "$op: no fsync of the file before it was published"; }
+		[ $op = encrypt ] && mv out/y forty.age
+	done
+	cmp forty out/y || fail "40 MiB: the round trip differs"
+	rm -f out/y forty forty.age trace
+	ok "40 MiB out: written back as it grows, fsync'ed before it is named"
+fi
