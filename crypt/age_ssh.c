@@ -542,7 +542,17 @@ static int unseal(const char *text, const char *path, const struct age_key_pass 
 		  struct age_ssh_key *k, char *why, size_t wlen)
 {
 	if (k->rsa) {
-		/* libssh 0.10 opens it but has no way to hand the RSA key out */
+		/*
+		 * libssh 0.10 (Debian 12: 0.10.6) opens it, but with OpenSSL 3 it
+		 * builds the key from n, e and d alone, dropping p and q, so its only
+		 * way out, ssh_pki_export_privkey_base64() as PEM, fails (tried:
+		 * SSH_ERROR for every OpenSSH-format RSA key, with or without a
+		 * passphrase, after ssh_key_dup() too). libssh 0.11 keeps the factors
+		 * and has ssh_pki_export_privkey_base64_format(): with it the key
+		 * could come back unprotected in the OpenSSH format and go through
+		 * parse_text() as the ssh-ed25519 keys do. No other library here
+		 * has bcrypt-pbkdf, and it is not written here.
+		 */
 		reason(why, wlen,
 		       "a passphrase-protected ssh-rsa key cannot be read here: "
 		       "decrypt with a copy whose passphrase was removed "
