@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,6 +11,11 @@
 #include "age_file.h"
 #include "file.h"
 #include "secmem.h"
+
+/* written back in steps of this much: about 3 ms of the final fsync left per step */
+#define AGE_FILE_FLUSH_WINDOW (16u << 20)
+/* O_DIRECT: buffer, length and offset in multiples of this (a page; sectors are at most that) */
+#define AGE_FILE_DIRECT_ALIGN 4096u
 
 /*
  * The lines of a recipients (@ids NULL) or identity file: "#" comments and
@@ -125,11 +131,29 @@ bool age_file_is_device(const char *path)
 	return !stat(path, &st) && S_ISCHR(st.st_mode);
 }
 
-static uint64_t free_memory(void)
+/*
+ * The output file is written with O_DIRECT while the writes are whole
+ * aligned blocks, as decryption's batches are: no copy into the page cache,
+ * whose new pages cost more here than the disk does (1 GiB decrypted with the
+ * fsync: 1.01 s against 1.31 s, CPU 0.70 s against 0.91 s, medians of 7
+ * interleaved runs), and the fsync before publication finds nothing but the
+ * device's cache. The first write that is not aligned (an encrypted file's
+ * header, the short last batch) ends it for the rest of the file; a file
+ * system that refuses O_DIRECT never starts it.
+ */
+static void direct_set(struct age_file_io *io, bool on)
 {
-	long pages = sysconf(_SC_AVPHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+	int fl = fcntl(io->out, F_GETFL);
 
-	return pages > 0 && size > 0 ? (uint64_t)pages * (uint64_t)size : 0;
+	io->direct = on && fl >= 0 && fcntl(io->out, F_SETFL, fl | O_DIRECT) == 0;
+	if (!on && fl >= 0)
+		fcntl(io->out, F_SETFL, fl & ~O_DIRECT);
+}
+
+static bool direct_fits(const struct age_file_io *io, const void *buf, size_t len)
+{
+	return !((uintptr_t)buf % AGE_FILE_DIRECT_ALIGN) && !(len % AGE_FILE_DIRECT_ALIGN) &&
+	       !(io->written % AGE_FILE_DIRECT_ALIGN);
 }
 
 int age_file_open_output(struct age_file_io *io, const char *path, unsigned flags)
@@ -149,9 +173,10 @@ int age_file_open_output(struct age_file_io *io, const char *path, unsigned flag
 		return 0;
 	}
 	r = outfile_reserve(&io->of, path, size, flags);
-	if (!r)
+	if (!r) {
 		io->out = io->of.fd;
-	io->flush_behind = !S_ISREG(io->in_st.st_mode) || size > free_memory() / 2;
+		direct_set(io, true);
+	}
 	return r;
 }
 
@@ -207,6 +232,8 @@ int age_file_write(void *usr, const void *buf, size_t len)
 	struct age_file_io *io = usr;
 	const char *p = buf;
 
+	if (io->direct && !direct_fits(io, buf, len))
+		direct_set(io, false);
 	while (len) {
 		ssize_t n;
 
@@ -215,19 +242,31 @@ int age_file_write(void *usr, const void *buf, size_t len)
 		n = write(io->out, p, len);
 		if (n < 0 && errno == EINTR)
 			continue;
+		/* a device or file system stricter than the alignment: the page cache */
+		if (n < 0 && errno == EINVAL && io->direct) {
+			direct_set(io, false);
+			continue;
+		}
 		if (n < 0)
 			return io->werr = -errno;
 		p += n;
 		len -= (size_t)n;
+		io->written += (uint64_t)n;
+		/* a short write leaves the rest unaligned */
+		if (len && io->direct && !direct_fits(io, p, len))
+			direct_set(io, false);
 	}
 	/*
-	 * A file larger than the free memory (or of unknown size): write back as
-	 * it grows, so that it does not push everything else out of the page
-	 * cache. One that fits is written back by the commit's fsync alone: early
-	 * write-back then only adds system calls (measured with bench/crypt).
+	 * Through the page cache (an encrypted file, or where O_DIRECT ended):
+	 * write back as the file grows, whatever its size: the commit's fsync,
+	 * which must come before the file is published, then finds almost
+	 * nothing left (about 0.02 s instead of 0.5 s for 1 GiB here), the disk
+	 * works while the chunks are still being sealed or opened, and a file
+	 * larger than memory does not push everything else out of the page
+	 * cache. Each call costs well under a millisecond per window.
 	 */
-	if (io->of.fd >= 0 && io->flush_behind)
-		outfile_flush_behind(&io->of, 8 << 20);
+	if (io->of.fd >= 0 && !io->direct)
+		outfile_flush_behind(&io->of, AGE_FILE_FLUSH_WINDOW);
 	return 0;
 }
 

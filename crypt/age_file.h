@@ -94,8 +94,9 @@ struct age_file_io {
 	struct outfile of; /* of.fd >= 0: the output is a file */
 	int out;	   /* the output, STDOUT_FILENO for standard output */
 	bool out_dev;	   /* out is a character device opened here (-o /dev/null) */
-	bool flush_behind; /* a file too large for the page cache: written back as it grows */
 	int werr;	   /* the error of the write that failed, 0 if none */
+	bool direct;	   /* the output file is written with O_DIRECT (age_file_write) */
+	uint64_t written;  /* bytes written to the output so far */
 	uint64_t nread;	   /* bytes read from the input so far, header and armor too */
 	/* non-zero (a signal was caught): reading and writing stop with -EINTR */
 	volatile sig_atomic_t *abort;

@@ -31,6 +31,7 @@
  */
 #define BATCH 4
 #define MAX_THREADS 64
+#define STREAM_ALIGN 4096
 
 enum slot_state { SLOT_FREE, SLOT_FILLED, SLOT_BUSY, SLOT_DONE };
 
@@ -360,7 +361,9 @@ int age_stream_run(struct age_stream *s)
 	p.nslots = 2 * nworkers + 2;
 	p.stride = BATCH * (s->decrypt ? AGE_CHUNK : AGE_CT_CHUNK);
 	p.slot = calloc(p.nslots, sizeof(*p.slot));
-	p.outbuf = malloc(p.nslots * p.stride);
+	/* page-aligned, as are the strides of decryption: a writer may use O_DIRECT */
+	if (posix_memalign((void **)&p.outbuf, STREAM_ALIGN, p.nslots * p.stride))
+		p.outbuf = NULL;
 	if (!p.slot || !p.outbuf)
 		goto out;
 	for (i = 0; i < p.nslots; i++) {

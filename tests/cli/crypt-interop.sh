@@ -175,6 +175,45 @@ grep -q 'passphrase-protected ssh-rsa' err.out || fail "protected RSA: $(cat err
 [ ! -e x.age ] && [ ! -e x.out ] || fail "output written despite a refused key"
 ok "ECDSA, sk- and PEM keys and a protected ssh-rsa key refused with the reason"
 
+# an ssh-rsa key whose parts do not belong together: d damaged (it would open
+# nothing), then q damaged (OpenSSL would quietly redo each result with d).
+# Refused when read, as stock age refuses it, and no output written.
+# damage KEY FIELD: flip the low bit of the last byte of FIELD (n e d iqmp p q)
+damage() {
+	python3 - "$1" "$2" <<'PY'
+import base64, struct, sys
+path, field = sys.argv[1], sys.argv[2]
+text = open(path).read().split("\n")
+blob = bytearray(base64.b64decode("".join(text[1:text.index("-----END OPENSSH PRIVATE KEY-----")])))
+def skip(o):
+    return o + 4 + struct.unpack(">I", blob[o:o + 4])[0]
+o = len(b"openssh-key-v1\0")
+for _ in range(3):  # cipher, KDF, its options
+    o = skip(o)
+o = skip(o + 4) + 4 + 8  # the key count, the public key; the private section's length, checks
+o = skip(o)  # "ssh-rsa"
+for name in ("n", "e", "d", "iqmp", "p", "q"):
+    end = skip(o)
+    if name == field:
+        blob[end - 1] ^= 1
+    o = end
+b64 = base64.b64encode(bytes(blob)).decode()
+lines = [b64[i:i + 70] for i in range(0, len(b64), 70)]
+open(path, "w").write("\n".join([text[0]] + lines + ["-----END OPENSSH PRIVATE KEY-----", ""]))
+PY
+}
+for field in d q; do
+	cp sshr sshr.$field && damage sshr.$field $field
+	if age -d -i sshr.$field -o x.out sshr.a 2> /dev/null; then
+		fail "stock age took the ssh-rsa key with $field damaged"
+	fi
+	rm -f x.out
+	expect_rc 2 "$KESU" decrypt -i sshr.$field -o x.out sshr.a 2> err.out
+	grep -q 'malformed OpenSSH private key' err.out || fail "damaged $field: $(cat err.out)"
+	[ ! -e x.out ] || fail "output written with a damaged ssh-rsa key"
+done
+ok "an ssh-rsa key with d or q damaged: refused when read, as age refuses it"
+
 # --- an identity file encrypted with a passphrase by age -p, read by kesu, asked once
 IDPASS='identity file words'
 age-keygen -o plain.key 2> /dev/null

@@ -258,3 +258,41 @@ grep -q -- "-a" tty.out || { cat tty.out; fail "-o /dev/tty: binary not refused"
 $PTY sh -c "\"$KESU\" encrypt -r \"$apub\" -a -o /dev/tty notice" > tty.out
 tr -d '\r' < tty.out | age -d -i a.key | cmp - notice || fail "-a -o /dev/tty: age cannot decrypt"
 ok "-o /dev/null and -o /dev/tty: written in place; binary still refused to a terminal"
+
+# --- an output file is durable before it has a name: its last fsync comes
+# before the link or rename that publishes it, both ways. Encrypting, it is
+# written back while it grows (sync_file_range every 16 MiB); decrypting, its
+# whole blocks go to the disk with O_DIRECT, past the page cache, which fincore
+# confirms: of 40 MiB, no more than the last write stays in memory.
+if command -v strace >/dev/null; then
+	head -c $((40 * 1024 * 1024 + 5)) /dev/urandom > forty
+	for op in encrypt decrypt; do
+		if [ $op = encrypt ]; then src=forty args="-r $apub"; else src=forty.age args="-i a.key"; fi
+		# LeakSanitizer cannot run under ptrace (sanitizer builds)
+		# shellcheck disable=SC2086
+		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+			strace -f -y -o trace -e trace=sync_file_range,fsync,linkat,renameat,renameat2,fcntl \
+			"$KESU" $op -q $args -o out/y "$src" 2> err || { cat err; fail "$op under strace"; }
+		n=$(grep -c 'sync_file_range(' trace || true)
+		if [ $op = encrypt ]; then
+			[ "$n" -ge 2 ] || { cat trace; fail "$op: $n early write-backs of 40 MiB"; }
+		else
+			grep -q 'F_SETFL, .*O_DIRECT' trace || { cat trace; fail "$op: no O_DIRECT"; }
+		fi
+		# the file's fsync after its last write-back, then the name
+		awk '/sync_file_range\(/ { w = NR } /fsync\(/ && !/\/out>/ { s = NR }
+			/(linkat|renameat2?)\(/ { l = NR } END { exit !(w < s && s < l) }' trace ||
+			{ cat trace; fail "$op: no fsync of the file before it was published"; }
+		[ $op = encrypt ] && mv out/y forty.age
+	done
+	# before cmp reads it into the page cache: at most the last write (the
+	# ring, 2 x threads + 2 batches of 256 KiB) went through it
+	if command -v fincore >/dev/null && [ "$(stat -f -c %T out)" != tmpfs ]; then
+		pages=$(fincore -n -b -o PAGES out/y | tr -d ' ')
+		max=$(((2 * $(getconf _NPROCESSORS_ONLN) + 2) * 64 + 1))
+		[ "$pages" -le "$max" ] || fail "decrypted 40 MiB: $pages pages left in the page cache"
+	fi
+	cmp forty out/y || fail "40 MiB: the round trip differs"
+	rm -f out/y forty forty.age trace
+	ok "40 MiB out: fsync'ed before it is named; written back as it grows, or with O_DIRECT"
+fi
