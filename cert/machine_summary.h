@@ -12,6 +12,9 @@
 
 #include <jansson.h>
 
+#include "sig.h"
+#include "verdict.h"
+
 /**
  * struct cert_machine_drive - one drive of the machine
  * @path: where it was attached
@@ -42,5 +45,59 @@ struct cert_machine_host {
  */
 json_t *cert_machine_summary(const struct cert_machine_host *h, const struct cert_machine_drive *d,
 			     size_t n, const char *id, const char *created);
+
+/* The format's name, its "format" member. */
+#define CERT_MACHINE_FORMAT "kesu-machine/1"
+
+/**
+ * struct cert_machine_verification - what checking a summary found
+ * @verdict: CERT_VALID, or the first that applies of CERT_MALFORMED,
+ *           CERT_BAD_SIGNATURE, CERT_UNTRUSTED, CERT_NOT_ERASED
+ * @why: the reason, for a person
+ * @id: the summary's id ("" when it has none)
+ * @doc: the summary, once it parsed (release with cert_machine_verification_free())
+ * @sig: the operator signature's signer, time and failure
+ */
+struct cert_machine_verification {
+	enum cert_verdict verdict;
+	char why[512];
+	char id[37];
+	json_t *doc;
+	struct cert_sig_check sig;
+};
+
+/**
+ * cert_machine_verify_mem() - check a summary's bytes: canonical form, the
+ * kesu-machine/1 structure (its result "erased" exactly when every drive
+ * is), the signature by a key the store trusts as operator, whose trusted
+ * comment names this summary's id, and the result
+ * @sig: the sidecar's bytes (NULL: none), DER when @cms
+ * Return: 0 (read @out->verdict), -ENOMEM
+ */
+int cert_machine_verify_mem(const void *buf, size_t len, const char *sig, size_t siglen, bool cms,
+			    const struct cert_trust *t, struct cert_machine_verification *out);
+
+/**
+ * cert_machine_verify_file() - cert_machine_verify_mem() for @path and its
+ * sidecar PATH.minisig, else PATH.p7s (where the station writes it)
+ * Return: 0 (read @out->verdict), -EMEDIUMTYPE (@path is JSON but no
+ * kesu-machine/1 document: a certificate, perhaps), -ENOMEM, or the errno of
+ * reading @path (-ENOENT, -EACCES, -EISDIR, -EFBIG)
+ */
+int cert_machine_verify_file(const char *path, const struct cert_trust *t,
+			     struct cert_machine_verification *out);
+
+/**
+ * cert_machine_drive_match() - is @cert (a certificate, checked by
+ * cert_check()) the one the summary @sum lists as @drive: the same id,
+ * device serial and path, result, and machine (DMI serial and UUID, where
+ * both have them)
+ * @why: the first difference
+ * Return: 0, -EXDEV (it differs)
+ */
+int cert_machine_drive_match(const json_t *sum, const json_t *drive, const json_t *cert, char *why,
+			     size_t len);
+
+void cert_machine_verification_free(struct cert_machine_verification *v);
 
 #endif
