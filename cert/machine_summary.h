@@ -50,32 +50,19 @@ json_t *cert_machine_summary(const struct cert_machine_host *h, const struct cer
 #define CERT_MACHINE_FORMAT "kesu-machine/1"
 
 /**
- * struct cert_machine_verification - what checking a summary found
- * @verdict: CERT_VALID, or the first that applies of CERT_MALFORMED,
- *           CERT_BAD_SIGNATURE, CERT_UNTRUSTED, CERT_NOT_ERASED
- * @why: the reason, for a person
- * @id: the summary's id ("" when it has none)
- * @doc: the summary, once it parsed (release with cert_machine_verification_free())
- * @sig: the operator signature's signer, time and failure
- */
-struct cert_machine_verification {
-	enum cert_verdict verdict;
-	char why[512];
-	char id[37];
-	json_t *doc;
-	struct cert_sig_check sig;
-};
-
-/**
  * cert_machine_verify_mem() - check a summary's bytes: canonical form, the
  * kesu-machine/1 structure (its result "erased" exactly when every drive
  * is), the signature by a key the store trusts as operator, whose trusted
  * comment names this summary's id, and the result
  * @sig: the sidecar's bytes (NULL: none), DER when @cms
+ * @out: as for certificates: CERT_VALID, or the first that applies of
+ *       CERT_MALFORMED, CERT_BAD_SIGNATURE, CERT_UNTRUSTED, CERT_NOT_ERASED;
+ *       the signer in @out->sig[CERT_ROLE_OPERATOR]; release with
+ *       cert_verification_free()
  * Return: 0 (read @out->verdict), -ENOMEM
  */
 int cert_machine_verify_mem(const void *buf, size_t len, const char *sig, size_t siglen, bool cms,
-			    const struct cert_trust *t, struct cert_machine_verification *out);
+			    const struct cert_trust *t, struct cert_verification *out);
 
 /**
  * cert_machine_verify_file() - cert_machine_verify_mem() for @path and its
@@ -85,7 +72,7 @@ int cert_machine_verify_mem(const void *buf, size_t len, const char *sig, size_t
  * reading @path (-ENOENT, -EACCES, -EISDIR, -EFBIG)
  */
 int cert_machine_verify_file(const char *path, const struct cert_trust *t,
-			     struct cert_machine_verification *out);
+			     struct cert_verification *out);
 
 /**
  * cert_machine_drive_match() - is @cert (a certificate, checked by
@@ -97,7 +84,5 @@ int cert_machine_verify_file(const char *path, const struct cert_trust *t,
  */
 int cert_machine_drive_match(const json_t *sum, const json_t *drive, const json_t *cert, char *why,
 			     size_t len);
-
-void cert_machine_verification_free(struct cert_machine_verification *v);
 
 #endif

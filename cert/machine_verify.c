@@ -7,29 +7,13 @@
 #include "config.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cert.h"
 #include "file.h"
-#include "jcs.h"
 #include "machine_summary.h"
-
-static int verdict(struct cert_machine_verification *v, enum cert_verdict what, const char *fmt,
-		   ...) __attribute__((format(printf, 3, 4)));
-static int verdict(struct cert_machine_verification *v, enum cert_verdict what, const char *fmt,
-		   ...)
-{
-	va_list ap;
-
-	v->verdict = what;
-	va_start(ap, fmt);
-	vsnprintf(v->why, sizeof(v->why), fmt, ap);
-	va_end(ap);
-	return 0;
-}
 
 static bool text_or_null(const json_t *o, const char *key)
 {
@@ -51,7 +35,7 @@ static bool drive_ok(const json_t *d, bool *erased)
 }
 
 /* The structure cert_machine_summary() writes; the reason into @v->why. */
-static bool summary_ok(struct cert_machine_verification *v)
+static bool summary_ok(struct cert_verification *v)
 {
 	static const char *const host[] = { "manufacturer", "product",	 "serial",
 					    "uuid",	    "asset_tag", "tag" };
@@ -65,53 +49,53 @@ static bool summary_ok(struct cert_machine_verification *v)
 
 	if (!id || strlen(id) != 36 || !json_is_string(json_object_get(doc, "created")) ||
 	    !json_is_object(m) || !json_is_array(drives) || !result || json_object_size(doc) != 6)
-		return !verdict(v, CERT_MALFORMED, "not a %s document", CERT_MACHINE_FORMAT);
+		return !cert_verdict_set(v, CERT_MALFORMED, "not a %s document",
+					 CERT_MACHINE_FORMAT);
 	snprintf(v->id, sizeof(v->id), "%s", id);
 	for (i = 0; i < sizeof(host) / sizeof(host[0]); i++)
 		if (!text_or_null(m, host[i]))
-			return !verdict(v, CERT_MALFORMED, "machine.%s is not text", host[i]);
+			return !cert_verdict_set(v, CERT_MALFORMED, "machine.%s is not text",
+						 host[i]);
 	json_array_foreach(drives, i, d)
 	{
 		if (!drive_ok(d, &erased))
-			return !verdict(v, CERT_MALFORMED, "drives[%zu] is malformed", i);
+			return !cert_verdict_set(v, CERT_MALFORMED, "drives[%zu] is malformed", i);
 		all = all && erased;
 	}
 	all = all && json_array_size(drives) > 0;
 	if (strcmp(result, all ? "erased" : "not erased"))
-		return !verdict(v, CERT_MALFORMED, "its result \"%.40s\" contradicts its drives",
-				result);
+		return !cert_verdict_set(v, CERT_MALFORMED,
+					 "its result \"%.40s\" contradicts its drives", result);
 	return true;
 }
 
 int cert_machine_verify_mem(const void *buf, size_t len, const char *sig, size_t siglen, bool cms,
-			    const struct cert_trust *t, struct cert_machine_verification *out)
+			    const struct cert_trust *t, struct cert_verification *out)
 {
 	const char *format;
 	int r;
 
-	memset(out, 0, sizeof(*out));
-	r = jcs_is_canonical(buf, len, &out->doc);
-	if (r == -ENOMEM)
+	r = cert_verdict_canonical(buf, len, out);
+	if (r || out->verdict)
 		return r;
-	if (r)
-		return verdict(out, CERT_MALFORMED, "%s",
-			       r == -EBADMSG ? "not JSON" : "not in canonical (RFC 8785) form");
 	format = json_string_value(json_object_get(out->doc, "format"));
 	if (!format || strcmp(format, CERT_MACHINE_FORMAT))
-		return verdict(out, CERT_MALFORMED, "not a %s document", CERT_MACHINE_FORMAT);
+		return cert_verdict_set(out, CERT_MALFORMED, "not a %s document",
+					CERT_MACHINE_FORMAT);
 	if (!summary_ok(out))
 		return 0;
 	if (!sig)
-		return verdict(out, CERT_BAD_SIGNATURE, "no signature");
+		return cert_verdict_set(out, CERT_BAD_SIGNATURE, "no signature");
 	r = cert_check_sig_text(sig, siglen, cms, buf, len, out->id, CERT_ROLE_OPERATOR, t,
-				&out->sig);
+				&out->sig[CERT_ROLE_OPERATOR]);
 	if (r == -ENOMEM)
 		return r;
 	if (r)
-		return verdict(out, r == -EACCES ? CERT_UNTRUSTED : CERT_BAD_SIGNATURE, "%s",
-			       out->sig.why);
+		return cert_verdict_set(out, r == -EACCES ? CERT_UNTRUSTED : CERT_BAD_SIGNATURE,
+					"%s", out->sig[CERT_ROLE_OPERATOR].why);
 	if (strcmp(json_string_value(json_object_get(out->doc, "result")), "erased"))
-		return verdict(out, CERT_NOT_ERASED, "not every drive of the machine was erased");
+		return cert_verdict_set(out, CERT_NOT_ERASED,
+					"not every drive of the machine was erased");
 	return 0;
 }
 
@@ -127,7 +111,7 @@ static bool is_summary(const char *buf, size_t len)
 }
 
 int cert_machine_verify_file(const char *path, const struct cert_trust *t,
-			     struct cert_machine_verification *out)
+			     struct cert_verification *out)
 {
 	static const char *const ext[] = { "minisig", "p7s" };
 	char *buf = NULL, *sig = NULL, *sp = NULL;
@@ -196,10 +180,4 @@ int cert_machine_drive_match(const json_t *sum, const json_t *drive, const json_
 		}
 	}
 	return 0;
-}
-
-void cert_machine_verification_free(struct cert_machine_verification *v)
-{
-	json_decref(v->doc);
-	v->doc = NULL;
 }

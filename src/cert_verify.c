@@ -301,8 +301,7 @@ static int summary_cert(const char *sum_path, const json_t *sum, const json_t *d
 	return code;
 }
 
-static void print_summary(const char *path, const struct cert_machine_verification *v, int code,
-			  bool json)
+static void print_summary(const char *path, const struct cert_verification *v, int code, bool json)
 {
 	const json_t *m = json_object_get(v->doc, "machine");
 	size_t n = json_array_size(json_object_get(v->doc, "drives"));
@@ -316,17 +315,22 @@ static void print_summary(const char *path, const struct cert_machine_verificati
 			printf("%s: valid: machine summary %s, serial %s, uuid %s, %zu drives, all "
 			       "erased; operator %s, key %s\n",
 			       ui_safe(path), v->id, ui_safe(cert_get_string(m, "serial")),
-			       ui_safe(cert_get_string(m, "uuid")), n, ui_safe(v->sig.name),
-			       v->sig.fpr[0] ? v->sig.fpr : v->sig.key_id);
+			       ui_safe(cert_get_string(m, "uuid")), n,
+			       ui_safe(v->sig[CERT_ROLE_OPERATOR].name),
+			       v->sig[CERT_ROLE_OPERATOR].fpr[0] ?
+				       v->sig[CERT_ROLE_OPERATOR].fpr :
+				       v->sig[CERT_ROLE_OPERATOR].key_id);
 		return;
 	}
 	o = json_pack("{s:o,s:s,s:s,s:s,s:i,s:o,s:I,s:o}", "file", json_text(path), "kind",
 		      "machine", "id", v->id, "verdict", cert_verdict_name(v->verdict), "exit",
 		      code, "why", json_text(v->why), "drives", (json_int_t)n, "operator",
 		      v->verdict == CERT_VALID || v->verdict == CERT_NOT_ERASED ?
-			      json_pack("{s:o,s:s,s:s,s:s}", "name", json_text(v->sig.name),
-					"key_id", v->sig.key_id, "fingerprint", v->sig.fpr, "time",
-					v->sig.time) :
+			      json_pack("{s:o,s:s,s:s,s:s}", "name",
+					json_text(v->sig[CERT_ROLE_OPERATOR].name), "key_id",
+					v->sig[CERT_ROLE_OPERATOR].key_id, "fingerprint",
+					v->sig[CERT_ROLE_OPERATOR].fpr, "time",
+					v->sig[CERT_ROLE_OPERATOR].time) :
 			      json_null());
 	if (!o || ui_print_json(stdout, o))
 		ui_err("%s: cannot print the result", ui_safe(path));
@@ -340,7 +344,7 @@ static void print_summary(const char *path, const struct cert_machine_verificati
 static int verify_summary(const char *path, const struct cert_trust *t,
 			  const struct verify_opts_cli *o, int *code)
 {
-	struct cert_machine_verification v;
+	struct cert_verification v;
 	int r = cert_machine_verify_file(path, t, &v);
 	size_t i;
 	json_t *d;
@@ -357,7 +361,7 @@ static int verify_summary(const char *path, const struct cert_trust *t,
 	if (o->dir && (v.verdict == CERT_VALID || v.verdict == CERT_NOT_ERASED))
 		json_array_foreach(json_object_get(v.doc, "drives"), i, d) *code =
 			ui_exit_worst(*code, summary_cert(path, v.doc, d, t, o));
-	cert_machine_verification_free(&v);
+	cert_verification_free(&v);
 	return 0;
 }
 
