@@ -212,6 +212,7 @@ static void on_progress(const struct progress *p, void *usr)
 	g->npasses = p->npasses;
 	g->done = p->done;
 	g->total = p->total;
+	g->errors = p->errors;
 	g->rate = p->elapsed_ms ? p->done * 1000 / p->elapsed_ms : 0;
 	g->eta_s = g->rate && p->total >= p->done ? (int64_t)((p->total - p->done) / g->rate) : -1;
 	if (!d->prog_queued) {
