@@ -12,6 +12,9 @@
 
 #include <jansson.h>
 
+#include "sig.h"
+#include "verdict.h"
+
 /**
  * struct cert_machine_drive - one drive of the machine
  * @path: where it was attached
@@ -42,5 +45,44 @@ struct cert_machine_host {
  */
 json_t *cert_machine_summary(const struct cert_machine_host *h, const struct cert_machine_drive *d,
 			     size_t n, const char *id, const char *created);
+
+/* The format's name, its "format" member. */
+#define CERT_MACHINE_FORMAT "kesu-machine/1"
+
+/**
+ * cert_machine_verify_mem() - check a summary's bytes: canonical form, the
+ * kesu-machine/1 structure (its result "erased" exactly when every drive
+ * is), the signature by a key the store trusts as operator, whose trusted
+ * comment names this summary's id, and the result
+ * @sig: the sidecar's bytes (NULL: none), DER when @cms
+ * @out: as for certificates: CERT_VALID, or the first that applies of
+ *       CERT_MALFORMED, CERT_BAD_SIGNATURE, CERT_UNTRUSTED, CERT_NOT_ERASED;
+ *       the signer in @out->sig[CERT_ROLE_OPERATOR]; release with
+ *       cert_verification_free()
+ * Return: 0 (read @out->verdict), -ENOMEM
+ */
+int cert_machine_verify_mem(const void *buf, size_t len, const char *sig, size_t siglen, bool cms,
+			    const struct cert_trust *t, struct cert_verification *out);
+
+/**
+ * cert_machine_verify_file() - cert_machine_verify_mem() for @path and its
+ * sidecar PATH.minisig, else PATH.p7s (where the station writes it)
+ * Return: 0 (read @out->verdict), -EMEDIUMTYPE (@path is JSON but no
+ * kesu-machine/1 document: a certificate, perhaps), -ENOMEM, or the errno of
+ * reading @path (-ENOENT, -EACCES, -EISDIR, -EFBIG)
+ */
+int cert_machine_verify_file(const char *path, const struct cert_trust *t,
+			     struct cert_verification *out);
+
+/**
+ * cert_machine_drive_match() - is @cert (a certificate, checked by
+ * cert_check()) the one the summary @sum lists as @drive: the same id,
+ * device serial and path, result, and machine (DMI serial and UUID, where
+ * both have them)
+ * @why: the first difference
+ * Return: 0, -EXDEV (it differs)
+ */
+int cert_machine_drive_match(const json_t *sum, const json_t *drive, const json_t *cert, char *why,
+			     size_t len);
 
 #endif

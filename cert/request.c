@@ -264,13 +264,9 @@ int request_verify_mem(const void *buf, size_t len, const struct cert_sigs *sigs
 	const char *s;
 	int r;
 
-	memset(out, 0, sizeof(*out));
-	r = jcs_is_canonical(buf, len, &out->doc);
-	if (r == -ENOMEM)
+	r = cert_verdict_canonical(buf, len, out);
+	if (r || out->verdict)
 		return r;
-	if (r)
-		return verdict(out, CERT_MALFORMED,
-			       r == -EBADMSG ? "not JSON" : "not in canonical (RFC 8785) form");
 	if (request_check(out->doc, out->why, sizeof(out->why))) {
 		out->verdict = CERT_MALFORMED;
 		return 0;

@@ -22,9 +22,7 @@ const char *cert_verdict_name(enum cert_verdict v)
 	return v <= CERT_NOT_ERASED ? names[v] : "unknown";
 }
 
-static int verdict(struct cert_verification *v, enum cert_verdict what, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int verdict(struct cert_verification *v, enum cert_verdict what, const char *fmt, ...)
+int cert_verdict_set(struct cert_verification *v, enum cert_verdict what, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -82,7 +80,7 @@ static int check_approval(struct cert_verification *v, const void *buf, size_t l
 
 	if (!sigs->text[CERT_ROLE_APPROVER]) {
 		if (flags & CERT_REQUIRE_APPROVAL)
-			return verdict(v, CERT_NOT_APPROVED, "not approved");
+			return cert_verdict_set(v, CERT_NOT_APPROVED, "not approved");
 		return 0;
 	}
 	r = cert_check_sig_at(sigs->text[CERT_ROLE_APPROVER], sigs->len[CERT_ROLE_APPROVER],
@@ -91,15 +89,31 @@ static int check_approval(struct cert_verification *v, const void *buf, size_t l
 	if (r == -ENOMEM)
 		return r;
 	if (r)
-		return verdict(v, sig_verdict(r), "%s", ap->why);
+		return cert_verdict_set(v, sig_verdict(r), "%s", ap->why);
 	if (same_person(v) && !ap->self_approval)
-		return verdict(v, CERT_NOT_APPROVED,
-			       "approved by %s, who is the operator or the witness, without a "
-			       "recorded exception (Art. 6)",
-			       ap->name);
+		return cert_verdict_set(
+			v, CERT_NOT_APPROVED,
+			"approved by %s, who is the operator or the witness, without a "
+			"recorded exception (Art. 6)",
+			ap->name);
 	v->approved = true;
 	v->self_approved = same_person(v);
 	note_retired(v, CERT_ROLE_APPROVER, at);
+	return 0;
+}
+
+int cert_verdict_canonical(const void *buf, size_t len, struct cert_verification *out)
+{
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	r = jcs_is_canonical(buf, len, &out->doc);
+	if (r == -ENOMEM)
+		return r;
+	if (r)
+		return cert_verdict_set(out, CERT_MALFORMED, "%s",
+					r == -EBADMSG ? "not JSON" :
+							"not in canonical (RFC 8785) form");
 	return 0;
 }
 
@@ -117,13 +131,9 @@ int cert_verify_mem_at(const void *buf, size_t len, const struct cert_sigs *sigs
 	const char *id, *result;
 	int r;
 
-	memset(out, 0, sizeof(*out));
-	r = jcs_is_canonical(buf, len, &out->doc);
-	if (r == -ENOMEM)
+	r = cert_verdict_canonical(buf, len, out);
+	if (r || out->verdict)
 		return r;
-	if (r)
-		return verdict(out, CERT_MALFORMED, "%s",
-			       r == -EBADMSG ? "not JSON" : "not in canonical (RFC 8785) form");
 	/* cert_check() writes its reason where the verdict keeps it */
 	if (cert_check(out->doc, out->why, sizeof(out->why))) {
 		out->verdict = CERT_MALFORMED;
@@ -132,28 +142,29 @@ int cert_verify_mem_at(const void *buf, size_t len, const struct cert_sigs *sigs
 	id = cert_get_string(out->doc, "id");
 	snprintf(out->id, sizeof(out->id), "%s", id ? id : "");
 	if (!sigs->text[CERT_ROLE_OPERATOR])
-		return verdict(out, CERT_BAD_SIGNATURE, "no operator signature");
+		return cert_verdict_set(out, CERT_BAD_SIGNATURE, "no operator signature");
 	r = cert_check_sig_at(sigs->text[CERT_ROLE_OPERATOR], sigs->len[CERT_ROLE_OPERATOR],
 			      sigs->cms[CERT_ROLE_OPERATOR], buf, len, out->id, CERT_ROLE_OPERATOR,
 			      t, at, op);
 	if (r == -ENOMEM)
 		return r;
 	if (r)
-		return verdict(out, sig_verdict(r), "%s", op->why);
+		return cert_verdict_set(out, sig_verdict(r), "%s", op->why);
 	/* the operator a certificate names is the one who signed it */
 	id = cert_get_string(out->doc, "operator.name");
 	if (id && !text_name_same(id, op->name))
-		return verdict(out, CERT_BAD_SIGNATURE,
-			       "the certificate names operator %.100s, its signature is by %.100s",
-			       id, op->name);
+		return cert_verdict_set(
+			out, CERT_BAD_SIGNATURE,
+			"the certificate names operator %.100s, its signature is by %.100s", id,
+			op->name);
 	note_retired(out, CERT_ROLE_OPERATOR, at);
 	r = check_approval(out, buf, len, sigs, t, flags, at);
 	if (r || out->verdict)
 		return r;
 	result = cert_get_string(out->doc, "result");
 	if (!result || strcmp(result, "success"))
-		return verdict(out, CERT_NOT_ERASED, "the erasure's result is %s",
-			       result ? result : "missing");
+		return cert_verdict_set(out, CERT_NOT_ERASED, "the erasure's result is %s",
+					result ? result : "missing");
 	return 0;
 }
 

@@ -62,6 +62,21 @@ enum {
 bool cert_approver_is_operator(const struct cert_verification *v, const struct cert_sig_check *ap);
 
 /**
+ * cert_verdict_set() - set @v's verdict and its reason for a person
+ * Return: 0
+ */
+int cert_verdict_set(struct cert_verification *v, enum cert_verdict what, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/**
+ * cert_verdict_canonical() - the first check of a signed document: @out
+ * cleared, then @buf parsed into @out->doc if it is JSON in its canonical
+ * (RFC 8785) form, else @out->verdict CERT_MALFORMED with the reason
+ * Return: 0 (read @out->verdict), -ENOMEM
+ */
+int cert_verdict_canonical(const void *buf, size_t len, struct cert_verification *out);
+
+/**
  * cert_verify_mem() - check a certificate's bytes and signatures
  * @flags: CERT_REQUIRE_APPROVAL
  * @out: the verdict and what was found; release with cert_verification_free()

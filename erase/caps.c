@@ -171,3 +171,28 @@ int erase_caps_probe(struct fw *f, struct erase_caps *c)
 		snprintf(c->why, sizeof(c->why), "%s", strerror(-r));
 	return r;
 }
+
+int erase_caps_probe_path(const struct dev_info *info, struct erase_caps *c, char *buf, size_t len)
+{
+	struct fw *f = NULL;
+	int r = fw_open(info->path, &f), l;
+
+	memset(c, 0, sizeof(*c));
+	if (r < 0) {
+		snprintf(buf, len, "not probed: %s",
+			 r == -ENOTTY ? "no drive commands reach it (neither NVMe nor SCSI)" :
+					strerror(-r));
+		return r;
+	}
+	/* from sysfs, before the probe: they shape its reasons (a USB bridge) */
+	c->rotational = info->rotational == 1;
+	c->usb = info->transport && !strcmp(info->transport, "usb");
+	r = erase_caps_probe(f, c);
+	fw_close(f);
+	l = erase_caps_purge_line(c, buf, len);
+	if (l == -ENOSPC)
+		log_dbg("%s: the purge line was cut", info->path);
+	if (!r && l < 0 && l != -ENOSPC)
+		r = l;
+	return r;
+}

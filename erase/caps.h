@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 
+#include "devinfo.h"
 #include "fw.h"
 #include "sanitize_ata.h"
 #include "sanitize_nvme.h"
@@ -91,5 +92,18 @@ int erase_caps_probe_nvme_ns(struct fw *f, int fd, struct erase_caps *c);
  * the truncated line)
  */
 int erase_caps_purge_line(const struct erase_caps *c, char *buf, size_t len);
+
+/**
+ * erase_caps_probe_path() - open the drive-command transport of @info's
+ * device, probe it with read-only commands and write its Purge line, as
+ * kesu devices and the station show it
+ * @info: the device (path; rotational and transport shape the reasons)
+ * @c: zeroed and filled as erase_caps_probe() fills it
+ * @buf: the line of erase_caps_purge_line(), or "not probed: " and why
+ * Return: 0 (probed, @buf holds the line, perhaps cut), -ENOTTY (no drive
+ * commands reach the device), the errno of fw_open() or erase_caps_probe(),
+ * or -ENODATA (nothing could be read)
+ */
+int erase_caps_probe_path(const struct dev_info *info, struct erase_caps *c, char *buf, size_t len);
 
 #endif

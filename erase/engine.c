@@ -19,7 +19,8 @@ struct write_ctx {
 	pthread_mutex_t lock;
 	struct range_list *bad;
 	uint64_t bad_bytes; /* not written in this pass */
-	void *same;	    /* filled once, when every request holds the same bytes */
+	atomic_uint_fast64_t *errors;
+	void *same; /* filled once, when every request holds the same bytes */
 	struct pool_bisect bisect;
 };
 
@@ -42,6 +43,7 @@ static int write_bad(void *ctx, uint64_t off, size_t len, int err)
 	r = ranges_add(c->bad, off / c->dev->lbs, 1);
 	c->bad_bytes += len;
 	pthread_mutex_unlock(&c->lock);
+	atomic_fetch_add(c->errors, 1);
 	return r;
 }
 
@@ -66,10 +68,14 @@ static bool pass_is_verified(const struct erase_plan *plan, unsigned i)
 	}
 }
 
+/* @errors: the run's bad blocks so far, shown while it works */
 static int write_pass(struct dev *d, const struct erase_plan *plan, unsigned i,
-		      const struct erase_opts *o, struct erase_result *r)
+		      const struct erase_opts *o, struct erase_result *r,
+		      atomic_uint_fast64_t *errors)
 {
-	struct write_ctx c = { .dev = d, .pat = &plan->pass[i], .bad = &r->write_errors };
+	struct write_ctx c = {
+		.dev = d, .pat = &plan->pass[i], .bad = &r->write_errors, .errors = errors
+	};
 	struct pool_job job = {
 		.dev = d,
 		.fn = write_chunk,
@@ -80,6 +86,7 @@ static int write_pass(struct dev *d, const struct erase_plan *plan, unsigned i,
 		.progress = o->progress,
 		.progress_usr = o->progress_usr,
 		.abort = o->abort,
+		.errors = errors,
 	};
 	void *same = NULL;
 	int ret, fr;
@@ -117,7 +124,8 @@ static int write_pass(struct dev *d, const struct erase_plan *plan, unsigned i,
 }
 
 static int verify_pass(struct dev *d, const struct erase_plan *plan, unsigned i,
-		       const struct erase_opts *o, struct erase_result *r)
+		       const struct erase_opts *o, struct erase_result *r,
+		       atomic_uint_fast64_t *errors)
 {
 	struct verify_result vr;
 	struct verify_opts vo = {
@@ -130,6 +138,7 @@ static int verify_pass(struct dev *d, const struct erase_plan *plan, unsigned i,
 		.pass = i + 1,
 		.npasses = plan->npasses,
 		.abort = o->abort,
+		.errors = errors,
 	};
 	int ret = verify_run(d, &plan->pass[i], &vo, &vr);
 
@@ -185,19 +194,20 @@ static void set_outcome(const struct erase_plan *plan, struct erase_result *r, i
 int erase_run(struct dev *d, const struct erase_plan *plan, const struct erase_opts *o,
 	      struct erase_result *r)
 {
+	atomic_uint_fast64_t errors = 0;
 	int ret = 0;
 
 	memset(r, 0, sizeof(*r));
 	clock_gettime(CLOCK_REALTIME, &r->started);
 	for (unsigned i = 0; i < plan->npasses && !ret; i++) {
 		r->passes_run = i + 1;
-		ret = write_pass(d, plan, i, o, r);
+		ret = write_pass(d, plan, i, o, r, &errors);
 		if (ret)
 			break;
 		if (o->after_write)
 			o->after_write(d, i + 1, o->after_write_usr);
 		if (pass_is_verified(plan, i))
-			ret = verify_pass(d, plan, i, o, r);
+			ret = verify_pass(d, plan, i, o, r, &errors);
 	}
 	clock_gettime(CLOCK_REALTIME, &r->finished);
 	set_outcome(plan, r, ret);

@@ -3,11 +3,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "guard.h"
@@ -18,6 +20,7 @@
 #include "pool.h"
 #include "purge.h"
 #include "secmem.h"
+#include "sysfs.h"
 
 #ifdef KESU_TEST_HOOKS
 /* Test hook: change one block between the write and the read-back. */
@@ -429,6 +432,24 @@ static void add_drive_notes(struct erase_target *t)
 		json_object_set(t->doc, "hpa", t->hpa);
 }
 
+/*
+ * A block device that left sysfs while it was written was pulled: its I/O
+ * errors are that, and the report and the log say so rather than leave a
+ * bare "Input/output error" to be read as a failing drive.
+ */
+static void note_removed(struct erase_target *t)
+{
+	char dir[PATH_MAX], why[sizeof(t->res.reason)];
+
+	if (!t->ran || t->res.code != ERASE_FAILED || !t->info.is_block || !t->info.major)
+		return;
+	if (sysfs_dev_dir(makedev(t->info.major, t->info.minor), dir) != -ENOENT)
+		return;
+	if (snprintf(why, sizeof(why), "%s: %s", ERASE_REMOVED_WHY, t->res.reason) < 0)
+		return;
+	memcpy(t->res.reason, why, sizeof(why));
+}
+
 int erase_job_finish(struct erase_job *j, size_t i)
 {
 	const struct erase_job_opts *o = &j->o;
@@ -439,6 +460,7 @@ int erase_job_finish(struct erase_job *j, size_t i)
 		return 0;
 	if (!t->ran)
 		record_not_run(t);
+	note_removed(t);
 	snprintf(bad, sizeof(bad), "%llu",
 		 (unsigned long long)(ranges_blocks(&t->res.write_errors) +
 				      ranges_blocks(&t->res.read_errors)));

@@ -28,6 +28,9 @@
 
 struct erase_target;
 
+/* how a target's reason begins when its device left the system while it was written */
+#define ERASE_REMOVED_WHY "the drive was removed while it was erased"
+
 struct erase_job_opts {
 	const char *method; /* "random", "pattern:a55a", ... */
 	unsigned passes;    /* repeat the method's passes (>= 1) */

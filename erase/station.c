@@ -212,6 +212,7 @@ static void on_progress(const struct progress *p, void *usr)
 	g->npasses = p->npasses;
 	g->done = p->done;
 	g->total = p->total;
+	g->errors = p->errors;
 	g->rate = p->elapsed_ms ? p->done * 1000 / p->elapsed_ms : 0;
 	g->eta_s = g->rate && p->total >= p->done ? (int64_t)((p->total - p->done) / g->rate) : -1;
 	if (!d->prog_queued) {
@@ -265,11 +266,12 @@ static void job_opts(struct sdrive *d, struct erase_job_opts *jo)
 	jo->op.reason = l->reason[0] ? l->reason : NULL;
 }
 
-/* cut, if need be: the report holds the whole reason */
+/* cut, if need be: the report holds the whole reason, which the job may have begun so */
 static void pulled_why(struct station_drive *p, const char *reason)
 {
-	if (snprintf(p->why, sizeof(p->why), "the drive was pulled while it was erased: %s",
-		     reason) < 0)
+	if (!strncmp(reason, ERASE_REMOVED_WHY, strlen(ERASE_REMOVED_WHY)))
+		snprintf(p->why, sizeof(p->why), "%s", reason);
+	else if (snprintf(p->why, sizeof(p->why), "%s: %s", ERASE_REMOVED_WHY, reason) < 0)
 		p->why[0] = '\0';
 }
 

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fw.h"
+#include "caps.h"
 #include "log.h"
 #include "station_int.h"
 
@@ -25,27 +25,6 @@ struct found {
 static void copy_str(char *dst, size_t len, const char *src)
 {
 	snprintf(dst, len, "%s", src ? src : "");
-}
-
-/* The Purge the drive can do, asked with read-only commands, as kesu devices asks. */
-static void probe_purge(const struct dev_info *info, char *buf, size_t len)
-{
-	struct erase_caps caps;
-	struct fw *f = NULL;
-	int r = fw_open(info->path, &f);
-
-	if (r < 0) {
-		snprintf(buf, len, "none: %s",
-			 r == -ENOTTY ? "no drive commands reach it" : strerror(-r));
-		return;
-	}
-	memset(&caps, 0, sizeof(caps));
-	caps.rotational = info->rotational == 1;
-	caps.usb = info->transport && !strcmp(info->transport, "usb");
-	r = erase_caps_probe(f, &caps);
-	fw_close(f);
-	if (erase_caps_purge_line(&caps, buf, len) < 0 && r)
-		snprintf(buf, len, "not probed: %s", strerror(-r));
 }
 
 static bool loop_or_file(const struct dev_info *info)
@@ -101,6 +80,7 @@ static void look_at(struct station *s, const char *path, bool named, struct foun
 {
 	struct erase_job_opts jo = { .method = "random", .passes = 1 };
 	struct erase_job *j = NULL;
+	struct erase_caps caps;
 	char *p = (char *)path;
 	const struct dev_info *info;
 
@@ -127,7 +107,7 @@ static void look_at(struct station *s, const char *path, bool named, struct foun
 	f->ok = true;
 	admit(s, j, f);
 	if (!f->pub.refused)
-		probe_purge(info, f->pub.purge, sizeof(f->pub.purge));
+		erase_caps_probe_path(info, &caps, f->pub.purge, sizeof(f->pub.purge));
 	erase_job_free(j);
 }
 

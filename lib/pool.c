@@ -95,6 +95,7 @@ static void report(struct pool_state *s, int final)
 	p.done = atomic_load(&s->done);
 	p.total = j->total;
 	p.elapsed_ms = t - s->t0_ms;
+	p.errors = j->errors ? atomic_load(j->errors) : 0;
 	p.final = final;
 	j->progress(&p, j->progress_usr);
 	pthread_mutex_unlock(&s->prog_lock);

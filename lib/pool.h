@@ -8,6 +8,7 @@
 #define KESU_POOL_H
 
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -51,6 +52,8 @@ struct pool_job {
 	progress_fn progress;
 	void *progress_usr;
 	volatile sig_atomic_t *abort;
+	/* the run's count of bad blocks, which @fn adds to: read into each report (NULL: 0) */
+	atomic_uint_fast64_t *errors;
 	uint64_t done; /* out: bytes of the chunks that completed */
 };
 

@@ -13,6 +13,7 @@ struct progress {
 	uint64_t done;	     /* bytes done in this phase */
 	uint64_t total;	     /* bytes this phase will do */
 	uint64_t elapsed_ms; /* since this phase started */
+	uint64_t errors;     /* blocks found bad or not as written so far, in every pass */
 	int final;	     /* 1 on the last call of a phase */
 };
 

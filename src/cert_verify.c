@@ -6,14 +6,17 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "cert/certfile.h"
+#include "cert/machine_summary.h"
 #include "cert/pdf.h"
 #include "cert_verify.h"
 #include "certsign.h"
@@ -51,6 +54,7 @@ struct verify_opts_cli {
 	const char *trust, *trust_ca;
 	unsigned flags;
 	const char *device;
+	const char *dir; /* --dir: a machine summary's certificates are here */
 	bool json;
 };
 
@@ -232,6 +236,135 @@ static int verify_machine(const char *path, const struct cert_trust *t,
 	return 0;
 }
 
+/* The certificate whose id is @id among DIR's *.json files (not their sidecars). */
+static int find_cert(const char *dir, const char *id, char path[PATH_MAX])
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int r = -ENOENT;
+
+	if (!d)
+		return -errno;
+	while (r == -ENOENT && (e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		char *buf = NULL;
+		size_t len;
+		json_t *doc;
+
+		if (n < 6 || strcmp(e->d_name + n - 5, ".json") ||
+		    snprintf(path, PATH_MAX, "%s/%s", dir, e->d_name) >= PATH_MAX ||
+		    file_read(path, CERT_FILE_MAX, &buf, &len))
+			continue;
+		doc = json_loadb(buf, len, 0, NULL);
+		free(buf);
+		if (!strcmp(cert_get_string(doc, "format") ? cert_get_string(doc, "format") : "",
+			    "kesu-certificate/1") &&
+		    !strcmp(cert_get_string(doc, "id") ? cert_get_string(doc, "id") : "", id))
+			r = 0;
+		json_decref(doc);
+	}
+	closedir(d);
+	return r;
+}
+
+/* One listed drive's certificate, found in --dir: present, valid, and the drive's. */
+static int summary_cert(const char *sum_path, const json_t *sum, const json_t *drive,
+			const struct cert_trust *t, const struct verify_opts_cli *o)
+{
+	const char *id = json_string_value(json_object_get(drive, "certificate"));
+	struct cert_verification v = { 0 };
+	char label[PATH_MAX + 64], path[PATH_MAX], why[256];
+	int code, r;
+
+	if (!id)
+		return 0; /* no certificate was made: the summary's result says so */
+	snprintf(label, sizeof(label), "%s: certificate %s", sum_path, id);
+	r = find_cert(o->dir, id, path);
+	if (!r)
+		r = cert_verify_file(path, t, o->flags, &v);
+	if (r) {
+		ui_err("%s: %s: %s", ui_safe(label), ui_safe(o->dir),
+		       r == -ENOENT ? "not found" : strerror(-r));
+		return ui_exit(r, UI_CTX_CERT);
+	}
+	code = cert_cli_verdict_exit(v.verdict);
+	/* a failed drive's certificate is valid proof of that failure: its own line says so */
+	if (v.verdict == CERT_NOT_ERASED)
+		code = 0;
+	if (!code && cert_machine_drive_match(sum, drive, v.doc, why, sizeof(why))) {
+		code = KESU_EXIT_DEVICE_MISMATCH;
+		snprintf(v.why, sizeof(v.why), "not the summary's drive: %s", why);
+	}
+	snprintf(label, sizeof(label), "%s: %s", sum_path, path);
+	print_result(label, &v, code ? code : cert_cli_verdict_exit(v.verdict), v.why, o->json);
+	cert_verification_free(&v);
+	return code;
+}
+
+static void print_summary(const char *path, const struct cert_verification *v, int code, bool json)
+{
+	const json_t *m = json_object_get(v->doc, "machine");
+	size_t n = json_array_size(json_object_get(v->doc, "drives"));
+	json_t *o;
+
+	if (!json) {
+		if (code)
+			printf("%s: %s: %s\n", ui_safe(path), cert_verdict_name(v->verdict),
+			       ui_safe(v->why));
+		else
+			printf("%s: valid: machine summary %s, serial %s, uuid %s, %zu drives, all "
+			       "erased; operator %s, key %s\n",
+			       ui_safe(path), v->id, ui_safe(cert_get_string(m, "serial")),
+			       ui_safe(cert_get_string(m, "uuid")), n,
+			       ui_safe(v->sig[CERT_ROLE_OPERATOR].name),
+			       v->sig[CERT_ROLE_OPERATOR].fpr[0] ?
+				       v->sig[CERT_ROLE_OPERATOR].fpr :
+				       v->sig[CERT_ROLE_OPERATOR].key_id);
+		return;
+	}
+	o = json_pack("{s:o,s:s,s:s,s:s,s:i,s:o,s:I,s:o}", "file", json_text(path), "kind",
+		      "machine", "id", v->id, "verdict", cert_verdict_name(v->verdict), "exit",
+		      code, "why", json_text(v->why), "drives", (json_int_t)n, "operator",
+		      v->verdict == CERT_VALID || v->verdict == CERT_NOT_ERASED ?
+			      json_pack("{s:o,s:s,s:s,s:s}", "name",
+					json_text(v->sig[CERT_ROLE_OPERATOR].name), "key_id",
+					v->sig[CERT_ROLE_OPERATOR].key_id, "fingerprint",
+					v->sig[CERT_ROLE_OPERATOR].fpr, "time",
+					v->sig[CERT_ROLE_OPERATOR].time) :
+			      json_null());
+	if (!o || ui_print_json(stdout, o))
+		ui_err("%s: cannot print the result", ui_safe(path));
+	json_decref(o);
+}
+
+/*
+ * A kesu-machine/1 summary: its own line, then with --dir one per listed
+ * certificate. 1 when @path is no summary, else 0 with *@code set.
+ */
+static int verify_summary(const char *path, const struct cert_trust *t,
+			  const struct verify_opts_cli *o, int *code)
+{
+	struct cert_verification v;
+	int r = cert_machine_verify_file(path, t, &v);
+	size_t i;
+	json_t *d;
+
+	if (r == -EMEDIUMTYPE)
+		return 1;
+	if (r) {
+		ui_err("%s: %s", ui_safe(path), strerror(-r));
+		*code = ui_exit(r, UI_CTX_CERT);
+		return 0;
+	}
+	*code = cert_cli_verdict_exit(v.verdict);
+	print_summary(path, &v, *code, o->json);
+	if (o->dir && (v.verdict == CERT_VALID || v.verdict == CERT_NOT_ERASED))
+		json_array_foreach(json_object_get(v.doc, "drives"), i, d) *code =
+			ui_exit_worst(*code, summary_cert(path, v.doc, d, t, o));
+	cert_verification_free(&v);
+	return 0;
+}
+
 static int verify_one(const char *path, const struct cert_trust *t, const struct verify_opts_cli *o)
 {
 	struct cert_verification v = { 0 };
@@ -242,6 +375,8 @@ static int verify_one(const char *path, const struct cert_trust *t, const struct
 	int code, r;
 
 	if (pdf && !o->device && !verify_machine(path, t, o, &code))
+		return code;
+	if (!pdf && !o->device && !verify_summary(path, t, o, &code))
 		return code;
 	r = pdf ? cert_pdf_verify_file(path, o->trust_ca, t, o->flags, &v) :
 		  cert_verify_file(path, t, o->flags, &v);
@@ -261,14 +396,17 @@ static int verify_one(const char *path, const struct cert_trust *t, const struct
 static int verify_help(void)
 {
 	printf("usage: kesu cert verify FILE... [--trust DIR] [--require-approval] [--device DEV]"
-	       " [--json]\n\n"
+	       " [--dir DIR] [--json]\n\n"
 	       "Check certificates offline: canonical form, the operator's and the approver's\n"
-	       "signatures by keys trusted for those roles, Art. 6, and the result; one line each.\n\n"
+	       "signatures by keys trusted for those roles, Art. 6, and the result; one line each.\n"
+	       "A machine summary (kesu-machine/1) is checked the same way.\n\n"
 	       "      --trust DIR          trusted public keys (default " TRUST_DIR ")\n"
 	       "      --trust-ca FILE      CA certificates that CMS (.p7s) signers chain to\n"
 	       "      --require-approval   a certificate without an approval is not valid\n"
 	       "      --device DEV         DEV must be the certified device and still read as\n"
 	       "                           erased (serial or WWN, size, a sampled read-back)\n"
+	       "      --dir DIR            a machine summary's certificates are in DIR: each\n"
+	       "                           listed one must be there, valid, and its drive's\n"
 	       "      --json               one JSON object per line\n"
 	       "  -h, --help\n\n");
 	ui_print_exit_status(stdout, verify_exits, sizeof(verify_exits) / sizeof(verify_exits[0]));
@@ -277,12 +415,13 @@ static int verify_help(void)
 
 int cert_cmd_verify(int argc, char **argv)
 {
-	enum { OPT_TRUST = 0x400, OPT_REQUIRE, OPT_DEVICE, OPT_JSON, OPT_CA };
+	enum { OPT_TRUST = 0x400, OPT_REQUIRE, OPT_DEVICE, OPT_JSON, OPT_CA, OPT_DIR };
 	static const struct option opts[] = {
 		{ "trust", required_argument, NULL, OPT_TRUST },
 		{ "trust-ca", required_argument, NULL, OPT_CA },
 		{ "require-approval", no_argument, NULL, OPT_REQUIRE },
 		{ "device", required_argument, NULL, OPT_DEVICE },
+		{ "dir", required_argument, NULL, OPT_DIR },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -300,6 +439,7 @@ int cert_cmd_verify(int argc, char **argv)
 		case OPT_CA: o.trust_ca = optarg; break;
 		case OPT_REQUIRE: o.flags |= CERT_REQUIRE_APPROVAL; break;
 		case OPT_DEVICE: o.device = optarg; break;
+		case OPT_DIR: o.dir = optarg; break;
 		case OPT_JSON: o.json = true; break;
 		case 'h': help = true; break;
 		default: return ui_option_error("cert verify", c, argv, opts);

@@ -14,6 +14,8 @@
 #include "cert_verify.h"
 #include "certsign.h"
 #include "conffile.h"
+#include "erase/job.h"
+#include "erase/report.h"
 #include "kesu.h"
 #include "passphrase.h"
 #include "text.h"
@@ -350,6 +352,24 @@ int certsign_check(const json_t *report, const struct cert_meta *m, const struct
 
 	free(doc);
 	free(sig);
+	return r;
+}
+
+int certsign_prepare(struct certsign_out *out, const struct erase_target *t,
+		     const struct erase_operator *op, const struct cert_meta *m,
+		     const struct cert_signer *s, const char *file, const char *dir,
+		     bool *reserving)
+{
+	json_t *rep = erase_report_planned(t->id, &t->info, &t->plan, op);
+	int r = rep ? certsign_check(rep, m, s) : -ENOMEM;
+
+	json_decref(rep);
+	*reserving = false;
+	if (r)
+		return r == -EINVAL ? -EOPNOTSUPP : r;
+	erase_target_name(t, out->dir_base);
+	r = certsign_reserve(out, file, dir, cert_signer_ext(s));
+	*reserving = r != 0;
 	return r;
 }
 

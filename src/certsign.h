@@ -133,6 +133,25 @@ int certsign_issue_destruction(struct certsign_out *out, const struct cert_destr
  */
 int certsign_check(const json_t *report, const struct cert_meta *m, const struct cert_signer *s);
 
+struct erase_target;
+struct erase_operator;
+
+/**
+ * certsign_prepare() - before @t is written: build and sign the certificate
+ * its report would get if it succeeded (a method whose report the format
+ * cannot hold, or a key that cannot sign, is found while the target is still
+ * whole), then reserve the certificate's files: @file, or a new file in @dir
+ * named after @t
+ * @op: what the report records of the people and the reason
+ * @reserving: set when the files could not be reserved (else the check failed)
+ * Return: 0, -EOPNOTSUPP (the method would make no valid certificate), the
+ * errnos of cert_sign() (the key cannot sign), or of certsign_reserve()
+ */
+int certsign_prepare(struct certsign_out *out, const struct erase_target *t,
+		     const struct erase_operator *op, const struct cert_meta *m,
+		     const struct cert_signer *s, const char *file, const char *dir,
+		     bool *reserving);
+
 void certsign_out_release(struct certsign_out *out);
 
 #define TRUST_DIR "/etc/kesu/trust.d"

@@ -394,28 +394,7 @@ static int devices_probe(struct dev_info *info)
  */
 static void devices_caps(struct devices_row *row)
 {
-	const struct dev_info *d = row->info;
-	struct fw *f = NULL;
-	int r;
-
-	r = fw_open(d->path, &f);
-	if (r < 0) {
-		snprintf(row->purge, sizeof(row->purge), "not probed: %s",
-			 r == -ENOTTY ? "no drive commands reach it (neither NVMe nor SCSI)" :
-					strerror(-r));
-		return;
-	}
-	/* from sysfs, before the probe: they shape its reasons (a USB bridge) */
-	row->caps.rotational = d->rotational == 1;
-	row->caps.usb = d->transport && !strcmp(d->transport, "usb");
-	r = erase_caps_probe(f, &row->caps);
-	fw_close(f);
-	row->probed = r == 0;
-	r = erase_caps_purge_line(&row->caps, row->purge, sizeof(row->purge));
-	if (r == -ENOSPC)
-		log_dbg("%s: the purge line was cut", d->path);
-	if (r < 0 && r != -ENOSPC)
-		row->probed = false;
+	row->probed = !erase_caps_probe_path(row->info, &row->caps, row->purge, sizeof(row->purge));
 }
 
 int cmd_devices(int argc, char **argv)

@@ -126,47 +126,32 @@ static int dry_run(struct erase_job *j, size_t i)
 	return r || busy ? KESU_EXIT_REFUSED : KESU_EXIT_SUCCESS;
 }
 
-/*
- * The certificate the erasure will get, built and signed now from the report
- * it would get: a method whose report the format cannot hold, or a key that
- * cannot sign, is found while the target is still whole.
- */
-static int try_cert(const struct erase_cli *o, const struct erase_target *t)
-{
-	const struct erase_plan *p = &t->plan;
-	json_t *rep = erase_report_planned(t->id, &t->info, p, &o->jo.op);
-	int r = rep ? certsign_check(rep, &o->cs.meta, o->signer) : -ENOMEM;
-
-	json_decref(rep);
-	if (r == -EINVAL)
-		ui_err("%s: method %s (%s, %s) would make no valid certificate", ui_safe(t->path),
-		       p->method, p->category, p->technique);
-	else if (r)
-		ui_err("%s: cannot sign a certificate with %s: %s", ui_safe(t->path),
-		       ui_safe(o->cs.sign_key), strerror(-r));
-	return r == -EINVAL ? -EOPNOTSUPP : r;
-}
-
-/* Its certificate's files, like its report, exist before the target is written. */
+/* Its certificate, signed from the report it would get, and its files, before it is written. */
 static void reserve_cert(const struct erase_cli *o, struct erase_job *j, size_t i)
 {
 	struct erase_target *t = &j->t[i];
+	const struct erase_plan *p = &t->plan;
+	bool reserving;
 	int r;
 
 	if (!o->certs)
 		return;
-	r = try_cert(o, t);
-	if (r) {
-		erase_job_refuse(j, i, r, "no certificate can be made of it");
-		return;
-	}
-	erase_target_name(t, o->certs[i].dir_base);
-	r = certsign_reserve(&o->certs[i], o->cert, o->cert_dir, cert_signer_ext(o->signer));
+	r = certsign_prepare(&o->certs[i], t, &o->jo.op, &o->cs.meta, o->signer, o->cert,
+			     o->cert_dir, &reserving);
 	if (!r)
 		return;
-	ui_err("%s: cannot write the certificate to %s: %s", ui_safe(t->path),
-	       ui_safe(o->cert ? o->cert : o->cert_dir), strerror(-r));
-	erase_job_refuse(j, i, r, "the certificate cannot be written");
+	if (reserving)
+		ui_err("%s: cannot write the certificate to %s: %s", ui_safe(t->path),
+		       ui_safe(o->cert ? o->cert : o->cert_dir), strerror(-r));
+	else if (r == -EOPNOTSUPP)
+		ui_err("%s: method %s (%s, %s) would make no valid certificate", ui_safe(t->path),
+		       p->method, p->category, p->technique);
+	else
+		ui_err("%s: cannot sign a certificate with %s: %s", ui_safe(t->path),
+		       ui_safe(o->cs.sign_key), strerror(-r));
+	erase_job_refuse(j, i, r,
+			 reserving ? "the certificate cannot be written" :
+				     "no certificate can be made of it");
 }
 
 /* The hook of erase/job: the signed certificate of a target that ran. */

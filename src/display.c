@@ -127,9 +127,10 @@ static void print_json(const struct progress *p)
 	fprintf(stderr,
 		"{\"target\":%s,\"phase\":\"%s\",\"pass\":%u,\"passes\":%u,"
 		"\"done\":%llu,\"total\":%llu,\"percent\":%u,\"mib_per_s\":%llu,"
-		"\"eta_s\":%lld,\"final\":%s}\n",
+		"\"eta_s\":%lld,\"errors\":%llu,\"final\":%s}\n",
 		t ? t : "null", p->phase, p->pass, p->npasses, (unsigned long long)p->done,
-		(unsigned long long)p->total, pct, mibs, eta, p->final ? "true" : "false");
+		(unsigned long long)p->total, pct, mibs, eta, (unsigned long long)p->errors,
+		p->final ? "true" : "false");
 	free(t);
 	json_decref(target);
 }

@@ -115,18 +115,13 @@ static int prepare(const struct station_drive *d, const struct erase_target *t, 
 				     .witness = l->witness[0] ? l->witness : NULL,
 				     .asset_tag = l->asset_tag[0] ? l->asset_tag : NULL,
 				     .reason = l->reason[0] ? l->reason : NULL, };
-	json_t *rep = erase_report_planned(t->id, &t->info, &t->plan, &op);
-	struct certsign_out *out;
-	int r = rep ? certsign_check(rep, &o->cs.meta, o->signer) : -ENOMEM;
+	struct certsign_out *out = calloc(1, sizeof(*out));
+	bool reserving;
+	int r;
 
-	json_decref(rep);
-	if (r)
-		return r == -EINVAL ? -EOPNOTSUPP : r;
-	out = calloc(1, sizeof(*out));
 	if (!out)
 		return -ENOMEM;
-	erase_target_name(t, out->dir_base);
-	r = certsign_reserve(out, NULL, o->machine_dir, cert_signer_ext(o->signer));
+	r = certsign_prepare(out, t, &op, &o->cs.meta, o->signer, NULL, o->machine_dir, &reserving);
 	if (r) {
 		free(out);
 		return r;

@@ -18,6 +18,7 @@ struct verify_ctx {
 	pthread_mutex_t lock;
 	struct verify_result *r;
 	uint64_t unread; /* bytes that could not be read */
+	atomic_uint_fast64_t *errors;
 	struct pool_bisect bisect;
 };
 
@@ -32,6 +33,8 @@ static int record(struct verify_ctx *c, struct range_list *l, uint64_t off, size
 	if (l == &c->r->read_errors)
 		c->unread += len;
 	pthread_mutex_unlock(&c->lock);
+	if (c->errors)
+		atomic_fetch_add(c->errors, last - first + 1);
 	return r;
 }
 
@@ -98,6 +101,7 @@ int verify_run(struct dev *d, const struct pattern *p, const struct verify_opts 
 		.dev = d,
 		.pat = p,
 		.r = r,
+		.errors = o->errors,
 		.bisect = { .dev = d, .io = check_piece, .bad = check_bad, .ctx = &c }
 	};
 	struct pool_job job = {
@@ -110,6 +114,7 @@ int verify_run(struct dev *d, const struct pattern *p, const struct verify_opts 
 		.progress = o->progress,
 		.progress_usr = o->progress_usr,
 		.abort = o->abort,
+		.errors = o->errors,
 	};
 	int ret;
 

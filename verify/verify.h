@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <stdatomic.h>
+
 #include "dev.h"
 #include "progress.h"
 #include "ranges.h"
@@ -26,6 +28,8 @@ struct verify_opts {
 	void *progress_usr;
 	unsigned pass, npasses;	      /* for progress reports */
 	volatile sig_atomic_t *abort; /* set by a signal handler: stop soon */
+	/* counted up by each block found unreadable or different, for progress (NULL: not) */
+	atomic_uint_fast64_t *errors;
 };
 
 struct verify_result {

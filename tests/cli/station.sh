@@ -104,6 +104,40 @@ for d in "$a" "$b"; do
 done
 ok "the machine summary is signed, lists both drives and their certificates"
 
+# kesu cert verify: the summary through the trust store, then each listed certificate
+expect_rc 0 "$KESU" cert verify --trust "$WORK/trust" "$sum" > "$WORK/vout"
+grep -q "^$sum: valid: machine summary $(jqf "$sum" .id), .*2 drives, all erased; operator Test Operator" \
+	"$WORK/vout" || fail "cert verify of the summary: $(cat "$WORK/vout")"
+expect_rc 0 "$KESU" cert verify --trust "$WORK/trust" --dir "$mdir" "$sum" > "$WORK/vout"
+[ "$(grep -c ": valid: certificate " "$WORK/vout")" -eq 2 ] ||
+	fail "--dir: not both certificates checked: $(cat "$WORK/vout")"
+mkdir "$WORK/forged" "$WORK/notrust"
+cp "$sum" "$sum.minisig" "$WORK/forged/"
+fsum=$WORK/forged/$(basename "$sum")
+# another drive's path, the file still canonical: only the signature can tell
+sed -i 's|"path":"/dev/loop|"path":"/dev/lopp|' "$fsum"
+cmp -s "$sum" "$fsum" && fail "the forgery changed nothing"
+expect_rc 10 "$KESU" cert verify --trust "$WORK/trust" "$fsum" > "$WORK/vout"
+grep -q ": bad-signature: " "$WORK/vout" || fail "forged summary: $(cat "$WORK/vout")"
+expect_rc 11 "$KESU" cert verify --trust "$WORK/notrust" "$sum" > "$WORK/vout"
+rm "$WORK/forged/$(basename "$sum").minisig"
+cp "$sum" "$fsum"
+expect_rc 10 "$KESU" cert verify --trust "$WORK/trust" "$fsum" > "$WORK/vout"
+grep -q ": bad-signature: no signature" "$WORK/vout" || fail "unsigned: $(cat "$WORK/vout")"
+# --dir where one listed certificate is missing
+mkdir "$WORK/half"
+id=$(jqf "$sum" '.drives[0].certificate')
+for c in "$mdir"/loop*.json; do
+	grep -q "\"id\":\"$id\"" "$c" || cp "$c" "$WORK/half/"
+done
+set +e
+"$KESU" cert verify --trust "$WORK/trust" --dir "$WORK/half" "$sum" > "$WORK/vout" 2>&1
+rc=$?
+set -e
+[ $rc -ne 0 ] || fail "--dir with a certificate missing passed"
+grep -q "certificate $id: $WORK/half: not found" "$WORK/vout" || fail "missing: $(cat "$WORK/vout")"
+ok "kesu cert verify checks a machine summary and, with --dir, its certificates"
+
 # --- a mounted drive is refused, its data untouched ---
 m=$(mkloop $((16 * MiB)))
 mkfs.ext4 -q -F "$m"
