@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clocksync.h"
 #include "jsonutil.h"
 #include "report.h"
 #include "sysfs.h"
@@ -121,6 +122,15 @@ static json_t *machine_json(void)
 	return o;
 }
 
+/* whether the times below came from a clock NTP set: a machine's own clock may be years off */
+static json_t *clock_json(void)
+{
+	bool synced;
+
+	clock_synchronised(&synced);
+	return json_pack("{s:b,s:s}", "synchronised", synced, "source", synced ? "ntp" : "unknown");
+}
+
 json_t *erase_report(const char *id, const struct dev_info *info, const struct dev *d,
 		     const struct erase_plan *plan, const struct erase_result *r,
 		     const struct erase_operator *op, uint64_t sample_seed)
@@ -149,7 +159,8 @@ json_t *erase_report(const char *id, const struct dev_info *info, const struct d
 			    json_string(plan->technique ? plan->technique : "overwrite"));
 	if (r->purge)
 		json_object_set_new(doc, "purge", json_deep_copy(r->purge));
-	if (json_object_set_new(doc, "machine", machine_json())) {
+	if (json_object_set_new(doc, "clock", clock_json()) ||
+	    json_object_set_new(doc, "machine", machine_json())) {
 		json_decref(doc);
 		return NULL;
 	}

@@ -38,6 +38,21 @@ jq -e '.operator == {"name": "Sato \"Hanako\" 佐藤", "asset_tag": "SRV-0117",
 	"reason": "lease-return", "lease_contract": "L-2026/0412\\b",
 	"witness": "Suzuki Ichiro", "location": "Server room B, rack 4"}' "$r" >/dev/null ||
 	fail "operator: $(jq -c .operator "$r")"
+
+# the clock: STA_UNSYNC as adjtimex(2) reports it, read here through libc by python3
+if [ "$(uname -m)" = x86_64 ] && sync=$(python3 -c '
+import ctypes
+buf = ctypes.create_string_buffer(512)  # struct timex: modes 0, read only
+if ctypes.CDLL(None, use_errno=True).adjtimex(buf) < 0:
+    raise SystemExit(1)
+status = int.from_bytes(buf.raw[40:44], "little")  # x86_64: after modes+pad, 4 longs
+print("false" if status & 0x40 else "true")' 2>/dev/null); then
+	src=unknown
+	[ "$sync" = true ] && src=ntp
+	jq -e --argjson s "$sync" --arg src "$src" '.clock == {"synchronised": $s, "source": $src}' \
+		"$r" >/dev/null || fail "clock: $(jq -c .clock "$r"), adjtimex says synchronised=$sync"
+	ok "the report says whether the clock was set by NTP (synchronised=$sync)"
+fi
 ok "format, tool, host and the six operator fields"
 
 jq -e --arg p "$dev" --argjson size "$(blockdev --getsize64 "$dev")" \
