@@ -9,33 +9,7 @@
 # malformed URL, an unreachable server and a newer schema are refused with their message.
 . "$(dirname "$0")/lib.sh"
 set -e
-PGBIN=${KESU_TEST_PGBIN:-/usr/lib/postgresql/15/bin}
-[ -x "$PGBIN/initdb" ] && [ -x "$PGBIN/pg_ctl" ] ||
-	skip "no PostgreSQL server binaries in $PGBIN (scripts/install-deps installs postgresql-15)"
-for t in psql jq minisign runuser; do
-	command -v $t >/dev/null || skip "$t missing (scripts/install-deps installs it)"
-done
-# the server refuses to run as root: as nobody, in a directory of its own
-id nobody >/dev/null 2>&1 || skip "no unprivileged user nobody to run the server as"
-PGDIR=$(mktemp -d /tmp/kesu-pg.XXXXXX)
-chown nobody "$PGDIR"
-chmod 700 "$PGDIR"
-as_pg() { runuser -u nobody -- "$@"; }
-stop_server() {
-	as_pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -m immediate stop >/dev/null 2>&1 || true
-	rm -rf "$PGDIR"
-}
-trap 'stop_server; cleanup' EXIT
-as_pg "$PGBIN/initdb" -D "$PGDIR/data" -A trust -U kesu >"$PGDIR/initdb.log" 2>&1 ||
-	skip "initdb cannot run as nobody here: $(tail -1 "$PGDIR/initdb.log")"
-# a port of its own, on the socket only: nothing outside this test reaches it
-PORT=$((50000 + $$ % 10000))
-as_pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/log" -w -o \
-	"-k $PGDIR -p $PORT -c listen_addresses=''" start >/dev/null ||
-	fail "the server did not start: $(tail -3 "$PGDIR/log")"
-chmod 711 "$PGDIR"
-Q="host=$PGDIR&port=$PORT&user=kesu"
-URL="postgresql:///postgres?$Q"
+. "$(dirname "$0")/pg-lib.sh"
 export KESU_TEST_LEDGER_URL="$URL"
 here=$(dirname "$0")
 for t in ledger.sh asset.sh; do
@@ -165,7 +139,10 @@ expect_err 2 "the URL holds a password" \
 	"$KESU" ledger --ledger "postgresql:///roles?$Q&password=s3cret" init
 expect_err 2 "malformed PostgreSQL URL" "$KESU" ledger --ledger "postgresql://[x" list
 expect_err 1 "cannot be reached" "$KESU" ledger --ledger "postgresql:///roles?host=$WORK&port=1" \
-	$T add c/1-3.json
+	list
+# add keeps it for later (ledger-pg-queue.sh): here only that it is not lost
+expect_err 24 "is unreachable; run kesu ledger sync" "$KESU" ledger \
+	--ledger "postgresql:///roles?host=$WORK&port=1" $T add --queue "$WORK/q.db" c/1-3.json
 E=$(newdb empty)
 expect_err 1 "no ledger there" "$KESU" ledger --ledger "$E" list
 psql -qAt "$E" -c "CREATE TABLE other (x int)"

@@ -101,7 +101,8 @@ static void test_every_key(void **state)
 				 "operator_oid = 2.999.1.1\n"
 				 "approver_oid = 1.2.392.200.1, 2.999.2.2\n"
 				 "[ledger]\n"
-				 "url = postgresql:///kesu?host=/run/kesu\n"),
+				 "url = postgresql:///kesu?host=/run/kesu\n"
+				 "queue = /var/spool/kesu/queue.db\n"),
 			 0);
 	assert_string_equal(f->cfg.file, f->path);
 	assert_string_equal(f->cfg.org_name.text, "Example Prefecture");
@@ -126,6 +127,8 @@ static void test_every_key(void **state)
 	assert_int_equal(f->cfg.trust_approver_oid.line, 18);
 	assert_string_equal(f->cfg.ledger_url.text, "postgresql:///kesu?host=/run/kesu");
 	assert_int_equal(f->cfg.ledger_url.line, 20);
+	assert_string_equal(f->cfg.ledger_queue.text, "/var/spool/kesu/queue.db");
+	assert_int_equal(f->cfg.ledger_queue.line, 21);
 	/* the table reaches the same values */
 	for (const struct config_key *k = config_keys; k->section; k++)
 		assert_int_not_equal(config_value(&f->cfg, k)->line, 0);
