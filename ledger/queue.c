@@ -55,10 +55,18 @@ static int q_errno(sqlite3 *db, int rc)
 	static const struct {
 		int rc, err;
 	} map[] = {
-		{ SQLITE_OK, 0 },	     { SQLITE_DONE, 0 },	  { SQLITE_ROW, 0 },
-		{ SQLITE_NOMEM, -ENOMEM },   { SQLITE_BUSY, -EBUSY },	  { SQLITE_LOCKED, -EBUSY },
-		{ SQLITE_CANTOPEN, -EACCES }, { SQLITE_PERM, -EACCES },	  { SQLITE_READONLY, -EROFS },
-		{ SQLITE_FULL, -ENOSPC },    { SQLITE_NOTADB, -EBADMSG }, { SQLITE_CORRUPT, -EBADMSG },
+		{ SQLITE_OK, 0 },
+		{ SQLITE_DONE, 0 },
+		{ SQLITE_ROW, 0 },
+		{ SQLITE_NOMEM, -ENOMEM },
+		{ SQLITE_BUSY, -EBUSY },
+		{ SQLITE_LOCKED, -EBUSY },
+		{ SQLITE_CANTOPEN, -EACCES },
+		{ SQLITE_PERM, -EACCES },
+		{ SQLITE_READONLY, -EROFS },
+		{ SQLITE_FULL, -ENOSPC },
+		{ SQLITE_NOTADB, -EBADMSG },
+		{ SQLITE_CORRUPT, -EBADMSG },
 	};
 
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
@@ -117,9 +125,10 @@ static int q_open(const char *path, bool create, sqlite3 **db)
 	if (r == 0)
 		r = q_errno(*db, sqlite3_busy_timeout(*db, QUEUE_BUSY_MS));
 	if (r == 0)
-		r = q_errno(*db, sqlite3_exec(*db,
-					      "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;",
-					      NULL, NULL, NULL));
+		r = q_errno(*db,
+			    sqlite3_exec(*db,
+					 "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;",
+					 NULL, NULL, NULL));
 	if (r == 0)
 		r = q_errno(*db, sqlite3_exec(*db, queue_schema, NULL, NULL, NULL));
 	if (r < 0) {
@@ -234,8 +243,8 @@ static int bind_run(sqlite3 *db, sqlite3_stmt *st)
 }
 
 /* Insert the row and its signatures; the caller holds the write transaction. */
-static int q_insert(sqlite3 *db, const char *location, const char *id, const void *cert,
-		    size_t len, const struct ledger_sigs *sigs)
+static int q_insert(sqlite3 *db, const char *location, const char *id, const void *cert, size_t len,
+		    const struct ledger_sigs *sigs)
 {
 	char key[LEDGER_HASH_HEX], now[32];
 	time_t t = time(NULL);
@@ -463,15 +472,14 @@ static int q_settle(sqlite3 *db, int64_t n, int result, const char *why)
 	snprintf(ns, sizeof(ns), "%lld", (long long)n);
 	if (result >= 0)
 		return q_run(db, "DELETE FROM queue WHERE n = ?1", v, 1, NULL);
-	return q_run(db, "UPDATE queue SET tries = tries + 1, error = ?2 WHERE n = ?1", v, 2,
-		     NULL);
+	return q_run(db, "UPDATE queue SET tries = tries + 1, error = ?2 WHERE n = ?1", v, 2, NULL);
 }
 
 /* a failure of the server or of this machine, not the register's judgement of the certificate */
 static bool transient(int r)
 {
-	return r == -ECONNRESET || r == -EHOSTUNREACH || r == -EBUSY || r == -ENOMEM ||
-	       r == -EIO || r == -ENOSPC;
+	return r == -ECONNRESET || r == -EHOSTUNREACH || r == -EBUSY || r == -ENOMEM || r == -EIO ||
+	       r == -ENOSPC;
 }
 
 /* Forward one; @d is released. Return: 0, a transient errno, or @fn's value */
@@ -548,10 +556,11 @@ int ledger_queue_list(const char *queue, const char *location, ledger_queued_fn 
 	if (r == -ENOENT)
 		return 0;
 	if (r == 0)
-		r = q_errno(db, sqlite3_prepare_v2(db,
-						   "SELECT " Q_COLUMNS " FROM queue WHERE ?1 IS NULL"
-						   " OR location = ?1 ORDER BY n",
-						   -1, &st, NULL));
+		r = q_errno(db,
+			    sqlite3_prepare_v2(db,
+					       "SELECT " Q_COLUMNS " FROM queue WHERE ?1 IS NULL"
+					       " OR location = ?1 ORDER BY n",
+					       -1, &st, NULL));
 	if (r == 0) {
 		sqlite3_bind_text(st, 1, location, -1, SQLITE_STATIC);
 		while (r == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {

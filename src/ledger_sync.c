@@ -50,8 +50,8 @@ static int synced(struct ledger *l, const struct ledger_queued *q, void *usr)
 		printf("%s: already recorded as seq %" PRId64 "\n", ui_safe(q->id), q->row.seq);
 	} else if (q->result >= 0) {
 		printf("%s: %s as seq %" PRId64 ", head %" PRId64 ":%s\n", ui_safe(q->id),
-		       q->result == LEDGER_SIGS_ADDED ? "signatures added" : "recorded",
-		       q->row.seq, q->row.seq, q->row.hash);
+		       q->result == LEDGER_SIGS_ADDED ? "signatures added" : "recorded", q->row.seq,
+		       q->row.seq, q->row.hash);
 		ledger_audit_head(s->path, &q->row, &s->log_warned);
 		/* what ledger add does after recording: an approved disposal's asset is erased */
 		if (q->result == 0)
@@ -60,9 +60,10 @@ static int synced(struct ledger *l, const struct ledger_queued *q, void *usr)
 		ui_err("%s: refused by the register, stays in the queue: %s", ui_safe(q->id),
 		       ui_safe(q->error));
 		/* as ledger add: the verdict's own code first */
-		s->ret = ui_exit_worst(s->ret, s->t->verdict != CERT_VALID && q->result != -EEXIST ?
-						       ui_exit(-(int)s->t->verdict, UI_CTX_VERDICT) :
-						       ui_exit(q->result, UI_CTX_CERT));
+		s->ret =
+			ui_exit_worst(s->ret, s->t->verdict != CERT_VALID && q->result != -EEXIST ?
+						      ui_exit(-(int)s->t->verdict, UI_CTX_VERDICT) :
+						      ui_exit(q->result, UI_CTX_CERT));
 	}
 	return 0;
 }
@@ -124,10 +125,10 @@ static int status_one(struct ledger *l, const struct ledger_queued *q, void *usr
 	if (!s->n++)
 		snprintf(s->oldest, sizeof(s->oldest), "%s", q->queued);
 	s->refused += q->error != NULL;
-	return json_array_append_new(s->docs, json_pack("{s:I,s:s,s:s,s:I,s:s?}", "n",
-							 (json_int_t)q->n, "certificate_id", q->id,
-							 "queued", q->queued, "tries",
-							 (json_int_t)q->tries, "error", q->error)) ?
+	return json_array_append_new(s->docs,
+				     json_pack("{s:I,s:s,s:s,s:I,s:s?}", "n", (json_int_t)q->n,
+					       "certificate_id", q->id, "queued", q->queued,
+					       "tries", (json_int_t)q->tries, "error", q->error)) ?
 		       -ENOMEM :
 		       0;
 }
@@ -175,7 +176,8 @@ static int status_print(const struct ledger_opts *o, const char *queue, struct s
 
 int ledger_cmd_status(int argc, char **argv)
 {
-	static const struct action a = { .queue = true, .json = true,
+	static const struct action a = { .queue = true,
+					 .json = true,
 					 .options = QUEUE_HELP JSON_HELP };
 	struct status_ctx s = { 0 };
 	struct ledger_opts o;
