@@ -515,31 +515,51 @@ static int sync_one(sqlite3 *db, struct ledger *l, struct q_doc *d, struct ledge
 	return r;
 }
 
+/* certificates queued for @location, refused ones included */
+static int q_count(sqlite3 *db, const char *location, int64_t *n)
+{
+	const char *v[] = { location };
+
+	*n = 0;
+	return q_run(db, "SELECT count(*) FROM queue WHERE location = ?1", v, 1, n);
+}
+
+/* Forward what is queued for @location, oldest first, until none is left or one fails. */
+static int sync_all(sqlite3 *db, struct ledger *l, const char *location, struct ledger_trust *t,
+		    ledger_queued_fn fn, void *usr, struct ledger_sync_stats *st)
+{
+	struct q_doc d;
+	int64_t after = 0;
+	int r;
+
+	while ((r = q_next(db, location, after, &d)) == 0) {
+		after = d.q.n;
+		r = sync_one(db, l, &d, t, fn, usr, st);
+		if (r)
+			return r;
+	}
+	return r == -ENOENT ? 0 : r;
+}
+
 int ledger_sync(const char *location, const char *queue, struct ledger_trust *t,
 		ledger_queued_fn fn, void *usr, struct ledger_sync_stats *st)
 {
 	struct ledger *l = NULL;
-	struct q_doc d;
 	sqlite3 *db = NULL;
-	int64_t after = 0;
 	int r = q_open(queue, false, &db);
 
 	memset(st, 0, sizeof(*st));
 	if (r == -ENOENT)
 		return 0;
 	if (r == 0)
+		r = q_count(db, location, &st->left);
+	/* nothing for this register: no need to reach it */
+	if (r == 0 && st->left)
 		r = ledger_open(&l, location, LEDGER_CREATE);
-	while (r == 0 && (r = q_next(db, location, after, &d)) == 0) {
-		after = d.q.n;
-		r = sync_one(db, l, &d, t, fn, usr, st);
-	}
-	if (r == -ENOENT)
-		r = 0;
-	if (db) {
-		const char *v[] = { location };
-
-		q_run(db, "SELECT count(*) FROM queue WHERE location = ?1", v, 1, &st->left);
-	}
+	if (r == 0 && l)
+		r = sync_all(db, l, location, t, fn, usr, st);
+	if (db)
+		q_count(db, location, &st->left);
 	t->contractor_ledger = NULL;
 	ledger_close(l);
 	sqlite3_close(db);
