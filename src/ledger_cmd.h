@@ -31,6 +31,11 @@ struct action {
 	const char *options; /* its lines of the help */
 };
 
+/* add and verify check every signature against the trust store */
+#define TRUST_HELP                                                                                 \
+	"  --trust DIR    the trust store of minisign keys (default " TRUST_DIR ")\n"              \
+	"  --trust-ca CA.pem  CA certificates that CMS signers must chain to\n"
+
 /* the --json line of an action's help */
 #define JSON_HELP "  --json         JSON output\n"
 
@@ -90,6 +95,7 @@ int ledger_cmd_show(int argc, char **argv);
 int ledger_cmd_list(int argc, char **argv);
 int ledger_cmd_export(int argc, char **argv);
 int ledger_cmd_reconcile(int argc, char **argv);
+int ledger_cmd_add(int argc, char **argv);
 int ledger_cmd_sync(int argc, char **argv);
 int ledger_cmd_status(int argc, char **argv);
 
