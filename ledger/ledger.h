@@ -719,4 +719,28 @@ int ledger_sync(const char *location, const char *queue, struct ledger_trust *t,
  */
 int ledger_queue_list(const char *queue, const char *location, ledger_queued_fn fn, void *usr);
 
+/* What ledger_copy() moved. */
+struct ledger_copied {
+	int64_t rows;		    /* rows copied, also rows of each side's verified chain */
+	char head[LEDGER_HASH_HEX]; /* the head of both chains */
+};
+
+/**
+ * ledger_copy() - copy every row of @from into the empty ledger @to, as it
+ * is (sequence numbers, hashes, recording times, signers)
+ * @verify, @usr: the verdict both chains are verified with (ledger_verify())
+ * @why: set to what is wrong, on error
+ *
+ * The source's chain is verified first, the rows are appended in one
+ * transaction of @to, and then @to's chain is verified by itself and must
+ * end in the same head with the same number of rows. Rows whose signer the
+ * trust store no longer trusts are copied: they do not break the chain.
+ *
+ * Return: 0, -EBADMSG (a chain does not verify), -EEXIST (@to has or had
+ * rows), or a backend errno (-EACCES, -EBUSY, -EIO, -ENOSPC, -ENOMEM,
+ * -ECONNRESET)
+ */
+int ledger_copy(struct ledger *from, struct ledger *to, ledger_verify_fn verify, void *usr,
+		struct ledger_copied *out, char *why, size_t wl);
+
 #endif

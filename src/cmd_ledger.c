@@ -40,6 +40,8 @@ static const struct option longopts[] = {
 	{ "anchor", required_argument, NULL, 'A' },
 	{ "roles", no_argument, NULL, 'R' },
 	{ "queue", required_argument, NULL, 'Q' },
+	{ "from", required_argument, NULL, 'F' },
+	{ "to", required_argument, NULL, 'T' },
 	{ "trust", required_argument, NULL, 't' },
 	{ "trust-ca", required_argument, NULL, 'C' },
 	{ "debug", no_argument, NULL, 'D' },
@@ -66,6 +68,8 @@ static const struct ui_command subs[] = {
 	  "forward the certificates queued while the server could not be reached" },
 	{ "status", ledger_cmd_status, "[--queue FILE] [--json]",
 	  "what waits in the queue for the server" },
+	{ "copy", ledger_cmd_copy, "--from FILE.db --to URL",
+	  "move a ledger to another backend, its chain verified on both sides" },
 	{ NULL, NULL, NULL, NULL },
 };
 
@@ -98,6 +102,10 @@ static int check_opts(const char *name, const struct action *a, const struct led
 		return ui_usage_error("ledger", *o->queue ? "ledger: --queue applies to add, sync "
 							    "and status" :
 							    "ledger: --queue: empty path");
+	if ((o->from || o->to) && !a->copy)
+		return ui_usage_error("ledger", "ledger: --from and --to apply to copy");
+	if (a->copy && (!o->from || !*o->from || !o->to || !*o->to))
+		return ui_usage_error("ledger", "ledger copy: give --from and --to");
 	if (o->nargs < a->min || o->nargs > a->max)
 		return ui_usage_error("ledger", "ledger %s: %s", name,
 				      o->nargs < a->min ? "argument missing" :
@@ -135,6 +143,8 @@ int ledger_args(int argc, char **argv, const struct action *a, struct ledger_opt
 		case 'A': o->anchor = optarg; break;
 		case 'R': o->roles = true; break;
 		case 'Q': o->queue = optarg; break;
+		case 'F': o->from = optarg; break;
+		case 'T': o->to = optarg; break;
 		case 't': o->trust = optarg; break;
 		case 'C': o->trust_ca = optarg; break;
 		case 'D': ui_debug = true; break;

@@ -15,8 +15,9 @@ struct ledger_opts {
 	const char *path;
 	const char *trust, *trust_ca;
 	const char *asset, *serial;
-	const char *anchor; /* verify --anchor SEQ:HASH */
-	const char *queue;  /* --queue FILE */
+	const char *anchor;    /* verify --anchor SEQ:HASH */
+	const char *queue;     /* --queue FILE */
+	const char *from, *to; /* copy --from FILE.db --to URL */
 	bool json, csv, jsonl, help;
 	bool roles; /* init --roles */
 	int nargs;
@@ -28,6 +29,7 @@ struct action {
 	int min, max; /* arguments */
 	bool json, filter, format, anchor, roles;
 	bool queue;	     /* --queue: add, sync and status */
+	bool copy;	     /* --from and --to */
 	const char *options; /* its lines of the help */
 };
 
@@ -97,6 +99,7 @@ int ledger_cmd_export(int argc, char **argv);
 int ledger_cmd_reconcile(int argc, char **argv);
 int ledger_cmd_add(int argc, char **argv);
 int ledger_cmd_sync(int argc, char **argv);
+int ledger_cmd_copy(int argc, char **argv);
 int ledger_cmd_status(int argc, char **argv);
 
 #endif

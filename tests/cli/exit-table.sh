@@ -76,7 +76,7 @@ kesu-key|key generate;key show
 kesu-cert|cert issue;cert verify;cert approve;cert show
 kesu-encrypt|encrypt;decrypt
 kesu-media|media;media format;media open;media passphrase;media status
-kesu-ledger|ledger add;ledger verify;ledger show;ledger list;ledger export;ledger reconcile;ledger sync;ledger status
+kesu-ledger|ledger add;ledger verify;ledger show;ledger list;ledger export;ledger reconcile;ledger sync;ledger status;ledger copy
 kesu-asset|asset add;asset edit;asset show;asset list;asset import;asset export;asset apply
 kesu-inspect|inspect
 kesu-request|request create;request approve;request verify

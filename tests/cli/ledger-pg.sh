@@ -157,3 +157,30 @@ expect_err 1 "ledger schema 4: made by a newer kesu" "$KESU" ledger --ledger "$R
 expect_err 1 "ledger schema 4" "$KESU" ledger --ledger "$R" $T add c/1-3.json
 [ "$(psql -qAt "$R" -c "SELECT count(*) FROM certificates")" = 2 ] || fail "written to schema 4"
 ok "a password in the URL, a malformed URL, no server, no ledger and a newer schema refused"
+
+# ledger copy: an SQLite ledger moved to the server row for row, the chain verified on both sides
+expect_rc 0 "$KESU" ledger --ledger "$WORK/local.db" $T add c/2-1.json c/2-2.json c/2-3.json \
+	c/3-1.json
+M=$(newdb moved)
+expect_rc 0 "$KESU" ledger $T copy --from "$WORK/local.db" --to "$M"
+grep -q "4 rows copied to .*, head 4:.*the chain verified on both sides" out ||
+	fail "copy: $(cat out err)"
+sqlite3 "$WORK/local.db" "SELECT seq, id, row_hash, recorded FROM certificates ORDER BY seq" \
+	> from.rows
+psql -qAt "$M" -c "SELECT seq, id, row_hash, recorded FROM certificates ORDER BY seq" > to.rows
+cmp -s from.rows to.rows || fail "the copy's rows differ: $(diff from.rows to.rows | head -5)"
+expect_rc 0 "$KESU" ledger --ledger "$M" $T verify
+grep -q "4 rows, chain intact, head $(tail -1 from.rows | cut -d'|' -f3)" out ||
+	fail "verify of the copy: $(cat out)"
+expect_err 1 "the destination holds rows already (up to seq 4)" \
+	"$KESU" ledger $T copy --from "$WORK/local.db" --to "$M"
+[ "$(psql -qAt "$M" -c "SELECT count(*) FROM certificates")" = 4 ] || fail "copied twice"
+# a source whose chain is broken is not copied: nothing written
+sqlite3 "$WORK/local.db" "UPDATE certificates SET operator = 'mallory' WHERE seq = 2"
+M2=$(newdb moved2)
+expect_err 15 "the source's chain is broken at seq 2" \
+	"$KESU" ledger $T copy --from "$WORK/local.db" --to "$M2"
+[ "$(psql -qAt "$M2" -c "SELECT count(*) FROM certificates")" = 0 ] || fail "a broken chain copied"
+expect_rc 2 "$KESU" ledger $T copy --from "$WORK/local.db"
+expect_rc 2 "$KESU" ledger $T --from "$WORK/local.db" --to "$M2" list
+ok "ledger copy: rows identical (sqlite3 and psql), verified on the server; not twice, not broken"

@@ -6,7 +6,7 @@
 PGBIN=${KESU_TEST_PGBIN:-/usr/lib/postgresql/15/bin}
 [ -x "$PGBIN/initdb" ] && [ -x "$PGBIN/pg_ctl" ] ||
 	skip "no PostgreSQL server binaries in $PGBIN (scripts/install-deps installs postgresql-15)"
-for t in psql jq minisign runuser; do
+for t in psql jq minisign runuser sqlite3; do
 	command -v $t >/dev/null || skip "$t missing (scripts/install-deps installs it)"
 done
 # the server refuses to run as root: as nobody, in a directory of its own
