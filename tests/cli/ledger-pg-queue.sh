@@ -15,41 +15,12 @@ command -v sqlite3 >/dev/null || skip "sqlite3 missing (scripts/install-deps ins
 . "$(dirname "$0")/pg-lib.sh"
 cd "$WORK"
 
-expect_rc() {
-	want=$1; shift
-	set +e
-	"$@" > out 2> err
-	got=$?
-	set -e
-	[ "$got" -eq "$want" ] || { cat out err >&9; fail "'$*' exited $got, expected $want"; }
-}
-expect_err() {
-	want=$1 text=$2; shift 2
-	expect_rc "$want" "$@"
-	grep -qF -- "$text" err || fail "'$*': message lacks '$text': $(cat err)"
-}
 # rows ID: how many rows of the register record certificate ID
 rows() { psql -qAt "$DB" -c "SELECT count(*) FROM certificates WHERE id = '$1'"; }
 queued() { sqlite3 "$WORK/q.db" "SELECT count(*) FROM queue"; }
 idof() { jq -r .id "$1"; }
 
-keys=${KESU_SRCDIR:?}/tests/data/keys
-mkdir keys trust
-cp "$keys"/operator.key "$keys"/operator.key.pub keys/
-chmod 600 keys/operator.key
-cp "$keys/operator.key.pub" trust/
-printf 'kesu-test-operator\n' > op.pass
-dev=$(mkloop 1048576)
-"$KESU" erase --yes --quiet -m zero --operator 'Test Operator' --report "$WORK/R.json" "$dev" \
-	2> err || fail "erase: $(cat err)"
-# cert FILE TAG: a certificate signed by the operator, of asset TAG
-cert() {
-	jq --arg t "$2" --arg r "$(cat /proc/sys/kernel/random/uuid)" \
-		'.id = $r | .operator.asset_tag = $t' R.json > "$1.in"
-	"$KESU" cert issue "$1.in" --sign-key keys/operator.key --passphrase-file op.pass \
-		-o "$1" > /dev/null 2> err || fail "cert issue $1: $(cat err)"
-	rm "$1.in"
-}
+pg_certs
 psql -q "$URL" -c "CREATE DATABASE q" || fail "CREATE DATABASE"
 DB="postgresql:///q?$Q"
 expect_rc 0 "$KESU" ledger --ledger "$DB" init

@@ -15,20 +15,6 @@ done
 . "$(dirname "$0")/pg-lib.sh"
 cd "$WORK"
 
-expect_rc() {
-	want=$1; shift
-	set +e
-	"$@" > out 2> err
-	got=$?
-	set -e
-	[ "$got" -eq "$want" ] || { cat out err >&9; fail "'$*' exited $got, expected $want"; }
-}
-expect_err() {
-	want=$1 text=$2; shift 2
-	expect_rc "$want" "$@"
-	grep -qF -- "$text" err || fail "'$*': message lacks '$text': $(cat err)"
-}
-
 # the PKI: a CA, the server's certificate (its name: 127.0.0.1), station1's client certificate,
 # and a second CA that signed neither
 ec="-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
@@ -75,20 +61,7 @@ psql -q "$LOCAL" -c "CREATE ROLE station1 LOGIN IN ROLE kesu_station" \
 	-c "CREATE ROLE pwuser LOGIN PASSWORD 'right' IN ROLE kesu_station" || fail "roles"
 rows() { psql -qAt "$LOCAL" -c "SELECT count(*) FROM certificates"; }
 
-keys=${KESU_SRCDIR:?}/tests/data/keys
-mkdir keys trust
-cp "$keys"/operator.key "$keys"/operator.key.pub keys/
-chmod 600 keys/operator.key
-cp "$keys/operator.key.pub" trust/
-printf 'kesu-test-operator\n' > op.pass
-dev=$(mkloop 1048576)
-"$KESU" erase --yes --quiet -m zero --operator 'Test Operator' --report "$WORK/R.json" "$dev" \
-	2> err || fail "erase: $(cat err)"
-cert() {
-	jq --arg r "$(cat /proc/sys/kernel/random/uuid)" '.id = $r' R.json > "$1.in"
-	"$KESU" cert issue "$1.in" --sign-key keys/operator.key --passphrase-file op.pass \
-		-o "$1" > /dev/null 2> err || fail "cert issue $1: $(cat err)"
-}
+pg_certs
 cert a.json
 cert b.json
 

@@ -18,41 +18,8 @@ for t in ledger.sh asset.sh; do
 done
 cd "$WORK"
 
-expect_rc() {
-	want=$1; shift
-	set +e
-	"$@" > out 2> err
-	got=$?
-	set -e
-	[ "$got" -eq "$want" ] || { cat out err >&9; fail "'$*' exited $got, expected $want"; }
-}
-expect_err() {
-	want=$1 text=$2; shift 2
-	expect_rc "$want" "$@"
-	grep -qF -- "$text" err || fail "'$*': message lacks '$text': $(cat err)"
-}
-newdb() {
-	psql -q "$URL" -c "CREATE DATABASE $1" || fail "CREATE DATABASE $1"
-	echo "postgresql:///$1?$Q"
-}
-
-keys=${KESU_SRCDIR:?}/tests/data/keys
-mkdir keys trust
-cp "$keys"/operator.key "$keys"/operator.key.pub keys/
-chmod 600 keys/operator.key
-cp "$keys/operator.key.pub" trust/
-printf 'kesu-test-operator\n' > op.pass
 T="--trust $WORK/trust"
-dev=$(mkloop 1048576)
-"$KESU" erase --yes --quiet -m zero --operator 'Test Operator' --report "$WORK/R.json" "$dev" \
-	2> err || fail "erase: $(cat err)"
-# cert FILE TAG: a certificate signed by the operator, of asset TAG
-cert() {
-	jq --arg t "$2" --arg r "$(cat /proc/sys/kernel/random/uuid)" \
-		'.id = $r | .operator.asset_tag = $t' R.json > R2.json
-	"$KESU" cert issue R2.json --sign-key keys/operator.key --passphrase-file op.pass \
-		-o "$1" > /dev/null 2> err || fail "cert issue $1: $(cat err)"
-}
+pg_certs
 
 # init: an empty database gets the schema; a second init changes nothing
 DB=$(newdb stations)
