@@ -8,10 +8,11 @@
 # the queue's back (a lost reply) is found, not recorded twice; a connection terminated
 # mid-append (pg_terminate_backend) loses nothing; 4 stations adding 100 certificates each
 # while the server is killed (pg_ctl stop -m immediate) lose nothing and record nothing
-# twice (the issue's 8 x 1,000 is bench/ledger-pg-fault); the chain verifies after each.
+# twice (the issue's 8 x 1,000 is bench/ledger-pg-fault); the chain verifies after each. A
+# server that takes the connection and never answers is queued for after connect_timeout.
 . "$(dirname "$0")/lib.sh"
 set -e
-command -v sqlite3 >/dev/null || skip "sqlite3 missing (scripts/install-deps installs it)"
+command -v python3 >/dev/null || skip "python3 missing (scripts/install-deps installs it)"
 . "$(dirname "$0")/pg-lib.sh"
 cd "$WORK"
 
@@ -176,3 +177,20 @@ cmp -s ids got || fail "the register's ids differ from the certificates': $(diff
 expect_rc 0 "$KESU" ledger --ledger "$DB" --trust "$WORK/trust" verify
 grep -q "chain intact" out || fail "verify after the fault: $(cat out)"
 ok "4 stations x 100 with the server killed mid-run: $(grep -c . ids) recorded once each, chain intact"
+
+# a server that takes the connection and never answers: after the URL's connect_timeout the
+# certificate is queued, like one for a server that is down
+python3 -c 'import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8)
+print(s.getsockname()[1], flush=True); time.sleep(120)' > mute.port &
+mute=$!
+i=0
+until [ -s mute.port ]; do i=$((i + 1)); [ $i -lt 200 ] || fail "no listener"; sleep 0.05; done
+MUTE="postgresql://kesu@127.0.0.1:$(cat mute.port)/q?connect_timeout=1&sslmode=disable"
+cert c/7.json PC-7
+expect_err 24 "c/7.json: queued: the register at $MUTE is unreachable" \
+	"$KESU" ledger --ledger "$MUTE" --trust "$WORK/trust" --queue "$WORK/q3.db" add c/7.json
+grep -q "no answer from the server in time" err || fail "no reason given: $(cat err)"
+kill "$mute"
+[ "$(sqlite3 q3.db "SELECT id FROM queue")" = "$(idof c/7.json)" ] || fail "not queued"
+ok "a server that never answers: queued after connect_timeout"
