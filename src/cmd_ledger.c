@@ -377,6 +377,8 @@ int cmd_ledger(int argc, char **argv)
 				       "  --ledger PATH  the ledger database (default " LEDGER_DEFAULT_PATH
 				       ")\n" TRUST_HELP
 				       "                 (add and verify check signatures against them)\n"
+				       "  --queue FILE   add, sync, status: certificates waiting for an "
+				       "unreachable server\n"
 				       "  --debug        debug messages on standard error\n");
 				return r;
 			}
