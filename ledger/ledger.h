@@ -610,4 +610,151 @@ int ledger_export_header(enum ledger_export_format fmt, char **line);
  */
 int ledger_export_line(enum ledger_export_format fmt, const struct ledger_row *row, char **line);
 
+/*
+ * Store and forward (queue.c): a station whose register is on a server that
+ * cannot be reached keeps its certificates in a local SQLite queue, and
+ * ledger_sync() forwards them, in order, once the server answers again.
+ */
+
+/* ledger_add_or_queue(): the server was not reached; the certificate waits in the queue */
+#define LEDGER_QUEUED 3
+
+/* the queue of root; others' is under $XDG_STATE_HOME (ledger_queue_default()) */
+#define LEDGER_QUEUE_DEFAULT_PATH "/var/lib/kesu/queue.db"
+
+/**
+ * ledger_queue_default() - where the queue is when nothing names it:
+ * LEDGER_QUEUE_DEFAULT_PATH for root, else $XDG_STATE_HOME/kesu/queue.db
+ * ($HOME/.local/state when XDG_STATE_HOME is unset or not absolute)
+ * Return: 0, -ENOENT (no home directory), -ENAMETOOLONG
+ */
+int ledger_queue_default(char *path, size_t len);
+
+/* A register to add certificates to, or their queue when it cannot be reached. */
+struct ledger_writer;
+
+/**
+ * ledger_writer_open() - get ready to add certificates to @location
+ * @queue: the queue's path (created, its directory mode 0700, when first needed)
+ *
+ * Opens the register (LEDGER_CREATE). A server that cannot be reached is no
+ * error: every certificate then goes to the queue. While the queue holds
+ * certificates for @location that the register has not refused, the new
+ * ones queue behind them, so that they reach the register in the order
+ * they were added.
+ *
+ * Return: 0, or as ledger_open() except -EHOSTUNREACH; -ENOMEM
+ */
+int ledger_writer_open(struct ledger_writer **out, const char *location, const char *queue);
+
+/**
+ * ledger_writer_ledger() - the open register, or NULL while certificates
+ * go to the queue (its server not reached, or lost)
+ */
+struct ledger *ledger_writer_ledger(const struct ledger_writer *w);
+
+/**
+ * ledger_writer_unreachable() - why certificates go to the queue: 0 (they
+ * do not), -EHOSTUNREACH (the server was not reached), -ECONNRESET (the
+ * connection was lost), -EALREADY (earlier certificates wait in the queue)
+ */
+int ledger_writer_unreachable(const struct ledger_writer *w);
+
+/** ledger_writer_close() - close @w and its register and queue; NULL is ignored */
+void ledger_writer_close(struct ledger_writer *w);
+
+/**
+ * ledger_add_or_queue() - ledger_add() of one certificate judged by
+ * ledger_cert_verdict() against @t, or its queueing when the register
+ * cannot be reached
+ *
+ * @t->contractor_ledger is set to the register (NULL while queueing: the
+ * hand-over is checked by ledger_sync()). A certificate is queued only
+ * after it passed the verdict here; a connection lost during the add
+ * queues it too (if the server had committed it, ledger_sync() finds it
+ * recorded, LEDGER_ALREADY). The same certificate with the same signatures
+ * is queued once.
+ *
+ * Return: as ledger_add(), or LEDGER_QUEUED; a queue that cannot be
+ * written gives its errno (-EACCES, -ENOSPC, -EIO, -EBUSY, -ENOMEM) with @why
+ */
+int ledger_add_or_queue(struct ledger_writer *w, const void *cert, size_t len,
+			const struct ledger_sigs *sigs, struct ledger_trust *t, char *why,
+			size_t whylen, struct ledger_anchor *row);
+
+/* One queued certificate, as ledger_sync() and ledger_queue_list() hand it over. */
+struct ledger_queued {
+	int64_t n;	      /* its place in the queue, from 1 */
+	const char *location; /* the register it waits for */
+	const char *id;	      /* the certificate's id */
+	const char *queued;   /* when it was queued, UTC "YYYY-MM-DDTHH:MM:SSZ" */
+	int64_t tries;	      /* how often the register refused it */
+	const char *error;    /* why the register refused it last; NULL when it did not */
+	const void *cert;     /* its bytes (ledger_sync() only; NULL otherwise) */
+	size_t len;
+	/* ledger_sync(): as ledger_add() (0, LEDGER_SIGS_ADDED, LEDGER_ALREADY, -errno) */
+	int result;
+	struct ledger_anchor row; /* ledger_sync(), recorded: the new row (or the existing one) */
+};
+
+/* Called once per certificate; the pointers last until it returns. Non-zero stops. */
+typedef int (*ledger_queued_fn)(struct ledger *l, const struct ledger_queued *q, void *usr);
+
+/* What ledger_sync() did. */
+struct ledger_sync_stats {
+	int64_t recorded; /* new rows (also those adding signatures) */
+	int64_t already;  /* found recorded already: a reply lost, or a second sync */
+	int64_t refused;  /* refused by the register: they stay, flagged with the reason */
+	int64_t left;	  /* still queued for the location afterwards, refused ones included */
+};
+
+/**
+ * ledger_sync() - forward the certificates queued for @location, oldest first
+ * @fn: told of each (may be NULL); @l is the open register
+ *
+ * Each is added with ledger_add() and the verdict of @t, and deleted from
+ * the queue only after the register has committed it (or found it recorded
+ * before): never recorded twice, never dropped. One the register refuses
+ * stays, flagged with the reason, and the rest go on; a server lost on the
+ * way stops the sync, the rest stay queued in order.
+ *
+ * Return: 0, -EHOSTUNREACH or -ECONNRESET (the server not reached or lost:
+ * @st counts what was done), @fn's value, or as ledger_open(); a queue that
+ * cannot be read or written: -EACCES, -EBADMSG, -EBUSY, -EIO, -ENOSPC, -ENOMEM
+ */
+int ledger_sync(const char *location, const char *queue, struct ledger_trust *t,
+		ledger_queued_fn fn, void *usr, struct ledger_sync_stats *st);
+
+/**
+ * ledger_queue_list() - hand every queued certificate (for @location; NULL:
+ * for any) to @fn, oldest first, with l NULL and q->cert NULL
+ * Return: 0 (also when there is no queue), @fn's value, or the queue's
+ * errno (-EACCES, -EBADMSG, -EBUSY, -EIO, -ENOMEM)
+ */
+int ledger_queue_list(const char *queue, const char *location, ledger_queued_fn fn, void *usr);
+
+/* What ledger_copy() moved. */
+struct ledger_copied {
+	int64_t rows;		    /* rows copied, also rows of each side's verified chain */
+	char head[LEDGER_HASH_HEX]; /* the head of both chains */
+};
+
+/**
+ * ledger_copy() - copy every row of @from into the empty ledger @to, as it
+ * is (sequence numbers, hashes, recording times, signers)
+ * @verify, @usr: the verdict both chains are verified with (ledger_verify())
+ * @why: set to what is wrong, on error
+ *
+ * The source's chain is verified first, the rows are appended in one
+ * transaction of @to, and then @to's chain is verified by itself and must
+ * end in the same head with the same number of rows. Rows whose signer the
+ * trust store no longer trusts are copied: they do not break the chain.
+ *
+ * Return: 0, -EBADMSG (a chain does not verify), -EEXIST (@to has or had
+ * rows), or a backend errno (-EACCES, -EBUSY, -EIO, -ENOSPC, -ENOMEM,
+ * -ECONNRESET)
+ */
+int ledger_copy(struct ledger *from, struct ledger *to, ledger_verify_fn verify, void *usr,
+		struct ledger_copied *out, char *why, size_t wl);
+
 #endif

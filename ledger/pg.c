@@ -9,6 +9,7 @@
 
 #include <endian.h>
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -272,22 +273,102 @@ static int pg_check(const char *location, char *why, size_t wl)
 	return r;
 }
 
+/* how long a station waits for an answer before it counts the server as unreachable */
+#define CONNECT_TIMEOUT_S 10
+
+/* the URL's connect_timeout, else CONNECT_TIMEOUT_S: libpq enforces it only when blocking */
+static int timeout_ms(PGconn *c)
+{
+	PQconninfoOption *opts = PQconninfo(c);
+	int s = 0;
+
+	for (PQconninfoOption *o = opts; o && o->keyword; o++)
+		if (!strcmp(o->keyword, "connect_timeout") && o->val)
+			s = atoi(o->val);
+	PQconninfoFree(opts);
+	return (s > 0 ? s : CONNECT_TIMEOUT_S) * 1000;
+}
+
+/*
+ * libpq's non-blocking connect, so that kesu sees how far it got: @contact
+ * is set once a socket reached the server (its TLS handshake or its login
+ * then failed). Return: 0, -ETIMEDOUT, or -ECONNREFUSED (failed; libpq says why)
+ */
+static int connect_poll(PGconn *c, bool *contact)
+{
+	PostgresPollingStatusType st = PGRES_POLLING_WRITING;
+	int ms = timeout_ms(c);
+
+	if (PQstatus(c) == CONNECTION_BAD)
+		return -ECONNREFUSED;
+	while (st != PGRES_POLLING_OK) {
+		struct pollfd pfd = { .fd = PQsocket(c) };
+		int n;
+
+		if (st == PGRES_POLLING_FAILED)
+			return -ECONNREFUSED;
+		if (PQstatus(c) != CONNECTION_STARTED)
+			*contact = true;
+		pfd.events = st == PGRES_POLLING_READING ? POLLIN : POLLOUT;
+		n = poll(&pfd, 1, ms);
+		if (n == 0)
+			return -ETIMEDOUT;
+		if (n < 0 && errno != EINTR)
+			return -ECONNREFUSED;
+		st = PQconnectPoll(c);
+	}
+	return 0;
+}
+
+/* libpq's message on one line ("...failed: reason\n\tIs the server running...") */
+static const char *one_line(const char *s, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	for (; *s && n + 1 < len; s++) {
+		bool space = *s == '\n' || *s == '\t';
+
+		/* a line break and the tab after it make one space */
+		if (!space || (n && buf[n - 1] != ' '))
+			buf[n++] = space ? ' ' : *s;
+	}
+	while (n && buf[n - 1] == ' ')
+		n--;
+	buf[n] = '\0';
+	return buf;
+}
+
+/*
+ * Connect to the server at @location. A server that cannot be reached (no
+ * socket, connection refused, no answer in time, or one that answers but
+ * takes no connections now: starting up or shutting down) is -EHOSTUNREACH,
+ * which a writer may queue for later; a server that was reached and refused
+ * this client (its TLS certificate, a wrong password) is not.
+ */
 static int connect_to(const char *location, PGconn **out)
 {
-	char why[256];
+	bool contact = false;
+	char why[256], msg[512];
 	PGconn *c;
 	int r = pg_check(location, why, sizeof(why));
 
 	if (r < 0)
 		return r;
-	c = PQconnectdb(location);
+	c = PQconnectStart(location);
 	if (!c)
 		return -ENOMEM;
-	if (PQstatus(c) != CONNECTION_OK) {
+	r = connect_poll(c, &contact);
+	if (r < 0) {
 		/* the server's reason (a wrong password, a refused certificate), for the person */
-		log_err("postgresql: %s", PQerrorMessage(c));
-		r = PQconnectionNeedsPassword(c) || PQconnectionUsedPassword(c) ? -EACCES :
-										  -ECONNREFUSED;
+		log_err("postgresql: %s", r == -ETIMEDOUT ?
+						  "no answer from the server in time" :
+						  one_line(PQerrorMessage(c), msg, sizeof(msg)));
+		if (PQconnectionNeedsPassword(c) || PQconnectionUsedPassword(c))
+			r = -EACCES;
+		else if (r == -ETIMEDOUT || !contact || PQping(location) == PQPING_REJECT)
+			r = -EHOSTUNREACH;
+		else
+			r = -ECONNREFUSED;
 		PQfinish(c);
 		return r;
 	}

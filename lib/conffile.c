@@ -37,6 +37,7 @@ const struct config_key config_keys[] = {
 	{ KEY("trust", "contractor_oid", false, trust_contractor_oid), .is_oid_list = true },
 	{ KEY("ledger", "path", true, ledger_path) },
 	{ KEY("ledger", "url", false, ledger_url), .is_ledger_url = true },
+	{ KEY("ledger", "queue", true, ledger_queue) },
 	{ KEY("policy", "require_disposal_approval", false, policy_disposal_approval),
 	  .is_bool = true },
 	{ KEY("policy", "require_registered", false, policy_registered), .is_bool = true },

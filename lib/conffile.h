@@ -40,7 +40,8 @@ struct kesu_config {
 	struct config_value
 		trust_contractor_oid; /* contractors' certificates: they sign as operator */
 	struct config_value ledger_path;
-	struct config_value ledger_url; /* a PostgreSQL ledger; takes precedence over the path */
+	struct config_value ledger_url;	  /* a PostgreSQL ledger; takes precedence over the path */
+	struct config_value ledger_queue; /* certificates waiting for an unreachable server */
 	struct config_value policy_disposal_approval; /* [policy] require_disposal_approval */
 	struct config_value policy_registered;	      /* [policy] require_registered */
 	/* [station]: kesu station's defaults (kesu-station(8)) */

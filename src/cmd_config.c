@@ -78,6 +78,11 @@ static const char *default_of(const struct config_key *k)
 	/* [ledger] url has none: without it, the path (SQLite) */
 	if (!strcmp(k->section, "ledger") && !strcmp(k->name, "path"))
 		return LEDGER_DEFAULT_PATH;
+	if (!strcmp(k->section, "ledger") && !strcmp(k->name, "queue")) {
+		static char queue[4096];
+
+		return ledger_queue_default(queue, sizeof(queue)) ? NULL : queue;
+	}
 	if (k->is_bool)
 		return "no";
 	if (!strcmp(k->section, "policy") && !strcmp(k->name, "inspect_days"))

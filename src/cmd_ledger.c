@@ -23,7 +23,7 @@
 static const int ledger_exits[] = {
 	KESU_EXIT_SUCCESS,	KESU_EXIT_FAILURE,   KESU_EXIT_USAGE,	      KESU_EXIT_REFUSED,
 	KESU_EXIT_IO,		KESU_EXIT_MALFORMED, KESU_EXIT_BAD_SIGNATURE, KESU_EXIT_UNTRUSTED,
-	KESU_EXIT_NOT_APPROVED, KESU_EXIT_LEDGER,    KESU_EXIT_DISTRUSTED,
+	KESU_EXIT_NOT_APPROVED, KESU_EXIT_LEDGER,    KESU_EXIT_DISTRUSTED,    KESU_EXIT_QUEUED,
 };
 
 /*
@@ -39,6 +39,9 @@ static const struct option longopts[] = {
 	{ "jsonl", no_argument, NULL, 'J' },
 	{ "anchor", required_argument, NULL, 'A' },
 	{ "roles", no_argument, NULL, 'R' },
+	{ "queue", required_argument, NULL, 'Q' },
+	{ "from", required_argument, NULL, 'F' },
+	{ "to", required_argument, NULL, 'T' },
 	{ "trust", required_argument, NULL, 't' },
 	{ "trust-ca", required_argument, NULL, 'C' },
 	{ "debug", no_argument, NULL, 'D' },
@@ -46,7 +49,6 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static int ledger_cmd_add(int argc, char **argv);
 static int ledger_cmd_verify(int argc, char **argv);
 static int ledger_cmd_init(int argc, char **argv);
 
@@ -62,13 +64,14 @@ static const struct ui_command subs[] = {
 	{ "export", ledger_cmd_export, "--csv|--jsonl", "the ledger for an asset register" },
 	{ "reconcile", ledger_cmd_reconcile, "ASSETS.csv [--json]",
 	  "which assets of a list have a certificate" },
+	{ "sync", ledger_cmd_sync, "[--queue FILE]",
+	  "forward the certificates queued while the server could not be reached" },
+	{ "status", ledger_cmd_status, "[--queue FILE] [--json]",
+	  "what waits in the queue for the server" },
+	{ "copy", ledger_cmd_copy, "--from FILE.db --to URL",
+	  "move a ledger to another backend, its chain verified on both sides" },
 	{ NULL, NULL, NULL, NULL },
 };
-
-/* add and verify check every signature against the trust store */
-#define TRUST_HELP                                                                                 \
-	"  --trust DIR    the trust store of minisign keys (default " TRUST_DIR ")\n"              \
-	"  --trust-ca CA.pem  CA certificates that CMS signers must chain to\n"
 
 static int action_help(const char *name, const struct action *a)
 {
@@ -95,6 +98,14 @@ static int check_opts(const char *name, const struct action *a, const struct led
 		return ui_usage_error("ledger", "ledger: --anchor applies to verify");
 	if (o->roles && !a->roles)
 		return ui_usage_error("ledger", "ledger: --roles applies to init");
+	if (o->queue && (!a->queue || !*o->queue))
+		return ui_usage_error("ledger", *o->queue ? "ledger: --queue applies to add, sync "
+							    "and status" :
+							    "ledger: --queue: empty path");
+	if ((o->from || o->to) && !a->copy)
+		return ui_usage_error("ledger", "ledger: --from and --to apply to copy");
+	if (a->copy && (!o->from || !*o->from || !o->to || !*o->to))
+		return ui_usage_error("ledger", "ledger copy: give --from and --to");
 	if (o->nargs < a->min || o->nargs > a->max)
 		return ui_usage_error("ledger", "ledger %s: %s", name,
 				      o->nargs < a->min ? "argument missing" :
@@ -131,6 +142,9 @@ int ledger_args(int argc, char **argv, const struct action *a, struct ledger_opt
 		case 'J': o->jsonl = true; break;
 		case 'A': o->anchor = optarg; break;
 		case 'R': o->roles = true; break;
+		case 'Q': o->queue = optarg; break;
+		case 'F': o->from = optarg; break;
+		case 'T': o->to = optarg; break;
 		case 't': o->trust = optarg; break;
 		case 'C': o->trust_ca = optarg; break;
 		case 'D': ui_debug = true; break;
@@ -151,34 +165,35 @@ const char *ledger_errtext(int r)
 	return r == -EFBIG ? "file too large" : r == -EINVAL ? "not a regular file" : strerror(-r);
 }
 
-/* Why the ledger at @o->path was refused or not reached, for the person. */
-static void open_error(const struct ledger_opts *o, int r)
+void ledger_open_error(const char *path, int r)
 {
 	int version;
 
 	if (r == -ENOENT)
-		ui_err("%s: no ledger there (kesu ledger init or add creates one)",
-		       ui_safe(o->path));
+		ui_err("%s: no ledger there (kesu ledger init or add creates one)", ui_safe(path));
+	else if (r == -EHOSTUNREACH)
+		ui_err("%s: the ledger's server cannot be reached (its reason above)",
+		       ui_safe(path));
 	else if (r == -ECONNREFUSED)
-		ui_err("%s: the ledger's server cannot be reached or refused the connection "
-		       "(its reason above)",
-		       ui_safe(o->path));
-	else if (r == -EACCES && strstr(o->path, "://"))
+		ui_err("%s: the ledger's server refused the connection, nothing written (its "
+		       "reason above)",
+		       ui_safe(path));
+	else if (r == -EACCES && strstr(path, "://"))
 		ui_err("%s: the ledger's server refused the login (its reason above)",
-		       ui_safe(o->path));
+		       ui_safe(path));
 	else if (r == -ECONNRESET)
-		ui_err("%s: the connection to the ledger's server was lost", ui_safe(o->path));
+		ui_err("%s: the connection to the ledger's server was lost", ui_safe(path));
 	else if (r == -EBADMSG)
-		ui_err("%s: not a kesu ledger", ui_safe(o->path));
-	else if (r == -EPROTO && ledger_schema(o->path, &version) == 0)
+		ui_err("%s: not a kesu ledger", ui_safe(path));
+	else if (r == -EPROTO && ledger_schema(path, &version) == 0)
 		ui_err("%s: ledger schema %d: made by %s kesu (this one knows schema %d); see "
 		       "kesu-ledger(8), SCHEMA",
-		       ui_safe(o->path), version, version < LEDGER_SCHEMA ? "an older" : "a newer",
+		       ui_safe(path), version, version < LEDGER_SCHEMA ? "an older" : "a newer",
 		       LEDGER_SCHEMA);
 	else if (r == -EPROTONOSUPPORT)
-		ui_err("%s: no ledger backend for this kind of location", ui_safe(o->path));
+		ui_err("%s: no ledger backend for this kind of location", ui_safe(path));
 	else if (r < 0)
-		ui_err("cannot open %s: %s", ui_safe(o->path), strerror(-r));
+		ui_err("cannot open %s: %s", ui_safe(path), strerror(-r));
 }
 
 int ledger_open_ui(const struct ledger_opts *o, unsigned flags, struct ledger **l)
@@ -193,7 +208,7 @@ int ledger_open_ui(const struct ledger_opts *o, unsigned flags, struct ledger **
 	}
 	r = ledger_open(l, o->path, flags);
 	if (r < 0)
-		open_error(o, r);
+		ledger_open_error(o->path, r);
 	return r;
 }
 
@@ -210,87 +225,6 @@ static int open_trusted(const struct ledger_opts *o, unsigned flags, struct cert
 		return ui_exit(r, UI_CTX_NONE);
 	}
 	return 0;
-}
-
-static int add_one(struct ledger *l, const char *lpath, const char *file, struct ledger_trust *t,
-		   bool *log_warned)
-{
-	char why[256], seqs[32];
-	struct ledger_anchor row = { 0 };
-	struct ledger_cert c;
-	int r = ledger_cert_load(file, &c), ret = KESU_EXIT_FAILURE;
-
-	if (r < 0) {
-		ui_err("%s: %s", ui_safe(c.failed ? c.failed : file), ledger_errtext(r));
-		/* a directory is usage (2), missing is failure (1), too large is malformed (9) */
-		ret = ui_exit(r, UI_CTX_CERT);
-		goto out;
-	}
-	t->verdict = CERT_VALID;
-	r = ledger_add(l, c.data, c.len, &c.sigs, ledger_cert_verdict, t, why, sizeof(why), &row);
-	if (r == LEDGER_ALREADY)
-		printf("%s: already recorded as seq %" PRId64 "\n", ui_safe(file), row.seq);
-	else if (r >= 0)
-		printf("%s: %s as seq %" PRId64 ", head %" PRId64 ":%s\n", ui_safe(file),
-		       r == LEDGER_SIGS_ADDED ? "signatures added" : "recorded", row.seq, row.seq,
-		       row.hash);
-	/* every head in the security log: anchors the ledger file cannot rewrite */
-	if (r >= 0 && r != LEDGER_ALREADY) {
-		snprintf(seqs, sizeof(seqs), "%" PRId64, row.seq);
-		if (kesu_audit("ledger add", "ledger", lpath, "seq", seqs, "row_hash", row.hash,
-			       "user", ui_who(), NULL) < 0 &&
-		    !*log_warned) {
-			ui_warn("the security log cannot be reached: the ledger's new heads are not "
-				"recorded there; keep the heads printed here as anchors");
-			*log_warned = true;
-		}
-	}
-	if (r < 0)
-		ui_err("%s: not recorded: %s", ui_safe(file), ui_safe(why));
-	/* the certificate of an approved disposal: its asset is erased now */
-	if (r == 0 && (ret = asset_gate_erased(l, c.data, c.len)))
-		goto out;
-	/* the verdict's own exit code first: it knows a bad signature from bad JSON */
-	if (r < 0 && r != -EEXIST && t->verdict != CERT_VALID)
-		ret = ui_exit(-(int)t->verdict, UI_CTX_VERDICT);
-	else
-		ret = ui_exit(r < 0 ? r : 0, UI_CTX_CERT);
-out:
-	ledger_cert_free(&c);
-	return ret;
-}
-
-static int ledger_cmd_add(int argc, char **argv)
-{
-	static const struct action a = { .min = 1, .max = 1 << 20, .options = TRUST_HELP };
-	struct cert_trust *ct = NULL;
-	struct ledger_trust t = { 0 };
-	struct ledger_opts o;
-	struct ledger *l;
-	bool log_warned = false;
-	int ret = ledger_args(argc, argv, &a, &o);
-
-	if (ret >= 0 || (ret = open_trusted(&o, LEDGER_CREATE, &ct, &l)))
-		return ret;
-	t.trust = ct;
-	t.contractor_ledger = l;
-	for (int i = 0; i < o.nargs; i++) {
-		int r = add_one(l, o.path, o.args[i], &t, &log_warned);
-
-		/* the status of the first certificate that was not recorded */
-		if (ret == KESU_EXIT_SUCCESS)
-			ret = r;
-	}
-	ledger_close(l);
-	cert_trust_free(ct);
-	/* the lines said what was recorded: losing them is a write failure (6) */
-	if (fflush(stdout) == EOF && !ret) {
-		int err = errno ? -errno : -EIO;
-
-		ui_err("cannot write to standard output: %s", strerror(-err));
-		ret = ui_exit(err, UI_CTX_NONE);
-	}
-	return ret;
 }
 
 /* What verify found, for the person; @r: 0 intact, -EBADMSG broken. */
@@ -383,7 +317,7 @@ static int ledger_cmd_init(int argc, char **argv)
 		ui_err("%s: --roles: an SQLite ledger has no roles (its file mode guards it)",
 		       ui_safe(o.path));
 	else if (r < 0)
-		open_error(&o, r);
+		ledger_open_error(o.path, r);
 	if (r < 0)
 		return ui_exit(r, UI_CTX_NONE);
 	/* open it as every other action will: the schema is the one this kesu knows */
@@ -443,6 +377,8 @@ int cmd_ledger(int argc, char **argv)
 				       "  --ledger PATH  the ledger database (default " LEDGER_DEFAULT_PATH
 				       ")\n" TRUST_HELP
 				       "                 (add and verify check signatures against them)\n"
+				       "  --queue FILE   add, sync, status: certificates waiting for an "
+				       "unreachable server\n"
 				       "  --debug        debug messages on standard error\n");
 				return r;
 			}

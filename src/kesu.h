@@ -41,6 +41,8 @@ enum kesu_exit {
 	KESU_EXIT_DISTRUSTED = 22,
 	/* inspections */
 	KESU_EXIT_FINDINGS = 23,
+	/* store and forward: the register's server was not reached */
+	KESU_EXIT_QUEUED = 24,
 };
 
 /* One row of the exit-code table: --help, kesu(8) and the tests use its text. */

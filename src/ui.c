@@ -65,6 +65,9 @@ const struct kesu_exit_code kesu_exit_codes[] = {
 	  "trusts" },
 	{ KESU_EXIT_FINDINGS, "findings",
 	  "the inspection found something: a medium or an asset to look into" },
+	{ KESU_EXIT_QUEUED, "queued",
+	  "queued, not yet in the register: its server cannot be reached; kesu ledger sync "
+	  "forwards it" },
 	{ 0, NULL, NULL },
 };
 
@@ -370,7 +373,8 @@ int ui_exit_worst(int a, int b)
 		KESU_EXIT_CORRUPT,	  KESU_EXIT_NO_KEY,
 		KESU_EXIT_WEAK,		  KESU_EXIT_POLICY,
 		KESU_EXIT_FINDINGS,	  KESU_EXIT_FAILURE,
-		KESU_EXIT_UNVERIFIED,	  KESU_EXIT_SUCCESS,
+		KESU_EXIT_QUEUED,	  KESU_EXIT_UNVERIFIED,
+		KESU_EXIT_SUCCESS,
 	};
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 		/* a code missing from the list must not turn into a success */

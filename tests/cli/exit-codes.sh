@@ -135,7 +135,7 @@ ok "every (command, situation) exits with the code of the table"
 # the codes listed by --help are the table's, and kesu(8) gives each the same text
 "$KESU" --help > "$WORK/help"
 sed -n '/^exit status:/,/^$/p' "$WORK/help" | grep -E '^ +[0-9]+  ' > "$WORK/codes"
-[ "$(wc -l < "$WORK/codes")" -eq 24 ] || fail "kesu --help lists: $(cat "$WORK/codes")"
+[ "$(wc -l < "$WORK/codes")" -eq 25 ] || fail "kesu --help lists: $(cat "$WORK/codes")"
 man=${KESU_SRCDIR:?}/man/kesu.8
 while read -r code text; do
 	# in the page: .TP, .B CODE, then the same text as the first line
@@ -315,6 +315,10 @@ run_table <<'TABLE'
 6|No space left|$L list > /dev/full
 6|No space left|$L verify --json > /dev/full
 6|No space left|$L add "$P/lc.json" > /dev/full
+# a PostgreSQL ledger whose server is not there (no socket): add keeps it in the queue
+24|is unreachable; run kesu ledger sync|ledger --trust "$P/trust" --queue "$P/q.db" --ledger "postgresql:///x?host=$P" add "$P/lc.json"
+24||ledger --queue "$P/q.db" --ledger "postgresql:///x?host=$P" status
+24|cannot be reached|ledger --trust "$P/trust" --queue "$P/q.db" --ledger "postgresql:///x?host=$P" sync
 TABLE
 [ -z "$failed" ] || fail "$(echo $failed | wc -w) rows of the ledger table"
 [ ! -e "$P/plain" ] || [ -f "$P/plain" ] || fail "ledger add replaced a file with a directory"

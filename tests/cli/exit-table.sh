@@ -15,7 +15,7 @@ codes() { sed -n 's/^ *\([0-9][0-9]*\)  \(.*\)$/\1\t\2/p' "$1"; }
 
 "$KESU" --help > "$WORK/help"
 codes "$WORK/help" > "$WORK/table"
-[ "$(wc -l < "$WORK/table")" -eq 24 ] || fail "kesu --help lists $(wc -l < "$WORK/table") codes, not 24"
+[ "$(wc -l < "$WORK/table")" -eq 25 ] || fail "kesu --help lists $(wc -l < "$WORK/table") codes, not 25"
 
 # man_codes PAGE: "NN<TAB>first line" of each entry of the page's EXIT STATUS
 man_codes() {
@@ -76,7 +76,7 @@ kesu-key|key generate;key show
 kesu-cert|cert issue;cert verify;cert approve;cert show
 kesu-encrypt|encrypt;decrypt
 kesu-media|media;media format;media open;media passphrase;media status
-kesu-ledger|ledger add;ledger verify;ledger show;ledger list;ledger export;ledger reconcile
+kesu-ledger|ledger add;ledger verify;ledger show;ledger list;ledger export;ledger reconcile;ledger sync;ledger status;ledger copy
 kesu-asset|asset add;asset edit;asset show;asset list;asset import;asset export;asset apply
 kesu-inspect|inspect
 kesu-request|request create;request approve;request verify

@@ -102,6 +102,7 @@ static void test_every_key(void **state)
 				 "approver_oid = 1.2.392.200.1, 2.999.2.2\n"
 				 "[ledger]\n"
 				 "url = postgresql:///kesu?host=/run/kesu\n"
+				 "queue = /var/spool/kesu/queue.db\n"
 				 "[station]\n"
 				 "sign_key = /etc/kesu/station.key\n"
 				 "policy = /etc/kesu/station.policy\n"
@@ -138,14 +139,16 @@ static void test_every_key(void **state)
 	assert_string_equal(f->cfg.ledger_url.text, "postgresql:///kesu?host=/run/kesu");
 	assert_int_equal(f->cfg.ledger_url.line, 20);
 	assert_string_equal(f->cfg.station_sign_key.text, "/etc/kesu/station.key");
-	assert_int_equal(f->cfg.station_sign_key.line, 22);
+	assert_int_equal(f->cfg.station_sign_key.line, 23);
 	assert_string_equal(f->cfg.station_countdown.text, "5");
 	assert_string_equal(f->cfg.station_operator.text, "Sato Hanako");
-	assert_int_equal(f->cfg.station_method.line, 27);
+	assert_int_equal(f->cfg.station_method.line, 28);
 	assert_int_equal(config_days(&f->cfg.policy_inspect_days, 365), 90);
-	assert_int_equal(f->cfg.policy_inspect_days.line, 29);
+	assert_int_equal(f->cfg.policy_inspect_days.line, 30);
 	assert_string_equal(f->cfg.trust_contractor_oid.text, "2.999.3.3");
-	assert_int_equal(f->cfg.trust_contractor_oid.line, 31);
+	assert_int_equal(f->cfg.trust_contractor_oid.line, 32);
+	assert_string_equal(f->cfg.ledger_queue.text, "/var/spool/kesu/queue.db");
+	assert_int_equal(f->cfg.ledger_queue.line, 21);
 	/* the table reaches the same values */
 	for (const struct config_key *k = config_keys; k->section; k++)
 		assert_int_not_equal(config_value(&f->cfg, k)->line, 0);
