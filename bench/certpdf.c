@@ -34,7 +34,7 @@ static double now(clockid_t clock)
 static int one(const char *cert, size_t len, const struct cms_signer *s)
 {
 	struct cert_pdf_page pg = { .lang = CERT_PDF_BOTH };
-	struct cert_pdf_file f = { "cert.json", cert, len, true };
+	struct cert_pdf_file f = { .name = "cert.json", .data = cert, .len = len, .source = true };
 	unsigned char *pdf = NULL, *att = NULL, *sig = NULL;
 	size_t n = 0, an = 0, sn = 0;
 	char why[256];

@@ -595,6 +595,10 @@ enum mword {
 	M_ALL_ERASED,
 	M_NOT_ALL,
 	M_CERT_ID,
+	M_ASSET_TAG,
+	M_TAG,
+	M_SUMMARY_ID,
+	M_CREATED,
 	NMWORDS,
 };
 
@@ -611,6 +615,10 @@ static const char *const mwords[NMWORDS][2] = {
 	[M_ALL_ERASED] = { "全記録媒体消去済み", "every medium erased" },
 	[M_NOT_ALL] = { "未完了の記録媒体あり", "not every medium erased" },
 	[M_CERT_ID] = { "証明書ID", "Certificate ID" },
+	[M_ASSET_TAG] = { "機器資産番号", "System asset tag" },
+	[M_TAG] = { "機器管理番号", "Machine tag" },
+	[M_SUMMARY_ID] = { "機器記録ID", "Machine summary ID" },
+	[M_CREATED] = { "機器記録作成日時", "Machine summary created" },
 };
 
 static const char *mword(enum mword w, enum cert_pdf_lang lang, char *buf, size_t len)
@@ -747,13 +755,9 @@ static void drive_rows(struct page *p, json_t *const *docs, size_t n)
 	}
 }
 
-static int machine_header(struct page *p, const struct cert_pdf_page *pg, json_t *const *docs,
-			  size_t n, size_t failed)
+static int machine_header(struct page *p, const struct cert_pdf_page *pg, const char *org,
+			  const char *dept, size_t failed, size_t n)
 {
-	const char *org =
-		pg->organisation ? pg->organisation : common(docs, n, "organisation.name");
-	const char *dept =
-		pg->department ? pg->department : common(docs, n, "organisation.department");
 	double x = MARGIN;
 	char line[512], wb[160];
 
@@ -796,7 +800,10 @@ static int draw_summary(cairo_surface_t *s, const struct cert_pdf_page *pg, json
 		failed += strcmp(cert_get_string(docs[i], "result"), "success") != 0;
 	p.cr = cairo_create(s);
 	p.layout = pango_cairo_create_layout(p.cr);
-	r = machine_header(&p, pg, docs, n, failed);
+	r = machine_header(
+		&p, pg, pg->organisation ? pg->organisation : common(docs, n, "organisation.name"),
+		pg->department ? pg->department : common(docs, n, "organisation.department"),
+		failed, n);
 	if (r)
 		goto out;
 	machine_block(&p, docs, n, failed);
@@ -813,12 +820,119 @@ out:
 	return r;
 }
 
+/* ---- one machine from its summary (kesu-machine/1) ---- */
+
+/*
+ * a drive of the summary as drive_rows() reads a certificate: the summary's
+ * model, serial, result and certificate id, the method from that certificate
+ */
+static json_t *summary_row(const json_t *drive, json_t *const *docs, size_t n)
+{
+	const char *id = json_string_value(json_object_get(drive, "certificate"));
+	const char *method = NULL;
+
+	for (size_t i = 0; id && !method && i < n; i++)
+		if (!strcmp(cert_get_string(docs[i], "id"), id))
+			method = cert_get_string(docs[i], "sanitization.method");
+	return json_pack("{s:{s:O, s:O}, s:{s:o}, s:O, s:O}", "media", "model",
+			 json_object_get(drive, "model"), "serial",
+			 json_object_get(drive, "serial"), "sanitization", "method",
+			 method ? json_string(method) : json_null(), "result",
+			 json_object_get(drive, "result"), "id",
+			 json_object_get(drive, "certificate"));
+}
+
+/* the machine as its summary names it, the host and asset tags as the certificates give them */
+static void summary_block(struct page *p, const json_t *sum, json_t *const *docs, size_t n,
+			  size_t failed, size_t total)
+{
+	static const struct {
+		enum mword w;
+		const char *path;
+	} rows[] = { { M_MANUFACTURER, "machine.manufacturer" },
+		     { M_PRODUCT, "machine.product" },
+		     { M_SERIAL, "machine.serial" },
+		     { M_UUID, "machine.uuid" },
+		     { M_ASSET_TAG, "machine.asset_tag" },
+		     { M_TAG, "machine.tag" },
+		     { M_SUMMARY_ID, "id" },
+		     { M_CREATED, "created" } };
+	char lb[160], vb[160], wb[96], tags[512] = "";
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		machine_row(p, mword(rows[i].w, p->lang, lb, sizeof(lb)),
+			    cert_get_string(sum, rows[i].path));
+	machine_row(p, field_label("host", p->lang, lb, sizeof(lb)),
+		    n ? common(docs, n, "host") : NULL);
+	if (n)
+		asset_tags(docs, n, tags, sizeof(tags));
+	machine_row(p, field_label("media.asset_tag", p->lang, lb, sizeof(lb)),
+		    tags[0] ? tags : NULL);
+	snprintf(vb, sizeof(vb), "%zu", total);
+	machine_row(p, mword(M_MEDIA, p->lang, lb, sizeof(lb)), vb);
+	if (failed)
+		snprintf(vb, sizeof(vb), "%s (%zu/%zu)", mword(M_NOT_ALL, p->lang, wb, sizeof(wb)),
+			 failed, total);
+	else
+		snprintf(vb, sizeof(vb), "%s", mword(M_ALL_ERASED, p->lang, wb, sizeof(wb)));
+	if (failed)
+		cairo_set_source_rgb(p->cr, 0.75, 0, 0);
+	machine_row(p, mword(M_OVERALL, p->lang, lb, sizeof(lb)), vb);
+}
+
+/* the summary page of @sum: "erased" only as the summary says, which cert_machine_verify_mem()
+ * holds to every drive being erased */
+static int draw_summary_doc(cairo_surface_t *s, const struct cert_pdf_page *pg, const json_t *sum,
+			    json_t *const *docs, size_t n)
+{
+	const json_t *drives = json_object_get(sum, "drives");
+	size_t total = json_array_size(drives), failed = 0;
+	struct page p = { .lang = pg->lang, .doc = sum, .y = MARGIN };
+	json_t *rows[CERT_PDF_MACHINE_MAX * 4] = { 0 };
+	int r = total > sizeof(rows) / sizeof(rows[0]) ? -EINVAL : 0;
+
+	for (size_t i = 0; !r && i < total; i++) {
+		failed += !json_is_true(json_object_get(json_array_get(drives, i), "erased"));
+		rows[i] = summary_row(json_array_get(drives, i), docs, n);
+		if (!rows[i])
+			r = -ENOMEM;
+	}
+	if (!failed && strcmp(cert_get_string(sum, "result"), "erased"))
+		r = -EBADMSG;
+	p.cr = cairo_create(s);
+	p.layout = pango_cairo_create_layout(p.cr);
+	if (!r)
+		r = machine_header(&p, pg,
+				   pg->organisation ? pg->organisation :
+				   n		    ? common(docs, n, "organisation.name") :
+						      NULL,
+				   pg->department ? pg->department :
+				   n		  ? common(docs, n, "organisation.department") :
+						    NULL,
+				   failed, total);
+	if (!r) {
+		summary_block(&p, sum, docs, n, failed, total);
+		drive_rows(&p, rows, total);
+		if (p.y > PAGE_H - MARGIN - SIGN_H)
+			r = -EMSGSIZE;
+		draw_signatures(&p, pg);
+		cairo_show_page(p.cr);
+		if (!r && cairo_status(p.cr))
+			r = -EIO;
+	}
+	for (size_t i = 0; i < total && i < sizeof(rows) / sizeof(rows[0]); i++)
+		json_decref(rows[i]);
+	g_object_unref(p.layout);
+	cairo_destroy(p.cr);
+	return r;
+}
+
 static int draw_machine(cairo_surface_t *s, const struct cert_pdf_machine_cert *c, size_t n,
-			const struct cert_pdf_page *pg, json_t *const *docs)
+			const struct cert_pdf_page *pg, json_t *const *docs, const json_t *sum)
 {
 	struct cert_pdf_page one = *pg;
 	char hex[65];
-	int r = draw_summary(s, pg, docs, n);
+	int r = sum ? draw_summary_doc(s, pg, sum, docs, n) : draw_summary(s, pg, docs, n);
 
 	for (size_t i = 0; !r && i < n; i++) {
 		const char *org = pg->organisation ? pg->organisation :
@@ -831,18 +945,38 @@ static int draw_machine(cairo_surface_t *s, const struct cert_pdf_machine_cert *
 	return r;
 }
 
-int cert_pdf_render_machine(const struct cert_pdf_machine_cert *c, size_t n,
-			    const struct cert_pdf_page *page, unsigned char **pdf, size_t *pdf_len)
+/*
+ * what the document states, in its information where cert_pdf_read() finds
+ * it: not CERT_PDF_QR_PREFIX, for it states no one certificate, but the
+ * summary (when there is one) and the certificates it lists, for
+ * cert_pdf_verify_machine_mem()
+ */
+static void machine_keywords(const struct cert_pdf_machine_cert *c, size_t n, const char *sum_hex,
+			     char *kw, size_t len)
+{
+	size_t at = (size_t)snprintf(kw, len, CERT_PDF_MACHINE_PREFIX "%s%s certificates=%zu",
+				     sum_hex ? " summary=" : "", sum_hex ? sum_hex : "", n);
+	char hex[65];
+
+	for (size_t i = 0; i < n && at < len; i++) {
+		sha256_hex(c[i].cert, c[i].len, hex);
+		at += (size_t)snprintf(kw + at, len - at, " sha256=%s", hex);
+	}
+}
+
+static int render_machine(const json_t *sum, const char *sum_hex,
+			  const struct cert_pdf_machine_cert *c, size_t n,
+			  const struct cert_pdf_page *page, unsigned char **pdf, size_t *pdf_len)
 {
 	json_t *docs[CERT_PDF_MACHINE_MAX] = { 0 };
+	char *buf = NULL, kw[160 + CERT_PDF_MACHINE_MAX * 72];
 	cairo_surface_t *s;
-	char *buf = NULL, kw[64 + CERT_PDF_MACHINE_MAX * 72], hex[65];
-	size_t blen = 0, at;
+	size_t blen = 0;
 	FILE *m = NULL;
 	int r = 0;
 
 	*pdf = NULL;
-	if (!n || n > CERT_PDF_MACHINE_MAX)
+	if ((!n && !sum) || n > CERT_PDF_MACHINE_MAX)
 		return -EINVAL;
 	for (size_t i = 0; !r && i < n; i++) {
 		docs[i] = json_loadb(c[i].cert, c[i].len, JSON_REJECT_DUPLICATES, NULL);
@@ -854,18 +988,11 @@ int cert_pdf_render_machine(const struct cert_pdf_machine_cert *c, size_t n,
 		r = -ENOMEM;
 	if (!r) {
 		s = cairo_pdf_surface_create_for_stream(collect, m, PAGE_W, PAGE_H);
-		/* not CERT_PDF_QR_PREFIX: this document states no one certificate, but
-		 * which ones its summary lists, for cert_pdf_verify_machine_mem() */
-		at = (size_t)snprintf(kw, sizeof(kw), CERT_PDF_MACHINE_PREFIX " certificates=%zu",
-				      n);
-		for (size_t i = 0; i < n; i++) {
-			sha256_hex(c[i].cert, c[i].len, hex);
-			at += (size_t)snprintf(kw + at, sizeof(kw) - at, " sha256=%s", hex);
-		}
+		machine_keywords(c, n, sum_hex, kw, sizeof(kw));
 		cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_KEYWORDS, kw);
 		cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR,
 					       "kesu " PACKAGE_VERSION);
-		r = draw_machine(s, c, n, page, docs);
+		r = draw_machine(s, c, n, page, docs, sum);
 		cairo_surface_finish(s);
 		if (!r && cairo_surface_status(s))
 			r = -EIO;
@@ -882,4 +1009,30 @@ int cert_pdf_render_machine(const struct cert_pdf_machine_cert *c, size_t n,
 	*pdf = (unsigned char *)buf;
 	*pdf_len = blen;
 	return 0;
+}
+
+int cert_pdf_render_machine(const struct cert_pdf_machine_cert *c, size_t n,
+			    const struct cert_pdf_page *page, unsigned char **pdf, size_t *pdf_len)
+{
+	return render_machine(NULL, NULL, c, n, page, pdf, pdf_len);
+}
+
+int cert_pdf_render_summary(const void *sum, size_t sum_len, const struct cert_pdf_machine_cert *c,
+			    size_t n, const struct cert_pdf_page *page, unsigned char **pdf,
+			    size_t *pdf_len)
+{
+	json_t *doc = json_loadb(sum, sum_len, JSON_REJECT_DUPLICATES, NULL);
+	char hex[65];
+	int r;
+
+	*pdf = NULL;
+	if (!doc || !json_is_array(json_object_get(doc, "drives")) ||
+	    !cert_get_string(doc, "result")) {
+		json_decref(doc);
+		return -EBADMSG;
+	}
+	sha256_hex(sum, sum_len, hex);
+	r = render_machine(doc, hex, c, n, page, pdf, pdf_len);
+	json_decref(doc);
+	return r;
 }

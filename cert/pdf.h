@@ -92,17 +92,39 @@ struct cert_pdf_machine_cert {
 int cert_pdf_render_machine(const struct cert_pdf_machine_cert *c, size_t n,
 			    const struct cert_pdf_page *page, unsigned char **pdf, size_t *pdf_len);
 
+/**
+ * cert_pdf_render_summary() - cert_pdf_render_machine() for a machine
+ * summary @sum (kesu-machine/1, @sum_len bytes, verified by
+ * cert_machine_verify_mem()) and the @n certificates it lists, in its order:
+ * the summary page shows the summary's machine (DMI manufacturer, product,
+ * serial, UUID, asset tag, tag), every drive it lists (those without a
+ * certificate too) and its result; the document information states the
+ * SHA-256 of the summary besides each certificate's
+ * @n: 0 when no drive has a certificate
+ *
+ * Call cert_machine_drive_match() for each certificate first: this draws
+ * what it is given.
+ *
+ * Return: 0; -EINVAL (@n over CERT_PDF_MACHINE_MAX); -EBADMSG (@sum does not
+ * parse); as cert_pdf_render()
+ */
+int cert_pdf_render_summary(const void *sum, size_t sum_len, const struct cert_pdf_machine_cert *c,
+			    size_t n, const struct cert_pdf_page *page, unsigned char **pdf,
+			    size_t *pdf_len);
+
 /* a file to attach */
 struct cert_pdf_file {
 	const char
 		*name; /* shown by readers and pdfdetach: bytes outside [A-Za-z0-9._-] become _ */
 	const void *data;
 	size_t len;
-	bool source; /* the certificate itself (/AFRelationship /Source), else a signature */
+	bool source;  /* the certificate itself (/AFRelationship /Source), else a signature */
+	bool summary; /* the machine summary kesu-machine/1 (/AFRelationship /Data) */
 };
 
-/* a machine's document: up to 16 drives, each certificate with its three sidecars */
-#define CERT_PDF_MAX_FILES 64
+/* a machine's document: up to 16 drives, each certificate with its three sidecars, and the
+ * summary with its signature */
+#define CERT_PDF_MAX_FILES 66
 
 /**
  * cert_pdf_attach() - @pdf with @files attached, byte for byte, as PDF
@@ -153,6 +175,15 @@ struct cert_pdf_contents {
 	size_t ncerts, nlisted;
 	struct cert_pdf_attached certs[CERT_PDF_MACHINE_MAX];
 	char listed_sha256[CERT_PDF_MACHINE_MAX][65];
+	/* the machine summary attached (/Data) and its signature, borrowed; the SHA-256 the
+	 * document information states for it ("" when it states none) */
+	const unsigned char *summary;
+	size_t summary_len;
+	const char *summary_sig;
+	size_t summary_sig_len;
+	bool summary_cms;
+	char summary_name[256];
+	char summary_sha256[65];
 	bool signed_pdf;
 	size_t range[4];     /* /ByteRange when signed */
 	const char *sig_hex; /* the /Contents hex digits, between range[1] + 1 and range[2] - 1 */
@@ -191,7 +222,12 @@ int cert_pdf_verify_mem(const void *pdf, size_t len, const char *ca, const struc
 struct cert_pdf_machine_verification {
 	bool machine;		      /* false: not a machine's document, nothing else is set */
 	struct cert_verification pdf; /* structure, signature, summary; verdict CERT_VALID */
-	size_t n;		      /* the certificates checked (0 unless pdf.verdict is valid) */
+	/* a machine summary attached (kesu cert pdf --machine SUMMARY): its own verdict as
+	 * cert_machine_verify_mem() gives it, and the name it is attached under */
+	bool summary;
+	struct cert_verification sum;
+	char sum_name[256];
+	size_t n; /* the certificates checked (0 unless pdf.verdict is valid) */
 	char name[CERT_PDF_MACHINE_MAX][256];
 	struct cert_verification cert[CERT_PDF_MACHINE_MAX];
 };
@@ -201,9 +237,14 @@ struct cert_pdf_machine_verification {
  * (cert_pdf_render_machine()) of valid certificates? Its structure
  * (malformed), its signature over the whole file by a certificate that
  * chains to @ca (bad-signature, untrusted), the attached certificates
- * against the SHA-256 list of the signed summary, each listed once and none
- * missing or added (malformed), all in @out->pdf; then each certificate
- * exactly as cert_verify_mem() checks it, in @out->cert
+ * against the SHA-256 list of the signed document information, each listed
+ * once and none missing or added (malformed), all in @out->pdf; with a
+ * machine summary attached (cert_pdf_render_summary()), the summary against
+ * the hash listed for it and against the attached certificates, each drive's
+ * certificate attached once and that drive's (cert_machine_drive_match()),
+ * none attached that it does not list (malformed, in @out->pdf), and the
+ * summary itself as cert_machine_verify_mem() checks it, in @out->sum; then
+ * each certificate exactly as cert_verify_mem() checks it, in @out->cert
  * @out: @out->machine false when @pdf is no machine's document (then use
  *       cert_pdf_verify_mem()); release with cert_pdf_machine_verification_free()
  *
@@ -214,6 +255,18 @@ int cert_pdf_verify_machine_mem(const void *pdf, size_t len, const char *ca,
 				struct cert_pdf_machine_verification *out);
 
 void cert_pdf_machine_verification_free(struct cert_pdf_machine_verification *v);
+
+/**
+ * cert_pdf_check_summary() - the machine summary attached to @c (read by
+ * cert_pdf_read(), its signature over the whole file checked): its SHA-256
+ * the one the document information states, and its drives those of the
+ * attached certificates (malformed, in @out->pdf); the summary itself as
+ * cert_machine_verify_mem() checks it, in @out->sum
+ *
+ * Return: 0 (read @out->pdf.verdict and @out->sum.verdict), -ENOMEM
+ */
+int cert_pdf_check_summary(const struct cert_pdf_contents *c, const struct cert_trust *t,
+			   struct cert_pdf_machine_verification *out);
 
 /**
  * cert_pdf_verify_file() - cert_pdf_verify_mem() for the file @path

@@ -65,7 +65,8 @@ static unsigned attach_one(struct pdf_update *u, const struct cert_pdf_file *f)
 	pdf_update_printf(
 		u,
 		"<< /Type /EmbeddedFile /Subtype /%s /Length %zu /Params << /Size %zu >> >>\nstream\n",
-		f->source ? "application#2Fjson" : "application#2Foctet-stream", f->len, f->len);
+		f->source || f->summary ? "application#2Fjson" : "application#2Foctet-stream",
+		f->len, f->len);
 	pdf_update_bytes(u, f->data, f->len);
 	pdf_update_printf(u, "\nendstream");
 	pdf_update_end(u);
@@ -75,7 +76,10 @@ static unsigned attach_one(struct pdf_update *u, const struct cert_pdf_file *f)
 	pdf_update_printf(u, " /UF ");
 	pdf_update_string(u, name);
 	pdf_update_printf(u, " /AFRelationship /%s /EF << /F %u 0 R /UF %u 0 R >> >>",
-			  f->source ? "Source" : "Supplement", ef, ef);
+			  f->source  ? "Source" :
+			  f->summary ? "Data" :
+				       "Supplement",
+			  ef, ef);
 	pdf_update_end(u);
 	return fs;
 }
@@ -384,7 +388,7 @@ static int sidecar_role(const char *cert, const char *name, bool *cms)
 struct attached {
 	char name[256];
 	struct pdf_span data;
-	bool source;
+	bool source, summary;
 };
 
 static int read_one_file(const struct pdf_doc *d, struct pdf_span ref, struct attached *a)
@@ -398,6 +402,7 @@ static int read_one_file(const struct pdf_doc *d, struct pdf_span ref, struct at
 	    pdf_dict_get(ef, "F", &dict) || pdf_span_ref(dict, &num))
 		return -EBADMSG;
 	a->source = v.n == 7 && !memcmp(v.p, "/Source", 7);
+	a->summary = v.n == 5 && !memcmp(v.p, "/Data", 5);
 	return pdf_doc_object(d, num, &dict, &a->data);
 }
 
@@ -422,6 +427,20 @@ static int read_files(const struct pdf_doc *d, struct pdf_span cat, struct attac
 	}
 }
 
+/* SUMMARY.minisig or SUMMARY.p7s, as the station names the summary's signature */
+static bool summary_sidecar(struct cert_pdf_contents *out, const struct attached *a)
+{
+	size_t n = strlen(out->summary_name);
+
+	if (!out->summary || strncmp(a->name, out->summary_name, n) ||
+	    (strcmp(a->name + n, ".minisig") && strcmp(a->name + n, ".p7s")) || out->summary_sig)
+		return false;
+	out->summary_sig = a->data.p;
+	out->summary_sig_len = a->data.n;
+	out->summary_cms = !strcmp(a->name + n, ".p7s");
+	return true;
+}
+
 /* the signature file @a in the sigs of the certificate it is named after */
 static int add_sidecar(struct cert_pdf_contents *out, const struct attached *a)
 {
@@ -430,6 +449,8 @@ static int add_sidecar(struct cert_pdf_contents *out, const struct attached *a)
 	int role = -1;
 	size_t k;
 
+	if (summary_sidecar(out, a))
+		return 0;
 	for (k = 0; role < 0 && k < out->ncerts; k++)
 		role = sidecar_role(out->certs[k].name, a->name, &cms);
 	if (role < 0)
@@ -455,6 +476,14 @@ static int read_contents(const struct pdf_doc *d, struct cert_pdf_contents *out)
 	for (size_t i = 0; i < n; i++) {
 		struct cert_pdf_attached *c = &out->certs[out->ncerts];
 
+		if (a[i].summary) {
+			/* one summary, and only where the document information states one */
+			if (out->summary || !out->summary_sha256[0])
+				return -EBADMSG;
+			out->summary = (const unsigned char *)a[i].data.p;
+			out->summary_len = a[i].data.n;
+			memcpy(out->summary_name, a[i].name, sizeof(out->summary_name));
+		}
 		if (!a[i].source)
 			continue;
 		if (out->ncerts == (out->machine ? CERT_PDF_MACHINE_MAX : 1))
@@ -464,10 +493,13 @@ static int read_contents(const struct pdf_doc *d, struct cert_pdf_contents *out)
 		memcpy(c->name, a[i].name, sizeof(c->name));
 		out->ncerts++;
 	}
-	if (!out->ncerts)
+	/* a summary of drives none of which has a certificate: the summary is all there is */
+	if (!out->ncerts && !out->summary)
+		return -EBADMSG;
+	if (out->summary_sha256[0] && !out->summary)
 		return -EBADMSG;
 	for (size_t i = 0; i < n; i++)
-		if (!a[i].source && add_sidecar(out, &a[i]))
+		if (!a[i].source && !a[i].summary && add_sidecar(out, &a[i]))
 			return -EBADMSG;
 	out->cert = out->certs[0].cert;
 	out->cert_len = out->certs[0].cert_len;
@@ -475,7 +507,11 @@ static int read_contents(const struct pdf_doc *d, struct cert_pdf_contents *out)
 	return 0;
 }
 
-/* "KESU-MACHINE/1 certificates=N sha256=HEX..." (N of them): what the summary lists */
+/*
+ * "KESU-MACHINE/1 [summary=HEX ]certificates=N sha256=HEX..." (N of them):
+ * the summary attached, when there is one, and the certificates the document
+ * lists
+ */
 static int read_machine_claim(const char *kw, struct cert_pdf_contents *out)
 {
 	const char *p = kw + strlen(CERT_PDF_MACHINE_PREFIX);
@@ -483,7 +519,13 @@ static int read_machine_claim(const char *kw, struct cert_pdf_contents *out)
 	int used;
 
 	out->machine = true;
-	if (sscanf(p, " certificates=%u%n", &n, &used) != 1 || !n || n > CERT_PDF_MACHINE_MAX)
+	if (sscanf(p, " summary=%64[0-9a-f]%n", out->summary_sha256, &used) == 1) {
+		if (strlen(out->summary_sha256) != 64)
+			return -EBADMSG;
+		p += used;
+	}
+	if (sscanf(p, " certificates=%u%n", &n, &used) != 1 || (!n && !out->summary_sha256[0]) ||
+	    n > CERT_PDF_MACHINE_MAX)
 		return -EBADMSG;
 	for (p += used; out->nlisted < n; out->nlisted++, p += used) {
 		char *h = out->listed_sha256[out->nlisted];
@@ -754,6 +796,8 @@ int cert_pdf_verify_machine_mem(const void *pdf, size_t len, const char *ca,
 		r = check_pdf_signature(pdf, c, ca, &out->pdf);
 	if (!r && !out->pdf.verdict)
 		r = machine_listed(c, &out->pdf);
+	if (!r && !out->pdf.verdict && c->summary)
+		r = cert_pdf_check_summary(c, t, out);
 	for (size_t i = 0; !r && !out->pdf.verdict && i < c->ncerts; i++, out->n++) {
 		snprintf(out->name[i], sizeof(out->name[i]), "%s", c->certs[i].name);
 		r = verify_attached(&c->certs[i], t, flags, &out->cert[i]);
@@ -766,6 +810,7 @@ out:
 void cert_pdf_machine_verification_free(struct cert_pdf_machine_verification *v)
 {
 	cert_verification_free(&v->pdf);
+	cert_verification_free(&v->sum);
 	for (size_t i = 0; i < v->n; i++)
 		cert_verification_free(&v->cert[i]);
 	v->n = 0;

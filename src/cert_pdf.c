@@ -31,8 +31,9 @@
 #include "text.h"
 
 static const int pdf_exits[] = {
-	KESU_EXIT_SUCCESS, KESU_EXIT_FAILURE,	KESU_EXIT_USAGE,  KESU_EXIT_REFUSED,
-	KESU_EXIT_ABORTED, KESU_EXIT_MALFORMED, KESU_EXIT_NO_KEY,
+	KESU_EXIT_SUCCESS,   KESU_EXIT_FAILURE,		KESU_EXIT_USAGE,  KESU_EXIT_REFUSED,
+	KESU_EXIT_ABORTED,   KESU_EXIT_MALFORMED,	KESU_EXIT_NO_KEY, KESU_EXIT_BAD_SIGNATURE,
+	KESU_EXIT_UNTRUSTED, KESU_EXIT_DEVICE_MISMATCH,
 };
 
 static int pdf_help(void)
@@ -40,6 +41,7 @@ static int pdf_help(void)
 	printf("usage: kesu cert pdf CERT.json [--lang ja|en|both] [-o FILE.pdf]\n"
 	       "                    [--sign-cert ORG.pem --sign-key ORG.key]\n"
 	       "       kesu cert pdf --machine CERT.json... [-o MACHINE.pdf] [OPTIONS]\n"
+	       "       kesu cert pdf --machine SUMMARY.json [--dir DIR | CERT.json...] [OPTIONS]\n"
 	       "       kesu cert pdf --output-dir DIR CERT.json... [OPTIONS]\n\n"
 	       "The printable certificate: one A4 page (Japanese, English or both) with a QR\n"
 	       "code of the certificate's id and SHA-256; the certificate and its signatures\n"
@@ -50,7 +52,11 @@ static int pdf_help(void)
 	       "                           .pdf for .json; stops at the first that fails\n"
 	       "      --machine            every certificate of one computer in one document,\n"
 	       "                           a summary page first; certificates of another\n"
-	       "                           machine are refused\n"
+	       "                           machine are refused; given a machine summary\n"
+	       "                           (kesu-machine/1), it is verified, and so is each\n"
+	       "                           certificate it lists, found by its id\n"
+	       "      --dir DIR            where the summary's certificates are (default:\n"
+	       "                           the summary's directory)\n"
 	       "      --lang ja|en|both    the page's language (default both)\n"
 	       "      --sign-cert PEM      the organisation's certificate (and intermediates)\n"
 	       "      --sign-key KEY       its private key (PEM)\n"
@@ -79,6 +85,7 @@ enum {
 	OPT_FORCE,
 	OPT_MACHINE,
 	OPT_OUTDIR,
+	OPT_DIR,
 };
 
 static int text_opt(const char *name, const char *arg, const char **to)
@@ -123,6 +130,7 @@ static int pdf_opt(int c, struct pdf_opts *o)
 	case OPT_FORCE: o->force = true; return 0;
 	case OPT_MACHINE: o->machine = true; return 0;
 	case OPT_OUTDIR: o->output_dir = optarg; return 0;
+	case OPT_DIR: o->dir = optarg; return 0;
 	default: return -1;
 	}
 }
@@ -144,6 +152,7 @@ static int pdf_parse(int argc, char **argv, struct pdf_opts *o)
 		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "machine", no_argument, NULL, OPT_MACHINE },
 		{ "output-dir", required_argument, NULL, OPT_OUTDIR },
+		{ "dir", required_argument, NULL, OPT_DIR },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -163,6 +172,8 @@ static int pdf_parse(int argc, char **argv, struct pdf_opts *o)
 	if (o->machine && (optind == argc || argc - optind > CERT_PDF_MACHINE_MAX))
 		return ui_usage_error("cert pdf", "--machine takes 1 to %d certificates",
 				      CERT_PDF_MACHINE_MAX);
+	if (o->dir && !o->machine)
+		return ui_usage_error("cert pdf", "--dir goes with --machine SUMMARY.json");
 	if (o->output_dir && (o->machine || o->output))
 		return ui_usage_error("cert pdf",
 				      "--output-dir goes with neither --machine nor -o");
@@ -202,6 +213,25 @@ int cert_pdf_signer(struct pdf_opts *o, struct cms_signer **s)
 	return r == -EXDEV ? KESU_EXIT_REFUSED : ui_exit(r, UI_CTX_KEY);
 }
 
+void cert_pdf_persons_of(const json_t *doc, const struct cert_verification *v,
+			 struct cert_pdf_person *person)
+{
+	person[CERT_PDF_OPERATOR].name = cert_get_string(doc, "operator.name");
+	person[CERT_PDF_WITNESS].name = cert_get_string(doc, "witness.name");
+	if (!v)
+		return;
+	if (v->verdict == CERT_VALID || v->verdict >= CERT_NOT_APPROVED) {
+		const struct cert_sig_check *s = &v->sig[CERT_ROLE_OPERATOR];
+
+		person[CERT_PDF_OPERATOR] = (struct cert_pdf_person){ s->name, s->time, s->key_id };
+	}
+	if (v->approved) {
+		const struct cert_sig_check *s = &v->sig[CERT_ROLE_APPROVER];
+
+		person[CERT_PDF_APPROVER] = (struct cert_pdf_person){ s->name, s->time, s->key_id };
+	}
+}
+
 int cert_pdf_persons(const struct pdf_opts *o, const char *path, const json_t *doc,
 		     struct cert_verification *v, struct cert_pdf_person *person)
 {
@@ -209,8 +239,7 @@ int cert_pdf_persons(const struct pdf_opts *o, const char *path, const json_t *d
 	struct cert_trust *t = NULL;
 	int code = 0, r;
 
-	person[CERT_PDF_OPERATOR].name = cert_get_string(doc, "operator.name");
-	person[CERT_PDF_WITNESS].name = cert_get_string(doc, "witness.name");
+	cert_pdf_persons_of(doc, NULL, person);
 	if (!o->trust && !o->trust_ca && !cf->trust_dir.line && access(TRUST_DIR, F_OK))
 		return 0;
 	code = certsign_trust(o->trust, o->trust_ca, &t);
@@ -220,16 +249,7 @@ int cert_pdf_persons(const struct pdf_opts *o, const char *path, const json_t *d
 	cert_trust_free(t);
 	if (r)
 		return ui_exit(r, UI_CTX_CERT);
-	if (v->verdict == CERT_VALID || v->verdict >= CERT_NOT_APPROVED) {
-		struct cert_sig_check *s = &v->sig[CERT_ROLE_OPERATOR];
-
-		person[CERT_PDF_OPERATOR] = (struct cert_pdf_person){ s->name, s->time, s->key_id };
-	}
-	if (v->approved) {
-		struct cert_sig_check *s = &v->sig[CERT_ROLE_APPROVER];
-
-		person[CERT_PDF_APPROVER] = (struct cert_pdf_person){ s->name, s->time, s->key_id };
-	}
+	cert_pdf_persons_of(doc, v, person);
 	return 0;
 }
 
@@ -277,9 +297,13 @@ int cert_pdf_add_files(struct cert_pdf_files *a, const char *path, const char *c
 			snprintf(name, sizeof(a->names[0]), "%.250s.%s.%s", base,
 				 cert_role_name((enum cert_role)i),
 				 sigs->cms[i] ? "p7s" : "minisig");
-		a->f[a->n++] =
-			i < 0 ? (struct cert_pdf_file){ name, cert, len, true } :
-				(struct cert_pdf_file){ name, sigs->text[i], sigs->len[i], false };
+		a->f[a->n++] = i < 0 ? (struct cert_pdf_file){ .name = name,
+							       .data = cert,
+							       .len = len,
+							       .source = true } :
+				       (struct cert_pdf_file){ .name = name,
+							       .data = sigs->text[i],
+							       .len = sigs->len[i] };
 	}
 	free(copy);
 	return r;

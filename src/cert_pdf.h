@@ -20,6 +20,7 @@ struct pdf_opts {
 	const char *cert, *output, *sign_cert, *sign_key, *trust, *trust_ca;
 	const char *organisation, *department, *logo;
 	const char *output_dir; /* one PDF for each certificate given, in this directory */
+	const char *dir;	/* --machine SUMMARY: its certificates are here */
 	char **certs;		/* --machine: every certificate given, @cert is the first */
 	int ncerts;
 	struct pass_source pass;
@@ -39,6 +40,17 @@ int cert_cmd_pdf(int argc, char **argv);
 
 /* kesu cert pdf --machine CERT.json...: the exit code */
 int cert_pdf_machine_run(struct pdf_opts *o);
+
+/* kesu cert pdf --machine SUMMARY.json [CERT.json...]: the exit code */
+int cert_pdf_summary_run(struct pdf_opts *o);
+
+/* the signature blocks a machine's summary page shares with every certificate: witness, approver */
+void cert_pdf_common_persons(const struct cert_pdf_machine_cert *c, int n,
+			     struct cert_pdf_page *pg);
+
+/* the blocks of a certificate @doc whose verification is @v */
+void cert_pdf_persons_of(const json_t *doc, const struct cert_verification *v,
+			 struct cert_pdf_person *person);
 
 /* read and check the certificate @path, saying why not: 0 or an exit code */
 int cert_pdf_read_cert(const char *path, char **buf, size_t *len, json_t **doc);

@@ -14,6 +14,7 @@
 
 #include "cert/cert.h"
 #include "cert/machine.h"
+#include "cert/machine_summary.h"
 #include "cert/pdf.h"
 #include "cert/verdict.h"
 #include "cert/certfile.h"
@@ -113,13 +114,13 @@ static int machine_files(const struct pdf_opts *o, struct machine *m)
 }
 
 /* the summary's blocks name a person only when every certificate names the same one */
-static void summary_persons(struct machine *m, struct cert_pdf_page *pg)
+void cert_pdf_common_persons(const struct cert_pdf_machine_cert *c, int n, struct cert_pdf_page *pg)
 {
 	for (int role = 0; role < CERT_PDF_NPERSONS; role++) {
-		const char *name = m->c[0].person[role].name;
+		const char *name = n ? c[0].person[role].name : NULL;
 
-		for (int i = 1; name && i < m->n; i++)
-			if (!m->c[i].person[role].name || strcmp(m->c[i].person[role].name, name))
+		for (int i = 1; name && i < n; i++)
+			if (!c[i].person[role].name || strcmp(c[i].person[role].name, name))
 				name = NULL;
 		pg->person[role] = (struct cert_pdf_person){ .name = name };
 	}
@@ -172,8 +173,26 @@ static int machine_make(struct pdf_opts *o, struct machine *m, struct outfile *o
 	if (code)
 		return code;
 	cert_pdf_header(o, m->doc[0], &pg);
-	summary_persons(m, &pg);
+	cert_pdf_common_persons(m->c, m->n, &pg);
 	return machine_pdf(o, m, &pg, *s, pdf, len);
+}
+
+/* a kesu-machine/1 summary, not a certificate */
+static bool is_summary(const char *path)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	json_t *doc;
+	bool yes;
+
+	if (file_read(path, CERT_FILE_MAX, &buf, &len))
+		return false;
+	doc = json_loadb(buf, len, 0, NULL);
+	yes = cert_get_string(doc, "format") &&
+	      !strcmp(cert_get_string(doc, "format"), CERT_MACHINE_FORMAT);
+	json_decref(doc);
+	free(buf);
+	return yes;
 }
 
 int cert_pdf_machine_run(struct pdf_opts *o)
@@ -188,6 +207,15 @@ int cert_pdf_machine_run(struct pdf_opts *o)
 	if (!m) {
 		ui_err("out of memory");
 		return KESU_EXIT_FAILURE;
+	}
+	if (is_summary(o->certs[0])) {
+		free(m);
+		return cert_pdf_summary_run(o);
+	}
+	if (o->dir) {
+		free(m);
+		return ui_usage_error("cert pdf", "--dir goes with a machine summary (%s is none)",
+				      ui_safe(o->certs[0]));
 	}
 	code = machine_make(o, m, &of, &s, &pdf, &len);
 	if (!code && (r = outfile_commit(&of, pdf, len))) {

@@ -190,6 +190,8 @@ static void print_result(const char *path, const struct cert_verification *v, in
 	json_decref(o);
 }
 
+static void print_summary(const char *path, const struct cert_verification *v, int code, bool json);
+
 /*
  * a machine's document (kesu cert pdf --machine): its own line (structure,
  * signature, the summary's list), then one per attached certificate,
@@ -224,6 +226,14 @@ static int verify_machine(const char *path, const struct cert_trust *t,
 		printf("%s: valid: a machine's document, %zu certificates, signed over the whole "
 		       "file\n",
 		       ui_safe(path), mv->n);
+	/* the attached summary, as kesu cert verify of the summary's file says it */
+	if (mv->summary && !mv->pdf.verdict) {
+		int c = cert_cli_verdict_exit(mv->sum.verdict);
+
+		snprintf(label, sizeof(label), "%s: %s", path, mv->sum_name);
+		print_summary(label, &mv->sum, c, o->json);
+		*code = ui_exit_worst(*code, c);
+	}
 	for (size_t i = 0; i < mv->n; i++) {
 		int c = cert_cli_verdict_exit(mv->cert[i].verdict);
 
@@ -236,8 +246,7 @@ static int verify_machine(const char *path, const struct cert_trust *t,
 	return 0;
 }
 
-/* The certificate whose id is @id among DIR's *.json files (not their sidecars). */
-static int find_cert(const char *dir, const char *id, char path[PATH_MAX])
+int cert_cli_find_cert(const char *dir, const char *id, char path[PATH_MAX])
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
@@ -279,7 +288,7 @@ static int summary_cert(const char *sum_path, const json_t *sum, const json_t *d
 	if (!id)
 		return 0; /* no certificate was made: the summary's result says so */
 	snprintf(label, sizeof(label), "%s: certificate %s", sum_path, id);
-	r = find_cert(o->dir, id, path);
+	r = cert_cli_find_cert(o->dir, id, path);
 	if (!r)
 		r = cert_verify_file(path, t, o->flags, &v);
 	if (r) {
