@@ -245,6 +245,12 @@ static int run(struct station_cli *o)
 	code = ui_exit_worst(code, r);
 	if (!r && summary[0] && !o->json)
 		printf("machine summary %s\n", ui_safe(summary));
+	/* nothing lost, but not in the register yet: 24, as kesu ledger add */
+	if (o->queued) {
+		ui_err("%u queued for the register at %s; run kesu ledger sync", o->queued,
+		       ui_safe(ui_ledger_location()));
+		code = ui_exit_worst(code, KESU_EXIT_QUEUED);
+	}
 	station_free(s);
 	return code;
 }
@@ -286,9 +292,11 @@ int cmd_station(int argc, char **argv)
 		cert_trust_free(o.trust);
 		return r;
 	}
+	station_send_open(&o);
 	station_hooks(&o);
 	ui_catch_interrupts();
 	r = run(&o);
+	station_send_close(&o);
 	cert_signer_free(o.signer);
 	cert_trust_free(o.trust);
 	return r;

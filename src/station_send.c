@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,11 +18,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "asset_cmd.h"
 #include "cert/jcs.h"
 #include "cert/machine_summary.h"
 #include "conffile.h"
 #include "jsonutil.h"
 #include "kesu.h"
+#include "ledger_cmd.h"
 #include "ledger/asset.h"
 #include "ledger/ledger.h"
 #include "log.h"
@@ -92,6 +95,12 @@ static int held(const char *path, const char *serial, const char *asset_tag, cha
 	(void)usr;
 	if (r == -ENOENT)
 		return 0; /* no register: nothing is held */
+	/*
+	 * a central register out of reach tells of no hold, as for kesu erase,
+	 * which asks only a local one; the certificates queue for it
+	 */
+	if (r == -EHOSTUNREACH || r == -ECONNREFUSED)
+		return 0;
 	if (r) {
 		snprintf(why, len, "the register cannot be read: %s", strerror(-r));
 		return r;
@@ -130,35 +139,81 @@ static int prepare(const struct station_drive *d, const struct erase_target *t, 
 	return 0;
 }
 
-/* The certificate into the register, as kesu ledger add records it. */
+void station_send_open(struct station_cli *o)
+{
+	struct ledger_opts lo = { .path = ui_ledger_location() };
+
+	pthread_mutex_init(&o->send_lock, NULL);
+	if (o->send_ledger && ledger_writer_start(&lo, &o->writer)) {
+		ui_warn("certificates will not be sent to the register");
+		o->send_ledger = false;
+	}
+}
+
+void station_send_close(struct station_cli *o)
+{
+	ledger_writer_close(o->writer);
+	o->writer = NULL;
+	pthread_mutex_destroy(&o->send_lock);
+}
+
+/* What kesu ledger add does after recording: the asset of the request it fulfils is erased. */
+static void asset_erased(struct ledger *l, const struct ledger_cert *lc, char *sent, size_t len)
+{
+	json_t *doc = json_loadb(lc->data, lc->len, 0, NULL);
+	struct asset_outcome out = { 0 };
+	char sha256[LEDGER_HASH_HEX], when[32], why[256] = "";
+	size_t n = strlen(sent);
+	int r = doc ? ledger_sha256_hex(lc->data, lc->len, sha256) : -ENOMEM;
+
+	asset_now(when);
+	if (!r)
+		r = asset_record_erasure(l, doc, sha256, ui_who(), when, &out, why, sizeof(why));
+	if (r)
+		snprintf(sent + n, len - n, "; its asset not marked erased: %s",
+			 why[0] ? why : strerror(-r));
+	else if (out.seq)
+		snprintf(sent + n, len - n, "; asset erased as seq %lld", (long long)out.seq);
+	json_decref(doc);
+}
+
+/*
+ * The certificate into the register, as kesu ledger add records it: into
+ * the queue while the register's server cannot be reached, for kesu ledger
+ * sync to forward.
+ */
 static void send_ledger(struct station_cli *o, const char *cert, struct station_cert *c)
 {
-	struct ledger_trust t = { .trust = o->trust };
+	struct ledger_trust t = { .trust = o->trust, .verdict = CERT_VALID };
 	struct ledger_anchor row = { 0 };
 	struct ledger_cert lc;
-	struct ledger *l = NULL;
 	char why[256] = "", seq[32];
 	int r = ledger_cert_load(cert, &lc);
 
+	pthread_mutex_lock(&o->send_lock);
 	if (!r)
-		r = ledger_open(&l, ui_ledger_location(), LEDGER_CREATE);
-	if (!r) {
-		t.verdict = CERT_VALID;
-		t.contractor_ledger = l;
-		r = ledger_add(l, lc.data, lc.len, &lc.sigs, ledger_cert_verdict, &t, why,
-			       sizeof(why), &row);
-		ledger_close(l);
-	}
-	ledger_cert_free(&lc);
-	if (r >= 0) {
-		snprintf(seq, sizeof(seq), "%lld", (long long)row.seq);
-		kesu_audit("ledger add", "ledger", ui_ledger_location(), "seq", seq, "row_hash",
-			   row.hash, "user", ui_who(), NULL);
+		r = ledger_add_or_queue(o->writer, lc.data, lc.len, &lc.sigs, &t, why, sizeof(why),
+					&row);
+	snprintf(seq, sizeof(seq), "%lld", (long long)row.seq);
+	if (r == LEDGER_QUEUED) {
+		o->queued++;
+		kesu_audit("station queued", "ledger", ui_ledger_location(), "id", c->id, "user",
+			   ui_who(), NULL);
+		snprintf(c->sent, sizeof(c->sent), "register: queued (run kesu ledger sync)");
+	} else if (r >= 0) {
+		if (r != LEDGER_ALREADY)
+			kesu_audit("ledger add", "ledger", ui_ledger_location(), "seq", seq,
+				   "row_hash", row.hash, "user", ui_who(), NULL);
 		snprintf(c->sent, sizeof(c->sent), "register seq %s", seq);
+		if (r == 0)
+			asset_erased(ledger_writer_ledger(o->writer), &lc, c->sent,
+				     sizeof(c->sent));
 	} else {
 		snprintf(c->sent, sizeof(c->sent), "not in the register: %s",
 			 why[0] ? why : strerror(-r));
 	}
+	pthread_mutex_unlock(&o->send_lock);
+	ledger_cert_free(&lc);
 }
 
 static int certify(const struct station_drive *d, const struct erase_target *t,
@@ -177,7 +232,7 @@ static int certify(const struct station_drive *d, const struct erase_target *t,
 	snprintf(c->path, sizeof(c->path), "%s", out->path);
 	kesu_audit("station certificate", "target", t->path, "id", c->id, "file", out->path, "user",
 		   ui_who(), NULL);
-	if (o->send_ledger)
+	if (o->writer)
 		send_ledger(o, out->path, c);
 	return 0;
 }

@@ -63,6 +63,42 @@ n=$(sqlite3 "$WORK/reg/ledger.db" 'select count(*) from certificates')
 [ "$n" -eq 2 ] || fail "the register holds $n certificates, expected 2"
 ok "two named loop devices erased unattended, one line per event"
 
+# --- the central register unreachable: both certificates queued, exit 24 ---
+# a PostgreSQL socket directory where nothing listens
+mkdir "$WORK/nopg" "$WORK/outq"
+cat > "$WORK/kesu-q.conf" <<CONF
+[trust]
+dir = $WORK/trust
+[ledger]
+url = postgresql:///kesu?host=$WORK/nopg&port=5432
+queue = $WORK/q.db
+CONF
+chmod 600 "$WORK/kesu-q.conf"
+qa=$(mkloop $((8 * MiB)))
+qb=$(mkloop $((8 * MiB)))
+set +e
+KESU_CONFIG="$WORK/kesu-q.conf" station --auto --once --method zero --output-dir "$WORK/outq" \
+	"$qa" "$qb" > "$WORK/lines" 2> "$WORK/err" < /dev/null
+rc=$?
+set -e
+[ $rc -eq 24 ] || fail "register unreachable: exit $rc, expected 24: $(cat "$WORK/lines" "$WORK/err")"
+for d in "$qa" "$qb"; do
+	grep -q "^finished [0-9]* $d: success, .*; register: queued (run kesu ledger sync)$" \
+		"$WORK/lines" || fail "$d: not told queued: $(cat "$WORK/lines")"
+done
+grep -q "queued for the register at postgresql:///kesu?host=$WORK/nopg" "$WORK/err" ||
+	fail "not told on stderr: $(cat "$WORK/err")"
+qdir=$(find "$WORK/outq" -mindepth 1 -maxdepth 1 -type d)
+ids=$(for c in $(grep -L '"format": "kesu-report/1"' "$qdir"/loop*.json); do jqf "$c" .id; done |
+	sort)
+[ "$(echo "$ids" | wc -l)" -eq 2 ] || fail "two certificates expected: $ids"
+[ "$(sqlite3 "$WORK/q.db" 'select id from queue order by id')" = "$ids" ] ||
+	fail "the queue holds $(sqlite3 "$WORK/q.db" 'select id from queue'), expected $ids"
+[ "$(sqlite3 "$WORK/q.db" "select count(*) from queue_signatures where name = 'operator.minisig'")" \
+	-eq 2 ] || fail "the signatures are not queued with them"
+cmp -n $((8 * MiB)) "$qa" /dev/zero || fail "$qa not zeroed"
+ok "the central register unreachable: both certificates queued (sqlite3), told, exit 24"
+
 mdir=$(find "$WORK/out" -mindepth 1 -maxdepth 1 -type d)
 [ "$(echo "$mdir" | wc -l)" -eq 1 ] || fail "one folder per machine: $mdir"
 nrep=$(find "$mdir" -name 'loop*.json' ! -name '*.minisig' | wc -l)
