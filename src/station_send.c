@@ -14,69 +14,28 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "asset_cmd.h"
-#include "cert/jcs.h"
 #include "cert/machine_summary.h"
-#include "conffile.h"
-#include "jsonutil.h"
 #include "kesu.h"
 #include "ledger_cmd.h"
 #include "ledger/asset.h"
 #include "ledger/ledger.h"
 #include "log.h"
-#include "outfile.h"
-#include "secmem.h"
 #include "station_cli.h"
-#include "sysfs.h"
-
-/* letters, digits, dot, dash, underscore: safe in a file name, as erase_target_name() */
-static void safe_name(const char *in, char *out, size_t len)
-{
-	size_t i = 0;
-
-	for (; in && in[i] && i + 1 < len; i++) {
-		char c = in[i];
-		bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-			  (c >= 'A' && c <= 'Z') || c == '.' || c == '-' || c == '_';
-
-		out[i] = ok ? c : '_';
-	}
-	out[i] = '\0';
-	if (out[0] == '.')
-		out[0] = '_';
-}
 
 int station_machine_dir(struct station_cli *o)
 {
-	struct sysfs_dmi dmi;
-	char serial[65], tag[65];
-	int n;
+	int r = station_machine_folder(o->output_dir, o->machine_tag, o->machine_dir,
+				       sizeof(o->machine_dir));
 
-	if (sysfs_dmi_read(&dmi)) {
-		ui_err("out of memory");
-		return KESU_EXIT_FAILURE;
-	}
-	safe_name(dmi.serial && *dmi.serial ? dmi.serial : "unknown-serial", serial,
-		  sizeof(serial));
-	safe_name(o->machine_tag		  ? o->machine_tag :
-		  dmi.asset_tag && *dmi.asset_tag ? dmi.asset_tag :
-						    "no-tag",
-		  tag, sizeof(tag));
-	sysfs_dmi_free(&dmi);
-	n = snprintf(o->machine_dir, sizeof(o->machine_dir), "%s/%s-%s", o->output_dir, serial,
-		     tag);
-	if (n < 0 || (size_t)n >= sizeof(o->machine_dir)) {
+	if (r == -ENAMETOOLONG) {
 		ui_err("%s: path too long", ui_safe(o->output_dir));
 		return KESU_EXIT_USAGE;
 	}
-	if (mkdir(o->machine_dir, 0750) && errno != EEXIST) {
-		int r = -errno;
-
-		ui_err("cannot make %s: %s", ui_safe(o->machine_dir), strerror(-r));
+	if (r) {
+		ui_err("cannot make the machine's folder in %s: %s", ui_safe(o->output_dir),
+		       strerror(-r));
 		return ui_exit(r, UI_CTX_NONE);
 	}
 	o->so.report_dir = o->machine_dir;
@@ -255,109 +214,46 @@ void station_hooks(struct station_cli *o)
 	o->so.release = release;
 }
 
-/* A file written whole or not at all. */
-static int write_file(const char *path, const void *data, size_t len)
-{
-	struct outfile of = { .fd = -1, .dirfd = -1 };
-	int r = outfile_reserve(&of, path, len, 0);
-
-	if (!r)
-		r = outfile_commit(&of, data, len);
-	outfile_release(&of);
-	return r;
-}
-
-/* The drives of the machine: those that ran, and those named that did not. */
-static size_t summary_drives(struct station *s, struct station_drive **out)
-{
-	size_t n = 0;
-
-	station_lock(s);
-	*out = calloc(station_count(s) + 1, sizeof(**out));
-	for (size_t i = 0; *out && i < station_count(s); i++) {
-		const struct station_drive *d = station_drive_at(s, i);
-
-		if (d->ran || d->named)
-			(*out)[n++] = *d;
-	}
-	station_unlock(s);
-	return n;
-}
-
+/* The drives as the summary lists them: erased means verified and, with a key, certified. */
 static json_t *summary_doc(struct station_cli *o, const struct station_drive *v, size_t n,
 			   char id[37])
 {
 	struct cert_machine_drive *d = calloc(n, sizeof(*d));
-	struct sysfs_dmi dmi = { 0 };
-	struct cert_machine_host h;
-	char when[32];
-	time_t now = time(NULL);
 	json_t *doc = NULL;
 
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-	secmem_uuid(id);
-	if (d && !sysfs_dmi_read(&dmi)) {
-		h = (struct cert_machine_host){ dmi.manufacturer, dmi.product,	 dmi.serial,
-						dmi.uuid,	  dmi.asset_tag, o->machine_tag };
-		if (!h.tag)
-			h.tag = dmi.asset_tag;
-		for (size_t i = 0; i < n; i++)
-			d[i] = (struct cert_machine_drive){
-				v[i].path,
-				v[i].serial,
-				v[i].model,
-				v[i].cert_id[0] ? v[i].cert_id : NULL,
-				v[i].result[0] ? v[i].result : "refused",
-				v[i].verified && (!o->signer || v[i].cert_id[0]),
-			};
-		doc = cert_machine_summary(&h, d, n, id, when);
-		sysfs_dmi_free(&dmi);
-	}
+	if (!d)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		d[i] = (struct cert_machine_drive){
+			v[i].path,
+			v[i].serial,
+			v[i].model,
+			v[i].cert_id[0] ? v[i].cert_id : NULL,
+			v[i].result[0] ? v[i].result : "refused",
+			v[i].verified && (!o->signer || v[i].cert_id[0]),
+		};
+	doc = cert_machine_summary_here(o->machine_tag, d, n, id);
 	free(d);
 	return doc;
-}
-
-static int write_summary(struct station_cli *o, const json_t *doc, const char *id, char *path)
-{
-	char *text = NULL, *sigpath = NULL;
-	void *sig = NULL;
-	size_t len, siglen;
-	int r = jcs_dump(doc, &text, &len);
-
-	if (!r && snprintf(path, PATH_MAX, "%s/machine-%s.json", o->machine_dir, id) >= PATH_MAX)
-		r = -ENAMETOOLONG;
-	if (!r)
-		r = write_file(path, text, len);
-	if (!r && o->signer)
-		r = cert_sign(o->signer, text, len, id, CERT_ROLE_OPERATOR, NULL, &sig, &siglen);
-	if (!r && o->signer && asprintf(&sigpath, "%s.%s", path, cert_signer_ext(o->signer)) < 0)
-		r = -ENOMEM;
-	if (!r && sigpath)
-		r = write_file(sigpath, sig, siglen);
-	if (!r)
-		kesu_audit("station summary", "file", path, "id", id, "user", ui_who(), NULL);
-	free(text);
-	free(sig);
-	free(sigpath);
-	return r;
 }
 
 int station_summary(struct station_cli *o, struct station *s, char path[PATH_MAX])
 {
 	struct station_drive *v = NULL;
-	size_t n = summary_drives(s, &v);
+	long n = station_machine_drives(s, &v);
 	char id[37];
 	json_t *doc;
 	int r;
 
 	path[0] = '\0';
-	if (!v || !n) {
+	if (n <= 0) {
 		free(v);
-		return v ? 0 : KESU_EXIT_FAILURE;
+		return n ? KESU_EXIT_FAILURE : 0;
 	}
-	doc = summary_doc(o, v, n, id);
+	doc = summary_doc(o, v, (size_t)n, id);
 	free(v);
-	r = doc ? write_summary(o, doc, id, path) : -ENOMEM;
+	r = doc ? cert_machine_summary_write(doc, o->machine_dir, o->signer, path, PATH_MAX) :
+		  -ENOMEM;
 	json_decref(doc);
 	if (r) {
 		ui_err("%s: cannot write the machine summary: %s", ui_safe(o->machine_dir),
@@ -365,5 +261,6 @@ int station_summary(struct station_cli *o, struct station *s, char path[PATH_MAX
 		path[0] = '\0';
 		return ui_exit(r, UI_CTX_NONE);
 	}
+	kesu_audit("station summary", "file", path, "id", id, "user", ui_who(), NULL);
 	return 0;
 }
