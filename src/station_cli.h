@@ -85,11 +85,14 @@ void station_hooks(struct station_cli *o);
 
 /**
  * station_summary() - write the machine summary (kesu-machine/1) of the
- * drives of @s into the machine's folder, signed when a key is loaded
+ * drives of @s into the machine's folder, signed when a key is loaded, and
+ * send it to the register as each certificate
  * @path: set to where it went
+ * @sent: set to what became of it in the register ("" when not sent)
  * Return: 0, or an exit code (message printed)
  */
-int station_summary(struct station_cli *o, struct station *s, char path[PATH_MAX]);
+int station_summary(struct station_cli *o, struct station *s, char path[PATH_MAX], char *sent,
+		    size_t len);
 
 /**
  * station_drive_exit() - the exit code of one drive's outcome, from the

@@ -137,17 +137,18 @@ static void asset_erased(struct ledger *l, const struct ledger_cert *lc, char *s
 }
 
 /*
- * The certificate into the register, as kesu ledger add records it: into
- * the queue while the register's server cannot be reached, for kesu ledger
- * sync to forward.
+ * A certificate or the machine summary into the register, as kesu ledger
+ * add records it: into the queue while the register's server cannot be
+ * reached, for kesu ledger sync to forward. @sent tells the person.
  */
-static void send_ledger(struct station_cli *o, const char *cert, struct station_cert *c)
+static void send_ledger(struct station_cli *o, const char *file, const char *id, char *sent,
+			size_t len)
 {
 	struct ledger_trust t = { .trust = o->trust, .verdict = CERT_VALID };
 	struct ledger_anchor row = { 0 };
 	struct ledger_cert lc;
 	char why[256] = "", seq[32];
-	int r = ledger_cert_load(cert, &lc);
+	int r = ledger_cert_load(file, &lc);
 
 	pthread_mutex_lock(&o->send_lock);
 	if (!r)
@@ -156,20 +157,18 @@ static void send_ledger(struct station_cli *o, const char *cert, struct station_
 	snprintf(seq, sizeof(seq), "%lld", (long long)row.seq);
 	if (r == LEDGER_QUEUED) {
 		o->queued++;
-		kesu_audit("station queued", "ledger", ui_ledger_location(), "id", c->id, "user",
+		kesu_audit("station queued", "ledger", ui_ledger_location(), "id", id, "user",
 			   ui_who(), NULL);
-		snprintf(c->sent, sizeof(c->sent), "register: queued (run kesu ledger sync)");
+		snprintf(sent, len, "register: queued (run kesu ledger sync)");
 	} else if (r >= 0) {
 		if (r != LEDGER_ALREADY)
 			kesu_audit("ledger add", "ledger", ui_ledger_location(), "seq", seq,
 				   "row_hash", row.hash, "user", ui_who(), NULL);
-		snprintf(c->sent, sizeof(c->sent), "register seq %s", seq);
+		snprintf(sent, len, "register seq %s", seq);
 		if (r == 0)
-			asset_erased(ledger_writer_ledger(o->writer), &lc, c->sent,
-				     sizeof(c->sent));
+			asset_erased(ledger_writer_ledger(o->writer), &lc, sent, len);
 	} else {
-		snprintf(c->sent, sizeof(c->sent), "not in the register: %s",
-			 why[0] ? why : strerror(-r));
+		snprintf(sent, len, "not in the register: %s", why[0] ? why : strerror(-r));
 	}
 	pthread_mutex_unlock(&o->send_lock);
 	ledger_cert_free(&lc);
@@ -192,7 +191,7 @@ static int certify(const struct station_drive *d, const struct erase_target *t,
 	kesu_audit("station certificate", "target", t->path, "id", c->id, "file", out->path, "user",
 		   ui_who(), NULL);
 	if (o->writer)
-		send_ledger(o, out->path, c);
+		send_ledger(o, out->path, c->id, c->sent, sizeof(c->sent));
 	return 0;
 }
 
@@ -237,7 +236,8 @@ static json_t *summary_doc(struct station_cli *o, const struct station_drive *v,
 	return doc;
 }
 
-int station_summary(struct station_cli *o, struct station *s, char path[PATH_MAX])
+int station_summary(struct station_cli *o, struct station *s, char path[PATH_MAX], char *sent,
+		    size_t len)
 {
 	struct station_drive *v = NULL;
 	long n = station_machine_drives(s, &v);
@@ -245,7 +245,7 @@ int station_summary(struct station_cli *o, struct station *s, char path[PATH_MAX
 	json_t *doc;
 	int r;
 
-	path[0] = '\0';
+	path[0] = sent[0] = '\0';
 	if (n <= 0) {
 		free(v);
 		return n ? KESU_EXIT_FAILURE : 0;
@@ -262,5 +262,7 @@ int station_summary(struct station_cli *o, struct station *s, char path[PATH_MAX
 		return ui_exit(r, UI_CTX_NONE);
 	}
 	kesu_audit("station summary", "file", path, "id", id, "user", ui_who(), NULL);
+	if (o->writer)
+		send_ledger(o, path, id, sent, len);
 	return 0;
 }
