@@ -46,6 +46,28 @@ struct cert_machine_host {
 json_t *cert_machine_summary(const struct cert_machine_host *h, const struct cert_machine_drive *d,
 			     size_t n, const char *id, const char *created);
 
+/**
+ * cert_machine_summary_here() - the summary of the machine kesu runs on:
+ * its DMI data (sysfs_dmi_read()), a new id, created now
+ * @tag: the machine's tag (NULL: the DMI chassis asset tag)
+ * @id: set to the new summary's id
+ * Return: a new document, or NULL (out of memory)
+ */
+json_t *cert_machine_summary_here(const char *tag, const struct cert_machine_drive *d, size_t n,
+				  char id[37]);
+
+/**
+ * cert_machine_summary_write() - @doc in canonical JSON to DIR/machine-ID.json
+ * and, signed by @signer as operator, to its sidecar (PATH.minisig or
+ * PATH.p7s), each written whole or not at all and never over a file there
+ * @signer: NULL: unsigned
+ * @path: set to the summary's path
+ * Return: 0, -ENAMETOOLONG, -EBADMSG (@doc has no id), -ENOMEM, the errnos
+ * of cert_sign() and of outfile_write() (-EEXIST, -EACCES, -ENOSPC, -EIO ...)
+ */
+int cert_machine_summary_write(const json_t *doc, const char *dir, const struct cert_signer *signer,
+			       char *path, size_t len);
+
 /* The format's name, its "format" member. */
 #define CERT_MACHINE_FORMAT "kesu-machine/1"
 

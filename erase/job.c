@@ -353,31 +353,16 @@ static void record_not_run(struct erase_target *t)
 	r->finished = r->started;
 }
 
-/* Letters, digits, dot, dash and underscore: safe in any file name and any shell. */
-static char name_char(char c)
-{
-	if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    strchr("._-", c))
-		return c;
-	return '_';
-}
-
 /* base-20261126T053000Z-UUID.json: erase_target_name(), the start, the id */
 void erase_target_name(const struct erase_target *t, char name[65])
 {
 	const char *base = t->info.serial;
-	size_t i;
 
 	if (!base || !*base) {
 		base = strrchr(t->path, '/');
 		base = base ? base + 1 : t->path;
 	}
-	for (i = 0; base[i] && i < 64; i++)
-		name[i] = name_char(base[i]);
-	name[i] = '\0';
-	/* no hidden files: a leading dot becomes an underscore */
-	if (name[0] == '.')
-		name[0] = '_';
+	outfile_name_part(base, name, 65);
 }
 
 static int report_name(char *buf, size_t len, void *usr)

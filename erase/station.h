@@ -393,6 +393,25 @@ size_t station_busy(struct station *s);
 void station_free(struct station *s);
 
 /**
+ * station_machine_folder() - make the folder of this machine's results in
+ * @output_dir (mode 0750; one that exists is used): "SERIAL-TAG", the DMI
+ * serial ("unknown-serial") and @tag (NULL: the DMI chassis asset tag, else
+ * "no-tag"), each in outfile_name_part() characters, at most 64
+ * @dir: set to its path
+ * Return: 0, -ENOMEM, -ENAMETOOLONG, or the errno of mkdir(2) (-EACCES,
+ * -ENOENT, -ENOSPC, -EROFS, -ENOTDIR)
+ */
+int station_machine_folder(const char *output_dir, const char *tag, char *dir, size_t len);
+
+/**
+ * station_machine_drives() - copies of the drives the machine summary
+ * lists: those that ran, and those named that did not
+ * @out: set to a new array (free() it), also when there are none
+ * Return: how many, or -ENOMEM
+ */
+long station_machine_drives(struct station *s, struct station_drive **out);
+
+/**
  * station_policy_default() - any transport and size, method auto, 10 s
  */
 void station_policy_default(struct station_policy *p);

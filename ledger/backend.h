@@ -79,6 +79,12 @@ int ledger_doc_columns(enum ledger_kind kind, const void *doc, size_t len, json_
 		       const char **id, const char *field[LEDGER_NFIELDS], char *why, size_t wl);
 
 /**
+ * ledger_added_kind() - what ledger_add() records @doc (parsed) as: a
+ * machine summary by its format (kesu-machine/1), else a certificate
+ */
+enum ledger_kind ledger_added_kind(const json_t *doc);
+
+/**
  * ledger_csv_cell() - @s (NULL: empty) as one quoted CSV cell on @f, a
  * formula defused with a leading apostrophe, then "," or, when @last, CRLF
  */

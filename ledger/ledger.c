@@ -23,6 +23,7 @@
 #include "backend.h"
 #include "cert/inspection.h"
 #include "cert/jcs.h"
+#include "cert/machine_summary.h"
 #include "jsonutil.h"
 #include "secmem.h"
 #include "text.h"
@@ -69,10 +70,19 @@ static const char *const inspection_paths[LEDGER_NFIELDS] = {
 	[LEDGER_ISSUED] = "time",
 };
 
+/* A machine summary's columns: the machine's tag, serial and model, its result and time. */
+static const char *const machine_paths[LEDGER_NFIELDS] = {
+	[LEDGER_ASSET_TAG] = "machine.tag", [LEDGER_SERIAL] = "machine.serial",
+	[LEDGER_MODEL] = "machine.product", [LEDGER_RESULT] = "result",
+	[LEDGER_ISSUED] = "created",
+};
+
 static const char *const *field_paths_of(enum ledger_kind kind)
 {
 	if (kind == LEDGER_KIND_INSPECTION)
 		return inspection_paths;
+	if (kind == LEDGER_KIND_MACHINE_SUMMARY)
+		return machine_paths;
 	return kind == LEDGER_KIND_ASSET_EVENT ? event_paths : cert_paths;
 }
 
@@ -89,6 +99,7 @@ static const struct ledger_ops *const backends[] = {
 static const char *const kind_names[] = {
 	[LEDGER_KIND_ASSET_EVENT] = "asset-event",
 	[LEDGER_KIND_INSPECTION] = "inspection",
+	[LEDGER_KIND_MACHINE_SUMMARY] = "machine-summary",
 };
 
 const char *ledger_kind_name(enum ledger_kind kind)
@@ -419,9 +430,25 @@ int ledger_doc_columns(enum ledger_kind kind, const void *doc, size_t len, json_
 	return 0;
 }
 
-static int cert_fields(const void *cert, size_t len, struct cert_fields *f, char *why, size_t wl)
+enum ledger_kind ledger_added_kind(const json_t *doc)
 {
-	return ledger_doc_columns(LEDGER_KIND_CERT, cert, len, &f->doc, &f->id, f->field, why, wl);
+	const char *format = json_string_value(json_object_get(doc, "format"));
+
+	return format && !strcmp(format, CERT_MACHINE_FORMAT) ? LEDGER_KIND_MACHINE_SUMMARY :
+								LEDGER_KIND_CERT;
+}
+
+/* A certificate, or a machine summary: the document's format says which. */
+static int cert_fields(const void *cert, size_t len, struct cert_fields *f, enum ledger_kind *kind,
+		       char *why, size_t wl)
+{
+	int r = ledger_doc_columns(LEDGER_KIND_CERT, cert, len, &f->doc, &f->id, f->field, why, wl);
+
+	*kind = r ? LEDGER_KIND_CERT : ledger_added_kind(f->doc);
+	if (*kind == LEDGER_KIND_CERT)
+		return r;
+	json_decref(f->doc);
+	return ledger_doc_columns(*kind, cert, len, &f->doc, &f->id, f->field, why, wl);
 }
 
 /* What the verdict is told of the row besides its document: ledger_verdict's "in" members. */
@@ -574,8 +601,9 @@ static int add_row(struct ledger *l, const void *cert, size_t len, const char *s
 	const char *field[LEDGER_NFIELDS];
 
 	memcpy(field, f->field, sizeof(field));
-	approval_fields(field, v);
-	return ledger_append(l, LEDGER_KIND_CERT, cert, len, sigs, f->id, field, refers, recorded,
+	if (v->kind == LEDGER_KIND_CERT)
+		approval_fields(field, v);
+	return ledger_append(l, v->kind, cert, len, sigs, f->id, field, refers, recorded,
 			     v->signers, out);
 }
 
@@ -583,10 +611,14 @@ static int add_row(struct ledger *l, const void *cert, size_t len, const char *s
  * The certificate recorded before: 0 when it is not, or a new row may add
  * its signatures (@refers set); LEDGER_ALREADY or -EEXIST with @why.
  */
-static int recorded_before(struct ledger *l, struct same_ctx *same, const char *id, int64_t *refers,
-			   char *why, size_t whylen)
+static int recorded_before(struct ledger *l, struct same_ctx *same, const char *id,
+			   enum ledger_kind kind, int64_t *refers, char *why, size_t whylen)
 {
-	struct ledger_filter f = { .id = id, .last = true };
+	/* a summary's id is unique across the chain; certificates keep to their own rows */
+	struct ledger_filter f = { .id = id,
+				   .last = true,
+				   .rows = kind == LEDGER_KIND_CERT ? LEDGER_ROWS_CERTS :
+								      LEDGER_ROWS_ALL };
 	int r = l->ops->iterate(l, &f, compare_row, same);
 
 	*refers = 0;
@@ -594,6 +626,9 @@ static int recorded_before(struct ledger *l, struct same_ctx *same, const char *
 		return 0;
 	if (r < 0 || (r = same->err) < 0)
 		return r;
+	/* one signature, given once: a summary gets no later rows */
+	if (kind != LEDGER_KIND_CERT && same->verdict == MORE_SIGS)
+		same->verdict = OTHER_SIGS;
 	switch (same->verdict) {
 	case MORE_SIGS: *refers = same->row.seq; return 0;
 	case SAME: snprintf(why, whylen, "already recorded"); return LEDGER_ALREADY;
@@ -633,7 +668,7 @@ int ledger_add(struct ledger *l, const void *cert, size_t len, const struct ledg
 	int r;
 
 	why[0] = '\0';
-	r = cert_fields(cert, len, &f, why, whylen);
+	r = cert_fields(cert, len, &f, &in.kind, why, whylen);
 	if (r < 0)
 		goto out;
 	r = sigs_text(sigs, &stext);
@@ -647,7 +682,7 @@ int ledger_add(struct ledger *l, const void *cert, size_t len, const struct ledg
 	if (r < 0)
 		goto out;
 	began = true;
-	r = recorded_before(l, &same, f.id, &refers, why, whylen);
+	r = recorded_before(l, &same, f.id, in.kind, &refers, why, whylen);
 	if (r != 0) {
 		if (row && r == LEDGER_ALREADY)
 			*row = same.row;
@@ -864,6 +899,8 @@ static bool kind_matches(const struct ledger_row *row, json_t *doc)
 
 	if (format && !strcmp(format, INSPECTION_FORMAT))
 		return row->kind == LEDGER_KIND_INSPECTION;
+	if (format && !strcmp(format, CERT_MACHINE_FORMAT))
+		return row->kind == LEDGER_KIND_MACHINE_SUMMARY;
 	return row->kind == (event ? LEDGER_KIND_ASSET_EVENT : LEDGER_KIND_CERT);
 }
 
@@ -932,6 +969,9 @@ static int check_row(struct walk *w, const struct ledger_row *row)
 		}
 	if (row->kind == LEDGER_KIND_INSPECTION)
 		r = check_inspection(w, row);
+	else if (row->kind == LEDGER_KIND_MACHINE_SUMMARY && row->refers)
+		r = fault(w, row->seq, row->id, LEDGER_ALTERED,
+			  "a machine summary refers to another row");
 	else if (row->kind == LEDGER_KIND_ASSET_EVENT)
 		r = row->refers ? fault(w, row->seq, row->id, LEDGER_ALTERED,
 					"an asset event refers to another row") :
@@ -1108,6 +1148,15 @@ json_t *ledger_row_json(const struct ledger_row *row)
 			      "refers", row->refers ? json_integer(row->refers) : json_null(),
 			      "recorded", json_text(row->recorded));
 
+	/* a certificate's rows keep the members they always had */
+	if (o && row->kind != LEDGER_KIND_CERT &&
+	    json_object_set_new(o, "kind",
+				json_string(ledger_kind_name(row->kind) ?
+						    ledger_kind_name(row->kind) :
+						    "unknown"))) {
+		json_decref(o);
+		return NULL;
+	}
 	for (int i = 0; o && i < LEDGER_NFIELDS; i++)
 		if (json_object_set_new(o, ledger_field_names[i], json_text(row->field[i]))) {
 			json_decref(o);

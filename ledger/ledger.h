@@ -41,9 +41,10 @@ struct ledger_sigs {
  */
 enum ledger_kind {
 	LEDGER_KIND_CERT = 0,
-	LEDGER_KIND_ASSET_EVENT, /* a kesu-asset-event/1 document, no signatures */
-	LEDGER_KIND_INSPECTION,	 /* a signed kesu-inspection/1 record (inspect.h) */
-	LEDGER_KIND_UNKNOWN,	 /* a kind column this kesu does not know: verify refuses it */
+	LEDGER_KIND_ASSET_EVENT,     /* a kesu-asset-event/1 document, no signatures */
+	LEDGER_KIND_INSPECTION,	     /* a signed kesu-inspection/1 record (inspect.h) */
+	LEDGER_KIND_MACHINE_SUMMARY, /* a signed kesu-machine/1 summary of a wiping station */
+	LEDGER_KIND_UNKNOWN,	     /* a kind column this kesu does not know: verify refuses it */
 };
 
 struct asset_set;
@@ -128,8 +129,9 @@ struct ledger_row {
 /* Which kinds of rows a filter visits: certificates unless told otherwise. */
 enum ledger_rows {
 	LEDGER_ROWS_CERTS = 0,
-	LEDGER_ROWS_EVENTS, /* the asset register's events only */
-	LEDGER_ROWS_ALL,    /* the whole chain */
+	LEDGER_ROWS_EVENTS,    /* the asset register's events only */
+	LEDGER_ROWS_ALL,       /* the whole chain */
+	LEDGER_ROWS_SUMMARIES, /* the machine summaries only */
 };
 
 /* Which rows to visit; NULL members match everything. */
@@ -231,6 +233,11 @@ void ledger_close(struct ledger *l);
  * @why: set to the reason when the certificate is not recorded
  * @row: set to the new row's seq and hash, the new head of the chain (the
  *       existing row's, for LEDGER_ALREADY); may be NULL
+ *
+ * A machine summary (a kesu-machine/1 document, by its "format") is
+ * recorded the same way as a row of kind "machine-summary", @verify told
+ * so in struct ledger_verdict ->kind; it is idempotent by id, and no later
+ * row adds signatures to it.
  *
  * Idempotent by certificate id and signatures. A certificate recorded
  * before with the same bytes and fewer signatures (an approval added
@@ -483,7 +490,9 @@ struct ledger_cert {
 /**
  * ledger_cert_load() - read the certificate at @path and the sidecars next
  * to it (PATH.operator.minisig, PATH.approver.minisig, PATH.operator.p7s,
- * PATH.approver.p7s: those that exist)
+ * PATH.approver.p7s: those that exist); for a machine summary
+ * (kesu-machine/1), its one signature PATH.minisig, else PATH.p7s, named
+ * operator.minisig or operator.p7s
  * @out: filled in; ledger_cert_free() it, also after an error
  *
  * Return: 0, -ENOMEM, or the errno of reading @out->failed: -ENOENT (the
@@ -512,7 +521,9 @@ struct ledger_trust {
  * ledger_cert_verdict() - a ledger_verify_fn: the certificate's form and
  * signatures verify against the trust store in struct ledger_trust; for an
  * inspection record (->kind), its one signature, by a key the store trusts
- * as inspector
+ * as inspector; for a machine summary, cert_machine_verify_mem() with its
+ * operator's signature (a summary "not erased" is valid, as a failed
+ * erasure's certificate is)
  *
  * An unapproved certificate, or one of an erasure that failed, is valid for
  * the ledger: it records what happened to the asset, and reconcile tells

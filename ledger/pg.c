@@ -514,8 +514,10 @@ static void filter_sql(const struct ledger_filter *f, char *sql, size_t sz, cons
 	if (f->rows == LEDGER_ROWS_CERTS) {
 		strncat(sql, " WHERE kind IS NULL", sz - strlen(sql) - 1);
 		and = " AND ";
-	} else if (f->rows == LEDGER_ROWS_EVENTS) {
-		vals[(*n)++] = ledger_kind_name(LEDGER_KIND_ASSET_EVENT);
+	} else if (f->rows == LEDGER_ROWS_EVENTS || f->rows == LEDGER_ROWS_SUMMARIES) {
+		vals[(*n)++] = ledger_kind_name(f->rows == LEDGER_ROWS_EVENTS ?
+							LEDGER_KIND_ASSET_EVENT :
+							LEDGER_KIND_MACHINE_SUMMARY);
 		strncat(sql, " WHERE kind = $1", sz - strlen(sql) - 1);
 		and = " AND ";
 	}

@@ -313,6 +313,7 @@ static int queue_one(struct ledger_writer *w, const void *cert, size_t len,
 	if (r < 0)
 		goto out;
 	t->contractor_ledger = NULL;
+	v.kind = ledger_added_kind(doc);
 	r = ledger_cert_verdict(cert, len, sigs, &v);
 	if (r != 0) {
 		snprintf(why, whylen, "%s", v.why[0] ? v.why : strerror(r < 0 ? -r : EPERM));

@@ -14,6 +14,7 @@
 
 #include "asset.h"
 #include "cert/cert.h"
+#include "cert/machine_summary.h"
 #include "ledger.h"
 #include "cert/verdict.h"
 #include "file.h"
@@ -38,6 +39,43 @@ void ledger_cert_free(struct ledger_cert *c)
 	memset(c, 0, sizeof(*c));
 }
 
+/* PATH.EXT into the next sidecar slot as @name. Return: 0, -ENOENT, or as file_read() */
+static int load_sidecar(const char *path, const char *ext, const char *name,
+			struct ledger_cert *out)
+{
+	struct ledger_sig *s = &out->sig[out->sigs.n];
+	char *side, *data;
+	size_t len;
+	int r;
+
+	if (asprintf(&side, "%s.%s", path, ext) < 0)
+		return -ENOMEM;
+	r = file_read(side, SIDECAR_MAX, &data, &len);
+	if (r < 0 && r != -ENOENT) {
+		out->failed = side;
+		return r;
+	}
+	free(side);
+	if (r < 0)
+		return r;
+	s->name = name;
+	s->data = data;
+	s->len = len;
+	out->sigs.n++;
+	return 0;
+}
+
+/* A machine summary's one signature is its operator's, next to it as the station writes it. */
+static bool machine_summary(const struct ledger_cert *c)
+{
+	json_t *doc = json_loadb(c->data, c->len, 0, NULL);
+	const char *format = json_string_value(json_object_get(doc, "format"));
+	bool is = format && !strcmp(format, CERT_MACHINE_FORMAT);
+
+	json_decref(doc);
+	return is;
+}
+
 int ledger_cert_load(const char *path, struct ledger_cert *out)
 {
 	int r;
@@ -49,27 +87,16 @@ int ledger_cert_load(const char *path, struct ledger_cert *out)
 		out->failed = strdup(path);
 		return out->failed ? r : -ENOMEM;
 	}
+	if (machine_summary(out)) {
+		r = load_sidecar(path, "minisig", "operator.minisig", out);
+		if (r == -ENOENT)
+			r = load_sidecar(path, "p7s", "operator.p7s", out);
+		return r == -ENOENT ? 0 : r;
+	}
 	for (size_t i = 0; i < LEDGER_NSIDECARS; i++) {
-		struct ledger_sig *s = &out->sig[out->sigs.n];
-		char *side, *data;
-		size_t len;
-
-		if (asprintf(&side, "%s.%s", path, ledger_sidecar_names[i]) < 0)
-			return -ENOMEM;
-		r = file_read(side, SIDECAR_MAX, &data, &len);
-		if (r == -ENOENT) {
-			free(side);
-			continue;
-		}
-		if (r < 0) {
-			out->failed = side;
+		r = load_sidecar(path, ledger_sidecar_names[i], ledger_sidecar_names[i], out);
+		if (r < 0 && r != -ENOENT)
 			return r;
-		}
-		free(side);
-		s->name = ledger_sidecar_names[i];
-		s->data = data;
-		s->len = len;
-		out->sigs.n++;
 	}
 	return 0;
 }
@@ -236,6 +263,42 @@ static int inspection_verdict(const void *doc, size_t len, const struct ledger_s
 	return r;
 }
 
+/* A machine summary (kesu-machine/1): its one signature, the operator's, as kesu cert verify. */
+static int machine_verdict(const void *doc, size_t len, const struct ledger_sigs *sigs,
+			   struct ledger_verdict *v)
+{
+	struct ledger_trust *t = v->usr;
+	struct cert_verification cv;
+	struct cert_sigs cs;
+	int r;
+
+	row_sigs(sigs, &cs);
+	if (sigs->n > 1 || (sigs->n && !cs.text[CERT_ROLE_OPERATOR])) {
+		snprintf(v->why, sizeof(v->why),
+			 "bad-signature: a machine summary has one "
+			 "signature, its operator's");
+		t->verdict = CERT_BAD_SIGNATURE;
+		return -EKEYREJECTED;
+	}
+	r = cert_machine_verify_mem(doc, len, cs.text[CERT_ROLE_OPERATOR],
+				    cs.len[CERT_ROLE_OPERATOR], cs.cms[CERT_ROLE_OPERATOR],
+				    t->trust, &cv);
+	if (r)
+		return r;
+	t->verdict = cv.verdict == CERT_NOT_ERASED ? CERT_VALID : cv.verdict;
+	if (cv.verdict == CERT_VALID || cv.verdict == CERT_NOT_ERASED)
+		signers_of(&cv, v->signers, sizeof(v->signers));
+	else
+		snprintf(v->why, sizeof(v->why), "%s: %.200s", cert_verdict_name(cv.verdict),
+			 cv.why);
+	r = t->verdict == CERT_VALID	 ? 0 :
+	    t->verdict == CERT_UNTRUSTED ? -EACCES :
+	    t->verdict == CERT_MALFORMED ? -EBADMSG :
+					   -EKEYREJECTED;
+	cert_verification_free(&cv);
+	return r;
+}
+
 int ledger_cert_verdict(const void *cert, size_t len, const struct ledger_sigs *sigs, void *usr)
 {
 	struct ledger_verdict *v = usr;
@@ -246,6 +309,8 @@ int ledger_cert_verdict(const void *cert, size_t len, const struct ledger_sigs *
 
 	if (v->kind == LEDGER_KIND_INSPECTION)
 		return inspection_verdict(cert, len, sigs, v);
+	if (v->kind == LEDGER_KIND_MACHINE_SUMMARY)
+		return machine_verdict(cert, len, sigs, v);
 	t->verdict = CERT_VALID;
 	row_sigs(sigs, &cs);
 	r = cert_verify_mem_at(cert, len, &cs, t->trust, 0, v->recorded, &cv);

@@ -48,6 +48,7 @@ static const char schema[] =
 
 /* the value of the kind column for each enum ledger_kind */
 #define KIND_ASSET_EVENT "asset-event"
+#define KIND_MACHINE_SUMMARY "machine-summary"
 
 struct sqlite_ledger {
 	sqlite3 *db;
@@ -357,7 +358,9 @@ static int sq_iterate(struct ledger *l, const struct ledger_filter *f, ledger_ro
 		size_t len = strlen(sql);
 
 		snprintf(sql + len, sizeof(sql) - len, " WHERE %s %s", kind_col,
-			 f->rows == LEDGER_ROWS_EVENTS ? "= '" KIND_ASSET_EVENT "'" : "IS NULL");
+			 f->rows == LEDGER_ROWS_EVENTS	  ? "= '" KIND_ASSET_EVENT "'" :
+			 f->rows == LEDGER_ROWS_SUMMARIES ? "= '" KIND_MACHINE_SUMMARY "'" :
+							    "IS NULL");
 	}
 	for (int i = 0; i < 3; i++)
 		if (vals[i]) {

@@ -456,3 +456,35 @@ void outfile_release(struct outfile *of)
 	free(of->final_path);
 	outfile_init(of);
 }
+
+int outfile_write(const char *path, const void *data, size_t len)
+{
+	struct outfile of;
+	int r = outfile_reserve(&of, path, len, 0);
+
+	if (!r)
+		r = outfile_commit(&of, data, len);
+	outfile_release(&of);
+	return r;
+}
+
+/* letters, digits, dot, dash and underscore: safe in any file name and any shell */
+static bool name_char(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c && strchr("._-", c));
+}
+
+void outfile_name_part(const char *in, char *out, size_t len)
+{
+	size_t i = 0;
+
+	if (!len)
+		return;
+	for (; in && in[i] && i + 1 < len; i++)
+		out[i] = name_char(in[i]) ? in[i] : '_';
+	out[i] = '\0';
+	/* no hidden files */
+	if (out[0] == '.')
+		out[0] = '_';
+}

@@ -115,4 +115,19 @@ int outfile_flush_behind(struct outfile *of, size_t window);
  */
 void outfile_release(struct outfile *of);
 
+/**
+ * outfile_write() - a small document written to @path whole or not at all
+ * (outfile_reserve(), outfile_commit()), never replacing a file there
+ * Return: 0, or as outfile_reserve() and outfile_commit() (-EEXIST: @path exists)
+ */
+int outfile_write(const char *path, const void *data, size_t len);
+
+/**
+ * outfile_name_part() - @in in characters safe in any file name and any
+ * shell (letters, digits, dot, dash, underscore; any other byte becomes an
+ * underscore, a leading dot too: no hidden files), cut to @len - 1
+ * @in: NULL is ""
+ */
+void outfile_name_part(const char *in, char *out, size_t len);
+
 #endif

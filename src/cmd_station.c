@@ -222,7 +222,7 @@ static int run(struct station_cli *o)
 {
 	struct station_tui_opts to = { o->auto_mode, o->once, getenv("NO_COLOR") != NULL };
 	struct station *s = NULL;
-	char summary[PATH_MAX] = "";
+	char summary[PATH_MAX] = "", sent[STATION_TEXT] = "";
 	int r, code;
 
 	r = station_new(&o->so, &s);
@@ -241,10 +241,17 @@ static int run(struct station_cli *o)
 		code = station_tui_run(s, &to);
 	if (code == -ENOTSUP)
 		code = line_mode(o, s);
-	r = station_summary(o, s, summary);
+	r = station_summary(o, s, summary, sent, sizeof(sent));
 	code = ui_exit_worst(code, r);
 	if (!r && summary[0] && !o->json)
-		printf("machine summary %s\n", ui_safe(summary));
+		printf("machine summary %s%s%s\n", ui_safe(summary), sent[0] ? "; " : "",
+		       ui_safe(sent));
+	/* nothing lost, but not in the register yet: 24, as kesu ledger add */
+	if (o->queued) {
+		ui_err("%u queued for the register at %s; run kesu ledger sync", o->queued,
+		       ui_safe(ui_ledger_location()));
+		code = ui_exit_worst(code, KESU_EXIT_QUEUED);
+	}
 	station_free(s);
 	return code;
 }
@@ -286,9 +293,11 @@ int cmd_station(int argc, char **argv)
 		cert_trust_free(o.trust);
 		return r;
 	}
+	station_send_open(&o);
 	station_hooks(&o);
 	ui_catch_interrupts();
 	r = run(&o);
+	station_send_close(&o);
 	cert_signer_free(o.signer);
 	cert_trust_free(o.trust);
 	return r;

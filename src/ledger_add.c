@@ -85,8 +85,7 @@ out:
 	return ret;
 }
 
-/* The register to add to, or the queue when its server cannot be reached. Return: 0 or exit */
-static int writer_open(const struct ledger_opts *o, struct ledger_writer **w)
+int ledger_writer_start(const struct ledger_opts *o, struct ledger_writer **w)
 {
 	char why[256], queue[4096];
 	int r = ledger_location_check(o->path, why, sizeof(why));
@@ -120,7 +119,7 @@ int ledger_cmd_add(int argc, char **argv)
 
 	if (ret >= 0 || (ret = certsign_trust(o.trust, o.trust_ca, &ct)))
 		return ret;
-	if ((ret = writer_open(&o, &w))) {
+	if ((ret = ledger_writer_start(&o, &w))) {
 		cert_trust_free(ct);
 		return ret;
 	}

@@ -87,6 +87,13 @@ void ledger_open_error(const char *path, int err);
 int ledger_queue_path(const struct ledger_opts *o, char *path, size_t len);
 
 /**
+ * ledger_writer_start() - the register at @o->path to add to, or the queue
+ * (ledger_queue_path()) when its server cannot be reached
+ * Return: 0, or the exit code to return (message printed)
+ */
+int ledger_writer_start(const struct ledger_opts *o, struct ledger_writer **w);
+
+/**
  * ledger_audit_head() - note the new head @row of the register at @path in
  * the security log, warning once (@warned) when the log cannot be reached
  */

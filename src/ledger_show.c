@@ -57,6 +57,9 @@ static int ui_row(const struct ledger_row *row, void *usr)
 		return r;
 	}
 	printf("%-19s %" PRId64 "\n", "seq", row->seq);
+	if (row->kind != LEDGER_KIND_CERT)
+		printf("%-19s %s\n", "kind",
+		       row->kind == LEDGER_KIND_MACHINE_SUMMARY ? "machine-summary" : "unknown");
 	printf("%-19s ", "certificate_id");
 	put_text(row->id, "\n");
 	printf("%-19s %s\n", "certificate_sha256", row->cert_sha256);
@@ -91,6 +94,31 @@ static int ui_list_row(const struct ledger_row *row, void *usr)
 static void ui_list_header(void)
 {
 	printf("SEQ    CERTIFICATE-ID  ASSET-TAG  SERIAL  RESULT  APPROVER  FINISHED\n");
+}
+
+/* The machine summaries after the certificates, in a table of their own. */
+struct summary_list {
+	json_t *arr;
+	bool header;
+};
+
+static int ui_list_summary(const struct ledger_row *row, void *usr)
+{
+	struct summary_list *s = usr;
+
+	if (s->arr)
+		return ui_list_row(row, s->arr);
+	if (!s->header)
+		printf("\nSEQ    MACHINE-SUMMARY-ID  TAG  SERIAL  PRODUCT  RESULT  CREATED\n");
+	s->header = true;
+	printf("%-6" PRId64 " ", row->seq);
+	put_text(row->id, "  ");
+	put_text(row->field[LEDGER_ASSET_TAG], "  ");
+	put_text(row->field[LEDGER_SERIAL], "  ");
+	put_text(row->field[LEDGER_MODEL], "  ");
+	put_text(row->field[LEDGER_RESULT], "  ");
+	put_text(row->field[LEDGER_ISSUED], "\n");
+	return 0;
 }
 
 static int ui_export_row(const struct ledger_row *row, void *usr)
@@ -220,6 +248,12 @@ int ledger_cmd_show(int argc, char **argv)
 	if (r >= 0)
 		return r;
 	r = ledger_get(l, o.args[0], ui_row, &o.json);
+	if (r == -ENOENT) {
+		struct ledger_filter f = { .rows = LEDGER_ROWS_SUMMARIES, .id = o.args[0] };
+
+		f.last = true;
+		r = ledger_iterate(l, &f, ui_row, &o.json);
+	}
 	ledger_close(l);
 	if (r == -ENOENT) {
 		ui_err("%s: no certificate %s", ui_safe(o.path), ui_safe(o.args[0]));
@@ -253,6 +287,12 @@ int ledger_cmd_list(int argc, char **argv)
 		ui_list_header();
 	if (r != -ENOMEM)
 		r = ledger_iterate(l, &f, ui_list_row, arr);
+	if (r == 0) {
+		struct summary_list s = { .arr = arr };
+
+		f.rows = LEDGER_ROWS_SUMMARIES;
+		r = ledger_iterate(l, &f, ui_list_summary, &s);
+	}
 	if (r == 0 && arr)
 		r = ui_print_json(stdout, arr);
 	json_decref(arr);

@@ -8,6 +8,7 @@
 #define KESU_SRC_STATION_CLI_H
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdbool.h>
 
 #include "certsign.h"
@@ -21,6 +22,10 @@
  * @signer: the loaded key, NULL without one
  * @trust: the trust store the register judges certificates by
  * @send_ledger: [ledger] is configured: each certificate goes to the register
+ * @writer: the register, or its queue while its server cannot be reached, that
+ *          every certificate of the run goes to (station_send_open()); NULL when none
+ * @send_lock: the drives' threads use @writer one at a time
+ * @queued: documents of this run waiting in the queue, under @send_lock
  * @policy_path: --policy FILE, [station] policy
  * @output_dir: --output-dir DIR, [station] output_dir (default: the current directory)
  * @machine_tag: --machine-tag TAG (default: the DMI chassis asset tag)
@@ -38,6 +43,9 @@ struct station_cli {
 	struct cert_signer *signer;
 	struct cert_trust *trust;
 	bool send_ledger;
+	struct ledger_writer *writer;
+	pthread_mutex_t send_lock;
+	unsigned queued;
 	const char *policy_path, *output_dir, *machine_tag;
 	char machine_dir[PATH_MAX];
 	bool auto_mode, no_tui, once, json, help;
@@ -59,6 +67,17 @@ int station_cli_parse(int argc, char **argv, struct station_cli *o);
 int station_machine_dir(struct station_cli *o);
 
 /**
+ * station_send_open() - open the register of kesu.conf's [ledger] once for
+ * the run, when @o->send_ledger; a server that cannot be reached is no
+ * error (the certificates queue), any other failure is told and the run
+ * goes on without sending
+ */
+void station_send_open(struct station_cli *o);
+
+/** station_send_close() - close what station_send_open() opened */
+void station_send_close(struct station_cli *o);
+
+/**
  * station_hooks() - the station's hooks of @o: the register's holds, the
  * certificate reserved before and issued after each drive, sending it
  */
@@ -66,11 +85,14 @@ void station_hooks(struct station_cli *o);
 
 /**
  * station_summary() - write the machine summary (kesu-machine/1) of the
- * drives of @s into the machine's folder, signed when a key is loaded
+ * drives of @s into the machine's folder, signed when a key is loaded, and
+ * send it to the register as each certificate
  * @path: set to where it went
+ * @sent: set to what became of it in the register ("" when not sent)
  * Return: 0, or an exit code (message printed)
  */
-int station_summary(struct station_cli *o, struct station *s, char path[PATH_MAX]);
+int station_summary(struct station_cli *o, struct station *s, char path[PATH_MAX], char *sent,
+		    size_t len);
 
 /**
  * station_drive_exit() - the exit code of one drive's outcome, from the

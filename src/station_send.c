@@ -10,70 +10,32 @@
 #include "config.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
-#include "cert/jcs.h"
+#include "asset_cmd.h"
 #include "cert/machine_summary.h"
-#include "conffile.h"
-#include "jsonutil.h"
 #include "kesu.h"
+#include "ledger_cmd.h"
 #include "ledger/asset.h"
 #include "ledger/ledger.h"
 #include "log.h"
-#include "outfile.h"
-#include "secmem.h"
 #include "station_cli.h"
-#include "sysfs.h"
-
-/* letters, digits, dot, dash, underscore: safe in a file name, as erase_target_name() */
-static void safe_name(const char *in, char *out, size_t len)
-{
-	size_t i = 0;
-
-	for (; in && in[i] && i + 1 < len; i++) {
-		char c = in[i];
-		bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-			  (c >= 'A' && c <= 'Z') || c == '.' || c == '-' || c == '_';
-
-		out[i] = ok ? c : '_';
-	}
-	out[i] = '\0';
-	if (out[0] == '.')
-		out[0] = '_';
-}
 
 int station_machine_dir(struct station_cli *o)
 {
-	struct sysfs_dmi dmi;
-	char serial[65], tag[65];
-	int n;
+	int r = station_machine_folder(o->output_dir, o->machine_tag, o->machine_dir,
+				       sizeof(o->machine_dir));
 
-	if (sysfs_dmi_read(&dmi)) {
-		ui_err("out of memory");
-		return KESU_EXIT_FAILURE;
-	}
-	safe_name(dmi.serial && *dmi.serial ? dmi.serial : "unknown-serial", serial,
-		  sizeof(serial));
-	safe_name(o->machine_tag		  ? o->machine_tag :
-		  dmi.asset_tag && *dmi.asset_tag ? dmi.asset_tag :
-						    "no-tag",
-		  tag, sizeof(tag));
-	sysfs_dmi_free(&dmi);
-	n = snprintf(o->machine_dir, sizeof(o->machine_dir), "%s/%s-%s", o->output_dir, serial,
-		     tag);
-	if (n < 0 || (size_t)n >= sizeof(o->machine_dir)) {
+	if (r == -ENAMETOOLONG) {
 		ui_err("%s: path too long", ui_safe(o->output_dir));
 		return KESU_EXIT_USAGE;
 	}
-	if (mkdir(o->machine_dir, 0750) && errno != EEXIST) {
-		int r = -errno;
-
-		ui_err("cannot make %s: %s", ui_safe(o->machine_dir), strerror(-r));
+	if (r) {
+		ui_err("cannot make the machine's folder in %s: %s", ui_safe(o->output_dir),
+		       strerror(-r));
 		return ui_exit(r, UI_CTX_NONE);
 	}
 	o->so.report_dir = o->machine_dir;
@@ -92,6 +54,12 @@ static int held(const char *path, const char *serial, const char *asset_tag, cha
 	(void)usr;
 	if (r == -ENOENT)
 		return 0; /* no register: nothing is held */
+	/*
+	 * a central register out of reach tells of no hold, as for kesu erase,
+	 * which asks only a local one; the certificates queue for it
+	 */
+	if (r == -EHOSTUNREACH || r == -ECONNREFUSED)
+		return 0;
 	if (r) {
 		snprintf(why, len, "the register cannot be read: %s", strerror(-r));
 		return r;
@@ -130,35 +98,80 @@ static int prepare(const struct station_drive *d, const struct erase_target *t, 
 	return 0;
 }
 
-/* The certificate into the register, as kesu ledger add records it. */
-static void send_ledger(struct station_cli *o, const char *cert, struct station_cert *c)
+void station_send_open(struct station_cli *o)
 {
-	struct ledger_trust t = { .trust = o->trust };
+	struct ledger_opts lo = { .path = ui_ledger_location() };
+
+	pthread_mutex_init(&o->send_lock, NULL);
+	if (o->send_ledger && ledger_writer_start(&lo, &o->writer)) {
+		ui_warn("certificates will not be sent to the register");
+		o->send_ledger = false;
+	}
+}
+
+void station_send_close(struct station_cli *o)
+{
+	ledger_writer_close(o->writer);
+	o->writer = NULL;
+	pthread_mutex_destroy(&o->send_lock);
+}
+
+/* What kesu ledger add does after recording: the asset of the request it fulfils is erased. */
+static void asset_erased(struct ledger *l, const struct ledger_cert *lc, char *sent, size_t len)
+{
+	json_t *doc = json_loadb(lc->data, lc->len, 0, NULL);
+	struct asset_outcome out = { 0 };
+	char sha256[LEDGER_HASH_HEX], when[32], why[256] = "";
+	size_t n = strlen(sent);
+	int r = doc ? ledger_sha256_hex(lc->data, lc->len, sha256) : -ENOMEM;
+
+	asset_now(when);
+	if (!r)
+		r = asset_record_erasure(l, doc, sha256, ui_who(), when, &out, why, sizeof(why));
+	if (r)
+		snprintf(sent + n, len - n, "; its asset not marked erased: %s",
+			 why[0] ? why : strerror(-r));
+	else if (out.seq)
+		snprintf(sent + n, len - n, "; asset erased as seq %lld", (long long)out.seq);
+	json_decref(doc);
+}
+
+/*
+ * A certificate or the machine summary into the register, as kesu ledger
+ * add records it: into the queue while the register's server cannot be
+ * reached, for kesu ledger sync to forward. @sent tells the person.
+ */
+static void send_ledger(struct station_cli *o, const char *file, const char *id, char *sent,
+			size_t len)
+{
+	struct ledger_trust t = { .trust = o->trust, .verdict = CERT_VALID };
 	struct ledger_anchor row = { 0 };
 	struct ledger_cert lc;
-	struct ledger *l = NULL;
 	char why[256] = "", seq[32];
-	int r = ledger_cert_load(cert, &lc);
+	int r = ledger_cert_load(file, &lc);
 
+	pthread_mutex_lock(&o->send_lock);
 	if (!r)
-		r = ledger_open(&l, ui_ledger_location(), LEDGER_CREATE);
-	if (!r) {
-		t.verdict = CERT_VALID;
-		t.contractor_ledger = l;
-		r = ledger_add(l, lc.data, lc.len, &lc.sigs, ledger_cert_verdict, &t, why,
-			       sizeof(why), &row);
-		ledger_close(l);
-	}
-	ledger_cert_free(&lc);
-	if (r >= 0) {
-		snprintf(seq, sizeof(seq), "%lld", (long long)row.seq);
-		kesu_audit("ledger add", "ledger", ui_ledger_location(), "seq", seq, "row_hash",
-			   row.hash, "user", ui_who(), NULL);
-		snprintf(c->sent, sizeof(c->sent), "register seq %s", seq);
+		r = ledger_add_or_queue(o->writer, lc.data, lc.len, &lc.sigs, &t, why, sizeof(why),
+					&row);
+	snprintf(seq, sizeof(seq), "%lld", (long long)row.seq);
+	if (r == LEDGER_QUEUED) {
+		o->queued++;
+		kesu_audit("station queued", "ledger", ui_ledger_location(), "id", id, "user",
+			   ui_who(), NULL);
+		snprintf(sent, len, "register: queued (run kesu ledger sync)");
+	} else if (r >= 0) {
+		if (r != LEDGER_ALREADY)
+			kesu_audit("ledger add", "ledger", ui_ledger_location(), "seq", seq,
+				   "row_hash", row.hash, "user", ui_who(), NULL);
+		snprintf(sent, len, "register seq %s", seq);
+		if (r == 0)
+			asset_erased(ledger_writer_ledger(o->writer), &lc, sent, len);
 	} else {
-		snprintf(c->sent, sizeof(c->sent), "not in the register: %s",
-			 why[0] ? why : strerror(-r));
+		snprintf(sent, len, "not in the register: %s", why[0] ? why : strerror(-r));
 	}
+	pthread_mutex_unlock(&o->send_lock);
+	ledger_cert_free(&lc);
 }
 
 static int certify(const struct station_drive *d, const struct erase_target *t,
@@ -177,8 +190,8 @@ static int certify(const struct station_drive *d, const struct erase_target *t,
 	snprintf(c->path, sizeof(c->path), "%s", out->path);
 	kesu_audit("station certificate", "target", t->path, "id", c->id, "file", out->path, "user",
 		   ui_who(), NULL);
-	if (o->send_ledger)
-		send_ledger(o, out->path, c);
+	if (o->writer)
+		send_ledger(o, out->path, c->id, c->sent, sizeof(c->sent));
 	return 0;
 }
 
@@ -200,109 +213,47 @@ void station_hooks(struct station_cli *o)
 	o->so.release = release;
 }
 
-/* A file written whole or not at all. */
-static int write_file(const char *path, const void *data, size_t len)
-{
-	struct outfile of = { .fd = -1, .dirfd = -1 };
-	int r = outfile_reserve(&of, path, len, 0);
-
-	if (!r)
-		r = outfile_commit(&of, data, len);
-	outfile_release(&of);
-	return r;
-}
-
-/* The drives of the machine: those that ran, and those named that did not. */
-static size_t summary_drives(struct station *s, struct station_drive **out)
-{
-	size_t n = 0;
-
-	station_lock(s);
-	*out = calloc(station_count(s) + 1, sizeof(**out));
-	for (size_t i = 0; *out && i < station_count(s); i++) {
-		const struct station_drive *d = station_drive_at(s, i);
-
-		if (d->ran || d->named)
-			(*out)[n++] = *d;
-	}
-	station_unlock(s);
-	return n;
-}
-
+/* The drives as the summary lists them: erased means verified and, with a key, certified. */
 static json_t *summary_doc(struct station_cli *o, const struct station_drive *v, size_t n,
 			   char id[37])
 {
 	struct cert_machine_drive *d = calloc(n, sizeof(*d));
-	struct sysfs_dmi dmi = { 0 };
-	struct cert_machine_host h;
-	char when[32];
-	time_t now = time(NULL);
 	json_t *doc = NULL;
 
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-	secmem_uuid(id);
-	if (d && !sysfs_dmi_read(&dmi)) {
-		h = (struct cert_machine_host){ dmi.manufacturer, dmi.product,	 dmi.serial,
-						dmi.uuid,	  dmi.asset_tag, o->machine_tag };
-		if (!h.tag)
-			h.tag = dmi.asset_tag;
-		for (size_t i = 0; i < n; i++)
-			d[i] = (struct cert_machine_drive){
-				v[i].path,
-				v[i].serial,
-				v[i].model,
-				v[i].cert_id[0] ? v[i].cert_id : NULL,
-				v[i].result[0] ? v[i].result : "refused",
-				v[i].verified && (!o->signer || v[i].cert_id[0]),
-			};
-		doc = cert_machine_summary(&h, d, n, id, when);
-		sysfs_dmi_free(&dmi);
-	}
+	if (!d)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		d[i] = (struct cert_machine_drive){
+			v[i].path,
+			v[i].serial,
+			v[i].model,
+			v[i].cert_id[0] ? v[i].cert_id : NULL,
+			v[i].result[0] ? v[i].result : "refused",
+			v[i].verified && (!o->signer || v[i].cert_id[0]),
+		};
+	doc = cert_machine_summary_here(o->machine_tag, d, n, id);
 	free(d);
 	return doc;
 }
 
-static int write_summary(struct station_cli *o, const json_t *doc, const char *id, char *path)
-{
-	char *text = NULL, *sigpath = NULL;
-	void *sig = NULL;
-	size_t len, siglen;
-	int r = jcs_dump(doc, &text, &len);
-
-	if (!r && snprintf(path, PATH_MAX, "%s/machine-%s.json", o->machine_dir, id) >= PATH_MAX)
-		r = -ENAMETOOLONG;
-	if (!r)
-		r = write_file(path, text, len);
-	if (!r && o->signer)
-		r = cert_sign(o->signer, text, len, id, CERT_ROLE_OPERATOR, NULL, &sig, &siglen);
-	if (!r && o->signer && asprintf(&sigpath, "%s.%s", path, cert_signer_ext(o->signer)) < 0)
-		r = -ENOMEM;
-	if (!r && sigpath)
-		r = write_file(sigpath, sig, siglen);
-	if (!r)
-		kesu_audit("station summary", "file", path, "id", id, "user", ui_who(), NULL);
-	free(text);
-	free(sig);
-	free(sigpath);
-	return r;
-}
-
-int station_summary(struct station_cli *o, struct station *s, char path[PATH_MAX])
+int station_summary(struct station_cli *o, struct station *s, char path[PATH_MAX], char *sent,
+		    size_t len)
 {
 	struct station_drive *v = NULL;
-	size_t n = summary_drives(s, &v);
+	long n = station_machine_drives(s, &v);
 	char id[37];
 	json_t *doc;
 	int r;
 
-	path[0] = '\0';
-	if (!v || !n) {
+	path[0] = sent[0] = '\0';
+	if (n <= 0) {
 		free(v);
-		return v ? 0 : KESU_EXIT_FAILURE;
+		return n ? KESU_EXIT_FAILURE : 0;
 	}
-	doc = summary_doc(o, v, n, id);
+	doc = summary_doc(o, v, (size_t)n, id);
 	free(v);
-	r = doc ? write_summary(o, doc, id, path) : -ENOMEM;
+	r = doc ? cert_machine_summary_write(doc, o->machine_dir, o->signer, path, PATH_MAX) :
+		  -ENOMEM;
 	json_decref(doc);
 	if (r) {
 		ui_err("%s: cannot write the machine summary: %s", ui_safe(o->machine_dir),
@@ -310,5 +261,8 @@ int station_summary(struct station_cli *o, struct station *s, char path[PATH_MAX
 		path[0] = '\0';
 		return ui_exit(r, UI_CTX_NONE);
 	}
+	kesu_audit("station summary", "file", path, "id", id, "user", ui_who(), NULL);
+	if (o->writer)
+		send_ledger(o, path, id, sent, len);
 	return 0;
 }

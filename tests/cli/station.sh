@@ -48,6 +48,7 @@ station --auto --once --method zero --output-dir "$WORK/out" "$a" "$b" \
 rc=$?
 set -e
 [ $rc -eq 0 ] || fail "station exited $rc: $(cat "$WORK/lines" "$WORK/err")"
+cp "$WORK/lines" "$WORK/lines1"
 cmp -n $((8 * MiB)) "$a" /dev/zero || fail "$a not zeroed"
 cmp -n $((8 * MiB)) "$b" /dev/zero || fail "$b not zeroed"
 for d in "$a" "$b"; do
@@ -59,9 +60,49 @@ for d in "$a" "$b"; do
 	grep -q "^finished [0-9]* $d: .*; register seq [0-9]*$" "$WORK/lines" ||
 		fail "$d: not sent to the register: $(cat "$WORK/lines")"
 done
-n=$(sqlite3 "$WORK/reg/ledger.db" 'select count(*) from certificates')
+n=$(sqlite3 "$WORK/reg/ledger.db" 'select count(*) from certificates where kind is null')
 [ "$n" -eq 2 ] || fail "the register holds $n certificates, expected 2"
 ok "two named loop devices erased unattended, one line per event"
+
+# --- the central register unreachable: both certificates queued, exit 24 ---
+# a PostgreSQL socket directory where nothing listens
+mkdir "$WORK/nopg" "$WORK/outq"
+cat > "$WORK/kesu-q.conf" <<CONF
+[trust]
+dir = $WORK/trust
+[ledger]
+url = postgresql:///kesu?host=$WORK/nopg&port=5432
+queue = $WORK/q.db
+CONF
+chmod 600 "$WORK/kesu-q.conf"
+qa=$(mkloop $((8 * MiB)))
+qb=$(mkloop $((8 * MiB)))
+set +e
+KESU_CONFIG="$WORK/kesu-q.conf" station --auto --once --method zero --output-dir "$WORK/outq" \
+	"$qa" "$qb" > "$WORK/lines" 2> "$WORK/err" < /dev/null
+rc=$?
+set -e
+[ $rc -eq 24 ] || fail "register unreachable: exit $rc, expected 24: $(cat "$WORK/lines" "$WORK/err")"
+for d in "$qa" "$qb"; do
+	grep -q "^finished [0-9]* $d: success, .*; register: queued (run kesu ledger sync)$" \
+		"$WORK/lines" || fail "$d: not told queued: $(cat "$WORK/lines")"
+done
+grep -q "queued for the register at postgresql:///kesu?host=$WORK/nopg" "$WORK/err" ||
+	fail "not told on stderr: $(cat "$WORK/err")"
+qdir=$(find "$WORK/outq" -mindepth 1 -maxdepth 1 -type d)
+ids=$(for c in $(grep -L '"format": "kesu-report/1"' "$qdir"/loop*.json); do jqf "$c" .id; done |
+	sort)
+[ "$(echo "$ids" | wc -l)" -eq 2 ] || fail "two certificates expected: $ids"
+# and the machine summary behind them
+ids=$(printf '%s\n%s\n' "$ids" "$(jqf "$(ls "$qdir"/machine-*.json)" .id)" | sort)
+[ "$(sqlite3 "$WORK/q.db" 'select id from queue order by id')" = "$ids" ] ||
+	fail "the queue holds $(sqlite3 "$WORK/q.db" 'select id from queue'), expected $ids"
+[ "$(sqlite3 "$WORK/q.db" "select count(*) from queue_signatures where name = 'operator.minisig'")" \
+	-eq 3 ] || fail "the signatures are not queued with them"
+grep -q "^machine summary .*; register: queued (run kesu ledger sync)$" "$WORK/lines" ||
+	fail "the summary not told queued: $(cat "$WORK/lines")"
+cmp -n $((8 * MiB)) "$qa" /dev/zero || fail "$qa not zeroed"
+ok "the central register unreachable: both certificates and the summary queued (sqlite3), exit 24"
 
 mdir=$(find "$WORK/out" -mindepth 1 -maxdepth 1 -type d)
 [ "$(echo "$mdir" | wc -l)" -eq 1 ] || fail "one folder per machine: $mdir"
@@ -103,6 +144,58 @@ for d in "$a" "$b"; do
 	grep -lq "\"id\":\"$id\"" "$mdir"/loop*.json || fail "$d: certificate $id not in the folder"
 done
 ok "the machine summary is signed, lists both drives and their certificates"
+
+# --- the machine summary in the register: a row of its own kind, verified, shown ---
+sid=$(jqf "$sum" .id)
+R=$WORK/reg/ledger.db
+[ "$(sqlite3 "$R" "select kind from certificates where id = '$sid'")" = machine-summary ] ||
+	fail "the summary is not in the register: $(sqlite3 "$R" 'select seq, id, kind from certificates')"
+[ "$(sqlite3 "$R" "select result from certificates where id = '$sid'")" = erased ] ||
+	fail "the summary's result column"
+grep -q "^machine summary $sum; register seq [0-9]*$" "$WORK/lines1" ||
+	fail "the summary's line: $(grep '^machine summary' "$WORK/lines1")"
+L="--ledger $R --trust $WORK/trust"
+expect_rc 0 "$KESU" ledger $L add "$sum" > "$WORK/vout"
+grep -q "already recorded as seq" "$WORK/vout" || fail "add again: $(cat "$WORK/vout")"
+[ "$(sqlite3 "$R" "select count(*) from certificates where id = '$sid'")" -eq 1 ] ||
+	fail "the summary recorded twice"
+expect_rc 0 "$KESU" ledger $L show "$sid" > "$WORK/vout"
+grep -q "^kind  *machine-summary$" "$WORK/vout" || fail "show: $(cat "$WORK/vout")"
+expect_rc 0 "$KESU" ledger $L list > "$WORK/vout"
+grep -q "^[0-9]* *$sid  .*  erased  " "$WORK/vout" || fail "list: $(cat "$WORK/vout")"
+expect_rc 0 "$KESU" ledger $L list --json > "$WORK/vout"
+[ "$(jq -r ".[] | select(.certificate_id == \"$sid\") | .kind" "$WORK/vout")" = machine-summary ] ||
+	fail "list --json: $(cat "$WORK/vout")"
+expect_rc 0 "$KESU" ledger $L verify > "$WORK/vout"
+# kesu ledger add: a new register takes the summary with its .minisig; a forged one is refused
+R2=$WORK/reg2/ledger.db
+expect_rc 0 "$KESU" ledger --ledger "$R2" --trust "$WORK/trust" add "$sum" > "$WORK/vout"
+grep -q "recorded as seq 1" "$WORK/vout" || fail "ledger add summary: $(cat "$WORK/vout")"
+[ "$(sqlite3 "$R2" "select kind from certificates where seq = 1")" = machine-summary ] ||
+	fail "ledger add: kind $(sqlite3 "$R2" 'select kind from certificates')"
+mkdir "$WORK/forged2"
+sed 's|"path":"/dev/loop|"path":"/dev/lopp|' "$sum" > "$WORK/forged2/m.json"
+cp "$sum.minisig" "$WORK/forged2/m.json.minisig"
+expect_rc 10 "$KESU" ledger --ledger "$WORK/reg3/ledger.db" --trust "$WORK/trust" \
+	add "$WORK/forged2/m.json" 2> /dev/null
+[ "$(sqlite3 "$WORK/reg3/ledger.db" 'select count(*) from certificates')" -eq 0 ] ||
+	fail "a forged summary was recorded"
+# a row altered behind kesu's back (SQL on a copy of the register): verify's status in rc
+tampered() {
+	rm -f "$WORK/t.db"
+	cp "$R2" "$WORK/t.db"
+	sqlite3 "$WORK/t.db" "$1"
+	set +e
+	"$KESU" ledger --ledger "$WORK/t.db" --trust "$WORK/trust" verify > "$WORK/vout" 2>&1
+	rc=$?
+	set -e
+}
+tampered "update certificates set result = 'not erased' where seq = 1"
+[ $rc -eq 15 ] || fail "a tampered summary row: verify exited $rc: $(cat "$WORK/vout")"
+tampered "update certificates set kind = NULL where seq = 1"
+[ $rc -eq 15 ] || fail "a summary row passed off as a certificate: verify exited $rc"
+grep -q "column kind does not match" "$WORK/vout" || fail "kind: $(cat "$WORK/vout")"
+ok "the summary in the register: kind machine-summary (sqlite3), once, shown, listed; tampering caught"
 
 # kesu cert verify: the summary through the trust store, then each listed certificate
 expect_rc 0 "$KESU" cert verify --trust "$WORK/trust" "$sum" > "$WORK/vout"

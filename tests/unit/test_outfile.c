@@ -320,6 +320,23 @@ static void test_no_capability(void **state)
 	assert_int_equal(count_entries(f->dir), 1);
 }
 
+/* a serial or tag from a drive or the firmware, as part of a file name */
+static void test_name_part(void **state)
+{
+	char out[8];
+
+	outfile_name_part("S3Z-1.a_b", out, sizeof(out));
+	assert_string_equal(out, "S3Z-1.a");
+	outfile_name_part("../x y", out, sizeof(out));
+	assert_string_equal(out, "_._x_y");
+	outfile_name_part("a/\n\xff\"$", out, sizeof(out));
+	assert_string_equal(out, "a_____");
+	outfile_name_part(NULL, out, sizeof(out));
+	assert_string_equal(out, "");
+	outfile_name_part("abc", out, 1);
+	assert_string_equal(out, "");
+}
+
 static int group_nameless(void **state)
 {
 	named = false;
@@ -348,7 +365,10 @@ int main(void)
 		EACH(test_unique),	   EACH(test_replace),	      EACH(test_killed_writer),
 		EACH(test_stale_rules),	   EACH(test_no_capability),
 	};
-	int rc = cmocka_run_group_tests_name("nameless", tests, group_nameless, NULL);
+	const struct CMUnitTest pure[] = { cmocka_unit_test(test_name_part) };
+	int rc = cmocka_run_group_tests_name("names", pure, NULL, NULL);
+
+	rc |= cmocka_run_group_tests_name("nameless", tests, group_nameless, NULL);
 
 #ifdef KESU_TEST_HOOKS
 	rc |= cmocka_run_group_tests_name("named", tests, group_named, NULL);
