@@ -56,9 +56,11 @@ static int held(const char *path, const char *serial, const char *asset_tag, cha
 		return 0; /* no register: nothing is held */
 	/*
 	 * a central register out of reach tells of no hold, as for kesu erase,
-	 * which asks only a local one; the certificates queue for it
+	 * which asks only a local one; the certificates queue for it. A server
+	 * that was reached and refused us (TLS, password, rights) is a fault of
+	 * the set-up: the drive is refused, not erased unchecked.
 	 */
-	if (r == -EHOSTUNREACH || r == -ECONNREFUSED)
+	if (r == -EHOSTUNREACH)
 		return 0;
 	if (r) {
 		snprintf(why, len, "the register cannot be read: %s", strerror(-r));
