@@ -654,20 +654,32 @@ static int64_t recorded_now(char text[32])
 	return (int64_t)now;
 }
 
-int ledger_add(struct ledger *l, const void *cert, size_t len, const struct ledger_sigs *sigs,
-	       ledger_verify_fn verify, void *usr, char *why, size_t whylen,
-	       struct ledger_anchor *row)
+/* a failure of the storage or of this machine under the transaction, not a refusal */
+static bool storage_failure(int r)
+{
+	return r == -ECONNRESET || r == -EHOSTUNREACH || r == -EBUSY || r == -ENOMEM || r == -EIO ||
+	       r == -ENOSPC || r == -EROFS;
+}
+
+/*
+ * One certificate's check and append inside the caller's write transaction.
+ * @storage: set when the error came from the storage (or the verdict's reads
+ * of it): the transaction cannot go on, also on PostgreSQL, which aborts it.
+ */
+static int add_locked(struct ledger *l, const void *cert, size_t len,
+		      const struct ledger_sigs *sigs, ledger_verify_fn verify, void *usr, char *why,
+		      size_t whylen, struct ledger_anchor *row, bool *storage)
 {
 	struct same_ctx same = { .cert = cert, .len = len };
 	struct verdict_in in = { .kind = LEDGER_KIND_CERT };
 	struct ledger_verdict v;
 	struct cert_fields f;
 	char *stext = NULL, recorded[32];
-	bool began = false;
 	int64_t refers;
 	int r;
 
 	why[0] = '\0';
+	*storage = false;
 	r = cert_fields(cert, len, &f, &in.kind, why, whylen);
 	if (r < 0)
 		goto out;
@@ -677,15 +689,11 @@ int ledger_add(struct ledger *l, const void *cert, size_t len, const struct ledg
 		goto out;
 	}
 	same.sigs = stext;
-	/* the check and the append in one write transaction: two adders cannot fork the chain */
-	r = l->ops->begin(l);
-	if (r < 0)
-		goto out;
-	began = true;
 	r = recorded_before(l, &same, f.id, in.kind, &refers, why, whylen);
 	if (r != 0) {
 		if (row && r == LEDGER_ALREADY)
 			*row = same.row;
+		*storage = r < 0 && r != -EEXIST;
 		goto out;
 	}
 	/* inside the lock: the time judged is the time written, and rows follow each other */
@@ -693,22 +701,86 @@ int ledger_add(struct ledger *l, const void *cert, size_t len, const struct ledg
 	r = run_verdict(verify, usr, &in, cert, len, sigs, &v);
 	if (r < 0) {
 		snprintf(why, whylen, "%s", v.why);
+		*storage = storage_failure(r);
 		goto out;
 	}
 	r = add_row(l, cert, len, stext, &f, &v, refers, recorded, row);
-	if (r == 0) {
-		began = false;
-		r = l->ops->end(l, true);
-	}
+	*storage = r < 0;
 	if (r == 0 && refers)
 		r = LEDGER_SIGS_ADDED;
 out:
-	if (began)
-		l->ops->end(l, false);
 	if (r < 0 && !why[0])
 		snprintf(why, whylen, "%s", strerror(-r));
 	free(stext);
 	json_decref(f.doc);
+	return r;
+}
+
+int ledger_add(struct ledger *l, const void *cert, size_t len, const struct ledger_sigs *sigs,
+	       ledger_verify_fn verify, void *usr, char *why, size_t whylen,
+	       struct ledger_anchor *row)
+{
+	bool storage;
+	/* the check and the append in one write transaction: two adders cannot fork the chain */
+	int r = l->ops->begin(l);
+
+	if (r < 0) {
+		snprintf(why, whylen, "%s", strerror(-r));
+		return r;
+	}
+	r = add_locked(l, cert, len, sigs, verify, usr, why, whylen, row, &storage);
+	if (r == 0 || r == LEDGER_SIGS_ADDED) {
+		int e = l->ops->end(l, true);
+
+		if (e < 0) {
+			snprintf(why, whylen, "%s", strerror(-e));
+			r = e;
+		}
+	} else {
+		l->ops->end(l, false);
+	}
+	return r;
+}
+
+/* Each item not refused on its own gets the batch's end: nothing of it was recorded. */
+static void batch_failed(struct ledger_batch_item *it, size_t n, int r)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (it[i].result < 0 && it[i].result != -ECANCELED &&
+		    !storage_failure(it[i].result))
+			continue;
+		if (it[i].result >= 0 || it[i].result == -ECANCELED)
+			snprintf(it[i].why, sizeof(it[i].why), "%s (its batch was not recorded)",
+				 strerror(-r));
+		it[i].result = r;
+	}
+}
+
+int ledger_add_batch(struct ledger *l, struct ledger_batch_item *it, size_t n,
+		     ledger_verify_fn verify)
+{
+	bool storage = false;
+	size_t i;
+	int r;
+
+	for (i = 0; i < n; i++) {
+		it[i].result = -ECANCELED; /* not reached */
+		it[i].why[0] = '\0';
+		memset(&it[i].row, 0, sizeof(it[i].row));
+	}
+	r = l->ops->begin(l);
+	for (i = 0; r == 0 && i < n; i++) {
+		it[i].result = add_locked(l, it[i].cert, it[i].len, it[i].sigs, verify, it[i].usr,
+					  it[i].why, sizeof(it[i].why), &it[i].row, &storage);
+		if (storage)
+			r = it[i].result;
+	}
+	if (r == 0)
+		r = l->ops->end(l, true);
+	else if (i)
+		l->ops->end(l, false);
+	if (r < 0)
+		batch_failed(it, n, r);
 	return r;
 }
 

@@ -257,6 +257,36 @@ int ledger_add(struct ledger *l, const void *cert, size_t len, const struct ledg
 	       ledger_verify_fn verify, void *usr, char *why, size_t whylen,
 	       struct ledger_anchor *row);
 
+/* One certificate of ledger_add_batch() and ledger_add_or_queue_batch(). */
+struct ledger_batch_item {
+	const void *cert; /* in: as ledger_add()'s @cert, @len, @sigs */
+	size_t len;
+	const struct ledger_sigs *sigs;
+	void *usr;     /* in: handed to the verdict, as ledger_add()'s @usr */
+	int result;    /* out: as ledger_add() (ledger_add_or_queue_batch(): LEDGER_QUEUED too) */
+	char why[256]; /* out: the reason when it is not recorded */
+	struct ledger_anchor row; /* out: as ledger_add()'s @row */
+};
+
+/**
+ * ledger_add_batch() - ledger_add() of each of @n certificates, in order,
+ * in one write transaction (one commit, one sync to the disk)
+ * @it: the certificates; each item's result, why and row are set
+ * @verify: the verdict, run with each item's usr
+ *
+ * A certificate refused on its own (its verdict, its id recorded with other
+ * bytes, not JSON) is skipped and the others are recorded: each its own row
+ * of the chain, as ledger_add() would record it. A failure of the storage
+ * (or of the verdict's reads of it) rolls the whole batch back: nothing of
+ * it is recorded, and every certificate not refused on its own gets that
+ * errno as its result.
+ *
+ * Return: 0 (committed; the items say what each became), or the storage's
+ * errno (-EBUSY, -EIO, -ENOSPC, -ENOMEM, -EROFS, -ECONNRESET, -EBADMSG)
+ */
+int ledger_add_batch(struct ledger *l, struct ledger_batch_item *it, size_t n,
+		     ledger_verify_fn verify);
+
 /**
  * ledger_get() - hand the last row with @id (its latest signatures) to @fn
  * Return: 0, -ENOENT, @fn's value, backend errno
@@ -692,6 +722,20 @@ void ledger_writer_close(struct ledger_writer *w);
 int ledger_add_or_queue(struct ledger_writer *w, const void *cert, size_t len,
 			const struct ledger_sigs *sigs, struct ledger_trust *t, char *why,
 			size_t whylen, struct ledger_anchor *row);
+
+/**
+ * ledger_add_or_queue_batch() - ledger_add_or_queue() of @n certificates:
+ * ledger_add_batch() on the register, each item's usr a struct ledger_trust
+ *
+ * When the server cannot be reached, or the connection is lost during the
+ * batch (committed or not: ledger_sync() finds out), every certificate of
+ * the batch that passes the verdict here goes to the queue, in one queue
+ * transaction; a queue that cannot be written queues none of them.
+ *
+ * Return: 0 (the items say what each became), or the errno that no item
+ * was recorded or queued by (as ledger_add_batch(), or the queue's)
+ */
+int ledger_add_or_queue_batch(struct ledger_writer *w, struct ledger_batch_item *it, size_t n);
 
 /* One queued certificate, as ledger_sync() and ledger_queue_list() hand it over. */
 struct ledger_queued {

@@ -453,7 +453,18 @@ static int pg_begin(struct ledger *l)
 
 static int pg_end(struct ledger *l, bool commit)
 {
-	return exec(conn_of(l), commit ? "COMMIT" : "ROLLBACK");
+	PGresult *res;
+	int r;
+
+	if (!commit)
+		return exec(conn_of(l), "ROLLBACK");
+	res = PQexec(conn_of(l), "COMMIT");
+	r = pg_errno(conn_of(l), res);
+	/* a transaction an error aborted ends in a rollback that the server calls success */
+	if (r == 0 && strcmp(PQcmdStatus(res), "COMMIT"))
+		r = -EIO;
+	PQclear(res);
+	return r;
 }
 
 #define FIELD_COLUMNS                                                                              \

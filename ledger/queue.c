@@ -285,75 +285,114 @@ static int q_insert(sqlite3 *db, const char *location, const char *id, const voi
 	return r;
 }
 
-static int q_put(sqlite3 *db, const char *location, const char *id, const void *cert, size_t len,
-		 const struct ledger_sigs *sigs)
+/* Judge @it here, as the register would (without its hand-overs). Return: 0 or its refusal */
+static int queue_judge(struct ledger_batch_item *it, json_t **doc, const char **id)
 {
-	int r = q_errno(db, sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL));
+	const char *field[LEDGER_NFIELDS];
+	struct ledger_trust *t = it->usr;
+	struct ledger_verdict v = { .usr = t, .recorded = (int64_t)time(NULL) };
+	int r = ledger_doc_columns(LEDGER_KIND_CERT, it->cert, it->len, doc, id, field, it->why,
+				   sizeof(it->why));
 
 	if (r < 0)
 		return r;
-	r = q_insert(db, location, id, cert, len, sigs);
-	if (r == 0)
-		r = q_errno(db, sqlite3_exec(db, "COMMIT", NULL, NULL, NULL));
-	if (r < 0)
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	t->contractor_ledger = NULL;
+	v.kind = ledger_added_kind(*doc);
+	r = ledger_cert_verdict(it->cert, it->len, it->sigs, &v);
+	if (r != 0)
+		snprintf(it->why, sizeof(it->why), "%s",
+			 v.why[0] ? v.why : strerror(r < 0 ? -r : EPERM));
+	return r > 0 ? -EPERM : r;
+}
+
+/* an item's result while it waits for queue_batch() */
+#define TO_QUEUE (-EINPROGRESS)
+
+/* Queue the items whose result is TO_QUEUE and pass the verdict, in one queue transaction. */
+static int queue_batch(struct ledger_writer *w, struct ledger_batch_item *it, size_t n)
+{
+	bool began = false;
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		json_t *doc = NULL;
+		const char *id;
+
+		if (it[i].result != TO_QUEUE)
+			continue;
+		it[i].result = queue_judge(&it[i], &doc, &id);
+		if (it[i].result == 0 && !began) {
+			if (!w->db)
+				r = q_open(w->queue, true, &w->db);
+			if (r == 0)
+				r = q_errno(w->db, sqlite3_exec(w->db, "BEGIN IMMEDIATE", NULL,
+								NULL, NULL));
+			began = r == 0;
+		}
+		if (it[i].result == 0) {
+			it[i].result = TO_QUEUE;
+			if (r == 0)
+				r = q_insert(w->db, w->location, id, it[i].cert, it[i].len,
+					     it[i].sigs);
+		}
+		json_decref(doc);
+	}
+	if (r == 0 && began)
+		r = q_errno(w->db, sqlite3_exec(w->db, "COMMIT", NULL, NULL, NULL));
+	if (r < 0 && began)
+		sqlite3_exec(w->db, "ROLLBACK", NULL, NULL, NULL);
+	for (size_t i = 0; i < n; i++) {
+		if (it[i].result != TO_QUEUE)
+			continue;
+		it[i].result = r < 0 ? r : LEDGER_QUEUED;
+		if (r < 0)
+			snprintf(it[i].why, sizeof(it[i].why), "cannot write the queue %s: %s",
+				 w->queue, strerror(-r));
+	}
 	return r;
 }
 
-/* Judge @cert here, as the register would (without its hand-overs), and queue it. */
-static int queue_one(struct ledger_writer *w, const void *cert, size_t len,
-		     const struct ledger_sigs *sigs, struct ledger_trust *t, char *why,
-		     size_t whylen)
+int ledger_add_or_queue_batch(struct ledger_writer *w, struct ledger_batch_item *it, size_t n)
 {
-	const char *id, *field[LEDGER_NFIELDS];
-	struct ledger_verdict v = { .usr = t, .recorded = (int64_t)time(NULL) };
-	json_t *doc = NULL;
-	int r = ledger_doc_columns(LEDGER_KIND_CERT, cert, len, &doc, &id, field, why, whylen);
+	bool lost = false;
+	int r;
 
-	if (r < 0)
-		goto out;
-	t->contractor_ledger = NULL;
-	v.kind = ledger_added_kind(doc);
-	r = ledger_cert_verdict(cert, len, sigs, &v);
-	if (r != 0) {
-		snprintf(why, whylen, "%s", v.why[0] ? v.why : strerror(r < 0 ? -r : EPERM));
-		r = r < 0 ? r : -EPERM;
-		goto out;
+	if (!w->unreachable) {
+		for (size_t i = 0; i < n; i++)
+			((struct ledger_trust *)it[i].usr)->contractor_ledger = w->l;
+		r = ledger_add_batch(w->l, it, n, ledger_cert_verdict);
+		if (r != -ECONNRESET)
+			return r;
+		/* lost on the way: committed or not, the queue keeps them and sync finds out */
+		log_dbg("ledger: %s: %s", w->location, strerror(-r));
+		ledger_close(w->l);
+		w->l = NULL;
+		w->unreachable = -ECONNRESET;
+		lost = true;
 	}
-	if (!w->db)
-		r = q_open(w->queue, true, &w->db);
-	if (r == 0)
-		r = q_put(w->db, w->location, id, cert, len, sigs);
-	if (r < 0)
-		snprintf(why, whylen, "cannot write the queue %s: %s", w->queue, strerror(-r));
-	else
-		r = LEDGER_QUEUED;
-out:
-	json_decref(doc);
-	return r;
+	for (size_t i = 0; i < n; i++) {
+		/* refused on its own before the connection was lost: it stays refused */
+		if (lost && it[i].result != -ECONNRESET)
+			continue;
+		((struct ledger_trust *)it[i].usr)->verdict = CERT_VALID;
+		it[i].result = TO_QUEUE;
+		it[i].why[0] = '\0';
+		memset(&it[i].row, 0, sizeof(it[i].row));
+	}
+	return queue_batch(w, it, n);
 }
 
 int ledger_add_or_queue(struct ledger_writer *w, const void *cert, size_t len,
 			const struct ledger_sigs *sigs, struct ledger_trust *t, char *why,
 			size_t whylen, struct ledger_anchor *row)
 {
-	int r;
+	struct ledger_batch_item it = { .cert = cert, .len = len, .sigs = sigs, .usr = t };
 
-	why[0] = '\0';
-	if (!w->unreachable) {
-		t->contractor_ledger = w->l;
-		r = ledger_add(w->l, cert, len, sigs, ledger_cert_verdict, t, why, whylen, row);
-		if (r != -ECONNRESET)
-			return r;
-		/* lost on the way: committed or not, the queue keeps it and sync finds out */
-		log_dbg("ledger: %s: %s", w->location, why);
-		ledger_close(w->l);
-		w->l = NULL;
-		w->unreachable = -ECONNRESET;
-		t->verdict = CERT_VALID;
-		why[0] = '\0';
-	}
-	return queue_one(w, cert, len, sigs, t, why, whylen);
+	ledger_add_or_queue_batch(w, &it, 1);
+	snprintf(why, whylen, "%s", it.why);
+	if (row)
+		*row = it.row;
+	return it.result;
 }
 
 /* One queued certificate read back, with its signatures. */

@@ -50,10 +50,17 @@ static const char schema[] =
 #define KIND_ASSET_EVENT "asset-event"
 #define KIND_MACHINE_SUMMARY "machine-summary"
 
+/* statements kept prepared: a batch of adds runs the same few for every row */
+#define STMT_CACHE 8
+
 struct sqlite_ledger {
 	sqlite3 *db;
 	char *path;
 	const char *kind_col; /* "kind": the column that tells events from certificates */
+	struct {
+		char *sql;
+		sqlite3_stmt *st;
+	} cache[STMT_CACHE];
 };
 
 static sqlite3 *db_of(struct ledger *l)
@@ -95,6 +102,48 @@ static int exec(sqlite3 *db, const char *sql)
 	if (rc != SQLITE_OK)
 		log_dbg("ledger: %s: %s", sql, sqlite3_errmsg(db));
 	return sq_errno(db, rc);
+}
+
+/*
+ * @sql prepared: the cached statement when it is there and not in use (a
+ * query run from inside another's iteration gets one of its own). Hand it
+ * back with release().
+ */
+static int prepare(struct ledger *l, const char *sql, sqlite3_stmt **st)
+{
+	struct sqlite_ledger *s = l->priv;
+	int r, free_slot = -1;
+
+	for (int i = 0; i < STMT_CACHE; i++) {
+		if (!s->cache[i].sql) {
+			free_slot = free_slot < 0 ? i : free_slot;
+		} else if (!strcmp(s->cache[i].sql, sql)) {
+			if (!sqlite3_stmt_busy(s->cache[i].st)) {
+				*st = s->cache[i].st;
+				return 0;
+			}
+			free_slot = -2; /* in use: an uncached one, finalized after */
+			break;
+		}
+	}
+	r = sq_errno(s->db,
+		     sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL));
+	if (r == 0 && free_slot >= 0 && (s->cache[free_slot].sql = strdup(sql)))
+		s->cache[free_slot].st = *st;
+	return r;
+}
+
+static void release(struct ledger *l, sqlite3_stmt *st)
+{
+	struct sqlite_ledger *s = l->priv;
+
+	for (int i = 0; i < STMT_CACHE; i++)
+		if (s->cache[i].sql && s->cache[i].st == st) {
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			return;
+		}
+	sqlite3_finalize(st);
 }
 
 /* The directory of a new ledger, created 0700: certificates name people and assets. */
@@ -260,6 +309,11 @@ static void sq_close(struct ledger *l)
 
 	if (!s)
 		return;
+	/* a statement left unfinalized would keep the database open */
+	for (int i = 0; i < STMT_CACHE; i++) {
+		sqlite3_finalize(s->cache[i].st);
+		free(s->cache[i].sql);
+	}
 	sqlite3_close(s->db);
 	free(s);
 	l->priv = NULL;
@@ -378,7 +432,7 @@ static int sq_iterate(struct ledger *l, const struct ledger_filter *f, ledger_ro
 	}
 	strncat(sql, f->last ? " ORDER BY seq DESC LIMIT 1" : " ORDER BY seq",
 		sizeof(sql) - strlen(sql) - 1);
-	r = sq_errno(db, sqlite3_prepare_v2(db, sql, -1, &st, NULL));
+	r = prepare(l, sql, &st);
 	for (int i = 0; r == 0 && i < 3; i++)
 		if (vals[i])
 			r = sq_errno(db, sqlite3_bind_text(st, ++k, vals[i], -1, SQLITE_STATIC));
@@ -386,7 +440,8 @@ static int sq_iterate(struct ledger *l, const struct ledger_filter *f, ledger_ro
 		r = sq_errno(db, sqlite3_bind_int64(st, ++k, f->before));
 	if (r == 0)
 		r = run_select(db, st, !f->no_blobs, fn, usr, &any);
-	sqlite3_finalize(st);
+	if (st)
+		release(l, st);
 	if (r == 0 && f->id && !any)
 		return -ENOENT;
 	return r;
@@ -400,10 +455,7 @@ static int sq_last_hash(struct ledger *l, int64_t *seq, char hash[LEDGER_HASH_HE
 
 	*seq = 0;
 	hash[0] = '\0';
-	r = sq_errno(db,
-		     sqlite3_prepare_v2(
-			     db, "SELECT seq, row_hash FROM certificates ORDER BY seq DESC LIMIT 1",
-			     -1, &st, NULL));
+	r = prepare(l, "SELECT seq, row_hash FROM certificates ORDER BY seq DESC LIMIT 1", &st);
 	if (r < 0)
 		return r;
 	rc = sqlite3_step(st);
@@ -413,7 +465,7 @@ static int sq_last_hash(struct ledger *l, int64_t *seq, char hash[LEDGER_HASH_HE
 	} else {
 		r = sq_errno(db, rc);
 	}
-	sqlite3_finalize(st);
+	release(l, st);
 	return r;
 }
 
@@ -425,10 +477,7 @@ static int sq_issued(struct ledger *l, int64_t *seq)
 	int r, rc;
 
 	*seq = 0;
-	r = sq_errno(db, sqlite3_prepare_v2(db,
-					    "SELECT seq FROM sqlite_sequence"
-					    " WHERE name = 'certificates'",
-					    -1, &st, NULL));
+	r = prepare(l, "SELECT seq FROM sqlite_sequence WHERE name = 'certificates'", &st);
 	if (r < 0)
 		return r;
 	rc = sqlite3_step(st);
@@ -436,7 +485,7 @@ static int sq_issued(struct ledger *l, int64_t *seq)
 		*seq = sqlite3_column_int64(st, 0);
 	else
 		r = sq_errno(db, rc);
-	sqlite3_finalize(st);
+	release(l, st);
 	return r;
 }
 
@@ -446,12 +495,11 @@ static int sq_insert(struct ledger *l, const struct ledger_row *row)
 	sqlite3_stmt *st;
 	int r, k = 1;
 
-	r = sq_errno(db,
-		     sqlite3_prepare_v2(db,
-					"INSERT INTO certificates (" COLUMNS ", kind) VALUES (?,"
-					" ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-					" ?, ?, ?, ?, ?, ?)",
-					-1, &st, NULL));
+	r = prepare(l,
+		    "INSERT INTO certificates (" COLUMNS
+		    ", kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+		    " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		    &st);
 	if (r < 0)
 		return r;
 	r = sq_errno(db, sqlite3_bind_int64(st, k++, row->seq));
@@ -484,7 +532,7 @@ static int sq_insert(struct ledger *l, const struct ledger_row *row)
 					 sqlite3_bind_null(st, k++));
 	if (r == 0)
 		r = sq_errno(db, sqlite3_step(st));
-	sqlite3_finalize(st);
+	release(l, st);
 	return r;
 }
 

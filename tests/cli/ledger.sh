@@ -213,6 +213,60 @@ grep -q "5 rows, chain intact, head [0-9a-f]\{64\}$" out || fail "verify: $(cat 
 expect_rc 0 "$KESU" ledger $L $T verify --json
 jq -e '.intact and .rows == 5' out >/dev/null || fail "verify --json: $(cat out)"
 
+# 50 certificates in one add, the 25th (batch/34.json) refused: its signature altered. In
+# batches of 10 (a test build's hook; 256 otherwise), one transaction each: the refused one is
+# skipped, the 49 others recorded, each its own row, in the order given; adding them again
+# records nothing
+if [ -n "$PG" ]; then
+	psql -q "$PG" -c "CREATE DATABASE ledger_batch" || fail "cannot create the batch database"
+	BATCH="postgresql:///ledger_batch?${PG#*\?}"
+	bsql() { psql -qAt "$BATCH" -c "$1"; }
+else
+	BATCH=$WORK/batch.db
+	bsql() { sqlite3 batch.db "$1"; }
+fi
+mkdir batch
+for i in $(seq 10 59); do
+	cert "batch/$i.json" "PC-B$i" "S-B-$i"
+done
+awk 'NR == 2 { c = substr($0, 20, 1); $0 = substr($0, 1, 19) (c == "A" ? "B" : "A") substr($0, 21) }
+	{ print }' batch/34.json.operator.minisig > x && mv x batch/34.json.operator.minisig
+for i in $(seq 10 59); do [ "$i" = 34 ] || jq -r .id "batch/$i.json"; done > batch.ids
+KESU_TEST_LEDGER_BATCH=10 expect_err 10 "batch/34.json: not recorded: bad-signature" \
+	"$KESU" ledger --ledger "$BATCH" $T add batch/*.json
+[ "$(bsql 'SELECT count(*) FROM certificates')" = 49 ] || fail "batch: $(bsql 'SELECT count(*) FROM certificates') rows"
+bsql 'SELECT id FROM certificates ORDER BY seq' > batch.got
+cmp -s batch.ids batch.got || fail "batch: rows are not the 49 in order: $(diff batch.ids batch.got | head -3)"
+[ "$(bsql 'SELECT min(seq), max(seq) FROM certificates')" = "1|49" ] || fail "batch: seq has gaps"
+n=0
+for i in $(seq 10 59); do
+	[ "$i" = 34 ] && continue
+	n=$((n + 1))
+	grep -q "^batch/$i.json: recorded as seq $n, head $n:[0-9a-f]\{64\}$" out ||
+		fail "batch: batch/$i.json not told seq $n: $(cat out)"
+done
+expect_rc 0 "$KESU" ledger --ledger "$BATCH" $T verify
+grep -q ": 49 rows, chain intact" out || fail "batch: verify: $(cat out)"
+expect_err 10 "batch/34.json: not recorded: bad-signature" "$KESU" ledger --ledger "$BATCH" $T add batch/*.json
+[ "$(grep -c ': already recorded as seq' out)" = 49 ] || fail "batch again: $(cat out)"
+[ "$(bsql 'SELECT count(*) FROM certificates')" = 49 ] || fail "batch again: rows added"
+ok "50 certificates in one add, one refused in the middle: the 49 others recorded in order, once"
+
+# one batch, one transaction: the WAL is synced once or twice for the 49 rows (not 49 times),
+# and nothing is written to it after the refusal was told: it was told after the commit
+if [ -z "$PG" ] && command -v strace >/dev/null; then
+	strace -f -y -s 100 -e trace=pwrite64,write,fdatasync,fsync -o batch.trace \
+		"$KESU" ledger --ledger "$WORK/batch2.db" $T add batch/*.json > out 2> err || true
+	[ "$(sqlite3 batch2.db 'SELECT count(*) FROM certificates')" = 49 ] || fail "batch2: rows"
+	told=$(grep -n 'write(2<.*batch/34.json: not recorded' batch.trace | cut -d: -f1)
+	[ -n "$told" ] || fail "batch2: the refusal not seen in the trace"
+	last=$(grep -n 'pwrite64([0-9]*<[^>]*batch2.db-wal>' batch.trace | tail -1 | cut -d: -f1)
+	[ -n "$last" ] && [ "$last" -lt "$told" ] || fail "batch2: the WAL written after the refusal was told"
+	syncs=$(grep -c 'sync([0-9]*<[^>]*batch2.db-wal>' batch.trace)
+	[ "$syncs" -le 4 ] || fail "batch2: the WAL synced $syncs times for one batch"
+	ok "one batch: the WAL synced $syncs times for 49 rows, the refusal told after the commit"
+fi
+
 if [ -n "$PG" ]; then
 	ok "the rest edits and copies the ledger file: SQLite only"
 	exit 0
