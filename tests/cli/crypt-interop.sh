@@ -138,23 +138,31 @@ expect_rc 16 "$KESU" decrypt -i sshe -o wrong.out sshr.a > /dev/null 2> err.out
 grep -q 'no identity matched' err.out || fail "wrong SSH key: $(cat err.out)"
 ok "ssh-ed25519 and ssh-rsa keys from ssh-keygen: age and kesu both ways"
 
-# a key protected by a passphrase: from --passphrase-file, and asked on the terminal
+# protected KEY: KEY.a (by age) and KEY.k (by kesu) of f65537, for the SSH key
+# KEY protected by $SSHPASS: kesu decrypts KEY.a with the passphrase from a
+# file and asked once on the terminal (echo off), age decrypts KEY.k, and a
+# wrong passphrase exits 16 with nothing written
+protected() {
+	"$KESU" decrypt -i $1 --passphrase-file sshp.pass -o $1.a.out $1.a ||
+		fail "kesu decrypt -i $1 --passphrase-file"
+	cmp f65537 $1.a.out || fail "age -> kesu with the protected key $1 differs"
+	PTY_ANSWER=$SSHPASS $PTY "$KESU" decrypt -i $1 -o $1.t.out $1.a > tty.out ||
+		{ cat tty.out; fail "kesu decrypt -i $1 asking on the terminal"; }
+	cmp f65537 $1.t.out || fail "kesu with the asked passphrase of $1 differs"
+	[ "$(grep -c "passphrase for $1:" tty.out)" = 1 ] ||
+		{ cat tty.out; fail "$1: not asked once"; }
+	grep -qF "$SSHPASS" tty.out && fail "the passphrase of $1 was echoed"
+	PTY_ANSWER=$SSHPASS $PTY age -d -i $1 -o $1.k.out $1.k > tty.out ||
+		{ cat tty.out; fail "age -d -i $1 of kesu's file"; }
+	cmp f65537 $1.k.out || fail "kesu -> age with the protected key $1 differs"
+	rm -f bad.out
+	expect_rc 16 "$KESU" decrypt -i $1 --passphrase-file bad.pass -o bad.out $1.a 2> err.out
+	grep -q "$1: wrong passphrase" err.out || fail "wrong passphrase of $1: $(cat err.out)"
+	[ ! -e bad.out ] || fail "bad.out written with the wrong passphrase of $1"
+}
 printf '%s\n' "$SSHPASS" > sshp.pass
-"$KESU" decrypt -i sshp --passphrase-file sshp.pass -o sshp.a.out sshp.a ||
-	fail "kesu decrypt -i sshp --passphrase-file"
-cmp f65537 sshp.a.out || fail "age -> kesu with a protected key differs"
-PTY_ANSWER=$SSHPASS $PTY "$KESU" decrypt -i sshp -o sshp.t.out sshp.a > tty.out ||
-	{ cat tty.out; fail "kesu decrypt -i sshp asking on the terminal"; }
-cmp f65537 sshp.t.out || fail "kesu with the asked passphrase differs"
-grep -q 'passphrase for sshp' tty.out || { cat tty.out; fail "no prompt for sshp"; }
-grep -qF "$SSHPASS" tty.out && fail "the SSH key passphrase was echoed"
-PTY_ANSWER=$SSHPASS $PTY age -d -i sshp -o sshp.k.out sshp.k > tty.out ||
-	{ cat tty.out; fail "age -d -i sshp of kesu's file"; }
-cmp f65537 sshp.k.out || fail "kesu -> age with a protected key differs"
 printf 'not it\n' > bad.pass
-expect_rc 16 "$KESU" decrypt -i sshp --passphrase-file bad.pass -o bad.out sshp.a 2> err.out
-grep -q 'sshp: wrong passphrase' err.out || fail "wrong SSH passphrase: $(cat err.out)"
-[ ! -e bad.out ] || fail "bad.out written with the wrong passphrase"
+protected sshp
 ok "a passphrase-protected ssh-ed25519 key: from a file and asked on the terminal, both ways"
 
 # refused with the reason: ECDSA, security keys, PEM private keys
@@ -228,20 +236,7 @@ ssh-keygen -q -t rsa -b 2048 -N "$SSHPASS" -C 'rp@x' -f sshrp
 grep -q 'BEGIN OPENSSH PRIVATE KEY' sshrp || fail "ssh-keygen wrote sshrp in another format"
 age -R sshrp.pub -o sshrp.a f65537 || fail "age -R sshrp.pub"
 "$KESU" encrypt -R sshrp.pub -o sshrp.k f65537 || fail "kesu encrypt -R sshrp.pub"
-"$KESU" decrypt -i sshrp --passphrase-file sshp.pass -o sshrp.a.out sshrp.a ||
-	fail "kesu decrypt -i sshrp --passphrase-file"
-cmp f65537 sshrp.a.out || fail "age -> kesu with a protected ssh-rsa key differs"
-PTY_ANSWER=$SSHPASS $PTY "$KESU" decrypt -i sshrp -o sshrp.t.out sshrp.a > tty.out ||
-	{ cat tty.out; fail "kesu decrypt -i sshrp asking on the terminal"; }
-cmp f65537 sshrp.t.out || fail "kesu with the asked ssh-rsa passphrase differs"
-[ "$(grep -c 'passphrase for sshrp' tty.out)" = 1 ] || { cat tty.out; fail "not asked once"; }
-grep -qF "$SSHPASS" tty.out && fail "the ssh-rsa key passphrase was echoed"
-PTY_ANSWER=$SSHPASS $PTY age -d -i sshrp -o sshrp.k.out sshrp.k > tty.out ||
-	{ cat tty.out; fail "age -d -i sshrp of kesu's file"; }
-cmp f65537 sshrp.k.out || fail "kesu -> age with a protected ssh-rsa key differs"
-expect_rc 16 "$KESU" decrypt -i sshrp --passphrase-file bad.pass -o bad.out sshrp.a 2> err.out
-grep -q 'sshrp: wrong passphrase' err.out || fail "wrong ssh-rsa passphrase: $(cat err.out)"
-[ ! -e bad.out ] || fail "bad.out written with the wrong ssh-rsa passphrase"
+protected sshrp
 ok "a passphrase-protected ssh-rsa key: from a file and asked once on the terminal, both ways"
 
 # the other ciphers ssh-keygen -Z writes: AES-GCM (with its tag), AES-CBC,
