@@ -243,12 +243,14 @@ ok "a passphrase-protected ssh-rsa key: from a file and asked once on the termin
 # AES-128, few rounds (-a 2); ChaCha20-Poly1305 refused with the reason,
 # before any passphrase is asked
 for z in aes256-gcm@openssh.com aes128-gcm@openssh.com aes256-cbc aes128-ctr; do
-	cp sshrp sshrz && ssh-keygen -q -p -f sshrz -P "$SSHPASS" -N "$SSHPASS" -a 2 -Z $z > /dev/null
+	cp sshrp sshrz &&
+		ssh-keygen -q -p -f sshrz -P "$SSHPASS" -N "$SSHPASS" -a 2 -Z $z > /dev/null
 	rm -f z.out
 	"$KESU" decrypt -i sshrz --passphrase-file sshp.pass -o z.out sshrp.a ||
 		fail "kesu decrypt -i a protected ssh-rsa key in $z"
 	cmp f65537 z.out || fail "protected ssh-rsa key in $z: differs"
-	expect_rc 16 "$KESU" decrypt -i sshrz --passphrase-file bad.pass -o bad.out sshrp.a 2> /dev/null
+	expect_rc 16 "$KESU" decrypt -i sshrz --passphrase-file bad.pass -o bad.out sshrp.a \
+		2> /dev/null
 	[ ! -e bad.out ] || fail "bad.out written with the wrong passphrase ($z)"
 done
 cp sshrp sshrz && ssh-keygen -q -p -f sshrz -P "$SSHPASS" -N "$SSHPASS" \
