@@ -67,16 +67,19 @@ struct age_key_pass {
 /**
  * age_ssh_identity_add() - an OpenSSH private key ("openssh-key-v1", the
  * format of ssh-keygen) of type ssh-ed25519 or ssh-rsa as an identity; a
- * key protected by a passphrase is opened with libssh
+ * key protected by a passphrase is opened with libssh (ssh-ed25519) or
+ * decrypted here (ssh-rsa: bcrypt_pbkdf, AES-CTR, -CBC or -GCM), the
+ * passphrase asked once through @kp
  * @text: the key file's content, @len bytes, NUL-terminated
  * @path: the file's name, for @kp
  * @kp: how to ask for the passphrase; NULL: protected keys are refused
  * @why: on -EINVAL or -ENOTSUP, the reason
  *
  * Return: 0; -EINVAL (malformed, or another key type or format: PEM, ECDSA,
- * security keys); -ENOTSUP (a protected ssh-rsa key, which libssh 0.10
- * cannot give out); -ENOKEY (protected, and no @kp); -EKEYREJECTED (wrong
- * passphrase); -ENOMEM; the error of @kp->get
+ * security keys; a protected ssh-rsa key asking over 65536 bcrypt rounds);
+ * -ENOTSUP (a protected ssh-rsa key whose cipher or KDF is not read here);
+ * -ENOKEY (protected, and no @kp); -EKEYREJECTED (wrong passphrase);
+ * -ENOMEM; -EIO (OpenSSL failed); the error of @kp->get
  */
 int age_ssh_identity_add(struct age_identities **ids, const char *text, size_t len,
 			 const char *path, const struct age_key_pass *kp, char *why, size_t wlen);

@@ -7,9 +7,11 @@
  * RSA-OAEP-SHA-256 labelled "age-encryption.org/v1/ssh-rsa". A stanza names
  * its key by the first 4 bytes of SHA-256 of the key's SSH wire format.
  *
- * The wire format is read here with a bound on every field; private keys
- * protected by a passphrase are opened by libssh (bcrypt-pbkdf), which
- * hands an ssh-ed25519 key back unprotected.
+ * The wire format is read here with a bound on every field. Private keys
+ * protected by a passphrase: ssh-ed25519 keys are opened by libssh, which
+ * hands them back unprotected; ssh-rsa keys, which libssh 0.10 cannot give
+ * back (see unseal()), are decrypted here: bcrypt_pbkdf for the key and IV,
+ * then AES (CTR, CBC or GCM) from OpenSSL.
  */
 #include "config.h"
 
@@ -25,6 +27,7 @@
 #include <string.h>
 
 #include "age_int.h"
+#include "bcrypt_pbkdf.h"
 #include "secmem.h"
 
 #define ED25519_LABEL "age-encryption.org/v1/ssh-ed25519"
@@ -38,6 +41,11 @@
 #define OPENSSH_BEGIN "-----BEGIN OPENSSH PRIVATE KEY-----"
 #define OPENSSH_END "-----END OPENSSH PRIVATE KEY-----"
 #define OPENSSH_MAGIC "openssh-key-v1"
+/*
+ * ssh-keygen -a: 16 by default, 100 for the careful. Each round costs a few
+ * milliseconds: a forged or damaged file asking for billions would take days
+ */
+#define BCRYPT_ROUNDS_MAX (1u << 16)
 
 static void reason(char *why, size_t len, const char *s)
 {
@@ -433,45 +441,73 @@ static int check_tail(struct wire *w)
 	return 0;
 }
 
-/*
- * openssh-key-v1: magic, cipher, KDF, KDF options, one public key, the
- * private section; *@sealed: the private section is encrypted (only the
- * public key is filled in)
- */
-static int parse_container(const uint8_t *bin, size_t n, struct age_ssh_key *k, bool *sealed,
-			   char *why, size_t wlen)
-{
-	struct wire w = { bin, n }, cipher, kdf, priv;
-	const uint8_t *opts, *pub, *sec;
-	size_t olen, publen, seclen;
-	uint32_t nkeys;
-	int ret;
+/* the fields of an openssh-key-v1 container, each the content of its string */
+struct container {
+	struct wire cipher, kdf, opts, pub, sec;
+	struct wire rest; /* after the private section: the tag of an AEAD cipher */
+};
 
-	reason(why, wlen, "a malformed OpenSSH private key");
+static int wire_field(struct wire *w, struct wire *field)
+{
+	return wire_str(w, &field->p, &field->n);
+}
+
+static bool field_is(const struct wire *field, const char *want)
+{
+	return field->n == strlen(want) && !memcmp(field->p, want, field->n);
+}
+
+/* openssh-key-v1: magic, cipher, KDF, KDF options, one public key, the private section */
+static int split_container(const uint8_t *bin, size_t n, struct container *c)
+{
+	struct wire w = { bin, n };
+	uint32_t nkeys;
+
 	if (n < sizeof(OPENSSH_MAGIC) || memcmp(bin, OPENSSH_MAGIC, sizeof(OPENSSH_MAGIC)))
 		return -EINVAL;
 	w.p += sizeof(OPENSSH_MAGIC);
 	w.n -= sizeof(OPENSSH_MAGIC);
-	cipher = w;
-	if (wire_str(&w, &opts, &olen))
+	if (wire_field(&w, &c->cipher) || wire_field(&w, &c->kdf) || wire_field(&w, &c->opts) ||
+	    wire_u32(&w, &nkeys) || nkeys != 1 || wire_field(&w, &c->pub) ||
+	    wire_field(&w, &c->sec))
 		return -EINVAL;
-	kdf = w;
-	if (wire_str(&w, &opts, &olen) || wire_str(&w, &opts, &olen) || wire_u32(&w, &nkeys) ||
-	    nkeys != 1 || wire_str(&w, &pub, &publen) || wire_str(&w, &sec, &seclen) || w.n)
-		return -EINVAL;
-	ret = parse_public(pub, publen, k, why, wlen);
-	if (ret)
-		return ret;
-	*sealed = !wire_is(&cipher, "none");
-	if (*sealed)
-		return 0;
-	priv = (struct wire){ sec, seclen };
-	if (!wire_is(&kdf, "none") || olen || seclen % 8 || parse_private(&priv, k, why, wlen) ||
-	    check_tail(&priv)) {
+	c->rest = w;
+	return 0;
+}
+
+/* an unencrypted private section: check ints, the key, comment and padding */
+static int read_private(const struct wire *sec, struct age_ssh_key *k, char *why, size_t wlen)
+{
+	struct wire priv = *sec;
+
+	if (sec->n % 8 || parse_private(&priv, k, why, wlen) || check_tail(&priv)) {
 		reason(why, wlen, "a malformed OpenSSH private key");
 		return -EINVAL;
 	}
 	return 0;
+}
+
+/* *@sealed: the private section is encrypted (only the public key is filled in) */
+static int parse_container(const uint8_t *bin, size_t n, struct age_ssh_key *k, bool *sealed,
+			   char *why, size_t wlen)
+{
+	struct container c;
+	int ret;
+
+	reason(why, wlen, "a malformed OpenSSH private key");
+	if (split_container(bin, n, &c))
+		return -EINVAL;
+	ret = parse_public(c.pub.p, c.pub.n, k, why, wlen);
+	if (ret)
+		return ret;
+	*sealed = !field_is(&c.cipher, "none");
+	if (*sealed)
+		return 0;
+	if (!field_is(&c.kdf, "none") || c.opts.n || c.rest.n) {
+		reason(why, wlen, "a malformed OpenSSH private key");
+		return -EINVAL;
+	}
+	return read_private(&c.sec, k, why, wlen);
 }
 
 static int parse_text(const char *text, struct age_ssh_key *k, bool *sealed, char *why, size_t wlen)
@@ -484,6 +520,163 @@ static int parse_text(const char *text, struct age_ssh_key *k, bool *sealed, cha
 		reason(why, wlen, "a malformed OpenSSH private key (PEM armor or base64)");
 	if (!ret)
 		ret = parse_container(bin, n, k, sealed, why, wlen);
+	secmem_free(bin);
+	return ret;
+}
+
+/* the ciphers ssh-keygen encrypts private keys with (-Z) that are read here */
+struct key_cipher {
+	const char *name;
+	const EVP_CIPHER *(*evp)(void);
+	size_t key_len, iv_len, tag_len;
+};
+
+static const struct key_cipher key_ciphers[] = {
+	{ "aes256-ctr", EVP_aes_256_ctr, 32, 16, 0 }, /* ssh-keygen's default */
+	{ "aes192-ctr", EVP_aes_192_ctr, 24, 16, 0 },
+	{ "aes128-ctr", EVP_aes_128_ctr, 16, 16, 0 },
+	{ "aes256-cbc", EVP_aes_256_cbc, 32, 16, 0 }, /* the default of OpenSSH 6.5 to 7.7 */
+	{ "aes192-cbc", EVP_aes_192_cbc, 24, 16, 0 },
+	{ "aes128-cbc", EVP_aes_128_cbc, 16, 16, 0 },
+	{ "aes256-gcm@openssh.com", EVP_aes_256_gcm, 32, 12, 16 },
+	{ "aes128-gcm@openssh.com", EVP_aes_128_gcm, 16, 12, 16 },
+};
+
+static const struct key_cipher *key_cipher_find(const struct wire *name)
+{
+	for (size_t i = 0; i < sizeof(key_ciphers) / sizeof(key_ciphers[0]); i++)
+		if (field_is(name, key_ciphers[i].name))
+			return &key_ciphers[i];
+	return NULL;
+}
+
+/*
+ * The private section decrypted with @kiv (key, then IV) into @out: AES
+ * blocks, no padding of OpenSSL's (the section is padded to the block size
+ * inside); an AEAD tag that does not match is a wrong passphrase, as OpenSSH
+ * takes it
+ */
+static int key_decrypt(const struct key_cipher *ci, const uint8_t *kiv, const struct container *c,
+		       uint8_t *out)
+{
+	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+	int len = 0, fin = 0, ret = -EIO;
+
+	if (!ctx)
+		return -ENOMEM;
+	if (EVP_DecryptInit_ex(ctx, ci->evp(), NULL, NULL, NULL) != 1 ||
+	    (ci->tag_len &&
+	     EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_IVLEN, (int)ci->iv_len, NULL) != 1) ||
+	    EVP_DecryptInit_ex(ctx, NULL, NULL, kiv, kiv + ci->key_len) != 1 ||
+	    EVP_CIPHER_CTX_set_padding(ctx, 0) != 1 ||
+	    EVP_DecryptUpdate(ctx, out, &len, c->sec.p, (int)c->sec.n) != 1 ||
+	    (ci->tag_len && EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, (int)ci->tag_len,
+						(void *)c->rest.p) != 1))
+		goto out;
+	if (EVP_DecryptFinal_ex(ctx, out + len, &fin) == 1)
+		ret = 0;
+	else if (ci->tag_len)
+		ret = -EKEYREJECTED;
+out:
+	EVP_CIPHER_CTX_free(ctx);
+	return ret;
+}
+
+/* kdfname "bcrypt": the options are the salt and the rounds */
+static int key_kdf(const struct container *c, const struct key_cipher *ci, const char *pass,
+		   uint8_t *kiv, char *why, size_t wlen)
+{
+	struct wire o = c->opts;
+	const uint8_t *salt;
+	size_t salt_len;
+	uint32_t rounds;
+	int ret;
+
+	if (wire_str(&o, &salt, &salt_len) || wire_u32(&o, &rounds) || o.n || !salt_len ||
+	    salt_len > BCRYPT_PBKDF_SALT_MAX || !rounds) {
+		reason(why, wlen, "a malformed OpenSSH private key (bcrypt options)");
+		return -EINVAL;
+	}
+	if (rounds > BCRYPT_ROUNDS_MAX) {
+		reason(why, wlen,
+		       "an OpenSSH private key asking over 65536 bcrypt rounds: refused");
+		return -EINVAL;
+	}
+	/* OpenSSH protects nothing with an empty passphrase: it cannot be this key's */
+	ret = bcrypt_pbkdf((const uint8_t *)pass, strlen(pass), salt, salt_len, kiv,
+			   ci->key_len + ci->iv_len, rounds);
+	return ret == -EINVAL ? -EKEYREJECTED : ret;
+}
+
+/*
+ * What ssh-keygen asks of a protected key before the passphrase: a cipher
+ * read here, kdfname "bcrypt", whole cipher blocks, an AEAD tag where one
+ * belongs
+ */
+static int key_sealed_shape(const struct container *c, const struct key_cipher **ci, char *why,
+			    size_t wlen)
+{
+	*ci = key_cipher_find(&c->cipher);
+	if (!*ci) {
+		reason(why, wlen,
+		       "an OpenSSH private key encrypted with a cipher not read here (only "
+		       "aes-ctr, aes-cbc and aes-gcm): change it with ssh-keygen -p -Z aes256-ctr");
+		return -ENOTSUP;
+	}
+	if (!field_is(&c->kdf, "bcrypt")) {
+		reason(why, wlen, "an OpenSSH private key with a KDF other than bcrypt: refused");
+		return -ENOTSUP;
+	}
+	if (!c->sec.n || c->sec.n % 16 || c->sec.n > INT32_MAX || c->rest.n != (*ci)->tag_len) {
+		reason(why, wlen, "a malformed OpenSSH private key");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * A protected key decrypted here: the passphrase asked once, bcrypt_pbkdf,
+ * AES; the check ints that differ are a wrong passphrase, then the private
+ * section is read as an unprotected one's is
+ */
+static int open_bcrypt(const char *text, const char *path, const struct age_key_pass *kp,
+		       struct age_ssh_key *k, char *why, size_t wlen)
+{
+	const struct key_cipher *ci;
+	uint8_t *bin = NULL, *kiv = NULL, *plain = NULL;
+	struct container c;
+	char *pass = NULL;
+	size_t n = 0;
+	int ret = pem_decode(text, &bin, &n);
+
+	if (!ret && split_container(bin, n, &c))
+		ret = -EINVAL;
+	if (!ret)
+		ret = key_sealed_shape(&c, &ci, why, wlen);
+	if (ret)
+		goto out;
+	ret = kp->get(kp->usr, path, &pass);
+	if (ret)
+		goto out;
+	ret = -ENOMEM;
+	kiv = secmem_alloc(ci->key_len + ci->iv_len);
+	plain = secmem_alloc(c.sec.n);
+	if (!kiv || !plain)
+		goto out;
+	ret = key_kdf(&c, ci, pass, kiv, why, wlen);
+	if (!ret)
+		ret = key_decrypt(ci, kiv, &c, plain);
+	if (ret)
+		goto out;
+	if (c.sec.n < 8 || memcmp(plain, plain + 4, 4)) {
+		ret = -EKEYREJECTED;
+		goto out;
+	}
+	ret = read_private(&(struct wire){ plain, c.sec.n }, k, why, wlen);
+out:
+	secmem_free(plain);
+	secmem_free(kiv);
+	secmem_free(pass);
 	secmem_free(bin);
 	return ret;
 }
@@ -541,28 +734,19 @@ bool age_ssh_is_private(const char *text)
 static int unseal(const char *text, const char *path, const struct age_key_pass *kp,
 		  struct age_ssh_key *k, char *why, size_t wlen)
 {
-	if (k->rsa) {
-		/*
-		 * libssh 0.10 (Debian 12: 0.10.6) opens it, but with OpenSSL 3 it
-		 * builds the key from n, e and d alone, dropping p and q, so its only
-		 * way out, ssh_pki_export_privkey_base64() as PEM, fails (tried:
-		 * SSH_ERROR for every OpenSSH-format RSA key, with or without a
-		 * passphrase, after ssh_key_dup() too). libssh 0.11 keeps the factors
-		 * and has ssh_pki_export_privkey_base64_format(): with it the key
-		 * could come back unprotected in the OpenSSH format and go through
-		 * parse_text() as the ssh-ed25519 keys do. No other library here
-		 * has bcrypt-pbkdf, and it is not written here.
-		 */
-		reason(why, wlen,
-		       "a passphrase-protected ssh-rsa key cannot be read here: "
-		       "decrypt with a copy whose passphrase was removed "
-		       "(ssh-keygen -p), or use an ssh-ed25519 key");
-		return -ENOTSUP;
-	}
 	if (!kp) {
 		reason(why, wlen, "the OpenSSH private key is protected by a passphrase");
 		return -ENOKEY;
 	}
+	/*
+	 * libssh 0.10 (Debian 12: 0.10.6) opens a protected ssh-rsa key, but
+	 * with OpenSSL 3 it builds the key from n, e and d alone, dropping p
+	 * and q, so its only way out, ssh_pki_export_privkey_base64() as PEM,
+	 * fails (SSH_ERROR for every OpenSSH-format RSA key, with or without a
+	 * passphrase, after ssh_key_dup() too): such keys are decrypted here.
+	 */
+	if (k->rsa)
+		return open_bcrypt(text, path, kp, k, why, wlen);
 	return open_sealed(text, path, kp, k, why, wlen);
 }
 

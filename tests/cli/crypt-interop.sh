@@ -138,29 +138,36 @@ expect_rc 16 "$KESU" decrypt -i sshe -o wrong.out sshr.a > /dev/null 2> err.out
 grep -q 'no identity matched' err.out || fail "wrong SSH key: $(cat err.out)"
 ok "ssh-ed25519 and ssh-rsa keys from ssh-keygen: age and kesu both ways"
 
-# a key protected by a passphrase: from --passphrase-file, and asked on the terminal
+# protected KEY: KEY.a (by age) and KEY.k (by kesu) of f65537, for the SSH key
+# KEY protected by $SSHPASS: kesu decrypts KEY.a with the passphrase from a
+# file and asked once on the terminal (echo off), age decrypts KEY.k, and a
+# wrong passphrase exits 16 with nothing written
+protected() {
+	"$KESU" decrypt -i $1 --passphrase-file sshp.pass -o $1.a.out $1.a ||
+		fail "kesu decrypt -i $1 --passphrase-file"
+	cmp f65537 $1.a.out || fail "age -> kesu with the protected key $1 differs"
+	PTY_ANSWER=$SSHPASS $PTY "$KESU" decrypt -i $1 -o $1.t.out $1.a > tty.out ||
+		{ cat tty.out; fail "kesu decrypt -i $1 asking on the terminal"; }
+	cmp f65537 $1.t.out || fail "kesu with the asked passphrase of $1 differs"
+	[ "$(grep -c "passphrase for $1:" tty.out)" = 1 ] ||
+		{ cat tty.out; fail "$1: not asked once"; }
+	grep -qF "$SSHPASS" tty.out && fail "the passphrase of $1 was echoed"
+	PTY_ANSWER=$SSHPASS $PTY age -d -i $1 -o $1.k.out $1.k > tty.out ||
+		{ cat tty.out; fail "age -d -i $1 of kesu's file"; }
+	cmp f65537 $1.k.out || fail "kesu -> age with the protected key $1 differs"
+	rm -f bad.out
+	expect_rc 16 "$KESU" decrypt -i $1 --passphrase-file bad.pass -o bad.out $1.a 2> err.out
+	grep -q "$1: wrong passphrase" err.out || fail "wrong passphrase of $1: $(cat err.out)"
+	[ ! -e bad.out ] || fail "bad.out written with the wrong passphrase of $1"
+}
 printf '%s\n' "$SSHPASS" > sshp.pass
-"$KESU" decrypt -i sshp --passphrase-file sshp.pass -o sshp.a.out sshp.a ||
-	fail "kesu decrypt -i sshp --passphrase-file"
-cmp f65537 sshp.a.out || fail "age -> kesu with a protected key differs"
-PTY_ANSWER=$SSHPASS $PTY "$KESU" decrypt -i sshp -o sshp.t.out sshp.a > tty.out ||
-	{ cat tty.out; fail "kesu decrypt -i sshp asking on the terminal"; }
-cmp f65537 sshp.t.out || fail "kesu with the asked passphrase differs"
-grep -q 'passphrase for sshp' tty.out || { cat tty.out; fail "no prompt for sshp"; }
-grep -qF "$SSHPASS" tty.out && fail "the SSH key passphrase was echoed"
-PTY_ANSWER=$SSHPASS $PTY age -d -i sshp -o sshp.k.out sshp.k > tty.out ||
-	{ cat tty.out; fail "age -d -i sshp of kesu's file"; }
-cmp f65537 sshp.k.out || fail "kesu -> age with a protected key differs"
 printf 'not it\n' > bad.pass
-expect_rc 16 "$KESU" decrypt -i sshp --passphrase-file bad.pass -o bad.out sshp.a 2> err.out
-grep -q 'sshp: wrong passphrase' err.out || fail "wrong SSH passphrase: $(cat err.out)"
-[ ! -e bad.out ] || fail "bad.out written with the wrong passphrase"
+protected sshp
 ok "a passphrase-protected ssh-ed25519 key: from a file and asked on the terminal, both ways"
 
-# refused with the reason: ECDSA, security keys, PEM private keys, a protected RSA key
+# refused with the reason: ECDSA, security keys, PEM private keys
 ssh-keygen -q -t ecdsa -N '' -f sshec
 ssh-keygen -q -t rsa -b 2048 -m PEM -N '' -f sshpem
-ssh-keygen -q -t rsa -b 2048 -N "$SSHPASS" -f sshrp
 printf '%s\n' 'sk-ssh-ed25519@openssh.com AAAAGnNrLXNzaC1lZDI1NTE5QG9wZW5zc2guY29tAAAAIHi2jtkZZxAqPnPBE/fSZ4EzWZQTA5mG2rHkBRLi2mvtAAAABHNzaDo= u@h' > sshsk.pub
 expect_rc 2 "$KESU" encrypt -R sshec.pub -o x.age f0 2> err.out
 grep -q 'ECDSA' err.out || fail "ECDSA recipient: $(cat err.out)"
@@ -170,32 +177,40 @@ expect_rc 2 "$KESU" decrypt -i sshec -o x.out sshe.a 2> err.out
 grep -q 'ECDSA' err.out || fail "ECDSA identity: $(cat err.out)"
 expect_rc 2 "$KESU" decrypt -i sshpem -o x.out sshe.a 2> err.out
 grep -q 'PEM private key' err.out || fail "PEM identity: $(cat err.out)"
-expect_rc 2 "$KESU" decrypt -i sshrp --passphrase-file sshp.pass -o x.out sshe.a 2> err.out
-grep -q 'passphrase-protected ssh-rsa' err.out || fail "protected RSA: $(cat err.out)"
 [ ! -e x.age ] && [ ! -e x.out ] || fail "output written despite a refused key"
-ok "ECDSA, sk- and PEM keys and a protected ssh-rsa key refused with the reason"
+ok "ECDSA, sk- and PEM keys refused with the reason"
 
 # an ssh-rsa key whose parts do not belong together: d damaged (it would open
 # nothing), then q damaged (OpenSSL would quietly redo each result with d).
 # Refused when read, as stock age refuses it, and no output written.
-# damage KEY FIELD: flip the low bit of the last byte of FIELD (n e d iqmp p q)
+# damage KEY FIELD [PLAIN]: flip the low bit of the last byte of FIELD (n e d
+# iqmp p q); KEY encrypted with aes256-ctr: flip the bit of its ciphertext
+# that holds that bit, found in PLAIN, the same key unprotected (CTR keeps
+# each bit in its place, and both private sections are laid out alike)
 damage() {
-	python3 - "$1" "$2" <<'PY'
+	python3 - "$@" <<'PY'
 import base64, struct, sys
 path, field = sys.argv[1], sys.argv[2]
-text = open(path).read().split("\n")
-blob = bytearray(base64.b64decode("".join(text[1:text.index("-----END OPENSSH PRIVATE KEY-----")])))
+def load(p):
+    text = open(p).read().split("\n")
+    end = text.index("-----END OPENSSH PRIVATE KEY-----")
+    return text, bytearray(base64.b64decode("".join(text[1:end])))
+def section(blob):
+    o = len(b"openssh-key-v1\0")
+    for _ in range(3):  # cipher, KDF, its options
+        o += 4 + struct.unpack(">I", blob[o:o + 4])[0]
+    o += 4  # the key count
+    o += 4 + struct.unpack(">I", blob[o:o + 4])[0]  # the public key
+    return o + 4  # the private section, after its length
+text, blob = load(path)
+plain = load(sys.argv[3])[1] if len(sys.argv) > 3 else blob
 def skip(o):
-    return o + 4 + struct.unpack(">I", blob[o:o + 4])[0]
-o = len(b"openssh-key-v1\0")
-for _ in range(3):  # cipher, KDF, its options
-    o = skip(o)
-o = skip(o + 4) + 4 + 8  # the key count, the public key; the private section's length, checks
-o = skip(o)  # "ssh-rsa"
+    return o + 4 + struct.unpack(">I", plain[o:o + 4])[0]
+o = skip(section(plain) + 8)  # the check ints, "ssh-rsa"
 for name in ("n", "e", "d", "iqmp", "p", "q"):
     end = skip(o)
     if name == field:
-        blob[end - 1] ^= 1
+        blob[section(blob) + end - 1 - section(plain)] ^= 1
     o = end
 b64 = base64.b64encode(bytes(blob)).decode()
 lines = [b64[i:i + 70] for i in range(0, len(b64), 70)]
@@ -213,6 +228,48 @@ for field in d q; do
 	[ ! -e x.out ] || fail "output written with a damaged ssh-rsa key"
 done
 ok "an ssh-rsa key with d or q damaged: refused when read, as age refuses it"
+
+# an ssh-rsa key protected by a passphrase (bcrypt_pbkdf, aes256-ctr, as
+# ssh-keygen writes it): age and kesu both ways, the passphrase from a file
+# and asked once on the terminal; a wrong one: exit 16, nothing written
+ssh-keygen -q -t rsa -b 2048 -N "$SSHPASS" -C 'rp@x' -f sshrp
+grep -q 'BEGIN OPENSSH PRIVATE KEY' sshrp || fail "ssh-keygen wrote sshrp in another format"
+age -R sshrp.pub -o sshrp.a f65537 || fail "age -R sshrp.pub"
+"$KESU" encrypt -R sshrp.pub -o sshrp.k f65537 || fail "kesu encrypt -R sshrp.pub"
+protected sshrp
+ok "a passphrase-protected ssh-rsa key: from a file and asked once on the terminal, both ways"
+
+# the other ciphers ssh-keygen -Z writes: AES-GCM (with its tag), AES-CBC,
+# AES-128, few rounds (-a 2); ChaCha20-Poly1305 refused with the reason,
+# before any passphrase is asked
+for z in aes256-gcm@openssh.com aes128-gcm@openssh.com aes256-cbc aes128-ctr; do
+	cp sshrp sshrz &&
+		ssh-keygen -q -p -f sshrz -P "$SSHPASS" -N "$SSHPASS" -a 2 -Z $z > /dev/null
+	rm -f z.out
+	"$KESU" decrypt -i sshrz --passphrase-file sshp.pass -o z.out sshrp.a ||
+		fail "kesu decrypt -i a protected ssh-rsa key in $z"
+	cmp f65537 z.out || fail "protected ssh-rsa key in $z: differs"
+	expect_rc 16 "$KESU" decrypt -i sshrz --passphrase-file bad.pass -o bad.out sshrp.a \
+		2> /dev/null
+	[ ! -e bad.out ] || fail "bad.out written with the wrong passphrase ($z)"
+done
+cp sshrp sshrz && ssh-keygen -q -p -f sshrz -P "$SSHPASS" -N "$SSHPASS" \
+	-Z chacha20-poly1305@openssh.com > /dev/null
+expect_rc 2 $PTY "$KESU" decrypt -i sshrz -o x.out sshrp.a > tty.out
+grep -q 'cipher not read here' tty.out || { cat tty.out; fail "chacha20-poly1305 key"; }
+grep -q 'passphrase for' tty.out && { cat tty.out; fail "asked for a key it cannot read"; }
+[ ! -e x.out ] || fail "x.out written with a chacha20-poly1305 key"
+ok "protected ssh-rsa keys in AES-GCM, -CBC and -128: read; chacha20-poly1305: refused"
+
+# the decrypted key goes through the unprotected key's checks: d damaged in
+# the ciphertext (aes256-ctr flips the same bit of the plaintext) is refused
+# as a malformed key, not taken, and not taken for a wrong passphrase
+cp sshrp sshrp.plain && ssh-keygen -q -p -f sshrp.plain -P "$SSHPASS" -N '' > /dev/null
+cp sshrp sshrp.d && damage sshrp.d d sshrp.plain
+expect_rc 2 "$KESU" decrypt -i sshrp.d --passphrase-file sshp.pass -o x.out sshrp.a 2> err.out
+grep -q 'malformed OpenSSH private key' err.out || fail "damaged sealed d: $(cat err.out)"
+[ ! -e x.out ] || fail "output written with a damaged protected ssh-rsa key"
+ok "a protected ssh-rsa key with d damaged under the cipher: refused when read"
 
 # --- an identity file encrypted with a passphrase by age -p, read by kesu, asked once
 IDPASS='identity file words'

@@ -5,13 +5,18 @@
  * other PEM blocks to be refused) and as a public key line, as -i and -r
  * take them. Any bytes: no crash, no leak, one of the documented errnos; a
  * key that parses (ssh-ed25519 or ssh-rsa) is usable: a stanza wrapped for the
- * public key it holds is opened again by that identity. Protected keys are not
- * opened (no passphrase is given). Seeds: tests/fuzz/corpus/ssh_key/, among
- * them rsa-bad-d, an ssh-rsa key whose d was damaged, which was once accepted.
+ * public key it holds is opened again by that identity. Protected keys are
+ * opened with the passphrase "fuzz" when they ask for at most FEW_ROUNDS
+ * bcrypt rounds (more would only make each run slow), so the decryption of
+ * ssh-rsa keys, its checks and the private section behind it are reached.
+ * Seeds: tests/fuzz/corpus/ssh_key/, among them rsa-bad-d, an ssh-rsa key
+ * whose d was damaged, which was once accepted, and rsa-protected-*, ssh-rsa
+ * keys protected by "fuzz" (ssh-keygen -a 1, aes256-ctr and aes256-gcm).
  */
 #include "config.h"
 
 #include <errno.h>
+#include <sodium.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +26,49 @@
 #include "secmem.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define FEW_ROUNDS 2
+#define BEGIN "-----BEGIN OPENSSH PRIVATE KEY-----"
+#define END "-----END OPENSSH PRIVATE KEY-----"
+
+static int fixed_pass(void *usr, const char *path, char **pass)
+{
+	(void)usr;
+	(void)path;
+	*pass = secmem_alloc(5);
+	if (!*pass)
+		return -ENOMEM;
+	memcpy(*pass, "fuzz", 5);
+	return 0;
+}
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* the bcrypt rounds a key asks for (0: none found), read as ssh-keygen writes them */
+static uint32_t kdf_rounds(const char *text)
+{
+	const char *b64 = strstr(text, BEGIN), *end;
+	uint8_t bin[4096];
+	size_t n = 0, o = sizeof("openssh-key-v1"), i;
+
+	if (!b64 || !(end = strstr(b64 += strlen(BEGIN), END)) ||
+	    sodium_base642bin(bin, sizeof(bin), b64, (size_t)(end - b64), "\r\n", &n, NULL,
+			      sodium_base64_VARIANT_ORIGINAL))
+		return 0;
+	/* cipher, KDF, then the options: salt, rounds */
+	for (i = 0; i < 2; i++) {
+		if (n < o + 4 || be32(bin + o) > n - o - 4)
+			return 0;
+		o += 4 + be32(bin + o);
+	}
+	if (n < o + 8 || be32(bin + o + 4) > n - o - 8)
+		return 0;
+	o += 8 + be32(bin + o + 4);
+	return n < o + 4 ? 0 : be32(bin + o);
+}
 
 /* the identity opens what is wrapped for its own public key */
 static void round_trip(const struct age_identities *id)
@@ -43,6 +91,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct age_identities *ids = NULL;
 	struct age_recipients *rs = NULL;
+	const struct age_key_pass kp = { .get = fixed_pass };
 	static int ready;
 	char *text, why[256];
 	int r;
@@ -57,8 +106,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(text, data, size);
 	text[size] = '\0';
-	r = age_ssh_identity_add(&ids, text, strlen(text), "fuzz", NULL, why, sizeof(why));
-	if (r && r != -EINVAL && r != -ENOTSUP && r != -ENOKEY && r != -ENOMEM)
+	r = age_ssh_identity_add(&ids, text, strlen(text), "fuzz",
+				 kdf_rounds(text) <= FEW_ROUNDS ? &kp : NULL, why, sizeof(why));
+	if (r && r != -EINVAL && r != -ENOTSUP && r != -ENOKEY && r != -EKEYREJECTED &&
+	    r != -ENOMEM)
 		abort();
 	if (!r && (!ids || !ids->ssh))
 		abort();
