@@ -2,17 +2,18 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # kesu ledger on PostgreSQL: a private PostgreSQL 15 cluster of this test (initdb in a
 # temporary directory, a Unix socket only, the server run as the unprivileged user nobody),
-# stopped at the end. ledger.sh, asset.sh and request.sh run against it; then, read with psql: 8
-# stations adding at once leave one chain with no gaps; the station role can only append and the
-# auditor role only read (UPDATE, DELETE and TRUNCATE refused, by the triggers even for the
-# owner); a row changed by the superuser is found by verify; a URL with a password, a
-# malformed URL, an unreachable server and a newer schema are refused with their message.
+# stopped at the end. The register's own tests run against it (KESU_TEST_LEDGER_URL: each
+# register a database there, read with psql); then, read with psql: 8 stations adding at
+# once leave one chain with no gaps; the station role can only append and the auditor role
+# only read (UPDATE, DELETE and TRUNCATE refused, by the triggers even for the owner); a row
+# changed by the superuser is found by verify; a URL with a password, a malformed URL, an
+# unreachable server and a newer schema are refused with their message.
 . "$(dirname "$0")/lib.sh"
 set -e
 . "$(dirname "$0")/pg-lib.sh"
 export KESU_TEST_LEDGER_URL="$URL"
 here=$(dirname "$0")
-for t in ledger.sh asset.sh request.sh; do
+for t in ledger.sh asset.sh request.sh inspect.sh; do
 	sh "$here/$t" > "$WORK/$t.log" 2>&1 || { cat "$WORK/$t.log" >&9; fail "$t on PostgreSQL"; }
 	ok "$t on PostgreSQL: $(grep -c '^ok:' "$WORK/$t.log") checks passed"
 done

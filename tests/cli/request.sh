@@ -21,7 +21,7 @@
 . "$(dirname "$0")/lib.sh"
 need_test_hooks
 set -e
-for t in jq minisign sqlite3; do
+for t in jq minisign; do
 	command -v $t >/dev/null || skip "$t missing (scripts/install-deps installs it)"
 done
 keys=${KESU_SRCDIR:?}/tests/data/keys
@@ -36,39 +36,7 @@ printf 'new-key-passphrase-42\n' > new.pass
 OP="--sign-key keys/operator.key --passphrase-file op.pass"
 AP="--sign-key keys/approver.key --passphrase-file ap.pass"
 T="--trust $WORK/trust"
-# KESU_TEST_LEDGER_URL: each register a database of that server, named after the file it would be
-PG=${KESU_TEST_LEDGER_URL:-}
-# at NAME: the location of register NAME (created on first use on the server)
-at() {
-	if [ -z "$PG" ]; then
-		echo "$WORK/$1.db"
-		return
-	fi
-	[ -e "$WORK/$1.pg" ] || { psql -q "$PG" -c "CREATE DATABASE request_$1" && : > "$WORK/$1.pg"; } ||
-		fail "cannot create the database request_$1"
-	echo "postgresql:///request_$1?${PG#*\?}"
-}
-# sql NAME QUERY: QUERY on register NAME by the stock client of its backend; on the server as
-# its superuser with the append-only triggers off, as someone editing it behind kesu's back would
-sql() {
-	if [ -n "$PG" ]; then
-		PGOPTIONS="-c session_replication_role=replica" psql -qAt "$(at "$1")" -c "$2"
-	else
-		sqlite3 "$1.db" "$2"
-	fi
-}
-# clone FROM TO: register TO, a copy of register FROM
-clone() {
-	if [ -n "$PG" ]; then
-		psql -q "$PG" -c "DROP DATABASE IF EXISTS request_$2" \
-			-c "CREATE DATABASE request_$2 TEMPLATE request_$1" && : > "$WORK/$2.pg"
-	else
-		cp "$1.db" "$2.db"
-	fi
-}
-# a certificate's bytes as text (DOC), and text as the bytes of a certificate (blob TEXT)
-if [ -n "$PG" ]; then DOC="convert_from(certificate, 'UTF8')"; else DOC="CAST(certificate AS TEXT)"; fi
-blob() { if [ -n "$PG" ]; then echo "convert_to($1, 'UTF8')"; else echo "CAST($1 AS BLOB)"; fi; }
+. "$KESU_SRCDIR/tests/cli/register-lib.sh"
 A=$(at a)
 L="--ledger $A"
 
@@ -330,4 +298,4 @@ sql t "UPDATE certificates SET row_hash = '$hash' WHERE seq = $seq"
 rc_is 15 "$KESU" ledger --ledger "$(at t)" $T verify
 grep -q "seq $seq invalid: no disposal request names contractor Yamada Taro" out err ||
 	fail "inserted contractor certificate: $(cat out err)"
-ok "a contractor's certificate inserted with $([ -n "$PG" ] && echo psql || echo sqlite3), its chain recomputed, is found (15)"
+ok "a contractor's certificate inserted with $SQLTOOL, its chain recomputed, is found (15)"
