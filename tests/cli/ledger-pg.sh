@@ -13,7 +13,7 @@ set -e
 . "$(dirname "$0")/pg-lib.sh"
 export KESU_TEST_LEDGER_URL="$URL"
 here=$(dirname "$0")
-for t in ledger.sh asset.sh request.sh inspect.sh; do
+for t in ledger.sh asset.sh request.sh inspect.sh ledger-trust.sh cms-contractor.sh; do
 	sh "$here/$t" > "$WORK/$t.log" 2>&1 || { cat "$WORK/$t.log" >&9; fail "$t on PostgreSQL"; }
 	ok "$t on PostgreSQL: $(grep -c '^ok:' "$WORK/$t.log") checks passed"
 done
