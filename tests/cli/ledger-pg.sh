@@ -13,8 +13,18 @@ set -e
 . "$(dirname "$0")/pg-lib.sh"
 export KESU_TEST_LEDGER_URL="$URL"
 here=$(dirname "$0")
-for t in ledger.sh asset.sh request.sh inspect.sh ledger-trust.sh cms-contractor.sh; do
-	sh "$here/$t" > "$WORK/$t.log" 2>&1 || { cat "$WORK/$t.log" >&9; fail "$t on PostgreSQL"; }
+for t in ledger.sh asset.sh request.sh inspect.sh ledger-trust.sh cms-contractor.sh \
+	station.sh; do
+	set +e
+	sh "$here/$t" > "$WORK/$t.log" 2>&1
+	rc=$?
+	set -e
+	# a tool that script needs is missing here: it says which, as it would on SQLite
+	if [ $rc -eq 77 ]; then
+		ok "$t on PostgreSQL: skipped: $(sed -n 's/^SKIP: //p' "$WORK/$t.log")"
+		continue
+	fi
+	[ $rc -eq 0 ] || { cat "$WORK/$t.log" >&9; fail "$t on PostgreSQL"; }
 	ok "$t on PostgreSQL: $(grep -c '^ok:' "$WORK/$t.log") checks passed"
 done
 cd "$WORK"

@@ -1,27 +1,30 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Shared by the CLI tests that keep a register, after lib.sh: where it is and how to read it
-# behind kesu's back. Each register has a name, a file NAME.db in $WORK on SQLite; under
+# behind kesu's back. Each register has a name, the file $WORK/NAME.db on SQLite; under
 # KESU_TEST_LEDGER_URL (tests/cli/ledger-pg.sh) a database of that PostgreSQL server named
 # after the test and NAME, read and edited with psql instead of sqlite3. Defines PG (the URL,
-# empty on SQLite), SQLTOOL (the stock client's name), at, sql, clone, DOC and blob.
+# empty on SQLite), SQLTOOL (the stock client's name), CONFKEY (the key of [ledger] in
+# kesu.conf that names such a register), at, sql, clone, DOC and blob.
 PG=${KESU_TEST_LEDGER_URL:-}
-SQLTOOL=sqlite3
-[ -z "$PG" ] || SQLTOOL=psql
+SQLTOOL=sqlite3 CONFKEY=path
+[ -z "$PG" ] || SQLTOOL=psql CONFKEY=url
 command -v $SQLTOOL >/dev/null || skip "$SQLTOOL missing (scripts/install-deps installs it)"
 # the databases of this test: the script's name, a valid SQL identifier
 REGISTER_DB=$(basename "$0" .sh | tr -c 'a-z0-9\n' _)
+# dbname NAME: the database of register NAME on the server (a path's slashes made underscores)
+dbname() { echo "${REGISTER_DB}_$(echo "$1" | tr -c 'a-z0-9\n' _)"; }
 # at NAME: the location of register NAME (on the server, created on first use)
 at() {
 	if [ -z "$PG" ]; then
 		echo "$WORK/$1.db"
 		return
 	fi
-	if [ ! -e "$WORK/$1.pg" ]; then
-		psql -q "$PG" -c "CREATE DATABASE ${REGISTER_DB}_$1" ||
-			fail "cannot create the database ${REGISTER_DB}_$1"
-		: > "$WORK/$1.pg"
+	if [ ! -e "$WORK/.$(dbname "$1")" ]; then
+		psql -q "$PG" -c "CREATE DATABASE $(dbname "$1")" ||
+			fail "cannot create the database $(dbname "$1")"
+		: > "$WORK/.$(dbname "$1")"
 	fi
-	echo "postgresql:///${REGISTER_DB}_$1?${PG#*\?}"
+	echo "postgresql:///$(dbname "$1")?${PG#*\?}"
 }
 # sql NAME QUERY: QUERY on register NAME by the stock client of its backend; on the server as
 # its superuser with the append-only triggers off, as one editing it behind kesu's back would
@@ -36,10 +39,10 @@ sql() {
 clone() {
 	if [ -n "$PG" ]; then
 		at "$1" > /dev/null
-		psql -q "$PG" -c "DROP DATABASE IF EXISTS ${REGISTER_DB}_$2" \
-			-c "CREATE DATABASE ${REGISTER_DB}_$2 TEMPLATE ${REGISTER_DB}_$1" ||
+		psql -q "$PG" -c "DROP DATABASE IF EXISTS $(dbname "$2")" \
+			-c "CREATE DATABASE $(dbname "$2") TEMPLATE $(dbname "$1")" ||
 			fail "cannot copy register $1 to $2"
-		: > "$WORK/$2.pg"
+		: > "$WORK/.$(dbname "$2")"
 	else
 		cp "$WORK/$1.db" "$WORK/$2.db"
 	fi

@@ -93,7 +93,7 @@ ok "self-approval refused by key (3) and by folded name (12); a forged one is no
 # --- policy: no erasure without an approved disposal request in the register
 cat > kesu.conf <<CONF
 [ledger]
-$([ -n "$PG" ] && echo "url = $A" || echo "path = $A")
+$CONFKEY = $A
 [policy]
 require_disposal_approval = yes
 require_registered = yes
@@ -150,7 +150,7 @@ export KESU_TEST_DEVICE_SERIAL=SER-HELD-7
 rc_is 3 "$KESU" $E --ledger "$A" "$dev2"
 grep -q "matched by the device's serial" err || fail "by serial: $(cat err)"
 rc_is 3 "$KESU" erase --yes --quiet --method luks-crypto-erase --ledger "$A" "$dev2"
-printf '[ledger]\n%s = %s\n' "$([ -n "$PG" ] && echo url || echo path)" "$A" > m.conf
+printf '[ledger]\n%s = %s\n' "$CONFKEY" "$A" > m.conf
 chmod 600 m.conf
 rc_is 3 env KESU_CONFIG="$WORK/m.conf" "$KESU" media format --yes "$dev2"
 grep -q 'on hold since' err || fail "media format: $(cat err)"
