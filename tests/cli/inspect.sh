@@ -102,6 +102,11 @@ grep -qx '0 findings in the register' out || fail "clean register: $(cat out)"
 	fail "no inspection row"
 [ "$(sql c "SELECT count(*) FROM certificates WHERE kind = 'asset-event' AND
 	$DOC LIKE '%\"event\":\"inspected\"%'")" = 1 ] || fail "no inspected event"
+# without --ledger: the register [ledger] of kesu.conf names (url on PostgreSQL)
+printf '[ledger]\n%s = %s\n' "$CONFKEY" "$(at c)" > reg.conf
+chmod 600 reg.conf
+run 0 env KESU_CONFIG="$WORK/reg.conf" "$KESU" inspect --register
+grep -qx '0 findings in the register' out || fail "[ledger] $CONFKEY: $(cat out err)"
 ok "a clean register: nothing found (0) once its medium is inspected and recorded"
 
 run 0 "$KESU" ledger $C --trust trust verify
