@@ -169,7 +169,9 @@ mkdir t-ap && cp keys/approver.key.pub t-ap/
 rc_is 11 "$KESU" asset hold HD-6 --reason 'incident 2026-5' $OP -o hu.json --trust "$WORK/t-ap" $L
 rc_is 0 "$KESU" asset show HD-6 --json $L
 [ "$(jq -r .state out)" = in-service ] || fail "held by an untrusted applicant: $(cat out)"
-rc_is 0 "$KESU" asset hold HD-6 --reason 'incident 2026-5' $OP -o hs.json $T $L
+# without --ledger: the register of m.conf's [ledger]
+rc_is 0 env KESU_CONFIG="$WORK/m.conf" "$KESU" asset hold HD-6 --reason 'incident 2026-5' $OP \
+	-o hs.json $T
 grep -q 'in service -> on hold' out || fail "hold: $(cat out err)"
 minisign -Vm hs.json -x hs.json.applicant.minisig -p keys/operator.key.pub > /dev/null ||
 	fail "stock minisign does not verify the hold request"
