@@ -66,6 +66,33 @@ grep -q "^.*25 rows, chain intact" out || fail "verify after the stations: $(cat
 	ON b.seq = a.seq + 1 WHERE b.prev_hash <> a.row_hash")" = 0 ] || fail "the chain forks"
 ok "8 stations at once: 25 rows, seq 1 to 25 without gaps, one chain, the shared one once"
 
+# the register's steps are judged inside the append's lock too: 8 stations registering one
+# asset at once add it once (the others: already registered, 3), 8 edits at once all land
+AS=$(newdb assets)
+pids=""
+for s in 1 2 3 4 5 6 7 8; do
+	{ "$KESU" asset add PC-SAME --kind pc --ledger "$AS" && echo "exit 0" || echo "exit $?"; } \
+		> as$s.out 2>&1 &
+	pids="$pids $!"
+done
+for p in $pids; do wait "$p" || true; done
+[ "$(grep -h 'PC-SAME: added' as*.out | wc -l)" = 1 ] &&
+	[ "$(grep -h 'PC-SAME: already registered' as*.out | wc -l)" = 7 ] &&
+	[ "$(grep -hx 'exit 3' as*.out | wc -l)" = 7 ] ||
+	fail "one asset registered at once by 8 stations: $(cat as*.out)"
+pids=""
+for s in 1 2 3 4 5 6 7 8; do
+	"$KESU" asset edit PC-SAME --holder "station $s" --ledger "$AS" > ae$s.out 2>&1 &
+	pids="$pids $!"
+done
+for p in $pids; do wait "$p" || fail "an edit failed: $(cat ae*.out)"; done
+[ "$(psql -qAt "$AS" -c "SELECT count(*) FROM certificates WHERE asset_tag = 'PC-SAME'")" = 9 ] ||
+	fail "the asset's events: $(psql -qAt "$AS" -c "SELECT seq FROM certificates
+	WHERE asset_tag = 'PC-SAME'")"
+expect_rc 0 "$KESU" ledger --ledger "$AS" $T verify
+grep -q "9 rows, chain intact" out || fail "verify after the assets: $(cat out)"
+ok "8 stations registering one asset at once: added once, 7 told it is registered; 8 edits kept"
+
 # least privilege: the roles, and login roles that hold them
 R=$(newdb roles)
 expect_rc 0 "$KESU" ledger --ledger "$R" init --roles
