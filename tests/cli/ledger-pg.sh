@@ -4,10 +4,12 @@
 # temporary directory, a Unix socket only, the server run as the unprivileged user nobody),
 # stopped at the end. The register's own tests run against it (KESU_TEST_LEDGER_URL: each
 # register a database there, read with psql); then, read with psql: 8 stations adding at
-# once leave one chain with no gaps; the station role can only append and the auditor role
-# only read (UPDATE, DELETE and TRUNCATE refused, by the triggers even for the owner); a row
-# changed by the superuser is found by verify; a URL with a password, a malformed URL, an
-# unreachable server and a newer schema are refused with their message.
+# once leave one chain with no gaps, and register one asset once; the station role can only
+# append and the auditor role only read (UPDATE, DELETE and TRUNCATE refused, by the triggers
+# even for the owner); a row changed by the superuser is found by verify; a URL with a
+# password, a malformed URL, an unreachable server, a newer schema and a database not in
+# UTF-8 are refused with their message, and a station's client encoding changes nothing
+# stored; an SQLite register copied to the server reads the same through every command.
 . "$(dirname "$0")/lib.sh"
 set -e
 . "$(dirname "$0")/pg-lib.sh"
