@@ -339,6 +339,23 @@ static const char *one_line(const char *s, char *buf, size_t len)
 }
 
 /*
+ * The rows' text is UTF-8, whatever the station's locale: a database that
+ * stores text in another encoding would refuse or change characters that
+ * SQLite keeps (SQL_ASCII stores the bytes as they come).
+ */
+static int check_encoding(PGconn *c)
+{
+	const char *enc = PQparameterStatus(c, "server_encoding");
+
+	if (enc && (!strcmp(enc, "UTF8") || !strcmp(enc, "SQL_ASCII")))
+		return 0;
+	log_err("postgresql: the database's encoding is %s: a kesu ledger needs UTF8 (CREATE "
+		"DATABASE ... ENCODING 'UTF8')",
+		enc ? enc : "unknown");
+	return -EBADMSG;
+}
+
+/*
  * Connect to the server at @location. A server that cannot be reached (no
  * socket, connection refused, no answer in time, or one that answers but
  * takes no connections now: starting up or shutting down) is -EHOSTUNREACH,
@@ -354,7 +371,12 @@ static int connect_to(const char *location, PGconn **out)
 
 	if (r < 0)
 		return r;
-	c = PQconnectStart(location);
+	/*
+	 * client_encoding after the URL overrides PGCLIENTENCODING and the URL's own:
+	 * the same bytes reach the server from every station, whatever its locale
+	 */
+	c = PQconnectStartParams((const char *const[]){ "dbname", "client_encoding", NULL },
+				 (const char *const[]){ location, "UTF8", NULL }, 1);
 	if (!c)
 		return -ENOMEM;
 	r = connect_poll(c, &contact);
@@ -369,6 +391,11 @@ static int connect_to(const char *location, PGconn **out)
 			r = -EHOSTUNREACH;
 		else
 			r = -ECONNREFUSED;
+		PQfinish(c);
+		return r;
+	}
+	r = check_encoding(c);
+	if (r < 0) {
 		PQfinish(c);
 		return r;
 	}

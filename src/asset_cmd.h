@@ -49,7 +49,7 @@ struct asset_action {
 int asset_args(int argc, char **argv, const struct asset_action *a, struct asset_opts *o);
 
 /**
- * asset_open() - the ledger of --ledger (or [ledger] path), saying why it cannot be opened
+ * asset_open() - the ledger of --ledger (or [ledger] url or path), saying why it cannot be opened
  * Return: 0, or the exit code (message printed)
  */
 int asset_open(const struct asset_opts *o, unsigned flags, struct ledger **l);

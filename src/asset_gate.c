@@ -52,8 +52,7 @@ int asset_gate_check(const char *cmd, const char *what, const char *path, const 
 		ok = &none;
 	memset(ok, 0, sizeof(*ok));
 	if (!ledger)
-		ledger = ui_config()->ledger_path.line ? ui_config()->ledger_path.text :
-							 LEDGER_DEFAULT_PATH;
+		ledger = ui_ledger_location();
 	r = ledger_open(&l, ledger, LEDGER_RDONLY);
 	if (r == -ENOENT && !flags)
 		return 0; /* no register: nothing is held */

@@ -58,7 +58,7 @@ static int hold_help(enum request_kind kind)
 	      stdout);
 	if (hold)
 		fputs("  --trust DIR          --trust-ca FILE   whom to trust (kesu-cert(8))\n"
-		      "  --ledger PATH        the register (default [ledger] path, " LEDGER_DEFAULT_PATH
+		      "  --ledger PATH        the register (default [ledger] url or path, " LEDGER_DEFAULT_PATH
 		      ")\n",
 		      stdout);
 	fputs("  -h, --help           show this help\n", stdout);
@@ -136,8 +136,7 @@ static int hold_run(enum request_kind kind, int argc, char **argv)
 	if (code || o.help)
 		return code ? code : hold_help(kind);
 	if (!o.ledger)
-		o.ledger = ui_config()->ledger_path.line ? ui_config()->ledger_path.text :
-							   LEDGER_DEFAULT_PATH;
+		o.ledger = ui_ledger_location();
 	code = request_create_file(kind, o.tag, o.reason, &o.cs, o.output);
 	if (code || kind == REQUEST_HOLD)
 		return code ? code : asset_apply_file(o.output, o.ledger, o.trust, o.trust_ca);

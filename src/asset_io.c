@@ -216,8 +216,7 @@ static int apply_parse(int argc, char **argv, struct apply_opts *o)
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	o->ao.path =
-		ui_config()->ledger_path.line ? ui_config()->ledger_path.text : LEDGER_DEFAULT_PATH;
+	o->ao.path = ui_ledger_location();
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {

@@ -46,7 +46,7 @@ static int inspect_help(void)
 	      "  --export ID          the recorded inspection ID, for the report upward\n"
 	      "  -o FILE              with --export: write it to FILE, its signature to\n"
 	      "                       FILE.inspector.minisig\n"
-	      "  --ledger PATH        the register (default [ledger] path, " LEDGER_DEFAULT_PATH
+	      "  --ledger PATH        the register (default [ledger] url or path, " LEDGER_DEFAULT_PATH
 	      ")\n"
 	      "  -h, --help           show this help\n\n",
 	      stdout);
@@ -258,7 +258,7 @@ static int run(const struct inspect_opts *o, struct ledger *l, const struct cert
 
 int cmd_inspect(int argc, char **argv)
 {
-	struct inspect_opts o = { .ledger = LEDGER_DEFAULT_PATH, .cert_days = 30 };
+	struct inspect_opts o = { .ledger = ui_ledger_location(), .cert_days = 30 };
 	struct inspect_result res = { 0 };
 	struct cert_signer *signer = NULL;
 	struct ledger *l = NULL;
@@ -267,8 +267,6 @@ int cmd_inspect(int argc, char **argv)
 	o.cs.pass.fd = -1;
 	/* [policy] inspect_days, which --days overrides */
 	o.days = config_days(&ui_config()->policy_inspect_days, CONFIG_INSPECT_DAYS);
-	if (ui_config()->ledger_path.line)
-		o.ledger = ui_config()->ledger_path.text;
 	code = inspect_parse(argc, argv, &o);
 	if (code || o.help)
 		return code ? code : inspect_help();

@@ -8,12 +8,15 @@
 # plain operator's), and kesu ledger add records it only for an asset whose
 # approved disposal names them (11 before, 0 after the hand-over). Stock
 # openssl shows the policy the binding reads and verifies the signature.
+# Under KESU_TEST_LEDGER_URL (tests/cli/ledger-pg.sh) the register is a database of that
+# PostgreSQL server, read with psql instead of sqlite3.
 . "$(dirname "$0")/lib.sh"
 set -e
-for t in jq openssl sqlite3; do
+for t in jq openssl; do
 	command -v $t >/dev/null || skip "$t missing (scripts/install-deps installs it)"
 done
 cd "$WORK"
+. "$KESU_SRCDIR/tests/cli/register-lib.sh"
 cp -R "${KESU_SRCDIR:?}/tests/data/pki" pki
 chmod 600 pki/*.key
 keys=${KESU_SRCDIR:?}/tests/data/keys
@@ -25,7 +28,7 @@ printf 'kesu-test-operator\n' > op.pass
 printf 'kesu-test-approver\n' > ap.pass
 OP="--sign-key keys/operator.key --passphrase-file op.pass"
 AP="--sign-key keys/approver.key --passphrase-file ap.pass"
-L="--ledger $WORK/l.db"
+L="--ledger $(at l)"
 
 rc_is() {
 	want=$1; shift
@@ -86,7 +89,7 @@ ok "a \"contractor SUBJECT\" line of x509-roles binds the same"
 # the ledger: a contractor's certificate counts only for the asset handed to them
 rc_is 11 env KESU_CONFIG="$WORK/ct.conf" "$KESU" ledger $L $TC add c8.json
 grep -q 'no disposal request names contractor Yamada Taro' err || fail "add: $(cat out err)"
-[ "$(sqlite3 l.db "SELECT count(*) FROM certificates WHERE id = '$(jq -r .id c8.json)'")" = 0 ] ||
+[ "$(sql l "SELECT count(*) FROM certificates WHERE id = '$(jq -r .id c8.json)'")" = 0 ] ||
 	fail "a refused certificate was recorded"
 rc_is 0 "$KESU" request create disposal --asset PC-8 --reason r --contractor 'Yamada Taro' \
 	$OP -o r8.json

@@ -12,14 +12,17 @@
 # verify judges the row's signer against the trust store as it judges a
 # certificate's: a key gone from the store, retired before the row was
 # recorded, or trusted for another role is reported (22), the chain intact.
-# [policy] inspect_days of kesu.conf sets the period --days overrides.
+# [policy] inspect_days of kesu.conf sets the period --days overrides. Under
+# KESU_TEST_LEDGER_URL (tests/cli/ledger-pg.sh) the registers are databases of that PostgreSQL
+# server, edited behind kesu's back with psql instead of sqlite3.
 . "$(dirname "$0")/lib.sh"
 set -e
 need_test_hooks
-for t in sqlite3 jq minisign cryptsetup; do
+for t in jq minisign cryptsetup; do
 	command -v $t >/dev/null || skip "$t missing (scripts/install-deps installs it)"
 done
 cd "$WORK"
+. "$KESU_SRCDIR/tests/cli/register-lib.sh"
 keys=${KESU_SRCDIR:?}/tests/data/keys
 mkdir trust k
 cp "$keys"/operator.key "$keys"/operator.key.pub k/
@@ -43,7 +46,7 @@ run() {
 }
 codes() { jq -r '[.findings[].code] | sort | join(",")' out; }
 
-L="--ledger $WORK/a.db"
+L="--ledger $(at a)"
 "$KESU" asset add USB-1 --kind usb --serial SER-1 --holder '鈴木 花子' $L > /dev/null
 "$KESU" asset add USB-9 --kind usb $L > /dev/null
 "$KESU" asset add USB-5 --kind usb --serial SER-5 $L > /dev/null
@@ -82,23 +85,28 @@ jq -e '[.findings[] | select(.code == "overdue")] == []' out > /dev/null ||
 ok "a loan past its until is overdue under the test clock, not before"
 
 # a clean register: its one medium inspected, signed and recorded
-C="--ledger $WORK/c.db"
+C="--ledger $(at c)"
 "$KESU" asset add USB-9 --kind usb $C > /dev/null
 run 23 "$KESU" inspect --register $C
 grep -q "^never-checked	USB-9	" out || fail "never checked: $(cat out)"
 run 3 "$KESU" inspect "$luks" --sign-key k/operator.key --passphrase-file op.pass $C
 grep -qF 'not an inspector key' err || fail "operator key: $(cat err)"
-[ "$(sqlite3 c.db "SELECT count(*) FROM certificates WHERE kind = 'inspection'")" = 0 ] ||
+[ "$(sql c "SELECT count(*) FROM certificates WHERE kind = 'inspection'")" = 0 ] ||
 	fail "an operator's inspection was recorded"
 run 0 "$KESU" inspect "$luks" $SIGN $C
 id=$(sed -n 's/^recorded: inspection //p' out)
 [ -n "$id" ] || fail "signed: no record named: $(cat out)"
 run 0 "$KESU" inspect --register $C
 grep -qx '0 findings in the register' out || fail "clean register: $(cat out)"
-[ "$(sqlite3 c.db "SELECT count(*) FROM certificates WHERE kind = 'inspection'")" = 1 ] ||
+[ "$(sql c "SELECT count(*) FROM certificates WHERE kind = 'inspection'")" = 1 ] ||
 	fail "no inspection row"
-[ "$(sqlite3 c.db "SELECT count(*) FROM certificates WHERE kind = 'asset-event' AND
-	CAST(certificate AS TEXT) LIKE '%\"event\":\"inspected\"%'")" = 1 ] || fail "no inspected event"
+[ "$(sql c "SELECT count(*) FROM certificates WHERE kind = 'asset-event' AND
+	$DOC LIKE '%\"event\":\"inspected\"%'")" = 1 ] || fail "no inspected event"
+# without --ledger: the register [ledger] of kesu.conf names (url on PostgreSQL)
+printf '[ledger]\n%s = %s\n' "$CONFKEY" "$(at c)" > reg.conf
+chmod 600 reg.conf
+run 0 env KESU_CONFIG="$WORK/reg.conf" "$KESU" inspect --register
+grep -qx '0 findings in the register' out || fail "[ledger] $CONFKEY: $(cat out err)"
 ok "a clean register: nothing found (0) once its medium is inspected and recorded"
 
 run 0 "$KESU" ledger $C --trust trust verify
@@ -109,21 +117,21 @@ minisign -Vm rec.json -x rec.json.inspector.minisig -p k/inspector.key.pub > out
 	fail "export: $(cat rec.json)"
 ok "the record verifies in the chain and with stock minisign"
 
-cp c.db c0.db
-sqlite3 c.db "UPDATE certificates SET certificate = CAST(replace(CAST(certificate AS TEXT),
-	'\"result\":\"clean\"', '\"result\":\"findings\"') AS BLOB) WHERE kind = 'inspection'"
+clone c c0
+sql c "UPDATE certificates SET certificate = $(blob "replace($DOC,
+	'\"result\":\"clean\"', '\"result\":\"findings\"')") WHERE kind = 'inspection'"
 run 15 "$KESU" ledger $C --trust trust verify
-cp c0.db c.db
-sqlite3 c.db "UPDATE certificates SET signatures = '{}' WHERE kind = 'inspection'"
+clone c0 c
+sql c "UPDATE certificates SET signatures = '{}' WHERE kind = 'inspection'"
 run 15 "$KESU" ledger $C --trust trust verify
-cp c0.db c.db
-sqlite3 c.db "UPDATE certificates SET kind = NULL WHERE kind = 'inspection'"
+clone c0 c
+sql c "UPDATE certificates SET kind = NULL WHERE kind = 'inspection'"
 run 15 "$KESU" ledger $C --trust trust verify
-cp c0.db c.db
-sqlite3 c.db "DELETE FROM certificates WHERE kind = 'inspection'"
+clone c0 c
+sql c "DELETE FROM certificates WHERE kind = 'inspection'"
 run 15 "$KESU" ledger $C --trust trust verify
-cp c0.db c.db
-ok "sqlite3 edits, a removed signature, a changed kind and a deleted inspection row are found"
+clone c0 c
+ok "$SQLTOOL edits, a removed signature, a changed kind and a deleted inspection row are found"
 
 # the inspector's key as the trust store holds it: TRUST_DIR ROLE [RETIRED]
 rebind() {

@@ -9,13 +9,16 @@
 # `ledger add` with it is refused (11); `cert verify` of a file judges by the
 # signer's own time and says so. A row edited with the stock sqlite3 tool is
 # still a broken chain (15), also while its signer is untrusted. Each row's
-# recorded-at time is the ledger's clock, read back with sqlite3.
+# recorded-at time is the ledger's clock, read back with sqlite3. Under KESU_TEST_LEDGER_URL
+# (tests/cli/ledger-pg.sh) the ledger is a database of that PostgreSQL server, read and edited
+# with psql instead.
 . "$(dirname "$0")/lib.sh"
 set -e
-for t in sqlite3 jq; do
+for t in jq; do
 	command -v $t >/dev/null || skip "$t missing (scripts/install-deps installs it)"
 done
 cd "$WORK"
+. "$KESU_SRCDIR/tests/cli/register-lib.sh"
 
 # expect_err WANT TEXT CMD...: run CMD with its output in out/err; fail unless it exits WANT
 # and its output (either stream) holds TEXT
@@ -37,7 +40,7 @@ cp "$keys/operator.key.pub" "$keys/approver.key.pub" trust/
 printf 'kesu-test-operator\n' > op.pass
 printf 'kesu-test-approver\n' > ap.pass
 T="--trust $WORK/trust"
-L="--ledger $WORK/l.db"
+L="--ledger $(at l)"
 fpr=$("$KESU" key show keys/operator.key.pub | sed -n 's/^fingerprint: //p')
 [ -n "$fpr" ] || fail "key show printed no fingerprint"
 
@@ -70,14 +73,17 @@ expect_err 0 "recorded as seq 2" "$KESU" ledger $L $T add 1.json 2.json
 after=$(date -u +%s)
 # the recorded-at time is the ledger's own clock, UTC, to the second
 for seq in 1 2; do
-	rec=$(sqlite3 l.db "SELECT recorded FROM certificates WHERE seq = $seq")
+	rec=$(sql l "SELECT recorded FROM certificates WHERE seq = $seq")
 	echo "$rec" | grep -Eqx '[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z' ||
 		fail "seq $seq recorded '$rec'"
 	at=$(date -u -d "$rec" +%s)
 	[ "$at" -ge "$before" ] && [ "$at" -le "$after" ] || fail "seq $seq recorded at $rec"
 done
-[ "$(sqlite3 l.db "SELECT json_extract(signers, '$.operator') FROM certificates WHERE seq = 1")" \
-	= "$fpr" ] || fail "seq 1 signers: $(sqlite3 l.db 'SELECT signers FROM certificates')"
+# the signers column, JSON, in each backend's own dialect
+op="json_extract(signers, '$.operator')"
+[ -z "$PG" ] || op="signers::json ->> 'operator'"
+[ "$(sql l "SELECT $op FROM certificates WHERE seq = 1")" = "$fpr" ] ||
+	fail "seq 1 signers: $(sql l 'SELECT signers FROM certificates')"
 expect_err 0 "2 rows, chain intact" "$KESU" ledger $L $T verify
 ok "rows record when they were recorded and the signers' fingerprints"
 
@@ -96,9 +102,9 @@ jq -e '.intact and (.untrusted | length) == 2 and .untrusted[0].seq == 1
 ok "a removed key: chain intact, each row named with its signer and fingerprint, exit 22"
 
 # (d) with it gone, an edited row is still a broken chain: 15 wins
-cp l.db t.db
-sqlite3 t.db "UPDATE certificates SET result = 'failed' WHERE seq = 2"
-expect_err 15 "seq 2 altered" "$KESU" ledger --ledger "$WORK/t.db" $T verify
+clone l t
+sql t "UPDATE certificates SET result = 'failed' WHERE seq = 2"
+expect_err 15 "seq 2 altered" "$KESU" ledger --ledger "$(at t)" $T verify
 
 # (b) retired after the rows were recorded: they still verify
 tomorrow=$(date -u -d '+1 day' +%F)
@@ -116,19 +122,19 @@ grep -q "^seq 2: intact; untrusted: .* retired on $yesterday, before it was reco
 	fail "seq 2 not named: $(cat out)"
 cert 3.json
 expect_err 11 "retired on $yesterday" "$KESU" ledger $L $T add 3.json
-[ "$(sqlite3 l.db 'SELECT count(*) FROM certificates')" = 2 ] || fail "3.json was recorded"
+[ "$(sql l 'SELECT count(*) FROM certificates')" = 2 ] || fail "3.json was recorded"
 # a file alone has only the signer's word for when it was signed, and says so
 expect_err 11 "retired on $yesterday; signed " "$KESU" cert verify $T 3.json
 grep -qF "(the signer's own claim)" out || fail "cert verify: $(cat out)"
 ok "retired on $yesterday, before: rows untrusted (22), ledger add and cert verify refuse (11)"
 
 # (d) the chain broken wins over signers no longer trusted
-cp l.db t.db
-sqlite3 t.db "UPDATE certificates SET recorded = '2000-01-01T00:00:00Z' WHERE seq = 1"
-expect_err 15 "seq 1 altered" "$KESU" ledger --ledger "$WORK/t.db" $T verify
-cp l.db t.db
-sqlite3 t.db "DELETE FROM certificates WHERE seq = 1"
-expect_err 15 "seq 2 deleted" "$KESU" ledger --ledger "$WORK/t.db" $T verify
+clone l t
+sql t "UPDATE certificates SET recorded = '2000-01-01T00:00:00Z' WHERE seq = 1"
+expect_err 15 "seq 1 altered" "$KESU" ledger --ledger "$(at t)" $T verify
+clone l t
+sql t "DELETE FROM certificates WHERE seq = 1"
+expect_err 15 "seq 2 deleted" "$KESU" ledger --ledger "$(at t)" $T verify
 ok "an earlier recorded-at time or a deleted row: chain broken (15), not untrusted"
 
 # a retirement that is not a date is refused when the store loads, not taken as a name

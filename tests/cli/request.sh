@@ -16,10 +16,12 @@
 # hold needs no second person, as kesu asset apply of a hold request made by
 # kesu request create does not); kesu asset release writes the release
 # request and records nothing until another person approved it (12 before).
+# Under KESU_TEST_LEDGER_URL (tests/cli/ledger-pg.sh) every register is a new database on that
+# PostgreSQL server, read and edited behind kesu's back with psql instead of sqlite3.
 . "$(dirname "$0")/lib.sh"
 need_test_hooks
 set -e
-for t in jq minisign sqlite3; do
+for t in jq minisign; do
 	command -v $t >/dev/null || skip "$t missing (scripts/install-deps installs it)"
 done
 keys=${KESU_SRCDIR:?}/tests/data/keys
@@ -34,7 +36,9 @@ printf 'new-key-passphrase-42\n' > new.pass
 OP="--sign-key keys/operator.key --passphrase-file op.pass"
 AP="--sign-key keys/approver.key --passphrase-file ap.pass"
 T="--trust $WORK/trust"
-L="--ledger $WORK/a.db"
+. "$KESU_SRCDIR/tests/cli/register-lib.sh"
+A=$(at a)
+L="--ledger $A"
 
 rc_is() {
 	want=$1; shift
@@ -89,7 +93,7 @@ ok "self-approval refused by key (3) and by folded name (12); a forged one is no
 # --- policy: no erasure without an approved disposal request in the register
 cat > kesu.conf <<CONF
 [ledger]
-path = $WORK/a.db
+$CONFKEY = $A
 [policy]
 require_disposal_approval = yes
 require_registered = yes
@@ -140,13 +144,13 @@ rc_is 0 "$KESU" asset apply $T h.json $L
 hid=$(jq -r .id h.json)
 dev2=$(mkloop 4194304)
 sum=$(devsum "$dev2")
-rc_is 3 "$KESU" $E --ledger "$WORK/a.db" --asset-tag HD-7 "$dev2"
+rc_is 3 "$KESU" $E --ledger "$A" --asset-tag HD-7 "$dev2"
 grep -q "on hold since 20..-..-..: incident 2026-3 (request $hid)" err || fail "$(cat err)"
 export KESU_TEST_DEVICE_SERIAL=SER-HELD-7
-rc_is 3 "$KESU" $E --ledger "$WORK/a.db" "$dev2"
+rc_is 3 "$KESU" $E --ledger "$A" "$dev2"
 grep -q "matched by the device's serial" err || fail "by serial: $(cat err)"
-rc_is 3 "$KESU" erase --yes --quiet --method luks-crypto-erase --ledger "$WORK/a.db" "$dev2"
-printf '[ledger]\npath = %s\n' "$WORK/a.db" > m.conf
+rc_is 3 "$KESU" erase --yes --quiet --method luks-crypto-erase --ledger "$A" "$dev2"
+printf '[ledger]\n%s = %s\n' "$CONFKEY" "$A" > m.conf
 chmod 600 m.conf
 rc_is 3 env KESU_CONFIG="$WORK/m.conf" "$KESU" media format --yes "$dev2"
 grep -q 'on hold since' err || fail "media format: $(cat err)"
@@ -156,7 +160,7 @@ rc_is 0 "$KESU" request create release --asset HD-7 --reason 'closed' $OP -o rl.
 rc_is 0 "$KESU" request approve $T rl.json $AP
 rc_is 0 "$KESU" asset apply $T rl.json $L
 grep -q 'on hold -> in service' out || fail "release: $(cat out)"
-rc_is 0 "$KESU" $E --ledger "$WORK/a.db" --asset-tag HD-7 "$dev2"
+rc_is 0 "$KESU" $E --ledger "$A" --asset-tag HD-7 "$dev2"
 ok "a held device keeps its checksum through erase, luks-crypto-erase and media format (3)"
 
 # --- the shortcuts: kesu asset hold (at once) and kesu asset release (a request to approve)
@@ -165,22 +169,24 @@ mkdir t-ap && cp keys/approver.key.pub t-ap/
 rc_is 11 "$KESU" asset hold HD-6 --reason 'incident 2026-5' $OP -o hu.json --trust "$WORK/t-ap" $L
 rc_is 0 "$KESU" asset show HD-6 --json $L
 [ "$(jq -r .state out)" = in-service ] || fail "held by an untrusted applicant: $(cat out)"
-rc_is 0 "$KESU" asset hold HD-6 --reason 'incident 2026-5' $OP -o hs.json $T $L
+# without --ledger: the register of m.conf's [ledger]
+rc_is 0 env KESU_CONFIG="$WORK/m.conf" "$KESU" asset hold HD-6 --reason 'incident 2026-5' $OP \
+	-o hs.json $T
 grep -q 'in service -> on hold' out || fail "hold: $(cat out err)"
 minisign -Vm hs.json -x hs.json.applicant.minisig -p keys/operator.key.pub > /dev/null ||
 	fail "stock minisign does not verify the hold request"
 [ "$(jq -r '.kind + " " + .asset_tag + " " + .reason' hs.json)" = 'hold HD-6 incident 2026-5' ] ||
 	fail "hold request: $(cat hs.json)"
-seq=$(sqlite3 a.db "SELECT max(seq) FROM certificates")
-sqlite3 a.db "SELECT CAST(certificate AS TEXT) FROM certificates WHERE seq = $seq" |
+seq=$(sql a "SELECT max(seq) FROM certificates")
+sql a "SELECT $DOC FROM certificates WHERE seq = $seq" |
 	jq -e --arg id "$(jq -r .id hs.json)" --arg sum "$(sha256sum < hs.json | cut -c1-64)" \
 	'.state == "on-hold" and ([.. | strings] | index($id) != null) and
 	([.. | strings] | index($sum) != null)' > /dev/null ||
-	fail "the hold event does not name its request: $(sqlite3 a.db "SELECT CAST(certificate AS
-	TEXT) FROM certificates WHERE seq = $seq")"
+	fail "the hold event does not name its request: $(sql a "SELECT $DOC FROM certificates
+	WHERE seq = $seq")"
 dev6=$(mkloop 1048576)
 sum6=$(devsum "$dev6")
-rc_is 3 "$KESU" $E --ledger "$WORK/a.db" --asset-tag HD-6 "$dev6"
+rc_is 3 "$KESU" $E --ledger "$A" --asset-tag HD-6 "$dev6"
 grep -q "on hold since 20..-..-..: incident 2026-5" err || fail "held erase: $(cat err)"
 rc_is 0 "$KESU" request create hold --asset HD-6 --reason again $OP -o h2.json
 rc_is 3 "$KESU" asset apply $T h2.json $L
@@ -189,7 +195,7 @@ rc_is 0 "$KESU" asset release HD-6 --reason closed $OP -o hr.json
 grep -q 'not recorded: a release needs another person' err || fail "release: $(cat err)"
 [ "$(jq -r .kind hr.json)" = release ] || fail "release request: $(cat hr.json)"
 rc_is 12 "$KESU" asset apply $T hr.json $L
-rc_is 3 "$KESU" $E --ledger "$WORK/a.db" --asset-tag HD-6 "$dev6"
+rc_is 3 "$KESU" $E --ledger "$A" --asset-tag HD-6 "$dev6"
 [ "$(devsum "$dev6")" = "$sum6" ] || fail "a held device changed"
 rc_is 0 "$KESU" request approve $T hr.json $AP
 rc_is 0 "$KESU" asset apply $T hr.json $L
@@ -214,8 +220,8 @@ rc_is 0 "$KESU" request create disposal --asset PC-9 --reason r --contractor 'ya
 	$OP -o ct.json
 rc_is 0 "$KESU" request approve $T ct.json $AP
 rc_is 0 "$KESU" asset apply $T ct.json $L
-seq=$(sqlite3 a.db "SELECT seq FROM certificates ORDER BY seq DESC LIMIT 1")
-sqlite3 a.db "SELECT CAST(certificate AS TEXT) FROM certificates WHERE seq = $seq" |
+seq=$(sql a "SELECT seq FROM certificates ORDER BY seq DESC LIMIT 1")
+sql a "SELECT $DOC FROM certificates WHERE seq = $seq" |
 	jq -e '.contractor == "yamada  taro" and .state == "disposal-approved"' > /dev/null ||
 	fail "the approval event does not name the contractor"
 printf 'asset_tag,serial\nPC-9,\n' > assets.csv
@@ -225,7 +231,7 @@ grep -q '^handed .*PC-9  handed to contractor yamada  taro on [0-9-]*, no certif
 rc_is 0 "$KESU" cert issue --destruction disintegrate --asset-tag PC-8 --serial SN8 $CT -o c8.json
 rc_is 11 "$KESU" ledger $L $T add c8.json
 grep -q 'no disposal request names contractor Yamada Taro' err || fail "add: $(cat out err)"
-[ "$(sqlite3 a.db "SELECT count(*) FROM certificates WHERE id = '$(jq -r .id c8.json)'")" = 0 ] ||
+[ "$(sql a "SELECT count(*) FROM certificates WHERE id = '$(jq -r .id c8.json)'")" = 0 ] ||
 	fail "a refused certificate was recorded"
 rc_is 0 "$KESU" cert issue --destruction disintegrate --asset-tag PC-9 --serial SN9 $CT -o c9.json
 rc_is 0 "$KESU" ledger $L $T add c9.json
@@ -236,11 +242,11 @@ ok "a contractor's certificate is recorded for the asset handed to them, refused
 
 # --- an edited request event is found by ledger verify
 rc_is 0 "$KESU" ledger $L $T verify
-seq=$(sqlite3 a.db "SELECT seq FROM certificates WHERE CAST(certificate AS TEXT) LIKE '%$hid%' LIMIT 1")
-cp a.db t.db
-sqlite3 t.db "UPDATE certificates SET certificate = replace(certificate, 'incident 2026-3',
-	'incident 2026-4') WHERE seq = $seq"
-rc_is 15 "$KESU" ledger --ledger "$WORK/t.db" $T verify
+seq=$(sql a "SELECT seq FROM certificates WHERE $DOC LIKE '%$hid%' LIMIT 1")
+clone a t
+sql t "UPDATE certificates SET certificate = $(blob "replace($DOC, 'incident 2026-3',
+	'incident 2026-4')") WHERE seq = $seq"
+rc_is 15 "$KESU" ledger --ledger "$(at t)" $T verify
 grep -q "seq $seq altered" out err || fail "verify: $(cat out err)"
 ok "an edited request event is found (15)"
 
@@ -249,34 +255,49 @@ for t in xxd sha256sum; do
 	command -v $t >/dev/null || skip "$t missing"
 done
 # the row as kesu writes it, taken from a register where PC-8 was handed to the contractor
-rc_is 0 "$KESU" asset add PC-8 --kind disk --ledger "$WORK/s.db"
+rc_is 0 "$KESU" asset add PC-8 --kind disk --ledger "$(at s)"
 rc_is 0 "$KESU" request create disposal --asset PC-8 --reason r --contractor 'Yamada Taro' \
 	$OP -o ct8.json
 rc_is 0 "$KESU" request approve $T ct8.json $AP
-rc_is 0 "$KESU" asset apply $T ct8.json --ledger "$WORK/s.db"
-rc_is 0 "$KESU" ledger --ledger "$WORK/s.db" $T add c8.json
-cp a.db t.db
+rc_is 0 "$KESU" asset apply $T ct8.json --ledger "$(at s)"
+rc_is 0 "$KESU" ledger --ledger "$(at s)" $T add c8.json
+clone a t
 id8=$(jq -r .id c8.json)
-sqlite3 t.db "ATTACH 's.db' AS s;
-	CREATE TEMP TABLE x AS SELECT * FROM s.certificates WHERE id = '$id8';
-	UPDATE x SET seq = (SELECT max(seq) + 1 FROM main.certificates),
-		prev_hash = (SELECT row_hash FROM main.certificates ORDER BY seq DESC LIMIT 1);
-	INSERT INTO main.certificates SELECT * FROM x;"
-seq=$(sqlite3 t.db "SELECT max(seq) FROM certificates")
-# sha HEXCOLUMN: SHA-256 of a column's bytes
-sha() { sqlite3 t.db "SELECT hex($1) FROM certificates WHERE seq = $seq" | xxd -r -p |
-	sha256sum | cut -c1-64; }
+# x, the row from s, becomes the row after t's head
+place="UPDATE x SET seq = (SELECT max(seq) + 1 FROM certificates),
+		prev_hash = (SELECT row_hash FROM certificates ORDER BY seq DESC LIMIT 1);
+	INSERT INTO certificates SELECT * FROM x;"
+if [ -n "$PG" ]; then
+	psql -q "$(at s)" -c "\\copy (SELECT * FROM certificates WHERE id = '$id8') TO 'row8'"
+	psql -q "$(at t)" -c "CREATE TEMP TABLE x AS SELECT * FROM certificates WITH NO DATA" \
+		-c "\\copy x FROM 'row8'" -c "$place"
+else
+	sqlite3 t.db "ATTACH 's.db' AS s;
+	CREATE TEMP TABLE x AS SELECT * FROM s.certificates WHERE id = '$id8'; $place"
+fi
+seq=$(sql t "SELECT max(seq) FROM certificates")
+# sha COLUMN: SHA-256 of a column's bytes (on the server: of its text in UTF-8, or the bytea)
+sha() {
+	if [ -z "$PG" ]; then
+		h="hex($1)"
+	elif [ "$1" = certificate ]; then
+		h="encode(certificate, 'hex')"
+	else
+		h="encode(convert_to($1, 'UTF8'), 'hex')"
+	fi
+	sql t "SELECT $h FROM certificates WHERE seq = $seq" | xxd -r -p | sha256sum | cut -c1-64
+}
 # kesu's row hash: SHA-256 over seq (64-bit big-endian), the previous row's hash, the
 # SHA-256 of the certificate and of the signatures, refers, of recorded-at and of signers
 hash=$({
 	printf '%016x' "$seq"
-	sqlite3 t.db "SELECT prev_hash FROM certificates WHERE seq = $seq"
+	sql t "SELECT prev_hash FROM certificates WHERE seq = $seq"
 	sha certificate; sha signatures
-	printf '%016x' "$(sqlite3 t.db "SELECT coalesce(refers, 0) FROM certificates WHERE seq = $seq")"
+	printf '%016x' "$(sql t "SELECT coalesce(refers, 0) FROM certificates WHERE seq = $seq")"
 	sha recorded; sha signers
 } | tr -d '\n' | xxd -r -p | sha256sum | cut -c1-64)
-sqlite3 t.db "UPDATE certificates SET row_hash = '$hash' WHERE seq = $seq"
-rc_is 15 "$KESU" ledger --ledger "$WORK/t.db" $T verify
+sql t "UPDATE certificates SET row_hash = '$hash' WHERE seq = $seq"
+rc_is 15 "$KESU" ledger --ledger "$(at t)" $T verify
 grep -q "seq $seq invalid: no disposal request names contractor Yamada Taro" out err ||
 	fail "inserted contractor certificate: $(cat out err)"
-ok "a contractor's certificate inserted with sqlite3, its chain recomputed, is found (15)"
+ok "a contractor's certificate inserted with $SQLTOOL, its chain recomputed, is found (15)"

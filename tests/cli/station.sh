@@ -6,7 +6,9 @@
 # machine summary listing both; a mounted drive refused with its data
 # untouched; a policy that admits only usb leaves a loop device alone; a
 # countdown cancelled by SIGINT writes nothing; a group-writable policy is
-# refused; --progress=json lines parse.
+# refused; --progress=json lines parse. Under KESU_TEST_LEDGER_URL (tests/cli/ledger-pg.sh)
+# the register the certificates go to is a database of that PostgreSQL server, read and
+# edited with psql instead of sqlite3 (the local queue stays SQLite).
 . "$(dirname "$0")/lib.sh"
 need_test_hooks
 set -e
@@ -23,12 +25,14 @@ chmod 600 "$WORK/keys/operator.key"
 cp "$keys/operator.key.pub" "$WORK/trust/"
 printf 'kesu-test-operator\n' > "$WORK/op.pass"
 K=$WORK/keys
+. "$KESU_SRCDIR/tests/cli/register-lib.sh"
 # a register of the test's own: each certificate is recorded in it
+R=$(at reg/ledger)
 cat > "$WORK/kesu.conf" <<CONF
 [trust]
 dir = $WORK/trust
 [ledger]
-path = $WORK/reg/ledger.db
+$CONFKEY = $R
 CONF
 chmod 600 "$WORK/kesu.conf"
 export KESU_CONFIG="$WORK/kesu.conf"
@@ -60,7 +64,7 @@ for d in "$a" "$b"; do
 	grep -q "^finished [0-9]* $d: .*; register seq [0-9]*$" "$WORK/lines" ||
 		fail "$d: not sent to the register: $(cat "$WORK/lines")"
 done
-n=$(sqlite3 "$WORK/reg/ledger.db" 'select count(*) from certificates where kind is null')
+n=$(sql reg/ledger 'select count(*) from certificates where kind is null')
 [ "$n" -eq 2 ] || fail "the register holds $n certificates, expected 2"
 ok "two named loop devices erased unattended, one line per event"
 
@@ -147,17 +151,17 @@ ok "the machine summary is signed, lists both drives and their certificates"
 
 # --- the machine summary in the register: a row of its own kind, verified, shown ---
 sid=$(jqf "$sum" .id)
-R=$WORK/reg/ledger.db
-[ "$(sqlite3 "$R" "select kind from certificates where id = '$sid'")" = machine-summary ] ||
-	fail "the summary is not in the register: $(sqlite3 "$R" 'select seq, id, kind from certificates')"
-[ "$(sqlite3 "$R" "select result from certificates where id = '$sid'")" = erased ] ||
+[ "$(sql reg/ledger "select kind from certificates where id = '$sid'")" = machine-summary ] ||
+	fail "the summary is not in the register: $(sql reg/ledger 'select seq, id, kind from
+	certificates')"
+[ "$(sql reg/ledger "select result from certificates where id = '$sid'")" = erased ] ||
 	fail "the summary's result column"
 grep -q "^machine summary $sum; register seq [0-9]*$" "$WORK/lines1" ||
 	fail "the summary's line: $(grep '^machine summary' "$WORK/lines1")"
 L="--ledger $R --trust $WORK/trust"
 expect_rc 0 "$KESU" ledger $L add "$sum" > "$WORK/vout"
 grep -q "already recorded as seq" "$WORK/vout" || fail "add again: $(cat "$WORK/vout")"
-[ "$(sqlite3 "$R" "select count(*) from certificates where id = '$sid'")" -eq 1 ] ||
+[ "$(sql reg/ledger "select count(*) from certificates where id = '$sid'")" -eq 1 ] ||
 	fail "the summary recorded twice"
 expect_rc 0 "$KESU" ledger $L show "$sid" > "$WORK/vout"
 grep -q "^kind  *machine-summary$" "$WORK/vout" || fail "show: $(cat "$WORK/vout")"
@@ -168,25 +172,24 @@ expect_rc 0 "$KESU" ledger $L list --json > "$WORK/vout"
 	fail "list --json: $(cat "$WORK/vout")"
 expect_rc 0 "$KESU" ledger $L verify > "$WORK/vout"
 # kesu ledger add: a new register takes the summary with its .minisig; a forged one is refused
-R2=$WORK/reg2/ledger.db
+R2=$(at reg2/ledger)
 expect_rc 0 "$KESU" ledger --ledger "$R2" --trust "$WORK/trust" add "$sum" > "$WORK/vout"
 grep -q "recorded as seq 1" "$WORK/vout" || fail "ledger add summary: $(cat "$WORK/vout")"
-[ "$(sqlite3 "$R2" "select kind from certificates where seq = 1")" = machine-summary ] ||
-	fail "ledger add: kind $(sqlite3 "$R2" 'select kind from certificates')"
+[ "$(sql reg2/ledger "select kind from certificates where seq = 1")" = machine-summary ] ||
+	fail "ledger add: kind $(sql reg2/ledger 'select kind from certificates')"
 mkdir "$WORK/forged2"
 sed 's|"path":"/dev/loop|"path":"/dev/lopp|' "$sum" > "$WORK/forged2/m.json"
 cp "$sum.minisig" "$WORK/forged2/m.json.minisig"
-expect_rc 10 "$KESU" ledger --ledger "$WORK/reg3/ledger.db" --trust "$WORK/trust" \
+expect_rc 10 "$KESU" ledger --ledger "$(at reg3/ledger)" --trust "$WORK/trust" \
 	add "$WORK/forged2/m.json" 2> /dev/null
-[ "$(sqlite3 "$WORK/reg3/ledger.db" 'select count(*) from certificates')" -eq 0 ] ||
+[ "$(sql reg3/ledger 'select count(*) from certificates')" -eq 0 ] ||
 	fail "a forged summary was recorded"
 # a row altered behind kesu's back (SQL on a copy of the register): verify's status in rc
 tampered() {
-	rm -f "$WORK/t.db"
-	cp "$R2" "$WORK/t.db"
-	sqlite3 "$WORK/t.db" "$1"
+	clone reg2/ledger t
+	sql t "$1"
 	set +e
-	"$KESU" ledger --ledger "$WORK/t.db" --trust "$WORK/trust" verify > "$WORK/vout" 2>&1
+	"$KESU" ledger --ledger "$(at t)" --trust "$WORK/trust" verify > "$WORK/vout" 2>&1
 	rc=$?
 	set -e
 }
@@ -195,7 +198,7 @@ tampered "update certificates set result = 'not erased' where seq = 1"
 tampered "update certificates set kind = NULL where seq = 1"
 [ $rc -eq 15 ] || fail "a summary row passed off as a certificate: verify exited $rc"
 grep -q "column kind does not match" "$WORK/vout" || fail "kind: $(cat "$WORK/vout")"
-ok "the summary in the register: kind machine-summary (sqlite3), once, shown, listed; tampering caught"
+ok "the summary in the register: kind machine-summary ($SQLTOOL), once, shown, listed; tampering caught"
 
 # kesu cert verify: the summary through the trust store, then each listed certificate
 expect_rc 0 "$KESU" cert verify --trust "$WORK/trust" "$sum" > "$WORK/vout"
