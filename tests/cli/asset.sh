@@ -16,19 +16,6 @@ cd "$WORK"
 mkdir trust
 T="--trust $WORK/trust"
 
-expect_rc() {
-	want=$1; shift
-	set +e
-	"$@" > out 2> err
-	got=$?
-	set -e
-	[ "$got" -eq "$want" ] || { cat out err >&9; fail "'$*' exited $got, expected $want"; }
-}
-expect_err() {
-	want=$1 text=$2; shift 2
-	expect_rc "$want" "$@"
-	grep -qF -- "$text" err || fail "'$*': message lacks '$text': $(cat err)"
-}
 # KESU_TEST_LEDGER_URL (tests/cli/ledger-pg.sh): the same steps on a PostgreSQL server, each
 # ledger a new database there, tampered with by psql instead of sqlite3
 PG=${KESU_TEST_LEDGER_URL:-}
@@ -48,27 +35,27 @@ sql() {
 rows() { sql "$1" 'SELECT count(*) FROM certificates'; }
 
 L="--ledger $(at a)"
-expect_rc 0 "$KESU" asset add PC-1 --kind pc --serial S1 --holder '鈴木 花子' \
+rc_is 0 "$KESU" asset add PC-1 --kind pc --serial S1 --holder '鈴木 花子' \
 	--location '本庁舎 3F' --reason 'order 114' $L
 grep -qx 'PC-1: added (seq 1)' out || fail "add: $(cat out)"
-expect_rc 0 "$KESU" asset add USB-7 --kind usb --model 'Stick "Q", 8GB' $L
-expect_rc 0 "$KESU" asset edit PC-1 --state lent --holder '佐藤 次郎' --reason 'form 17' $L
+rc_is 0 "$KESU" asset add USB-7 --kind usb --model 'Stick "Q", 8GB' $L
+rc_is 0 "$KESU" asset edit PC-1 --state lent --holder '佐藤 次郎' --reason 'form 17' $L
 grep -qx 'PC-1: changed holder; state in service -> lent (seq 3)' out || fail "edit: $(cat out)"
-expect_rc 0 "$KESU" asset edit PC-1 --holder '佐藤 次郎' $L
+rc_is 0 "$KESU" asset edit PC-1 --holder '佐藤 次郎' $L
 grep -qx 'PC-1: nothing changed' out || fail "an edit that changes nothing: $(cat out)"
-expect_rc 0 "$KESU" asset show PC-1 --json $L
+rc_is 0 "$KESU" asset show PC-1 --json $L
 jq -e '.state == "lent" and .holder == "佐藤 次郎" and .serial == "S1" and
 	.location == "本庁舎 3F" and (.history | length) == 2 and
 	.history[0].why == "order 114" and .history[0].fields.holder == "鈴木 花子" and
 	.history[1].from == "in-service" and .history[1].state == "lent"' out >/dev/null ||
 	fail "show --json: $(cat out)"
-expect_rc 0 "$KESU" asset show USB-7 $L
+rc_is 0 "$KESU" asset show USB-7 $L
 grep -qF 'model: Stick \"Q\", 8GB' out || fail "show: $(cat out)"
-expect_rc 0 "$KESU" asset list --state lent --json $L
+rc_is 0 "$KESU" asset list --state lent --json $L
 jq -e 'length == 1 and .[0].asset_tag == "PC-1"' out >/dev/null || fail "list --state: $(cat out)"
-expect_rc 0 "$KESU" asset list --kind usb $L
+rc_is 0 "$KESU" asset list --kind usb $L
 [ "$(cut -f1 out)" = USB-7 ] || fail "list --kind: $(cat out)"
-expect_rc 0 "$KESU" ledger $L $T verify
+rc_is 0 "$KESU" ledger $L $T verify
 ok "add, edit, show and list round-trip; the events verify as part of the chain"
 
 n=$(rows a)
@@ -77,13 +64,13 @@ expect_err 3 "needs a signed document" "$KESU" asset edit USB-7 --state on-hold 
 expect_err 3 "in service -> erased is not a step" "$KESU" asset edit USB-7 --state erased $L
 expect_err 3 "already registered" "$KESU" asset add PC-1 --kind pc $L
 expect_err 1 "no such asset" "$KESU" asset edit NOPE-1 --holder x $L
-expect_rc 2 "$KESU" asset add 'a b' --kind pc $L
-expect_rc 2 "$KESU" asset add -x --kind pc $L
-expect_rc 2 "$KESU" asset add PC-9 --kind laptop $L
-expect_rc 2 "$KESU" asset add PC-9 --kind pc --holder "$(printf 'a\033[2Jb')" $L
-expect_rc 2 "$KESU" asset add PC-9 --kind pc --holder "$(printf '\377')" $L
-expect_rc 2 "$KESU" asset add PC-9 --kind pc --model "$(head -c 300 /dev/zero | tr '\0' x)" $L
-expect_rc 2 "$KESU" asset list --serial x $L
+rc_is 2 "$KESU" asset add 'a b' --kind pc $L
+rc_is 2 "$KESU" asset add -x --kind pc $L
+rc_is 2 "$KESU" asset add PC-9 --kind laptop $L
+rc_is 2 "$KESU" asset add PC-9 --kind pc --holder "$(printf 'a\033[2Jb')" $L
+rc_is 2 "$KESU" asset add PC-9 --kind pc --holder "$(printf '\377')" $L
+rc_is 2 "$KESU" asset add PC-9 --kind pc --model "$(head -c 300 /dev/zero | tr '\0' x)" $L
+rc_is 2 "$KESU" asset list --serial x $L
 [ "$(rows a)" = "$n" ] || fail "a refused change was recorded"
 ok "refused steps (3), bad values and options (2): nothing recorded"
 
@@ -124,7 +111,7 @@ printf 'A-1,S1,ThinkPad X1,Laptop,本庁舎 3F,鈴木 花子,Deployed,x\r\n' >> 
 printf 'A-2,,"Model ""Q"", 2",USBメモリ,"Room, 2",,Ready to Deploy,y\r\n' >> s.csv
 printf 'A-3,S3,M3,Phone,,,Archived,z\r\n' >> s.csv
 S="--ledger $(at s)"
-expect_rc 0 "$KESU" asset import s.csv $S
+rc_is 0 "$KESU" asset import s.csv $S
 tail -1 out | grep -qx 's.csv: 3 added, 0 changed, 0 unchanged' || fail "import: $(cat out)"
 "$KESU" asset export --snipeit $S > e.csv || fail "export --snipeit"
 python3 - s.csv e.csv <<'PY' || fail "the Snipe-IT export does not give back the import"
@@ -150,11 +137,11 @@ assert r[2][3] == "Model \"Q\", 2" and r[0][0] == "asset_tag", r' k.csv || fail 
 ok "a Snipe-IT CSV imported and exported gives back every cell; --csv --bom, --jsonl"
 
 sed 's/Room, 2/Room 5/; s/鈴木 花子,Deployed/佐藤 次郎,Deployed/' s.csv > s2.csv
-expect_rc 0 "$KESU" asset import s2.csv $S
+rc_is 0 "$KESU" asset import s2.csv $S
 grep -qx 'A-1: changed holder (seq 4)' out && grep -qx 'A-2: changed location (seq 5)' out &&
 	tail -1 out | grep -qx 's2.csv: 0 added, 2 changed, 1 unchanged' ||
 	fail "re-import: $(cat out)"
-expect_rc 0 "$KESU" asset import s2.csv $S
+rc_is 0 "$KESU" asset import s2.csv $S
 tail -1 out | grep -qx 's2.csv: 0 added, 0 changed, 3 unchanged' || fail "again: $(cat out)"
 ok "a re-import says what changed, one event per changed asset"
 
@@ -175,5 +162,5 @@ expect_err 2 "c.csv:1: the separator is ';'" "$KESU" asset import c.csv $S
 printf 'asset_tag,kind,state\nB-1,pc,\nA-3,,lent\n' > st.csv
 expect_err 3 "st.csv:3: A-3: retired -> lent is not a step" "$KESU" asset import st.csv $S
 [ "$(rows s)" = "$n" ] || fail "a refused import recorded rows"
-expect_rc 0 "$KESU" ledger $S $T verify
+rc_is 0 "$KESU" ledger $S $T verify
 ok "Shift_JIS, duplicate tags, formula cells, no tag column, ';' and a refused step: the line named, nothing imported"

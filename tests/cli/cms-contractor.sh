@@ -30,14 +30,6 @@ OP="--sign-key keys/operator.key --passphrase-file op.pass"
 AP="--sign-key keys/approver.key --passphrase-file ap.pass"
 L="--ledger $(at l)"
 
-rc_is() {
-	want=$1; shift
-	set +e
-	"$@" > out 2> err
-	got=$?
-	set -e
-	[ "$got" -eq "$want" ] || { cat out err >&9; fail "'$*' exited $got, expected $want"; }
-}
 
 # the contractor's certificate: a P-256 key, certificate policy 2.999.3.3, issued by the test CA
 cat > ext.cnf <<'X'

@@ -24,7 +24,7 @@ idof() { jq -r .id "$1"; }
 pg_certs
 psql -q "$URL" -c "CREATE DATABASE q" || fail "CREATE DATABASE"
 DB="postgresql:///q?$Q"
-expect_rc 0 "$KESU" ledger --ledger "$DB" init
+rc_is 0 "$KESU" ledger --ledger "$DB" init
 L="--ledger $DB --trust $WORK/trust --queue $WORK/q.db"
 mkdir c
 for i in 1 2 3 4; do cert c/$i.json "PC-$i"; done
@@ -37,19 +37,19 @@ expect_err 24 "c/1.json: queued: the register at $DB is unreachable; run kesu le
 [ "$(sqlite3 q.db "SELECT id FROM queue")" = "$(idof c/1.json)" ] || fail "not in the queue"
 [ "$(sqlite3 q.db "SELECT count(*) FROM queue_signatures WHERE name = 'operator.minisig'")" = 1 ] ||
 	fail "its signature is not queued with it"
-expect_rc 24 "$KESU" ledger $L add c/1.json
+rc_is 24 "$KESU" ledger $L add c/1.json
 [ "$(queued)" = 1 ] || fail "the same certificate queued twice"
 # one that fails its verdict is refused here, not queued: nothing waits that cannot be recorded
 cp c/2.json forged.json
 cp c/3.json.operator.minisig forged.json.operator.minisig
-expect_rc 10 "$KESU" ledger $L add forged.json
+rc_is 10 "$KESU" ledger $L add forged.json
 [ "$(queued)" = 1 ] || fail "a forged certificate was queued"
 expect_err 1 "cannot be reached" "$KESU" ledger --ledger "$DB" list
 ok "server down: add queues (24, told on stderr, the row in sqlite3), once; a forgery refused"
 
-expect_rc 24 "$KESU" ledger $L status
+rc_is 24 "$KESU" ledger $L status
 grep -qF "1 queued for $DB" out || fail "status: $(cat out)"
-expect_rc 24 "$KESU" ledger $L status --json
+rc_is 24 "$KESU" ledger $L status --json
 [ "$(jq -r '.queued, .refused, .documents[0].certificate_id' out | tr '\n' ' ')" = \
 	"1 0 $(idof c/1.json) " ] || fail "status --json: $(cat out)"
 ok "status shows what waits (24), --json too"
@@ -59,46 +59,46 @@ pg_start
 expect_err 24 "earlier certificates for the register at $DB wait in the queue" \
 	"$KESU" ledger $L add c/2.json
 [ "$(rows "$(idof c/1.json)")" = 0 ] || fail "recorded before sync"
-expect_rc 0 "$KESU" ledger $L sync
+rc_is 0 "$KESU" ledger $L sync
 grep -q "$(idof c/1.json): recorded as seq 1" out || fail "sync: $(cat out err)"
 grep -q "$(idof c/2.json): recorded as seq 2" out || fail "sync order: $(cat out err)"
 [ "$(rows "$(idof c/1.json)")$(rows "$(idof c/2.json)")" = 11 ] || fail "not recorded once"
 [ "$(queued)" = 0 ] || fail "still queued after sync"
-expect_rc 0 "$KESU" ledger $L sync
+rc_is 0 "$KESU" ledger $L sync
 grep -qF "0 recorded, 0 found recorded already, 0 refused; 0 left" err || fail "resync: $(cat err)"
-expect_rc 0 "$KESU" ledger $L status
+rc_is 0 "$KESU" ledger $L status
 grep -qF "nothing queued" out || fail "status after sync: $(cat out)"
-expect_rc 0 "$KESU" ledger $L add c/3.json
+rc_is 0 "$KESU" ledger $L add c/3.json
 grep -q "recorded as seq 3" out || fail "add after sync: $(cat out err)"
-expect_rc 0 "$KESU" ledger --ledger "$DB" --trust "$WORK/trust" verify
+rc_is 0 "$KESU" ledger --ledger "$DB" --trust "$WORK/trust" verify
 grep -q "3 rows, chain intact" out || fail "verify: $(cat out)"
 ok "server back: sync records in order, once; a second sync does nothing; add records again"
 
 # a queued certificate the register refuses (its signer no longer trusted): flagged, kept
 pg_stop fast
-expect_rc 24 "$KESU" ledger $L add c/4.json
+rc_is 24 "$KESU" ledger $L add c/4.json
 pg_start
 mkdir trust2
 expect_err 11 "refused by the register, stays in the queue" \
 	"$KESU" ledger $L --trust "$WORK/trust2" sync
 [ "$(sqlite3 q.db "SELECT tries, error IS NOT NULL FROM queue")" = "1|1" ] ||
 	fail "the refused certificate is not flagged: $(sqlite3 q.db "SELECT * FROM queue")"
-expect_rc 24 "$KESU" ledger $L status
+rc_is 24 "$KESU" ledger $L status
 grep -qF "1 refused by the register" out || fail "status with a refusal: $(cat out)"
 grep -qF "$(idof c/4.json) queued" out || fail "status lacks the refused one: $(cat out)"
-expect_rc 24 "$KESU" ledger $L status --json
+rc_is 24 "$KESU" ledger $L status --json
 jq -e '.documents[0].error | test("trust")' out > /dev/null || fail "status --json: $(cat out)"
-expect_rc 0 "$KESU" ledger $L sync
+rc_is 0 "$KESU" ledger $L sync
 [ "$(rows "$(idof c/4.json)")$(queued)" = 10 ] || fail "the refused one, once trusted again"
 ok "a certificate the register refuses stays queued, flagged with the reason, until recorded"
 
 # a reply lost after the commit: the certificate is queued and recorded; sync finds it, once
 pg_stop fast
 cert c/5.json PC-5
-expect_rc 24 "$KESU" ledger $L add c/5.json
+rc_is 24 "$KESU" ledger $L add c/5.json
 pg_start
-expect_rc 0 "$KESU" ledger --ledger "$DB" --trust "$WORK/trust" --queue "$WORK/q2.db" add c/5.json
-expect_rc 0 "$KESU" ledger $L sync
+rc_is 0 "$KESU" ledger --ledger "$DB" --trust "$WORK/trust" --queue "$WORK/q2.db" add c/5.json
+rc_is 0 "$KESU" ledger $L sync
 grep -q "$(idof c/5.json): already recorded" out || fail "sync of a recorded one: $(cat out err)"
 [ "$(rows "$(idof c/5.json)")$(queued)" = 10 ] || fail "a recorded one, queued: not once"
 ok "a queued certificate the register already has (a lost reply) is found, not recorded twice"
@@ -134,7 +134,7 @@ psql -qAt "$DB" -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
 	WHERE application_name = 'holder'" > /dev/null
 wait "$holder" || true
 [ "$(rows "$(idof c/6.json)")$(queued)" = 01 ] || fail "terminated: recorded or not queued"
-expect_rc 0 "$KESU" ledger $L sync
+rc_is 0 "$KESU" ledger $L sync
 [ "$(rows "$(idof c/6.json)")$(queued)" = 10 ] || fail "terminated: not recorded once by sync"
 ok "a connection terminated mid-append (pg_terminate_backend): queued, then recorded once"
 
@@ -172,14 +172,14 @@ done
 [ "$told" -ge 40 ] || fail "the rows seen before the kill were not told recorded: $told"
 [ "$(queued)" -gt 0 ] || fail "nothing was queued: the server was not killed in the middle"
 pg_start
-expect_rc 0 "$KESU" ledger $L sync
+rc_is 0 "$KESU" ledger $L sync
 [ "$(queued)" = 0 ] || fail "left in the queue after sync: $(cat err)"
 for s in 1 2 3 4; do for i in $(seq 1 100); do idof s$s/$i.json; done; done | sort > ids
 psql -qAt "$DB" -c "SELECT id FROM certificates WHERE asset_tag LIKE 'L-%' ORDER BY id" > got
 cmp -s ids got || fail "the register's ids differ from the certificates': $(diff ids got | head)"
 [ "$(psql -qAt "$DB" -c "SELECT count(*) - count(DISTINCT id), count(*) - $before
 	FROM certificates")" = "0|400" ] || fail "recorded twice, or not all"
-expect_rc 0 "$KESU" ledger --ledger "$DB" --trust "$WORK/trust" verify
+rc_is 0 "$KESU" ledger --ledger "$DB" --trust "$WORK/trust" verify
 grep -q "chain intact" out || fail "verify after the fault: $(cat out)"
 ok "4 stations x 100 with the server killed mid-run: $(grep -c . ids) recorded once each, chain intact"
 

@@ -68,9 +68,9 @@ cert b.json
 TLS="sslmode=verify-full&sslrootcert=$WORK/ca.crt&sslcert=$WORK/client.crt&sslkey=$WORK/client.key"
 S="postgresql://station1@127.0.0.1:$PORT/tls?$TLS"
 L="--trust $WORK/trust --queue $WORK/q.db"
-expect_rc 0 "$KESU" ledger --ledger "$S" $L add a.json
+rc_is 0 "$KESU" ledger --ledger "$S" $L add a.json
 grep -q "a.json: recorded as seq 1" out || fail "add over TLS: $(cat out err)"
-expect_rc 0 "$KESU" ledger --ledger "$S" --trust "$WORK/trust" verify
+rc_is 0 "$KESU" ledger --ledger "$S" --trust "$WORK/trust" verify
 grep -q "1 rows, chain intact" out || fail "verify over TLS: $(cat out)"
 # the server's own record: station1 came in over TLS, authenticated by its certificate
 grep -q 'connection authorized: user=station1 database=tls.*SSL enabled' "$PGDIR/log" ||
@@ -98,7 +98,7 @@ grep -q "password authentication failed" err || fail "no reason for the password
 [ "$(rows)" = 1 ] || fail "written with a wrong password"
 [ ! -e q.db ] || fail "a wrong password's add was queued"
 printf '127.0.0.1:%s:tls:pwuser:right\n' "$PORT" > pgpass
-expect_rc 0 "$KESU" ledger --ledger "$P" $L add b.json
+rc_is 0 "$KESU" ledger --ledger "$P" $L add b.json
 grep -q "b.json: recorded as seq 2" out || fail "the right password: $(cat out err)"
 unset PGPASSFILE
 ok "a wrong password in .pgpass: refused (1), nothing written or queued; the right one records"

@@ -36,11 +36,11 @@ pg_certs
 
 # init: an empty database gets the schema; a second init changes nothing
 DB=$(newdb stations)
-expect_rc 0 "$KESU" ledger --ledger "$DB" init
+rc_is 0 "$KESU" ledger --ledger "$DB" init
 grep -qF "ledger schema 3 ready" out || fail "init: $(cat out)"
 [ "$(psql -qAt "$DB" -c "SELECT value FROM kesu_meta WHERE name = 'schema'")" = 3 ] ||
 	fail "no schema version in kesu_meta"
-expect_rc 0 "$KESU" ledger --ledger "$DB" init
+rc_is 0 "$KESU" ledger --ledger "$DB" init
 ok "ledger init creates schema 3 and is idempotent"
 
 # 8 stations at once, 3 certificates each, and one certificate sent twice at once (a retry)
@@ -59,7 +59,7 @@ for p in $pids; do wait "$p" || fail "a station's add failed: $(cat st*.out)"; d
 	fail "the certificate sent by every station is not recorded once: $(cat st*.out)"
 [ "$(grep -h 'twice.json: already recorded' st*.out | wc -l)" = 7 ] ||
 	fail "the other stations were not told it was recorded: $(cat st*.out)"
-expect_rc 0 "$KESU" ledger --ledger "$DB" $T verify
+rc_is 0 "$KESU" ledger --ledger "$DB" $T verify
 grep -q "^.*25 rows, chain intact" out || fail "verify after the stations: $(cat out)"
 [ "$(psql -qAt "$DB" -c "SELECT count(*), count(DISTINCT id), min(seq), max(seq)
 	FROM certificates")" = "25|25|1|25" ] || fail "seq has gaps or duplicates"
@@ -91,18 +91,18 @@ for p in $pids; do wait "$p" || fail "an edit failed: $(cat ae*.out)"; done
 [ "$(psql -qAt "$AS" -c "SELECT count(*) FROM certificates WHERE asset_tag = 'PC-SAME'")" = 9 ] ||
 	fail "the asset's events: $(psql -qAt "$AS" -c "SELECT seq FROM certificates
 	WHERE asset_tag = 'PC-SAME'")"
-expect_rc 0 "$KESU" ledger --ledger "$AS" $T verify
+rc_is 0 "$KESU" ledger --ledger "$AS" $T verify
 grep -q "9 rows, chain intact" out || fail "verify after the assets: $(cat out)"
 ok "8 stations registering one asset at once: added once, 7 told it is registered; 8 edits kept"
 
 # least privilege: the roles, and login roles that hold them
 R=$(newdb roles)
-expect_rc 0 "$KESU" ledger --ledger "$R" init --roles
+rc_is 0 "$KESU" ledger --ledger "$R" init --roles
 psql -q "$URL" -c "CREATE ROLE station1 LOGIN IN ROLE kesu_station" \
 	-c "CREATE ROLE auditor1 LOGIN IN ROLE kesu_auditor"
 RS="postgresql:///roles?host=$PGDIR&port=$PORT&user=station1"
 RA="postgresql:///roles?host=$PGDIR&port=$PORT&user=auditor1"
-expect_rc 0 "$KESU" ledger --ledger "$RS" $T add c/1-1.json c/1-2.json
+rc_is 0 "$KESU" ledger --ledger "$RS" $T add c/1-1.json c/1-2.json
 grep -q "recorded as seq 2" out || fail "the station cannot append: $(cat out)"
 for q in "UPDATE certificates SET operator = 'x'" "DELETE FROM certificates" \
 	"TRUNCATE certificates" "INSERT INTO certificates SELECT * FROM certificates" \
@@ -118,8 +118,8 @@ for q in "UPDATE certificates SET operator = 'x'" "DELETE FROM certificates" \
 	psql -qAt "$RA" -c "$q" > out 2>&1 && fail "the auditor role could: $q"
 	grep -q "permission denied" out || fail "$q as the auditor: $(cat out)"
 done
-expect_rc 1 "$KESU" ledger --ledger "$RA" $T add c/1-3.json
-expect_rc 0 "$KESU" ledger --ledger "$RA" $T verify
+rc_is 1 "$KESU" ledger --ledger "$RA" $T add c/1-3.json
+rc_is 0 "$KESU" ledger --ledger "$RA" $T verify
 grep -q "2 rows, chain intact" out || fail "the auditor's verify: $(cat out)"
 # the owner (a superuser here) is refused by the triggers
 for q in "UPDATE certificates SET operator = 'x'" "DELETE FROM certificates" \
@@ -154,7 +154,7 @@ E=$(newdb empty)
 expect_err 1 "no ledger there" "$KESU" ledger --ledger "$E" list
 psql -qAt "$E" -c "CREATE TABLE other (x int)"
 expect_err 1 "not a kesu ledger" "$KESU" ledger --ledger "$E" $T add c/1-3.json
-expect_rc 1 "$KESU" ledger --ledger "$E" init
+rc_is 1 "$KESU" ledger --ledger "$E" init
 [ "$(psql -qAt "$E" -c "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")" = 1 ] ||
 	fail "a database of other tables was taken over"
 psql -q "$R" -c "SET session_replication_role = replica" \
@@ -170,11 +170,11 @@ ok "a password in the URL, a malformed URL, no server, no ledger and a newer sch
 # database of another encoding, which would refuse or change what SQLite keeps, is refused
 # before anything is written
 U=$(newdb latin)
-expect_rc 0 env PGCLIENTENCODING=LATIN1 "$KESU" asset add PC-U --kind pc --model '鈴木 disk' \
+rc_is 0 env PGCLIENTENCODING=LATIN1 "$KESU" asset add PC-U --kind pc --model '鈴木 disk' \
 	--ledger "$U"
 [ "$(psql -qAt "$U" -c "SELECT model FROM certificates")" = '鈴木 disk' ] ||
 	fail "the model as stored: $(psql -qAt "$U" -c "SELECT model FROM certificates")"
-expect_rc 0 "$KESU" ledger --ledger "$U" $T verify
+rc_is 0 "$KESU" ledger --ledger "$U" $T verify
 psql -q "$URL" -c "CREATE DATABASE eucjp ENCODING 'EUC_JP' TEMPLATE template0 LC_COLLATE 'C'
 	LC_CTYPE 'C'"
 EJ="postgresql:///eucjp?$Q"
@@ -187,17 +187,17 @@ expect_err 1 "the database's encoding is EUC_JP" \
 ok "a station's client encoding changes nothing stored; a database not in UTF-8 is refused (1)"
 
 # ledger copy: an SQLite ledger moved to the server row for row, the chain verified on both sides
-expect_rc 0 "$KESU" ledger --ledger "$WORK/local.db" $T add c/2-1.json c/2-2.json c/2-3.json \
+rc_is 0 "$KESU" ledger --ledger "$WORK/local.db" $T add c/2-1.json c/2-2.json c/2-3.json \
 	c/3-1.json
 M=$(newdb moved)
-expect_rc 0 "$KESU" ledger $T copy --from "$WORK/local.db" --to "$M"
+rc_is 0 "$KESU" ledger $T copy --from "$WORK/local.db" --to "$M"
 grep -q "4 rows copied to .*, head 4:.*the chain verified on both sides" out ||
 	fail "copy: $(cat out err)"
 sqlite3 "$WORK/local.db" "SELECT seq, id, row_hash, recorded FROM certificates ORDER BY seq" \
 	> from.rows
 psql -qAt "$M" -c "SELECT seq, id, row_hash, recorded FROM certificates ORDER BY seq" > to.rows
 cmp -s from.rows to.rows || fail "the copy's rows differ: $(diff from.rows to.rows | head -5)"
-expect_rc 0 "$KESU" ledger --ledger "$M" $T verify
+rc_is 0 "$KESU" ledger --ledger "$M" $T verify
 grep -q "4 rows, chain intact, head $(tail -1 from.rows | cut -d'|' -f3)" out ||
 	fail "verify of the copy: $(cat out)"
 expect_err 1 "the destination holds rows already (up to seq 4)" \
@@ -209,8 +209,8 @@ M2=$(newdb moved2)
 expect_err 15 "the source's chain is broken at seq 2" \
 	"$KESU" ledger $T copy --from "$WORK/local.db" --to "$M2"
 [ "$(psql -qAt "$M2" -c "SELECT count(*) FROM certificates")" = 0 ] || fail "a broken chain copied"
-expect_rc 2 "$KESU" ledger $T copy --from "$WORK/local.db"
-expect_rc 2 "$KESU" ledger $T --from "$WORK/local.db" --to "$M2" list
+rc_is 2 "$KESU" ledger $T copy --from "$WORK/local.db"
+rc_is 2 "$KESU" ledger $T --from "$WORK/local.db" --to "$M2" list
 ok "ledger copy: rows identical (sqlite3 and psql), verified on the server; not twice, not broken"
 
 # every read command prints the same from either backend: an SQLite register of certificates,
@@ -218,17 +218,17 @@ ok "ledger copy: rows identical (sqlite3 and psql), verified on the server; not 
 B=$WORK/both.db
 cert c/both-1.json PC-B1
 cert c/both-2.json PC-B2
-expect_rc 0 "$KESU" ledger --ledger "$B" $T add c/both-1.json c/both-2.json
-expect_rc 0 "$KESU" asset add PC-B2 --kind pc --serial S-B2 --holder '鈴木 花子' \
+rc_is 0 "$KESU" ledger --ledger "$B" $T add c/both-1.json c/both-2.json
+rc_is 0 "$KESU" asset add PC-B2 --kind pc --serial S-B2 --holder '鈴木 花子' \
 	--location '本庁舎 3F' --reason 'order 114' --ledger "$B"
-expect_rc 0 "$KESU" asset add USB-B3 --kind usb --model 'Stick "Q", 8GB' --ledger "$B"
-expect_rc 0 "$KESU" asset edit USB-B3 --state lent --until 2024-01-10 --holder '佐藤 次郎' \
+rc_is 0 "$KESU" asset add USB-B3 --kind usb --model 'Stick "Q", 8GB' --ledger "$B"
+rc_is 0 "$KESU" asset edit USB-B3 --state lent --until 2024-01-10 --holder '佐藤 次郎' \
 	--reason 'form 17' --ledger "$B"
-expect_rc 0 "$KESU" asset add HD-B4 --kind disk --serial S-B4 --ledger "$B"
-expect_rc 0 "$KESU" asset hold HD-B4 --reason 'incident 7' --sign-key keys/operator.key \
+rc_is 0 "$KESU" asset add HD-B4 --kind disk --serial S-B4 --ledger "$B"
+rc_is 0 "$KESU" asset hold HD-B4 --reason 'incident 7' --sign-key keys/operator.key \
 	--passphrase-file op.pass -o hold.json $T --ledger "$B"
 BP=$(newdb twin)
-expect_rc 0 "$KESU" ledger $T copy --from "$B" --to "$BP"
+rc_is 0 "$KESU" ledger $T copy --from "$B" --to "$BP"
 printf 'asset_tag,serial\nPC-B1,\nPC-B2,\nUSB-B3,\nHD-B4,\nPC-NONE,\n' > assets.csv
 # same CMD...: CMD --ledger on each register: the same exit status, the same output (where it
 # names the register, the same once the name is taken out), not empty

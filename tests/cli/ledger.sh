@@ -19,22 +19,7 @@ for t in sqlite3 jq python3 minisign; do
 done
 cd "$WORK"
 
-# expect_rc WANT CMD...: run CMD with its output in out/err; fail unless it exits WANT
-expect_rc() {
-	want=$1; shift
-	set +e
-	"$@" > out 2> err
-	got=$?
-	set -e
-	[ "$got" -eq "$want" ] || { cat out err >&9; fail "'$*' exited $got, expected $want"; }
-}
 
-# expect_err WANT TEXT CMD...: expect_rc WANT CMD..., and its message holds TEXT
-expect_err() {
-	want=$1 text=$2; shift 2
-	expect_rc "$want" "$@"
-	grep -qF -- "$text" err || fail "'$*': message lacks '$text': $(cat err)"
-}
 
 # the committed test keys; git does not keep modes and kesu refuses 0644 keys
 keys=${KESU_SRCDIR:?}/tests/data/keys
@@ -111,7 +96,7 @@ ID4=$(jq -r .id c/4.json)
 [ "$(jq -r .result "$C2")" = failed ] || fail "fixture: $C2 is not a failed erasure"
 
 # shellcheck disable=SC2086
-expect_rc 0 "$KESU" ledger $L $T add c/*.json
+rc_is 0 "$KESU" ledger $L $T add c/*.json
 # each new head printed, as sqlite3 (psql) reads it from the file (server)
 for i in 1 2 3 4 5; do
 	h=$(sql "SELECT row_hash FROM certificates WHERE seq = $i")
@@ -197,7 +182,7 @@ if [ ! -e /etc/kesu/trust.d ]; then
 fi
 ok "missing, altered and foreign signatures: 10 or 11, nothing recorded"
 
-expect_rc 0 "$KESU" ledger $L $T add "$C1"
+rc_is 0 "$KESU" ledger $L $T add "$C1"
 grep -qx "$C1: already recorded as seq 1" out || fail "idempotent add: $(cat out)"
 [ "$(rows)" = 5 ] || fail "row added twice"
 jq -cSj '.media.model = "other"' "$C1" > other.json
@@ -208,9 +193,9 @@ printf 'not json' > junk.json
 expect_err 9 "not recorded: not a JSON object" "$KESU" ledger $L $T add junk.json
 ok "adding again is a no-op; the same id with other bytes and invalid documents are refused"
 
-expect_rc 0 "$KESU" ledger $L $T verify
+rc_is 0 "$KESU" ledger $L $T verify
 grep -q "5 rows, chain intact, head [0-9a-f]\{64\}$" out || fail "verify: $(cat out)"
-expect_rc 0 "$KESU" ledger $L $T verify --json
+rc_is 0 "$KESU" ledger $L $T verify --json
 jq -e '.intact and .rows == 5' out >/dev/null || fail "verify --json: $(cat out)"
 
 # 50 certificates in one add, the 25th (batch/34.json) refused: its signature altered. In
@@ -245,7 +230,7 @@ for i in $(seq 10 59); do
 	grep -q "^batch/$i.json: recorded as seq $n, head $n:[0-9a-f]\{64\}$" out ||
 		fail "batch: batch/$i.json not told seq $n: $(cat out)"
 done
-expect_rc 0 "$KESU" ledger --ledger "$BATCH" $T verify
+rc_is 0 "$KESU" ledger --ledger "$BATCH" $T verify
 grep -q ": 49 rows, chain intact" out || fail "batch: verify: $(cat out)"
 expect_err 10 "batch/34.json: not recorded: bad-signature" "$KESU" ledger --ledger "$BATCH" $T add batch/*.json
 [ "$(grep -c ': already recorded as seq' out)" = 49 ] || fail "batch again: $(cat out)"
@@ -277,7 +262,7 @@ tamper() {
 	cp var/kesu/ledger.db t.db
 	rm -f t.db-wal t.db-shm
 	sqlite3 t.db "$2"
-	expect_rc 15 "$KESU" ledger --ledger "$WORK/t.db" $T verify
+	rc_is 15 "$KESU" ledger --ledger "$WORK/t.db" $T verify
 	grep -q -- "$3" err || fail "$1: $(cat err)"
 	ok "$1 found: $(tail -1 err)"
 }
@@ -300,7 +285,7 @@ tamper "a removed signature" "UPDATE certificates SET signatures = '{}' WHERE se
 # a genuine row of another ledger, copied in at the end and in the middle
 cert 6.json PC-0006 S-FFF
 approve 6.json
-expect_rc 0 "$KESU" ledger --ledger "$WORK/other.db" $T add 6.json
+rc_is 0 "$KESU" ledger --ledger "$WORK/other.db" $T add 6.json
 sqlite3 other.db 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null
 COLS="id, refers, certificate, signatures, certificate_sha256, asset_tag, serial, model, category,
 	technique, result, started, finished, operator, witness, approver, issued, report_id,
@@ -316,11 +301,11 @@ tamper "a row inserted in the middle" "ATTACH '$WORK/other.db' AS o;
 tamper "a row whose hash was rewritten" \
 	"UPDATE certificates SET row_hash = '$(printf %064d 0)' WHERE seq = 2" \
 	"seq 2 altered"
-expect_rc 0 "$KESU" ledger $L $T verify
+rc_is 0 "$KESU" ledger $L $T verify
 
 # the security log's anchor: the last row removed, or the whole chain recomputed, is found
 head=$(sqlite3 var/kesu/ledger.db 'SELECT row_hash FROM certificates WHERE seq = 5')
-expect_rc 0 "$KESU" ledger $L $T verify --anchor "5:$head"
+rc_is 0 "$KESU" ledger $L $T verify --anchor "5:$head"
 cp var/kesu/ledger.db t.db
 rm -f t.db-wal t.db-shm
 sqlite3 t.db "DELETE FROM certificates WHERE seq = 5"
@@ -330,7 +315,7 @@ expect_err 15 "seq 5 deleted: rows 5 to 5 are missing at the end" \
 # and after another certificate was added: it takes seq 6, not the deleted row's
 cert 7.json PC-0007 S-HHH
 approve 7.json
-expect_rc 0 "$KESU" ledger --ledger "$WORK/t.db" $T add 7.json
+rc_is 0 "$KESU" ledger --ledger "$WORK/t.db" $T add 7.json
 grep -q "^7.json: recorded as seq 6, head 6:" out || fail "seq reused: $(cat out)"
 [ "$(sqlite3 t.db 'SELECT seq FROM certificates WHERE seq = 5')" = "" ] || fail "seq 5 reused"
 expect_err 15 "seq 6 deleted: rows 5 to 5 are missing before it" \
@@ -340,15 +325,15 @@ cp var/kesu/ledger.db t.db
 rm -f t.db-wal t.db-shm
 sqlite3 t.db "DELETE FROM certificates WHERE seq = 5;
 	UPDATE sqlite_sequence SET seq = 4 WHERE name = 'certificates'"
-expect_rc 0 "$KESU" ledger --ledger "$WORK/t.db" $T add 7.json
+rc_is 0 "$KESU" ledger --ledger "$WORK/t.db" $T add 7.json
 new=$(sed -n 's/^7.json: recorded as seq 5, head 5:\([0-9a-f]*\)$/\1/p' out)
 [ -n "$new" ] && [ "$new" != "$head" ] || fail "seq 5 took the deleted row's hash: $(cat out)"
 expect_err 15 "seq 5 altered: its hash differs from the anchor" \
 	"$KESU" ledger --ledger "$WORK/t.db" $T verify --anchor "5:$head"
 sqlite3 t.db "UPDATE certificates SET row_hash = '$(printf %064d 0)' WHERE seq = 4"
 expect_err 15 "seq 4 altered" "$KESU" ledger --ledger "$WORK/t.db" $T verify --anchor "4:$head"
-expect_rc 2 "$KESU" ledger $L $T verify --anchor 5:ABC
-expect_rc 2 "$KESU" ledger $L list --anchor "5:$head"
+rc_is 2 "$KESU" ledger $L $T verify --anchor 5:ABC
+rc_is 2 "$KESU" ledger $L list --anchor "5:$head"
 ok "a deleted last row is found, also after another add; seq is never reused; --anchor"
 
 # the row hash, recomputed by Python from what sqlite3 reads out of the file
@@ -369,16 +354,16 @@ assert db.execute('PRAGMA user_version').fetchone()[0] == 3
 PY
 ok "row_hash = SHA-256(seq, prev_hash, certificate, signatures, refers, recorded, signers), as Python computes it"
 
-expect_rc 0 "$KESU" ledger $L list --asset PC-0002
+rc_is 0 "$KESU" ledger $L list --asset PC-0002
 [ "$(grep -c "$ID2" out)" = 1 ] && [ "$(wc -l < out)" = 2 ] || fail "list --asset: $(cat out)"
-expect_rc 0 "$KESU" ledger $L list --serial S-CCC --json
+rc_is 0 "$KESU" ledger $L list --serial S-CCC --json
 jq -e 'length == 1 and .[0].asset_tag == "PC-0003" and .[0].approver == null' out >/dev/null ||
 	fail "list --serial --json: $(cat out)"
-expect_rc 0 "$KESU" ledger $L show "$ID2" --json
+rc_is 0 "$KESU" ledger $L show "$ID2" --json
 jq -e '.result == "failed" and .certificate.media.serial == "S-BBB"
 	and (.signatures | keys) == ["operator.minisig"]' out >/dev/null ||
 	fail "show --json: $(cat out)"
-expect_rc 0 "$KESU" ledger $L show "$ID1" --json
+rc_is 0 "$KESU" ledger $L show "$ID1" --json
 jq -e '.approver == "Test Approver"
 	and (.signatures | keys) == ["approver.minisig", "operator.minisig"]' out >/dev/null ||
 	fail "show --json: $(cat out)"
@@ -390,14 +375,14 @@ minisign -Vm "$C1" -x ap.minisig -p "$keys/approver.key.pub" > /dev/null ||
 expect_err 1 "no certificate no-such-id" "$KESU" ledger $L show no-such-id
 # control characters from a certificate cannot reach the terminal or start a line of their own
 cert ctl.json "$(printf 'A\033[31mB\nC')" "$(printf 'S\tX')"
-expect_rc 0 "$KESU" ledger --ledger "$WORK/ctl.db" $T add ctl.json
-expect_rc 0 "$KESU" ledger --ledger "$WORK/ctl.db" list
+rc_is 0 "$KESU" ledger --ledger "$WORK/ctl.db" $T add ctl.json
+rc_is 0 "$KESU" ledger --ledger "$WORK/ctl.db" list
 line="$(jq -r .id ctl.json)  A\\x1b[31mB\\x0aC  S\\x09X  success  -"
 [ "$(wc -l < out)" = 2 ] && grep -qF "$line" out || fail "list escapes: $(cat -A out)"
 ! grep -q "$(printf '\033')" out || fail "an escape character reached the output"
 ok "list by asset tag and serial, show by id; control characters escaped"
 
-expect_rc 0 "$KESU" ledger $L export --csv
+rc_is 0 "$KESU" ledger $L export --csv
 cp out export.csv
 python3 - export.csv "$ID1" "$ID3" "$ID4" "$C1" <<'PY' || fail "CSV export: $(cat export.csv)"
 import csv, hashlib, io, sys
@@ -426,28 +411,28 @@ data = open(c1, 'rb').read()
 assert r['certificate_sha256'] == hashlib.sha256(data).hexdigest()
 assert by[id3]['approver'] == '' and by[id3]['self_approval'] == ''
 PY
-expect_rc 0 "$KESU" ledger $L export --jsonl
+rc_is 0 "$KESU" ledger $L export --jsonl
 [ "$(jq -s 'length' out)" = 5 ] || fail "jsonl: $(cat out)"
 jq -e -s --arg id "$ID2" '.[1] | .certificate_id == $id
 	and .result == "failed" and .asset_tag == "PC-0002"' out >/dev/null || fail "jsonl row"
 jq -e -s '.[3].asset_tag == "=HYPERLINK(\"http://x\")"' out >/dev/null || fail "jsonl keeps values"
-expect_rc 2 "$KESU" ledger $L export
-expect_rc 2 "$KESU" ledger $L export --csv --jsonl
+rc_is 2 "$KESU" ledger $L export
+rc_is 2 "$KESU" ledger $L export --csv --jsonl
 ok "CSV export (RFC 4180, CRLF, formula cells defused) read by Python's csv; JSONL read by jq"
 
 # reconcile: a Snipe-IT style header, quoted cells, an embedded newline in a note, CRLF
 printf '"Asset Tag",Serial,Notes\r\nPC-0001,,"fine"\r\n,S-BBB,"failed run"\r\nPC-0003,S-CCC,"not approved"\r\nPC-0404,S-404,"a note, with a comma\r\nand a line"\r\n' > assets.csv
-expect_rc 15 "$KESU" ledger $L reconcile assets.csv --json
+rc_is 15 "$KESU" ledger $L reconcile assets.csv --json
 jq -e '(.certified | map(.asset_tag)) == ["PC-0001"]
 	and (.missing | map([.asset_tag, .serial, .reason])) == [
 		["", "S-BBB", "erasure not successful"], ["PC-0003", "S-CCC", "not approved"],
 		["PC-0404", "S-404", "no certificate"]]
 	and (.unmatched | map(.asset_tag)) == ["=HYPERLINK(\"http://x\")", "PC-0099"]' out >/dev/null ||
 	fail "reconcile groups: $(cat out)"
-expect_rc 15 "$KESU" ledger $L reconcile assets.csv
+rc_is 15 "$KESU" ledger $L reconcile assets.csv
 grep -q "^1 certified, 3 missing, 2 unmatched certificates$" out || fail "reconcile text: $(cat out)"
 printf 'serial\nS-AAA\n' > ok.csv
-expect_rc 0 "$KESU" ledger $L reconcile ok.csv
+rc_is 0 "$KESU" ledger $L reconcile ok.csv
 printf 'asset_tag,serial\nPC-0001,"S-AAA\n' > bad.csv
 expect_err 2 "line 2: not valid CSV" "$KESU" ledger $L reconcile bad.csv
 printf 'name,room\nx,1\n' > nocol.csv
@@ -469,7 +454,7 @@ p2=$!
 	fail "writer 3: $(cat par3.out)"
 wait $p1 || fail "writer 1: $(cat par1.out)"
 wait $p2 || fail "writer 2: $(cat par2.out)"
-expect_rc 0 "$KESU" ledger --ledger "$WORK/par.db" $T verify
+rc_is 0 "$KESU" ledger --ledger "$WORK/par.db" $T verify
 grep -q ": 40 rows, chain intact" out || fail "concurrent adds: $(cat out)"
 [ "$(cat par1.out par2.out par3.out | grep -c ': recorded as seq')" = 40 ] ||
 	fail "concurrent adds: not each recorded once: $(cat par1.out par2.out par3.out)"
@@ -479,30 +464,30 @@ expect_err 1 "no ledger there" "$KESU" ledger --ledger "$WORK/none.db" $T verify
 [ ! -e none.db ] || fail "a read-only action created a ledger"
 printf 'not a database at all, just text that is long enough to have a header' > notdb.db
 expect_err 1 "not a kesu ledger" "$KESU" ledger --ledger "$WORK/notdb.db" $T add "$C1"
-expect_rc 2 "$KESU" ledger $L frobnicate
-expect_rc 2 "$KESU" ledger $L list --csv
-expect_rc 2 "$KESU" ledger $L $T add
+rc_is 2 "$KESU" ledger $L frobnicate
+rc_is 2 "$KESU" ledger $L list --csv
+rc_is 2 "$KESU" ledger $L $T add
 ok "missing ledger, a file that is not one, unknown actions and misplaced options"
 
 DB=var/kesu/ledger.db
 # a later approval: c/3.json was recorded unapproved; approved now, it gets a row of its own
 approve c/3.json
-expect_rc 0 "$KESU" ledger $L $T add c/3.json
+rc_is 0 "$KESU" ledger $L $T add c/3.json
 n=$(sqlite3 $DB "SELECT max(seq) FROM certificates")
 h=$(sqlite3 $DB "SELECT row_hash FROM certificates WHERE seq = $n")
 grep -qx "c/3.json: signatures added as seq $n, head $n:$h" out || fail "approval: $(cat out)"
 [ "$(sqlite3 $DB "SELECT refers, approver FROM certificates WHERE seq = $n")" = "3|Test Approver" ] ||
 	fail "approval row: $(sqlite3 $DB "SELECT seq, refers, approver FROM certificates")"
 [ "$(sqlite3 $DB "SELECT count(*) FROM certificates WHERE id = '$ID3'")" = 2 ] || fail "rows of $ID3"
-expect_rc 0 "$KESU" ledger $L $T add c/3.json
+rc_is 0 "$KESU" ledger $L $T add c/3.json
 grep -qx "c/3.json: already recorded as seq $n" out || fail "approval again: $(cat out)"
-expect_rc 15 "$KESU" ledger $L reconcile assets.csv --json
+rc_is 15 "$KESU" ledger $L reconcile assets.csv --json
 jq -e '(.certified | map(.asset_tag)) == ["PC-0001", "PC-0003"]
 	and (.missing | map(.asset_tag)) == ["", "PC-0404"]
 	and (.unmatched | map(.asset_tag)) == ["=HYPERLINK(\"http://x\")", "PC-0099"]' out >/dev/null ||
 	fail "reconcile after the approval: $(cat out)"
-expect_rc 0 "$KESU" ledger $L $T verify
-expect_rc 0 "$KESU" ledger $L show "$ID3" --json
+rc_is 0 "$KESU" ledger $L $T verify
+rc_is 0 "$KESU" ledger $L show "$ID3" --json
 jq -e --argjson n "$n" '.seq == $n and .refers == 3 and .approver == "Test Approver"' out \
 	>/dev/null || fail "show after the approval: $(cat out)"
 # fewer signatures than recorded (the approval left out) is not a later approval
@@ -515,17 +500,17 @@ ok "a later approval is recorded as a row that refers to the first; reconcile co
 cert dup.json PC-0100 S-DUP "" "$(jq -r .report_id "$C1")"
 approve dup.json
 IDD=$(jq -r .id dup.json)
-expect_rc 0 "$KESU" ledger $L $T add dup.json
+rc_is 0 "$KESU" ledger $L $T add dup.json
 nd=$(sqlite3 $DB "SELECT seq FROM certificates WHERE id = '$IDD'")
-expect_rc 0 "$KESU" ledger $L $T verify
+rc_is 0 "$KESU" ledger $L $T verify
 grep -qx "duplicate  seq $nd $IDD: the same erasure as seq 1 $ID1 (same report_id)" out ||
 	fail "verify: duplicate not flagged: $(cat out)"
 [ "$(grep -c '^duplicate' out)" = 1 ] || fail "verify: $(cat out)"
-expect_rc 0 "$KESU" ledger $L $T verify --json
+rc_is 0 "$KESU" ledger $L $T verify --json
 jq -e --arg d "$IDD" --arg f "$ID1" '.intact and (.duplicates | length) == 1
 	and .duplicates[0].certificate_id == $d and .duplicates[0].first_certificate_id == $f
 	and .duplicates[0].same == "report_id"' out >/dev/null || fail "verify --json: $(cat out)"
-expect_rc 15 "$KESU" ledger $L reconcile assets.csv
+rc_is 15 "$KESU" ledger $L reconcile assets.csv
 grep -qx "duplicate  seq $nd $IDD: the same erasure as seq 1 $ID1 (same report_id)" out ||
 	fail "reconcile: duplicate not flagged: $(cat out)"
 ok "two certificates of one erasure are flagged by verify and reconcile"
@@ -537,8 +522,8 @@ jq '.operator.witness = "Test Approver"' R.json > Rw.json
 "$KESU" cert approve $T --sign-key keys/approver.key --passphrase-file ap.pass \
 	--allow-self-approval --reason "only one person on site" self.json > /dev/null 2> err ||
 	fail "cert approve --allow-self-approval: $(cat err)"
-expect_rc 0 "$KESU" ledger --ledger "$WORK/self.db" $T add self.json "$C1"
-expect_rc 0 "$KESU" ledger --ledger "$WORK/self.db" export --csv
+rc_is 0 "$KESU" ledger --ledger "$WORK/self.db" $T add self.json "$C1"
+rc_is 0 "$KESU" ledger --ledger "$WORK/self.db" export --csv
 python3 - out "$(jq -r .id self.json)" "$ID1" <<'PY' || fail "self_approval column: $(cat out)"
 import csv, sys
 rows = {r['certificate_id']: r for r in csv.DictReader(open(sys.argv[1], newline=''))}

@@ -75,6 +75,24 @@ expect_rc() {
 	[ "$got" -eq "$want" ] || fail "'$*' exited $got, expected $want"
 }
 
+# rc_is WANT CMD...: run CMD with its output in ./out and ./err; fail, showing both, unless
+# its exit status is WANT
+rc_is() {
+	want=$1; shift
+	set +e
+	"$@" > out 2> err
+	got=$?
+	set -e
+	[ "$got" -eq "$want" ] || { cat out err >&9; fail "'$*' exited $got, expected $want"; }
+}
+
+# expect_err WANT TEXT CMD...: rc_is WANT CMD..., and TEXT in what it said on stderr
+expect_err() {
+	want=$1 text=$2; shift 2
+	rc_is "$want" "$@"
+	grep -qF -- "$text" err || fail "'$*': message lacks '$text': $(cat err)"
+}
+
 # devsum DEV: SHA-256 of a device's contents, read past the page cache
 devsum() {
 	dd if="$1" iflag=direct bs=1M status=none | sha256sum | cut -d' ' -f1

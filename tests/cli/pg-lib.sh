@@ -3,7 +3,7 @@
 # PostgreSQL 15 cluster of the test (initdb in a temporary directory, the server run as the
 # unprivileged user nobody, a Unix socket only), stopped and removed at the end. Sets PGBIN,
 # PGDIR, PORT, Q (the connection parameters) and URL (the database postgres); defines
-# expect_rc and expect_err (into the files out and err), newdb, and certificates: pg_certs
+# rc_is and expect_err (into the files out and err), newdb, and certificates: pg_certs
 # makes the operator's key, the trust store $WORK/trust and a report in the current
 # directory, after which cert FILE [TAG] issues a signed certificate of a new id.
 PGBIN=${KESU_TEST_PGBIN:-/usr/lib/postgresql/15/bin}
@@ -45,21 +45,6 @@ pg_start
 Q="host=$PGDIR&port=$PORT&user=kesu"
 URL="postgresql:///postgres?$Q"
 
-# expect_rc WANT CMD...: CMD's output in out and err, its status WANT
-expect_rc() {
-	want=$1; shift
-	set +e
-	"$@" > out 2> err
-	got=$?
-	set -e
-	[ "$got" -eq "$want" ] || { cat out err >&9; fail "'$*' exited $got, expected $want"; }
-}
-# expect_err WANT TEXT CMD...: and TEXT in what it said on stderr
-expect_err() {
-	want=$1 text=$2; shift 2
-	expect_rc "$want" "$@"
-	grep -qF -- "$text" err || fail "'$*': message lacks '$text': $(cat err)"
-}
 # newdb NAME: a new database; prints its URL
 newdb() {
 	psql -q "$URL" -c "CREATE DATABASE $1" || fail "CREATE DATABASE $1"

@@ -40,14 +40,6 @@ T="--trust $WORK/trust"
 A=$(at a)
 L="--ledger $A"
 
-rc_is() {
-	want=$1; shift
-	set +e
-	"$@" > out 2> err
-	got=$?
-	set -e
-	[ "$got" -eq "$want" ] || { cat out err >&9; fail "'$*' exited $got, expected $want"; }
-}
 
 # --- requests: made, approved, verified; stock minisign is the judge of both signatures
 rc_is 0 "$KESU" request create disposal --asset PC-1 --reason '更新のため廃棄' $OP -o d.json

@@ -13,7 +13,7 @@ cd "$WORK"
 MiB=1048576
 pg_certs
 DB=$(newdb st)
-expect_rc 0 "$KESU" ledger --ledger "$DB" init
+rc_is 0 "$KESU" ledger --ledger "$DB" init
 cat > kesu.conf <<CONF
 [trust]
 dir = $WORK/trust
@@ -29,7 +29,7 @@ pg_stop fast
 mkdir st
 a=$(mkloop $((4 * MiB)))
 b=$(mkloop $((4 * MiB)))
-expect_rc 24 "$KESU" station --no-tui --auto --once --countdown 1 --method zero \
+rc_is 24 "$KESU" station --no-tui --auto --once --countdown 1 --method zero \
 	--sign-key keys/operator.key --passphrase-file op.pass --output-dir st "$a" "$b" </dev/null
 [ "$(grep -c '^finished .*; register: queued (run kesu ledger sync)$' out)" -eq 2 ] ||
 	fail "not both queued: $(cat out err)"
@@ -44,7 +44,7 @@ ids=$(printf '%s\n%s\n' "$ids" "$sid" | sort)
 ok "the server down: the station queues both certificates and the summary (sqlite3), exit 24"
 
 pg_start
-expect_rc 0 "$KESU" ledger --queue q.db sync
+rc_is 0 "$KESU" ledger --queue q.db sync
 for id in $ids; do
 	grep -q "^$id: recorded as seq [0-9]*" out || fail "sync: $id: $(cat out err)"
 	[ "$(rows "$id")" = 1 ] || fail "$id recorded $(rows "$id") times"
@@ -52,6 +52,6 @@ done
 [ "$(sqlite3 q.db 'SELECT count(*) FROM queue')" = 0 ] || fail "still queued after sync"
 [ "$(psql -qAt "$DB" -c "SELECT kind FROM certificates WHERE id = '$sid'")" = machine-summary ] ||
 	fail "the summary's row: $(psql -qAt "$DB" -c 'SELECT seq, id, kind FROM certificates')"
-expect_rc 0 "$KESU" ledger --ledger "$DB" verify
+rc_is 0 "$KESU" ledger --ledger "$DB" verify
 grep -q "chain intact" out || fail "verify: $(cat out)"
 ok "the server back: kesu ledger sync records all three once (psql), the chain intact"
