@@ -336,6 +336,29 @@ int cert_pdf_sign_doc(const struct cms_signer *s, unsigned char **pdf, size_t *p
 	return r;
 }
 
+int cert_pdf_machine_finish(const struct pdf_opts *o, int r, const struct cert_pdf_files *files,
+			    const char *dup, const struct cms_signer *s, unsigned char **pdf,
+			    size_t *len)
+{
+	char why[256] = "";
+
+	if (r == -ENOENT) {
+		ui_err("%s: cannot load the logo or the font IPAexGothic (fonts-ipaexfont-gothic)",
+		       ui_safe(o->output));
+		return KESU_EXIT_FAILURE;
+	}
+	if (!r)
+		r = cert_pdf_attach_files(files, pdf, len);
+	if (r == -EINVAL)
+		snprintf(why, sizeof(why), "%s", dup);
+	if (!r && s)
+		r = cert_pdf_sign_doc(s, pdf, len, why, sizeof(why));
+	if (r)
+		ui_err("%s: cannot make the PDF: %s", ui_safe(o->output),
+		       ui_safe(why[0] ? why : strerror(-r)));
+	return r ? KESU_EXIT_FAILURE : 0;
+}
+
 static int make_pdf(struct pdf_opts *o, const char *cert, size_t len, struct cert_pdf_page *pg,
 		    const struct cms_signer *s, unsigned char **pdf, size_t *pdf_len)
 {

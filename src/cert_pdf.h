@@ -65,6 +65,17 @@ int cert_pdf_persons(const struct pdf_opts *o, const char *path, const json_t *d
 /* the header's organisation, department and logo: options, @doc, then kesu.conf */
 void cert_pdf_header(const struct pdf_opts *o, const json_t *doc, struct cert_pdf_page *pg);
 
+/**
+ * cert_pdf_machine_finish() - after a machine document was rendered (@r, the
+ * renderer's return): attach @files, sign with @s (NULL: unsigned), and say
+ * what went wrong, naming o->output
+ * @dup: what to say when two attached files would have the same name
+ * Return: 0 or KESU_EXIT_FAILURE
+ */
+int cert_pdf_machine_finish(const struct pdf_opts *o, int r, const struct cert_pdf_files *files,
+			    const char *dup, const struct cms_signer *s, unsigned char **pdf,
+			    size_t *len);
+
 /* add the certificate @path (@cert, @len) and its sidecars @sigs; 0, -ENOMEM, -E2BIG */
 int cert_pdf_add_files(struct cert_pdf_files *a, const char *path, const char *cert, size_t len,
 		       const struct cert_sigs *sigs);

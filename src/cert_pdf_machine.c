@@ -129,27 +129,13 @@ void cert_pdf_common_persons(const struct cert_pdf_machine_cert *c, int n, struc
 static int machine_pdf(const struct pdf_opts *o, struct machine *m, struct cert_pdf_page *pg,
 		       const struct cms_signer *s, unsigned char **pdf, size_t *len)
 {
-	char why[256] = "";
 	int r = cert_pdf_render_machine(m->c, (size_t)m->n, pg, pdf, len);
 
-	if (r == -ENOENT) {
-		ui_err("%s: cannot load the logo or the font IPAexGothic (fonts-ipaexfont-gothic)",
-		       ui_safe(o->output));
-		return KESU_EXIT_FAILURE;
-	}
-	if (!r)
-		r = cert_pdf_attach_files(&m->files, pdf, len);
-	if (r == -EINVAL)
-		snprintf(why, sizeof(why),
-			 "two attached files would have the same name; "
-			 "certificates from different directories must have "
-			 "different file names");
-	if (!r && s)
-		r = cert_pdf_sign_doc(s, pdf, len, why, sizeof(why));
-	if (r)
-		ui_err("%s: cannot make the PDF: %s", ui_safe(o->output),
-		       ui_safe(why[0] ? why : strerror(-r)));
-	return r ? KESU_EXIT_FAILURE : 0;
+	return cert_pdf_machine_finish(o, r, &m->files,
+				       "two attached files would have the same name; "
+				       "certificates from different directories must have "
+				       "different file names",
+				       s, pdf, len);
 }
 
 static int machine_make(struct pdf_opts *o, struct machine *m, struct outfile *of,

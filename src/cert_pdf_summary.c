@@ -268,7 +268,6 @@ static int summary_pdf(const struct pdf_opts *o, struct summary *m, const struct
 {
 	const struct cert_sig_check *op = &m->sv.sig[CERT_ROLE_OPERATOR];
 	struct cert_pdf_page pg = { .lang = o->lang };
-	char why[256] = "";
 	int r;
 
 	cert_pdf_header(o, m->n ? m->doc[0] : NULL, &pg);
@@ -276,21 +275,8 @@ static int summary_pdf(const struct pdf_opts *o, struct summary *m, const struct
 	/* the summary's own signer, as its signature verified */
 	pg.person[CERT_PDF_OPERATOR] = (struct cert_pdf_person){ op->name, op->time, op->key_id };
 	r = cert_pdf_render_summary(m->sum, m->sum_len, m->c, (size_t)m->n, &pg, pdf, len);
-	if (r == -ENOENT) {
-		ui_err("%s: cannot load the logo or the font IPAexGothic (fonts-ipaexfont-gothic)",
-		       ui_safe(o->output));
-		return KESU_EXIT_FAILURE;
-	}
-	if (!r)
-		r = cert_pdf_attach_files(&m->files, pdf, len);
-	if (r == -EINVAL)
-		snprintf(why, sizeof(why), "two attached files would have the same name");
-	if (!r && s)
-		r = cert_pdf_sign_doc(s, pdf, len, why, sizeof(why));
-	if (r)
-		ui_err("%s: cannot make the PDF: %s", ui_safe(o->output),
-		       ui_safe(why[0] ? why : strerror(-r)));
-	return r ? KESU_EXIT_FAILURE : 0;
+	return cert_pdf_machine_finish(o, r, &m->files,
+				       "two attached files would have the same name", s, pdf, len);
 }
 
 int cert_pdf_summary_run(struct pdf_opts *o)
